@@ -1,0 +1,1 @@
+"""Everything Whoosh: schema, analyzers, index build/update and queries. Returns plain objects."""

@@ -1,0 +1,1 @@
+"""kbtui core: entry model, loader and validator, checks engine, CLI and site export."""

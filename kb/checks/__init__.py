@@ -1,0 +1,1 @@
+"""Live checks: kinds registry, probes, evaluation and the runner."""

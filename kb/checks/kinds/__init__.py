@@ -1,0 +1,1 @@
+"""Built-in check kinds, one module each."""

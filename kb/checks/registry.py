@@ -1,0 +1,103 @@
+"""The registry of check kinds: built-in modules plus third-party `kbtui.checks` entry points.
+
+Built-in kinds register exactly the way a plug-in would: each module in `DEFAULT_KIND_MODULES`
+exposes `KINDS: list[CheckKind]`. Kind modules import their heavy libraries (docker, paho, pika)
+inside their probes, so loading the registry to validate entries stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from typing import Any
+
+from kb.checks.base import CheckKind
+
+ENTRY_POINT_GROUP = "kbtui.checks"
+
+DEFAULT_KIND_MODULES: tuple[str, ...] = (
+    "kb.checks.kinds.docker_daemon",
+    "kb.checks.kinds.docker_container",
+    "kb.checks.kinds.docker_logs",
+    "kb.checks.kinds.docker_env",
+    "kb.checks.kinds.docker_mount",
+    "kb.checks.kinds.docker_inspect",
+    "kb.checks.kinds.docker_events",
+    "kb.checks.kinds.docker_top",
+    "kb.checks.kinds.docker_exec",
+    "kb.checks.kinds.net_tcp",
+    "kb.checks.kinds.net_port_free",
+    "kb.checks.kinds.http_get",
+    "kb.checks.kinds.mqtt_connect",
+    "kb.checks.kinds.mqtt_sys",
+    "kb.checks.kinds.mqtt_roundtrip",
+    "kb.checks.kinds.amqp_connect",
+    "kb.checks.kinds.rabbitmq_api",
+    "kb.checks.kinds.host_clock",
+    "kb.checks.kinds.host_oom",
+)
+
+
+def _entry_point_modules() -> list[str]:
+    from importlib.metadata import entry_points
+
+    try:
+        return [ep.value for ep in entry_points(group=ENTRY_POINT_GROUP)]
+    except Exception:  # a broken third-party distribution must not break kb
+        return []
+
+
+@lru_cache(maxsize=1)
+def kinds() -> dict[str, CheckKind]:
+    """Every registered kind by name. Built-ins first; a plug-in cannot shadow a built-in."""
+    found: dict[str, CheckKind] = {}
+    for modname in (*DEFAULT_KIND_MODULES, *_entry_point_modules()):
+        try:
+            module = importlib.import_module(modname)
+        except ImportError:
+            if modname in DEFAULT_KIND_MODULES:
+                raise
+            continue
+        for kind in getattr(module, "KINDS", ()):
+            found.setdefault(kind.name, kind)
+    return found
+
+
+def get(name: str) -> CheckKind | None:
+    return kinds().get(name)
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true/false", list: "a list"}
+
+
+def _type_ok(value: Any, typ: type) -> bool:
+    if typ is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if typ is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, typ)
+
+
+def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
+    """Problems with `params` for `kind_name`, each one line saying what to do. Empty if fine."""
+    kind = get(kind_name)
+    if kind is None:
+        known = ", ".join(sorted(kinds()))
+        return [f"unknown check kind {kind_name!r}; use one of: {known}"]
+    problems: list[str] = []
+    for name, value in params.items():
+        p = kind.param(name)
+        if p is None:
+            allowed = ", ".join(x.name for x in kind.params) or "none"
+            problems.append(f"{kind_name}: unknown parameter {name!r}; allowed: {allowed}")
+        elif not _type_ok(value, p.type):
+            problems.append(
+                f"{kind_name}: parameter {name!r} must be {_TYPE_NAMES.get(p.type, p.type.__name__)},"
+                f" got {type(value).__name__} {value!r} (quote strings in YAML)"
+            )
+        elif p.choices and value not in p.choices:
+            problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")
+    for p in kind.params:
+        if p.required and p.name not in params:
+            problems.append(f"{kind_name}: missing required parameter {p.name!r}")
+    return problems

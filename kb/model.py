@@ -1,0 +1,171 @@
+"""The entry model: plain dataclasses for entries, checks, decision trees and load problems.
+
+Everything else (loader, indexer, checks engine, CLI, TUI, site) speaks these types. They carry no
+behaviour beyond small conveniences, and import nothing heavy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["incident", "faq", "tree"]
+KINDS: tuple[str, ...] = ("incident", "faq", "tree")
+LANGS: tuple[str, ...] = ("en", "zh")
+STATUSES: tuple[str, ...] = ("pass", "warn", "fail", "error", "skip")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an entry's facts came from."""
+
+    title: str
+    url: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A live check declared by an entry. `params` are the entry's defaults, overridable by users."""
+
+    id: str
+    kind: str
+    title: str
+    params: dict[str, Any] = field(default_factory=dict)
+    on_fail: Literal["fail", "warn"] = "fail"
+    timeout: float | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    goto: str
+    when: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Node:
+    """A tree node: a question (with options) or a conclusion (with text, maybe an entry)."""
+
+    id: str
+    question: str | None = None
+    options: tuple[Option, ...] = ()
+    check: str | None = None
+    conclusion: str | None = None
+    entry: str | None = None
+    fix: str | None = None
+    line: int = 0
+
+    @property
+    def is_conclusion(self) -> bool:
+        return self.conclusion is not None
+
+
+@dataclass(frozen=True)
+class Tree:
+    start: str
+    nodes: dict[str, Node]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Text of an entry in a language other than English (from `<id>.<lang>.md`)."""
+
+    lang: str
+    path: str
+    title: str
+    summary: str
+    body: str
+    symptoms: tuple[str, ...] = ()
+    check_titles: dict[str, str] = field(default_factory=dict)
+    # node id -> {"question"|"conclusion"|"fix": text, "options": [labels]}
+    tree_text: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Entry:
+    """One knowledge-base entry (English text plus optional translations)."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    body: str
+    path: str
+    products: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    versions: dict[str, str] = field(default_factory=dict)
+    updated: _dt.date | None = None
+    sources: tuple[Source, ...] = ()
+    related: tuple[str, ...] = ()
+    symptoms: tuple[str, ...] = ()
+    signatures: tuple[str, ...] = ()
+    checks: tuple[CheckSpec, ...] = ()
+    tree: Tree | None = None
+    translations: dict[str, Translation] = field(default_factory=dict)
+    # provenance: the KB source folder the winning file came from, and files it overrode
+    source_root: str = ""
+    overrides: tuple[str, ...] = ()
+    mtime: float = 0.0
+    digest: str = ""  # sha256 of the entry file(s) bytes, for incremental indexing
+    body_line: int = 1  # line of the first body line in `path`
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return ("en", *sorted(self.translations))
+
+    def text(self, lang: str = "en") -> Translation:
+        """The entry's text in `lang`, falling back to English."""
+        tr = self.translations.get(lang)
+        if tr is not None:
+            return tr
+        return Translation(
+            lang="en",
+            path=self.path,
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            symptoms=self.symptoms,
+            check_titles={c.id: c.title for c in self.checks},
+        )
+
+    def check(self, check_id: str) -> CheckSpec | None:
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        return None
+
+    def node_text(self, node: Node, lang: str = "en") -> dict[str, Any]:
+        """Question/conclusion/fix text and option labels of `node` in `lang` (English fallback)."""
+        base: dict[str, Any] = {
+            "question": node.question,
+            "conclusion": node.conclusion,
+            "fix": node.fix,
+            "options": [o.label for o in node.options],
+        }
+        tr = self.translations.get(lang)
+        if tr is None:
+            return base
+        over = tr.tree_text.get(node.id, {})
+        for key in ("question", "conclusion", "fix"):
+            if over.get(key) and base[key] is not None:
+                base[key] = over[key]
+        labels = over.get("options")
+        if isinstance(labels, list) and len(labels) == len(node.options):
+            base["options"] = [str(x) for x in labels]
+        return base

@@ -1,0 +1,1 @@
+"""Screens of the kbtui app, one per module."""

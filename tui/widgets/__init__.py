@@ -1,0 +1,1 @@
+"""Reusable widgets; each styles itself with DEFAULT_CSS."""
