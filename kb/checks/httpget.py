@@ -1,0 +1,83 @@
+"""A small, deadline-aware HTTP GET for checks (stdlib http.client; never sends anything but GET).
+
+The runner's deadline is the guarantee; this module also shuts the socket down when the probe is
+abandoned, so a trickling server does not keep a thread blocked in recv.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import socket
+import ssl
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_BODY = 1 << 20  # a health endpoint answers in a few KB; never read more than 1 MiB
+
+
+def get(
+    ctx: Any, url: str, username: str | None = None, password: str | None = None
+) -> dict[str, Any]:
+    """GET `url`: {status, reason, body (text, capped), json (parsed or None)}."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"unsupported URL scheme in {url!r}: use http:// or https://")
+    host = parts.hostname or "127.0.0.1"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    # credentials may come in the URL; they are treated as secrets and never sent in the URL
+    user = username if username is not None else parts.username
+    pwd = password if password is not None else parts.password
+    for secret in (pwd, parts.password):
+        if secret:
+            ctx.add_secret(secret)
+    timeout = max(0.05, ctx.remaining())
+    conn: http.client.HTTPConnection
+    if parts.scheme == "https":
+        conn = http.client.HTTPSConnection(
+            host, port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    conn.connect()
+    sock = conn.sock
+
+    def _abort() -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    ctx.on_abort(_abort)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    headers = {"Accept": "application/json", "User-Agent": "kbtui-check"}
+    if user is not None:
+        token = base64.b64encode(f"{user}:{pwd or ''}".encode()).decode()
+        ctx.add_secret(token)
+        headers["Authorization"] = f"Basic {token}"
+    try:
+        conn.request("GET", path, headers=headers)
+        resp = conn.getresponse()
+        chunks: list[bytes] = []
+        size = 0
+        while size < MAX_BODY:
+            ctx.check()
+            sock.settimeout(max(0.05, ctx.remaining()))
+            chunk = resp.read1(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        body = b"".join(chunks)[:MAX_BODY].decode("utf-8", errors="replace")
+    finally:
+        conn.close()
+    parsed = None
+    if body:
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+    return {"status": resp.status, "reason": resp.reason, "body": body, "json": parsed}

@@ -1,0 +1,99 @@
+"""`amqp.connect`: an AMQP connection and a channel open (nothing is declared or published)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from kb.checks.base import PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV
+
+PARAMS = (
+    TIMEOUT,
+    Param("host", str, default="127.0.0.1", help="broker host"),
+    Param("port", int, default=5672, help="AMQP port"),
+    Param("vhost", str, default="/", help="virtual host"),
+    USERNAME_ENV,
+    PASSWORD_ENV,
+)
+
+
+class AmqpError(Exception):
+    """A readable reason why the AMQP connection did not open."""
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    import pika
+    import pika.exceptions as pex
+
+    host, port = params.get("host", "127.0.0.1"), int(params.get("port", 5672))
+    user = ctx.credential(params.get("username_env"))
+    pwd = ctx.credential(params.get("password_env"))
+    if user is None and not params.get("username_env"):
+        user, pwd = "guest", "guest"
+    budget = max(0.1, ctx.remaining() - 0.2)
+    conn_params = pika.ConnectionParameters(
+        host=host,
+        port=port,
+        virtual_host=params.get("vhost", "/"),
+        credentials=pika.PlainCredentials(user or "", pwd or ""),
+        connection_attempts=1,
+        retry_delay=0,
+        socket_timeout=budget,
+        stack_timeout=budget,
+        blocked_connection_timeout=budget,
+        heartbeat=0,
+    )
+    start = time.monotonic()
+    where = f"{host}:{port}"
+    try:
+        conn = pika.BlockingConnection(conn_params)
+    except pex.ProbableAuthenticationError as exc:
+        raise AmqpError(f"{where} refused the credentials") from exc
+    except pex.ProbableAccessDeniedError as exc:
+        raise AmqpError(f"{where} denied access to vhost {params.get('vhost', '/')!r}") from exc
+    except pex.AMQPConnectionError as exc:
+        inner = exc.args[0] if exc.args else exc
+        raise AmqpError(f"cannot open an AMQP connection to {where}: {_describe(inner)}") from exc
+    try:
+        opened = time.monotonic() - start
+        ch = conn.channel()
+        props = conn._impl.server_properties or {}
+        product = props.get("product", b"")
+        version = props.get("version", b"")
+        ch.close()
+    finally:
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+    def dec(v):
+        return v.decode() if isinstance(v, bytes) else str(v)
+
+    return {
+        "where": where,
+        "latency_ms": round(opened * 1000, 1),
+        "product": dec(product),
+        "version": dec(version),
+    }
+
+
+def _describe(exc: Any) -> str:
+    text = str(exc) or type(exc).__name__
+    if "Connection refused" in text or "ECONNREFUSED" in text:
+        return "connection refused"
+    if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
+        return "no answer within the deadline"
+    return text[:200]
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    return Verdict(
+        PASS,
+        f"AMQP connection and channel opened on {data['where']} in {data['latency_ms']} ms",
+        (f"server: {data['product']} {data['version']}", f"latency: {data['latency_ms']} ms"),
+    )
+
+
+KINDS = [CheckKind("amqp.connect", "an AMQP connection and channel open", PARAMS, probe, evaluate)]

@@ -1,0 +1,63 @@
+"""`docker.env`: an environment variable of a container is set (or unset) and has a given value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
+from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, scalar_equals
+from kb.checks.redact import is_secret_name
+
+PARAMS = (
+    *DOCKER_COMMON,
+    CONTAINER,
+    Param("name", str, required=True, help="variable name"),
+    Param("present", bool, default=True, help="healthy means the variable is set"),
+    Param("equals", ANY, help="the value must equal this"),
+    Param("contains", str, help="the value must contain this"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+    info = ctx.docker(params.get("host")).inspect_container(params["container"])
+    if info is None:
+        return None
+    env = (info.get("Config") or {}).get("Env") or []
+    for item in env:
+        key, sep, value = item.partition("=")
+        if key == params["name"]:
+            return {"set": True, "value": value if sep else ""}
+    return {"set": False, "value": None}
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+    name, var = params["container"], params["name"]
+    if data is None:
+        return Verdict(
+            SKIP,
+            f"no container named {name!r} on this Docker host",
+            next="pass --set container=NAME to check another container",
+        )
+    secret = is_secret_name(var)
+    shown = "<redacted>" if secret else data["value"]
+    want_present = params.get("present", True)
+    if not data["set"]:
+        if want_present:
+            return Verdict(FAIL, f"{name}: {var} is not set", (f"{var}: unset",))
+        return Verdict(PASS, f"{name}: {var} is not set, as expected", (f"{var}: unset",))
+    ev = (f"{var}={shown}",)
+    if not want_present:
+        return Verdict(FAIL, f"{name}: {var} is set", ev)
+    value = data["value"]
+    if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
+        return Verdict(FAIL, f"{name}: {var} does not have the expected value", ev)
+    if params.get("contains") and params["contains"] not in value:
+        return Verdict(FAIL, f"{name}: {var} does not contain {params['contains']!r}", ev)
+    return Verdict(PASS, f"{name}: {var} is set as expected", ev)
+
+
+KINDS = [
+    CheckKind(
+        "docker.env", "a container environment variable is set as expected", PARAMS, probe, evaluate
+    )
+]

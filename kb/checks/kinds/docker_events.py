@@ -1,0 +1,63 @@
+"""`docker.events`: no die/oom/kill (or other) events for a container since a given time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import DOCKER_COMMON, parse_duration
+
+PARAMS = (
+    *DOCKER_COMMON,
+    Param("container", str, help="container name or id (default: all containers)"),
+    Param("events", list, default=["die", "oom", "kill"], help="event actions to look for"),
+    Param("since", str, default="1h", help="look back this far: 90s, 15m, 2h, 1d"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+    since = time.time() - parse_duration(params.get("since", "1h"))
+    filters: dict[str, Any] = {
+        "type": ["container"],
+        "event": [str(e) for e in params.get("events", ["die", "oom", "kill"])],
+    }
+    if params.get("container"):
+        filters["container"] = [params["container"]]
+    out = []
+    for ev in ctx.docker(params.get("host")).events(
+        since=since, until=time.time(), filters=filters
+    ):
+        attrs = (ev.get("Actor") or {}).get("Attributes") or {}
+        out.append(
+            {
+                "time": ev.get("time"),
+                "action": ev.get("Action") or ev.get("status"),
+                "container": attrs.get("name") or (ev.get("id") or "")[:12],
+                "exit_code": attrs.get("exitCode"),
+            }
+        )
+        ctx.check()
+    return out
+
+
+def _fmt(e: dict[str, Any]) -> str:
+    when = dt.datetime.fromtimestamp(e["time"] or 0, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    code = f" exit code {e['exit_code']}" if e.get("exit_code") not in (None, "") else ""
+    return f"{when} {e['container']} {e['action']}{code}"
+
+
+def evaluate(params: dict[str, Any], data: list[dict[str, Any]]) -> Verdict:
+    who = params.get("container") or "any container"
+    since = params.get("since", "1h")
+    kinds = ", ".join(str(e) for e in params.get("events", ["die", "oom", "kill"]))
+    if data:
+        ev = tuple(_fmt(e) for e in data[-MAX_EVIDENCE_LINES:])
+        return Verdict(FAIL, f"{len(data)} {kinds} event(s) for {who} in the last {since}", ev)
+    return Verdict(PASS, f"no {kinds} events for {who} in the last {since}")
+
+
+KINDS = [
+    CheckKind("docker.events", "no die/oom/kill events since a given time", PARAMS, probe, evaluate)
+]

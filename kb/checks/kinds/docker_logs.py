@@ -1,0 +1,93 @@
+"""`docker.logs`: a pattern (or the entry's signatures) in a container's recent logs.
+
+Logs are streamed line by line and matched as they arrive, so a chatty container costs bounded memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, compile_pattern, parse_duration
+
+MAX_TAIL = 100_000
+
+PARAMS = (
+    *DOCKER_COMMON,
+    CONTAINER,
+    Param("pattern", str, help="RE2 pattern to look for"),
+    Param("signatures", bool, default=False, help="use this entry's signatures as the pattern"),
+    Param("tail", int, default=1000, help=f"read the last N lines (max {MAX_TAIL})"),
+    Param("since", str, help="only lines newer than this: 90s, 15m, 2h, 1d"),
+    Param("expect", str, default="absent", choices=("absent", "present")),
+)
+
+
+def _patterns(ctx: Any, params: dict[str, Any]) -> list[Any]:
+    pats: list[str] = []
+    if params.get("pattern"):
+        pats.append(params["pattern"])
+    if params.get("signatures"):
+        entry = getattr(ctx, "entry", None)
+        pats.extend(getattr(entry, "signatures", ()) or ())
+    if not pats:
+        raise ValueError(
+            "docker.logs needs `pattern` or `signatures: true` (with signatures in the entry)"
+        )
+    return [compile_pattern(p) for p in pats]
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+    pats = _patterns(ctx, params)
+    client = ctx.docker(params.get("host"))
+    name = params["container"]
+    if client.inspect_container(name) is None:
+        return None
+    tail = max(1, min(int(params.get("tail", 1000)), MAX_TAIL))
+    since = parse_duration(params["since"]) if params.get("since") else None
+    matches: list[str] = []
+    scanned = 0
+    total_matches = 0
+    for line in client.log_lines(name, tail=tail, since_seconds=since):
+        scanned += 1
+        if any(p.search(line) for p in pats):
+            total_matches += 1
+            if len(matches) < MAX_EVIDENCE_LINES:
+                matches.append(line)
+        ctx.check()
+    return {"scanned": scanned, "matches": matches, "count": total_matches}
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+    name = params["container"]
+    if data is None:
+        return Verdict(
+            SKIP,
+            f"no container named {name!r} on this Docker host",
+            next="pass --set container=NAME to check another container",
+        )
+    what = "the pattern" if params.get("pattern") else "the entry's signatures"
+    found = data["count"] > 0
+    ev = tuple(data["matches"])
+    if params.get("expect", "absent") == "present":
+        if found:
+            return Verdict(
+                PASS, f"{name}: {what} found in {data['count']} of {data['scanned']} log lines", ev
+            )
+        return Verdict(FAIL, f"{name}: {what} not found in the last {data['scanned']} log lines")
+    if found:
+        return Verdict(
+            FAIL, f"{name}: {what} matched {data['count']} of {data['scanned']} log lines", ev
+        )
+    return Verdict(PASS, f"{name}: {what} not seen in the last {data['scanned']} log lines")
+
+
+KINDS = [
+    CheckKind(
+        "docker.logs",
+        "a pattern is absent from (or present in) a container's logs",
+        PARAMS,
+        probe,
+        evaluate,
+    )
+]

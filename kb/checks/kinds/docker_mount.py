@@ -1,0 +1,54 @@
+"""`docker.mount`: a volume or bind mount covers a path inside a container (e.g. /opt/emqx/data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON
+
+PARAMS = (
+    *DOCKER_COMMON,
+    CONTAINER,
+    Param("destination", str, required=True, help="path inside the container, e.g. /opt/emqx/data"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]] | None:
+    info = ctx.docker(params.get("host")).inspect_container(params["container"])
+    if info is None:
+        return None
+    return [
+        {
+            "type": m.get("Type"),
+            "source": m.get("Source") or m.get("Name") or "",
+            "destination": m.get("Destination"),
+        }
+        for m in info.get("Mounts") or []
+    ]
+
+
+def _covers(mount_dest: str, path: str) -> bool:
+    mount_dest = mount_dest.rstrip("/") or "/"
+    path = path.rstrip("/") or "/"
+    return path == mount_dest or mount_dest == "/" or path.startswith(mount_dest + "/")
+
+
+def evaluate(params: dict[str, Any], data: list[dict[str, Any]] | None) -> Verdict:
+    name, dest = params["container"], params["destination"]
+    if data is None:
+        return Verdict(
+            SKIP,
+            f"no container named {name!r} on this Docker host",
+            next="pass --set container=NAME to check another container",
+        )
+    ev = tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data) or ("no mounts",)
+    for m in data:
+        if m["destination"] and _covers(m["destination"], dest):
+            return Verdict(PASS, f"{name}: {dest} is on a {m['type']} mount", ev)
+    return Verdict(
+        FAIL, f"{name}: nothing is mounted at {dest}; its data lives in the container layer", ev
+    )
+
+
+KINDS = [CheckKind("docker.mount", "a volume or bind mount covers a path", PARAMS, probe, evaluate)]

@@ -1,0 +1,94 @@
+"""`docker.top`: the container's main process is not a shell wrapper that waits on children.
+
+The start-script story: an entrypoint shell script starts the real service as a child and waits; when
+the child dies the script exits 1 and the real cause is buried. `top` shows the process tree.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON
+
+PARAMS = (
+    *DOCKER_COMMON,
+    CONTAINER,
+    Param("shell_pid1", bool, default=False, help="a shell as the main process is acceptable"),
+)
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+    client = ctx.docker(params.get("host"))
+    info = client.inspect_container(params["container"])
+    if info is None:
+        return None
+    if not (info.get("State") or {}).get("Running"):
+        return {"running": False, "titles": [], "processes": []}
+    top = client.top(params["container"])
+    return {
+        "running": True,
+        "titles": top.get("Titles") or [],
+        "processes": top.get("Processes") or [],
+    }
+
+
+def _is_shell(cmd: str) -> bool:
+    argv = cmd.split()
+    if not argv:
+        return False
+    prog = os.path.basename(argv[0])
+    if prog == "busybox" and len(argv) > 1:
+        prog = os.path.basename(argv[1])
+    return prog in SHELLS
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+    name = params["container"]
+    if data is None:
+        return Verdict(
+            SKIP,
+            f"no container named {name!r} on this Docker host",
+            next="pass --set container=NAME to check another container",
+        )
+    if not data["running"]:
+        return Verdict(
+            SKIP,
+            f"{name} is not running, so it has no processes to list",
+            next="check the container state and its logs",
+        )
+    titles = data["titles"]
+    try:
+        i_pid, i_ppid, i_cmd = titles.index("PID"), titles.index("PPID"), titles.index("CMD")
+    except ValueError:
+        i_pid, i_ppid, i_cmd = 1, 2, len(titles) - 1
+    procs = [(str(p[i_pid]), str(p[i_ppid]), str(p[i_cmd])) for p in data["processes"]]
+    pids = {p[0] for p in procs}
+    roots = [p for p in procs if p[1] not in pids]
+    ev = tuple(f"{pid} (parent {ppid}): {cmd}" for pid, ppid, cmd in procs[:MAX_EVIDENCE_LINES])
+    if not roots:
+        return Verdict(PASS, f"{name}: no processes listed", ev)
+    main = roots[0]
+    children = [p for p in procs if p[1] == main[0]]
+    if _is_shell(main[2]) and children and not params.get("shell_pid1", False):
+        return Verdict(
+            FAIL,
+            f"{name}: the main process is a shell ({main[2][:60]}) with {len(children)} child process(es)",
+            ev,
+            next="read the child's own logs; the script's exit code hides the real cause",
+        )
+    return Verdict(PASS, f"{name}: main process is {main[2][:60]}", ev)
+
+
+KINDS = [
+    CheckKind(
+        "docker.top",
+        "the main process is not a shell wrapper with children",
+        PARAMS,
+        probe,
+        evaluate,
+    )
+]

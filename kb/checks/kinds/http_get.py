@@ -1,0 +1,72 @@
+"""`http.get`: a GET answers with the expected status and JSON value (EMQX /status, VerneMQ /health)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kb.checks import httpget
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, scalar_equals
+from kb.checks.kinds.docker_inspect import _MISSING, resolve
+
+PARAMS = (
+    TIMEOUT,
+    Param("url", str, required=True, help="http:// or https:// URL"),
+    Param("status", int, default=200, help="expected HTTP status"),
+    Param("json", str, help="dotted path into the JSON body"),
+    Param("equals", ANY, help="the JSON value (or body) must equal this"),
+    Param("contains", str, help="the JSON value (or body) must contain this"),
+    USERNAME_ENV,
+    PASSWORD_ENV,
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    user = ctx.credential(params.get("username_env"))
+    pwd = ctx.credential(params.get("password_env"))
+    return httpget.get(ctx, params["url"], user, pwd)
+
+
+def judge_value(params: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(problems, evidence) for the json/equals/contains part, shared with rabbitmq.api."""
+    problems: list[str] = []
+    ev: list[str] = []
+    value: Any = data["body"]
+    if params.get("json"):
+        if data["json"] is None:
+            return [f"the body is not JSON (wanted {params['json']})"], [data["body"][:200]]
+        value = resolve(data["json"], params["json"])
+        if value is _MISSING:
+            return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])[:200]]
+        ev.append(
+            f"{params['json']}: {json.dumps(value) if isinstance(value, (dict, list)) else value}"
+        )
+    elif data["body"]:
+        ev.append(f"body: {data['body'][:200]}")
+    if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
+        problems.append(f"value is not {params['equals']!r}")
+    if params.get("contains") is not None:
+        text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+        if str(params["contains"]) not in text:
+            problems.append(f"value does not contain {params['contains']!r}")
+    return problems, ev
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    want = params.get("status", 200)
+    ev = [f"HTTP {data['status']} {data['reason']}"]
+    if data["status"] != want:
+        if data["body"]:
+            ev.append(f"body: {data['body'][:200]}")
+        return Verdict(
+            FAIL, f"GET answered {data['status']} {data['reason']} (expected {want})", tuple(ev)
+        )
+    problems, more = judge_value(params, data)
+    ev.extend(more)
+    if problems:
+        return Verdict(FAIL, "GET answered but " + "; ".join(problems), tuple(ev))
+    return Verdict(PASS, f"GET answered {data['status']} as expected", tuple(ev))
+
+
+KINDS = [CheckKind("http.get", "an HTTP endpoint answers as expected", PARAMS, probe, evaluate)]

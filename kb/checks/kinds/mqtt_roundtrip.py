@@ -1,0 +1,71 @@
+"""`mqtt.roundtrip`: publish one non-retained message to a unique topic and receive it back.
+
+The only check that sends a message: it is marked active. The topic is unique per run under a
+configurable prefix, so nothing else subscribes to it and nothing is left behind (no retain).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import MQTT_COMMON
+from kb.checks.mqtt import MqttError, Session
+
+PARAMS = (
+    *MQTT_COMMON,
+    Param("topic_prefix", str, default="kbtui/probe", help="prefix of the unique probe topic"),
+    Param("qos", int, default=1, choices=(0, 1, 2), help="QoS of the probe message"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    topic = f"{params.get('topic_prefix', 'kbtui/probe').rstrip('/')}/{uuid.uuid4().hex}"
+    qos = int(params.get("qos", 1))
+    payload = f"kbtui-roundtrip {uuid.uuid4().hex}".encode()
+    s = Session(ctx, params)
+    try:
+        rc = s.connect()
+        if rc.is_failure:
+            raise MqttError(f"{s.where} refused the connection: {rc}")
+        _, mid = s.client.subscribe(topic, qos=qos)
+        s.wait(lambda: mid in s.subacked, "SUBACK")
+        start = time.monotonic()
+        s.client.publish(topic, payload, qos=qos, retain=False)
+        try:
+            s.wait(lambda: any(p == payload for _, p, _ in s.messages), "the probe message back")
+        except MqttError as exc:
+            return {"topic": topic, "ok": False, "reason": str(exc), "where": s.where}
+        got = next(t for _, p, t in s.messages if p == payload)
+        return {
+            "topic": topic,
+            "ok": True,
+            "latency_ms": round((got - start) * 1000, 1),
+            "where": s.where,
+            "qos": qos,
+        }
+    finally:
+        s.close()
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    if not data["ok"]:
+        return Verdict(
+            FAIL,
+            f"round trip on {data['where']} failed: {data['reason']}",
+            (f"topic: {data['topic']}",),
+        )
+    return Verdict(
+        PASS,
+        f"round trip on {data['where']} in {data['latency_ms']} ms (QoS {data['qos']})",
+        (f"topic: {data['topic']}", f"latency: {data['latency_ms']} ms"),
+    )
+
+
+KINDS = [
+    CheckKind(
+        "mqtt.roundtrip", "a published message comes back", PARAMS, probe, evaluate, active=True
+    )
+]

@@ -1,0 +1,50 @@
+"""`mqtt.sys`: a `$SYS` topic publishes within the deadline (broker version, uptime, clients)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import MQTT_COMMON
+from kb.checks.mqtt import MqttError, Session
+
+PARAMS = (
+    *MQTT_COMMON,
+    Param("topic", str, default="$SYS/broker/version", help="the $SYS topic to read"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    topic = params.get("topic", "$SYS/broker/version")
+    s = Session(ctx, params)
+    try:
+        rc = s.connect()
+        if rc.is_failure:
+            raise MqttError(f"{s.where} refused the connection: {rc}")
+        _, mid = s.client.subscribe(topic, qos=0)
+        s.wait(lambda: mid in s.subacked, "SUBACK")
+        try:
+            s.wait(lambda: bool(s.messages), f"message on {topic}")
+        except MqttError:
+            return {"topic": topic, "payload": None}
+        return {
+            "topic": s.messages[0][0],
+            "payload": s.messages[0][1][:300].decode("utf-8", "replace"),
+        }
+    finally:
+        s.close()
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    if data["payload"] is None:
+        return Verdict(
+            FAIL,
+            f"nothing arrived on {data['topic']} within the deadline",
+            next="the broker may not publish $SYS topics, or the client may not read them",
+        )
+    return Verdict(
+        PASS, f"{data['topic']}: {data['payload'][:80]}", (f"{data['topic']}: {data['payload']}",)
+    )
+
+
+KINDS = [CheckKind("mqtt.sys", "a $SYS topic publishes", PARAMS, probe, evaluate)]

@@ -1,0 +1,48 @@
+"""`net.tcp`: a TCP connection to host:port opens; evidence is the connect latency."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import time
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import TIMEOUT
+
+PARAMS = (
+    TIMEOUT,
+    Param("host", str, default="127.0.0.1", help="host name or address"),
+    Param("port", int, required=True, help="TCP port"),
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    host, port = params.get("host", "127.0.0.1"), int(params["port"])
+    start = time.monotonic()
+    # leave the runner a little time to report, so a black hole ends as a clear `fail`
+    budget = max(0.05, ctx.remaining() - 0.2)
+    try:
+        sock = socket.create_connection((host, port), timeout=budget)
+    except TimeoutError:
+        return {"ok": False, "reason": f"no answer within {budget:.1f} s (filtered or black-holed)"}
+    except OSError as exc:
+        reason = errno.errorcode.get(exc.errno or 0, "") or type(exc).__name__
+        return {"ok": False, "reason": f"{exc.strerror or exc} ({reason})"}
+    latency = time.monotonic() - start
+    sock.close()
+    return {"ok": True, "latency_ms": round(latency * 1000, 1)}
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    where = f"{params.get('host', '127.0.0.1')}:{params['port']}"
+    if data["ok"]:
+        return Verdict(
+            PASS,
+            f"TCP {where} opens in {data['latency_ms']} ms",
+            (f"latency: {data['latency_ms']} ms",),
+        )
+    return Verdict(FAIL, f"TCP {where} does not open: {data['reason']}", (data["reason"],))
+
+
+KINDS = [CheckKind("net.tcp", "a TCP port is reachable", PARAMS, probe, evaluate)]

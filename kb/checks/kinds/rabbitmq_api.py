@@ -1,0 +1,57 @@
+"""`rabbitmq.api`: a read of the RabbitMQ management API (alarms, overview) answers 200."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.checks import httpget
+from kb.checks.base import ERROR, FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV
+from kb.checks.kinds.http_get import judge_value
+
+PARAMS = (
+    TIMEOUT,
+    Param("url", str, default="http://127.0.0.1:15672", help="management API base URL"),
+    Param("path", str, default="/api/health/checks/alarms", help="API path to read"),
+    Param("json", str, help="dotted path into the JSON body"),
+    Param("equals", ANY, help="the JSON value must equal this"),
+    USERNAME_ENV,
+    PASSWORD_ENV,
+)
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    user = ctx.credential(params.get("username_env"))
+    pwd = ctx.credential(params.get("password_env"))
+    if user is None and pwd is None and not params.get("username_env"):
+        user, pwd = "guest", "guest"  # RabbitMQ's loopback-only default
+    url = params.get("url", "http://127.0.0.1:15672").rstrip("/") + params.get(
+        "path", "/api/health/checks/alarms"
+    )
+    return httpget.get(ctx, url, user, pwd)
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    path = params.get("path", "/api/health/checks/alarms")
+    ev = [f"HTTP {data['status']} {data['reason']}"]
+    if data["status"] in (401, 403):
+        return Verdict(
+            ERROR,
+            f"the management API refused the credentials ({data['status']}) for {path}",
+            tuple(ev),
+            next="set username_env/password_env to variables holding a monitoring user",
+        )
+    if data["status"] != 200:
+        if data["body"]:
+            ev.append(f"body: {data['body'][:200]}")
+        return Verdict(FAIL, f"{path} answered {data['status']} {data['reason']}", tuple(ev))
+    problems, more = judge_value(params, data)
+    ev.extend(more)
+    if problems:
+        return Verdict(FAIL, f"{path}: " + "; ".join(problems), tuple(ev))
+    return Verdict(PASS, f"{path} answered 200", tuple(ev))
+
+
+KINDS = [
+    CheckKind("rabbitmq.api", "a RabbitMQ management API read answers 200", PARAMS, probe, evaluate)
+]
