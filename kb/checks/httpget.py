@@ -40,7 +40,14 @@ def get(
         )
     else:
         conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    conn.connect()
+    try:
+        conn.connect()
+    except TimeoutError as exc:
+        raise ConnectionError(
+            f"{host}:{port} did not accept a connection within the deadline"
+        ) from exc
+    except OSError as exc:
+        raise ConnectionError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from exc
     sock = conn.sock
 
     def _abort() -> None:

@@ -1,0 +1,126 @@
+"""The context a probe runs in: its deadline, cancellation, secrets, targets and Docker access.
+
+One `ProbeContext` per check run. The runner creates it, runs the probe in a worker thread and, at
+the deadline or on cancel, calls `abort()`, which shuts down the sockets the probe registered so an
+abandoned thread does not stay blocked. Probes call `check()` between steps to stop early.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+_local = threading.local()
+
+
+class Cancelled(Exception):
+    """The user cancelled the run."""
+
+
+class DeadlineExceeded(Exception):
+    """The probe ran past its deadline."""
+
+
+class Recorder:
+    """Collects what checks sent on the wire (Docker API calls, HTTP methods, MQTT packets)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self._lock = threading.Lock()
+
+    def record(self, channel: str, what: str) -> None:
+        with self._lock:
+            self.events.append((channel, what))
+
+
+# set by tests and by `KBTUI_RECORD` tooling; None in normal runs
+RECORDER: Recorder | None = None
+
+
+class ProbeContext:
+    """Deadline, cancellation, secret registry and resource access for one probe."""
+
+    def __init__(
+        self,
+        timeout: float,
+        cancel: threading.Event | None = None,
+        entry: Any = None,
+        docker_hosts: dict[str, str] | None = None,
+        default_docker_host: str | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.cancel = cancel or threading.Event()
+        self.entry = entry
+        self.docker_hosts = docker_hosts or {}
+        self.default_docker_host = default_docker_host
+        self.secrets: set[str] = set()
+        self._abort: list[Callable[[], None]] = []
+        self._aborted = threading.Event()
+        self._lock = threading.Lock()
+
+    # -- time --------------------------------------------------------------------------------
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def check(self) -> None:
+        """Raise if cancelled, aborted or past the deadline; probes call this between steps."""
+        if self.cancel.is_set():
+            raise Cancelled("cancelled")
+        if self._aborted.is_set() or time.monotonic() >= self.deadline:
+            raise DeadlineExceeded(f"no result within {self.timeout:g} s")
+
+    def on_abort(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            if self._aborted.is_set():
+                fn()
+            else:
+                self._abort.append(fn)
+
+    def abort(self) -> None:
+        with self._lock:
+            self._aborted.set()
+            fns, self._abort = self._abort, []
+        for fn in fns:
+            try:
+                fn()
+            except Exception:  # aborting is best effort: the result is already an error
+                pass
+
+    # -- secrets -----------------------------------------------------------------------------
+    def add_secret(self, value: str | None) -> None:
+        if value:
+            self.secrets.add(value)
+
+    def credential(self, env_name: str | None) -> str | None:
+        """The value of environment variable `env_name` (registered as a secret), or None."""
+        if not env_name:
+            return None
+        value = os.environ.get(env_name)
+        self.add_secret(value)
+        return value
+
+    # -- recording (read-only audit) ---------------------------------------------------------
+    def record(self, channel: str, what: str) -> None:
+        if RECORDER is not None:
+            RECORDER.record(channel, what)
+
+    # -- Docker --------------------------------------------------------------------------------
+    def docker(self, host: str | None = None) -> Any:
+        """The read-only Docker client for `host` (a configured name or URL), created lazily."""
+        from kb.checks import dockerclient
+
+        url = self.docker_hosts.get(host, host) if host else self.default_docker_host
+        return dockerclient.get_client(url)
+
+    # -- thread-local access for helpers that are not handed the context ---------------------
+    def activate(self) -> None:
+        _local.ctx = self
+
+
+def current() -> ProbeContext | None:
+    """The context of the probe running in this thread, if any."""
+    return getattr(_local, "ctx", None)
