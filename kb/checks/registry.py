@@ -67,7 +67,13 @@ def get(name: str) -> CheckKind | None:
     return kinds().get(name)
 
 
-_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true/false", list: "a list"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "true/false",
+    list: "a list",
+}
 
 
 def _type_ok(value: Any, typ: type) -> bool:

@@ -1,0 +1,79 @@
+"""Helpers shared by `kb` commands: loading the KB for the given options, output, colour."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from kb.loader import KnowledgeBase, kb_sources, load_kb
+from kb.model import Problem
+
+
+def sources_for(args: argparse.Namespace) -> list:
+    return kb_sources(getattr(args, "kb", []) or [])
+
+
+def warn_problems(problems: list[Problem], *, limit: int = 20) -> None:
+    """Bad entries are reported on stderr; the command goes on with the good ones."""
+    errors = [p for p in problems if p.severity == "error"]
+    for p in errors[:limit]:
+        sys.stderr.write(f"kb: warning: {p}\n")
+    if len(errors) > limit:
+        sys.stderr.write(f"kb: warning: {len(errors) - limit} more problems; run 'kb lint' for all\n")
+
+
+def load_kb_for(args: argparse.Namespace, *, warn: bool = True) -> KnowledgeBase:
+    kbase = load_kb(sources_for(args))
+    if warn:
+        warn_problems(kbase.problems)
+    return kbase
+
+
+def lang_for(args: argparse.Namespace) -> str:
+    from kb.i18n import pick_lang
+
+    return pick_lang(getattr(args, "lang", None))
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def use_color(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def sanitize(text: str) -> str:
+    """Drop terminal control characters (ESC, BEL, …) from untrusted text before printing it."""
+    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127 and not 0x80 <= ord(ch) < 0xA0))
+
+
+class Style:
+    """Minimal ANSI styling (rich would cost tens of ms on every `kb search`)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, t: str) -> str:
+        return self(t, "1")
+
+    def dim(self, t: str) -> str:
+        return self(t, "2")
+
+    def hl(self, t: str) -> str:
+        return self(t, "1;33")
+
+    def kind(self, t: str) -> str:
+        return self(t, {"incident": "31", "faq": "36", "tree": "35"}.get(t, "0"))

@@ -1,0 +1,53 @@
+"""`kb lint [PATHS]`: validate entries and list every problem (exit 1 if there are errors)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lint", help="validate entries and list every problem",
+                       description="Validate entries (front-matter, regexes, checks, trees, links). "
+                       "With PATHS, lint those files or folders, resolving links against the whole KB. "
+                       "Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: every KB source)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--json", action="store_true", help="print problems as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb.cli.common import print_json, sources_for
+    from kb.errors import UserError
+    from kb.loader import load_kb
+
+    targets = [Path(p).resolve() for p in args.paths]
+    for t in targets:
+        if not t.exists():
+            raise UserError(f"{t}: no such file or folder")
+    sources = sources_for(args)
+    for t in targets:
+        folder = t if t.is_dir() else t.parent
+        if not any(folder == s or folder.is_relative_to(s) for s in sources):
+            sources.append(folder)
+    kbase = load_kb(sources)
+
+    def wanted(path: str) -> bool:
+        if not targets:
+            return True
+        p = Path(path).resolve()
+        return any(p == t or p.is_relative_to(t) for t in targets)
+
+    problems = sorted((p for p in kbase.problems if wanted(p.path)), key=lambda p: (p.path, p.line))
+    n_entries = sum(1 for e in kbase.entries.values() if wanted(e.path))
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if args.json:
+        print_json({"entries": n_entries, "errors": len(errors), "warnings": len(warnings),
+                    "problems": [{"path": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in problems]})
+    else:
+        for p in problems:
+            print(p)
+        print(f"{n_entries} entries checked: {len(errors)} errors, {len(warnings)} warnings")
+    return 1 if errors or (args.strict and warnings) else 0

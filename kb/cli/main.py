@@ -1,0 +1,111 @@
+"""`kb`: the headless command line. Starts fast: argparse only; each command imports what it needs.
+
+Each sub-command is one module `kb/cli/<name>.py` with `add_parser(subparsers)` that registers its
+parser and `set_defaults(func=run)`. Exit codes: 0 success/found/all pass, 1 nothing found or a
+check failed/warned, 2 usage or data error, 3 a check could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = (
+    "search", "show", "list", "lint", "index", "check", "doctor", "diagnose", "export", "paths",
+    "completion",
+)
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # one line and a pointer to help, exit 2 (argparse prints the whole usage block otherwise)
+        sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kb",
+        description="Troubleshooting knowledge base for Docker hosts and MQTT/AMQP brokers.",
+        epilog="Examples:\n  kb search \"monotonic time\"\n  docker logs emqx 2>&1 | kb diagnose -\n"
+               "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, argparse.SUPPRESS)
+    parser.set_defaults(kb=[], lang=None, debug=False)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # the global options are accepted after the command too: `kb show ID --lang zh`
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    plain_add = sub.add_parser
+
+    def add_parser(name: str, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs["parents"] = [*kwargs.get("parents", []), common]
+        return plain_add(name, **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"kb.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"kb.cli.{name}":
+                continue  # a command not built yet
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--kb", action="append", default=default, metavar="PATH",
+                        help="add a knowledge-base folder (repeatable; overrides entries with the same id)")
+    parser.add_argument("--lang", choices=("en", "zh"), default=default,
+                        help="language to show (default: from the locale)")
+    parser.add_argument("--debug", action="store_true", default=default, help="show tracebacks on errors")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kbtui")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from kb.errors import UserError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        if args.debug:
+            raise
+        sys.stderr.write(f"kb: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("kb: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `kb search x | head`: the reader went away; not an error
+        try:
+            sys.stdout = None  # type: ignore[assignment]
+        finally:
+            return EXIT_OK
+    except Exception as exc:  # a bug: one line unless --debug
+        if args.debug:
+            raise
+        sys.stderr.write(f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n")
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

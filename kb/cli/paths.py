@@ -1,0 +1,39 @@
+"""`kb paths`: where kbtui keeps its settings, cache and index, and which KB folders it reads."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("paths", help="show config, cache and KB folders", description="Show where kbtui reads "
+                       "and writes files. KBTUI_HOME moves config, cache and data under one folder.")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb import paths
+    from kb.cli.common import print_json, sources_for
+
+    sources = sources_for(args)
+    data = {
+        "config_file": str(paths.config_file()),
+        "cache_dir": str(paths.cache_dir()),
+        "index_root": str(paths.index_root()),
+        "data_dir": str(paths.data_dir()),
+        "templates_dir": str(paths.user_templates_dir()),
+        "bundled_kb": str(paths.bundled_kb()),
+        "kb_sources": [str(s) for s in sources],
+    }
+    if args.json:
+        print_json(data)
+        return 0
+    for key, value in data.items():
+        if key == "kb_sources":
+            print("kb_sources (lowest precedence first):")
+            for s in sources:
+                print(f"  {s}{'' if s.exists() else '  (missing)'}")
+        else:
+            print(f"{key + ':':<15} {value}")
+    return 0

@@ -1,0 +1,110 @@
+"""`kb show ID`: an entry rendered in the terminal, raw, or as JSON with every field."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from typing import Any
+
+from kb.model import Entry
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("show", help="show an entry", description="Render an entry in the terminal. "
+                       "Exit 0 when shown, 1 when there is no such entry.")
+    p.add_argument("id", metavar="ID", help="entry id (see 'kb list'; shell completion knows them)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--raw", action="store_true", help="print the source file as it is")
+    g.add_argument("--json", action="store_true", help="every front-matter field, the body and the languages")
+    p.set_defaults(func=run)
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """Every field of an entry, JSON-ready (also used by `kb list --json` and the site)."""
+    def tree() -> dict[str, Any] | None:
+        if entry.tree is None:
+            return None
+        return {"start": entry.tree.start, "nodes": {
+            n.id: {k: v for k, v in {
+                "question": n.question, "check": n.check, "conclusion": n.conclusion, "entry": n.entry, "fix": n.fix,
+                "options": [{"label": o.label, "goto": o.goto, "when": list(o.when)} for o in n.options] or None,
+            }.items() if v is not None} for n in entry.tree.nodes.values()}}
+
+    return {
+        "id": entry.id, "kind": entry.kind, "title": entry.title, "summary": entry.summary,
+        "products": list(entry.products), "tags": list(entry.tags), "versions": entry.versions,
+        "updated": entry.updated.isoformat() if entry.updated else None,
+        "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in entry.sources],
+        "related": list(entry.related), "symptoms": list(entry.symptoms), "signatures": list(entry.signatures),
+        "checks": [{"id": c.id, "kind": c.kind, "title": c.title, "params": c.params, "on_fail": c.on_fail,
+                    **({"timeout": c.timeout} if c.timeout else {})} for c in entry.checks],
+        "tree": tree(), "body": entry.body, "path": entry.path, "overrides": list(entry.overrides),
+        "languages": list(entry.languages),
+        "translations": {lang: {"title": t.title, "summary": t.summary, "symptoms": list(t.symptoms),
+                                "body": t.body, "path": t.path} for lang, t in entry.translations.items()},
+    }
+
+
+def not_found(kbase: Any, entry_id: str) -> int:
+    close = difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
+    sys.stderr.write(f"kb: no entry {entry_id!r}{hint}\n")
+    return 1
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb.cli.common import lang_for, load_kb_for, print_json
+
+    kbase = load_kb_for(args)
+    entry = kbase.get(args.id)
+    if entry is None:
+        return not_found(kbase, args.id)
+    lang = lang_for(args)
+    if args.json:
+        print_json(entry_to_dict(entry))
+        return 0
+    if args.raw:
+        tr = entry.translations.get(lang)
+        with open(tr.path if tr else entry.path, encoding="utf-8") as fh:
+            sys.stdout.write(fh.read())
+        return 0
+    render(entry, lang)
+    return 0
+
+
+def render(entry: Entry, lang: str) -> None:
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    from kb.cli.common import sanitize
+
+    text = entry.text(lang)
+    zh = lang == "zh" and "zh" in entry.translations
+    console = Console(highlight=False)
+    console.print(Text(sanitize(text.title), style="bold"))
+    console.print(Text(f"{entry.id} · {entry.kind} · {', '.join(entry.products)}"
+                       + (f" · {', '.join(entry.tags)}" if entry.tags else ""), style="dim"))
+    if entry.versions:
+        console.print(Text(("适用版本: " if zh else "Versions: ") + "; ".join(f"{k} {v}" for k, v in entry.versions.items()), style="dim"))
+    console.print(Text(("文件: " if zh else "File: ") + entry.path
+                       + (f" (overrides {', '.join(entry.overrides)})" if entry.overrides else ""), style="dim"))
+    console.print()
+    console.print(Text(sanitize(text.summary), style="italic"))
+    console.print()
+    # entry text is untrusted: control characters removed, no HTML, no Rich markup interpretation
+    console.print(Markdown(sanitize(text.body), hyperlinks=False))
+    if entry.checks:
+        console.print()
+        console.print(Text("检查项" if zh else "Checks", style="bold"))
+        for c in entry.checks:
+            title = text.check_titles.get(c.id, c.title)
+            console.print(Text(f"  {c.id:<24} {c.kind:<18} {sanitize(title)}"))
+        console.print(Text(f"  kb check {entry.id}", style="dim"))
+    if entry.tree is not None:
+        console.print(Text(("决策树: " if zh else "Decision tree: ") + f"{len(entry.tree.nodes)} nodes (walk it in kbtui)", style="dim"))
+    if entry.related:
+        console.print(Text(("相关: " if zh else "Related: ") + ", ".join(entry.related), style="dim"))
+    if entry.sources:
+        console.print(Text(("来源: " if zh else "Sources: ") + "; ".join(sanitize(s.title) for s in entry.sources), style="dim"))

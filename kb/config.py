@@ -1,0 +1,64 @@
+"""The user's settings file (`config.yaml` in the config dir): KB folders, Docker hosts, brokers.
+
+The file may name credentials (environment-variable names, never values), so a file that group or
+others can read is refused. It is parsed with the same hostile-input-safe YAML as entries.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from kb import paths
+from kb.errors import UserError
+
+
+def check_private(path: Path) -> None:
+    """Refuse a settings file that others can read or write (it may point at secrets)."""
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise UserError(f"{path}: readable by others (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}")
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """The parsed settings, or {} when there is no file."""
+    from kb.safeyaml import YamlError, parse
+
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read ({exc.strerror}); check its permissions") from None
+    check_private(path)
+    try:
+        data = parse(raw.decode("utf-8")).data
+    except UnicodeDecodeError:
+        raise UserError(f"{path}:1: not UTF-8 text; save it as UTF-8") from None
+    except YamlError as exc:
+        raise UserError(f"{path}:{exc.line}: {exc.message}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise UserError(f"{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)")
+    kb_paths = data.get("kb_paths", [])
+    if not isinstance(kb_paths, list) or not all(isinstance(p, str) for p in kb_paths):
+        raise UserError(f"{path}: kb_paths must be a list of folder paths")
+    return data
+
+
+def save_config(data: dict[str, Any], path: Path | None = None) -> Path:
+    """Write settings atomically with mode 0600."""
+    import yaml
+
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False)
+    os.replace(tmp, path)
+    return path

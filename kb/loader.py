@@ -1,0 +1,265 @@
+"""Find and load knowledge bases: sources in precedence order, per-id overrides, validation.
+
+Sources, lowest to highest precedence: the bundled KB, `kb_paths` in the config file, `KB_PATH`
+(os.pathsep-separated), then `--kb PATH` options. A later source overrides an entry with the same
+id; the entry remembers which files it overrode. `discover` only looks at file names (cheap, so
+the indexer can decide what changed without parsing); `load_group` parses and validates one entry;
+`load_kb` loads everything and adds the checks that need all entries (links between entries).
+One bad file never stops the others: it becomes `Problem`s and the rest loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb import paths
+from kb.model import Entry, Problem
+
+FILE_RE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]{1,80})(?:\.(?P<lang>[a-z]{2}))?\.md$")
+KB_PATH_ENV = "KB_PATH"
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    id: str
+    lang: str
+    path: Path
+    root: Path
+
+
+@dataclass
+class EntryGroup:
+    """The files that make up one entry after overrides: English file and translations."""
+
+    id: str
+    en: EntryFile | None = None
+    translations: dict[str, EntryFile] = field(default_factory=dict)
+    overridden: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[EntryFile]:
+        return ([self.en] if self.en else []) + [self.translations[k] for k in sorted(self.translations)]
+
+
+@dataclass
+class KnowledgeBase:
+    entries: dict[str, Entry]
+    problems: list[Problem]
+    sources: list[Path]
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def kb_sources(extra: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True, config: bool = True,
+               env: bool = True) -> list[Path]:
+    """KB folders in precedence order (lowest first), without duplicates."""
+    found: list[Path] = []
+    if bundled:
+        found.append(paths.bundled_kb())
+    if config:
+        from kb.config import load_config
+
+        for p in load_config().get("kb_paths", []):
+            found.append(Path(p).expanduser())
+    if env:
+        for p in os.environ.get(KB_PATH_ENV, "").split(os.pathsep):
+            if p.strip():
+                found.append(Path(p.strip()).expanduser())
+    found.extend(Path(p).expanduser() for p in extra)
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in found:
+        key = p.resolve() if p.exists() else p.absolute()
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
+    if root.is_file():
+        m = FILE_RE.match(root.name)
+        if m:
+            yield EntryFile(m["id"], m["lang"] or "en", root, root.parent)
+        else:
+            problems.append(Problem(str(root), 1, "not an entry file name; name it <id>.md or <id>.<lang>.md"))
+        return
+    if not root.is_dir():
+        problems.append(Problem(str(root), 0, "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)", "warning"))
+        return
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            m = FILE_RE.match(name)
+            if not m:
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path.resolve(), real_root):
+                problems.append(Problem(str(path), 0, "symlink leads out of the KB folder; not followed", "warning"))
+                continue
+            yield EntryFile(m["id"], m["lang"] or "en", path, root)
+
+
+def discover(sources: list[Path], problems: list[Problem] | None = None) -> dict[str, EntryGroup]:
+    """Entry groups by id, after overrides. Looks at names only; never parses."""
+    problems = problems if problems is not None else []
+    groups: dict[str, EntryGroup] = {}
+    for root in sources:
+        seen_here: dict[tuple[str, str], Path] = {}
+        for ef in _entry_files(root, problems):
+            key = (ef.id, ef.lang)
+            if key in seen_here:
+                problems.append(Problem(str(ef.path), 1, f"duplicate id {ef.id!r}: also {seen_here[key]}; ids are unique within a KB folder"))
+                continue
+            seen_here[key] = ef.path
+            group = groups.setdefault(ef.id, EntryGroup(ef.id))
+            if ef.lang == "en":
+                if group.en is not None:
+                    group.overridden.append(group.en.path)
+                    # translations of the overridden file describe the old text: drop them
+                    for lang, tr in list(group.translations.items()):
+                        if tr.root != root:
+                            group.overridden.append(tr.path)
+                            del group.translations[lang]
+                group.en = ef
+            else:
+                if lang_prev := group.translations.get(ef.lang):
+                    group.overridden.append(lang_prev.path)
+                group.translations[ef.lang] = ef
+    return dict(sorted(groups.items()))
+
+
+def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str] | None:
+    from kb.frontmatter import MAX_FILE_BYTES
+
+    try:
+        data = ef.path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(Problem(str(ef.path), 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it"))
+        return None
+    try:
+        return data, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(str(ef.path), line, "not valid UTF-8; save the file as UTF-8"))
+        return None
+
+
+def _parse(ef: EntryFile, text: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    from kb.frontmatter import FrontMatterError, split
+    from kb.safeyaml import YamlError, parse
+
+    try:
+        parts = split(text)
+    except FrontMatterError as exc:
+        problems.append(Problem(str(ef.path), exc.line, exc.message))
+        return None
+    try:
+        loc = parse(parts.yaml_text)
+    except YamlError as exc:
+        problems.append(Problem(str(ef.path), exc.line + parts.yaml_line - 1, exc.message))
+        return None
+    return parts, loc
+
+
+def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
+    """Parse and validate one entry and its translations."""
+    from kb.validate import build_entry, build_translation
+
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    mtime = 0.0
+    entry: Entry | None = None
+    if group.en is None:
+        for tr in group.translations.values():
+            problems.append(Problem(str(tr.path), 1, f"translation without an English entry; add {group.id}.md beside it"))
+        return None, problems
+    read = _read(group.en, problems)
+    if read is not None:
+        raw, text = read
+        digest.update(raw)
+        mtime = group.en.path.stat().st_mtime
+        parsed = _parse(group.en, text, problems)
+        if parsed is not None:
+            parts, loc = parsed
+            entry, probs = build_entry(str(group.en.path), group.id, loc, parts.yaml_line, parts.body, parts.body_line)
+            problems.extend(probs)
+    for lang in sorted(group.translations):
+        ef = group.translations[lang]
+        read = _read(ef, problems)
+        if read is None:
+            continue
+        raw, text = read
+        digest.update(b"\0" + lang.encode() + b"\0" + raw)
+        mtime = max(mtime, ef.path.stat().st_mtime)
+        parsed = _parse(ef, text, problems)
+        if parsed is None:
+            continue
+        parts, loc = parsed
+        tr, probs = build_translation(str(ef.path), group.id, lang, loc, parts.yaml_line, parts.body, entry)
+        problems.extend(probs)
+        if tr is not None and entry is not None:
+            entry.translations[lang] = tr
+    if entry is not None:
+        entry.source_root = str(group.en.root)
+        entry.overrides = tuple(str(p) for p in group.overridden)
+        entry.mtime = mtime
+        entry.digest = digest.hexdigest()
+    return entry, problems
+
+
+def cross_check(entries: dict[str, Entry]) -> list[Problem]:
+    """Problems that need every entry: related ids, tree links to entries and other entries' checks."""
+    problems: list[Problem] = []
+    for entry in entries.values():
+        for rid in entry.related:
+            if rid not in entries:
+                problems.append(Problem(entry.path, 1, f"related id {rid!r} does not exist; fix or remove it"))
+        if entry.tree is None:
+            continue
+        for node in entry.tree.nodes.values():
+            if node.entry and node.entry not in entries:
+                problems.append(Problem(entry.path, node.line, f"tree node {node.id!r} links to entry {node.entry!r}, which does not exist"))
+            if node.check and "#" in node.check:
+                eid, _, cid = node.check.partition("#")
+                other = entries.get(eid)
+                if other is None or other.check(cid) is None:
+                    problems.append(Problem(entry.path, node.line, f"tree node {node.id!r} names check {node.check!r}, which does not exist"))
+    return problems
+
+
+def load_kb(sources: list[Path] | None = None) -> KnowledgeBase:
+    """Load every entry from `sources` (default: `kb_sources()`), validating as much as possible."""
+    sources = kb_sources() if sources is None else sources
+    problems: list[Problem] = []
+    groups = discover(sources, problems)
+    entries: dict[str, Entry] = {}
+    for group in groups.values():
+        entry, probs = load_group(group)
+        problems.extend(probs)
+        if entry is not None:
+            entries[entry.id] = entry
+    problems.extend(cross_check(entries))
+    return KnowledgeBase(entries=entries, problems=problems, sources=sources)

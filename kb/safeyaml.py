@@ -1,0 +1,162 @@
+"""Hostile-input-safe YAML for front-matter: limits first, then safe parsing with line numbers.
+
+Front-matter comes from user folders, so it is treated as untrusted:
+- size, nesting depth and alias count are checked on the token stream *before* any node tree is
+  built (the composer recurses, and an alias bomb expands exponentially);
+- only safe tags are constructed (the SafeConstructor's), expansion of aliases is budgeted;
+- duplicate keys, non-string keys and merge keys are errors (PyYAML silently keeps the last);
+- every value keeps its line, and scalars that YAML 1.1 turned into something else (`no` -> False,
+  `12:30` -> 750) keep their source text, so the validator can say "quote it" at the right line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 64 * 1024
+MAX_DEPTH = 32
+MAX_ALIASES = 32
+MAX_NODES = 20_000
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+
+Path_ = tuple[Any, ...]
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
+
+class YamlError(Exception):
+    """A problem at a line (1-based, relative to the parsed text)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class Located:
+    """Parsed data plus where each value came from."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    # source text of plain scalars that resolved to a non-string type (bool, int, float, null, date)
+    raw: dict[Path_, str] = field(default_factory=dict)
+
+    def line(self, path: Path_, default: int = 1) -> int:
+        """Line of `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), default)
+
+
+def _prescan(text: str) -> None:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError(1, f"front-matter is larger than {MAX_BYTES // 1024} KiB; move text to the body")
+    depth = 0
+    aliases = 0
+    opening = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for tok in yaml.scan(text, Loader=_Loader):
+            if isinstance(tok, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(
+                        tok.start_mark.line + 1,
+                        f"YAML nested deeper than {MAX_DEPTH} levels; flatten the structure",
+                    )
+            elif isinstance(tok, closing):
+                depth -= 1
+            elif isinstance(tok, yaml.AliasToken):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise YamlError(
+                        tok.start_mark.line + 1,
+                        f"more than {MAX_ALIASES} YAML aliases; write the values out instead",
+                    )
+    except yaml.MarkedYAMLError as exc:
+        raise _from_yaml_error(exc) from None
+
+
+def _from_yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    what = exc.problem or exc.context or "invalid YAML"
+    return YamlError(line, f"invalid YAML: {what}; check indentation and quoting")
+
+
+class _Converter:
+    def __init__(self) -> None:
+        self.nodes = 0
+        self.out = Located(data=None)
+
+    def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise YamlError(node.start_mark.line + 1, "YAML expands to too many values (alias bomb?)")
+        self.out.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_TAGS:
+            raise YamlError(node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed; remove it")
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise YamlError(line, "YAML merge keys (<<) are not supported; write the keys out")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise YamlError(line, "mapping keys must be plain strings")
+                key = key_node.value
+                if key in result:
+                    first = self.out.lines.get((*path, key), "?")
+                    raise YamlError(line, f"duplicate key {key!r} (first at line {first}); keep one")
+                self.out.lines[(*path, key)] = line
+                result[key] = self.convert(value_node, (*path, key))
+            return result
+        raise YamlError(node.start_mark.line + 1, "unsupported YAML node")
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            return node.value
+        ctor = _constructor.yaml_constructors.get(tag)
+        if ctor is None:
+            raise YamlError(node.start_mark.line + 1, f"YAML tag {tag} is not allowed; remove it")
+        if not node.style:  # plain scalar that resolved to a non-string (C loader: "", pure: None)
+            self.out.raw[path] = node.value
+        try:
+            return ctor(_constructor, node)
+        except (ValueError, yaml.YAMLError) as exc:
+            raise YamlError(node.start_mark.line + 1, f"bad {tag.rsplit(':', 1)[-1]} value: {exc}") from None
+
+
+def parse(text: str) -> Located:
+    """Parse one YAML document under the limits. Raises YamlError with a 1-based line."""
+    _prescan(text)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _from_yaml_error(exc) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(1, f"invalid YAML: {exc}") from None
+    conv = _Converter()
+    if node is None:
+        conv.out.data = None
+        return conv.out
+    conv.out.data = conv.convert(node, ())
+    return conv.out
