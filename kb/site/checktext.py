@@ -98,7 +98,11 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
         if zh:
             ok = "已设置" + ("且" + "、".join(cond_zh) if cond_zh else "") if present else "未设置"
             return (f"容器 `{c}` 的环境变量 `{name}`{dh}", f"该变量{ok}（疑似密钥的值会被隐去）")
-        ok = ("is set" + (" and " + " and ".join(cond_en) if cond_en else "")) if present else "is not set"
+        ok = (
+            ("is set" + (" and " + " and ".join(cond_en) if cond_en else ""))
+            if present
+            else "is not set"
+        )
         return (
             f"the environment variable `{name}` of container `{c}`{dh}",
             f"the variable {ok} (values of secret-looking names are never shown)",
@@ -106,7 +110,10 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
     if kind == "docker.mount":
         dest = _v(p, "destination", "")
         if zh:
-            return (f"容器 `{c}` 的挂载{dh}", f"`{dest}` 由数据卷或绑定挂载覆盖（数据在容器重建后仍然保留）")
+            return (
+                f"容器 `{c}` 的挂载{dh}",
+                f"`{dest}` 由数据卷或绑定挂载覆盖（数据在容器重建后仍然保留）",
+            )
         return (
             f"the mounts of container `{c}`{dh}",
             f"a volume or bind mount covers `{dest}` (its data survives re-creating the container)",
@@ -124,9 +131,13 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
                 conds.append((en, zh_word, _v(p, key)))
         if "present" in p:
             pres = p.get("present")
-            conds.append(("is present" if pres else "is absent", "存在" if pres else "不存在", None))
+            conds.append(
+                ("is present" if pres else "is absent", "存在" if pres else "不存在", None)
+            )
         if zh:
-            text = "、".join(f"{z} `{v}`" if v is not None else z for _, z, v in conds) or "满足条件"
+            text = (
+                "、".join(f"{z} `{v}`" if v is not None else z for _, z, v in conds) or "满足条件"
+            )
             return (f"`docker inspect {c}` 中的字段 `{field}`{dh}", f"该值{text}")
         text = " and ".join(f"{e} `{v}`" if v is not None else e for e, _, v in conds) or "matches"
         return (f"the field `{field}` of `docker inspect {c}`{dh}", f"the value {text}")
@@ -137,13 +148,19 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
         who_zh = f"容器 `{p['container']}`" if p.get("container") else "所有容器"
         if zh:
             return (f"{who_zh}最近 {since} 内的 Docker 事件{dh}", f"没有发生 {events} 事件")
-        return (f"Docker events of {who_en} in the past {since}{dh}", f"none of [{events}] happened")
+        return (
+            f"Docker events of {who_en} in the past {since}{dh}",
+            f"none of [{events}] happened",
+        )
     if kind == "docker.top":
         if p.get("shell_pid1"):
             return (
                 (f"容器 `{c}` 内的进程列表{dh}", "可以读取进程列表（允许由 shell 作为 1 号进程）")
                 if zh
-                else (f"the processes in container `{c}`{dh}", "the process list can be read (a shell as PID 1 is accepted)")
+                else (
+                    f"the processes in container `{c}`{dh}",
+                    "the process list can be read (a shell as PID 1 is accepted)",
+                )
             )
         return (
             (f"容器 `{c}` 内的进程列表{dh}", "主进程不是包着子进程的 shell（shell 不会转发信号）")
@@ -165,20 +182,34 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
         tail = ""
         if pat:
             tail = f" and its output {'contains' if expect == 'present' else 'does not contain'} `{pat}`"
-        return (f"the output of the read-only command `{cmd}` run in container `{c}`{dh}", f"the command exits 0{tail}")
+        return (
+            f"the output of the read-only command `{cmd}` run in container `{c}`{dh}",
+            f"the command exits 0{tail}",
+        )
     if kind == "net.tcp":
         host, port = _v(p, "host", "127.0.0.1"), _v(p, "port", "")
         return (
             (f"到 {host}:{port} 的 TCP 连接", "连接可以建立（并记录延迟）")
             if zh
-            else (f"a TCP connection to {host}:{port}", "the connection opens (the latency is reported)")
+            else (
+                f"a TCP connection to {host}:{port}",
+                "the connection opens (the latency is reported)",
+            )
         )
     if kind == "net.port_free":
         port, bind = _v(p, "port", ""), _v(p, "bind", "0.0.0.0")
         free = p.get("expect", "free") == "free"
         if zh:
-            return (f"本机 {bind} 上的端口 {port}", "端口空闲" if free else "端口已被监听（并显示占用它的进程）")
-        return (f"port {port} on {bind} on this host", "the port is free" if free else "the port is bound (the process holding it is shown when known)")
+            return (
+                f"本机 {bind} 上的端口 {port}",
+                "端口空闲" if free else "端口已被监听（并显示占用它的进程）",
+            )
+        return (
+            f"port {port} on {bind} on this host",
+            "the port is free"
+            if free
+            else "the port is bound (the process holding it is shown when known)",
+        )
     if kind == "http.get":
         url, status = _v(p, "url", ""), _v(p, "status", 200)
         extra_en = f" and the JSON value `{p['json']}` matches" if p.get("json") else ""
@@ -189,18 +220,30 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
     if kind.startswith("mqtt."):
         host, port = _v(p, "host", "127.0.0.1"), _v(p, "port", 1883)
         tls = " (TLS)" if p.get("tls") else ""
-        where_en, where_zh = f"the MQTT broker at {host}:{port}{tls}", f"{host}:{port}{tls} 上的 MQTT Broker"
+        where_en, where_zh = (
+            f"the MQTT broker at {host}:{port}{tls}",
+            f"{host}:{port}{tls} 上的 MQTT Broker",
+        )
         if kind == "mqtt.connect":
             if p.get("anonymous"):
                 return (
-                    (f"{where_zh}是否接受匿名连接", "Broker 拒绝匿名客户端（接受匿名连接时结果为 warn）")
+                    (
+                        f"{where_zh}是否接受匿名连接",
+                        "Broker 拒绝匿名客户端（接受匿名连接时结果为 warn）",
+                    )
                     if zh
-                    else (f"whether {where_en} accepts anonymous clients", "the broker refuses an anonymous client (an accepted anonymous connection is a warning)")
+                    else (
+                        f"whether {where_en} accepts anonymous clients",
+                        "the broker refuses an anonymous client (an accepted anonymous connection is a warning)",
+                    )
                 )
             return (
                 (f"使用凭据连接{where_zh}", "带凭据的连接被接受（密码只从环境变量读取，从不显示）")
                 if zh
-                else (f"a connection with credentials to {where_en}", "the connection is accepted (credentials come from environment variables and are never shown)")
+                else (
+                    f"a connection with credentials to {where_en}",
+                    "the connection is accepted (credentials come from environment variables and are never shown)",
+                )
             )
         if kind == "mqtt.sys":
             topic = _v(p, "topic", "$SYS/broker/version")
@@ -212,16 +255,28 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
         if kind == "mqtt.roundtrip":
             prefix = _v(p, "topic_prefix", "kbtui/probe")
             return (
-                (f"向{where_zh}的唯一主题（前缀 `{prefix}`）发布一条非保留消息", "消息能收回（并记录往返延迟）")
+                (
+                    f"向{where_zh}的唯一主题（前缀 `{prefix}`）发布一条非保留消息",
+                    "消息能收回（并记录往返延迟）",
+                )
                 if zh
-                else (f"a non-retained message published to a unique topic under `{prefix}` on {where_en}", "the message comes back (the round-trip latency is reported)")
+                else (
+                    f"a non-retained message published to a unique topic under `{prefix}` on {where_en}",
+                    "the message comes back (the round-trip latency is reported)",
+                )
             )
     if kind == "amqp.connect":
         host, port, vhost = _v(p, "host", "127.0.0.1"), _v(p, "port", 5672), _v(p, "vhost", "/")
         return (
-            (f"到 {host}:{port}（vhost `{vhost}`）的 AMQP 连接", "连接和通道都能打开（不发布任何消息）")
+            (
+                f"到 {host}:{port}（vhost `{vhost}`）的 AMQP 连接",
+                "连接和通道都能打开（不发布任何消息）",
+            )
             if zh
-            else (f"an AMQP connection to {host}:{port}, vhost `{vhost}`", "a connection and a channel open (nothing is published)")
+            else (
+                f"an AMQP connection to {host}:{port}, vhost `{vhost}`",
+                "a connection and a channel open (nothing is published)",
+            )
         )
     if kind == "rabbitmq.api":
         url = _v(p, "url", "http://127.0.0.1:15672")
@@ -229,20 +284,32 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
         return (
             (f"RabbitMQ 管理 API {url}{path}", "返回 HTTP 200（且 JSON 值符合预期）")
             if zh
-            else (f"the RabbitMQ management API at {url}{path}", "it answers HTTP 200 (and the JSON value matches)")
+            else (
+                f"the RabbitMQ management API at {url}{path}",
+                "it answers HTTP 200 (and the JSON value matches)",
+            )
         )
     if kind == "host.clock":
         return (
-            ("本机时钟：时钟源、时间同步状态和单调时钟/系统时钟采样", "时间同步已启用、时钟源稳定、采样中没有时间跳变")
+            (
+                "本机时钟：时钟源、时间同步状态和单调时钟/系统时钟采样",
+                "时间同步已启用、时钟源稳定、采样中没有时间跳变",
+            )
             if zh
-            else ("this host's clock: clock source, time sync state and a monotonic/wall-clock sample", "time sync is active, the clock source is stable and the sample shows no step")
+            else (
+                "this host's clock: clock source, time sync state and a monotonic/wall-clock sample",
+                "time sync is active, the clock source is stable and the sample shows no step",
+            )
         )
     if kind == "host.oom":
         since = _v(p, "since", "24h")
         return (
             (f"本机内核最近 {since} 的 OOM 记录", "没有进程被内核 OOM 杀死")
             if zh
-            else (f"the kernel's OOM kills on this host in the past {since}", "no process was killed by the kernel's OOM killer")
+            else (
+                f"the kernel's OOM kills on this host in the past {since}",
+                "no process was killed by the kernel's OOM killer",
+            )
         )
     params = ", ".join(f"{k}={_v(p, k)}" for k in sorted(p))
     if zh:

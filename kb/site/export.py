@@ -111,13 +111,17 @@ def build_model(entries: Iterable[Entry], langs: Sequence[str], base_url: str | 
     )
     site.recent = [
         e.id
-        for e in sorted(by_id.values(), key=lambda e: (-(e.updated or _dt.date.min).toordinal(), e.id))
+        for e in sorted(
+            by_id.values(), key=lambda e: (-(e.updated or _dt.date.min).toordinal(), e.id)
+        )
     ][:10]
     site.related = _related(by_id, site.tags)
     return site
 
 
-def _related(by_id: dict[str, Entry], tags: dict[str, list[str]], extra: int = 5) -> dict[str, list[str]]:
+def _related(
+    by_id: dict[str, Entry], tags: dict[str, list[str]], extra: int = 5
+) -> dict[str, list[str]]:
     """Explicit `related`, then entries pointing here, then the ones sharing the most tags."""
     back: dict[str, set[str]] = defaultdict(set)
     for e in by_id.values():
@@ -298,7 +302,9 @@ def export_site(
     site = build_model(entries, langs, base_url)
     with atomic.staging(out) as tmp:
         report = _write_site(site, tmp, template_dirs(templates), progress, search)
-        (tmp / MARKER).write_text("kbtui static site: this folder is replaced by `kb export site`\n")
+        (tmp / MARKER).write_text(
+            "kbtui static site: this folder is replaced by `kb export site`\n"
+        )
     report.out = out
     return report
 

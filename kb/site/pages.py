@@ -137,7 +137,9 @@ def page_jobs(site: Site) -> list[Job]:
                     )
     if "en" not in site.langs:
         # The site root still needs an index.html: a plain link page to the first language.
-        jobs.append(Job("index.html", "redirect.html", lambda: _redirect(site), site.langs[0], None))
+        jobs.append(
+            Job("index.html", "redirect.html", lambda: _redirect(site), site.langs[0], None)
+        )
     return jobs
 
 
@@ -217,7 +219,7 @@ def _node_view(site: Site, e: Entry, node_id: str, lang: str) -> dict[str, Any]:
     nt = e.node_text(node, lang)
     options = [
         {"label": label, "goto": o.goto, "when": list(o.when)}
-        for o, label in zip(node.options, nt["options"])
+        for o, label in zip(node.options, nt["options"], strict=True)
     ]
     return {
         "node": node,

@@ -52,7 +52,7 @@ def _md() -> Any:
 
     default_image = md.renderer.rules.get("image")
 
-    def image(tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         if _is_external(src):
@@ -65,11 +65,11 @@ def _md() -> Any:
 
     md.add_render_rule("image", image)
 
-    def link_open(tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         if _is_external(str(token.attrGet("href") or "")):
             token.attrSet("rel", "noopener noreferrer")
-        return md.renderer.renderToken(tokens, idx, options, env)
+        return self.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("link_open", link_open)
     return md
