@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _global_options(parser, argparse.SUPPRESS)
     parser.set_defaults(kb=[], lang=None, debug=False)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     # the global options are accepted after the command too: `kb show ID --lang zh`
     common = argparse.ArgumentParser(add_help=False)
@@ -65,6 +65,18 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument("--lang", choices=("en", "zh"), default=default,
                         help="language to show (default: from the locale)")
     parser.add_argument("--debug", action="store_true", default=default, help="show tracebacks on errors")
+
+
+class _VersionAction(argparse.Action):
+    """Looks the version up only when asked (importlib.metadata costs ~50 ms at every start)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        kwargs.pop("nargs", None)
+        super().__init__(option_strings, dest, nargs=0, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        print(f"kb {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

@@ -1,0 +1,40 @@
+"""`kb index [--rebuild]`: bring the search index up to date (normally automatic)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("index", help="update or rebuild the search index",
+                       description="Update the search index incrementally (kb search does this too), or "
+                       "rebuild it from scratch. The previous index keeps answering until the new one is "
+                       "complete. Exit 0 on success, 2 when the index is busy or a source is unreadable.")
+    p.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
+    p.add_argument("--json", action="store_true", help="print what was done as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from indexer import open_index
+
+    from kb.cli.common import print_json, sources_for, warn_problems
+    from kb.cli.progress import LazyProgress
+
+    start = time.perf_counter()
+    with LazyProgress("Indexing entries") as progress:
+        idx = open_index(sources_for(args), progress=progress, rebuild=args.rebuild)
+    try:
+        info = {"path": str(idx.path), "entries": idx.doc_count, "reparsed": len(idx.reparsed),
+                "rebuilt": idx.rebuilt, "problems": len(idx.problems),
+                "seconds": round(time.perf_counter() - start, 3)}
+    finally:
+        idx.close()
+    if args.json:
+        print_json(info)
+    else:
+        warn_problems(idx.problems)
+        what = "rebuilt" if info["rebuilt"] else f"updated ({info['reparsed']} entries re-read)"
+        print(f"index {what}: {info['entries']} entries in {info['seconds']} s at {info['path']}")
+    return 0

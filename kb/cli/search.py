@@ -1,0 +1,102 @@
+"""`kb search QUERY`: ranked entries with highlighted snippets. `kb search -` reads a pasted log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+MAX_STDIN = 1024 * 1024  # a pasted log is capped: the top of 1 MiB is plenty to recognise it
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--product", "-p", action="append", metavar="NAME", help="only entries about this product (repeatable)")
+    p.add_argument("--tag", "-t", action="append", metavar="TAG", help="only entries with this tag (repeatable)")
+    p.add_argument("--kind", "-k", action="append", choices=("incident", "faq", "tree"), help="only this kind (repeatable)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("search", help="search symptoms, questions or pasted log lines",
+                       description="Search the knowledge base in English or Chinese. Paste a log line as the "
+                       "query, or pass '-' to read it from standard input. Exit 0 when something is found, "
+                       "1 when nothing is, 2 on usage errors.")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words, a phrase, a log line, or '-' for stdin")
+    add_filters(p)
+    p.add_argument("--limit", "-n", type=int, default=10, help="how many results (default 10)")
+    p.add_argument("--json", action="store_true", help="print a JSON array of results")
+    p.set_defaults(func=run)
+
+
+def read_query(parts: list[str]) -> str:
+    if parts == ["-"]:
+        data = sys.stdin.buffer.read(MAX_STDIN)
+        return data.decode("utf-8", "replace")
+    return " ".join(parts)
+
+
+def open_index_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from indexer import open_index
+
+    from kb.cli.common import sources_for, warn_problems
+    from kb.cli.progress import LazyProgress
+
+    with LazyProgress("Indexing") as progress:
+        idx = open_index(sources_for(args), progress=progress)
+    warn_problems(idx.problems)
+    return idx
+
+
+def print_hits(hits: list, args: argparse.Namespace, *, show_snippet: bool = True) -> None:
+    from kb.cli.common import Style, lang_for, sanitize, use_color
+
+    st = Style(use_color())
+    zh = lang_for(args) == "zh"
+    for i, h in enumerate(hits, 1):
+        title = h.title_zh if zh and h.title_zh else h.title
+        score = f" {h.score:.1f}" if h.score else ""
+        print(f"{st.bold(f'{i:>2}.')} {st.bold(h.id)}  {st.kind(h.kind)}{st.dim(' · ' + ', '.join(h.products) + score)}")
+        print(f"    {sanitize(title)}")
+        if show_snippet and h.snippet:
+            print("    " + _highlight(sanitize_spans(h.snippet, h.highlights), st))
+
+
+def sanitize_spans(snippet: str, spans: tuple) -> list[tuple[str, bool]]:
+    """Split the snippet into (text, highlighted) runs, with control characters removed."""
+    from kb.cli.common import sanitize
+
+    runs: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        runs.append((snippet[pos:start], False))
+        runs.append((snippet[start:end], True))
+        pos = end
+    runs.append((snippet[pos:], False))
+    return [(sanitize(t).replace("\n", " "), hl) for t, hl in runs if t]
+
+
+def _highlight(runs: list[tuple[str, bool]], st) -> str:  # type: ignore[no-untyped-def]
+    return "".join(st.hl(t) if hl else t for t, hl in runs)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb.cli.common import print_json
+    from kb.errors import UserError
+
+    query = read_query(args.query)
+    if not query.strip():
+        raise UserError("empty query; type some words or pipe a log into 'kb search -'")
+    if args.limit < 1:
+        raise UserError("--limit must be at least 1")
+    idx = open_index_for(args)
+    try:
+        hits = idx.search(query, product=args.product, tag=args.tag, kind=args.kind, limit=args.limit)
+    finally:
+        idx.close()
+    if args.json:
+        print_json([h.to_dict() for h in hits])
+    elif hits:
+        print_hits(hits, args)
+    else:
+        sys.stderr.write("kb: nothing found; try other words, fewer filters, or 'kb list'\n")
+    return 0 if hits else 1
