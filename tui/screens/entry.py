@@ -1,0 +1,201 @@
+"""The entry view: title, badges and summary, the body rendered as safe Markdown, and the way on to
+the entry's decision tree, its checks, its links and related entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from kb.model import Entry
+from tui.markdown import entry_id_from_href, links_in, safe_parser
+from tui.sanitize import clean, is_web_link, one_line
+from tui.widgets.badges import kind_badge, product_badges, tag_text
+
+
+class EntryScreen(Screen[None]):
+    """One entry in the current language."""
+
+    CSS_PATH = "entry.tcss"
+    AUTO_FOCUS = "#entry-scroll"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("t", "tree", "Tree"),
+        Binding("c", "checks", "Checks"),
+        Binding("l", "app.toggle_lang", "中文/EN", show=False),
+        Binding("p", "app.check_settings", "Where", show=False),
+        Binding("o", "links", "Links"),
+        Binding("r", "related", "Related"),
+    ]
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(id="entry-scroll", can_focus=True):
+            yield Static(id="entry-head")
+            yield Markdown(id="entry-body", parser_factory=safe_parser, open_links=False)
+            yield Static(id="entry-foot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._render_entry, init=True)
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    def _render_entry(self, lang: str) -> None:
+        e = self.entry
+        text = e.text(lang)
+        self.sub_title = one_line(text.title, 60)
+        head = Text()
+        head.append(one_line(text.title), style="bold")
+        head.append("\n")
+        head.append_text(kind_badge(e.kind))
+        if e.products:
+            head.append(" ")
+            head.append_text(product_badges(e.products, limit=6))
+        if e.tags:
+            head.append("  ")
+            head.append_text(tag_text(e.tags))
+        meta = []
+        if e.versions:
+            meta.append("versions: " + ", ".join(f"{k} {v}" for k, v in e.versions.items()))
+        if e.updated:
+            meta.append(f"updated {e.updated}")
+        meta.append(f"id {e.id}")
+        head.append("\n")
+        head.append(one_line(" · ".join(meta)), style="dim")
+        if lang != "en" and lang not in e.translations:
+            head.append("\n")
+            head.append("(no 中文 translation yet — showing English)", style="italic")
+        head.append("\n\n")
+        head.append(clean(text.summary), style="italic")
+        self.query_one("#entry-head", Static).update(head)
+        self.query_one("#entry-body", Markdown).update(clean(text.body))
+        self.query_one("#entry-foot", Static).update(self._footer_text(lang))
+        self.refresh_bindings()
+
+    def _footer_text(self, lang: str) -> Text:
+        e = self.entry
+        out = Text()
+        hints = []
+        if e.tree is not None:
+            hints.append("t: walk the decision tree")
+        if e.checks:
+            hints.append(f"c: run its {len(e.checks)} check{'s' if len(e.checks) != 1 else ''}")
+        if e.related:
+            hints.append(f"r: {len(e.related)} related")
+        hints.append("o: links")
+        hints.append("l: 中文/English" if lang == "en" else "l: English/中文")
+        out.append(" · ".join(hints), style="dim")
+        if e.sources:
+            out.append("\n\nSources\n", style="bold")
+            for s in e.sources:
+                out.append(f"• {one_line(s.title)}")
+                if s.url:
+                    out.append(f"  {one_line(s.url)}", style="underline")
+                out.append("\n")
+        return out
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tree" and self.entry.tree is None:
+            return None
+        if action == "checks" and not self.entry.checks:
+            return None
+        if action == "related" and not self.entry.related:
+            return None
+        return True
+
+    # --- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tree(self) -> None:
+        self.app.open_tree(self.entry.id)  # type: ignore[attr-defined]
+
+    def action_checks(self) -> None:
+        from tui.screens.checks import ChecksScreen
+
+        self.app.push_screen(ChecksScreen(self.entry))
+
+    def action_links(self) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        links = links_in(self.entry.text(self.lang).body)
+        for s in self.entry.sources:
+            if s.url and all(link.href != s.url for link in links):
+                from tui.markdown import Link
+
+                links.append(Link(text=one_line(s.title, 60), href=clean(s.url, keep_newlines=False)))
+        items = []
+        for i, link in enumerate(links):
+            label = Text()
+            label.append(link.text, style="bold")
+            label.append(f"\n  {one_line(link.href, 90)}", style="dim")
+            items.append((str(i), label))
+        self.app.push_screen(
+            ChoiceScreen("Links in this entry (Enter to open)", items, empty="This entry has no links."),
+            lambda chosen: self.follow_link(links[int(chosen)].href) if chosen is not None else None,
+        )
+
+    def action_related(self) -> None:
+        from tui.screens.choice import ChoiceScreen
+
+        items = []
+        for rid in self.entry.related:
+            other = self.app.services.get(rid)  # type: ignore[attr-defined]
+            label = Text()
+            if other is not None:
+                label.append_text(kind_badge(other.kind))
+                label.append(" " + one_line(other.text(self.lang).title))
+            else:
+                label.append(f"{rid} (not in this knowledge base)", style="dim")
+            items.append((rid, label))
+        self.app.push_screen(ChoiceScreen("Related entries", items), self._open_related)
+
+    def _open_related(self, chosen: str | None) -> None:
+        if chosen:
+            self.app.open_entry(chosen)  # type: ignore[attr-defined]
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        self.follow_link(event.href)
+
+    def follow_link(self, href: str) -> None:
+        """Entry links open in the app; web links only after asking; anything else is refused."""
+        target = entry_id_from_href(href)
+        if target and self.app.services.get(target) is not None:  # type: ignore[attr-defined]
+            self.app.open_entry(target)  # type: ignore[attr-defined]
+            return
+        if not is_web_link(href):
+            self.notify(f"Not opening {one_line(href, 60)}: only http(s) links are opened", severity="warning", markup=False)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.open_url(href)
+                self.notify(f"Opened {one_line(href, 60)}", markup=False)
+
+        self.app.push_screen(ConfirmScreen("Open this link in your browser?", href), answered)
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        if self.entry.tree is not None:
+            yield SystemCommand("Walk the decision tree", "One question at a time (t)", self.action_tree)
+        if self.entry.checks:
+            yield SystemCommand("Run this entry's checks", "Against the configured Docker host (c)", self.action_checks)
+        yield SystemCommand("Links", "Links in this entry (o)", self.action_links)
+        if self.entry.related:
+            yield SystemCommand("Related entries", "Entries linked from this one (r)", self.action_related)

@@ -1,0 +1,91 @@
+"""Pick the product, kind and tag filters from the keyboard: three lists, Tab between them."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.sanitize import one_line
+from tui.services import Filters
+
+ANY = "\x00any"  # option id for "no filter"; cannot collide with a slug
+FACETS = ("product", "kind", "tag")
+
+
+class FilterScreen(ModalScreen[Filters | None]):
+    """Choose filters; Enter marks a value, ctrl+s or Enter twice applies, Escape cancels."""
+
+    CSS_PATH = "filters.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "apply", "Apply"),
+        Binding("ctrl+r", "clear", "Clear all"),
+    ]
+
+    def __init__(self, facets: dict[str, list[str]], current: Filters) -> None:
+        super().__init__()
+        self.facets = facets
+        self.chosen = Filters(**vars(current))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel"), id="help")
+            with Horizontal(id="lists"):
+                for facet in FACETS:
+                    with Vertical(classes="facet"):
+                        yield Static(Text(facet.capitalize(), style="bold"), classes="facet-title")
+                        yield OptionList(*self._options(facet), id=f"facet-{facet}")
+        yield Footer()
+
+    def _options(self, facet: str) -> list[Option]:
+        current = getattr(self.chosen, facet)
+        opts = [Option(self._label("(any)", current is None), id=ANY)]
+        for value in self.facets.get(facet, []):
+            opts.append(Option(self._label(one_line(value), value == current), id=value))
+        return opts
+
+    @staticmethod
+    def _label(text: str, chosen: bool) -> Text:
+        return Text(("● " if chosen else "  ") + text, style="bold" if chosen else "")
+
+    def on_mount(self) -> None:
+        for facet in FACETS:
+            ol = self.query_one(f"#facet-{facet}", OptionList)
+            current = getattr(self.chosen, facet)
+            ol.highlighted = ol.get_option_index(current) if current else 0
+        self.query_one("#facet-product", OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        facet = (event.option_list.id or "").removeprefix("facet-")
+        value = None if event.option.id == ANY else event.option.id
+        if getattr(self.chosen, facet) == value:
+            self.action_apply()  # Enter on the marked value again applies
+            return
+        setattr(self.chosen, facet, value)
+        ol = event.option_list
+        keep = ol.highlighted
+        ol.clear_options()
+        ol.add_options(self._options(facet))
+        ol.highlighted = keep
+        # move on to the next list, so product → kind → tag is three Enters
+        idx = FACETS.index(facet)
+        if idx + 1 < len(FACETS):
+            self.query_one(f"#facet-{FACETS[idx + 1]}", OptionList).focus()
+        else:
+            self.action_apply()
+
+    def action_apply(self) -> None:
+        self.dismiss(self.chosen)
+
+    def action_clear(self) -> None:
+        self.dismiss(Filters())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,95 @@
+"""Every key binding of the app, grouped by screen, built from the bindings themselves so it
+cannot fall out of date."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+ACTION_NAMES = {
+    "choose": "Choose option 1-9",
+    "toggle_lang": "中文 / English",
+    "quit": "Quit",
+}
+
+
+def _rows(bindings: list) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for b in bindings:
+        if not isinstance(b, Binding):
+            b = Binding(*b)
+        action = b.action.split("(")[0].removeprefix("app.").removeprefix("screen.")
+        if action == "choose":
+            if "choose" in seen:
+                continue
+            seen.add("choose")
+            rows.append(("1 … 9", ACTION_NAMES["choose"]))
+            continue
+        desc = b.description or ACTION_NAMES.get(action) or action.replace("_", " ").capitalize()
+        keys = ", ".join(k.strip() for k in b.key.split(","))
+        rows.append((keys, desc))
+    return rows
+
+
+def sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    from tui.app import KbApp
+    from tui.screens.checks import ChecksScreen
+    from tui.screens.doctor import DoctorScreen
+    from tui.screens.entry import EntryScreen
+    from tui.screens.filters import FilterScreen
+    from tui.screens.home import HomeScreen
+    from tui.screens.paste_log import PasteLogScreen
+    from tui.screens.targets import TargetsScreen
+    from tui.screens.tree import TreeScreen
+    from tui.screens.triage import TriageScreen
+
+    everywhere = _rows(list(KbApp.BINDINGS)) + [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]
+    out = [("Everywhere", everywhere)]
+    for title, cls in (
+        ("Search", HomeScreen),
+        ("Filters dialog", FilterScreen),
+        ("Entry", EntryScreen),
+        ("Decision tree", TreeScreen),
+        ("Checks", ChecksScreen),
+        ("Doctor", DoctorScreen),
+        ("Paste log", PasteLogScreen),
+        ("Triage trees", TriageScreen),
+        ("Targets", TargetsScreen),
+    ):
+        out.append((title, _rows(list(cls.BINDINGS))))
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """Key bindings; Esc, q or F1 closes."""
+
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,q,f1", "close", "Close")]
+
+    def __init__(self, under: Screen | None = None) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        text.append("kbtui — keys\n", style="bold")
+        text.append("Search: type words; filter inline with product:emqx kind:faq tag:clock.\n", style="dim")
+        text.append("Paste a multi-line log into the search box to diagnose it.\n", style="dim")
+        for title, rows in sections():
+            text.append(f"\n{title}\n", style="bold underline")
+            for keys, desc in rows:
+                text.append(f"  {keys:<18}", style="bold")
+                text.append(f"{desc}\n")
+        with VerticalScroll(id="help-box"):
+            yield Static(text, id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

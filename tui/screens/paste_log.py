@@ -1,0 +1,126 @@
+"""Paste a log excerpt and find the entries whose signatures match it, with the matched lines.
+
+Matching is `kb.checks.diagnose.diagnose` (the same as `kb diagnose`), run in a worker. A
+multi-line paste into the search box opens this screen with the text already in place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from tui.sanitize import clean, one_line
+from tui.widgets.badges import kind_badge
+
+MAX_LINES = 5
+
+
+class PasteLogScreen(Screen[None]):
+    """A text area for the log and the list of matching entries."""
+
+    CSS_PATH = "paste_log.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "diagnose", "Diagnose"),
+        Binding("ctrl+o", "results", "Results"),
+    ]
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self.initial = text
+        self.diagnoses: list[Any] = []
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Static(
+            Text("Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results."),
+            classes="status-line",
+        )
+        yield TextArea(clean(self.initial), id="log", soft_wrap=False, show_line_numbers=True)
+        yield Static(id="paste-status", classes="status-line")
+        yield OptionList(id="diagnoses")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#log", TextArea).focus()
+        if self.initial.strip():
+            self.action_diagnose()
+
+    def action_diagnose(self) -> None:
+        text = self.query_one("#log", TextArea).text
+        if not text.strip():
+            self.query_one("#paste-status", Static).update(Text("Nothing to diagnose: paste a log first."))
+            return
+        self.done = False
+        self.query_one("#paste-status", Static).update(Text("Matching…"))
+        self.run_diagnose(text)
+
+    @work(thread=True, exclusive=True, group="diagnose")
+    def run_diagnose(self, text: str) -> None:
+        svc = self.app.services  # type: ignore[attr-defined]
+        svc.loaded.wait(timeout=30)
+        try:
+            found, error = svc.diagnose(text), None
+        except Exception as exc:  # a bad KB or engine failure is one line on screen
+            found, error = [], f"diagnose failed: {exc}"
+        self.app.call_from_thread(self._show, found, error)
+
+    def _show(self, found: list[Any], error: str | None) -> None:
+        self.diagnoses = found
+        self.done = True
+        status = self.query_one("#paste-status", Static)
+        ol = self.query_one("#diagnoses", OptionList)
+        ol.clear_options()
+        if error:
+            status.update(Text(one_line(error, 300), style="bold red"))
+            return
+        n = len(found)
+        status.update(
+            Text(f"{n} matching entr{'ies' if n != 1 else 'y'} — Enter opens one" if n else "No entry matches this log.")
+        )
+        svc = self.app.services  # type: ignore[attr-defined]
+        options: list[Option | None] = []
+        for i, d in enumerate(found):
+            if i:
+                options.append(None)
+            entry = svc.get(d.id)
+            label = Text()
+            if entry is not None:
+                label.append_text(kind_badge(entry.kind))
+                label.append(" ")
+                title = entry.text(self.app.lang).title  # type: ignore[attr-defined]
+            else:
+                title = getattr(d, "title", d.id)
+            label.append(one_line(title, 200), style="bold")
+            lines = list(getattr(d, "lines", []) or [])
+            for n_line, line in lines[:MAX_LINES]:
+                label.append(f"\n  {n_line:>5}: ", style="dim")
+                label.append(one_line(line, 160))
+            if len(lines) > MAX_LINES:
+                label.append(f"\n  … {len(lines) - MAX_LINES} more lines", style="dim")
+            options.append(Option(label, id=d.id))
+        ol.add_options(options)
+        if found:
+            ol.highlighted = 0
+
+    def action_results(self) -> None:
+        ol = self.query_one("#diagnoses", OptionList)
+        if ol.option_count:
+            ol.focus()
+
+    @on(OptionList.OptionSelected, "#diagnoses")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_entry(event.option.id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

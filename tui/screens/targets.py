@@ -1,0 +1,381 @@
+"""Targets: view and edit the Docker hosts and broker endpoints the checks use.
+
+The settings file is read with `kb.config.load_config` and written with `kb.config.save_config`
+(atomic, mode 0600); other keys in it (such as `kb_paths`) are kept. Entries are validated with
+the same parser the checks use (`kb.checks.targets.parse`) plus field checks here. Credentials are
+never typed in: a broker names the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from tui.sanitize import one_line
+from tui.widgets.badges import status_badge
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DOCKER_URL_RE = re.compile(r"^(unix|tcp|ssh|npipe|http|https)://\S+$")
+HTTP_URL_RE = re.compile(r"^https?://\S+$")
+BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
+PORT_KEYS = ("mqtt", "amqp", "http")
+
+HOST_FIELDS = (
+    ("name", "Name", "prod"),
+    ("url", "URL (unix://, tcp://, ssh://) — or leave empty and give a context", "ssh://ops@prod-1"),
+    ("context", "Docker context name (instead of a URL)", ""),
+)
+BROKER_FIELDS = (
+    ("name", "Name", "emqx-prod"),
+    ("kind", "Kind: emqx | vernemq | mosquitto | rabbitmq", "emqx"),
+    ("host", "Host", "127.0.0.1"),
+    ("mqtt", "MQTT port", "1883"),
+    ("amqp", "AMQP port", "5672"),
+    ("http", "HTTP/management port", "18083"),
+    ("api_url", "API URL", "http://127.0.0.1:18083"),
+    ("username_env", "Environment variable holding the user name", "EMQX_USER"),
+    ("password_env", "Environment variable holding the password", "EMQX_PASS"),
+    ("docker_host", "Docker host it runs on (a name above)", "prod"),
+    ("container", "Container name", "emqx"),
+)
+
+
+def validate_host(values: dict[str, str], taken: set[str]) -> tuple[dict[str, Any] | None, list[str]]:
+    """A `docker_hosts` item from form values, or the problems (one line each, with the fix)."""
+    problems: list[str] = []
+    name = values.get("name", "").strip()
+    url = values.get("url", "").strip()
+    context = values.get("context", "").strip()
+    if not NAME_RE.match(name):
+        problems.append("Name: use letters, digits, '.', '_' or '-' (up to 63)")
+    elif name in taken:
+        problems.append(f"Name: {name!r} is already used")
+    if url and context:
+        problems.append("Give a URL or a context, not both")
+    if url and not DOCKER_URL_RE.match(url):
+        problems.append("URL: must start with unix://, tcp://, ssh:// or npipe://")
+    if context and not NAME_RE.match(context):
+        problems.append("Context: a Docker context name (letters, digits, '.', '_', '-')")
+    item: dict[str, Any] = {"name": name}
+    if url:
+        item["url"] = url
+    if context:
+        item["context"] = context
+    return (None if problems else item), problems
+
+
+def validate_broker(values: dict[str, str], taken: set[str]) -> tuple[dict[str, Any] | None, list[str]]:
+    """A `brokers` item from form values, or the problems."""
+    problems: list[str] = []
+    v = {k: (values.get(k) or "").strip() for k, _, _ in BROKER_FIELDS}
+    if not NAME_RE.match(v["name"]):
+        problems.append("Name: use letters, digits, '.', '_' or '-' (up to 63)")
+    elif v["name"] in taken:
+        problems.append(f"Name: {v['name']!r} is already used")
+    if v["kind"].lower() not in BROKER_KINDS:
+        problems.append(f"Kind: one of {', '.join(BROKER_KINDS)}")
+    if v["host"] and not re.match(r"^[A-Za-z0-9.:_\[\]-]+$", v["host"]):
+        problems.append("Host: a host name or IP address")
+    ports: dict[str, int] = {}
+    for key in PORT_KEYS:
+        if v[key]:
+            if not v[key].isdigit() or not 0 < int(v[key]) < 65536:
+                problems.append(f"{key.upper()} port: a number from 1 to 65535")
+            else:
+                ports[key] = int(v[key])
+    if v["api_url"] and not HTTP_URL_RE.match(v["api_url"]):
+        problems.append("API URL: must start with http:// or https://")
+    for key in ("username_env", "password_env"):
+        if v[key] and not ENV_RE.match(v[key]):
+            problems.append(
+                f"{key}: the NAME of an environment variable (e.g. EMQX_PASS), not the secret itself"
+            )
+    if v["docker_host"] and not NAME_RE.match(v["docker_host"]):
+        problems.append("Docker host: the name of a configured Docker host")
+    if v["container"] and not NAME_RE.match(v["container"]):
+        problems.append("Container: a container name")
+    item: dict[str, Any] = {"name": v["name"], "kind": v["kind"].lower(), "host": v["host"] or "127.0.0.1"}
+    if ports:
+        item["ports"] = ports
+    for key in ("api_url", "username_env", "password_env", "docker_host", "container"):
+        if v[key]:
+            item[key] = v[key]
+    return (None if problems else item), problems
+
+
+class TargetForm(ModalScreen[dict[str, Any] | None]):
+    """Edit one Docker host or broker. ctrl+s saves (after validation), Esc cancels."""
+
+    CSS_PATH = "targets.tcss"
+    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, what: str, item: dict[str, Any] | None, taken: set[str]) -> None:
+        super().__init__()
+        self.what = what  # "host" | "broker"
+        self.item = item or {}
+        self.taken = taken
+        self.fields = HOST_FIELDS if what == "host" else BROKER_FIELDS
+
+    def _value(self, key: str) -> str:
+        if key in PORT_KEYS and self.what == "broker":
+            value = (self.item.get("ports") or {}).get(key, "")
+        else:
+            value = self.item.get(key, "")
+        return "" if value is None else str(value)
+
+    def compose(self) -> ComposeResult:
+        title = ("Edit " if self.item else "Add ") + ("Docker host" if self.what == "host" else "broker")
+        with Vertical(id="form"):
+            yield Static(Text(title + "   ctrl+s: save · Esc: cancel", style="bold"))
+            with VerticalScroll(id="form-fields"):
+                for key, label, placeholder in self.fields:
+                    yield Label(Text(label))
+                    yield Input(self._value(key), placeholder=placeholder, id=f"f-{key}")
+            yield Static(id="form-problems")
+
+    def action_save(self) -> None:
+        values = {key: self.query_one(f"#f-{key}", Input).value for key, _, _ in self.fields}
+        check = validate_host if self.what == "host" else validate_broker
+        item, problems = check(values, self.taken)
+        if problems:
+            self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold red"))
+            return
+        self.dismiss(item)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TargetsScreen(Screen[None]):
+    """Docker hosts and brokers from the settings file."""
+
+    CSS_PATH = "targets.tcss"
+    AUTO_FOCUS = "#hosts"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "edit", "Edit"),
+        Binding("h", "add_host", "Add host"),
+        Binding("b", "add_broker", "Add broker"),
+        Binding("delete,d", "delete", "Delete"),
+        Binding("t", "test", "Test"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config: dict[str, Any] = {}
+        self.hosts: list[dict[str, Any]] = []
+        self.brokers: list[dict[str, Any]] = []
+        self.dirty = False
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Static(id="targets-status", classes="title-line")
+        with Horizontal(classes="section-title"):
+            yield Static(Text("Docker hosts", style="bold"))
+        yield DataTable(id="hosts", cursor_type="row")
+        with Horizontal(classes="section-title"):
+            yield Static(Text("Brokers", style="bold"))
+        yield DataTable(id="brokers", cursor_type="row")
+        yield Static(id="targets-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        hosts = self.query_one("#hosts", DataTable)
+        hosts.add_columns("Name", "URL / context")
+        brokers = self.query_one("#brokers", DataTable)
+        brokers.add_columns("Name", "Kind", "Host", "Ports", "Credentials from")
+        self.load()
+
+    def load(self) -> None:
+        from kb.config import load_config
+
+        try:
+            self.config = dict(load_config() or {})
+            self.error = None
+        except Exception as exc:  # e.g. a group-readable file: show the one-line fix
+            self.config = {}
+            self.error = str(exc)
+        self.hosts = [dict(h) for h in self.config.get("docker_hosts") or [] if isinstance(h, dict)]
+        self.brokers = [dict(b) for b in self.config.get("brokers") or [] if isinstance(b, dict)]
+        self.dirty = False
+        self._fill()
+
+    def _path(self) -> str:
+        from kb import paths
+
+        return str(paths.config_file())
+
+    def _fill(self) -> None:
+        hosts = self.query_one("#hosts", DataTable)
+        hosts.clear()
+        for h in self.hosts:
+            where = h.get("url") or (f"context {h['context']}" if h.get("context") else "default")
+            hosts.add_row(Text(one_line(h.get("name", "?"))), Text(one_line(where, 60)))
+        if not self.hosts:
+            hosts.add_row(Text("(none: DOCKER_HOST, the current context, or the local socket)", style="dim"), Text(""))
+        brokers = self.query_one("#brokers", DataTable)
+        brokers.clear()
+        for b in self.brokers:
+            ports = ", ".join(f"{k} {v}" for k, v in (b.get("ports") or {}).items())
+            creds = " / ".join(x for x in (b.get("username_env"), b.get("password_env")) if x)
+            brokers.add_row(
+                Text(one_line(b.get("name", "?"))),
+                Text(one_line(b.get("kind", "?"))),
+                Text(one_line(b.get("host", ""))),
+                Text(one_line(ports, 30)),
+                Text("$" + one_line(creds, 30) if creds else "—"),
+            )
+        if not self.brokers:
+            brokers.add_row(Text("(none)", style="dim"), Text(""), Text(""), Text(""), Text(""))
+        self._status()
+
+    def _status(self, extra: str = "") -> None:
+        if self.error:
+            text = Text(one_line(self.error, 300), style="bold red")
+        else:
+            msg = self._path() + ("  — unsaved changes (ctrl+s)" if self.dirty else "")
+            text = Text(one_line(msg, 300))
+        if extra:
+            text.append("\n" + one_line(extra, 300))
+        self.query_one("#targets-status", Static).update(text)
+
+    # --- editing -------------------------------------------------------------------------------
+    def _focused(self) -> tuple[str, int] | None:
+        for what, table_id, items in (("host", "#hosts", self.hosts), ("broker", "#brokers", self.brokers)):
+            table = self.query_one(table_id, DataTable)
+            if table.has_focus and items and table.cursor_row is not None and table.cursor_row < len(items):
+                return what, table.cursor_row
+        return None
+
+    def _names(self, what: str, skip: int | None = None) -> set[str]:
+        items = self.hosts if what == "host" else self.brokers
+        return {str(x.get("name")) for i, x in enumerate(items) if i != skip}
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def action_edit(self) -> None:
+        found = self._focused()
+        if found is None:
+            return
+        what, i = found
+        items = self.hosts if what == "host" else self.brokers
+        self.app.push_screen(TargetForm(what, items[i], self._names(what, skip=i)), lambda r: self._edited(what, i, r))
+
+    def action_add_host(self) -> None:
+        self.app.push_screen(TargetForm("host", None, self._names("host")), lambda r: self._edited("host", None, r))
+
+    def action_add_broker(self) -> None:
+        self.app.push_screen(TargetForm("broker", None, self._names("broker")), lambda r: self._edited("broker", None, r))
+
+    def _edited(self, what: str, index: int | None, item: dict[str, Any] | None) -> None:
+        if item is None:
+            return
+        items = self.hosts if what == "host" else self.brokers
+        if index is None:
+            items.append(item)
+        else:
+            items[index] = item
+        self.dirty = True
+        self._fill()
+
+    def action_delete(self) -> None:
+        found = self._focused()
+        if found is None:
+            return
+        what, i = found
+        items = self.hosts if what == "host" else self.brokers
+        del items[i]
+        self.dirty = True
+        self._fill()
+
+    def action_save(self) -> None:
+        from kb.checks.targets import parse
+        from kb.config import save_config
+
+        data = dict(self.config)
+        data["docker_hosts"] = self.hosts
+        data["brokers"] = self.brokers
+        if not self.hosts:
+            data.pop("docker_hosts")
+        if not self.brokers:
+            data.pop("brokers")
+        _, problems = parse(data)
+        if problems:
+            self._status("Not saved: " + "; ".join(problems))
+            return
+        try:
+            path = save_config(data)
+        except OSError as exc:
+            self._status(f"Not saved: {exc}")
+            return
+        self.config = data
+        self.dirty = False
+        self.error = None
+        self._status(f"Saved (mode 0600): {path}")
+        self.notify("Targets saved", markup=False)
+
+    # --- testing a target ----------------------------------------------------------------------
+    def action_test(self) -> None:
+        found = self._focused()
+        if found is None:
+            self._status("Select a Docker host or broker to test")
+            return
+        what, i = found
+        item = (self.hosts if what == "host" else self.brokers)[i]
+        self._status(f"Testing {item.get('name')}…")
+        self.test_target(what, dict(item))
+
+    @work(thread=True, exclusive=True, group="targets-test")
+    def test_target(self, what: str, item: dict[str, Any]) -> None:
+        from kb.checks.targets import parse
+
+        svc = self.app.services  # type: ignore[attr-defined]
+        key = "docker_hosts" if what == "host" else "brokers"
+        targets, problems = parse({key: [item]})
+        if problems:
+            self.app.call_from_thread(self._status, "; ".join(problems))
+            return
+        target = (targets.docker_hosts or targets.brokers)[0]
+        result = svc.probe_target(target)
+        self.app.call_from_thread(self._tested, item.get("name", "?"), result)
+
+    def _tested(self, name: str, result: Any) -> None:
+        text = Text(f"{one_line(name)}: ")
+        text.append_text(status_badge(result.status))
+        text.append(" " + one_line(result.summary, 200))
+        for line in list(result.evidence)[:3]:
+            text.append("\n  " + one_line(line, 150))
+        self.query_one("#targets-detail", Static).update(text)
+        self._status()
+
+    def action_back(self) -> None:
+        if self.dirty:
+            from tui.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.app.pop_screen()
+
+            self.app.push_screen(ConfirmScreen("Discard unsaved changes to the targets?"), answered)
+            return
+        self.app.pop_screen()
+
+    def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand("Add Docker host", "A Docker host for checks and doctor (h)", self.action_add_host)
+        yield SystemCommand("Add broker", "A broker endpoint for checks (b)", self.action_add_broker)
+        yield SystemCommand("Save targets", "Write the settings file, mode 0600 (ctrl+s)", self.action_save)

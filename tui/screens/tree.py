@@ -1,0 +1,292 @@
+"""Walk a decision tree: one question at a time, checks answering what they can.
+
+A node that names a check runs it in a worker; when the result arrives the option whose `when`
+lists that status is pre-selected (focused and marked) and the evidence is shown. The user can
+still pick any option with the number keys or the buttons. Back, restart and a breadcrumb of the
+answers given keep the path visible.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from kb.model import Entry, Node
+from tui.sanitize import clean, one_line
+from tui.widgets.badges import status_badge
+
+MAX_EVIDENCE = 8
+
+
+@dataclass
+class Step:
+    node: str
+    choice: int  # index of the option taken
+    label: str  # its label, in the language shown when it was taken
+
+
+class TreeScreen(Screen[None]):
+    """The decision tree of one entry (an incident's own tree or a triage tree)."""
+
+    CSS_PATH = "tree.tcss"
+
+    BINDINGS = [
+        *[Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)],
+        Binding("escape", "close", "Close"),
+        Binding("b,backspace", "back", "Back"),
+        Binding("r", "restart", "Restart"),
+        Binding("e", "open_entry", "Open entry"),
+        Binding("l", "app.toggle_lang", "中文/EN", show=False),
+        Binding("p", "app.check_settings", "Where"),
+    ]
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__()
+        assert entry.tree is not None
+        self.entry = entry
+        self.dtree = entry.tree
+        self.node_id = self.dtree.start
+        self.path: list[Step] = []
+        self.results: dict[str, Any] = {}  # check ref -> CheckResult, so going back does not re-run
+        self.suggested: int | None = None
+        self.running: str | None = None  # check ref being run for the current node
+        self._cancel = threading.Event()
+        self._render_seq = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        with VerticalScroll(id="tree-scroll"):
+            yield Static(id="crumbs")
+            yield Static(id="prompt")
+            yield Static(id="check-panel")
+            yield Vertical(id="options")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", lambda _lang: self.show_node(), init=False)
+        self.show_node()
+
+    def on_unmount(self) -> None:
+        self._cancel.set()
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang  # type: ignore[attr-defined]
+
+    @property
+    def node(self) -> Node:
+        return self.dtree.nodes[self.node_id]
+
+    # --- rendering -----------------------------------------------------------------------------
+    def show_node(self) -> None:
+        self._render_seq += 1
+        node = self.node
+        texts = self.entry.node_text(node, self.lang)
+        self.sub_title = one_line(self.entry.text(self.lang).title, 60)
+        self.query_one("#crumbs", Static).update(self._crumbs())
+        prompt = Text()
+        if node.is_conclusion:
+            prompt.append("Conclusion\n" if self.lang == "en" else "结论\n", style="bold green")
+            prompt.append(clean(texts["conclusion"]))
+            if texts.get("fix"):
+                prompt.append("\n\n")
+                prompt.append("Fix: " if self.lang == "en" else "修复：", style="bold")
+                prompt.append(clean(texts["fix"]))
+        else:
+            prompt.append(clean(texts["question"]), style="bold")
+        self.query_one("#prompt", Static).update(prompt)
+        self.suggested = None
+        self._build_options(node, texts)
+        self._update_check_panel()
+        if node.check and not node.is_conclusion:
+            ref = node.check
+            if ref in self.results:
+                self._apply_result(ref, self.results[ref])
+            else:
+                self.running = ref
+                self._update_check_panel()
+                self.run_node_check(ref, self._render_seq)
+
+    def _crumbs(self) -> Text:
+        out = Text()
+        out.append(one_line(self.entry.text(self.lang).title, 70), style="bold")
+        for step in self.path:
+            out.append(" › ", style="dim")
+            out.append(one_line(step.label, 40))
+        if not self.path:
+            out.append(" › start" if self.lang == "en" else " › 开始", style="dim")
+        return out
+
+    def _build_options(self, node: Node, texts: dict[str, Any]) -> None:
+        box = self.query_one("#options", Vertical)
+        box.remove_children()
+        buttons: list[Button] = []
+        if node.is_conclusion:
+            target = node.entry
+            if target:
+                other = self.app.services.get(target)  # type: ignore[attr-defined]
+                title = other.text(self.lang).title if other is not None else target
+                label = ("Open entry: " if self.lang == "en" else "打开条目：") + one_line(title, 60) + "  (e)"
+                buttons.append(Button(Text(label), id="open-entry", variant="primary"))
+            buttons.append(Button(Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"), id="restart"))
+            if self.path:
+                buttons.append(Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), id="back"))
+        else:
+            for i, label in enumerate(texts["options"]):
+                key = f"{i + 1}  " if i < 9 else "   "
+                buttons.append(Button(Text(key + one_line(label, 70)), id=f"opt-{i}", classes="option"))
+        box.mount_all(buttons)
+        if buttons:
+            self.call_after_refresh(buttons[0].focus)
+
+    def _update_check_panel(self) -> None:
+        panel = self.query_one("#check-panel", Static)
+        node = self.node
+        if node.is_conclusion or not node.check:
+            panel.update("")
+            panel.display = False
+            return
+        panel.display = True
+        ref = node.check
+        resolved = self.app.services.resolve_check(self.entry, ref)  # type: ignore[attr-defined]
+        title = ref
+        if resolved is not None:
+            owner, spec = resolved
+            title = owner.text(self.lang).check_titles.get(spec.id) or spec.title
+        out = Text()
+        result = self.results.get(ref)
+        if result is None:
+            out.append_text(status_badge("running"))
+            out.append(" " + one_line(title, 60))
+            out.append("\n")
+            out.append("Checking… you can answer yourself at any time." if self.lang == "en" else "正在检查……也可以直接选择答案。", style="dim")
+        else:
+            out.append_text(status_badge(result.status))
+            out.append(f" {one_line(title, 60)}  ({result.duration:.2f}s)")
+            out.append("\n")
+            out.append("on " + one_line(self.app.services.settings_text(), 100) + "  (p to change)", style="dim")  # type: ignore[attr-defined]
+            out.append("\n")
+            out.append(one_line(result.summary, 200))
+            for line in list(result.evidence)[:MAX_EVIDENCE]:
+                out.append("\n  ")
+                out.append(one_line(line, 150), style="dim")
+            if self.suggested is not None:
+                out.append("\n")
+                msg = (
+                    f"The check suggests option {self.suggested + 1}; press Enter to take it or choose another."
+                    if self.lang == "en"
+                    else f"检查结果建议选择 {self.suggested + 1}；按 Enter 确认，或选择其他答案。"
+                )
+                out.append(msg, style="bold")
+        panel.update(out)
+
+    # --- the check -----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="tree-check")
+    def run_node_check(self, ref: str, seq: int) -> None:
+        svc = self.app.services  # type: ignore[attr-defined]
+        resolved = svc.resolve_check(self.entry, ref)
+        if resolved is None:
+            result = _missing_result(ref)
+        else:
+            owner, spec = resolved
+            try:
+                result = svc.run_check(owner, spec, cancel=self._cancel)
+            except Exception as exc:  # the engine turns failures into `error`; this is the backstop
+                result = _missing_result(ref, f"could not run: {exc}")
+        if self._cancel.is_set():
+            return
+        self.app.call_from_thread(self._check_done, ref, result, seq)
+
+    def _check_done(self, ref: str, result: Any, seq: int) -> None:
+        self.results[ref] = result
+        if self.node.check == ref and self.running == ref:
+            self.running = None
+            self._apply_result(ref, result)
+
+    def _apply_result(self, ref: str, result: Any) -> None:
+        self.running = None
+        node = self.node
+        self.suggested = next((i for i, o in enumerate(node.options) if result.status in o.when), None)
+        for button in self.query(".option").results(Button):
+            button.remove_class("-suggested")
+        if self.suggested is not None:
+            try:
+                button = self.query_one(f"#opt-{self.suggested}", Button)
+            except Exception:
+                button = None
+            if button is not None:
+                button.add_class("-suggested")
+                label = self.entry.node_text(node, self.lang)["options"][self.suggested]
+                mark = "check" if self.lang == "en" else "检查"
+                button.label = Text(f"{self.suggested + 1}  {one_line(label, 60)}  ← {mark}: {result.status}")
+                self.call_after_refresh(button.focus)
+        self._update_check_panel()
+
+    def settings_changed(self) -> None:
+        """The target or parameters changed: earlier answers no longer hold."""
+        self.results.clear()
+        if self.is_current:
+            self.show_node()
+
+    # --- moving --------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id or ""
+        if bid.startswith("opt-"):
+            self.action_choose(int(bid[4:]))
+        elif bid == "open-entry":
+            self.action_open_entry()
+        elif bid == "restart":
+            self.action_restart()
+        elif bid == "back":
+            self.action_back()
+
+    def action_choose(self, index: int) -> None:
+        node = self.node
+        if node.is_conclusion or not 0 <= index < len(node.options):
+            return
+        label = self.entry.node_text(node, self.lang)["options"][index]
+        self.path.append(Step(node=node.id, choice=index, label=label))
+        self.node_id = node.options[index].goto
+        self.show_node()
+
+    def action_back(self) -> None:
+        if not self.path:
+            return
+        step = self.path.pop()
+        self.node_id = step.node
+        self.show_node()
+
+    def action_restart(self) -> None:
+        self.path.clear()
+        self.node_id = self.dtree.start
+        self.show_node()
+
+    def action_open_entry(self) -> None:
+        node = self.node
+        if node.is_conclusion and node.entry:
+            self.app.open_entry(node.entry)  # type: ignore[attr-defined]
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_entry":
+            return True if (self.node.is_conclusion and self.node.entry) else None
+        if action == "back":
+            return True if self.path else None
+        return True
+
+
+def _missing_result(ref: str, summary: str | None = None) -> Any:
+    from kb.checks.base import CheckResult
+
+    return CheckResult(check=ref, kind="?", title=ref, status="error", summary=summary or f"check {ref!r} not found")

@@ -1,0 +1,73 @@
+"""The triage trees of the knowledge base: pick one to walk it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.sanitize import clean, one_line
+from tui.widgets.badges import product_badges
+
+
+class TriageScreen(Screen[None]):
+    """Every entry of kind `tree`; Enter walks it."""
+
+    CSS_PATH = "triage.tcss"
+    AUTO_FOCUS = "#trees"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("l", "app.toggle_lang", "中文/EN", show=False),
+        Binding("v", "view", "View entry"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="?")
+        yield Static(Text("Triage trees — Enter walks a tree, v shows its entry", style="bold"), classes="title-line")
+        yield OptionList(id="trees")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._fill, init=True)
+
+    def _fill(self, lang: str) -> None:
+        ol = self.query_one("#trees", OptionList)
+        keep = ol.highlighted
+        ol.clear_options()
+        options: list[Option | None] = []
+        for i, e in enumerate(self.app.services.trees()):  # type: ignore[attr-defined]
+            if i:
+                options.append(None)
+            text = e.text(lang)
+            label = Text(one_line(text.title, 200), style="bold")
+            if e.products:
+                label.append("  ")
+                label.append_text(product_badges(e.products))
+            label.append("\n  " + one_line(clean(text.summary), 150), style="dim")
+            options.append(Option(label, id=e.id))
+        if not options:
+            options.append(Option(Text("No triage trees in this knowledge base."), id="", disabled=True))
+        ol.add_options(options)
+        if keep is not None and keep < ol.option_count:
+            ol.highlighted = keep
+        elif ol.option_count:
+            ol.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#trees")
+    def _walk(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_tree(event.option.id)  # type: ignore[attr-defined]
+
+    def action_view(self) -> None:
+        ol = self.query_one("#trees", OptionList)
+        if ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            if option.id:
+                self.app.open_entry(option.id)  # type: ignore[attr-defined]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,59 @@
+"""Small coloured labels (kind, product, check status) built as Rich `Text`, never from markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui.sanitize import one_line
+
+KIND_STYLE = {
+    "incident": "bold #ffffff on #b03a2e",
+    "faq": "bold #ffffff on #1f618d",
+    "tree": "bold #ffffff on #1e8449",
+}
+STATUS_STYLE = {
+    "pass": "bold #ffffff on #1e8449",
+    "warn": "bold #000000 on #f1c40f",
+    "fail": "bold #ffffff on #b03a2e",
+    "error": "bold #ffffff on #7d3c98",
+    "skip": "bold #ffffff on #5d6d7e",
+    "pending": "#808080",
+    "running": "bold #000000 on #5dade2",
+    "cancelled": "#808080",
+}
+STATUS_ICON = {
+    "pass": "✔",
+    "warn": "!",
+    "fail": "✘",
+    "error": "?",
+    "skip": "–",
+    "pending": "·",
+    "running": "…",
+    "cancelled": "×",
+}
+PRODUCT_STYLE = "bold #000000 on #a9cce3"
+TAG_STYLE = "italic"
+
+
+def kind_badge(kind: str) -> Text:
+    return Text(f" {one_line(kind)} ", style=KIND_STYLE.get(kind, "reverse"))
+
+
+def product_badges(products: tuple[str, ...] | list[str], limit: int = 4) -> Text:
+    out = Text()
+    for i, p in enumerate(products[:limit]):
+        if i:
+            out.append(" ")
+        out.append(f" {one_line(p)} ", style=PRODUCT_STYLE)
+    if len(products) > limit:
+        out.append(f" +{len(products) - limit}")
+    return out
+
+
+def tag_text(tags: tuple[str, ...] | list[str]) -> Text:
+    return Text(" ".join(f"#{one_line(t)}" for t in tags), style=TAG_STYLE)
+
+
+def status_badge(status: str, width: int = 9) -> Text:
+    label = f"{STATUS_ICON.get(status, ' ')} {status}"
+    return Text(f" {label:<{width - 2}} ", style=STATUS_STYLE.get(status, ""))
