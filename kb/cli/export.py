@@ -65,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--base-url {args.base_url}: must start with http:// or https://")
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"--templates {args.templates}: no such folder")
+    from kb.site.atomic import check_target
+    from kb.site.export import MARKER
+
+    check_target(args.out, MARKER)  # refuse a foreign folder before the (slower) KB load
     kbase = load_kb_for(args)
     started = time.monotonic()
     with LazyProgress("Exporting site") as bar:

@@ -8,6 +8,8 @@ PyPI package as a service; nothing is downloaded) instead of letting it crawl th
   segment Chinese; static/search.js splits queries the same way;
 - records go in sorted by id, so the bundle's bytes (and content-hashed file names) are the same
   for the same input.
+No Pagefind filters: with filters, the binary (1.5) writes filter chunks in hash-map order, so
+the same input gave different bytes on each run (checked by tests/test_site.py::test_deterministic).
 The Pagefind UI bundles (which build HTML from strings) are deleted: our script renders results
 as text.
 """
@@ -87,7 +89,6 @@ async def _build(
                 content=record_content(e),
                 language="en",
                 meta=record_meta(e),
-                filters={"kind": [e.kind], "product": sorted(set(e.products))},
             )
             n += 1
             if on_record:

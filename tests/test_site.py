@@ -1,0 +1,432 @@
+"""Static site export without a browser: safety of the renderer, check wording, output layout,
+links, determinism, template overrides and the atomic replacement of the output folder.
+
+Browser tests (search, language switch, trees with JavaScript off, XSS) are in
+tests/test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html.parser
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from kb.errors import UserError
+from kb.loader import load_kb
+from kb.model import CheckSpec, Entry
+from kb.site import checktext, cjk, render
+from kb.site.export import export_site
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "site_kb"
+
+
+@pytest.fixture(scope="module")
+def fixture_kb():
+    kbase = load_kb([FIXTURE])
+    assert not [p for p in kbase.problems if p.severity == "error"], kbase.problems
+    assert "emqx-monotonic-time-stepped-backwards" in kbase.entries
+    return kbase
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, fixture_kb) -> Path:
+    out = tmp_path_factory.mktemp("site") / "out"
+    export_site(fixture_kb, out, base_url="https://kb.example.com/docs/")
+    return out
+
+
+# --- renderer -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://example.com/a", True),
+        ("http://example.com", True),
+        ("mailto:ops@example.com", True),
+        ("../entries/x.html", True),
+        ("x.html#frag", True),
+        ("#frag", True),
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        (" javascript:alert(1)", False),
+        ("vbscript:x", False),
+        ("data:text/html,<script>", False),
+        ("file:///etc/passwd", False),
+        ("//evil.example.com/x", False),
+        ("ftp://example.com", False),
+    ],
+)
+def test_safe_url(url, ok):
+    assert render.safe_url(url) is ok
+
+
+def test_markdown_escapes_html_and_drops_unsafe_links():
+    out = render.markdown(
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[a](javascript:alert(1)) [b](https://ok.example/) ![c](https://img.example/p.png) "
+        "![d](local.png)"
+    )
+    assert "<script" not in out and "<img src=x" not in out
+    assert "&lt;script&gt;" in out
+    assert 'href="javascript' not in out.lower()
+    assert '<a href="https://ok.example/" rel="noopener noreferrer">b</a>' in out
+    # an external picture becomes a link: the site makes no request to another origin
+    assert '<a href="https://img.example/p.png" rel="noopener noreferrer">c</a>' in out
+    assert '<img src="local.png" alt="d"' in out
+
+
+def test_cjk_bigrams_match_the_query_split():
+    assert cjk.bigrams("EMQX 时钟回拨 test 钟") == ["时钟", "钟回", "回拨", "钟"]
+    assert cjk.index_text("时钟回拨，时钟") == "时钟 钟回 回拨"
+    js = (ROOT / "assets" / "site" / "static" / "search.js").read_text()
+    # the character ranges of the query splitter must equal the indexer's
+    ranges = re.search(r"var CJK = /\[(.+?)\]\+/g;", js).group(1)
+    assert ranges == cjk.CJK_RUN.pattern[1:-2]
+
+
+# --- check wording ------------------------------------------------------------------------------
+
+
+def _documented_kinds() -> list[str]:
+    text = (ROOT / "docs" / "checks.md").read_text()
+    return sorted(set(re.findall(r"^\| `([a-z]+\.[a-z_]+)` \|", text, flags=re.M)))
+
+
+def test_every_documented_kind_has_its_own_wording():
+    kinds = _documented_kinds()
+    assert len(kinds) >= 18, kinds
+    for kind in kinds:
+        for lang in ("en", "zh"):
+            spec = CheckSpec(
+                id="c", kind=kind, title="t", params={"container": "emqx", "port": 1883}
+            )
+            text = checktext.describe(spec, lang)
+            generic = f"`{kind}`"
+            assert generic not in text.looks_at, (kind, lang, text.looks_at)
+            assert text.healthy and text.problem and text.error and text.skip
+
+
+def test_check_wording_uses_params_and_on_fail():
+    spec = CheckSpec(
+        id="erl",
+        kind="docker.env",
+        title="t",
+        params={"container": "broker", "name": "ERL_FLAGS", "contains": "+c false"},
+        on_fail="warn",
+    )
+    en = checktext.describe(spec, "en")
+    assert "`ERL_FLAGS`" in en.looks_at and "`broker`" in en.looks_at
+    assert "contains `+c false`" in en.healthy
+    assert en.problem_status == "warn" and "warning" in en.problem
+    zh = checktext.describe(spec, "zh")
+    assert "`ERL_FLAGS`" in zh.looks_at and "包含 `+c false`" in zh.healthy
+    logs = checktext.describe(
+        CheckSpec(id="l", kind="docker.logs", title="t", params={"signatures": True, "tail": 500}),
+        "en",
+    )
+    assert "last 500 lines" in logs.looks_at and "signatures" in logs.healthy
+    assert "does not appear" in logs.healthy
+    rt = checktext.describe(CheckSpec(id="r", kind="mqtt.roundtrip", title="t"), "en")
+    assert rt.active
+
+
+# --- the exported site --------------------------------------------------------------------------
+
+
+def test_layout(site: Path):
+    eid = "emqx-monotonic-time-stepped-backwards"
+    for path in [
+        "index.html",
+        "zh/index.html",
+        "search.html",
+        f"entries/{eid}.html",
+        f"zh/entries/{eid}.html",
+        "products/index.html",
+        "products/emqx.html",
+        "zh/products/emqx.html",
+        "tags/index.html",
+        "tags/clock.html",
+        f"trees/{eid}/running.html",
+        "trees/tree-site-fixture/start.html",
+        "zh/trees/tree-site-fixture/clock.html",
+        "static/site.css",
+        "static/search.js",
+        "pagefind/pagefind.js",
+        "sitemap.xml",
+    ]:
+        assert (site / path).is_file(), path
+    # Pagefind's own UIs build HTML from strings; we ship only the API
+    assert not (site / "pagefind" / "pagefind-ui.js").exists()
+
+
+def test_entry_page_content(site: Path):
+    page = (site / "entries" / "emqx-monotonic-time-stepped-backwards.html").read_text()
+    assert "<h1>EMQX exits with &#34;OS monotonic time stepped backwards&#34;</h1>" in page
+    assert 'href="../zh/entries/emqx-monotonic-time-stepped-backwards.html"' in page
+    assert 'href="../entries/site-fixture-faq.html"' not in page  # same folder: no ../entries
+    assert 'href="site-fixture-faq.html"' in page  # related
+    assert "<table>" in page
+    # checks in plain words
+    assert "the state of container <code>emqx</code>" in page
+    assert "the last 500 lines of container <code>emqx</code>" in page
+    assert 'status-warn">warn</code> the healthy expectation does not hold' in page
+    assert "Run <code>kb check emqx-monotonic-time-stepped-backwards</code>" in page
+    # tree outline with anchors
+    assert 'id="node-fix-clock"' in page and 'href="#node-clock"' in page
+    zh = (site / "zh" / "entries" / "emqx-monotonic-time-stepped-backwards.html").read_text()
+    assert (
+        '<html lang="zh"' in zh and "宿主机时钟回拨" in zh and "容器 <code>emqx</code> 的状态" in zh
+    )
+    assert "EMQX 容器正在运行" in zh  # translated check title
+
+
+def test_tree_step_pages(site: Path):
+    start = (site / "trees" / "tree-site-fixture" / "start.html").read_text()
+    assert "Run <code>kb check tree-site-fixture</code> to answer this." in start
+    assert 'href="crashed.html"' in start and 'href="up.html"' in start
+    crashed = (site / "trees" / "tree-site-fixture" / "crashed.html").read_text()
+    # a check borrowed from another entry: run that entry's checks
+    assert "Run <code>kb check emqx-monotonic-time-stepped-backwards</code>" in crashed
+    end = (site / "trees" / "tree-site-fixture" / "clock.html").read_text()
+    assert "Check the host clock" in end
+    assert 'href="../../entries/emqx-monotonic-time-stepped-backwards.html"' in end
+    zh = (
+        site / "zh" / "trees" / "emqx-monotonic-time-stepped-backwards" / "running.html"
+    ).read_text()
+    assert "EMQX 容器是否仍在运行？" in zh and "是，仍在运行" in zh
+
+
+def test_home_lists_products_trees_and_recent(site: Path):
+    home = (site / "index.html").read_text()
+    assert 'href="products/emqx.html"' in home
+    assert 'href="trees/tree-site-fixture/start.html"' in home  # kind: tree first
+    recent = re.findall(r'<li><a href="entries/([a-z0-9-]+)\.html">', home)
+    assert recent[0] == "tree-site-fixture"  # updated 2026-11-21, the newest
+    assert 'data-root="./"' in home
+
+
+def _html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attr, value)
+        self.ids: set[str] = set()
+        self.csp = False
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        if "id" in d:
+            self.ids.add(d["id"] or "")
+        if tag == "link" and d.get("rel") in ("canonical", "alternate"):
+            tag = "link-rel"  # names a URL, loads nothing
+        for attr in ("href", "src", "action"):
+            if d.get(attr) is not None:
+                self.refs.append((tag, attr, d[attr]))
+        if tag == "meta" and (d.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp = "default-src 'none'" in (d.get("content") or "")
+
+
+def test_no_broken_links_and_no_external_requests(site: Path):
+    """Walk every page: each relative link (and #fragment) resolves inside the export."""
+    parsed: dict[Path, _Links] = {}
+    for f in _html_files(site):
+        p = _Links()
+        p.feed(f.read_text(encoding="utf-8"))
+        parsed[f] = p
+    checked = 0
+    for f, p in parsed.items():
+        assert p.csp or f.name == "index.html" and "redirect" in f.read_text(), f
+        for tag, _attr, value in p.refs:
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https", "mailto"):
+                # only plain links may leave the site; nothing is loaded from elsewhere
+                assert tag in ("a", "link-rel"), (f, tag, value)
+                continue
+            if parts.scheme == "data":
+                assert tag == "link" and value == "data:,", (f, value)
+                continue
+            assert not parts.scheme and not parts.netloc, (f, value)
+            target = (f.parent / unquote(parts.path)).resolve() if parts.path else f
+            assert target.is_file(), f"{f.relative_to(site)}: broken link {value}"
+            assert site.resolve() in target.parents, f"{f}: link leaves the site: {value}"
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                assert parts.fragment in ids, f"{f.relative_to(site)}: missing anchor {value}"
+            checked += 1
+    assert checked > 500
+
+
+def test_sitemap_lists_every_page(site: Path):
+    xml = (site / "sitemap.xml").read_text()
+    locs = re.findall(r"<loc>(.*?)</loc>", xml)
+    pages = {
+        f.relative_to(site).as_posix() for f in _html_files(site) if not f.name == "search.html"
+    }
+    assert {loc.removeprefix("https://kb.example.com/docs/") for loc in locs} == pages
+    assert "<lastmod>2026-11-20</lastmod>" in xml
+    page = (site / "entries" / "site-fixture-faq.html").read_text()
+    assert (
+        '<link rel="canonical" href="https://kb.example.com/docs/entries/site-fixture-faq.html">'
+        in page
+    )
+    assert (
+        'hreflang="zh" href="https://kb.example.com/docs/zh/entries/site-fixture-faq.html"' in page
+    )
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    }
+
+
+def test_deterministic(tmp_path, fixture_kb, site):
+    again = tmp_path / "again"
+    # same input in a different order, written elsewhere: the same bytes
+    entries = sorted(fixture_kb.entries.values(), key=lambda e: e.id, reverse=True)
+    export_site(entries, again, base_url="https://kb.example.com/docs/")
+    a, b = _digest(site), _digest(again)
+    assert a == b
+    assert any(k.startswith("pagefind/index/") for k in a)
+
+
+# --- templates, output folder -------------------------------------------------------------------
+
+
+def test_user_templates_override_file_by_file(tmp_path, fixture_kb, monkeypatch):
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    user = tmp_path / "home" / "config" / "templates"
+    (user / "static").mkdir(parents=True)
+    (user / "static" / "site.css").write_text("body { color: rebeccapurple; }\n")
+    (user / "home.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Our own home</h1>{% endblock %}'
+    )
+    explicit = tmp_path / "explicit"
+    explicit.mkdir()
+    (explicit / "products.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p>explicit products</p>{% endblock %}'
+    )
+    out = tmp_path / "out"
+    export_site(fixture_kb, out, templates=explicit, search=False)
+    assert "<h1>Our own home</h1>" in (out / "index.html").read_text()
+    assert "rebeccapurple" in (out / "static" / "site.css").read_text()
+    assert (out / "static" / "search.js").is_file()  # not overridden: the packaged one
+    assert "explicit products" in (out / "products" / "index.html").read_text()
+    assert (
+        "<h1>EMQX exits"
+        in (out / "entries" / "emqx-monotonic-time-stepped-backwards.html").read_text()
+    )
+
+
+def test_output_replaced_atomically(tmp_path, fixture_kb):
+    out = tmp_path / "out"
+    export_site(fixture_kb, out, search=False)
+    (out / "stale.html").write_text("old")
+    export_site(fixture_kb, out, search=False)
+    assert not (out / "stale.html").exists()
+    before = _digest(out)
+    # a build that fails half-way leaves the previous site untouched and no temp folder behind
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "tree_node.html").write_text("{{ no_such_variable }}")
+    with pytest.raises(Exception, match="no_such_variable"):
+        export_site(fixture_kb, out, templates=broken, search=False)
+    assert _digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken", "out"]
+
+
+def test_refuses_a_foreign_folder(tmp_path, fixture_kb):
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(UserError, match="not written by `kb export site`"):
+        export_site(fixture_kb, precious, search=False)
+    assert (precious / "notes.txt").read_text() == "keep me"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    export_site(fixture_kb, empty, search=False)
+    assert (empty / "index.html").is_file()
+
+
+def test_single_language_export(tmp_path, fixture_kb):
+    out = tmp_path / "zh-only"
+    export_site(fixture_kb, out, langs=("zh",), search=False)
+    assert (out / "zh" / "index.html").is_file()
+    assert not (out / "entries").exists()
+    assert "url=zh/index.html" in (out / "index.html").read_text()
+    page = (out / "zh" / "entries" / "site-fixture-faq.html").read_text()
+    assert "本条目尚未翻译" in page and 'lang="en"' in page
+    assert "lang-switch" not in page
+
+
+def test_entries_built_in_code_export(tmp_path):
+    """The exporter takes plain Entry objects too (no loader involved)."""
+    e = Entry(
+        id="plain-entry",
+        kind="faq",
+        title="Plain",
+        summary="S",
+        body="Hello",
+        path="x.md",
+        products=("odd product!",),
+        updated=dt.date(2026, 1, 2),
+    )
+    out = tmp_path / "plain"
+    export_site([e], out)
+    assert (out / "products" / "odd-product.html").is_file()
+    assert "Hello" in (out / "entries" / "plain-entry.html").read_text()
+
+
+def test_cli_export(tmp_path):
+    env = dict(os.environ, KBTUI_HOME=str(tmp_path / "home"))
+    out = tmp_path / "cli-site"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kb.cli.main",
+            "--kb",
+            str(FIXTURE),
+            "export",
+            "site",
+            str(out),
+            "--lang",
+            "en",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert '"pages"' in proc.stdout
+    assert (out / "entries" / "tree-site-fixture.html").is_file()
+    assert not (out / "zh").exists()
+    bad = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "export", "site", str(tmp_path), "--no-search"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    # refused before the KB is even loaded: one line, saying what to do
+    assert bad.stderr.startswith("kb: ") and bad.stderr.count("\n") == 1, bad.stderr
+    assert "choose an empty or new folder" in bad.stderr
