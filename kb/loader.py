@@ -177,7 +177,7 @@ def _parse(ef: EntryFile, text: str, problems: list[Problem]):  # type: ignore[n
         problems.append(Problem(str(ef.path), exc.line, exc.message))
         return None
     try:
-        loc = parse(parts.yaml_text)
+        loc = parse(parts.yaml_text, line_base=parts.yaml_line - 1)
     except YamlError as exc:
         problems.append(Problem(str(ef.path), exc.line + parts.yaml_line - 1, exc.message))
         return None

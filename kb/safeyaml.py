@@ -98,7 +98,8 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
 
 
 class _Converter:
-    def __init__(self) -> None:
+    def __init__(self, line_base: int = 0) -> None:
+        self.line_base = line_base
         self.nodes = 0
         self.out = Located(data=None)
 
@@ -123,7 +124,7 @@ class _Converter:
                     raise YamlError(line, "mapping keys must be plain strings")
                 key = key_node.value
                 if key in result:
-                    first = self.out.lines.get((*path, key), "?")
+                    first = self.out.lines.get((*path, key), 0) + self.line_base
                     raise YamlError(line, f"duplicate key {key!r} (first at line {first}); keep one")
                 self.out.lines[(*path, key)] = line
                 result[key] = self.convert(value_node, (*path, key))
@@ -145,8 +146,12 @@ class _Converter:
             raise YamlError(node.start_mark.line + 1, f"bad {tag.rsplit(':', 1)[-1]} value: {exc}") from None
 
 
-def parse(text: str) -> Located:
-    """Parse one YAML document under the limits. Raises YamlError with a 1-based line."""
+def parse(text: str, *, line_base: int = 0) -> Located:
+    """Parse one YAML document under the limits. Raises YamlError with a 1-based line.
+
+    Lines in the result and in errors are relative to `text`; `line_base` (the number of file lines
+    before it) is only added where a message names another line.
+    """
     _prescan(text)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -154,7 +159,7 @@ def parse(text: str) -> Located:
         raise _from_yaml_error(exc) from None
     except yaml.YAMLError as exc:
         raise YamlError(1, f"invalid YAML: {exc}") from None
-    conv = _Converter()
+    conv = _Converter(line_base)
     if node is None:
         conv.out.data = None
         return conv.out

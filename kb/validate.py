@@ -27,6 +27,7 @@ from kb.model import (
 from kb.safeyaml import Located
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
+CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9.+_-]{0,40}$")
 MAX_PATTERN = 512
 MAX_TIMEOUT = 30.0
@@ -178,7 +179,7 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
         timeout = item.get("timeout")
         ok = bool(cid and kind and title)
         if cid is not None:
-            if not SLUG.match(cid):
+            if not CHECK_ID.match(cid):
                 ctx.error((*path, "id"), f"check id {cid!r} must be a slug (lowercase letters, digits, '-')")
                 ok = False
             elif cid in seen:

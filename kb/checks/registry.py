@@ -97,9 +97,10 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
             allowed = ", ".join(x.name for x in kind.params) or "none"
             problems.append(f"{kind_name}: unknown parameter {name!r}; allowed: {allowed}")
         elif not _type_ok(value, p.type):
+            hint = "write it without quotes" if isinstance(value, str) else "quote it if it is text"
             problems.append(
                 f"{kind_name}: parameter {name!r} must be {_TYPE_NAMES.get(p.type, p.type.__name__)},"
-                f" got {type(value).__name__} {value!r} (quote strings in YAML)"
+                f" got {type(value).__name__} {value!r}; {hint}"
             )
         elif p.choices and value not in p.choices:
             problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")

@@ -82,7 +82,7 @@ def render(entry: Entry, lang: str) -> None:
 
     text = entry.text(lang)
     zh = lang == "zh" and "zh" in entry.translations
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(Text(sanitize(text.title), style="bold"))
     console.print(Text(f"{entry.id} · {entry.kind} · {', '.join(entry.products)}"
                        + (f" · {', '.join(entry.tags)}" if entry.tags else ""), style="dim"))
@@ -94,7 +94,7 @@ def render(entry: Entry, lang: str) -> None:
     console.print(Text(sanitize(text.summary), style="italic"))
     console.print()
     # entry text is untrusted: control characters removed, no HTML, no Rich markup interpretation
-    console.print(Markdown(sanitize(text.body), hyperlinks=False))
+    console.print(Markdown(sanitize(text.body), hyperlinks=False), soft_wrap=False)
     if entry.checks:
         console.print()
         console.print(Text("检查项" if zh else "Checks", style="bold"))

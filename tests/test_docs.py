@@ -1,0 +1,71 @@
+"""Consistency (sqlite-utils style): the documented example lints, every command has help, every
+check kind the docs name exists, and the JSON Schema agrees with the loader on the bundled KB."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from kb.checks import registry
+from kb.loader import load_kb
+from tests.helpers import REPO, run_kb
+
+
+def test_documented_example_is_valid():
+    kb = load_kb([REPO / "docs" / "examples"])
+    assert kb.problems == []
+    assert set(kb.get("example-mosquitto-port-refused").languages) == {"en", "zh"}
+
+
+def test_every_command_has_help():
+    from kb.cli.main import COMMANDS
+
+    top = run_kb("--help")
+    assert top.returncode == 0
+    for name in COMMANDS:
+        out = run_kb(name, "--help")
+        assert out.returncode == 0, (name, out.stderr)
+        assert out.stdout.startswith("usage: kb " + name), name
+        assert name in top.stdout
+
+
+def test_docs_name_only_registered_check_kinds():
+    text = (REPO / "docs" / "checks.md").read_text()
+    named = set(re.findall(r"^\| `([a-z]+\.[a-z_]+)` \|", text, re.M))
+    assert named, "no kinds found in docs/checks.md"
+    assert named == set(registry.kinds())
+
+
+def test_json_schema_accepts_every_valid_bundled_entry():
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((REPO / "assets" / "schema" / "entry.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    kb = load_kb()
+    bad_files = {p.path for p in kb.errors}
+    checked = 0
+    for entry in kb.entries.values():
+        if entry.path in bad_files:
+            continue
+        text = open(entry.path, encoding="utf-8").read()
+        fm = yaml.safe_load(text.split("---", 2)[1])
+        fm["updated"] = str(fm["updated"])
+        errors = [e.message for e in validator.iter_errors(fm)]
+        assert errors == [], (entry.path, errors)
+        checked += 1
+    assert checked > 0
+
+
+def test_json_schema_rejects_what_the_loader_rejects():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO / "assets" / "schema" / "entry.schema.json").read_text())
+    v = jsonschema.Draft202012Validator(schema)
+    good = {"id": "an-entry", "kind": "faq", "title": "T", "summary": "S", "products": ["emqx"], "updated": "2026-11-21"}
+    assert list(v.iter_errors(good)) == []
+    for bad in ({**good, "kind": "rumour"}, {**good, "bogus": 1}, {**good, "title": False},
+                {**good, "checks": [{"id": "x", "kind": "net.tcp"}]}):
+        assert list(v.iter_errors(bad)), bad

@@ -1,0 +1,265 @@
+"""Loading and validation: every error has file:line and says what to do; bad entries never stop
+the others; hostile YAML is rejected fast."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.loader import discover, kb_sources, load_kb
+from tests.helpers import entry_text
+
+
+def problems_of(kb_dir: Path) -> list[str]:
+    return [str(p) for p in load_kb([kb_dir]).problems]
+
+
+def one_problem(kb_dir: Path, needle: str) -> str:
+    found = [p for p in problems_of(kb_dir) if needle in p]
+    assert found, f"no problem mentioning {needle!r} in {problems_of(kb_dir)}"
+    return found[0]
+
+
+def test_valid_entry_loads_with_all_fields(make_kb):
+    root = make_kb({"emqx/sample-entry.md": entry_text(extra="tags: [clock]\nsignatures: ['(?i)stepped backwards']\n")})
+    kb = load_kb([root])
+    assert kb.problems == []
+    e = kb.get("sample-entry")
+    assert e.kind == "incident" and e.products == ("emqx",) and e.tags == ("clock",)
+    assert e.updated.isoformat() == "2026-11-21"
+    assert e.body.startswith("## Symptoms") and e.body_line == 12
+    assert len(e.digest) == 64 and e.source_root == str(root)
+
+
+def test_duplicate_key_reports_both_lines(make_kb):
+    root = make_kb({"a/sample-entry.md": entry_text(extra="title: again\n")})
+    msg = one_problem(root, "duplicate key")
+    assert msg.startswith(f"{root}/a/sample-entry.md:9: error: duplicate key 'title' (first at line 4)")
+
+
+@pytest.mark.parametrize("raw,read_as", [("no", "a boolean"), ("12:30", "a number"), ("0x1F", "a number"), ("null", "null")])
+def test_yaml_type_surprises_say_quote_it(make_kb, raw, read_as):
+    root = make_kb({"a/sample-entry.md": entry_text(title=raw)})
+    msg = one_problem(root, "'title' must be a string")
+    assert f"sample-entry.md:4: error: 'title' must be a string, but YAML read {raw} as {read_as}; quote it" in msg
+
+
+def test_unknown_field_lists_allowed(make_kb):
+    root = make_kb({"a/sample-entry.md": entry_text(extra="severity: high\n")})
+    assert ":9: error: unknown field 'severity'; allowed: id, kind" in one_problem(root, "unknown field")
+
+
+def test_wrong_types_and_missing_fields(make_kb):
+    text = "---\nid: sample-entry\nkind: incident\ntitle: T\nproducts: emqx\nupdated: someday\nsymptoms: [x]\n---\nbody\n"
+    root = make_kb({"a/sample-entry.md": text})
+    probs = problems_of(root)
+    assert any("missing required field 'summary'" in p for p in probs)
+    assert any(":5: error: 'products' must be a list; write it as [emqx]" in p for p in probs)
+    assert any(":6: error: 'updated' must be a date YYYY-MM-DD" in p for p in probs)
+
+
+def test_unknown_check_kind_and_param(make_kb):
+    checks = ("checks:\n  - {id: a, kind: docker.teleport, title: T}\n"
+              "  - {id: b, kind: net.tcp, title: T, params: {port: 1883, colour: red}}\n"
+              "  - {id: c, kind: net.tcp, title: T, params: {port: '1883'}}\n"
+              "  - {id: d, kind: net.tcp, title: T}\n")
+    root = make_kb({"a/sample-entry.md": entry_text(extra=checks)})
+    probs = problems_of(root)
+    assert any(":10: error: unknown check kind 'docker.teleport'; use one of:" in p for p in probs)
+    assert any(":11: error: net.tcp: unknown parameter 'colour'" in p for p in probs)
+    assert any(":12: error: net.tcp: parameter 'port' must be an integer, got str '1883'; write it without quotes" in p for p in probs)
+    assert any("missing required parameter 'port'" in p for p in probs)
+
+
+def test_dangling_related_and_duplicate_ids(make_kb):
+    root = make_kb({
+        "a/sample-entry.md": entry_text(extra="related: [no-such-entry]\n"),
+        "b/sample-entry.md": entry_text(),
+    })
+    probs = problems_of(root)
+    assert any("related id 'no-such-entry' does not exist" in p for p in probs)
+    assert any("duplicate id 'sample-entry'" in p and "b/sample-entry.md" in p for p in probs)
+
+
+def test_bad_signature_regex_is_a_lint_error(make_kb):
+    root = make_kb({"a/sample-entry.md": entry_text(extra="signatures: ['(?<=x)y', 'ok line']\n")})
+    msg = one_problem(root, "signature does not compile")
+    assert "sample-entry.md:9:" in msg and "RE2" in msg
+    assert load_kb([root]).get("sample-entry").signatures == ("ok line",)
+
+
+TREE = """tree:
+  start: q
+  nodes:
+    q:
+      question: Up?
+      check: missing-check
+      options:
+        - {label: a, goto: nowhere, when: [pass]}
+        - {label: b, goto: loop, when: [pass, bogus]}
+    loop:
+      question: Again?
+      options:
+        - {label: a, goto: loop}
+        - {label: b, goto: loop2}
+    loop2:
+      question: And again?
+      options:
+        - {label: a, goto: loop}
+        - {label: b, goto: loop2}
+    orphan:
+      conclusion: Never reached.
+"""
+
+
+def test_tree_validation(make_kb):
+    root = make_kb({"a/sample-entry.md": entry_text(extra=TREE)})
+    probs = problems_of(root)
+    expect = [
+        "names check 'missing-check', which this entry does not declare",
+        "option goes to 'nowhere', which is not a node of this tree",
+        "status 'pass' already selects option 1",
+        "'when' status 'bogus' is not one of",
+        "node 'orphan' cannot be reached from start 'q'",
+        "from node 'loop' no path ends in a conclusion",
+    ]
+    for needle in expect:
+        assert any(needle in p for p in probs), (needle, probs)
+    assert all(":" in p.split(" error: ")[0] for p in probs)
+
+
+def test_one_bad_entry_never_stops_the_others(make_kb):
+    root = make_kb({
+        "a/good-one.md": entry_text("good-one"),
+        "a/broken.md": "---\nid: broken\ntitle: [unclosed\n---\n",
+        "a/no-frontmatter.md": "just text\n",
+        "a/latin1.md": "",
+    })
+    (root / "a/latin1.md").write_bytes(b"---\nid: latin1\ntitle: caf\xe9\n---\n")
+    kb = load_kb([root])
+    assert list(kb.entries) == ["good-one"]
+    paths = {Path(p.path).name for p in kb.errors}
+    assert {"broken.md", "no-frontmatter.md", "latin1.md"} <= paths
+    assert any("not valid UTF-8" in str(p) and ":3:" in str(p) for p in kb.errors)
+
+
+def test_later_source_overrides_and_show_says_which_file_won(make_kb):
+    from tests.helpers import run_kb
+
+    base = make_kb({"x/sample-entry.md": entry_text(title="Base"), "x/sample-entry.zh.md":
+                    "---\nid: sample-entry\nlang: zh\ntitle: 基础\nsummary: 一行。\n---\n正文\n"}, name="base")
+    mine = make_kb({"sample-entry.md": entry_text(title="Mine")}, name="mine")
+    kb = load_kb([base, mine])
+    e = kb.get("sample-entry")
+    assert e.title == "Mine" and e.path == str(mine / "sample-entry.md")
+    # the translation described the overridden text, so it goes too
+    assert "zh" not in e.translations and str(base / "x/sample-entry.md") in e.overrides
+    out = run_kb("--kb", str(base), "--kb", str(mine), "show", "sample-entry")
+    assert out.returncode == 0, out.stderr
+    assert f"overrides {base / 'x/sample-entry.md'}" in out.stdout
+
+
+def test_sources_order_env_and_config(make_kb, monkeypatch, _isolated_home):
+    a, b, c = make_kb({}, "a"), make_kb({}, "b"), make_kb({}, "c")
+    from kb import paths
+
+    cfg = paths.config_file()
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text(f"kb_paths: [{a}]\n")
+    os.chmod(cfg, 0o600)
+    monkeypatch.setenv("KB_PATH", f"{b}{os.pathsep}")
+    assert kb_sources([c]) == [paths.bundled_kb(), a, b, c]
+
+
+def test_config_readable_by_others_is_refused(_isolated_home):
+    from kb import paths
+    from kb.config import load_config
+    from kb.errors import UserError
+
+    cfg = paths.config_file()
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("kb_paths: []\n")
+    os.chmod(cfg, 0o644)
+    with pytest.raises(UserError, match="chmod 600"):
+        load_config()
+
+
+def test_symlink_out_of_kb_is_not_followed(make_kb, tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text(entry_text("outside"))
+    root = make_kb({"a/inside.md": entry_text("inside")})
+    (root / "a/outside.md").symlink_to(outside)
+    (root / "linkdir").symlink_to(tmp_path, target_is_directory=True)
+    probs = []
+    groups = discover([root], probs)
+    assert list(groups) == ["inside"]
+    assert any("symlink leads out of the KB folder" in str(p) for p in probs)
+
+
+def test_translation_rules(make_kb):
+    zh = "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\ntree:\n  q:\n    options: [一]\n  ghost:\n    question: 鬼\n---\n正文\n"
+    orphan = "---\nid: lonely\nlang: zh\ntitle: 孤\nsummary: 无。\n---\n"
+    tree = "tree:\n  start: q\n  nodes:\n    q:\n      question: Q?\n      options:\n        - {label: a, goto: e}\n        - {label: b, goto: e}\n    e: {conclusion: Done.}\n"
+    root = make_kb({"a/sample-entry.md": entry_text(extra=tree), "a/sample-entry.zh.md": zh, "a/lonely.zh.md": orphan})
+    probs = problems_of(root)
+    assert any("1 option labels for 2 options" in p and "sample-entry.zh.md:8:" in p for p in probs)
+    assert any("tree node 'ghost' does not exist in the English entry" in p for p in probs)
+    assert any("lonely.zh.md:1: error: translation without an English entry" in p for p in probs)
+
+
+# -- hostile YAML ------------------------------------------------------------------------------
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+    for i in range(8)
+)
+
+
+@pytest.mark.parametrize("name,fm,needle", [
+    ("alias bomb", BOMB, "aliases"),
+    ("deep flow nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper"),
+    ("deep block nesting", "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v: 1\n", "nested deeper"),
+    ("100000-deep nesting", "x: " + "[" * 100_000 + "\n", "larger than 64 KiB"),
+    ("python tag", "id: !!python/object/apply:os.system ['touch /tmp/kbtui-pwned']\n", "not allowed"),
+    ("huge front-matter", "summary: " + "x" * 70_000 + "\n", "larger than 64 KiB"),
+    ("merge key", "base: &b {a: 1}\nother:\n  <<: *b\n", "merge keys"),
+])
+def test_hostile_yaml_is_rejected_fast(make_kb, name, fm, needle):
+    root = make_kb({"a/sample-entry.md": f"---\n{fm}---\nbody\n", "a/good-one.md": entry_text("good-one")})
+    start = time.perf_counter()
+    kb = load_kb([root])
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"{name} took {elapsed:.2f}s"
+    assert "good-one" in kb.entries
+    msgs = [str(p) for p in kb.errors if "sample-entry" in p.path]
+    assert any(needle in m for m in msgs), msgs
+    assert not Path("/tmp/kbtui-pwned").exists()
+
+
+def test_lint_cli_lists_every_problem_and_exits_1(make_kb):
+    from tests.helpers import run_kb
+
+    root = make_kb({"a/sample-entry.md": entry_text(title="no", extra="bogus: 1\n"), "a/good-one.md": entry_text("good-one")})
+    out = run_kb("lint", str(root))
+    assert out.returncode == 1
+    lines = out.stdout.splitlines()
+    assert any(line.startswith(f"{root}/a/sample-entry.md:4: error:") for line in lines)
+    assert any(line.startswith(f"{root}/a/sample-entry.md:9: error: unknown field 'bogus'") for line in lines)
+    assert lines[-1] == "2 entries checked: 2 errors, 0 warnings"
+    assert "Traceback" not in out.stderr
+    clean = make_kb({"good-one.md": entry_text("good-one")}, name="clean")
+    assert run_kb("lint", str(clean)).returncode == 0
+
+
+def test_kb_search_still_answers_with_a_bad_entry(make_kb):
+    from tests.helpers import run_kb
+
+    root = make_kb({"a/sample-entry.md": entry_text(extra="symptoms: [dup]\n"),
+                    "a/clock-entry.md": entry_text("clock-entry", title="Clock stepped backwards")})
+    out = run_kb("--kb", str(root), "search", "clock stepped backwards")
+    assert out.returncode == 0, out.stderr
+    assert "clock-entry" in out.stdout
+    assert "sample-entry.md:" in out.stderr and "duplicate key 'symptoms'" in out.stderr
