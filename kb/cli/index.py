@@ -18,7 +18,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from indexer import open_index
-
     from kb.cli.common import print_json, sources_for, warn_problems
     from kb.cli.progress import LazyProgress
 

@@ -107,11 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("kb: interrupted\n")
         return 130
     except BrokenPipeError:
-        # `kb search x | head`: the reader went away; not an error
-        try:
-            sys.stdout = None  # type: ignore[assignment]
-        finally:
-            return EXIT_OK
+        # `kb search x | head`: the reader went away; not an error. Point stdout at /dev/null so
+        # the interpreter's final flush does not raise again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise

@@ -35,7 +35,6 @@ def read_query(parts: list[str]) -> str:
 
 def open_index_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from indexer import open_index
-
     from kb.cli.common import sources_for, warn_problems
     from kb.cli.progress import LazyProgress
 
