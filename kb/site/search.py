@@ -70,7 +70,16 @@ def record_meta(entry: Entry) -> dict[str, str]:
 def build_index(site: object, out: Path, on_record: Callable[[int], None] | None = None) -> int:
     """Write `out/pagefind/` for the entries of `site`; returns the number of records."""
     entries: dict[str, Entry] = site.entries  # type: ignore[attr-defined]
-    return asyncio.run(_build(entries, out, on_record))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_build(entries, out, on_record))
+    # Called from inside an event loop (a Textual worker, Playwright's sync API): asyncio.run
+    # refuses to nest, so the Pagefind service gets a loop in a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, _build(entries, out, on_record)).result()
 
 
 async def _build(

@@ -82,8 +82,10 @@
           if (my !== seq) return;
           renderResults(list, datas);
           var n = res.results.length;
-          setStatus(status, n ? status.getAttribute("data-msg-count").replace("{n}", String(n))
-                              : status.getAttribute("data-msg-none"));
+          var msg = n === 0 ? status.getAttribute("data-msg-none")
+            : n === 1 ? status.getAttribute("data-msg-one")
+            : status.getAttribute("data-msg-count").replace("{n}", String(n));
+          setStatus(status, msg);
           form.setAttribute("data-searched", raw);
         });
       }).catch(function () {

@@ -1,0 +1,288 @@
+"""The exported site in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright;
+Playwright never downloads a browser here). Served over http://127.0.0.1 and opened from file://.
+
+Provisioning: scripts/provision.d/browser.sh installs chromium when it is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from kb.loader import load_kb
+from kb.paths import bundled_kb
+from kb.site.export import export_site
+
+pytestmark = pytest.mark.live
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "site_kb"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGET = "emqx-monotonic-time-stepped-backwards"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"!!! {CHROMIUM} is missing: run scripts/provision.d/browser.sh (as root) — "
+            "browser tests of the static site did NOT run !!!"
+        )
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _export(tmp_path_factory, sources: list[Path], name: str) -> Path:
+    kbase = load_kb(sources)
+    out = tmp_path_factory.mktemp(name) / "site"
+    export_site(kbase, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = _export(tmp_path_factory, [FIXTURE], "fixture-site")
+    server = _serve(out)
+    yield out, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+class Watch:
+    """Fails the test on any dialog, page error or console error (CSP violations included)."""
+
+    def __init__(self, page, allow_console: tuple[str, ...] = ()) -> None:
+        self.problems: list[str] = []
+        self.allow = allow_console
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        page.on("console", self._console)
+
+    def _dialog(self, dialog) -> None:
+        self.problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def _console(self, msg) -> None:
+        if msg.type in ("error", "warning") and not any(a in msg.text for a in self.allow):
+            self.problems.append(f"console {msg.type}: {msg.text}")
+
+
+def _search(page, query: str) -> None:
+    page.fill("#q", query)
+    page.press("#q", "Enter")
+    page.wait_for_function(
+        "q => document.querySelector('form[data-search]').getAttribute('data-searched') === q",
+        arg=query,
+        timeout=15000,
+    )
+
+
+@pytest.mark.parametrize("query", ["monotonic time", "时钟回拨"])
+def test_search_lands_on_the_entry(browser, site, query):
+    _, base = site
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + "index.html")
+    _search(page, query)
+    first = page.locator(".search-results a.result-link").first
+    first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}entries/{TARGET}.html"
+    assert page.locator("article").get_attribute("data-entry-id") == TARGET
+    assert watch.problems == []
+    page.close()
+
+
+def test_search_from_chinese_pages_opens_chinese_entry(browser, site):
+    _, base = site
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + "zh/search.html?q=" + "时钟回拨")
+    # a function, not an expression string: the page's CSP forbids eval (Playwright's too)
+    page.wait_for_function(
+        "() => document.querySelector('form[data-search]').getAttribute('data-searched') === '时钟回拨'"
+    )
+    link = page.locator(".search-results a.result-link").first
+    assert link.inner_text().startswith("EMQX 报")  # Chinese title in Chinese pages
+    link.click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}zh/entries/{TARGET}.html"
+    assert watch.problems == []
+
+
+def test_search_without_match_says_so(browser, site):
+    _, base = site
+    page = browser.new_page()
+    page.goto(base + "index.html")
+    _search(page, "zzqxvw")
+    assert page.locator(".search-status").inner_text() == "No entry matches."
+    assert page.locator(".search-results li").count() == 0
+
+
+def test_language_switch(browser, site):
+    _, base = site
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(f"{base}entries/{TARGET}.html")
+    page.click("a.lang-switch")
+    assert page.url == f"{base}zh/entries/{TARGET}.html"
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert "后退出" in page.locator("h1").inner_text()
+    page.click("a.lang-switch")
+    assert page.url == f"{base}entries/{TARGET}.html"
+    assert watch.problems == []
+
+
+def test_file_url_navigation(browser, site):
+    """Opened straight from disk: every link works; search says it needs HTTP."""
+    out, _ = site
+    page = browser.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.click("text=emqx")  # a product chip
+    assert page.url.endswith("/products/emqx.html")
+    page.click(f"a[href='../entries/{TARGET}.html']")
+    assert page.url.endswith(f"/entries/{TARGET}.html")
+    page.click("a.lang-switch")
+    assert page.url.endswith(f"/zh/entries/{TARGET}.html")
+    # the stylesheet loaded (relative path from a sub-folder under file://)
+    color = page.evaluate("getComputedStyle(document.querySelector('header.top')).display")
+    assert color == "flex"
+    page.click("a.brand")
+    assert page.url.endswith("/zh/index.html")
+    page.fill("#q", "monotonic")
+    page.press("#q", "Enter")
+    status = page.locator(".search-status")
+    status.wait_for()
+    assert "HTTP" in status.inner_text()
+
+
+def test_tree_walk_without_javascript(browser, site):
+    _, base = site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "index.html")
+    page.click("ul.trees a:has-text('The broker container stopped unexpectedly')")
+    assert page.url.endswith("/trees/tree-site-fixture/start.html")
+    assert "kb check tree-site-fixture" in page.inner_text(".check-ref")
+    page.click("a.option:has-text('No')")
+    assert page.url.endswith("/trees/tree-site-fixture/crashed.html")
+    page.click("a.option:has-text('It stopped')")
+    assert page.url.endswith("/trees/tree-site-fixture/clock.html")
+    assert "Check the host clock" in page.inner_text(".conclusion")
+    page.click("a.button")  # the entry the conclusion points to
+    assert page.url.endswith(f"/entries/{TARGET}.html")
+    # and a Chinese walk through the entry's own tree
+    page.goto(f"{base}zh/trees/{TARGET}/running.html")
+    page.click("a.option:has-text('是，仍在运行')")
+    page.click("a.option:has-text('是')")
+    assert "修正宿主机时钟" in page.inner_text(".conclusion")
+    context.close()
+
+
+XSS_PAGES = [
+    "entries/xss-probe-entry.html",
+    "zh/entries/xss-probe-entry.html",
+    "trees/xss-probe-entry/q.html",
+    "trees/xss-probe-entry/a.html",
+    "trees/xss-probe-entry/b.html",
+    "zh/trees/xss-probe-entry/q.html",
+    "products/emqx.html",
+    "tags/security.html",
+    "index.html",
+    "zh/index.html",
+]
+
+
+@pytest.mark.parametrize("path", XSS_PAGES)
+def test_xss_payloads_execute_nothing(browser, site, path):
+    _, base = site
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + path)
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert not [
+        h
+        for h in hrefs
+        if not h.startswith(("http://", "https://", "mailto:", "#")) and ":" in h.split("/")[0]
+    ], hrefs
+    assert page.locator("script:not([src])").count() == 0
+    for link in page.locator("article a").all():
+        link.hover()  # payloads that fire on mouse-over
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert watch.problems == []
+
+
+def test_xss_payloads_in_search_results_execute_nothing(browser, site):
+    _, base = site
+    for home in ("index.html", "zh/index.html"):
+        page = browser.new_page()
+        watch = Watch(page)
+        page.goto(base + home)
+        _search(page, "xssprobe")
+        results = page.locator(".search-results a.result-link")
+        assert results.count() == 1
+        assert "<script>" in results.first.inner_text()  # shown as text
+        assert (
+            page.locator(".search-results script, .search-results img, .search-results svg").count()
+            == 0
+        )
+        results.first.hover()
+        results.first.click()
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert watch.problems == []
+        page.close()
+
+
+def test_bundled_kb_search(browser, tmp_path_factory):
+    """The real bundled knowledge base: both queries open the clock entry first."""
+    if not (bundled_kb() / "emqx" / f"{TARGET}.md").is_file():
+        pytest.skip(f"!!! bundled entry {TARGET} not written yet !!!")
+    out = _export(tmp_path_factory, [bundled_kb()], "bundled-site")
+    server = _serve(out)
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        page = browser.new_page()
+        watch = Watch(page)
+        for home, query, lang_prefix in (
+            ("index.html", "monotonic time", ""),
+            ("index.html", "时钟回拨", ""),
+            ("zh/index.html", "时钟回拨", "zh/"),
+        ):
+            page.goto(base + home)
+            _search(page, query)
+            page.locator(".search-results a.result-link").first.click()
+            page.wait_for_load_state()
+            assert page.url == f"{base}{lang_prefix}entries/{TARGET}.html", query
+        assert watch.problems == []
+    finally:
+        server.shutdown()
