@@ -87,7 +87,8 @@ class SignatureSet:
     def _hits(self, text: str) -> list[_Sig]:
         if self._set is None or not text:
             return []
-        return [self._sigs[i] for i in sorted(self._set.Match(text))]
+        # RE2 Set.Match returns None (not an empty list) when nothing matches
+        return [self._sigs[i] for i in sorted(self._set.Match(text) or ())]
 
     def match_text(self, text: str) -> list[str]:
         """Ids of entries with a signature matching somewhere in `text`, in declaration order."""
