@@ -56,6 +56,8 @@ LOG_LINES = [
     ("emqx-log-maximum-heap-size-reached", "2023-03-01T10:00:00.000000+08:00 [error] Process: <0.5016.0> on node 'emqx@127.0.0.1', Context: maximum heap size reached"),
     ("emqx-log-parse-failed-function-clause", "2023-03-01T10:00:00.000000+08:00 [error] clientid: dev-1, Parse failed for function_clause"),
     ("emqx-log-mqueue-full-dropped", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, Dropped msg due to mqueue is full"),
+    ("container-exits-code-1-startup-script-timeout", '2019-09-22T02:08:03.772408118-07:00 container die a54711efd65de9aeb34a93813a2b7536849301733118a0730cbc57479d374304 (com.docker.compose.config-hash=ccf1e706778f960e6038a6e4b10e74e815d652f9ce957c2b56d1cfa4dadf982d, com.docker.compose.container-number=1, com.docker.compose.oneoff=False, com.docker.compose.project=build, com.docker.compose.service=apollo-configservice, com.docker.compose.version=1.24.1, exitCode=1, image=apollo-configservice:latest, maintainer=zxb@dameng.com, name=build_apollo-configservice_1)'),
+    ("docker-container-oom-triage", "[ 8123.456789] Memory cgroup out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:2400kB oom_score_adj:0"),
 ]
 
 
