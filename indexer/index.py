@@ -1,0 +1,351 @@
+"""Opening the search index (updating it first) and answering queries with plain `Hit`s.
+
+    idx = open_index(sources)            # incremental update, then open
+    hits = idx.search("monotonic time", product="emqx")
+    idx.problems                         # load problems of bad entry files (re-warned each run)
+    idx.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from indexer.hit import Hit
+from indexer.store import (
+    REBUILD_SHARE,
+    Plan,
+    Progress,
+    Store,
+    plan_update,
+    problems_from_json,
+    store_dir,
+)
+from kb.model import Problem
+
+CANDIDATES = 60  # hits re-ranked by signature match before cutting to `limit`
+MAX_QUERY_CHARS = 20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
+
+
+def _format() -> str:
+    import whoosh
+
+    from indexer.schema import SCHEMA_VERSION
+
+    # a new Whoosh major version may change the on-disk format: rebuild then too
+    return f"{SCHEMA_VERSION}/whoosh{whoosh.__version__[0]}"
+
+
+def _fmt_cached() -> str:
+    global _FMT
+    if _FMT is None:
+        _FMT = _format()
+    return _FMT
+
+
+_FMT: str | None = None
+
+
+def _manifest_ok(manifest: dict[str, Any] | None, sources: list[Path]) -> bool:
+    return (
+        manifest is not None
+        and manifest.get("format") == _fmt_cached()
+        and manifest.get("sources") == [str(s) for s in sources]
+    )
+
+
+def _open_whoosh(gen: Path, manifest: dict[str, Any]) -> Any:
+    """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(gen), readonly=True).open_index()
+    expected = sum(1 for g in manifest["groups"].values() if g.get("indexed"))
+    if ix.doc_count() != expected:
+        ix.close()
+        raise ValueError(f"index holds {ix.doc_count()} entries, manifest says {expected}")
+    return ix
+
+
+class KBIndex:
+    """An open search index. Not thread-safe; open one per thread (they share the files)."""
+
+    def __init__(self, store: Store, gen: Path, ix: Any, manifest: dict[str, Any],
+                 discover_problems: list[Problem], reparsed: list[str], rebuilt: bool) -> None:
+        self.store = store
+        self.path = gen
+        self._ix = ix
+        self._searcher: Any = None
+        self._manifest = manifest
+        self._sig_cache: dict[str, Any] = {}
+        #: ids parsed during this open (empty when nothing changed)
+        self.reparsed = reparsed
+        #: True when this open built the index from scratch
+        self.rebuilt = rebuilt
+        probs = [p for g in manifest["groups"].values() for p in problems_from_json(g["problems"])]
+        self.problems: list[Problem] = sorted(
+            [*discover_problems, *probs], key=lambda p: (p.path, p.line, p.message)
+        )
+
+    # -- public --------------------------------------------------------------------------------
+    @property
+    def doc_count(self) -> int:
+        return int(self._ix.doc_count())
+
+    def ids(self) -> list[str]:
+        return sorted(g for g, v in self._manifest["groups"].items() if v.get("indexed"))
+
+    def search(self, query: str, product: str | Sequence[str] | None = None,
+               tag: str | Sequence[str] | None = None, kind: str | Sequence[str] | None = None,
+               limit: int = 20) -> list[Hit]:
+        """Ranked hits for `query` (words, or pasted log lines), filtered by product/tag/kind.
+
+        An empty query lists every entry that passes the filters, by id.
+        """
+        from indexer import query as qmod
+
+        searcher = self._get_searcher()
+        flt = qmod.filter_query(product, tag, kind)
+        built = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader())
+        if built.query is None:
+            # nothing searchable: an empty query lists entries; stop words or noise find nothing
+            return self._list(flt, limit) if not query.strip() else []
+        results = searcher.search(built.query, limit=max(limit, CANDIDATES), filter=flt)
+        scored = [(r.score, r.docnum) for r in results]
+        if not scored and not built.fuzzy_words:
+            # maybe a typo that happens to be a real word elsewhere: relax every word once
+            relaxed = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader(), fuzzy_all=True)
+            if relaxed.query is not None:
+                built = relaxed
+                results = searcher.search(built.query, limit=max(limit, CANDIDATES), filter=flt)
+                scored = [(r.score, r.docnum) for r in results]
+        if not scored:
+            return []
+        stored = {d: searcher.stored_fields(d) for _, d in scored}
+        matched = self._signature_matches(query, [stored[d] for _, d in scored])
+        top = scored[0][0]
+        ranked = sorted(
+            ((s + (top + 1.0 if stored[d]["id"] in matched else 0.0), d) for s, d in scored),
+            key=lambda x: (-x[0], stored[x[1]]["id"]),
+        )[:limit]
+        terms = self._highlight_terms(built, searcher)
+        prefer = ("zh", "en") if built.cjk else ("en", "zh")
+        return [self._hit(stored[d], score, terms, prefer, stored[d]["id"] in matched)
+                for score, d in ranked]
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def __enter__(self) -> KBIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -----------------------------------------------------------------------------
+    def _get_searcher(self) -> Any:
+        if self._searcher is None:
+            from indexer.scoring import CachedBM25F
+
+            self._searcher = self._ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
+        return self._searcher
+
+    def _list(self, flt: Any, limit: int) -> list[Hit]:
+        from whoosh import query as wq
+
+        searcher = self._get_searcher()
+        results = searcher.search(wq.Every(), limit=None, filter=flt, scored=False)
+        stored = sorted((searcher.stored_fields(r.docnum) for r in results), key=lambda s: s["id"])
+        return [self._hit(s, 0.0, frozenset(), ("en", "zh"), False) for s in stored[:limit]]
+
+    def _signature_matches(self, query: str, stored: Iterable[dict[str, Any]]) -> set[str]:
+        """Ids among the candidates whose signature regex matches the raw query (RE2, linear)."""
+        from kb.signatures import SignatureSet
+
+        cands = [_SigEntry(s["id"], tuple(s["data"]["signatures"])) for s in stored
+                 if s["data"]["signatures"]]
+        if not cands:
+            return set()
+        key = "\0".join(c.id for c in cands)
+        sigset = self._sig_cache.get(key)
+        if sigset is None:
+            sigset = SignatureSet.from_entries(cands)
+            if len(self._sig_cache) > 256:
+                self._sig_cache.clear()
+            self._sig_cache[key] = sigset
+        try:
+            return set(sigset.match_text(query))
+        except TypeError:
+            # re2.Set.Match returns None (not []) when nothing matches; older kb.signatures
+            # iterated it directly
+            return set()
+
+    @staticmethod
+    def _highlight_terms(built: Any, searcher: Any) -> frozenset[str]:
+        terms = {t for g in built.groups for t in g}
+        if built.fuzzy_words and built.query is not None:
+            # the words a fuzzy term actually matched in the lexicon
+            with contextlib.suppress(Exception):
+                terms |= {t for _f, t in built.query.existing_terms(searcher.reader(), expand=True)
+                          if isinstance(t, str)}
+        return frozenset(terms)
+
+    @staticmethod
+    def _hit(stored: dict[str, Any], score: float, terms: frozenset[str],
+             prefer: tuple[str, ...], sig: bool) -> Hit:
+        from indexer.snippets import snippet
+
+        data = stored["data"]
+        texts = []
+        for lang in prefer:
+            texts += [data["summary"].get(lang, ""), data["body"].get(lang, "")]
+        text, spans = snippet(texts, terms)
+        return Hit(
+            id=stored["id"],
+            kind=data["kind"],
+            title=data["title"],
+            title_zh=data["title_zh"],
+            score=float(score),
+            path=data["path"],
+            snippet=text,
+            highlights=spans,
+            products=tuple(data["products"]),
+            tags=tuple(data["tags"]),
+            signature_match=sig,
+        )
+
+
+class _SigEntry:
+    __slots__ = ("id", "signatures")
+
+    def __init__(self, id: str, signatures: tuple[str, ...]) -> None:
+        self.id = id
+        self.signatures = signatures
+
+
+# -- building and updating ---------------------------------------------------------------------
+def _build(store: Store, sources: list[Path], groups: dict[str, Any],
+           progress: Progress | None) -> tuple[Path, dict[str, Any]]:
+    """A complete new index written aside and swapped in. Returns (generation, manifest)."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.build import write_all
+    from indexer.schema import make_schema
+
+    tmp = store.new_tmp()
+    FileStorage(str(tmp)).create_index(make_schema()).close()
+    manifest: dict[str, Any] = {"format": _fmt_cached(), "sources": [str(s) for s in sources],
+                                "groups": {}}
+    write_all(tmp, groups, manifest["groups"], progress)
+    # keep the manifest in the order of the groups (ids), whatever order workers finished in
+    manifest["groups"] = {g: manifest["groups"][g] for g in groups}
+    store.write_manifest(tmp, manifest)
+    gen = store.publish(tmp)
+    store.cleanup(keep=gen)
+    return gen, manifest
+
+
+def _apply(gen: Path, manifest: dict[str, Any], groups: dict[str, Any], plan: Plan,
+           progress: Progress | None) -> None:
+    """Apply `plan` to the live generation in place (see the store module for why it is safe)."""
+    if plan.changed or plan.removed:
+        from whoosh.filedb.filestore import FileStorage
+
+        from indexer.build import add_groups, new_writer
+
+        ix = FileStorage(str(gen)).open_index()
+        writer = new_writer(ix)
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], len(plan.changed))
+
+        try:
+            for gid in plan.removed:
+                writer.delete_by_term("id", gid)
+                manifest["groups"].pop(gid, None)
+            add_groups(writer, [(g, groups[g]) for g in plan.changed], manifest["groups"], tick,
+                       update=True)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            ix.close()
+    for gid, files in plan.refreshed.items():
+        manifest["groups"][gid]["files"].update(files)
+    Store.write_manifest(gen, manifest)
+
+
+def open_index(sources: Iterable[str | Path], progress: Progress | None = None, *,
+               rebuild: bool = False, wait: float = 30.0) -> KBIndex:
+    """Bring the index of `sources` up to date (incrementally) and open it.
+
+    `progress(done, total)` is called while entries are parsed. `rebuild=True` throws the index
+    away first. Another process updating the same index is waited for up to `wait` seconds, then
+    `IndexBusy` (a `UserError`) is raised.
+    """
+    from kb.loader import discover
+
+    srcs = [Path(s).expanduser().resolve() for s in sources]
+    store = Store(store_dir(srcs))
+    discover_problems: list[Problem] = []
+    groups = discover(srcs, discover_problems)
+
+    if not rebuild:
+        gen = store.current()
+        manifest = Store.read_manifest(gen) if gen is not None else None
+        if gen is not None and manifest is not None and _manifest_ok(manifest, srcs):
+            if plan_update(groups, manifest).empty:
+                with contextlib.suppress(Exception):
+                    ix = _open_whoosh(gen, manifest)
+                    return KBIndex(store, gen, ix, manifest, discover_problems, [], False)
+
+    with store.locked(wait):
+        # another process may have done the work while we waited: look again under the lock
+        gen = None if rebuild else store.current()
+        manifest = Store.read_manifest(gen) if gen is not None else None
+        reparsed: list[str] = []
+        rebuilt = False
+        if gen is None or manifest is None or not _manifest_ok(manifest, srcs):
+            gen, manifest = _build(store, srcs, groups, progress)
+            reparsed, rebuilt = list(groups), True
+        else:
+            plan = plan_update(groups, manifest)
+            if len(plan.changed) > max(200, REBUILD_SHARE * len(groups)):
+                gen, manifest = _build(store, srcs, groups, progress)
+                reparsed, rebuilt = list(groups), True
+            elif not plan.empty:
+                try:
+                    _apply(gen, manifest, groups, plan, progress)
+                    reparsed = list(plan.changed)
+                except Exception:
+                    # an index we cannot write to is an index we rebuild
+                    gen, manifest = _build(store, srcs, groups, progress)
+                    reparsed, rebuilt = list(groups), True
+        try:
+            ix = _open_whoosh(gen, manifest)
+        except Exception:
+            if rebuilt:
+                raise
+            gen, manifest = _build(store, srcs, groups, progress)
+            reparsed, rebuilt = list(groups), True
+            ix = _open_whoosh(gen, manifest)
+    return KBIndex(store, gen, ix, manifest, discover_problems, reparsed, rebuilt)
+
+
+def search(sources: Iterable[str | Path], query: str, **filters: Any) -> list[Hit]:
+    """One-shot: open (updating if needed), search, close."""
+    idx = open_index(sources)
+    try:
+        return idx.search(query, **filters)
+    finally:
+        idx.close()

@@ -1,0 +1,111 @@
+"""Whoosh query objects built directly from the user's text (no query parser).
+
+Users type words or paste log lines, they do not write query syntax, so `whoosh.qparser` (40-80 ms
+to import, and it chokes on `<0.1.2>`, quotes and braces) stays off the search path. Each word
+becomes a weighted OR over the text fields; each CJK run becomes a phrase of its bigrams; words
+the index has never seen become fuzzy terms (one edit), so a single typo still finds the entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer.tokens import has_cjk, query_groups, raw_words
+
+FIELD = "text"  # Latin stems, frequencies
+CJK_FIELD = "cjk"  # CJK bigrams, positions
+MAX_GROUPS = 24  # a pasted log keeps its rarest words; more only add noise and time
+MIN_FUZZY = 4  # shorter words have too many one-edit neighbours
+LONG_RUN = 5  # CJK runs this long also match on their bigrams, not only as a whole phrase
+# On a large KB, a word found in more than this share of entries says little about any of them
+# but costs a scan of its whole posting list (Whoosh scores in Python): dropped when the query
+# has rarer words. Small KBs keep every word (the share is noisy there and time is no issue).
+COMMON_SHARE = 0.2
+COMMON_MIN_DOCS = 2000
+
+
+class Or(wq.Or):
+    """An OR that always uses Whoosh's union-tree matcher. On small segments Whoosh otherwise
+    picks a matcher that reads and scores every posting up front; the tree can skip blocks
+    that cannot reach the top hits."""
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+@dataclass
+class Built:
+    query: wq.Query | None
+    groups: list[tuple[str, ...]] = field(default_factory=list)
+    fuzzy_words: list[str] = field(default_factory=list)
+    cjk: bool = False
+
+
+def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
+    """The query for `text`; `fuzzy_all` also relaxes words the index knows (second attempt)."""
+    groups = query_groups(text)
+    if not groups:
+        return Built(None)
+    df = {t: reader.doc_frequency(CJK_FIELD if has_cjk(t) else FIELD, t) for g in groups for t in g}
+    # a phrase is as rare as its rarest bigram; 0 (unknown) sorts as rarest-but-last
+    rarity = {g: min(df[t] for t in g) for g in groups}
+    if len(groups) > MAX_GROUPS:
+        ranked = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]] or 10**9, i))
+        groups = [groups[i] for i in sorted(ranked[:MAX_GROUPS])]
+    n_docs = reader.doc_count()
+    if n_docs >= COMMON_MIN_DOCS and not fuzzy_all:
+        limit = COMMON_SHARE * n_docs
+        rare = [g for g in groups if rarity[g] <= limit]
+        if rare:
+            groups = rare
+    words = raw_words(text)
+    subs: list[wq.Query] = []
+    fuzzy_words: list[str] = []
+    for group in groups:
+        if len(group) == 1:
+            term = group[0]
+            if has_cjk(term):
+                # a lone CJK character: match the bigrams that start with it
+                subs.append(wq.Prefix(CJK_FIELD, term))
+                continue
+            known = df[term] > 0
+            word = words.get(term, term)
+            if (not known or fuzzy_all) and len(word) >= MIN_FUZZY and not word.isdigit():
+                fuzzy_words.append(word)
+                # a misspelt word stems oddly ("monotnic" -> "monotn"), so try the stem and the
+                # word itself against the (stemmed) lexicon
+                fz: list[wq.Query] = [
+                    wq.FuzzyTerm(FIELD, v, boost=0.6, maxdist=1, prefixlength=1)
+                    for v in sorted({term, word})
+                ]
+                subs.append(Or([wq.Term(FIELD, term), *fz]) if known else Or(fz))
+            elif known:
+                subs.append(wq.Term(FIELD, term))
+            continue
+        phrase = wq.Phrase(CJK_FIELD, list(group))
+        if len(group) + 1 >= LONG_RUN:
+            # A long run is often a whole sentence: reward each bigram too, at a lower weight.
+            bigrams = [wq.Term(CJK_FIELD, b, boost=0.3) for b in sorted(set(group)) if df[b]]
+            subs.append(Or([Or([phrase], boost=3.0), *bigrams]))
+        else:
+            subs.append(phrase)
+    if not subs:
+        return Built(None, groups, fuzzy_words)
+    q = subs[0] if len(subs) == 1 else Or(subs)
+    return Built(q, groups, fuzzy_words, cjk=has_cjk(text))
+
+
+def filter_query(product: Any = None, tag: Any = None, kind: Any = None) -> wq.Query | None:
+    """AND of the filters; each may be a string or a sequence of strings (any of them)."""
+    parts: list[wq.Query] = []
+    for fieldname, value in (("products", product), ("tags", tag), ("kind", kind)):
+        if not value:
+            continue
+        values = [value] if isinstance(value, str) else list(value)
+        terms = [wq.Term(fieldname, v.lower() if fieldname != "kind" else v) for v in values]
+        parts.append(terms[0] if len(terms) == 1 else Or(terms))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)

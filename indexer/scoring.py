@@ -1,0 +1,43 @@
+"""BM25F with document lengths held in memory.
+
+Whoosh's scorer looks up a document's field length with a seek and a read of the length column
+for every posting it scores; on common words that is most of a query's time. Each segment's
+length column is read once (a few ms for 10 000 entries) and kept while the searcher lives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.scoring import BM25F
+
+
+def _length_table(reader: Any, fieldname: str) -> Any:
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        from whoosh.util.numeric import byte_to_length
+
+        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if col is None:
+            return None
+        return [byte_to_length(b) or 1 for b in col.load()]
+    except (ImportError, AttributeError):  # another codec: keep Whoosh's own lookup
+        return None
+
+
+class CachedBM25F(BM25F):
+    def __init__(self, B: float = 0.75, K1: float = 1.2, **kwargs: float) -> None:
+        super().__init__(B=B, K1=K1, **kwargs)
+        self._tables: dict[tuple[int, str], Any] = {}
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
+        s = super().scorer(searcher, fieldname, text, qf=qf)
+        if hasattr(s, "dfl"):
+            reader = searcher.reader()
+            key = (id(reader), fieldname)
+            table = self._tables.get(key)
+            if table is None and key not in self._tables:
+                table = self._tables[key] = _length_table(reader, fieldname)
+            if table is not None:
+                s.dfl = table.__getitem__
+        return s

@@ -1,0 +1,235 @@
+"""Where the index lives on disk, and keeping it in step with the entry files.
+
+Layout, one folder per set of KB sources under `kb.paths.index_root()`:
+
+    <index_root>/<hash of the source paths>/
+        lock                 fcntl lock: one writer at a time (readers never take it)
+        CURRENT              name of the live generation, replaced atomically (os.replace)
+        gen-<n>/             a Whoosh index plus manifest.json (what it was built from)
+        tmp-<pid>-<rand>/    a rebuild in progress; renamed to gen-<n> when complete
+
+Crash safety: a full rebuild is written into a tmp folder, renamed to a new generation and only
+then published by replacing CURRENT, so a `kill -9` at any moment leaves the previous generation
+answering. Incremental updates change the live generation in place, which is safe too: Whoosh
+commits by renaming a new table of contents over the old one, and the manifest is written after
+the commit (tmp file + os.replace). A crash between the two leaves a manifest that is older than
+the index; the next run then re-applies the same changes, which is idempotent
+(`update_document`/`delete_by_term` by unique id).
+
+Cold path: if no file changed (same mtime and size, or same sha256 when those moved), nothing is
+parsed, no lock is taken and nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.errors import UserError
+from kb.model import Problem
+
+MANIFEST = "manifest.json"
+CURRENT = "CURRENT"
+LOCK = "lock"
+# Above this share of changed entries a fresh build (written aside, swapped in) beats updating.
+REBUILD_SHARE = 0.5
+
+Progress = Callable[[int, int], None]
+
+
+class IndexBusy(UserError):
+    """Another process holds the index lock for longer than we were willing to wait."""
+
+
+def store_dir(sources: list[Path]) -> Path:
+    """The folder for the index of exactly these sources, in this order."""
+    from kb.paths import index_root
+
+    key = "\n".join(str(Path(s).expanduser().resolve()) for s in sources)
+    return index_root() / hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()
+
+
+@dataclass
+class Plan:
+    """What an update has to do, found by comparing the discovered files with the manifest."""
+
+    changed: list[str] = field(default_factory=list)  # group ids to (re)parse
+    removed: list[str] = field(default_factory=list)  # ids no longer present
+    # files whose mtime/size moved but whose content did not: only the manifest needs the stat
+    refreshed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.removed or self.refreshed)
+
+
+def group_paths(group: Any) -> list[str]:
+    return [str(ef.path) for ef in group.files]
+
+
+def plan_update(groups: dict[str, Any], manifest: dict[str, Any]) -> Plan:
+    plan = Plan()
+    old_groups: dict[str, Any] = manifest["groups"]
+    for gid, group in groups.items():
+        old = old_groups.get(gid)
+        paths = group_paths(group)
+        if old is None or list(old["files"]) != paths:
+            plan.changed.append(gid)
+            continue
+        for path in paths:
+            mtime_ns, size, digest = old["files"][path]
+            try:
+                st = os.stat(path)
+            except OSError:
+                plan.changed.append(gid)
+                break
+            if st.st_mtime_ns == mtime_ns and st.st_size == size:
+                continue
+            try:
+                now = sha256_file(path)
+            except OSError:
+                plan.changed.append(gid)
+                break
+            if now != digest:
+                plan.changed.append(gid)
+                break
+            plan.refreshed.setdefault(gid, {})[path] = [st.st_mtime_ns, st.st_size, digest]
+    plan.removed = [gid for gid in old_groups if gid not in groups]
+    for gid in plan.changed:
+        plan.refreshed.pop(gid, None)
+    return plan
+
+
+def fingerprint(group: Any) -> dict[str, list[Any]]:
+    """Stat and hash a group's files *before* parsing them: if a file changes while we parse,
+    the recorded fingerprint is the older one and the next run picks the change up."""
+    out: dict[str, list[Any]] = {}
+    for path in group_paths(group):
+        try:
+            st = os.stat(path)
+            out[path] = [st.st_mtime_ns, st.st_size, sha256_file(path)]
+        except OSError:
+            out[path] = [0, -1, ""]
+    return out
+
+
+def problems_to_json(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.path, p.line, p.message, p.severity] for p in problems]
+
+
+def problems_from_json(rows: list[list[Any]]) -> list[Problem]:
+    return [Problem(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+class Store:
+    """One index folder: its lock, its CURRENT pointer and its generations."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # -- reading (no lock) ------------------------------------------------------------------
+    def current(self) -> Path | None:
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not name.startswith("gen-") or "/" in name:
+            return None
+        gen = self.root / name
+        return gen if gen.is_dir() else None
+
+    @staticmethod
+    def read_manifest(gen: Path) -> dict[str, Any] | None:
+        try:
+            with open(gen / MANIFEST, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
+            return None
+        return data
+
+    # -- writing (under the lock) -----------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self, wait: float) -> Iterator[None]:
+        """Hold the writer lock; wait up to `wait` seconds for another indexer, then IndexBusy."""
+        import fcntl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"{self.root}: another kb process is updating the search index; "
+                            "try again in a moment"
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @staticmethod
+    def write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
+        tmp = gen / f"{MANIFEST}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, gen / MANIFEST)
+
+    def new_tmp(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f"tmp-{os.getpid()}-{os.urandom(4).hex()}"
+        tmp.mkdir()
+        return tmp
+
+    def publish(self, tmp: Path) -> Path:
+        """Turn a finished tmp folder into the live generation (atomic for readers)."""
+        gen = self.root / f"gen-{time.time_ns()}"
+        os.rename(tmp, gen)
+        pointer = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        pointer.write_text(gen.name + "\n", encoding="utf-8")
+        with open(pointer, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(pointer, self.root / CURRENT)
+        return gen
+
+    def cleanup(self, keep: Path) -> None:
+        """Remove abandoned tmp folders and all generations but the live one and the one before
+        it (a reader that read CURRENT just before the swap may still be opening it)."""
+        gens = sorted(
+            (p for p in self.root.iterdir() if p.name.startswith("gen-") and p != keep),
+            key=lambda p: int(p.name[4:]) if p.name[4:].isdigit() else 0,
+        )
+        stale = [p for p in self.root.iterdir() if p.name.startswith(("tmp-", f"{CURRENT}."))]
+        for p in [*gens[:-1], *stale]:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    p.unlink()
