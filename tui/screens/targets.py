@@ -143,6 +143,9 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
                     yield Input(self._value(key), placeholder=placeholder, id=f"f-{key}")
             yield Static(id="form-problems")
 
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
     def action_save(self) -> None:
         values = {key: self.query_one(f"#f-{key}", Input).value for key, _, _ in self.fields}
         check = validate_host if self.what == "host" else validate_broker

@@ -61,6 +61,7 @@ class TreeScreen(Screen[None]):
         self.running: str | None = None  # check ref being run for the current node
         self._cancel = threading.Event()
         self._render_seq = 0
+        self.option_buttons: list[Button] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
@@ -127,23 +128,28 @@ class TreeScreen(Screen[None]):
         return out
 
     def _build_options(self, node: Node, texts: dict[str, Any]) -> None:
+        # Buttons carry a `name`, not an id: the old ones are removed asynchronously, and ids would
+        # clash with the new ones for a moment.
         box = self.query_one("#options", Vertical)
         box.remove_children()
         buttons: list[Button] = []
+        self.option_buttons = []
         if node.is_conclusion:
             target = node.entry
             if target:
                 other = self.app.services.get(target)  # type: ignore[attr-defined]
                 title = other.text(self.lang).title if other is not None else target
                 label = ("Open entry: " if self.lang == "en" else "打开条目：") + one_line(title, 60) + "  (e)"
-                buttons.append(Button(Text(label), id="open-entry", variant="primary"))
-            buttons.append(Button(Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"), id="restart"))
+                buttons.append(Button(Text(label), name="open-entry", variant="primary"))
+            buttons.append(Button(Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"), name="restart"))
             if self.path:
-                buttons.append(Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), id="back"))
+                buttons.append(Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), name="back"))
         else:
             for i, label in enumerate(texts["options"]):
                 key = f"{i + 1}  " if i < 9 else "   "
-                buttons.append(Button(Text(key + one_line(label, 70)), id=f"opt-{i}", classes="option"))
+                button = Button(Text(key + one_line(label, 70)), name=f"opt-{i}", classes="option")
+                buttons.append(button)
+                self.option_buttons.append(button)
         box.mount_all(buttons)
         if buttons:
             self.call_after_refresh(buttons[0].focus)
@@ -216,13 +222,10 @@ class TreeScreen(Screen[None]):
         self.running = None
         node = self.node
         self.suggested = next((i for i, o in enumerate(node.options) if result.status in o.when), None)
-        for button in self.query(".option").results(Button):
+        for button in self.option_buttons:
             button.remove_class("-suggested")
-        if self.suggested is not None:
-            try:
-                button = self.query_one(f"#opt-{self.suggested}", Button)
-            except Exception:
-                button = None
+        if self.suggested is not None and self.suggested < len(self.option_buttons):
+            button = self.option_buttons[self.suggested]
             if button is not None:
                 button.add_class("-suggested")
                 label = self.entry.node_text(node, self.lang)["options"][self.suggested]
@@ -239,7 +242,7 @@ class TreeScreen(Screen[None]):
 
     # --- moving --------------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        bid = event.button.id or ""
+        bid = event.button.name or ""
         if bid.startswith("opt-"):
             self.action_choose(int(bid[4:]))
         elif bid == "open-entry":

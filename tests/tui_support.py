@@ -1,0 +1,98 @@
+"""Helpers for the kbtui tests: the fixture KB, an app bound to it, and waiting for async work."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tui.app import KbApp
+from tui.services import Services
+
+FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "tui_kb"
+
+
+def make_app(*, kb: Path | None = FIXTURE_KB, bundled: bool = False, lang: str = "en", theme: str | None = None) -> KbApp:
+    """The real app on the real loader/indexer/engine, reading only the given KB."""
+    return KbApp(Services([kb] if kb else [], bundled=bundled), lang=lang, theme=theme)
+
+
+async def wait_for(pilot, cond: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
+    """Let the app run until `cond()` is truthy; fail with `what` after `timeout` seconds."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = cond()
+        if value:
+            return value
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+async def loaded(pilot) -> None:
+    await wait_for(pilot, pilot.app.services.loaded.is_set, 60, "the KB to load")
+    await pilot.pause(0.1)
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+def screen_text(app) -> str:
+    """Everything visible on the app's screen (modal screens included), as plain text lines."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+@contextmanager
+def tcp_listener() -> Iterator[int]:
+    """A real TCP listener on 127.0.0.1 that accepts and closes connections; yields its port."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    srv.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+                conn.close()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    try:
+        yield srv.getsockname()[1]
+    finally:
+        stop.set()
+        srv.close()
+        t.join(2)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def pilot_test(fn):
+    """Run an async Pilot test with asyncio (no pytest async plugin needed); fixtures still work."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper
