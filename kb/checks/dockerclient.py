@@ -120,6 +120,11 @@ class ReadOnlyDocker:
         self.endpoint = endpoint
         self._api: Any = None
         self._lock = threading.Lock()
+        self._inspect_cache: dict[str, Any] | None = None
+
+    def cache_inspect(self, on: bool) -> None:
+        """Memoise `inspect_container` (doctor runs several checks per container in one scan)."""
+        self._inspect_cache = {} if on else None
 
     @property
     def api(self) -> Any:
@@ -190,10 +195,16 @@ class ReadOnlyDocker:
     def inspect_container(self, name: str) -> dict[str, Any] | None:
         import docker.errors
 
+        cache = self._inspect_cache
+        if cache is not None and name in cache:
+            return cache[name]
         try:
-            return self._call(self.api.inspect_container, name)
+            info = self._call(self.api.inspect_container, name)
         except docker.errors.NotFound:
-            return None
+            info = None
+        if cache is not None:
+            cache[name] = info
+        return info
 
     def top(self, name: str) -> dict[str, Any]:
         return self._call(self.api.top, name)
@@ -204,7 +215,13 @@ class ReadOnlyDocker:
         """The container's last `tail` log lines (stdout and stderr), streamed, as text."""
         import time
 
-        kwargs: dict[str, Any] = {"stdout": True, "stderr": True, "stream": True, "tail": tail}
+        kwargs: dict[str, Any] = {
+            "stdout": True,
+            "stderr": True,
+            "stream": True,
+            "follow": False,
+            "tail": tail,
+        }
         if since_seconds is not None:
             kwargs["since"] = int(time.time() - since_seconds)
         stream = self._call(self.api.logs, name, **kwargs)

@@ -13,12 +13,21 @@ from collections.abc import Iterable
 
 MASK = "<redacted>"
 SECRET_NAME = re.compile(r"(?i)(PASS|SECRET|TOKEN|KEY|COOKIE|CREDENTIAL|AUTH)")
-# NAME=value / NAME: value where NAME looks secret; value runs to whitespace, quote or comma
+# ENV_NAME=value (env style, upper case) and config keys `password: x`, `api_key = x`; the key must
+# start a word (not follow a hyphen), so a container named `kbtui-test-cookie: log` is left alone
+_VALUE = r"(\"[^\"]*\"|'[^']*'|[^\s,;\"'}]+)"
 _ASSIGN = re.compile(
-    r"(?i)\b([A-Z0-9_.\-]*(?:PASS|SECRET|TOKEN|KEY|COOKIE|CREDENTIAL)[A-Z0-9_.\-]*)(\s*[=:]\s*)(\"[^\"]*\"|'[^']*'|[^\s,;\"'}]+)"
+    r"(?<![\w\-.])([A-Z0-9_]*(?:PASS|SECRET|TOKEN|KEY|COOKIE|CREDENTIAL)[A-Z0-9_]*)(\s*[=:]\s*)"
+    + _VALUE
+)
+_CONF_ASSIGN = re.compile(
+    r"(?i)(?<![\w\-.])([a-z0-9_.]*(?:password|passwd|secret|token|api_?key|cookie|credentials?))(\s*[=:]\s*)"
+    + _VALUE
 )
 _URL_CRED = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/\s:@]*):([^/\s@]*)@")
-_AUTH_HDR = re.compile(r"(?i)\b(authorization|proxy-authorization)(\s*[:=]\s*)(\S+\s+)?(\S+)")
+_AUTH_HDR = re.compile(
+    r"(?i)\b(authorization|proxy-authorization|x-api-key|x-auth-token|api-key)(\s*[:=]\s*)(\S+\s+)?(\S+)"
+)
 
 
 def is_secret_name(name: str) -> bool:
@@ -34,7 +43,8 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(s, MASK)
     text = _URL_CRED.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
     text = _AUTH_HDR.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) or ''}{MASK}", text)
-    text = _ASSIGN.sub(
-        lambda m: m.group(0) if m.group(3) == MASK else f"{m.group(1)}{m.group(2)}{MASK}", text
-    )
+    for pattern in (_ASSIGN, _CONF_ASSIGN):
+        text = pattern.sub(
+            lambda m: m.group(0) if m.group(3) == MASK else f"{m.group(1)}{m.group(2)}{MASK}", text
+        )
     return text

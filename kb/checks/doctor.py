@@ -1,0 +1,402 @@
+"""`kb doctor`: scan every container of each Docker host and name the entries that explain problems.
+
+For each container (hosts and containers scanned concurrently): unexpected exits, OOM kills,
+restart loops and failing health checks; its recent logs (a bounded tail) against every entry's
+signatures; and, for recognised broker containers (by image name or published ports), the
+container-side checks (`docker.mount`, `docker.env`) of the entries for that product. Healthy
+containers produce nothing. Findings are ranked worst first, each with evidence and the entry id.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kb.checks.base import ERROR, FAIL, MAX_EVIDENCE_CHARS, MAX_EVIDENCE_LINES, SEVERITY, WARN
+from kb.checks.context import ProbeContext
+from kb.checks.redact import is_secret_name, redact
+
+LOG_TAIL = 500  # lines of each container's log matched against signatures
+LOG_MAX_BYTES = 2 << 20
+RESTART_LOOP = 3  # more restarts than this is a loop
+EXPECTED_EXIT_CODES = frozenset({0, 130, 143})  # success, Ctrl-C, `docker stop` (SIGTERM)
+PER_CONTAINER_TIMEOUT = 10.0
+WORKERS = 16
+
+# Generic findings point at these entries (first that exists), else at an entry with the tag.
+GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "oom": (("docker-container-oom-triage",), ("oom",)),
+    "restart-loop": (("tree-container-stopped-unexpectedly",), ("restart-loop", "container-exit")),
+    "exit": (("tree-container-stopped-unexpectedly",), ("container-exit", "exit-code")),
+    "unhealthy": (("tree-container-stopped-unexpectedly",), ("healthcheck",)),
+}
+# how specific a finding is: a log signature names the cause; a generic state points at triage
+SPECIFICITY = {
+    "signature": 3,
+    "check": 2,
+    "oom": 1,
+    "restart-loop": 1,
+    "unhealthy": 1,
+    "exit": 0,
+    "host": 0,
+}
+
+BROKER_IMAGES = ("emqx", "vernemq", "mosquitto", "rabbitmq")
+BROKER_PORTS = {
+    18083: "emqx",
+    8888: "vernemq",
+    15672: "rabbitmq",
+    5672: "rabbitmq",
+    4369: "rabbitmq",
+}
+PRODUCT_CHECK_KINDS = frozenset({"docker.mount", "docker.env"})
+
+
+@dataclass
+class Finding:
+    entry: str | None
+    status: str
+    container: str
+    host: str
+    evidence: list[str]
+    summary: str
+    kind: str = "state"  # oom | restart-loop | exit | unhealthy | signature | check | host
+    check: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class HostReport:
+    host: str
+    endpoint: str
+    ok: bool
+    containers: int = 0
+    error: str | None = None
+
+
+@dataclass
+class DoctorReport:
+    findings: list[Finding] = field(default_factory=list)
+    hosts: list[HostReport] = field(default_factory=list)
+    duration: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "hosts": [asdict(h) for h in self.hosts],
+            "duration": round(self.duration, 3),
+        }
+
+    @property
+    def status(self) -> str:
+        worst = "pass"
+        for f in self.findings:
+            if SEVERITY[f.status] > SEVERITY[worst]:
+                worst = f.status
+        for h in self.hosts:
+            if not h.ok and SEVERITY[ERROR] > SEVERITY[worst]:
+                worst = ERROR
+        return worst
+
+
+def pick_entry(kbase: Any, ids: tuple[str, ...], tags: tuple[str, ...]) -> str | None:
+    for eid in ids:
+        if kbase.get(eid) is not None:
+            return eid
+    for entry in kbase.entries.values():
+        if set(entry.tags) & set(tags):
+            return entry.id
+    return ids[0] if ids else None
+
+
+def recognise(container: dict[str, Any]) -> str | None:
+    """The broker product a container runs, by image name, then by published/exposed ports."""
+    image = (container.get("Config") or {}).get("Image") or container.get("Image") or ""
+    name = image.rsplit("/", 1)[-1].split(":")[0].lower()
+    for product in BROKER_IMAGES:
+        if product in name:
+            return product
+    ports = ((container.get("NetworkSettings") or {}).get("Ports") or {}) | (
+        (container.get("Config") or {}).get("ExposedPorts") or {}
+    )
+    numbers = {int(p.split("/")[0]) for p in ports if p.split("/")[0].isdigit()}
+    for port, product in BROKER_PORTS.items():
+        if port in numbers:
+            return product
+    if numbers & {1883, 8883}:
+        return "mosquitto"
+    return None
+
+
+def _clip(lines: list[str], secrets: set[str]) -> list[str]:
+    out = []
+    for line in lines[:MAX_EVIDENCE_LINES]:
+        line = redact(line, secrets).replace("\r", "")
+        out.append(
+            line if len(line) <= MAX_EVIDENCE_CHARS else line[: MAX_EVIDENCE_CHARS - 1] + "…"
+        )
+    return out
+
+
+def _env_secrets(info: dict[str, Any]) -> set[str]:
+    secrets = set()
+    for item in (info.get("Config") or {}).get("Env") or []:
+        key, _, value = item.partition("=")
+        if is_secret_name(key) and value:
+            secrets.add(value)
+    return secrets
+
+
+class _Scan:
+    """One doctor run: shared inputs and a thread-safe findings list."""
+
+    def __init__(self, kbase: Any, cancel: threading.Event | None) -> None:
+        from kb.signatures import SignatureSet
+
+        self.kbase = kbase
+        self.cancel = cancel or threading.Event()
+        self.sigs = SignatureSet.from_entries(kbase.entries.values())
+        self.findings: list[Finding] = []
+        self.lock = threading.Lock()
+        self.product_checks: dict[str, list[tuple[Any, Any]]] = {}
+        for entry in kbase.entries.values():
+            if entry.kind == "tree":  # trees route to incidents; the incident names the cause
+                continue
+            for spec in entry.checks:
+                if spec.kind in PRODUCT_CHECK_KINDS:
+                    for product in entry.products:
+                        self.product_checks.setdefault(product, []).append((entry, spec))
+
+    def add(self, finding: Finding) -> None:
+        with self.lock:
+            self.findings.append(finding)
+
+    def generic(self, kind: str) -> str | None:
+        ids, tags = GENERIC_ENTRIES[kind]
+        return pick_entry(self.kbase, ids, tags)
+
+
+def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]) -> None:
+    if scan.cancel.is_set():
+        return
+    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
+    ctx.activate()
+    cid = summary["Id"]
+    info = client.inspect_container(cid)
+    if info is None:  # removed while we looked
+        return
+    name = (info.get("Name") or cid[:12]).lstrip("/")
+    secrets = _env_secrets(info)
+    state = info.get("State") or {}
+    restarts = info.get("RestartCount") or 0
+    running, restarting = bool(state.get("Running")), bool(state.get("Restarting"))
+    code = state.get("ExitCode")
+    health = (state.get("Health") or {}).get("Status")
+    base_ev = [
+        f"status: {state.get('Status')}",
+        f"exit code: {code}",
+        f"OOMKilled: {str(bool(state.get('OOMKilled'))).lower()}",
+        f"restart count: {restarts}",
+        f"image: {(info.get('Config') or {}).get('Image')}",
+    ]
+    if state.get("FinishedAt") and not running:
+        base_ev.append(f"finished: {state.get('FinishedAt')}")
+    broken = False
+
+    def add(
+        kind: str,
+        status: str,
+        text: str,
+        evidence: list[str],
+        entry: str | None = None,
+        check: str | None = None,
+    ) -> None:
+        scan.add(
+            Finding(
+                entry or scan.generic(kind),
+                status,
+                name,
+                host,
+                _clip(evidence, secrets),
+                redact(text, secrets),
+                kind,
+                check,
+            )
+        )
+
+    if state.get("OOMKilled"):
+        broken = True
+        memory = (info.get("HostConfig") or {}).get("Memory") or 0
+        ev = [
+            *base_ev,
+            f"memory limit: {memory // (1 << 20)} MiB" if memory else "memory limit: none",
+        ]
+        add("oom", FAIL, f"{name} was killed by the OOM killer (exit code {code})", ev)
+    if restarting or restarts > RESTART_LOOP:
+        if restarts > RESTART_LOOP:
+            broken = True
+            policy = ((info.get("HostConfig") or {}).get("RestartPolicy") or {}).get("Name")
+            add(
+                "restart-loop",
+                FAIL,
+                f"{name} is in a restart loop ({restarts} restarts, policy {policy})",
+                [*base_ev, f"restart policy: {policy}"],
+            )
+    if (
+        not running
+        and not restarting
+        and not state.get("OOMKilled")
+        and code not in EXPECTED_EXIT_CODES
+        and state.get("Status") in ("exited", "dead")
+    ):
+        broken = True
+        add("exit", FAIL, f"{name} exited unexpectedly with code {code}", base_ev)
+    if health == "unhealthy":
+        broken = True
+        log = (state.get("Health") or {}).get("Log") or []
+        last = [
+            f"health check: {(h.get('Output') or '').strip()[:200]} (exit {h.get('ExitCode')})"
+            for h in log[-3:]
+        ]
+        add("unhealthy", FAIL, f"{name} fails its health check", [*base_ev, *last])
+
+    # recent logs against every entry's signatures (bounded tail, bounded bytes)
+    if len(scan.sigs):
+        lines: list[str] = []
+        size = 0
+        for line in client.log_lines(cid, tail=LOG_TAIL):
+            size += len(line) + 1
+            if size > LOG_MAX_BYTES:
+                break
+            lines.append(line)
+        hits = scan.sigs.scan_text("\n".join(lines))
+        for entry_id, matched in hits.items():
+            entry = scan.kbase.get(entry_id)
+            title = entry.title if entry is not None else entry_id
+            status = FAIL if broken or not running else WARN
+            add(
+                "signature",
+                status,
+                f"{name}: log matches “{title}”",
+                [f"log line {n}: {text}" for n, text in matched],
+                entry=entry_id,
+            )
+
+    # container-side checks of entries about the product this container runs
+    product = recognise(info)
+    if product:
+        from kb.checks.runner import run_check
+
+        for entry, spec in scan.product_checks.get(product, []):
+            if scan.cancel.is_set():
+                return
+            result = run_check(
+                entry, spec, {"container": cid, "host": client.endpoint}, cancel=scan.cancel
+            )
+            if result.status == FAIL:
+                text = result.summary.replace(cid, name)
+                text = text if text.startswith(f"{name}: ") else f"{name}: {text}"
+                add(
+                    "check",
+                    FAIL,
+                    text,
+                    [f"check {entry.id}#{spec.id}: {spec.title}", *result.evidence],
+                    entry=entry.id,
+                    check=spec.id,
+                )
+
+
+def _scan_host(
+    scan: _Scan,
+    label: str,
+    url: str | None,
+    pool: ThreadPoolExecutor,
+    on_progress: Callable[[int, int], None] | None,
+    progress: list[int],
+) -> HostReport:
+    from kb.checks import dockerclient
+
+    client = dockerclient.get_client(url)
+    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
+    ctx.activate()
+    try:
+        containers = client.containers(all=True)
+    except Exception as exc:  # an unreachable host is a result, not a crash
+        from kb.checks.runner import _reason
+
+        scan.add(
+            Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {_reason(exc)}", "host")
+        )
+        return HostReport(label, client.endpoint, False, 0, _reason(exc))
+    client.cache_inspect(True)
+    try:
+        with lock_progress:
+            progress[1] += len(containers)
+        futures = [pool.submit(_scan_container, scan, client, label, c) for c in containers]
+        for fut in futures:
+            try:
+                fut.result()
+            except Exception as exc:  # one broken container must not hide the others
+                from kb.checks.runner import _reason
+
+                scan.add(
+                    Finding(None, ERROR, "-", label, [], f"scan error: {_reason(exc)}", "host")
+                )
+            with lock_progress:
+                progress[0] += 1
+                if on_progress:
+                    on_progress(progress[0], progress[1])
+    finally:
+        client.cache_inspect(False)
+    return HostReport(label, client.endpoint, True, len(containers))
+
+
+lock_progress = threading.Lock()
+
+
+def _rank_key(f: Finding) -> tuple[int, int, str, str]:
+    return (-SEVERITY[f.status], -SPECIFICITY.get(f.kind, 0), f.host, f.container)
+
+
+def run_doctor(
+    kbase: Any,
+    hosts: list[str] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> DoctorReport:
+    """Scan `hosts` (URLs or configured names; default: configured hosts, else the local one)."""
+    import time
+
+    from kb.checks import targets as targets_mod
+
+    start = time.monotonic()
+    scan = _Scan(kbase, cancel)
+    conf = targets_mod.load() if not hosts else None
+    if hosts:
+        try:
+            named = targets_mod.load().docker_urls()
+        except Exception:  # an explicit --host must work without a config
+            named = {}
+        wanted = [(h, named.get(h, h)) for h in hosts]
+    elif conf is not None and conf.docker_hosts:
+        wanted = [(h.name, h.url) for h in conf.docker_hosts]
+    else:
+        from kb.checks.dockerclient import resolve_endpoint
+
+        wanted = [("local", resolve_endpoint(None))]
+    progress = [0, 0]
+    report = DoctorReport()
+    with ThreadPoolExecutor(WORKERS) as pool, ThreadPoolExecutor(max(1, len(wanted))) as host_pool:
+        futs = [
+            host_pool.submit(_scan_host, scan, label, url, pool, on_progress, progress)
+            for label, url in wanted
+        ]
+        report.hosts = [f.result() for f in futs]
+    report.findings = sorted(scan.findings, key=_rank_key)
+    report.duration = time.monotonic() - start
+    return report
