@@ -11,9 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import live_incidents as incidents
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
