@@ -98,12 +98,16 @@ class DoctorScreen(Screen[None]):
         if error:
             self._status(error, style="bold red")
         else:
-            hosts = ", ".join(str(h) for h in getattr(report, "hosts", []) or [])
+            host_reports = list(getattr(report, "hosts", []) or [])
+            hosts = ", ".join(str(getattr(h, "host", h)) for h in host_reports)
+            failed = [h for h in host_reports if getattr(h, "ok", True) is False]
             n = len(self.findings)
             msg = f"{n} finding{'s' if n != 1 else ''}" if n else "No known problem found"
             if hosts:
                 msg += f" on {hosts}"
-            self._status(msg + " · Enter opens the entry · s scans again")
+            for h in failed:
+                msg += f" · {getattr(h, 'host', '?')}: {getattr(h, 'error', 'unreachable')}"
+            self._status(msg + " · Enter opens the entry · s scans again", style="bold red" if failed else "")
         for i, f in enumerate(self.findings):
             entry = self._entry_of(f)
             title = entry.text(self.app.lang).title if entry is not None else str(getattr(f, "entry", "?"))  # type: ignore[attr-defined]
