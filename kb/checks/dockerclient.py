@@ -204,6 +204,15 @@ class ReadOnlyDocker:
             info = None
         if cache is not None:
             cache[name] = info
+        ctx = current()
+        if ctx is not None and info is not None:
+            # values of secret-looking env vars must not leak through logs or evidence of any check
+            from kb.checks.redact import is_secret_name
+
+            for item in (info.get("Config") or {}).get("Env") or []:
+                key, _, value = item.partition("=")
+                if value and is_secret_name(key):
+                    ctx.add_secret(value)
         return info
 
     def top(self, name: str) -> dict[str, Any]:

@@ -1,0 +1,101 @@
+"""`kb diagnose`: match a log (file, stdin or pasted text) against every entry's signatures.
+
+The input is streamed in chunks split at line boundaries, so a 100 MB log is read in bounded memory;
+RE2 matches in linear time. Each entry keeps its first matching lines (capped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+CHUNK = 1 << 20  # 1 MiB: big enough for RE2's set match to run at full speed
+MAX_LINES = 20
+
+
+@dataclass
+class Diagnosis:
+    id: str
+    title: str
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    count: int = 0  # matching lines seen in chunks that were scanned (beyond the kept `lines`)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "lines": [{"line": n, "text": t} for n, t in self.lines],
+        }
+
+
+def _chunks(source: Any, chunk_size: int) -> Iterator[str]:
+    """Text chunks that end at a line boundary (except possibly the last)."""
+    if isinstance(source, str):
+        source_iter: Iterator[bytes | str] = iter([source])
+    elif isinstance(source, (bytes, bytearray)):
+        source_iter = iter([bytes(source)])
+    else:
+        stream: IO[Any] = source
+        source_iter = iter(
+            lambda: stream.read(chunk_size), stream.read(0) if hasattr(stream, "read") else b""
+        )
+    rest: bytes | str = b""
+    for block in source_iter:
+        if not block:
+            break
+        if isinstance(block, str):
+            if isinstance(rest, bytes):
+                rest = rest.decode("utf-8", "replace")
+            data: Any = rest + block
+            cut = data.rfind("\n")
+        else:
+            if isinstance(rest, str):
+                rest = rest.encode()
+            data = rest + block
+            cut = data.rfind(b"\n")
+        if cut < 0:
+            rest = data
+            if len(rest) > 8 * chunk_size:  # one enormous line: scan it anyway, bounded
+                yield rest.decode("utf-8", "replace") if isinstance(rest, bytes) else rest
+                rest = rest[:0]
+            continue
+        head, rest = data[: cut + 1], data[cut + 1 :]
+        yield head.decode("utf-8", "replace") if isinstance(head, bytes) else head
+    if rest:
+        yield rest.decode("utf-8", "replace") if isinstance(rest, bytes) else rest
+
+
+def diagnose(
+    kbase: Any,
+    stream_or_text: Any,
+    *,
+    chunk_size: int = CHUNK,
+    on_progress: Callable[[int], None] | None = None,
+    sigs: Any = None,
+) -> list[Diagnosis]:
+    """Entries whose signatures match the input, in order of first match, with their lines."""
+    from kb.signatures import SignatureSet
+
+    sigs = sigs if sigs is not None else SignatureSet.from_entries(kbase.entries.values())
+    found: dict[str, Diagnosis] = {}
+    line_no = 1
+    done = 0
+    for text in _chunks(stream_or_text, chunk_size):
+        if len(sigs):
+            for entry_id, lines in sigs.scan_text(text, first_line=line_no).items():
+                d = found.get(entry_id)
+                if d is None:
+                    entry = kbase.get(entry_id)
+                    d = found[entry_id] = Diagnosis(
+                        entry_id, entry.title if entry is not None else entry_id
+                    )
+                d.count += len(lines)
+                room = MAX_LINES - len(d.lines)
+                if room > 0:
+                    d.lines.extend(lines[:room])
+        line_no += text.count("\n")
+        done += len(text)
+        if on_progress is not None:
+            on_progress(done)
+    return sorted(found.values(), key=lambda d: d.lines[0][0] if d.lines else 0)

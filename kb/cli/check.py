@@ -1,0 +1,201 @@
+"""`kb check ID`: run an entry's live checks (read-only; only mqtt.roundtrip sends a message)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="run an entry's live checks",
+        description="Run the live checks of an entry (or one check: ID#CHECK) against the Docker host and "
+        "brokers. Exit 0 when all pass, 1 when one fails or warns, 3 when one could not run.",
+        epilog="Examples:\n  kb check emqx-monotonic-time-stepped-backwards\n"
+        "  kb check emqx-unknown-clients-censys --set port=1884\n"
+        "  kb check emqx-default-erlang-cookie-warning --set container=emqx-1 --json\n"
+        "  kb check --all --junit checks.xml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("id", nargs="*", metavar="ID", help="entry id, or ID#CHECK for one check")
+    p.add_argument("--all", action="store_true", help="run the checks of every entry")
+    p.add_argument("--target", metavar="NAME", help="a broker or Docker host from the config")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        dest="overrides",
+        help="override a check parameter (value read as YAML: 3, true, [0, 1]); repeatable",
+    )
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--junit", metavar="FILE", help="also write the results as JUnit XML")
+    p.set_defaults(func=run)
+
+
+def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]:
+    from kb.errors import UserError
+
+    if args.all:
+        return [
+            (e, list(e.checks))
+            for e in sorted(kbase.entries.values(), key=lambda e: e.id)
+            if e.checks
+        ]
+    if not args.id:
+        raise UserError("check: name an entry (kb check ID) or use --all")
+    out = []
+    for ref in args.id:
+        entry_id, _, check_id = ref.partition("#")
+        entry = kbase.get(entry_id)
+        if entry is None:
+            import difflib
+
+            close = difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; see kb list"
+            raise UserError(f"check: no entry {entry_id!r}{hint}")
+        if check_id:
+            spec = entry.check(check_id)
+            if spec is None:
+                have = ", ".join(c.id for c in entry.checks) or "none"
+                raise UserError(f"check: {entry_id} has no check {check_id!r}; its checks: {have}")
+            out.append((entry, [spec]))
+        elif not entry.checks:
+            raise UserError(f"check: {entry_id} declares no checks")
+        else:
+            out.append((entry, list(entry.checks)))
+    return out
+
+
+def _validate_overrides(
+    selected: list[tuple[Any, list[Any]]], overrides: dict[str, Any], target: Any
+) -> None:
+    from kb.checks import registry
+    from kb.checks.runner import resolve_params
+    from kb.errors import UserError
+
+    if not overrides:
+        return
+    declared = {
+        p.name
+        for _, specs in selected
+        for s in specs
+        for p in (registry.get(s.kind).params if registry.get(s.kind) else ())
+    }
+    unknown = sorted(set(overrides) - declared)
+    if unknown:
+        raise UserError(
+            f"check: --set {unknown[0]}: no selected check has that parameter; "
+            f"known: {', '.join(sorted(declared))}"
+        )
+    for _, specs in selected:
+        for spec in specs:
+            _, base = resolve_params(spec, None, target)
+            _, problems = resolve_params(spec, overrides, target)
+            new = [p for p in problems if p not in base]
+            if new:
+                raise UserError(f"check: --set: {new[0]}")
+
+
+def write_junit(path: str, results: list[Any], duration: float) -> None:
+    """JUnit XML: one testcase per check (classname = entry id), evidence in system-out."""
+    import xml.etree.ElementTree as ET
+
+    failures = sum(r.status in ("fail", "warn") for r in results)
+    errors = sum(r.status == "error" for r in results)
+    skipped = sum(r.status == "skip" for r in results)
+    suite = ET.Element(
+        "testsuite",
+        name="kb check",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped=str(skipped),
+        time=f"{duration:.3f}",
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", classname=r.entry or "kb", name=r.check, time=f"{r.duration:.3f}"
+        )
+        if r.status in ("fail", "warn"):
+            ET.SubElement(case, "failure", message=r.summary, type=r.status).text = "\n".join(
+                r.evidence
+            )
+        elif r.status == "error":
+            ET.SubElement(case, "error", message=r.summary, type="error").text = "\n".join(
+                r.evidence
+            )
+        elif r.status == "skip":
+            ET.SubElement(case, "skipped", message=r.summary)
+        out = [r.title, r.summary, *r.evidence] + ([f"next: {r.next}"] if r.next else [])
+        ET.SubElement(case, "system-out").text = "\n".join(out)
+    ET.ElementTree(ET.Element("testsuites")).getroot().append(suite)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    import time
+
+    from kb.checks import targets as targets_mod
+    from kb.checks.runner import ParamError, exit_code, overall, parse_overrides, run_checks
+    from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.errors import UserError
+
+    kbase = load_kb_for(args)
+    selected = _select(kbase, args)
+    try:
+        overrides = parse_overrides(args.overrides)
+    except ParamError as exc:
+        raise UserError(f"check: {exc}") from exc
+    target = None
+    docker_hosts: dict[str, str] = {}
+    if args.target:
+        conf = targets_mod.load()
+        target = conf.broker(args.target) or conf.docker_host(args.target)
+        if target is None:
+            known = ", ".join(conf.names()) or "none configured"
+            raise UserError(f"check: no target named {args.target!r} in the config; known: {known}")
+        docker_hosts = conf.docker_urls()
+    _validate_overrides(selected, overrides, target)
+
+    st = Style(use_color() and not args.json)
+    colour = {"pass": "1;32", "fail": "1;31", "error": "1;35", "warn": "1;33", "skip": "2"}
+    current: list[str] = []
+
+    def show(r: Any) -> None:
+        if args.json:
+            return
+        if current[-1:] != [r.entry]:
+            current.append(r.entry)
+            print(st.bold(r.entry))
+        active = st.dim(" [active: sends one message]") if r.active else ""
+        print(f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(r.title)}{active}")
+        print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")
+        for line in r.evidence:
+            print(f"        {st.dim(sanitize(line))}")
+        if r.next and r.status != "pass":
+            print(f"        → {sanitize(r.next)}")
+        sys.stdout.flush()
+
+    start = time.monotonic()
+    results = []
+    for entry, specs in selected:
+        results.extend(
+            run_checks(entry, specs, overrides, target, on_result=show, docker_hosts=docker_hosts)
+        )
+    duration = time.monotonic() - start
+    if args.junit:
+        write_junit(args.junit, results, duration)
+    if args.json:
+        print_json({"status": overall(results), "results": [r.to_dict() for r in results]})
+    else:
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        print(st.dim(f"{len(results)} check(s): {summary} in {duration:.2f} s"))
+    return exit_code(results)

@@ -1,0 +1,60 @@
+"""`kb diagnose [FILE|-]`: name the entries whose signatures match a log, with the matching lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diagnose",
+        help="match a log against every entry's signatures",
+        description="Match a log file (or stdin) against the signatures of every entry and print the "
+        "entries it points to with the matching lines. Large files stream in bounded memory. "
+        "Exit 0 when something matched, 1 when nothing did.",
+        epilog="Examples:\n  docker logs emqx 2>&1 | kb diagnose -\n  kb diagnose /var/log/emqx/emqx.log --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="log file, or - for stdin (default)"
+    )
+    p.add_argument("--json", action="store_true", help="print a list of {id, title, lines}")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from kb.checks.diagnose import diagnose
+    from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.errors import UserError
+
+    kbase = load_kb_for(args)
+    if args.file == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise UserError(
+                "diagnose: no input; pipe a log in (docker logs NAME 2>&1 | kb diagnose -) or give FILE"
+            )
+        results = diagnose(kbase, sys.stdin.buffer)
+    else:
+        try:
+            with open(args.file, "rb") as fh:
+                results = diagnose(kbase, fh)
+        except OSError as exc:
+            raise UserError(
+                f"{args.file}: {exc.strerror or exc}; give a readable log file or - for stdin"
+            ) from exc
+    if args.json:
+        print_json([d.to_dict() for d in results])
+        return 0 if results else 1
+    st = Style(use_color())
+    if not results:
+        print("No entry's signature matches this log.")
+        return 1
+    for d in results:
+        print(f"{st.bold(d.id)}  {sanitize(d.title)}")
+        for n, text in d.lines:
+            print(f"  {st.dim(f'{n:>7}:')} {sanitize(text)}")
+        if d.count > len(d.lines):
+            print(st.dim(f"  … {d.count - len(d.lines)} more matching lines"))
+        print(st.dim(f"  → kb show {d.id}"))
+    return 0
