@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     for f in report.findings:
         where = f.container if len(report.hosts) < 2 else f"{f.container} @ {f.host}"
         print(
-            f"{st(f.status.upper().ljust(5), colour.get(f.status, '0'))} {st.bold(sanitize(where))}  {sanitize(f.summary)}"
+            f"{st(f.status.upper().ljust(5), colour.get(f.status, '0'))} {st.bold(sanitize(where))}  {sanitize(f.summary.removeprefix(f.container + ': '))}"
         )
         for line in f.evidence:
             print(f"      {st.dim(sanitize(line))}")
