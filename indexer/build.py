@@ -12,9 +12,12 @@ posting, with a seek and a read on the column file; we load each length column o
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,13 +110,23 @@ def add_groups(writer: Any, groups: list[tuple[str, Any]], manifest_groups: dict
 
 
 def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int) -> None:
-    """Worker process: write one segment for `groups`; report progress, then the segment."""
+    """Worker process: write one segment for `groups`, pickle it with its share of the manifest
+    into the folder, and say so. Messages stay tiny, so a put never blocks on a full pipe."""
+    from indexer.store import HELD_LOCK_FDS
+
+    for fd in list(HELD_LOCK_FDS):  # forked: never keep the parent's index lock alive
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    HELD_LOCK_FDS.clear()
+
+    from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
-    ix = FileStorage(folder).open_index()
-    from whoosh.codec.whoosh3 import W3Codec
+    def parent_gone() -> bool:
+        return os.getppid() != parent
 
+    ix = FileStorage(folder).open_index()
     writer = fast_lengths(
         SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, codec=W3Codec(compression=0))
     )
@@ -122,14 +135,20 @@ def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int)
 
     def tick() -> None:
         count[0] += 1
-        if count[0] % 50 == 0:
-            if os.getppid() != parent:  # the parent was killed: stop writing into its folder
+        if count[0] % 10 == 0:
+            if parent_gone():  # the parent was killed: stop writing into its folder
                 os._exit(1)
-            queue.put(("progress", 50))
+            if count[0] % 50 == 0:
+                queue.put(("progress", 50))
 
     add_groups(writer, groups, part, tick)
     segment = writer._finalize_segment()
-    queue.put(("done", segment, part, count[0] % 50))
+    if parent_gone():
+        os._exit(1)
+    out = Path(folder) / f"part-{os.getpid()}.pickle"
+    with open(out, "wb") as f:
+        pickle.dump((segment, part), f, protocol=pickle.HIGHEST_PROTOCOL)
+    queue.put(("done", str(out), count[0] % 50))
 
 
 def write_all(folder: Path, groups: dict[str, Any], manifest_groups: dict[str, Any],
@@ -169,7 +188,7 @@ def _write_parallel(ix: Any, folder: str, items: list[tuple[str, Any]], workers:
     # the safe choice
     method = "fork" if threading.active_count() == 1 else "spawn"
     ctx = multiprocessing.get_context(method)
-    queue = ctx.Queue()
+    queue = ctx.SimpleQueue()
     # interleaved shares: entries of one product folder spread over all workers
     shares = [items[i::workers] for i in range(workers)]
     procs = [ctx.Process(target=_worker, args=(folder, share, queue, os.getpid()), daemon=True)
@@ -180,21 +199,24 @@ def _write_parallel(ix: Any, folder: str, items: list[tuple[str, Any]], workers:
     try:
         finished = 0
         while finished < len(procs):
-            try:
-                msg = queue.get(timeout=1.0)
-            except Exception:  # queue.Empty: check nobody died
+            if queue.empty():
                 dead = [p for p in procs if p.exitcode not in (None, 0)]
                 if dead:
-                    raise RuntimeError(f"index worker exited with {dead[0].exitcode}") from None
+                    raise RuntimeError(f"index worker exited with {dead[0].exitcode}")
+                time.sleep(0.02)
                 continue
+            msg = queue.get()
             if msg[0] == "progress":
                 tick(msg[1])
-            else:
-                _, segment, part, rest = msg
-                segments.append(segment)
-                manifest_groups.update(part)
-                tick(rest)
-                finished += 1
+                continue
+            _, path, rest = msg
+            with open(path, "rb") as f:
+                segment, part = pickle.load(f)
+            os.unlink(path)
+            segments.append(segment)
+            manifest_groups.update(part)
+            tick(rest)
+            finished += 1
         for p in procs:
             p.join()
     except BaseException:

@@ -192,8 +192,8 @@ class KBIndex:
         if built.fuzzy_words and built.query is not None:
             # the words a fuzzy term actually matched in the lexicon
             with contextlib.suppress(Exception):
-                terms |= {t for _f, t in built.query.existing_terms(searcher.reader(), expand=True)
-                          if isinstance(t, str)}
+                for _f, t in built.query.existing_terms(searcher.reader(), expand=True):
+                    terms.add(t.decode("utf-8") if isinstance(t, bytes) else str(t))
         return frozenset(terms)
 
     @staticmethod

@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.tokens import has_cjk, query_groups, raw_words
+from indexer.tokens import has_cjk, query_groups, raw_words, word_terms
 
 FIELD = "text"  # Latin stems, frequencies
 CJK_FIELD = "cjk"  # CJK bigrams, positions
@@ -41,6 +41,19 @@ class Built:
     groups: list[tuple[str, ...]] = field(default_factory=list)
     fuzzy_words: list[str] = field(default_factory=list)
     cjk: bool = False
+
+
+def _swaps(word: str, reader: Any) -> list[str]:
+    """Index terms reachable from `word` by swapping two neighbouring letters."""
+    out = []
+    for i in range(1, len(word) - 1):  # keep the first letter, as the fuzzy terms do
+        if word[i] == word[i + 1]:
+            continue
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for t in word_terms(swapped):
+            if t not in out and reader.doc_frequency(FIELD, t):
+                out.append(t)
+    return out
 
 
 def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
@@ -80,6 +93,8 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
                     wq.FuzzyTerm(FIELD, v, boost=0.6, maxdist=1, prefixlength=1)
                     for v in sorted({term, word})
                 ]
+                # Whoosh's edit distance has no transpositions ("netspilt"): try the swaps
+                fz += [wq.Term(FIELD, t, boost=0.6) for t in _swaps(word, reader) if t != term]
                 subs.append(Or([wq.Term(FIELD, term), *fz]) if known else Or(fz))
             elif known:
                 subs.append(wq.Term(FIELD, term))

@@ -46,6 +46,11 @@ REBUILD_SHARE = 0.5
 Progress = Callable[[int, int], None]
 
 
+# fds of index locks this process holds: a forked build worker closes them first thing, or a
+# worker outliving a killed parent would keep the lock held (flock belongs to the open file)
+HELD_LOCK_FDS: set[int] = set()
+
+
 class IndexBusy(UserError):
     """Another process holds the index lock for longer than we were willing to wait."""
 
@@ -188,9 +193,11 @@ class Store:
                             "try again in a moment"
                         ) from None
                     time.sleep(0.05)
+            HELD_LOCK_FDS.add(fd)
             try:
                 yield
             finally:
+                HELD_LOCK_FDS.discard(fd)
                 fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
