@@ -16,6 +16,10 @@ from typing import Any
 class MqttError(Exception):
     """A readable reason why an MQTT session could not do what the check needed."""
 
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
 
 class Session:
     """One short MQTT connection: connect, optionally subscribe/publish, then disconnect."""
@@ -108,7 +112,7 @@ class Session:
         while not done():
             remaining = self.ctx.remaining()
             if remaining <= 0.05:
-                raise MqttError(f"{self.where} sent no {what} within the deadline")
+                raise MqttError(f"{self.where} sent no {what} within the deadline", timed_out=True)
             self.ctx.check()
             rc = self.client.loop(timeout=min(0.1, remaining))
             if done():

@@ -23,8 +23,16 @@ class AmqpError(Exception):
 
 
 def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    import logging
+
     import pika
     import pika.exceptions as pex
+
+    # pika logs connection failures with tracebacks; the result already says what went wrong
+    pika_log = logging.getLogger("pika")
+    pika_log.propagate = False
+    if not pika_log.handlers:
+        pika_log.addHandler(logging.NullHandler())
 
     host, port = params.get("host", "127.0.0.1"), int(params.get("port", 5672))
     user = ctx.credential(params.get("username_env"))
@@ -52,8 +60,8 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         raise AmqpError(f"{where} refused the credentials") from exc
     except pex.ProbableAccessDeniedError as exc:
         raise AmqpError(f"{where} denied access to vhost {params.get('vhost', '/')!r}") from exc
-    except pex.AMQPConnectionError as exc:
-        inner = exc.args[0] if exc.args else exc
+    except Exception as exc:  # pika raises several unrelated classes for refused/timed-out/reset
+        inner = exc.args[0] if isinstance(exc, pex.AMQPConnectionError) and exc.args else exc
         raise AmqpError(f"cannot open an AMQP connection to {where}: {_describe(inner)}") from exc
     try:
         opened = time.monotonic() - start
@@ -83,7 +91,7 @@ def _describe(exc: Any) -> str:
     text = str(exc) or type(exc).__name__
     if "Connection refused" in text or "ECONNREFUSED" in text:
         return "connection refused"
-    if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
+    if "timed out" in text.lower() or "timeout" in text.lower() or "Timeout" in type(exc).__name__:
         return "no answer within the deadline"
     return text[:200]
 

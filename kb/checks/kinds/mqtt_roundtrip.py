@@ -37,6 +37,8 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         try:
             s.wait(lambda: any(p == payload for _, p, _ in s.messages), "the probe message back")
         except MqttError as exc:
+            if not exc.timed_out:
+                raise
             return {"topic": topic, "ok": False, "reason": str(exc), "where": s.where}
         got = next(t for _, p, t in s.messages if p == payload)
         return {

@@ -25,7 +25,9 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         s.wait(lambda: mid in s.subacked, "SUBACK")
         try:
             s.wait(lambda: bool(s.messages), f"message on {topic}")
-        except MqttError:
+        except MqttError as exc:
+            if not exc.timed_out:
+                raise
             return {"topic": topic, "payload": None}
         return {
             "topic": s.messages[0][0],
