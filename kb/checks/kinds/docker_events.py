@@ -23,10 +23,13 @@ def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
         "type": ["container"],
         "event": [str(e) for e in params.get("events", ["die", "oom", "kill"])],
     }
+    client = ctx.docker(params.get("host"))
     if params.get("container"):
-        filters["container"] = [params["container"]]
+        # by id when the container exists: a removed namesake's events are not this container's
+        info = client.inspect_container(params["container"])
+        filters["container"] = [info["Id"] if info else params["container"]]
     out = []
-    for ev in ctx.docker(params.get("host")).events(
+    for ev in client.events(
         since=since, until=time.time(), filters=filters
     ):
         attrs = (ev.get("Actor") or {}).get("Attributes") or {}

@@ -1,0 +1,216 @@
+"""Docker kinds, `kb doctor` and `kb diagnose` against incidents reproduced on a real Docker Engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import live_incidents as inc
+import pytest
+from conftest import ROOT, make_entry, spec
+
+from kb.checks import dockerclient
+from kb.checks.runner import run_check
+
+pytestmark = pytest.mark.live
+KB = [sys.executable, "-m", "kb.cli.main"]
+
+
+def check(kind: str, params: dict, **kw):
+    s = spec(kind, params, **kw)
+    return run_check(make_entry(s, signatures=kw.pop("signatures", ())), s)
+
+
+def kb(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*KB, *args], input=stdin, capture_output=True, timeout=120, cwd=ROOT)
+
+
+def test_daemon(docker_engine):
+    r = check("docker.daemon", {})
+    assert r.status == "pass" and "API" in r.summary
+    assert any(e.startswith("endpoint: unix://") for e in r.evidence)
+
+
+def test_container_states(incident_containers):
+    r = check("docker.container", {"container": "kbtui-test-oom"})
+    assert r.status == "fail" and "OOM" in r.summary and "OOMKilled: true" in r.evidence
+    r = check("docker.container", {"container": "kbtui-test-restartloop"})
+    assert r.status == "fail" and "restarted" in r.summary
+    r = check("docker.container", {"container": "kbtui-test-healthy"})
+    assert r.status == "pass" and "health: healthy" in r.evidence
+    r = check("docker.container", {"container": "kbtui-test-job-done", "running": False})
+    assert r.status == "pass"
+    r = check("docker.container", {"container": "kbtui-test-apollo", "running": False})
+    assert r.status == "fail" and "exit code 1" in r.summary
+    assert check("docker.container", {"container": "kbtui-test-nope"}).status == "skip"
+
+
+def test_logs_env_mount_inspect(incident_containers):
+    r = check(
+        "docker.logs",
+        {"container": "kbtui-test-monotonic", "pattern": "monotonic time stepped backwards"},
+    )
+    assert r.status == "fail" and "+c false" in r.evidence[0]
+    r = check("docker.logs", {"container": "kbtui-test-healthy-emqx", "pattern": "monotonic time"})
+    assert r.status == "pass"
+    r = check("docker.env", {"container": "kbtui-test-cookie", "name": "EMQX_NODE__COOKIE"})
+    assert r.status == "fail" and "not set" in r.summary
+    r = check("docker.env", {"container": "kbtui-test-nomount", "name": "EMQX_NODE__COOKIE"})
+    assert r.status == "pass" and r.evidence == ["EMQX_NODE__COOKIE=<redacted>"]
+    r = check("docker.mount", {"container": "kbtui-test-nomount", "destination": "/opt/emqx/data"})
+    assert r.status == "fail"
+    r = check("docker.mount", {"container": "kbtui-test-cookie", "destination": "/opt/emqx/data"})
+    assert r.status == "pass" and "volume" in r.summary
+    r = check(
+        "docker.inspect",
+        {"container": "kbtui-test-oom", "field": "HostConfig.Memory", "max": 16 * 2**20},
+    )
+    assert r.status == "pass"
+    r = check(
+        "docker.inspect",
+        {"container": "kbtui-test-oom", "field": "State.OOMKilled", "equals": False},
+    )
+    assert r.status == "fail"
+    r = check(
+        "docker.inspect",
+        {
+            "container": "kbtui-test-restartloop",
+            "field": "HostConfig.RestartPolicy.Name",
+            "equals": "always",
+        },
+    )
+    assert r.status == "pass"
+
+
+def test_events_and_top(incident_containers):
+    r = check("docker.events", {"container": "kbtui-test-oom", "since": "10m"})
+    assert r.status == "fail" and any("oom" in e for e in r.evidence)
+    r = check("docker.events", {"container": "kbtui-test-healthy", "since": "10m"})
+    assert r.status == "pass"
+    inc.docker("rm", "-f", "kbtui-test-wrapper", check=False)
+    inc.run("wrapper", cmd="sleep 600 & wait $!")
+    try:
+        r = check("docker.top", {"container": "kbtui-test-wrapper"})
+        assert r.status == "fail" and "shell" in r.summary
+        assert any("sleep 600" in e for e in r.evidence)
+        assert (
+            check("docker.top", {"container": "kbtui-test-wrapper", "shell_pid1": True}).status
+            == "pass"
+        )
+    finally:
+        inc.docker("rm", "-f", "kbtui-test-wrapper", check=False)
+    r = check("docker.top", {"container": "kbtui-test-healthy"})
+    assert r.status == "pass" and "sleep" in r.summary
+
+
+def test_exec_allow_list(incident_containers):
+    r = check(
+        "docker.exec", {"container": "kbtui-test-healthy", "command": "date", "pattern": r"^\d{4}-"}
+    )
+    assert r.status == "pass" and r.evidence[0].startswith("$ date -u")
+    client = dockerclient.get_client()
+    with pytest.raises(dockerclient.ReadOnlyViolation):
+        client.exec_allowed("kbtui-test-healthy", ("rm", "-rf", "/"))
+    with pytest.raises(dockerclient.ReadOnlyViolation):  # even straight through the API client
+        client.api.exec_create("kbtui-test-healthy", ["sh", "-c", "touch /x"])
+
+
+def test_client_refuses_writes(incident_containers):
+    api = dockerclient.get_client().api
+    for attempt in (
+        lambda: api.stop("kbtui-test-healthy"),
+        lambda: api.kill("kbtui-test-healthy"),
+        lambda: api.remove_container("kbtui-test-job-done"),
+        lambda: api.create_container("kbtui-test/busybox:latest", "true"),
+        lambda: api.restart("kbtui-test-healthy"),
+        lambda: api.prune_containers(),
+    ):
+        with pytest.raises(dockerclient.ReadOnlyViolation):
+            attempt()
+    assert inc.inspect("healthy")["State"]["Running"] is True
+    assert inc.inspect("job-done")  # still there
+
+
+def test_doctor_names_each_incident_and_nothing_for_healthy(incident_containers, bundled_kb):
+    proc = kb("doctor", "--json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    by_container: dict[str, set[str]] = {}
+    for f in report["findings"]:
+        assert {"entry", "status", "container", "host", "evidence", "summary"} <= set(f)
+        by_container.setdefault(f["container"], set()).add(f["entry"])
+    for name, entry in incident_containers.items():
+        got = by_container.get(inc.PREFIX + name, set())
+        if entry is None:
+            assert not got, f"healthy container {name} got findings {got}"
+        else:
+            assert bundled_kb.get(entry) is not None, f"bundled KB lacks {entry}"
+            assert entry in got, f"{name}: expected {entry}, got {got}"
+    assert inc.CANARY_SECRET.encode() not in proc.stdout + proc.stderr
+
+
+def test_doctor_text_and_unreachable_host(incident_containers, tmp_path):
+    proc = kb("doctor")
+    out = proc.stdout.decode()
+    assert proc.returncode == 1 and "kb show emqx-monotonic-time-stepped-backwards" in out
+    proc = kb("doctor", "--host", f"unix://{tmp_path}/none.sock")
+    assert proc.returncode == 3
+    assert "does not exist" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+
+
+@pytest.mark.parametrize("name", ["monotonic", "apollo", "cookie"])
+def test_docker_logs_piped_into_diagnose(incident_containers, name):
+    logs = subprocess.run(["docker", "logs", inc.PREFIX + name], capture_output=True, timeout=30)
+    proc = kb("diagnose", "-", "--json", stdin=logs.stdout + logs.stderr)
+    assert proc.returncode == 0, proc.stderr
+    ids = [d["id"] for d in json.loads(proc.stdout)]
+    assert incident_containers[name] in ids
+
+
+def test_kb_check_entry_against_incident(incident_containers):
+    proc = kb(
+        "check",
+        "emqx-monotonic-time-stepped-backwards#clock-log",
+        "--set",
+        "container=kbtui-test-monotonic",
+    )
+    assert proc.returncode == 1 and b"FAIL" in proc.stdout and b"stepped backwards" in proc.stdout
+    proc = kb(
+        "check",
+        "emqx-monotonic-time-stepped-backwards#clock-log",
+        "--set",
+        "container=kbtui-test-healthy-emqx",
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_docker_host_env_and_context(incident_containers, tmp_path):
+    env = {**os.environ, "DOCKER_HOST": "unix:///var/run/docker.sock"}
+    code = "from kb.checks.dockerclient import resolve_endpoint as r; print(r())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    ).stdout.strip()
+    assert out == "unix:///var/run/docker.sock"
+    # a Docker context made with the real CLI is honoured when DOCKER_HOST is unset
+    cfg = tmp_path / "dockercfg"
+    env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"} | {"DOCKER_CONFIG": str(cfg)}
+    subprocess.run(
+        [
+            "docker",
+            "context",
+            "create",
+            "kbtui-test-ctx",
+            "--docker",
+            "host=unix:///run/kbtui-ctx.sock",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["docker", "context", "use", "kbtui-test-ctx"], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "unix:///run/kbtui-ctx.sock", out.stderr
