@@ -214,3 +214,9 @@ def test_docker_host_env_and_context(incident_containers, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "unix:///run/kbtui-ctx.sock", out.stderr
+
+
+def test_host_oom_sees_the_container_oom_kill(incident_containers):
+    r = check("host.oom", {"since": "1h"})
+    assert r.status == "fail" and "OOM kill" in r.summary
+    assert any("in a memory cgroup" in e for e in r.evidence)

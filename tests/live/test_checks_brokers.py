@@ -1,0 +1,106 @@
+"""MQTT, AMQP and RabbitMQ kinds against the real brokers (Mosquitto 1883/1884, RabbitMQ 5672/15672)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, make_entry, spec
+
+from kb.checks.runner import run_check
+
+pytestmark = pytest.mark.live
+AUTH = {"username_env": "KBTUI_TEST_MQTT_USER", "password_env": "KBTUI_TEST_MQTT_PASS"}
+
+
+def check(kind: str, params: dict):
+    s = spec(kind, params)
+    return run_check(make_entry(s), s)
+
+
+def kb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def test_censys_entry_warns_on_anonymous_and_passes_with_password(brokers):
+    proc = kb("check", "emqx-unknown-clients-censys#anonymous-refused", "--json")
+    res = json.loads(proc.stdout)["results"][0]
+    assert proc.returncode == 1 and res["status"] == "warn" and "anonymous" in res["summary"]
+    proc = kb(
+        "check", "emqx-unknown-clients-censys#anonymous-refused", "--set", "port=1884", "--json"
+    )
+    res = json.loads(proc.stdout)["results"][0]
+    assert proc.returncode == 0 and res["status"] == "pass" and "refuses" in res["summary"]
+
+
+@pytest.mark.parametrize("protocol", ["3.1.1", 5])
+def test_connect_with_and_without_credentials(brokers, protocol):
+    assert check("mqtt.connect", {"port": 1884, "protocol": protocol, **AUTH}).status == "pass"
+    r = check("mqtt.connect", {"port": 1884, "protocol": protocol})  # no credentials
+    assert r.status == "fail" and "refused" in r.summary
+    r = check(
+        "mqtt.connect",
+        {
+            "port": 1884,
+            "protocol": protocol,
+            "username_env": "KBTUI_TEST_MQTT_USER",
+            "password_env": "KBTUI_TEST_NO_SUCH_VAR",
+        },
+    )
+    assert r.status == "fail"
+
+
+def test_roundtrip_passes_and_errors_against_stopped_broker(brokers):
+    proc = kb("check", "emqx-shared-subscription-message-loss#roundtrip", "--json")
+    res = json.loads(proc.stdout)["results"][0]
+    assert proc.returncode == 0 and res["status"] == "pass" and res["active"] is True
+    assert any(e.startswith("topic: kbtui/probe/") for e in res["evidence"])
+    r = check("mqtt.roundtrip", {"port": 1884, "protocol": 5, "qos": 2, **AUTH})
+    assert r.status == "pass" and r.active
+    proc = kb("check", "emqx-shared-subscription-message-loss#roundtrip", "--set", "port=1")
+    assert (
+        proc.returncode == 3
+        and "connection refused" in proc.stdout
+        and "Traceback" not in proc.stderr
+    )
+
+
+def test_sys_topic(brokers):
+    r = check("mqtt.sys", {})
+    assert r.status == "pass" and "mosquitto" in r.summary.lower()
+
+
+def test_amqp_and_management_api(brokers):
+    r = check("amqp.connect", {})
+    assert r.status == "pass" and "RabbitMQ" in r.evidence[0]
+    assert check("rabbitmq.api", {}).status == "pass"
+    r = check(
+        "rabbitmq.api", {"path": "/api/overview", "json": "product_name", "equals": "RabbitMQ"}
+    )
+    assert r.status == "pass"
+    assert check("amqp.connect", {"port": 1}).status == "error"
+
+
+def test_net_kinds(brokers):
+    assert check("net.tcp", {"port": 1883}).status == "pass"
+    r = check("net.port_free", {"port": 1883, "bind": "127.0.0.1"})
+    assert r.status == "fail" and "mosquitto" in r.summary
+    assert (
+        check("net.port_free", {"port": 1883, "bind": "127.0.0.1", "expect": "bound"}).status
+        == "pass"
+    )
+
+
+def test_host_kinds():
+    r = check("host.clock", {})
+    assert r.status in ("pass", "fail") and any(e.startswith("clock source:") for e in r.evidence)
+    r = check("host.oom", {"since": "1d"})
+    assert r.status in ("pass", "fail") and any("oom_score" in e for e in r.evidence)
