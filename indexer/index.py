@@ -19,8 +19,14 @@ from indexer.store import (
     Plan,
     Progress,
     Store,
+    dir_snapshot,
+    dirs_unchanged,
+    group_paths,
+    group_record,
+    groups_from_manifest,
     plan_update,
     problems_from_json,
+    problems_to_json,
     store_dir,
 )
 from kb.model import Problem
@@ -56,27 +62,15 @@ def _manifest_ok(manifest: dict[str, Any] | None, sources: list[Path]) -> bool:
     )
 
 
-def _open_whoosh(gen: Path, manifest: dict[str, Any]) -> Any:
-    """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
-    from whoosh.filedb.filestore import FileStorage
-
-    ix = FileStorage(str(gen), readonly=True).open_index()
-    expected = sum(1 for g in manifest["groups"].values() if g.get("indexed"))
-    if ix.doc_count() != expected:
-        ix.close()
-        raise ValueError(f"index holds {ix.doc_count()} entries, manifest says {expected}")
-    return ix
-
-
 class KBIndex:
     """An open search index. Not thread-safe; open one per thread (they share the files)."""
 
-    def __init__(self, store: Store, gen: Path, ix: Any, manifest: dict[str, Any],
+    def __init__(self, store: Store, gen: Path, ix: Any, searcher: Any, manifest: dict[str, Any],
                  discover_problems: list[Problem], reparsed: list[str], rebuilt: bool) -> None:
         self.store = store
         self.path = gen
         self._ix = ix
-        self._searcher: Any = None
+        self._searcher: Any = searcher
         self._manifest = manifest
         self._sig_cache: dict[str, Any] = {}
         #: ids parsed during this open (empty when nothing changed)
@@ -151,9 +145,7 @@ class KBIndex:
     # -- internals -----------------------------------------------------------------------------
     def _get_searcher(self) -> Any:
         if self._searcher is None:
-            from indexer.scoring import CachedBM25F
-
-            self._searcher = self._ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
+            raise ValueError("the index is closed")
         return self._searcher
 
     def _list(self, flt: Any, limit: int) -> list[Hit]:
@@ -231,7 +223,7 @@ class _SigEntry:
 
 # -- building and updating ---------------------------------------------------------------------
 def _build(store: Store, sources: list[Path], groups: dict[str, Any],
-           progress: Progress | None) -> tuple[Path, dict[str, Any]]:
+           progress: Progress | None, extra: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
     """A complete new index written aside and swapped in. Returns (generation, manifest)."""
     from whoosh.filedb.filestore import FileStorage
 
@@ -244,15 +236,17 @@ def _build(store: Store, sources: list[Path], groups: dict[str, Any],
                                 "groups": {}}
     write_all(tmp, groups, manifest["groups"], progress)
     # keep the manifest in the order of the groups (ids), whatever order workers finished in
-    manifest["groups"] = {g: manifest["groups"][g] for g in groups}
+    manifest["groups"] = {g: {**manifest["groups"][g], **group_record(groups[g], sources)}
+                          for g in groups}
+    manifest.update(extra)
     store.write_manifest(tmp, manifest)
     gen = store.publish(tmp)
     store.cleanup(keep=gen)
     return gen, manifest
 
 
-def _apply(gen: Path, manifest: dict[str, Any], groups: dict[str, Any], plan: Plan,
-           progress: Progress | None) -> None:
+def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dict[str, Any],
+           plan: Plan, progress: Progress | None, extra: dict[str, Any]) -> None:
     """Apply `plan` to the live generation in place (see the store module for why it is safe)."""
     if plan.changed or plan.removed:
         from whoosh.filedb.filestore import FileStorage
@@ -280,8 +274,11 @@ def _apply(gen: Path, manifest: dict[str, Any], groups: dict[str, Any], plan: Pl
             raise
         finally:
             ix.close()
+        for gid in plan.changed:
+            manifest["groups"][gid].update(group_record(groups[gid], sources))
     for gid, files in plan.refreshed.items():
         manifest["groups"][gid]["files"].update(files)
+    manifest.update(extra)
     Store.write_manifest(gen, manifest)
 
 
@@ -292,54 +289,87 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
     `progress(done, total)` is called while entries are parsed. `rebuild=True` throws the index
     away first. Another process updating the same index is waited for up to `wait` seconds, then
     `IndexBusy` (a `UserError`) is raised.
-    """
-    from kb.loader import discover
 
+    Cold path, when nothing changed: read the pointer and the manifest, stat the KB folders (none
+    moved: no file was added or removed, so no discovery walk) and every entry file (same mtime
+    and size, or same sha256), open. No YAML is parsed, no lock taken, nothing written.
+    """
     srcs = [Path(s).expanduser().resolve() for s in sources]
     store = Store(store_dir(srcs))
-    discover_problems: list[Problem] = []
-    groups = discover(srcs, discover_problems)
 
     if not rebuild:
         gen = store.current()
         manifest = Store.read_manifest(gen) if gen is not None else None
-        if gen is not None and manifest is not None and _manifest_ok(manifest, srcs):
-            if plan_update(groups, manifest).empty:
+        if (gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
+                and dirs_unchanged(manifest.get("dirs"))):
+            current = {gid: list(g["files"]) for gid, g in manifest["groups"].items()}
+            if plan_update(current, manifest).empty:
                 with contextlib.suppress(Exception):
-                    ix = _open_whoosh(gen, manifest)
-                    return KBIndex(store, gen, ix, manifest, discover_problems, [], False)
+                    return _open(store, gen, manifest, [], False)
 
     with store.locked(wait):
         # another process may have done the work while we waited: look again under the lock
         gen = None if rebuild else store.current()
         manifest = Store.read_manifest(gen) if gen is not None else None
+        valid = gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
+        snapshot = dir_snapshot(srcs)  # before discovering: a later change is seen next time
+        if valid and snapshot is not None and snapshot == manifest.get("dirs"):  # type: ignore[union-attr]
+            groups = groups_from_manifest(manifest, srcs)  # type: ignore[arg-type]
+            discover_problems = manifest.get("discover_problems", [])  # type: ignore[union-attr]
+        else:
+            from kb.loader import discover
+
+            found: list[Problem] = []
+            groups = discover(srcs, found)
+            discover_problems = problems_to_json(found)
+        extra = {"dirs": snapshot, "discover_problems": discover_problems}
         reparsed: list[str] = []
         rebuilt = False
-        if gen is None or manifest is None or not _manifest_ok(manifest, srcs):
-            gen, manifest = _build(store, srcs, groups, progress)
+        if not valid:
+            gen, manifest = _build(store, srcs, groups, progress, extra)
             reparsed, rebuilt = list(groups), True
         else:
-            plan = plan_update(groups, manifest)
+            assert gen is not None and manifest is not None
+            plan = plan_update({g: group_paths(v) for g, v in groups.items()}, manifest)
             if len(plan.changed) > max(200, REBUILD_SHARE * len(groups)):
-                gen, manifest = _build(store, srcs, groups, progress)
+                gen, manifest = _build(store, srcs, groups, progress, extra)
                 reparsed, rebuilt = list(groups), True
-            elif not plan.empty:
+            elif not plan.empty or manifest.get("dirs") != snapshot:
                 try:
-                    _apply(gen, manifest, groups, plan, progress)
+                    _apply(gen, manifest, srcs, groups, plan, progress, extra)
                     reparsed = list(plan.changed)
                 except Exception:
                     # an index we cannot write to is an index we rebuild
-                    gen, manifest = _build(store, srcs, groups, progress)
+                    gen, manifest = _build(store, srcs, groups, progress, extra)
                     reparsed, rebuilt = list(groups), True
         try:
-            ix = _open_whoosh(gen, manifest)
+            return _open(store, gen, manifest, reparsed, rebuilt)
         except Exception:
             if rebuilt:
                 raise
-            gen, manifest = _build(store, srcs, groups, progress)
-            reparsed, rebuilt = list(groups), True
-            ix = _open_whoosh(gen, manifest)
-    return KBIndex(store, gen, ix, manifest, discover_problems, reparsed, rebuilt)
+        gen, manifest = _build(store, srcs, groups, progress, extra)
+        return _open(store, gen, manifest, list(groups), True)
+
+
+def _open(store: Store, gen: Path, manifest: dict[str, Any], reparsed: list[str],
+          rebuilt: bool) -> KBIndex:
+    """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.scoring import CachedBM25F
+
+    ix = FileStorage(str(gen), readonly=True).open_index()
+    try:
+        searcher = ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
+        expected = sum(1 for g in manifest["groups"].values() if g.get("indexed"))
+        if searcher.doc_count() != expected:
+            searcher.close()
+            raise ValueError(f"index holds {searcher.doc_count()} entries, manifest says {expected}")
+    except BaseException:
+        ix.close()
+        raise
+    problems = problems_from_json(manifest.get("discover_problems", []))
+    return KBIndex(store, gen, ix, searcher, manifest, problems, reparsed, rebuilt)
 
 
 def search(sources: Iterable[str | Path], query: str, **filters: Any) -> list[Hit]:

@@ -88,34 +88,36 @@ def group_paths(group: Any) -> list[str]:
     return [str(ef.path) for ef in group.files]
 
 
-def plan_update(groups: dict[str, Any], manifest: dict[str, Any]) -> Plan:
+def plan_update(current: dict[str, list[str]], manifest: dict[str, Any]) -> Plan:
+    """Compare `current` (group id -> its file paths, in order) with what the manifest recorded."""
     plan = Plan()
     old_groups: dict[str, Any] = manifest["groups"]
-    for gid, group in groups.items():
+    stat = os.stat
+    for gid, paths in current.items():
         old = old_groups.get(gid)
-        paths = group_paths(group)
         if old is None or list(old["files"]) != paths:
             plan.changed.append(gid)
             continue
+        files = old["files"]
         for path in paths:
-            mtime_ns, size, digest = old["files"][path]
+            rec = files[path]
             try:
-                st = os.stat(path)
+                st = stat(path)
             except OSError:
                 plan.changed.append(gid)
                 break
-            if st.st_mtime_ns == mtime_ns and st.st_size == size:
+            if st.st_mtime_ns == rec[0] and st.st_size == rec[1]:
                 continue
             try:
                 now = sha256_file(path)
             except OSError:
                 plan.changed.append(gid)
                 break
-            if now != digest:
+            if now != rec[2]:
                 plan.changed.append(gid)
                 break
-            plan.refreshed.setdefault(gid, {})[path] = [st.st_mtime_ns, st.st_size, digest]
-    plan.removed = [gid for gid in old_groups if gid not in groups]
+            plan.refreshed.setdefault(gid, {})[path] = [st.st_mtime_ns, st.st_size, *rec[2:]]
+    plan.removed = [gid for gid in old_groups if gid not in current]
     for gid in plan.changed:
         plan.refreshed.pop(gid, None)
     return plan
@@ -123,15 +125,78 @@ def plan_update(groups: dict[str, Any], manifest: dict[str, Any]) -> Plan:
 
 def fingerprint(group: Any) -> dict[str, list[Any]]:
     """Stat and hash a group's files *before* parsing them: if a file changes while we parse,
-    the recorded fingerprint is the older one and the next run picks the change up."""
+    the recorded fingerprint is the older one and the next run picks the change up.
+    Each record is [mtime_ns, size, sha256, lang]."""
     out: dict[str, list[Any]] = {}
-    for path in group_paths(group):
+    for ef in group.files:
+        path = str(ef.path)
         try:
             st = os.stat(path)
-            out[path] = [st.st_mtime_ns, st.st_size, sha256_file(path)]
+            out[path] = [st.st_mtime_ns, st.st_size, sha256_file(path), ef.lang]
         except OSError:
-            out[path] = [0, -1, ""]
+            out[path] = [0, -1, "", ef.lang]
     return out
+
+
+def group_record(group: Any, sources: list[Path]) -> dict[str, Any]:
+    """What the manifest keeps of a group besides its files, to rebuild it without a discover."""
+    root = group.en.root if group.en is not None else next(iter(group.translations.values())).root
+    try:
+        r = sources.index(root)
+    except ValueError:
+        r = str(root)
+    return {"root": r, "overridden": [str(p) for p in group.overridden]}
+
+
+def groups_from_manifest(manifest: dict[str, Any], sources: list[Path]) -> dict[str, Any]:
+    """The EntryGroups the manifest describes (valid while no KB folder changed)."""
+    from kb.loader import EntryFile, EntryGroup
+
+    out = {}
+    for gid, g in manifest["groups"].items():
+        r = g.get("root", 0)
+        root = sources[r] if isinstance(r, int) and r < len(sources) else Path(str(r))
+        group = EntryGroup(gid, overridden=[Path(p) for p in g.get("overridden", ())])
+        for path, rec in g["files"].items():
+            lang = rec[3] if len(rec) > 3 else "en"
+            ef = EntryFile(gid, lang, Path(path), root)
+            if lang == "en":
+                group.en = ef
+            else:
+                group.translations[lang] = ef
+        out[gid] = group
+    return out
+
+
+MAX_WATCHED_DIRS = 5000
+
+
+def dir_snapshot(sources: list[Path]) -> dict[str, int] | None:
+    """mtime of every folder under the sources. While none moved, no entry file was added,
+    removed or renamed, so the manifest's file list is current and discovery can be skipped.
+    None (no shortcut) when a source is not a folder or there are too many folders."""
+    snap: dict[str, int] = {}
+    for src in sources:
+        if not src.is_dir():
+            return None
+        for dirpath, _dirs, _files in os.walk(src, followlinks=False):
+            try:
+                snap[dirpath] = os.stat(dirpath).st_mtime_ns
+            except OSError:
+                return None
+            if len(snap) > MAX_WATCHED_DIRS:
+                return None
+    return snap
+
+
+def dirs_unchanged(snap: dict[str, int] | None) -> bool:
+    if not snap:
+        return False
+    stat = os.stat
+    try:
+        return all(stat(d).st_mtime_ns == m for d, m in snap.items())
+    except OSError:
+        return False
 
 
 def problems_to_json(problems: list[Problem]) -> list[list[Any]]:

@@ -313,3 +313,36 @@ def test_kill_9_during_incremental_update_converges(big_kb):
     with open_index([big_kb], wait=30) as idx:
         assert idx.doc_count == 600
         assert len(idx.search("flibbertigibbet", limit=100)) == len(files)
+
+
+def test_new_subfolder_and_rename_are_noticed(kb):
+    open_index([kb]).close()
+    (kb / "docker" / "deep").mkdir(parents=True)
+    (kb / "docker" / "deep" / "entry-deep.md").write_text(entry_text("entry-deep", title="Deep guava"))
+    with open_index([kb]) as idx:
+        assert idx.reparsed == ["entry-deep"] and found(idx, "guava") == ["entry-deep"]
+    # an editor's atomic save: write aside, rename over the original
+    tmp = kb / "emqx" / ".entry-3.md.swp"
+    tmp.write_text(entry_text("entry-3", title="Entry about kumquat"), encoding="utf-8")
+    os.replace(tmp, kb / "emqx" / "entry-3.md")
+    with open_index([kb]) as idx:
+        assert idx.reparsed == ["entry-3"] and found(idx, "kumquat") == ["entry-3"]
+    (kb / "emqx" / "entry-3.md").rename(kb / "docker" / "entry-3.md")
+    with open_index([kb]) as idx:
+        assert idx.reparsed == ["entry-3"]
+        assert idx.search("kumquat")[0].path.endswith("docker/entry-3.md")
+
+
+def test_a_later_source_overrides_and_the_index_follows(tmp_path):
+    base = make_small_kb(tmp_path / "base", 3)
+    user = tmp_path / "user"
+    (user / "x").mkdir(parents=True)
+    with open_index([base, user]) as idx:
+        assert found(idx, "blueberry") == ["entry-1"]
+    (user / "x" / "entry-1.md").write_text(entry_text("entry-1", title="Overridden about lychee"))
+    with open_index([base, user]) as idx:
+        assert idx.reparsed == ["entry-1"]
+        assert found(idx, "lychee") == ["entry-1"] and found(idx, "blueberry") == []
+    (user / "x" / "entry-1.md").unlink()
+    with open_index([base, user]) as idx:
+        assert found(idx, "blueberry") == ["entry-1"]
