@@ -1,0 +1,240 @@
+"""Unit tests of the checks engine that need no Docker or broker: declarations, evaluation, redaction,
+parameter resolution, the runner's deadline and error handling, and streaming diagnose."""
+
+from __future__ import annotations
+
+import io
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.checks import registry
+from kb.checks.base import Verdict
+from kb.checks.diagnose import diagnose
+from kb.checks.redact import redact
+from kb.checks.runner import ParamError, exit_code, parse_overrides, resolve_params, run_check
+from kb.model import CheckSpec, Entry
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "checks.md"
+
+
+def entry(*checks: CheckSpec, signatures: tuple[str, ...] = ()) -> Entry:
+    return Entry(
+        id="unit",
+        kind="incident",
+        title="t",
+        summary="",
+        body="",
+        path="<unit>",
+        signatures=signatures,
+        checks=checks,
+    )
+
+
+def test_every_documented_kind_is_registered_with_its_parameters():
+    doc = DOCS.read_text()
+    documented = set(re.findall(r"^\| `([a-z]+\.[a-z_]+)` \|", doc, re.M))
+    assert documented == set(registry.kinds())
+    for name, kind in registry.kinds().items():
+        assert kind.param("timeout") is not None, name
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{name}` |"))
+        for p in kind.params:
+            if p.name in (
+                "timeout",
+                "host",
+                "port",
+                "tls",
+                "protocol",
+                "username_env",
+                "password_env",
+            ):
+                continue  # common parameters, documented once per section
+            assert re.search(rf"`{p.name}[`:]", row), (
+                f"{name}: parameter {p.name} not in docs/checks.md"
+            )
+
+
+def test_validate_params_catches_mistakes():
+    assert (
+        registry.validate_params("docker.container", {"container": "x", "exit_codes": [0, 1]}) == []
+    )
+    assert registry.validate_params("docker.container", {})  # container is required
+    assert registry.validate_params("mqtt.roundtrip", {"qos": 3})
+    assert registry.validate_params("docker.exec", {"container": "x", "command": "rm -rf /"})
+    assert registry.validate_params("nope.kind", {})
+
+
+def test_importing_the_registry_imports_no_heavy_library():
+    import subprocess
+    import sys
+
+    code = "import sys; from kb.checks import registry; registry.kinds(); print([m for m in ('docker','paho','pika','requests') if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "text, secret",
+    [
+        ("EMQX_NODE__COOKIE=abc123", "abc123"),
+        ("DB_PASSWORD='p w'", "p w"),
+        ("url http://admin:hunter22@10.0.0.1:18083/api", "hunter22"),
+        ("Authorization: Basic Zm9vOmJhcg==", "Zm9vOmJhcg=="),
+        ("password: s3cret-value", "s3cret-value"),
+        ("the token is tok-999", "tok-999"),
+    ],
+)
+def test_redact(text, secret):
+    out = redact(text, {"tok-999"})
+    assert secret not in out and "<redacted>" in out
+
+
+def test_redact_leaves_ordinary_text():
+    for text in (
+        "kbtui-test-cookie: log matches",
+        "WARNING: Configure node.cookie in /opt/emqx/etc/emqx.conf",
+        "HostConfig.Memory: 0",
+    ):
+        assert redact(text) == text
+
+
+def test_parse_overrides_reads_yaml_scalars():
+    assert parse_overrides(
+        ["port=1884", "anonymous=true", "exit_codes=[0, 1]", "container=emqx", "x=5.0"]
+    ) == {"port": 1884, "anonymous": True, "exit_codes": [0, 1], "container": "emqx", "x": 5.0}
+    with pytest.raises(ParamError):
+        parse_overrides(["novalue"])
+
+
+def test_resolve_params_precedence_and_validation():
+    from kb.checks.targets import Broker
+
+    spec = CheckSpec("c", "mqtt.connect", "t", {"port": 1883, "anonymous": True})
+    target = Broker(
+        name="b", kind="mosquitto", host="10.1.1.1", ports={"mqtt": 1884}, password_env="P"
+    )
+    params, problems = resolve_params(spec, {"port": 2000}, target)
+    assert (
+        problems == []
+        and params["host"] == "10.1.1.1"
+        and params["port"] == 2000
+        and params["password_env"] == "P"
+    )
+    _, problems = resolve_params(spec, {"port": "x"})
+    assert problems
+
+
+def _kind_with(probe, evaluate=lambda p, d: Verdict("pass", "ok")):
+    from kb.checks.base import CheckKind
+    from kb.checks.kinds._common import TIMEOUT
+
+    return CheckKind("unit.fake", "fake", (TIMEOUT,), probe, evaluate)
+
+
+def test_runner_deadline_abandons_a_hung_probe(monkeypatch):
+    release = threading.Event()
+    kinds = dict(registry.kinds())
+    kinds["unit.fake"] = _kind_with(lambda ctx, p: release.wait(60))
+    monkeypatch.setattr(registry, "kinds", lambda: kinds)
+    spec = CheckSpec("c", "unit.fake", "t", {"timeout": 0.5})
+    start = time.monotonic()
+    r = run_check(entry(spec), spec)
+    release.set()
+    assert r.status == "error" and "0.5 s" in r.summary
+    assert time.monotonic() - start < 1.0
+
+
+def test_runner_turns_exceptions_into_errors_and_applies_on_fail(monkeypatch):
+    kinds = dict(registry.kinds())
+    kinds["unit.fake"] = _kind_with(lambda ctx, p: 1 / 0)
+    kinds["unit.fail"] = _kind_with(
+        lambda ctx, p: None, lambda p, d: Verdict("fail", "bad", ("x",) * 50)
+    )
+    kinds["unit.fail"] = kinds["unit.fail"].__class__(
+        **{**kinds["unit.fail"].__dict__, "name": "unit.fail"}
+    )
+    monkeypatch.setattr(registry, "kinds", lambda: kinds)
+    r = run_check(entry(), CheckSpec("c", "unit.fake", "t"))
+    assert r.status == "error" and "ZeroDivisionError" in r.summary and "Traceback" not in r.summary
+    r = run_check(entry(), CheckSpec("c", "unit.fail", "t", on_fail="warn"))
+    assert r.status == "warn" and len(r.evidence) == 20 and r.next == "kb show unit"
+    assert exit_code([r]) == 1
+
+
+def test_evaluators_are_pure_and_cover_the_contract():
+    from kb.checks.kinds import docker_container, docker_mount, docker_top
+
+    params = {"container": "emqx", "running": True, "max_restarts": 3}
+    state = {
+        "name": "emqx",
+        "status": "exited",
+        "running": False,
+        "restarting": False,
+        "exit_code": 137,
+        "oom_killed": True,
+        "restart_count": 0,
+        "health": None,
+        "started": "s",
+        "finished": "f",
+        "error": "",
+    }
+    v = docker_container.evaluate(params, state)
+    assert v.status == "fail" and "OOM" in v.summary
+    assert docker_container.evaluate(params, None).status == "skip"
+    mounts = [{"type": "volume", "source": "v", "destination": "/opt/emqx"}]
+    assert (
+        docker_mount.evaluate({"container": "e", "destination": "/opt/emqx/data"}, mounts).status
+        == "pass"
+    )
+    assert (
+        docker_mount.evaluate({"container": "e", "destination": "/opt/emqx/data"}, []).status
+        == "fail"
+    )
+    top = {
+        "running": True,
+        "titles": ["UID", "PID", "PPID", "CMD"],
+        "processes": [
+            ["root", "10", "1", "/bin/sh /startup.sh"],
+            ["root", "11", "10", "java -jar app.jar"],
+        ],
+    }
+    assert docker_top.evaluate({"container": "a"}, top).status == "fail"
+
+
+def test_diagnose_streams_in_chunks_with_file_line_numbers():
+    from kb.signatures import SignatureSet
+
+    class KB:
+        entries = {"e1": entry()}
+
+        def get(self, i):
+            return self.entries.get(i)
+
+    e = Entry(
+        id="e1",
+        kind="incident",
+        title="Clock",
+        summary="",
+        body="",
+        path="x",
+        signatures=("OS monotonic time stepped backwards",),
+    )
+    kb = KB()
+    kb.entries = {"e1": e}
+    sigs = SignatureSet.from_entries([e])
+    text = (
+        "".join(f"line {i}\n" for i in range(1, 5000))
+        + "OS monotonic time stepped backwards!\n"
+        + "tail\n" * 10
+    )
+    for chunk in (64, 1000, 1 << 20):
+        got = diagnose(kb, io.BytesIO(text.encode()), chunk_size=chunk, sigs=sigs)
+        assert [(d.id, d.lines) for d in got] == [
+            ("e1", [(5000, "OS monotonic time stepped backwards!")])
+        ]
+    assert diagnose(kb, "nothing here\n", sigs=sigs) == []
