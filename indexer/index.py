@@ -21,17 +21,19 @@ from indexer.store import (
     Store,
     dir_snapshot,
     dirs_unchanged,
+    files_unchanged,
     group_paths,
     group_record,
     groups_from_manifest,
     plan_update,
     problems_from_json,
     problems_to_json,
+    state_of,
     store_dir,
 )
 from kb.model import Problem
 
-CANDIDATES = 60  # hits re-ranked by signature match before cutting to `limit`
+CANDIDATES = 30  # hits re-ranked by signature match before cutting to `limit`
 MAX_QUERY_CHARS = 20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
 
 
@@ -65,21 +67,19 @@ def _manifest_ok(manifest: dict[str, Any] | None, sources: list[Path]) -> bool:
 class KBIndex:
     """An open search index. Not thread-safe; open one per thread (they share the files)."""
 
-    def __init__(self, store: Store, gen: Path, ix: Any, searcher: Any, manifest: dict[str, Any],
-                 discover_problems: list[Problem], reparsed: list[str], rebuilt: bool) -> None:
+    def __init__(self, store: Store, gen: Path, ix: Any, searcher: Any, state: dict[str, Any],
+                 reparsed: list[str], rebuilt: bool) -> None:
         self.store = store
         self.path = gen
         self._ix = ix
         self._searcher: Any = searcher
-        self._manifest = manifest
         self._sig_cache: dict[str, Any] = {}
         #: ids parsed during this open (empty when nothing changed)
         self.reparsed = reparsed
         #: True when this open built the index from scratch
         self.rebuilt = rebuilt
-        probs = [p for g in manifest["groups"].values() for p in problems_from_json(g["problems"])]
         self.problems: list[Problem] = sorted(
-            [*discover_problems, *probs], key=lambda p: (p.path, p.line, p.message)
+            problems_from_json(state["problems"]), key=lambda p: (p.path, p.line, p.message)
         )
 
     # -- public --------------------------------------------------------------------------------
@@ -88,7 +88,9 @@ class KBIndex:
         return int(self._ix.doc_count())
 
     def ids(self) -> list[str]:
-        return sorted(g for g, v in self._manifest["groups"].items() if v.get("indexed"))
+        """Ids of the indexed entries (reads the full manifest: not for the hot path)."""
+        manifest = Store.read_manifest(self.path) or {"groups": {}}
+        return sorted(g for g, v in manifest["groups"].items() if v.get("indexed"))
 
     def search(self, query: str, product: str | Sequence[str] | None = None,
                tag: str | Sequence[str] | None = None, kind: str | Sequence[str] | None = None,
@@ -107,7 +109,7 @@ class KBIndex:
             return self._list(flt, limit) if not query.strip() else []
         results = searcher.search(built.query, limit=max(limit, CANDIDATES), filter=flt)
         scored = [(r.score, r.docnum) for r in results]
-        if not scored and not built.fuzzy_words:
+        if not scored:
             # maybe a typo that happens to be a real word elsewhere: relax every word once
             relaxed = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader(), fuzzy_all=True)
             if relaxed.query is not None:
@@ -180,13 +182,8 @@ class KBIndex:
 
     @staticmethod
     def _highlight_terms(built: Any, searcher: Any) -> frozenset[str]:
-        terms = {t for g in built.groups for t in g}
-        if built.fuzzy_words and built.query is not None:
-            # the words a fuzzy term actually matched in the lexicon
-            with contextlib.suppress(Exception):
-                for _f, t in built.query.existing_terms(searcher.reader(), expand=True):
-                    terms.add(t.decode("utf-8") if isinstance(t, bytes) else str(t))
-        return frozenset(terms)
+        # the typo fallback's terms are real index terms: highlight those too
+        return frozenset({t for g in built.groups for t in g} | set(built.fuzzy_words))
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, terms: frozenset[str],
@@ -299,13 +296,11 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
 
     if not rebuild:
         gen = store.current()
-        manifest = Store.read_manifest(gen) if gen is not None else None
-        if (gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
-                and dirs_unchanged(manifest.get("dirs"))):
-            current = {gid: list(g["files"]) for gid, g in manifest["groups"].items()}
-            if plan_update(current, manifest).empty:
-                with contextlib.suppress(Exception):
-                    return _open(store, gen, manifest, [], False)
+        state = Store.read_state(gen) if gen is not None else None
+        if (gen is not None and state is not None and _manifest_ok(state, srcs)
+                and dirs_unchanged(state.get("dirs")) and files_unchanged(state)):
+            with contextlib.suppress(Exception):
+                return _open(store, gen, state, [], False)
 
     with store.locked(wait):
         # another process may have done the work while we waited: look again under the lock
@@ -334,7 +329,9 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
             if len(plan.changed) > max(200, REBUILD_SHARE * len(groups)):
                 gen, manifest = _build(store, srcs, groups, progress, extra)
                 reparsed, rebuilt = list(groups), True
-            elif not plan.empty or manifest.get("dirs") != snapshot:
+            else:
+                # also with an empty plan: the cold check failed, so the state needs rewriting
+                # (touched files, moved folders, a state file from an older version)
                 try:
                     _apply(gen, manifest, srcs, groups, plan, progress, extra)
                     reparsed = list(plan.changed)
@@ -343,15 +340,15 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
                     gen, manifest = _build(store, srcs, groups, progress, extra)
                     reparsed, rebuilt = list(groups), True
         try:
-            return _open(store, gen, manifest, reparsed, rebuilt)
+            return _open(store, gen, state_of(manifest), reparsed, rebuilt)
         except Exception:
             if rebuilt:
                 raise
         gen, manifest = _build(store, srcs, groups, progress, extra)
-        return _open(store, gen, manifest, list(groups), True)
+        return _open(store, gen, state_of(manifest), list(groups), True)
 
 
-def _open(store: Store, gen: Path, manifest: dict[str, Any], reparsed: list[str],
+def _open(store: Store, gen: Path, state: dict[str, Any], reparsed: list[str],
           rebuilt: bool) -> KBIndex:
     """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
     from whoosh.filedb.filestore import FileStorage
@@ -361,15 +358,14 @@ def _open(store: Store, gen: Path, manifest: dict[str, Any], reparsed: list[str]
     ix = FileStorage(str(gen), readonly=True).open_index()
     try:
         searcher = ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
-        expected = sum(1 for g in manifest["groups"].values() if g.get("indexed"))
+        expected = state["indexed"]
         if searcher.doc_count() != expected:
             searcher.close()
             raise ValueError(f"index holds {searcher.doc_count()} entries, manifest says {expected}")
     except BaseException:
         ix.close()
         raise
-    problems = problems_from_json(manifest.get("discover_problems", []))
-    return KBIndex(store, gen, ix, searcher, manifest, problems, reparsed, rebuilt)
+    return KBIndex(store, gen, ix, searcher, state, reparsed, rebuilt)
 
 
 def search(sources: Iterable[str | Path], query: str, **filters: Any) -> list[Hit]:

@@ -29,6 +29,7 @@ class CachedBM25F(BM25F):
     def __init__(self, B: float = 0.75, K1: float = 1.2, **kwargs: float) -> None:
         super().__init__(B=B, K1=K1, **kwargs)
         self._tables: dict[tuple[int, str], Any] = {}
+        self._uses: dict[tuple[int, str], int] = {}
 
     def scorer(self, searcher: Any, fieldname: str, text: Any, qf: int = 1) -> Any:
         s = super().scorer(searcher, fieldname, text, qf=qf)
@@ -36,8 +37,12 @@ class CachedBM25F(BM25F):
             reader = searcher.reader()
             key = (id(reader), fieldname)
             table = self._tables.get(key)
+            # a one-shot `kb search` scores few documents: loading the table would cost more
+            # than it saves, so it is loaded when a reader is used the second time
             if table is None and key not in self._tables:
-                table = self._tables[key] = _length_table(reader, fieldname)
+                self._uses[key] = self._uses.get(key, 0) + 1
+                if self._uses[key] >= 2:
+                    table = self._tables[key] = _length_table(reader, fieldname)
             if table is not None:
                 s.dfl = table.__getitem__
         return s

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from indexer.tokens import WORD_TAIL, has_cjk, word_terms
+from indexer.tokens import WORD_CHARS, WORD_TAIL, has_cjk, word_terms
 
 WIDTH = 220
 LEAD = 40  # characters of context kept before the first highlighted term
@@ -30,7 +30,7 @@ def _finder(terms: frozenset[str]) -> re.Pattern[str] | None:
         if has_cjk(t):
             alts.append(re.escape(t))
         else:
-            alts.append(rf"(?<![^\W_]){re.escape(t[: max(2, len(t) - 1)])}{WORD_TAIL}")
+            alts.append(rf"(?<![{WORD_CHARS}]){re.escape(t[: max(2, len(t) - 1)])}{WORD_TAIL}")
     return re.compile("|".join(alts), re.IGNORECASE) if alts else None
 
 

@@ -25,10 +25,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
+import marshal
 import os
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,13 @@ from typing import Any
 from kb.errors import UserError
 from kb.model import Problem
 
-MANIFEST = "manifest.json"
+# Two records per generation, both marshal (loads twice as fast as JSON):
+# - MANIFEST: every group's files (mtime, size, sha256, language), root, load problems;
+# - STATE: what the cold path needs and nothing more: the file paths with their mtimes and sizes
+#   as flat arrays, folder mtimes, the problems to re-warn, the entry count. 10 000 entries:
+#   ~2 ms to load instead of ~25 ms for the full manifest.
+MANIFEST = "manifest.marshal"
+STATE = "state.marshal"
 CURRENT = "CURRENT"
 LOCK = "lock"
 # Above this share of changed entries a fresh build (written aside, swapped in) beats updating.
@@ -199,6 +206,48 @@ def dirs_unchanged(snap: dict[str, int] | None) -> bool:
         return False
 
 
+def state_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    paths: list[str] = []
+    mtimes = array("q")
+    sizes = array("q")
+    problems: list[list[Any]] = list(manifest.get("discover_problems", []))
+    indexed = 0
+    for g in manifest["groups"].values():
+        for path, rec in g["files"].items():
+            paths.append(path)
+            mtimes.append(rec[0])
+            sizes.append(rec[1])
+        problems.extend(g["problems"])
+        indexed += bool(g.get("indexed"))
+    return {
+        "format": manifest.get("format"),
+        "sources": manifest.get("sources"),
+        "dirs": manifest.get("dirs"),
+        "paths": paths,
+        "mtimes": mtimes.tobytes(),
+        "sizes": sizes.tobytes(),
+        "problems": problems,
+        "indexed": indexed,
+    }
+
+
+def files_unchanged(state: dict[str, Any]) -> bool:
+    """Every file the state lists still has its recorded mtime and size."""
+    mtimes = array("q")
+    mtimes.frombytes(state["mtimes"])
+    sizes = array("q")
+    sizes.frombytes(state["sizes"])
+    stat = os.stat
+    try:
+        for path, m, size in zip(state["paths"], mtimes, sizes, strict=True):
+            st = stat(path)
+            if st.st_mtime_ns != m or st.st_size != size:
+                return False
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def problems_to_json(problems: list[Problem]) -> list[list[Any]]:
     return [[p.path, p.line, p.message, p.severity] for p in problems]
 
@@ -225,13 +274,25 @@ class Store:
         return gen if gen.is_dir() else None
 
     @staticmethod
-    def read_manifest(gen: Path) -> dict[str, Any] | None:
+    def _load(path: Path) -> dict[str, Any] | None:
         try:
-            with open(gen / MANIFEST, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
+            with open(path, "rb") as f:
+                data = marshal.loads(f.read())
+        except (OSError, ValueError, EOFError, TypeError):
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("groups"), dict):
+        return data if isinstance(data, dict) else None
+
+    @staticmethod
+    def read_manifest(gen: Path) -> dict[str, Any] | None:
+        data = Store._load(gen / MANIFEST)
+        if data is None or not isinstance(data.get("groups"), dict):
+            return None
+        return data
+
+    @staticmethod
+    def read_state(gen: Path) -> dict[str, Any] | None:
+        data = Store._load(gen / STATE)
+        if data is None or not isinstance(data.get("paths"), list):
             return None
         return data
 
@@ -269,10 +330,14 @@ class Store:
 
     @staticmethod
     def write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
-        tmp = gen / f"{MANIFEST}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, gen / MANIFEST)
+        """Write the manifest, then the state derived from it (each atomically). A crash between
+        the two leaves a state older than the manifest: the cold check then sees changed files
+        and takes the slow path, which reads the manifest. Never the other way round."""
+        for name, data in ((MANIFEST, manifest), (STATE, state_of(manifest))):
+            tmp = gen / f"{name}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as f:
+                marshal.dump(data, f, 4)
+            os.replace(tmp, gen / name)
 
     def new_tmp(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import pytest
 import indexer.index as index_mod
 from benchmarks.synthetic import generate
 from indexer import IndexBusy, open_index
-from indexer.store import CURRENT, MANIFEST, Store, store_dir
+from indexer.store import CURRENT, MANIFEST, STATE, Store, store_dir
 from tests.helpers import entry_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,6 +181,7 @@ def test_unreadable_index_is_rebuilt(kb, damage):
         _corrupt_segments(gen)
     elif damage == "manifest":
         (gen / MANIFEST).write_text("{not json", encoding="utf-8")
+        (gen / STATE).write_bytes(b"\x00\x01garbage")
     elif damage == "pointer":
         (store.root / CURRENT).write_text("../../etc\n", encoding="utf-8")
     elif damage == "missing-gen":
