@@ -397,22 +397,22 @@ def build_translation(path: str, file_id: str, lang: str, loc: Located, yaml_lin
             check_titles[cid] = s
     tree_text: dict[str, dict[str, Any]] = {}
     for nid, raw in ctx.want_map(data.get("tree"), ("tree",)).items():
-        path = ("tree", nid)
-        item = ctx.want_map(raw, path)
-        _unknown_fields(ctx, item, ("question", "conclusion", "fix", "options"), path)
+        npath = ("tree", nid)
+        item = ctx.want_map(raw, npath)
+        _unknown_fields(ctx, item, ("question", "conclusion", "fix", "options"), npath)
         node = entry.tree.nodes.get(nid) if entry and entry.tree else None
         if entry is not None and node is None:
-            ctx.error(path, f"tree node {nid!r} does not exist in the English entry")
+            ctx.error(npath, f"tree node {nid!r} does not exist in the English entry")
             continue
         text: dict[str, Any] = {}
         for key in ("question", "conclusion", "fix"):
-            s = ctx.want_str(item.get(key), (*path, key))
+            s = ctx.want_str(item.get(key), (*npath, key))
             if s is not None:
                 text[key] = s
-        labels = ctx.want_str_list(item.get("options"), (*path, "options"))
+        labels = ctx.want_str_list(item.get("options"), (*npath, "options"))
         if labels:
             if node is not None and len(labels) != len(node.options):
-                ctx.error((*path, "options"), f"{len(labels)} option labels for {len(node.options)} options; keep the same count and order")
+                ctx.error((*npath, "options"), f"{len(labels)} option labels for {len(node.options)} options; keep the same count and order")
             text["options"] = list(labels)
         tree_text[nid] = text
     if entry is None or title is None or summary is None:

@@ -208,6 +208,17 @@ def test_translation_rules(make_kb):
     assert any("1 option labels for 2 options" in p and "sample-entry.zh.md:8:" in p for p in probs)
     assert any("tree node 'ghost' does not exist in the English entry" in p for p in probs)
     assert any("lonely.zh.md:1: error: translation without an English entry" in p for p in probs)
+    tr = load_kb([root]).get("sample-entry").translations.get("zh")
+    assert tr is None or tr.path == str(root / "a/sample-entry.zh.md")
+
+
+def test_translation_keeps_its_file_path(make_kb):
+    zh = "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\ntree:\n  q: {question: 问？, options: [甲, 乙]}\n---\n正文\n"
+    tree = "tree:\n  start: q\n  nodes:\n    q:\n      question: Q?\n      options:\n        - {label: a, goto: e}\n        - {label: b, goto: e}\n    e: {conclusion: Done.}\n"
+    root = make_kb({"a/sample-entry.md": entry_text(extra=tree), "a/sample-entry.zh.md": zh})
+    kb = load_kb([root])
+    assert kb.problems == []
+    assert kb.get("sample-entry").translations["zh"].path == str(root / "a/sample-entry.zh.md")
 
 
 # -- hostile YAML ------------------------------------------------------------------------------
