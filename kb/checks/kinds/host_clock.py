@@ -105,7 +105,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     available = _read(f"{base}/available_clocksource") or ""
     synced, sync_text = _sync_state()
     # sample wall minus monotonic for a short window: a constant difference means no step
-    window = min(1.0, max(0.1, ctx.remaining() / 4))
+    window = min(0.3, max(0.1, ctx.remaining() / 4))
     diffs = []
     end = time.monotonic() + window
     while time.monotonic() < end:
