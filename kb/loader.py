@@ -106,7 +106,7 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
         problems.append(Problem(str(root), 0, "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)", "warning"))
         return
     real_root = root.resolve()
-    for dirpath, files in _scan(str(root)):
+    for _dirpath, files in _scan(str(root)):
         for entry in files:
             m = FILE_RE.match(entry.name)
             if not m:
