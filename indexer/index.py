@@ -28,7 +28,6 @@ from indexer.store import (
     plan_update,
     problems_from_json,
     problems_to_json,
-    state_of,
     store_dir,
 )
 from kb.model import Problem
@@ -221,7 +220,7 @@ class _SigEntry:
 # -- building and updating ---------------------------------------------------------------------
 def _build(store: Store, sources: list[Path], groups: dict[str, Any],
            progress: Progress | None, extra: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
-    """A complete new index written aside and swapped in. Returns (generation, manifest)."""
+    """A complete new index written aside and swapped in. Returns (generation, state)."""
     from whoosh.filedb.filestore import FileStorage
 
     from indexer.build import write_all
@@ -236,14 +235,14 @@ def _build(store: Store, sources: list[Path], groups: dict[str, Any],
     manifest["groups"] = {g: {**manifest["groups"][g], **group_record(groups[g], sources)}
                           for g in groups}
     manifest.update(extra)
-    store.write_manifest(tmp, manifest)
+    state = store.write_manifest(tmp, manifest)
     gen = store.publish(tmp)
     store.cleanup(keep=gen)
-    return gen, manifest
+    return gen, state
 
 
 def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dict[str, Any],
-           plan: Plan, progress: Progress | None, extra: dict[str, Any]) -> None:
+           plan: Plan, progress: Progress | None, extra: dict[str, Any]) -> dict[str, Any]:
     """Apply `plan` to the live generation in place (see the store module for why it is safe)."""
     if plan.changed or plan.removed:
         from whoosh.filedb.filestore import FileStorage
@@ -276,7 +275,7 @@ def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dic
     for gid, files in plan.refreshed.items():
         manifest["groups"][gid]["files"].update(files)
     manifest.update(extra)
-    Store.write_manifest(gen, manifest)
+    return Store.write_manifest(gen, manifest)
 
 
 def open_index(sources: Iterable[str | Path], progress: Progress | None = None, *,
@@ -307,45 +306,81 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
         gen = None if rebuild else store.current()
         manifest = Store.read_manifest(gen) if gen is not None else None
         valid = gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
-        snapshot = dir_snapshot(srcs)  # before discovering: a later change is seen next time
-        if valid and snapshot is not None and snapshot == manifest.get("dirs"):  # type: ignore[union-attr]
-            groups = groups_from_manifest(manifest, srcs)  # type: ignore[arg-type]
-            discover_problems = manifest.get("discover_problems", [])  # type: ignore[union-attr]
+        groups: _Groups
+        if valid and dirs_unchanged(manifest.get("dirs")):  # type: ignore[union-attr]
+            # no folder moved: the manifest's file list is current, no discovery walk, and
+            # EntryGroups are made only for the groups that need parsing
+            assert manifest is not None
+            snapshot = manifest["dirs"]
+            groups = _Groups(srcs, manifest=manifest)
+            discover_problems = manifest.get("discover_problems", [])
         else:
             from kb.loader import discover
 
+            snapshot = dir_snapshot(srcs)  # before discovering: a later change is seen next time
             found: list[Problem] = []
-            groups = discover(srcs, found)
+            groups = _Groups(srcs, discovered=discover(srcs, found))
             discover_problems = problems_to_json(found)
         extra = {"dirs": snapshot, "discover_problems": discover_problems}
         reparsed: list[str] = []
         rebuilt = False
+        state: dict[str, Any] | None = None
         if not valid:
-            gen, manifest = _build(store, srcs, groups, progress, extra)
-            reparsed, rebuilt = list(groups), True
+            gen, state = _build(store, srcs, groups.all(), progress, extra)
+            reparsed, rebuilt = groups.ids(), True
         else:
             assert gen is not None and manifest is not None
-            plan = plan_update({g: group_paths(v) for g, v in groups.items()}, manifest)
-            if len(plan.changed) > max(200, REBUILD_SHARE * len(groups)):
-                gen, manifest = _build(store, srcs, groups, progress, extra)
-                reparsed, rebuilt = list(groups), True
+            plan = plan_update(groups.paths(), manifest)
+            if len(plan.changed) > max(200, REBUILD_SHARE * len(groups.ids())):
+                gen, state = _build(store, srcs, groups.all(), progress, extra)
+                reparsed, rebuilt = groups.ids(), True
             else:
                 # also with an empty plan: the cold check failed, so the state needs rewriting
                 # (touched files, moved folders, a state file from an older version)
                 try:
-                    _apply(gen, manifest, srcs, groups, plan, progress, extra)
+                    state = _apply(gen, manifest, srcs, groups.some(plan.changed), plan, progress,
+                                   extra)
                     reparsed = list(plan.changed)
                 except Exception:
                     # an index we cannot write to is an index we rebuild
-                    gen, manifest = _build(store, srcs, groups, progress, extra)
-                    reparsed, rebuilt = list(groups), True
+                    gen, state = _build(store, srcs, groups.all(), progress, extra)
+                    reparsed, rebuilt = groups.ids(), True
         try:
-            return _open(store, gen, state_of(manifest), reparsed, rebuilt)
+            return _open(store, gen, state, reparsed, rebuilt)
         except Exception:
             if rebuilt:
                 raise
-        gen, manifest = _build(store, srcs, groups, progress, extra)
-        return _open(store, gen, state_of(manifest), list(groups), True)
+        gen, state = _build(store, srcs, groups.all(), progress, extra)
+        return _open(store, gen, state, groups.ids(), True)
+
+
+class _Groups:
+    """Entry groups from a discovery walk, or described by the manifest (made on demand: building
+    15 000 Path objects costs more than the rest of a one-entry update)."""
+
+    def __init__(self, sources: list[Path], *, manifest: dict[str, Any] | None = None,
+                 discovered: dict[str, Any] | None = None) -> None:
+        self._sources = sources
+        self._manifest = manifest
+        self._groups = discovered
+
+    def ids(self) -> list[str]:
+        return list(self._groups if self._groups is not None else self._manifest["groups"])  # type: ignore[index]
+
+    def paths(self) -> dict[str, list[str]]:
+        if self._groups is not None:
+            return {g: group_paths(v) for g, v in self._groups.items()}
+        return {g: list(v["files"]) for g, v in self._manifest["groups"].items()}  # type: ignore[index]
+
+    def all(self) -> dict[str, Any]:
+        if self._groups is None:
+            self._groups = groups_from_manifest(self._manifest, self._sources)  # type: ignore[arg-type]
+        return self._groups
+
+    def some(self, ids: list[str]) -> dict[str, Any]:
+        if self._groups is not None:
+            return {g: self._groups[g] for g in ids}
+        return groups_from_manifest(self._manifest, self._sources, ids)  # type: ignore[arg-type]
 
 
 def _open(store: Store, gen: Path, state: dict[str, Any], reparsed: list[str],

@@ -155,12 +155,14 @@ def group_record(group: Any, sources: list[Path]) -> dict[str, Any]:
     return {"root": r, "overridden": [str(p) for p in group.overridden]}
 
 
-def groups_from_manifest(manifest: dict[str, Any], sources: list[Path]) -> dict[str, Any]:
-    """The EntryGroups the manifest describes (valid while no KB folder changed)."""
+def groups_from_manifest(manifest: dict[str, Any], sources: list[Path],
+                         ids: list[str] | None = None) -> dict[str, Any]:
+    """The EntryGroups the manifest describes (valid while no KB folder changed), all or `ids`."""
     from kb.loader import EntryFile, EntryGroup
 
     out = {}
-    for gid, g in manifest["groups"].items():
+    wanted = manifest["groups"] if ids is None else {i: manifest["groups"][i] for i in ids}
+    for gid, g in wanted.items():
         r = g.get("root", 0)
         root = sources[r] if isinstance(r, int) and r < len(sources) else Path(str(r))
         group = EntryGroup(gid, overridden=[Path(p) for p in g.get("overridden", ())])
@@ -329,15 +331,17 @@ class Store:
             os.close(fd)
 
     @staticmethod
-    def write_manifest(gen: Path, manifest: dict[str, Any]) -> None:
+    def write_manifest(gen: Path, manifest: dict[str, Any]) -> dict[str, Any]:
         """Write the manifest, then the state derived from it (each atomically). A crash between
         the two leaves a state older than the manifest: the cold check then sees changed files
         and takes the slow path, which reads the manifest. Never the other way round."""
-        for name, data in ((MANIFEST, manifest), (STATE, state_of(manifest))):
+        state = state_of(manifest)
+        for name, data in ((MANIFEST, manifest), (STATE, state)):
             tmp = gen / f"{name}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:
                 marshal.dump(data, f, 4)
             os.replace(tmp, gen / name)
+        return state
 
     def new_tmp(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
