@@ -13,7 +13,6 @@ posting, with a seek and a read on the column file; we load each length column o
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import threading
@@ -190,6 +189,8 @@ def _write_parallel(ix: Any, folder: str, items: list[tuple[str, Any]], workers:
                     manifest_groups: dict[str, Any], tick: Callable[[int], None]) -> None:
     # fork is cheap and needs no importable __main__; with threads around (the TUI), spawn is
     # the safe choice
+    import multiprocessing
+
     method = "fork" if threading.active_count() == 1 else "spawn"
     ctx = multiprocessing.get_context(method)
     queue = ctx.SimpleQueue()
