@@ -106,7 +106,9 @@ class KBIndex:
         if built.query is None:
             # nothing searchable: an empty query lists entries; stop words or noise find nothing
             return self._list(flt, limit) if not query.strip() else []
-        results = searcher.search(built.query, limit=max(limit, CANDIDATES), filter=flt)
+        want = max(limit, CANDIDATES)
+        # entries matched on a run's rarest bigram may lack the run: fetch extra to check
+        results = searcher.search(built.query, limit=want * (4 if built.runs else 1), filter=flt)
         scored = [(r.score, r.docnum) for r in results]
         if not scored:
             # maybe a typo that happens to be a real word elsewhere: relax every word once
@@ -117,7 +119,14 @@ class KBIndex:
                 scored = [(r.score, r.docnum) for r in results]
         if not scored:
             return []
-        stored = {d: searcher.stored_fields(d) for _, d in scored}
+        stored: dict[int, Any] = {}
+        if built.runs:
+            scored = self._check_runs(built, scored, stored, want)
+            if not scored:
+                return []
+        for _, d in scored:
+            if d not in stored:
+                stored[d] = searcher.stored_fields(d)
         matched = self._signature_matches(query, [stored[d] for _, d in scored])
         top = scored[0][0]
         ranked = sorted(
@@ -156,6 +165,32 @@ class KBIndex:
         results = searcher.search(wq.Every(), limit=None, filter=flt, scored=False)
         stored = sorted((searcher.stored_fields(r.docnum) for r in results), key=lambda s: s["id"])
         return [self._hit(s, 0.0, frozenset(), ("en", "zh"), False) for s in stored[:limit]]
+
+    def _check_runs(self, built: Any, scored: list[tuple[float, int]], stored: dict[int, Any],
+                    want: int) -> list[tuple[float, int]]:
+        """Keep the adjacency a CJK run promises: an entry matched on a run's rarest bigram must
+        hold the run itself. Entries holding a run rank up; with nothing but 3-4 character runs
+        in the query, entries holding none of them are dropped (precision of 时钟回拨 vs 时钟 +
+        回拨)."""
+        searcher = self._get_searcher()
+        out = []
+        for score, d in scored:
+            data = stored.get(d)
+            if data is None:
+                data = stored[d] = searcher.stored_fields(d)
+            text = _entry_text(data["data"])
+            held = [strict for run, strict in built.runs if run in text]
+            if not held:
+                if built.only_runs:
+                    continue
+                score *= 0.5  # matched on a bigram of a run it does not hold
+            else:
+                score *= 1.5
+            out.append((score, d))
+            if built.only_runs and len(out) >= want:
+                break
+        out.sort(key=lambda x: -x[0])
+        return out[:want]
 
     def _signature_matches(self, query: str, stored: Iterable[dict[str, Any]]) -> set[str]:
         """Ids among the candidates whose signature regex matches the raw query (RE2, linear)."""
@@ -207,6 +242,13 @@ class KBIndex:
             tags=tuple(data["tags"]),
             signature_match=sig,
         )
+
+
+def _entry_text(data: dict[str, Any]) -> str:
+    """All indexed text of an entry that can hold a CJK run (titles, symptoms, summary, body)."""
+    parts = [data["title"], data.get("title_zh") or "", *data.get("symptoms", ()),
+             *data["summary"].values(), *data["body"].values()]
+    return "\n".join(parts)
 
 
 class _SigEntry:

@@ -2,7 +2,7 @@
 
 Users type words or paste log lines, they do not write query syntax, so `whoosh.qparser` (40-80 ms
 to import, and it chokes on `<0.1.2>`, quotes and braces) stays off the search path. Each word
-becomes a weighted OR over the text fields; each CJK run becomes a phrase of its bigrams; words
+becomes a weighted OR over the text fields; each CJK run becomes its rarest bigram, checked for the whole run afterwards; words
 the index has never seen become fuzzy terms (one edit), so a single typo still finds the entry.
 """
 
@@ -13,18 +13,19 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.tokens import has_cjk, query_groups, raw_words
+from indexer.tokens import has_cjk, query_groups, raw_words, word_terms
 
 FIELD = "text"  # Latin stems, frequencies
 CJK_FIELD = "cjk"  # CJK bigrams, positions
 MAX_GROUPS = 24  # a pasted log keeps its rarest words; more only add noise and time
 MIN_FUZZY = 4  # shorter words have too many one-edit neighbours
-LONG_RUN = 5  # CJK runs this long also match on their bigrams, not only as a whole phrase
+LONG_RUN = 5  # CJK runs this long match on all their bigrams, the whole run earns a bonus
 # On a large KB, a word found in more than this share of entries says little about any of them
 # but costs a scan of its whole posting list (Whoosh scores in Python): dropped when the query
 # has rarer words. Small KBs keep every word (the share is noisy there and time is no issue).
 COMMON_SHARE = 0.2
 COMMON_MIN_DOCS = 2000
+MAX_RUN_BIGRAMS = 4  # bigrams of a long CJK run that are searched (the rarest ones)
 
 
 class Or(wq.Or):
@@ -41,6 +42,10 @@ class Built:
     groups: list[tuple[str, ...]] = field(default_factory=list)
     fuzzy_words: list[str] = field(default_factory=list)  # index terms tried for typos
     cjk: bool = False
+    # CJK runs of 3+ characters, and whether the run itself must be in an entry (3-4 chars)
+    runs: list[tuple[str, bool]] = field(default_factory=list)
+    # the query is nothing but such runs: an entry without any of them is not a hit
+    only_runs: bool = False
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -68,11 +73,12 @@ def neighbours(term: str, word: str, reader: Any) -> list[str]:
     FuzzyTerm, which walks the whole term list through a Levenshtein automaton in Python
     (100-150 ms on 10 000 entries) and knows no transpositions ("netspilt").
     """
-    found = []
-    candidates = _edits1(term) | (_edits1(word) if word != term else set())
-    for v in sorted(candidates):
-        if reader.doc_frequency(FIELD, v):
-            found.append(v)
+    found = [v for v in sorted(_edits1(term)) if reader.doc_frequency(FIELD, v)]
+    if not found and word != term:
+        # the typo may have changed how the word stems ("monotonik" stems to itself): stem the
+        # word's neighbours instead (slower: a Porter2 call each)
+        stems = {t for v in _edits1(word) for t in word_terms(v)} - {term}
+        found = [v for v in sorted(stems) if reader.doc_frequency(FIELD, v)]
     return found
 
 
@@ -93,15 +99,22 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         rare = [g for g in groups if rarity[g] <= limit]
         if rare:
             groups = rare
+        elif len(groups) > 3:
+            # only common words (a generic log line): the rarest three rank as well as all
+            keep = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]], i))[:3]
+            groups = [groups[i] for i in sorted(keep)]
     words = raw_words(text)
     subs: list[wq.Query] = []
     fuzzy_words: list[str] = []
+    runs: list[tuple[str, bool]] = []
     for group in groups:
         if len(group) == 1:
             term = group[0]
             if has_cjk(term):
-                # a lone CJK character: match the bigrams that start with it
-                subs.append(wq.Prefix(CJK_FIELD, term))
+                if len(term) == 1:  # a lone CJK character: the bigrams that start with it
+                    subs.append(wq.Prefix(CJK_FIELD, term))
+                elif df[term]:  # a two-character run is one bigram
+                    subs.append(wq.Term(CJK_FIELD, term))
                 continue
             known = df[term] > 0
             word = words.get(term, term)
@@ -118,17 +131,32 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             elif known:
                 subs.append(wq.Term(FIELD, term))
             continue
-        phrase = wq.Phrase(CJK_FIELD, list(group))
+        # A CJK run of 3+ characters: match on its rarest bigram (one posting list, which
+        # Whoosh can skip through by block quality), then `KBIndex.search` keeps the entries
+        # whose text holds the run itself. Whoosh's Phrase checks positions in Python for every
+        # entry holding all the bigrams: 5x slower where a phrase is common.
+        run = group[0] + "".join(b[1] for b in group[1:])
+        rarest = min(group, key=lambda b: (df[b], b))
+        if not df[rarest]:
+            continue  # some bigram occurs nowhere: nothing holds the run
         if len(group) + 1 >= LONG_RUN:
-            # A long run is often a whole sentence: reward each bigram too, at a lower weight.
-            bigrams = [wq.Term(CJK_FIELD, b, boost=0.3) for b in sorted(set(group)) if df[b]]
-            subs.append(Or([Or([phrase], boost=3.0), *bigrams]))
+            # A long run is often a whole sentence: every bigram counts, the run earns a bonus.
+            # the rarest few carry the meaning; common ones would only cost time
+            by_rarity = sorted((b for b in set(group) if df[b]), key=lambda b: (df[b], b))
+            keep = [b for b in by_rarity[:MAX_RUN_BIGRAMS]
+                    if b in by_rarity[:2] or n_docs < COMMON_MIN_DOCS
+                    or df[b] <= COMMON_SHARE * n_docs]
+            bigrams = [wq.Term(CJK_FIELD, b, boost=0.3) for b in keep if b != rarest]
+            subs.append(Or([wq.Term(CJK_FIELD, rarest, boost=2.0), *bigrams]))
+            runs.append((run, False))
         else:
-            subs.append(phrase)
+            subs.append(wq.Term(CJK_FIELD, rarest))
+            runs.append((run, True))
     if not subs:
         return Built(None, groups, fuzzy_words)
     q = subs[0] if len(subs) == 1 else Or(subs)
-    return Built(q, groups, fuzzy_words, cjk=has_cjk(text))
+    only_runs = bool(runs) and all(strict for _, strict in runs) and len(runs) == len(subs)
+    return Built(q, groups, fuzzy_words, cjk=has_cjk(text), runs=runs, only_runs=only_runs)
 
 
 def filter_query(product: Any = None, tag: Any = None, kind: Any = None) -> wq.Query | None:
