@@ -24,16 +24,16 @@ def check_private(path: Path) -> None:
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """The parsed settings, or {} when there is no file."""
-    from kb.safeyaml import YamlError, parse
-
     path = path or paths.config_file()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return {}  # the common case: no YAML parser imported at all
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror}); check its permissions") from None
     check_private(path)
+    from kb.safeyaml import YamlError, parse
+
     try:
         data = parse(raw.decode("utf-8")).data
     except UnicodeDecodeError:
