@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import DEFAULT_TIMEOUT, Param
+from kb.checks.base import DEFAULT_TIMEOUT, SKIP, Param, Verdict
 
 # `object` means "any YAML scalar": comparisons like `equals` may be a string, number or boolean.
 ANY = object
@@ -89,3 +89,12 @@ def scalar_equals(actual: Any, expected: Any) -> bool:
     if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
         return float(actual) == float(expected)
     return str(actual) == str(expected)
+
+
+def no_container(name: str) -> Verdict:
+    """The verdict of every container check when the container does not exist: not applicable."""
+    return Verdict(
+        SKIP,
+        f"no container named {name!r} on this Docker host",
+        next="pass --set container=NAME to check another container",
+    )

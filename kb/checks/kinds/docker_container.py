@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -58,11 +58,7 @@ def state_evidence(d: dict[str, Any]) -> tuple[str, ...]:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     problems: list[str] = []
     want_running = params.get("running", True)
     if want_running and not data["running"]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, scalar_equals
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, no_container, scalar_equals
 from kb.checks.redact import is_secret_name
 
 PARAMS = (
@@ -33,11 +33,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name, var = params["container"], params["name"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     secret = is_secret_name(var)
     shown = "<redacted>" if secret else data["value"]
     want_present = params.get("present", True)

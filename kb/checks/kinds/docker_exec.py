@@ -6,7 +6,7 @@ from typing import Any
 
 from kb.checks.allowlist import ALLOWED_COMMANDS
 from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, compile_pattern
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, compile_pattern, no_container
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -38,11 +38,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     if not data["running"]:
         return Verdict(SKIP, f"{name} is not running; cannot run {params['command']}")
     lines = [ln for ln in data["output"].splitlines() if ln.strip()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, scalar_equals
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, no_container, scalar_equals
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -67,11 +67,7 @@ def _show(value: Any) -> str:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name, field = params["container"], params["field"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     value = data["value"]
     empty = not data["found"] or value in (None, "", [], {})
     ev = (f"{field}: {_show(value) if data['found'] else '(absent)'}",)

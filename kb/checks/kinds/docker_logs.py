@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, compile_pattern, parse_duration
+from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import (
+    CONTAINER,
+    DOCKER_COMMON,
+    compile_pattern,
+    no_container,
+    parse_duration,
+)
 
 MAX_TAIL = 100_000
 
@@ -61,11 +67,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     what = "the pattern" if params.get("pattern") else "the entry's signatures"
     found = data["count"] > 0
     ev = tuple(data["matches"])

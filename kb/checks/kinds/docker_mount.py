@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -37,11 +37,7 @@ def _covers(mount_dest: str, path: str) -> bool:
 def evaluate(params: dict[str, Any], data: list[dict[str, Any]] | None) -> Verdict:
     name, dest = params["container"], params["destination"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     ev = tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data) or ("no mounts",)
     for m in data:
         if m["destination"] and _covers(m["destination"], dest):

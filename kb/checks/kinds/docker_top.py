@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -49,11 +49,7 @@ def _is_shell(cmd: str) -> bool:
 def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
-        return Verdict(
-            SKIP,
-            f"no container named {name!r} on this Docker host",
-            next="pass --set container=NAME to check another container",
-        )
+        return no_container(name)
     if not data["running"]:
         return Verdict(
             SKIP,
