@@ -195,6 +195,14 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
                         break
                 ctx.error(sub, message)
                 ok = False
+        pattern = params.get("pattern")
+        if isinstance(pattern, str):
+            from kb.signatures import compile_pattern
+
+            err = compile_pattern(pattern)[1]
+            if err:
+                ctx.error((*path, "params", "pattern"), f"pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences")
+                ok = False
         if on_fail not in ("fail", "warn"):
             ctx.error((*path, "on_fail"), "on_fail must be 'fail' or 'warn'")
             ok = False

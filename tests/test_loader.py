@@ -74,6 +74,12 @@ def test_unknown_check_kind_and_param(make_kb):
     assert any("missing required parameter 'port'" in p for p in probs)
 
 
+def test_bad_check_pattern_is_a_lint_error(make_kb):
+    checks = "checks:\n  - {id: a, kind: docker.logs, title: T, params: {container: x, pattern: '(a)\\1'}}\n"
+    root = make_kb({"a/sample-entry.md": entry_text(extra=checks)})
+    assert ":10: error: pattern does not compile under RE2" in one_problem(root, "pattern does not compile")
+
+
 def test_dangling_related_and_duplicate_ids(make_kb):
     root = make_kb({
         "a/sample-entry.md": entry_text(extra="related: [no-such-entry]\n"),

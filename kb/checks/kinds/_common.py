@@ -67,13 +67,13 @@ def parse_duration(value: Any) -> float:
 
 
 def compile_pattern(pattern: str) -> Any:
-    """Compile an entry's pattern with RE2 (linear time); invalid patterns raise ValueError."""
-    import re2
+    """Compile an entry's pattern with RE2 (linear time), as signatures are; ValueError if invalid."""
+    from kb.signatures import compile_pattern as compile_re2
 
-    try:
-        return re2.compile(pattern)
-    except Exception as exc:  # re2.error is not a ValueError subclass in every version
-        raise ValueError(f"pattern {pattern!r} does not compile under RE2: {exc}") from exc
+    regex, err = compile_re2(pattern)
+    if regex is None:
+        raise ValueError(f"pattern {pattern!r} does not compile under RE2: {err}")
+    return regex
 
 
 def scalar_equals(actual: Any, expected: Any) -> bool:
