@@ -51,6 +51,7 @@ class KnowledgeBase:
     entries: dict[str, Entry]
     problems: list[Problem]
     sources: list[Path]
+    groups: dict[str, EntryGroup] = field(default_factory=dict)
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
@@ -286,4 +287,14 @@ def load_kb(sources: list[Path] | None = None) -> KnowledgeBase:
         if entry is not None:
             entries[entry.id] = entry
     problems.extend(cross_check(entries))
-    return KnowledgeBase(entries=entries, problems=problems, sources=sources)
+    return KnowledgeBase(entries=entries, problems=problems, sources=sources, groups=groups)
+
+
+def load_one(sources: list[Path], entry_id: str) -> tuple[Entry | None, list[Problem], list[str]]:
+    """Parse only the entry `entry_id` (for `kb show`): (entry, its problems, every known id)."""
+    groups = discover(sources)
+    group = groups.get(entry_id)
+    if group is None:
+        return None, [], list(groups)
+    entry, problems = load_group(group)
+    return entry, problems, list(groups)

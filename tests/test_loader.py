@@ -214,8 +214,8 @@ def test_translation_rules(make_kb):
     assert any("1 option labels for 2 options" in p and "sample-entry.zh.md:8:" in p for p in probs)
     assert any("tree node 'ghost' does not exist in the English entry" in p for p in probs)
     assert any("lonely.zh.md:1: error: translation without an English entry" in p for p in probs)
-    tr = load_kb([root]).get("sample-entry").translations.get("zh")
-    assert tr is None or tr.path == str(root / "a/sample-entry.zh.md")
+    tr = load_kb([root]).get("sample-entry").translations["zh"]
+    assert tr.path == str(root / "a/sample-entry.zh.md")
 
 
 def test_translation_keeps_its_file_path(make_kb):

@@ -32,9 +32,6 @@ def run(args: argparse.Namespace) -> int:
         if not any(folder == s or folder.is_relative_to(s) for s in sources):
             sources.append(folder)
     kbase = load_kb(sources)
-    from kb.loader import discover
-
-    groups = discover(sources)
 
     def wanted(path: str) -> bool:
         if not targets:
@@ -43,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return any(p == t or p.is_relative_to(t) for t in targets)
 
     problems = sorted((p for p in kbase.problems if wanted(p.path)), key=lambda p: (p.path, p.line))
-    n_entries = sum(1 for g in groups.values() if any(wanted(str(f.path)) for f in g.files))
+    n_entries = sum(1 for g in kbase.groups.values() if any(wanted(str(f.path)) for f in g.files))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if args.json:

@@ -46,20 +46,22 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     }
 
 
-def not_found(kbase: Any, entry_id: str) -> int:
-    close = difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
+def not_found(known_ids: Any, entry_id: str) -> int:
+    close = difflib.get_close_matches(entry_id, list(known_ids), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
     sys.stderr.write(f"kb: no entry {entry_id!r}{hint}\n")
     return 1
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import lang_for, load_kb_for, print_json
+    from kb.cli.common import lang_for, print_json, sources_for, warn_problems
+    from kb.loader import load_one
 
-    kbase = load_kb_for(args)
-    entry = kbase.get(args.id)
+    # only this entry is parsed: showing one entry of a 10 000-entry KB must not read them all
+    entry, problems, known = load_one(sources_for(args), args.id)
+    warn_problems(problems)
     if entry is None:
-        return not_found(kbase, args.id)
+        return not_found(known, args.id)
     lang = lang_for(args)
     if args.json:
         print_json(entry_to_dict(entry))
