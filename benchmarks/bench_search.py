@@ -69,8 +69,10 @@ def _queries(rng: random.Random) -> list[str]:
         qs.append(rng.choice(syn.ZH_WORDS))
     for i in range(20):  # pasted log lines
         comp, word = rng.choice(syn.COMPONENTS), rng.choice(syn.WORDS)
-        qs.append(f"2024-09-18T15:15:{i:02d}.499373563Z [error] <0.{i}.506> {comp} error: "
-                  f"{{badarg, {word}}} 0x7f3a9c2b{i:04d}")
+        qs.append(
+            f"2024-09-18T15:15:{i:02d}.499373563Z [error] <0.{i}.506> {comp} error: "
+            f"{{badarg, {word}}} 0x7f3a9c2b{i:04d}"
+        )
     for _ in range(20):  # one typo
         w = rng.choice([w for w in syn.WORDS if len(w) > 5])
         i = rng.randrange(1, len(w) - 1)
@@ -99,12 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         kb = work / "kb"
         t = time.perf_counter()
         files = generate(kb, args.n)
-        print(f"generated {args.n} entries ({len(files)} files) in {time.perf_counter() - t:.1f}s",
-              file=sys.stderr)
+        print(
+            f"generated {args.n} entries ({len(files)} files) in {time.perf_counter() - t:.1f}s",
+            file=sys.stderr,
+        )
     kb = kb.resolve()
     n_files = sum(1 for _ in kb.rglob("*.md"))
-    out: dict[str, object] = {"entries": args.n, "files": n_files, "cpus": os.cpu_count(),
-                              "python": sys.version.split()[0]}
+    out: dict[str, object] = {
+        "entries": args.n,
+        "files": n_files,
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
 
     # -- full index, whole process --------------------------------------------------------------
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -112,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     if proc.returncode != 0:
         raise SystemExit(f"kb index failed: {proc.stderr[-2000:]}")
     out["full_index_s"] = round(dt, 2)
-    out["index_peak_rss_mb"] = round(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1)
+    out["index_peak_rss_mb"] = round(
+        max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024, 1
+    )
     print(f"full index: {dt:.2f} s", file=sys.stderr)
 
     word = "monotonic"
@@ -125,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     out["cold_search_ms"] = round(_median_run(search, env, args.runs) * 1000, 1)
     out["grep_ms"] = round(_median_run(grep, env, args.runs) * 1000, 1)
     out["cold_vs_grep"] = round(out["cold_search_ms"] / out["grep_ms"], 2)  # type: ignore[operator]
-    print(f"cold search: {out['cold_search_ms']} ms; grep -rilF: {out['grep_ms']} ms", file=sys.stderr)
+    print(
+        f"cold search: {out['cold_search_ms']} ms; grep -rilF: {out['grep_ms']} ms", file=sys.stderr
+    )
     python_start = _median_run([sys.executable, "-c", "pass"], env, args.runs)
     out["python_startup_ms"] = round(python_start * 1000, 1)
 

@@ -56,12 +56,21 @@ def startup(runs: int) -> dict:
     rows = []
     for i in range(runs):
         t0 = time.time()
-        proc = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, cwd=ROOT
+        )
         if proc.returncode != 0:
             raise SystemExit(proc.stderr)
         data = json.loads(proc.stdout.strip().splitlines()[-1])
-        rows.append({"run": i, "cold_index": i == 0, "interactive_s": data["interactive"] - t0,
-                     "loaded_s": data["loaded"] - t0, "entries": data["entries"]})
+        rows.append(
+            {
+                "run": i,
+                "cold_index": i == 0,
+                "interactive_s": data["interactive"] - t0,
+                "loaded_s": data["loaded"] - t0,
+                "entries": data["entries"],
+            }
+        )
     warm = rows[1:] or rows
     return {
         "runs": rows,
@@ -90,7 +99,9 @@ async def keystrokes(kb: Path, words: list[str]) -> dict:
                 before = home.shown_seq
                 t = time.perf_counter()
                 await pilot.press("space" if ch == " " else ch)
-                while home.shown_seq == before or home.last_query != home.query_one("#search").value:
+                while (
+                    home.shown_seq == before or home.last_query != home.query_one("#search").value
+                ):
                     await asyncio.sleep(0.0005)
                 await pilot.pause()  # let the new results paint
                 total.append(home.key_latency)
@@ -127,7 +138,13 @@ def main() -> int:
         generate(kb, args.n)
     os.environ["KBTUI_HOME"] = str(args.out / "home")
     print("keystrokes…", file=sys.stderr)
-    words = ["monotonic time", "connection refused", "cluster netsplit", "memory leak", "tls handshake"]
+    words = [
+        "monotonic time",
+        "connection refused",
+        "cluster netsplit",
+        "memory leak",
+        "tls handshake",
+    ]
     result["keystroke"] = asyncio.run(keystrokes(kb, words))
     print(json.dumps(result, indent=2))
     return 0

@@ -21,25 +21,93 @@ from pathlib import Path
 
 PRODUCTS = ["emqx", "vernemq", "mosquitto", "rabbitmq", "docker", "erlang", "go", "linux"]
 TAGS = [
-    "clock", "netsplit", "oom", "tls", "auth", "cluster", "disk", "network", "dns", "upgrade",
-    "config", "listener", "queue", "memory", "cpu", "logging", "retained", "session", "bridge",
-    "healthcheck", "compose", "volume", "permissions", "timeout", "restart",
+    "clock",
+    "netsplit",
+    "oom",
+    "tls",
+    "auth",
+    "cluster",
+    "disk",
+    "network",
+    "dns",
+    "upgrade",
+    "config",
+    "listener",
+    "queue",
+    "memory",
+    "cpu",
+    "logging",
+    "retained",
+    "session",
+    "bridge",
+    "healthcheck",
+    "compose",
+    "volume",
+    "permissions",
+    "timeout",
+    "restart",
 ]
 COMPONENTS = [
-    "listener", "cluster", "session", "queue", "bridge", "plugin", "dashboard", "retainer",
-    "authenticator", "authorizer", "container", "volume", "network", "scheduler", "connection",
-    "subscription", "exchange", "channel", "consumer", "publisher", "node", "partition", "mnesia",
-    "certificate", "socket", "healthcheck", "entrypoint", "daemon", "registry", "image",
+    "listener",
+    "cluster",
+    "session",
+    "queue",
+    "bridge",
+    "plugin",
+    "dashboard",
+    "retainer",
+    "authenticator",
+    "authorizer",
+    "container",
+    "volume",
+    "network",
+    "scheduler",
+    "connection",
+    "subscription",
+    "exchange",
+    "channel",
+    "consumer",
+    "publisher",
+    "node",
+    "partition",
+    "mnesia",
+    "certificate",
+    "socket",
+    "healthcheck",
+    "entrypoint",
+    "daemon",
+    "registry",
+    "image",
 ]
 PROBLEMS = [
-    "stops after restart", "refuses connections", "drops messages", "leaks memory",
-    "times out", "crashes on start", "loses sessions", "rejects clients", "logs warnings",
-    "hangs during shutdown", "fails health checks", "reports high latency", "fills the disk",
-    "loses retained messages", "splits into partitions", "rejects TLS handshakes",
+    "stops after restart",
+    "refuses connections",
+    "drops messages",
+    "leaks memory",
+    "times out",
+    "crashes on start",
+    "loses sessions",
+    "rejects clients",
+    "logs warnings",
+    "hangs during shutdown",
+    "fails health checks",
+    "reports high latency",
+    "fills the disk",
+    "loses retained messages",
+    "splits into partitions",
+    "rejects TLS handshakes",
 ]
 EVENTS = [
-    "an upgrade", "a host reboot", "a network outage", "a config reload", "a clock change",
-    "a node join", "a certificate rotation", "a volume resize", "heavy load", "a DNS change",
+    "an upgrade",
+    "a host reboot",
+    "a network outage",
+    "a config reload",
+    "a clock change",
+    "a node join",
+    "a certificate rotation",
+    "a volume resize",
+    "heavy load",
+    "a DNS change",
 ]
 WORDS = (
     "broker client server message topic payload retain qos session cluster node replica "
@@ -62,8 +130,19 @@ ZH_WORDS = (
     "重启 退出 信号 内核 文件描述符 限制 日志 警告 错误 崩溃 故障 排查 恢复 重连 断开 拒绝 连接"
 ).split()
 ZH_PROBLEMS = [
-    "重启后停止", "拒绝连接", "丢失消息", "内存泄漏", "请求超时", "启动时崩溃", "会话丢失",
-    "健康检查失败", "延迟升高", "磁盘写满", "保留消息丢失", "出现网络分区", "TLS 握手失败",
+    "重启后停止",
+    "拒绝连接",
+    "丢失消息",
+    "内存泄漏",
+    "请求超时",
+    "启动时崩溃",
+    "会话丢失",
+    "健康检查失败",
+    "延迟升高",
+    "磁盘写满",
+    "保留消息丢失",
+    "出现网络分区",
+    "TLS 握手失败",
 ]
 
 
@@ -71,14 +150,38 @@ def _rare_vocab() -> tuple[list[str], list[str]]:
     """A long tail of words, as real text has: 20 000 pseudo-words and 3 000 Chinese two-character
     words. Without it every word would sit in a third of the entries, which no real KB does."""
     r = random.Random(12345)
-    onsets = ["b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br",
-              "cr", "gl", "pl", "st", "tr", "sk"]
+    onsets = [
+        "b",
+        "c",
+        "d",
+        "f",
+        "g",
+        "k",
+        "l",
+        "m",
+        "n",
+        "p",
+        "r",
+        "s",
+        "t",
+        "v",
+        "z",
+        "br",
+        "cr",
+        "gl",
+        "pl",
+        "st",
+        "tr",
+        "sk",
+    ]
     vowels = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou"]
     codas = ["", "n", "r", "s", "x", "l", "nd", "rk", "st", "m"]
     en: set[str] = set()
     while len(en) < 20000:
-        en.add("".join(r.choice(onsets) + r.choice(vowels) for _ in range(r.randint(2, 3)))
-               + r.choice(codas))
+        en.add(
+            "".join(r.choice(onsets) + r.choice(vowels) for _ in range(r.randint(2, 3)))
+            + r.choice(codas)
+        )
     chars = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
     zh: set[str] = set()
     while len(zh) < 3000:
@@ -160,15 +263,35 @@ def _entry(
     lines.append("---")
     if kind == "incident":
         body = [
-            "## Symptoms", _paragraph(rng, 3), "",
-            "```", f"{comp} error: {{badarg, {rng.choice(WORDS)}}} <0.{i}.0>", "```", "",
-            "## Cause", _paragraph(rng, 4), "",
-            "## Fix", _paragraph(rng, 3), "",
-            "```sh", f"docker restart {product}", "```", "",
+            "## Symptoms",
+            _paragraph(rng, 3),
+            "",
+            "```",
+            f"{comp} error: {{badarg, {rng.choice(WORDS)}}} <0.{i}.0>",
+            "```",
+            "",
+            "## Cause",
+            _paragraph(rng, 4),
+            "",
+            "## Fix",
+            _paragraph(rng, 3),
+            "",
+            "```sh",
+            f"docker restart {product}",
+            "```",
+            "",
         ]
     else:
-        body = ["## Answer", _paragraph(rng, 5), "", "## Commands / configuration",
-                "```sh", f"docker exec {product} {comp} status", "```", ""]
+        body = [
+            "## Answer",
+            _paragraph(rng, 5),
+            "",
+            "## Commands / configuration",
+            "```sh",
+            f"docker exec {product} {comp} status",
+            "```",
+            "",
+        ]
     en = "\n".join(lines) + "\n" + "\n".join(body)
     zh = None
     if rng.random() < zh_ratio:
@@ -183,8 +306,17 @@ def _entry(
         if kind == "incident":
             zh_lines += ["symptoms:", f"  - {_q(product + ' ' + rng.choice(ZH_PROBLEMS))}"]
         zh_lines.append("---")
-        zh_body = ["## 现象", _zh_sentence(rng, 20), "", "## 原因", _zh_sentence(rng, 30), "",
-                   "## 解决", _zh_sentence(rng, 20), ""]
+        zh_body = [
+            "## 现象",
+            _zh_sentence(rng, 20),
+            "",
+            "## 原因",
+            _zh_sentence(rng, 30),
+            "",
+            "## 解决",
+            _zh_sentence(rng, 20),
+            "",
+        ]
         zh = "\n".join(zh_lines) + "\n" + "\n".join(zh_body)
     return eid, product, en, zh
 

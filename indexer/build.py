@@ -87,12 +87,18 @@ def new_writer(ix: Any, **kwargs: Any) -> Any:
     on 10 000 entries); separate files are read on demand."""
     from whoosh.codec.whoosh3 import W3Codec
 
-    return fast_lengths(ix.writer(codec=W3Codec(compression=0), limitmb=LIMIT_MB, compound=False,
-                                  **kwargs))
+    return fast_lengths(
+        ix.writer(codec=W3Codec(compression=0), limitmb=LIMIT_MB, compound=False, **kwargs)
+    )
 
 
-def add_groups(writer: Any, groups: list[tuple[str, Any]], manifest_groups: dict[str, Any],
-               tick: Callable[[], None] | None = None, update: bool = False) -> None:
+def add_groups(
+    writer: Any,
+    groups: list[tuple[str, Any]],
+    manifest_groups: dict[str, Any],
+    tick: Callable[[], None] | None = None,
+    update: bool = False,
+) -> None:
     """Parse each group and add (or update) its document; record fingerprints and problems."""
     from indexer.schema import entry_document
     from kb.loader import load_group
@@ -105,8 +111,11 @@ def add_groups(writer: Any, groups: list[tuple[str, Any]], manifest_groups: dict
             (writer.update_document if update else writer.add_document)(**doc)
         elif update:
             writer.delete_by_term("id", gid)
-        manifest_groups[gid] = {"files": files, "indexed": entry is not None,
-                                "problems": problems_to_json(probs)}
+        manifest_groups[gid] = {
+            "files": files,
+            "indexed": entry is not None,
+            "problems": problems_to_json(probs),
+        }
         if tick is not None:
             tick()
 
@@ -130,8 +139,7 @@ def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int)
 
     ix = FileStorage(folder).open_index()
     writer = fast_lengths(
-        SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, codec=W3Codec(compression=0),
-                      compound=False)
+        SegmentWriter(ix, _lk=False, limitmb=LIMIT_MB, codec=W3Codec(compression=0), compound=False)
     )
     part: dict[str, Any] = {}
     count = [0]
@@ -154,8 +162,9 @@ def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int)
     queue.put(("done", str(out), count[0] % 50))
 
 
-def write_all(folder: Path, groups: dict[str, Any], manifest_groups: dict[str, Any],
-              progress: Progress | None) -> None:
+def write_all(
+    folder: Path, groups: dict[str, Any], manifest_groups: dict[str, Any], progress: Progress | None
+) -> None:
     """Write a fresh index of `groups` into `folder` (which holds an empty index)."""
     from whoosh.filedb.filestore import FileStorage
 
@@ -185,8 +194,14 @@ def write_all(folder: Path, groups: dict[str, Any], manifest_groups: dict[str, A
         ix.close()
 
 
-def _write_parallel(ix: Any, folder: str, items: list[tuple[str, Any]], workers: int,
-                    manifest_groups: dict[str, Any], tick: Callable[[int], None]) -> None:
+def _write_parallel(
+    ix: Any,
+    folder: str,
+    items: list[tuple[str, Any]],
+    workers: int,
+    manifest_groups: dict[str, Any],
+    tick: Callable[[int], None],
+) -> None:
     # fork is cheap and needs no importable __main__; with threads around (the TUI), spawn is
     # the safe choice
     import multiprocessing
@@ -196,8 +211,10 @@ def _write_parallel(ix: Any, folder: str, items: list[tuple[str, Any]], workers:
     queue = ctx.SimpleQueue()
     # interleaved shares: entries of one product folder spread over all workers
     shares = [items[i::workers] for i in range(workers)]
-    procs = [ctx.Process(target=_worker, args=(folder, share, queue, os.getpid()), daemon=True)
-             for share in shares]
+    procs = [
+        ctx.Process(target=_worker, args=(folder, share, queue, os.getpid()), daemon=True)
+        for share in shares
+    ]
     for p in procs:
         p.start()
     segments = []

@@ -1,9 +1,9 @@
 """Opening the search index (updating it first) and answering queries with plain `Hit`s.
 
-    idx = open_index(sources)            # incremental update, then open
-    hits = idx.search("monotonic time", product="emqx")
-    idx.problems                         # load problems of bad entry files (re-warned each run)
-    idx.close()
+idx = open_index(sources)            # incremental update, then open
+hits = idx.search("monotonic time", product="emqx")
+idx.problems                         # load problems of bad entry files (re-warned each run)
+idx.close()
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ from indexer.store import (
 from kb.model import Problem
 
 CANDIDATES = 30  # hits re-ranked by signature match before cutting to `limit`
-MAX_QUERY_CHARS = 20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
+MAX_QUERY_CHARS = (
+    20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
+)
 
 
 def _format() -> str:
@@ -66,8 +68,16 @@ def _manifest_ok(manifest: dict[str, Any] | None, sources: list[Path]) -> bool:
 class KBIndex:
     """An open search index. Not thread-safe; open one per thread (they share the files)."""
 
-    def __init__(self, store: Store, gen: Path, ix: Any, searcher: Any, state: dict[str, Any],
-                 reparsed: list[str], rebuilt: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        gen: Path,
+        ix: Any,
+        searcher: Any,
+        state: dict[str, Any],
+        reparsed: list[str],
+        rebuilt: bool,
+    ) -> None:
         self.store = store
         self.path = gen
         self._ix = ix
@@ -91,9 +101,14 @@ class KBIndex:
         manifest = Store.read_manifest(self.path) or {"groups": {}}
         return sorted(g for g, v in manifest["groups"].items() if v.get("indexed"))
 
-    def search(self, query: str, product: str | Sequence[str] | None = None,
-               tag: str | Sequence[str] | None = None, kind: str | Sequence[str] | None = None,
-               limit: int = 20) -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        product: str | Sequence[str] | None = None,
+        tag: str | Sequence[str] | None = None,
+        kind: str | Sequence[str] | None = None,
+        limit: int = 20,
+    ) -> list[Hit]:
         """Ranked hits for `query` (words, or pasted log lines), filtered by product/tag/kind.
 
         An empty query lists every entry that passes the filters, by id.
@@ -135,8 +150,10 @@ class KBIndex:
         )[:limit]
         terms = self._highlight_terms(built, searcher)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")
-        return [self._hit(stored[d], score, terms, prefer, stored[d]["id"] in matched)
-                for score, d in ranked]
+        return [
+            self._hit(stored[d], score, terms, prefer, stored[d]["id"] in matched)
+            for score, d in ranked
+        ]
 
     def close(self) -> None:
         if self._searcher is not None:
@@ -166,8 +183,9 @@ class KBIndex:
         stored = sorted((searcher.stored_fields(r.docnum) for r in results), key=lambda s: s["id"])
         return [self._hit(s, 0.0, frozenset(), ("en", "zh"), False) for s in stored[:limit]]
 
-    def _check_runs(self, built: Any, scored: list[tuple[float, int]], stored: dict[int, Any],
-                    want: int) -> list[tuple[float, int]]:
+    def _check_runs(
+        self, built: Any, scored: list[tuple[float, int]], stored: dict[int, Any], want: int
+    ) -> list[tuple[float, int]]:
         """Keep the adjacency a CJK run promises: an entry matched on a run's rarest bigram must
         hold the run itself. Entries holding a run rank up; with nothing but 3-4 character runs
         in the query, entries holding none of them are dropped (precision of 时钟回拨 vs 时钟 +
@@ -196,8 +214,11 @@ class KBIndex:
         """Ids among the candidates whose signature regex matches the raw query (RE2, linear)."""
         from kb.signatures import SignatureSet
 
-        cands = [_SigEntry(s["id"], tuple(s["data"]["signatures"])) for s in stored
-                 if s["data"]["signatures"]]
+        cands = [
+            _SigEntry(s["id"], tuple(s["data"]["signatures"]))
+            for s in stored
+            if s["data"]["signatures"]
+        ]
         if not cands:
             return set()
         key = "\0".join(c.id for c in cands)
@@ -220,8 +241,13 @@ class KBIndex:
         return frozenset({t for g in built.groups for t in g} | set(built.fuzzy_words))
 
     @staticmethod
-    def _hit(stored: dict[str, Any], score: float, terms: frozenset[str],
-             prefer: tuple[str, ...], sig: bool) -> Hit:
+    def _hit(
+        stored: dict[str, Any],
+        score: float,
+        terms: frozenset[str],
+        prefer: tuple[str, ...],
+        sig: bool,
+    ) -> Hit:
         from indexer.snippets import snippet
 
         data = stored["data"]
@@ -246,8 +272,13 @@ class KBIndex:
 
 def _entry_text(data: dict[str, Any]) -> str:
     """All indexed text of an entry that can hold a CJK run (titles, symptoms, summary, body)."""
-    parts = [data["title"], data.get("title_zh") or "", *data.get("symptoms", ()),
-             *data["summary"].values(), *data["body"].values()]
+    parts = [
+        data["title"],
+        data.get("title_zh") or "",
+        *data.get("symptoms", ()),
+        *data["summary"].values(),
+        *data["body"].values(),
+    ]
     return "\n".join(parts)
 
 
@@ -260,8 +291,13 @@ class _SigEntry:
 
 
 # -- building and updating ---------------------------------------------------------------------
-def _build(store: Store, sources: list[Path], groups: dict[str, Any],
-           progress: Progress | None, extra: dict[str, Any]) -> tuple[Path, dict[str, Any]]:
+def _build(
+    store: Store,
+    sources: list[Path],
+    groups: dict[str, Any],
+    progress: Progress | None,
+    extra: dict[str, Any],
+) -> tuple[Path, dict[str, Any]]:
     """A complete new index written aside and swapped in. Returns (generation, state)."""
     from whoosh.filedb.filestore import FileStorage
 
@@ -270,12 +306,16 @@ def _build(store: Store, sources: list[Path], groups: dict[str, Any],
 
     tmp = store.new_tmp()
     FileStorage(str(tmp)).create_index(make_schema()).close()
-    manifest: dict[str, Any] = {"format": _fmt_cached(), "sources": [str(s) for s in sources],
-                                "groups": {}}
+    manifest: dict[str, Any] = {
+        "format": _fmt_cached(),
+        "sources": [str(s) for s in sources],
+        "groups": {},
+    }
     write_all(tmp, groups, manifest["groups"], progress)
     # keep the manifest in the order of the groups (ids), whatever order workers finished in
-    manifest["groups"] = {g: {**manifest["groups"][g], **group_record(groups[g], sources)}
-                          for g in groups}
+    manifest["groups"] = {
+        g: {**manifest["groups"][g], **group_record(groups[g], sources)} for g in groups
+    }
     manifest.update(extra)
     state = store.write_manifest(tmp, manifest)
     gen = store.publish(tmp)
@@ -283,8 +323,15 @@ def _build(store: Store, sources: list[Path], groups: dict[str, Any],
     return gen, state
 
 
-def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dict[str, Any],
-           plan: Plan, progress: Progress | None, extra: dict[str, Any]) -> dict[str, Any]:
+def _apply(
+    gen: Path,
+    manifest: dict[str, Any],
+    sources: list[Path],
+    groups: dict[str, Any],
+    plan: Plan,
+    progress: Progress | None,
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     """Apply `plan` to the live generation in place (see the store module for why it is safe)."""
     if plan.changed or plan.removed:
         from whoosh.filedb.filestore import FileStorage
@@ -304,8 +351,13 @@ def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dic
             for gid in plan.removed:
                 writer.delete_by_term("id", gid)
                 manifest["groups"].pop(gid, None)
-            add_groups(writer, [(g, groups[g]) for g in plan.changed], manifest["groups"], tick,
-                       update=True)
+            add_groups(
+                writer,
+                [(g, groups[g]) for g in plan.changed],
+                manifest["groups"],
+                tick,
+                update=True,
+            )
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -320,8 +372,13 @@ def _apply(gen: Path, manifest: dict[str, Any], sources: list[Path], groups: dic
     return Store.write_manifest(gen, manifest)
 
 
-def open_index(sources: Iterable[str | Path], progress: Progress | None = None, *,
-               rebuild: bool = False, wait: float = 30.0) -> KBIndex:
+def open_index(
+    sources: Iterable[str | Path],
+    progress: Progress | None = None,
+    *,
+    rebuild: bool = False,
+    wait: float = 30.0,
+) -> KBIndex:
     """Bring the index of `sources` up to date (incrementally) and open it.
 
     `progress(done, total)` is called while entries are parsed. `rebuild=True` throws the index
@@ -338,8 +395,13 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
     if not rebuild:
         gen = store.current()
         state = Store.read_state(gen) if gen is not None else None
-        if (gen is not None and state is not None and _manifest_ok(state, srcs)
-                and dirs_unchanged(state.get("dirs")) and files_unchanged(state)):
+        if (
+            gen is not None
+            and state is not None
+            and _manifest_ok(state, srcs)
+            and dirs_unchanged(state.get("dirs"))
+            and files_unchanged(state)
+        ):
             with contextlib.suppress(Exception):
                 return _open(store, gen, state, [], False)
 
@@ -380,8 +442,9 @@ def open_index(sources: Iterable[str | Path], progress: Progress | None = None, 
                 # also with an empty plan: the cold check failed, so the state needs rewriting
                 # (touched files, moved folders, a state file from an older version)
                 try:
-                    state = _apply(gen, manifest, srcs, groups.some(plan.changed), plan, progress,
-                                   extra)
+                    state = _apply(
+                        gen, manifest, srcs, groups.some(plan.changed), plan, progress, extra
+                    )
                     reparsed = list(plan.changed)
                 except Exception:
                     # an index we cannot write to is an index we rebuild
@@ -400,8 +463,13 @@ class _Groups:
     """Entry groups from a discovery walk, or described by the manifest (made on demand: building
     15 000 Path objects costs more than the rest of a one-entry update)."""
 
-    def __init__(self, sources: list[Path], *, manifest: dict[str, Any] | None = None,
-                 discovered: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sources: list[Path],
+        *,
+        manifest: dict[str, Any] | None = None,
+        discovered: dict[str, Any] | None = None,
+    ) -> None:
         self._sources = sources
         self._manifest = manifest
         self._groups = discovered
@@ -425,8 +493,9 @@ class _Groups:
         return groups_from_manifest(self._manifest, self._sources, ids)  # type: ignore[arg-type]
 
 
-def _open(store: Store, gen: Path, state: dict[str, Any], reparsed: list[str],
-          rebuilt: bool) -> KBIndex:
+def _open(
+    store: Store, gen: Path, state: dict[str, Any], reparsed: list[str], rebuilt: bool
+) -> KBIndex:
     """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
     from whoosh.filedb.filestore import FileStorage
 
@@ -438,7 +507,9 @@ def _open(store: Store, gen: Path, state: dict[str, Any], reparsed: list[str],
         expected = state["indexed"]
         if searcher.doc_count() != expected:
             searcher.close()
-            raise ValueError(f"index holds {searcher.doc_count()} entries, manifest says {expected}")
+            raise ValueError(
+                f"index holds {searcher.doc_count()} entries, manifest says {expected}"
+            )
     except BaseException:
         ix.close()
         raise

@@ -143,9 +143,11 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             # A long run is often a whole sentence: every bigram counts, the run earns a bonus.
             # the rarest few carry the meaning; common ones would only cost time
             by_rarity = sorted((b for b in set(group) if df[b]), key=lambda b: (df[b], b))
-            keep = [b for b in by_rarity[:MAX_RUN_BIGRAMS]
-                    if b in by_rarity[:2] or n_docs < COMMON_MIN_DOCS
-                    or df[b] <= COMMON_SHARE * n_docs]
+            keep = [
+                b
+                for b in by_rarity[:MAX_RUN_BIGRAMS]
+                if b in by_rarity[:2] or n_docs < COMMON_MIN_DOCS or df[b] <= COMMON_SHARE * n_docs
+            ]
             bigrams = [wq.Term(CJK_FIELD, b, boost=0.3) for b in keep if b != rarest]
             subs.append(Or([wq.Term(CJK_FIELD, rarest, boost=2.0), *bigrams]))
             runs.append((run, False))

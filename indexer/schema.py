@@ -106,7 +106,11 @@ class _SectionAnalyzer(Analyzer):
     cjk = False
 
     def __call__(  # type: ignore[override]
-        self, value: str, positions: bool = False, chars: bool = False, mode: str = "",
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        mode: str = "",
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, mode=mode)
@@ -193,15 +197,18 @@ def entry_document(entry: Any) -> dict[str, Any]:
     for tr in trs:
         bodies[tr.lang] = markdown_to_text(tr.body)
         summaries[tr.lang] = tr.summary
-    value = sections_value({
-        "title": _join([entry.title, *(tr.title for tr in trs)]),
-        "symptoms": _join([*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]),
-        "signatures": _join(regex_to_text(s) for s in entry.signatures),
-        "keywords": _join([entry.id.replace("-", " "), " ".join(entry.tags),
-                           " ".join(entry.products)]),
-        "summary": _join(summaries.values()),
-        "body": _join(bodies.values()),
-    })
+    value = sections_value(
+        {
+            "title": _join([entry.title, *(tr.title for tr in trs)]),
+            "symptoms": _join([*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]),
+            "signatures": _join(regex_to_text(s) for s in entry.signatures),
+            "keywords": _join(
+                [entry.id.replace("-", " "), " ".join(entry.tags), " ".join(entry.products)]
+            ),
+            "summary": _join(summaries.values()),
+            "body": _join(bodies.values()),
+        }
+    )
     return {
         "id": entry.id,
         "kind": entry.kind,

@@ -75,7 +75,9 @@ def _cut(text: str, start: int, width: int) -> tuple[int, int]:
     return start, end
 
 
-def snippet(texts: list[str], terms: Iterable[str], width: int = WIDTH) -> tuple[str, tuple[tuple[int, int], ...]]:
+def snippet(
+    texts: list[str], terms: Iterable[str], width: int = WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Best snippet from `texts` (in order of preference) for `terms`; no match -> first text."""
     termset = frozenset(terms)
     best_text, best_matches, best_n = "", [], -1

@@ -155,8 +155,9 @@ def group_record(group: Any, sources: list[Path]) -> dict[str, Any]:
     return {"root": r, "overridden": [str(p) for p in group.overridden]}
 
 
-def groups_from_manifest(manifest: dict[str, Any], sources: list[Path],
-                         ids: list[str] | None = None) -> dict[str, Any]:
+def groups_from_manifest(
+    manifest: dict[str, Any], sources: list[Path], ids: list[str] | None = None
+) -> dict[str, Any]:
     """The EntryGroups the manifest describes (valid while no KB folder changed), all or `ids`."""
     from kb.loader import EntryFile, EntryGroup
 

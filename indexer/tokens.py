@@ -57,8 +57,13 @@ WORD_CHARS = "0-9A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _TOKEN = re.compile(rf"([{_CJK}]+)|([{WORD_CHARS}]+(?:_[{WORD_CHARS}]+)*)")
 # the rest of a Latin word once its start matched (used by the snippet finder)
 WORD_TAIL = rf"[{WORD_CHARS}]*(?:_[{WORD_CHARS}]+)*"
-_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
-               (0xAC00, 0xD7AF))
+_CJK_RANGES = (
+    (0x3040, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xAC00, 0xD7AF),
+)
 _DIGIT = re.compile(r"\d")
 
 MIN_WORD = 2
@@ -85,7 +90,9 @@ def _word_terms(word: str) -> tuple[str, ...]:
         return ()  # ids and log-timestamp fragments: 3f4a9c2b1e0d, 18t15, 499373563z
     if "_" in word:
         # allow_anonymous: index the identifier and its parts, so either spelling finds it
-        parts = tuple(stem(p) for p in word.split("_") if len(p) >= MIN_WORD and p not in STOP_WORDS)
+        parts = tuple(
+            stem(p) for p in word.split("_") if len(p) >= MIN_WORD and p not in STOP_WORDS
+        )
         return (word, *parts)
     if len(word) < MIN_WORD or word in STOP_WORDS:
         return ()

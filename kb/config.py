@@ -19,7 +19,9 @@ def check_private(path: Path) -> None:
     """Refuse a settings file that others can read or write (it may point at secrets)."""
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise UserError(f"{path}: readable by others (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}")
+        raise UserError(
+            f"{path}: readable by others (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}"
+        )
 
 
 def load_config(path: Path | None = None) -> dict[str, Any]:

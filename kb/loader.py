@@ -43,7 +43,9 @@ class EntryGroup:
 
     @property
     def files(self) -> list[EntryFile]:
-        return ([self.en] if self.en else []) + [self.translations[k] for k in sorted(self.translations)]
+        return ([self.en] if self.en else []) + [
+            self.translations[k] for k in sorted(self.translations)
+        ]
 
 
 @dataclass
@@ -61,8 +63,13 @@ class KnowledgeBase:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def kb_sources(extra: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True, config: bool = True,
-               env: bool = True) -> list[Path]:
+def kb_sources(
+    extra: Iterable[str | os.PathLike[str]] = (),
+    *,
+    bundled: bool = True,
+    config: bool = True,
+    env: bool = True,
+) -> list[Path]:
     """KB folders in precedence order (lowest first), without duplicates."""
     found: list[Path] = []
     if bundled:
@@ -101,10 +108,19 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
         if m:
             yield EntryFile(m["id"], m["lang"] or "en", root, root.parent)
         else:
-            problems.append(Problem(str(root), 1, "not an entry file name; name it <id>.md or <id>.<lang>.md"))
+            problems.append(
+                Problem(str(root), 1, "not an entry file name; name it <id>.md or <id>.<lang>.md")
+            )
         return
     if not root.is_dir():
-        problems.append(Problem(str(root), 0, "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)", "warning"))
+        problems.append(
+            Problem(
+                str(root),
+                0,
+                "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)",
+                "warning",
+            )
+        )
         return
     real_root = root.resolve()
     for _dirpath, files in _scan(str(root)):
@@ -114,7 +130,11 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
                 continue
             path = Path(entry.path)
             if entry.is_symlink() and not _inside(path.resolve(), real_root):
-                problems.append(Problem(str(path), 0, "symlink leads out of the KB folder; not followed", "warning"))
+                problems.append(
+                    Problem(
+                        str(path), 0, "symlink leads out of the KB folder; not followed", "warning"
+                    )
+                )
                 continue
             yield EntryFile(m["id"], m["lang"] or "en", path, root)
 
@@ -153,7 +173,13 @@ def discover(sources: list[Path], problems: list[Problem] | None = None) -> dict
         for ef in _entry_files(root, problems):
             key = (ef.id, ef.lang)
             if key in seen_here:
-                problems.append(Problem(str(ef.path), 1, f"duplicate id {ef.id!r}: also {seen_here[key]}; ids are unique within a KB folder"))
+                problems.append(
+                    Problem(
+                        str(ef.path),
+                        1,
+                        f"duplicate id {ef.id!r}: also {seen_here[key]}; ids are unique within a KB folder",
+                    )
+                )
                 continue
             seen_here[key] = ef.path
             group = groups.setdefault(ef.id, EntryGroup(ef.id))
@@ -182,7 +208,9 @@ def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str] | None:
         problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
         return None
     if len(data) > MAX_FILE_BYTES:
-        problems.append(Problem(str(ef.path), 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it"))
+        problems.append(
+            Problem(str(ef.path), 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it")
+        )
         return None
     try:
         return data, data.decode("utf-8")
@@ -219,7 +247,13 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
     entry: Entry | None = None
     if group.en is None:
         for tr in group.translations.values():
-            problems.append(Problem(str(tr.path), 1, f"translation without an English entry; add {group.id}.md beside it"))
+            problems.append(
+                Problem(
+                    str(tr.path),
+                    1,
+                    f"translation without an English entry; add {group.id}.md beside it",
+                )
+            )
         return None, problems
     read = _read(group.en, problems)
     if read is not None:
@@ -229,7 +263,9 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
         parsed = _parse(group.en, text, problems)
         if parsed is not None:
             parts, loc = parsed
-            entry, probs = build_entry(str(group.en.path), group.id, loc, parts.yaml_line, parts.body, parts.body_line)
+            entry, probs = build_entry(
+                str(group.en.path), group.id, loc, parts.yaml_line, parts.body, parts.body_line
+            )
             problems.extend(probs)
     for lang in sorted(group.translations):
         ef = group.translations[lang]
@@ -243,7 +279,9 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
         if parsed is None:
             continue
         parts, loc = parsed
-        tr, probs = build_translation(str(ef.path), group.id, lang, loc, parts.yaml_line, parts.body, entry)
+        tr, probs = build_translation(
+            str(ef.path), group.id, lang, loc, parts.yaml_line, parts.body, entry
+        )
         problems.extend(probs)
         if tr is not None and entry is not None:
             entry.translations[lang] = tr
@@ -261,17 +299,31 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
     for entry in entries.values():
         for rid in entry.related:
             if rid not in entries:
-                problems.append(Problem(entry.path, 1, f"related id {rid!r} does not exist; fix or remove it"))
+                problems.append(
+                    Problem(entry.path, 1, f"related id {rid!r} does not exist; fix or remove it")
+                )
         if entry.tree is None:
             continue
         for node in entry.tree.nodes.values():
             if node.entry and node.entry not in entries:
-                problems.append(Problem(entry.path, node.line, f"tree node {node.id!r} links to entry {node.entry!r}, which does not exist"))
+                problems.append(
+                    Problem(
+                        entry.path,
+                        node.line,
+                        f"tree node {node.id!r} links to entry {node.entry!r}, which does not exist",
+                    )
+                )
             if node.check and "#" in node.check:
                 eid, _, cid = node.check.partition("#")
                 other = entries.get(eid)
                 if other is None or other.check(cid) is None:
-                    problems.append(Problem(entry.path, node.line, f"tree node {node.id!r} names check {node.check!r}, which does not exist"))
+                    problems.append(
+                        Problem(
+                            entry.path,
+                            node.line,
+                            f"tree node {node.id!r} names check {node.check!r}, which does not exist",
+                        )
+                    )
     return problems
 
 

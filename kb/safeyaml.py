@@ -58,7 +58,9 @@ class Located:
 
 def _prescan(text: str) -> None:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise YamlError(1, f"front-matter is larger than {MAX_BYTES // 1024} KiB; move text to the body")
+        raise YamlError(
+            1, f"front-matter is larger than {MAX_BYTES // 1024} KiB; move text to the body"
+        )
     depth = 0
     aliases = 0
     opening = (
@@ -94,6 +96,9 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
     what = exc.problem or exc.context or "invalid YAML"
+    if "nesting depth" in what:
+        # PyYAML >= 6.0.3 has a depth limit of its own that may fire before ours: same message
+        return YamlError(line, f"YAML nested deeper than {MAX_DEPTH} levels; flatten the structure")
     return YamlError(line, f"invalid YAML: {what}; check indentation and quoting")
 
 
@@ -106,12 +111,16 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path_) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise YamlError(node.start_mark.line + 1, "YAML expands to too many values (alias bomb?)")
+            raise YamlError(
+                node.start_mark.line + 1, "YAML expands to too many values (alias bomb?)"
+            )
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_TAGS:
-            raise YamlError(node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed; remove it")
+            raise YamlError(
+                node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed; remove it"
+            )
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -119,13 +128,17 @@ class _Converter:
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise YamlError(line, "YAML merge keys (<<) are not supported; write the keys out")
+                    raise YamlError(
+                        line, "YAML merge keys (<<) are not supported; write the keys out"
+                    )
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise YamlError(line, "mapping keys must be plain strings")
                 key = key_node.value
                 if key in result:
                     first = self.out.lines.get((*path, key), 0) + self.line_base
-                    raise YamlError(line, f"duplicate key {key!r} (first at line {first}); keep one")
+                    raise YamlError(
+                        line, f"duplicate key {key!r} (first at line {first}); keep one"
+                    )
                 self.out.lines[(*path, key)] = line
                 result[key] = self.convert(value_node, (*path, key))
             return result
@@ -143,7 +156,9 @@ class _Converter:
         try:
             return ctor(_constructor, node)
         except (ValueError, yaml.YAMLError) as exc:
-            raise YamlError(node.start_mark.line + 1, f"bad {tag.rsplit(':', 1)[-1]} value: {exc}") from None
+            raise YamlError(
+                node.start_mark.line + 1, f"bad {tag.rsplit(':', 1)[-1]} value: {exc}"
+            ) from None
 
 
 def parse(text: str, *, line_base: int = 0) -> Located:

@@ -97,8 +97,9 @@ class SignatureSet:
             seen.setdefault(sig.entry_id, None)
         return list(seen)
 
-    def scan_text(self, text: str, first_line: int = 1,
-                  limit: int = MAX_LINES_PER_ENTRY) -> dict[str, list[tuple[int, str]]]:
+    def scan_text(
+        self, text: str, first_line: int = 1, limit: int = MAX_LINES_PER_ENTRY
+    ) -> dict[str, list[tuple[int, str]]]:
         """Entry id -> [(line number, line)] for lines matching its signatures (capped per entry).
 
         `first_line` is the number of the chunk's first line, so a caller streaming a large file in

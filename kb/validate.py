@@ -33,8 +33,21 @@ MAX_PATTERN = 512
 MAX_TIMEOUT = 30.0
 
 ENTRY_FIELDS = (
-    "id", "kind", "title", "summary", "products", "tags", "versions", "updated", "sources",
-    "related", "symptoms", "signatures", "checks", "tree", "lang",
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "products",
+    "tags",
+    "versions",
+    "updated",
+    "sources",
+    "related",
+    "symptoms",
+    "signatures",
+    "checks",
+    "tree",
+    "lang",
 )
 TRANSLATION_FIELDS = ("id", "lang", "title", "summary", "symptoms", "checks", "tree")
 
@@ -60,7 +73,9 @@ class _Ctx:
         self.problems.append(Problem(self.path, self.line(*path), message, "warning"))
 
     def where(self, path: tuple[Any, ...]) -> str:
-        return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(".[", "[")
+        return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(
+            ".[", "["
+        )
 
     # typed getters: report and return None on a wrong type -----------------------------------
     def want_str(self, value: Any, path: tuple[Any, ...], *, required: bool = False) -> str | None:
@@ -82,20 +97,31 @@ class _Ctx:
         if isinstance(value, list):
             return value
         if isinstance(value, str):
-            self.error(path, f"{self.where(path)!r} must be a list; write it as [{value}] or one '- item' per line")
+            self.error(
+                path,
+                f"{self.where(path)!r} must be a list; write it as [{value}] or one '- item' per line",
+            )
             return []
         self._wrong(value, path, "a list")
         return []
 
-    def want_str_list(self, value: Any, path: tuple[Any, ...], pattern: re.Pattern[str] | None = None,
-                      what: str = "") -> tuple[str, ...]:
+    def want_str_list(
+        self,
+        value: Any,
+        path: tuple[Any, ...],
+        pattern: re.Pattern[str] | None = None,
+        what: str = "",
+    ) -> tuple[str, ...]:
         out: list[str] = []
         for i, item in enumerate(self.want_list(value, path)):
             s = self.want_str(item, (*path, i))
             if s is None:
                 continue
             if pattern is not None and not pattern.match(s):
-                self.error((*path, i), f"{self.where(path)} item {s!r} is not a valid {what or 'slug'} (lowercase letters, digits, '-')")
+                self.error(
+                    (*path, i),
+                    f"{self.where(path)} item {s!r} is not a valid {what or 'slug'} (lowercase letters, digits, '-')",
+                )
                 continue
             out.append(s)
         return tuple(out)
@@ -115,12 +141,17 @@ class _Ctx:
             read_as = _YAML_READS.get(type(value), type(value).__name__)
             if isinstance(value, (dt.date, dt.datetime)):
                 read_as = "a date"
-            self.error(path, f"{name!r} must be {expected}, but YAML read {raw} as {read_as}; quote it: \"{raw}\"")
+            self.error(
+                path,
+                f'{name!r} must be {expected}, but YAML read {raw} as {read_as}; quote it: "{raw}"',
+            )
         else:
             self.error(path, f"{name!r} must be {expected}, not {type(value).__name__}")
 
 
-def _unknown_fields(ctx: _Ctx, data: dict[str, Any], allowed: tuple[str, ...], prefix: tuple[Any, ...] = ()) -> None:
+def _unknown_fields(
+    ctx: _Ctx, data: dict[str, Any], allowed: tuple[str, ...], prefix: tuple[Any, ...] = ()
+) -> None:
     for key in data:
         if key not in allowed:
             ctx.error((*prefix, key), f"unknown field {key!r}; allowed: {', '.join(allowed)}")
@@ -149,11 +180,16 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[str, ...]:
     out = []
     for i, pattern in enumerate(ctx.want_str_list(value, ("signatures",))):
         if len(pattern) > MAX_PATTERN:
-            ctx.error(("signatures", i), f"signature longer than {MAX_PATTERN} characters; shorten it")
+            ctx.error(
+                ("signatures", i), f"signature longer than {MAX_PATTERN} characters; shorten it"
+            )
             continue
         err = compile_pattern(pattern)[1]
         if err:
-            ctx.error(("signatures", i), f"signature does not compile under RE2 ({err}); RE2 has no lookaround or backreferences")
+            ctx.error(
+                ("signatures", i),
+                f"signature does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
+            )
             continue
         out.append(pattern)
     return tuple(out)
@@ -180,15 +216,25 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
         ok = bool(cid and kind and title)
         if cid is not None:
             if not CHECK_ID.match(cid):
-                ctx.error((*path, "id"), f"check id {cid!r} must be a slug (lowercase letters, digits, '-')")
+                ctx.error(
+                    (*path, "id"),
+                    f"check id {cid!r} must be a slug (lowercase letters, digits, '-')",
+                )
                 ok = False
             elif cid in seen:
-                ctx.error((*path, "id"), f"duplicate check id {cid!r}; check ids are unique within an entry")
+                ctx.error(
+                    (*path, "id"),
+                    f"duplicate check id {cid!r}; check ids are unique within an entry",
+                )
                 ok = False
             seen.add(cid)
         if kind is not None:
             for message in registry.validate_params(kind, params):
-                sub = (*path, "kind") if message.startswith("unknown check kind") else (*path, "params")
+                sub = (
+                    (*path, "kind")
+                    if message.startswith("unknown check kind")
+                    else (*path, "params")
+                )
                 for name in params:
                     if f"{name!r}" in message:
                         sub = (*path, "params", name)
@@ -201,20 +247,35 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
 
             err = compile_pattern(pattern)[1]
             if err:
-                ctx.error((*path, "params", "pattern"), f"pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences")
+                ctx.error(
+                    (*path, "params", "pattern"),
+                    f"pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
+                )
                 ok = False
         if on_fail not in ("fail", "warn"):
             ctx.error((*path, "on_fail"), "on_fail must be 'fail' or 'warn'")
             ok = False
         if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 < timeout <= MAX_TIMEOUT
         ):
-            ctx.error((*path, "timeout"), f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
+            ctx.error(
+                (*path, "timeout"), f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}]"
+            )
             ok = False
         if ok:
-            specs.append(CheckSpec(id=cid, kind=kind, title=title, params=dict(params), on_fail=on_fail,  # type: ignore[arg-type]
-                                   timeout=float(timeout) if timeout is not None else None,
-                                   line=ctx.line(*path)))
+            specs.append(
+                CheckSpec(
+                    id=cid,
+                    kind=kind,
+                    title=title,
+                    params=dict(params),
+                    on_fail=on_fail,  # type: ignore[arg-type]
+                    timeout=float(timeout) if timeout is not None else None,
+                    line=ctx.line(*path),
+                )
+            )
     return tuple(specs)
 
 
@@ -235,7 +296,9 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
     for nid, raw in raw_nodes.items():
         path = ("tree", "nodes", nid)
         item = ctx.want_map(raw, path)
-        _unknown_fields(ctx, item, ("question", "options", "check", "conclusion", "entry", "fix"), path)
+        _unknown_fields(
+            ctx, item, ("question", "options", "check", "conclusion", "entry", "fix"), path
+        )
         question = ctx.want_str(item.get("question"), (*path, "question"))
         conclusion = ctx.want_str(item.get("conclusion"), (*path, "conclusion"))
         if (question is None) == (conclusion is None):
@@ -243,7 +306,10 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
             continue
         check = ctx.want_str(item.get("check"), (*path, "check"))
         if check is not None and "#" not in check and check not in check_ids:
-            ctx.error((*path, "check"), f"node {nid!r} names check {check!r}, which this entry does not declare")
+            ctx.error(
+                (*path, "check"),
+                f"node {nid!r} names check {check!r}, which this entry does not declare",
+            )
         options: list[Option] = []
         used: dict[str, int] = {}
         for i, raw_opt in enumerate(ctx.want_list(item.get("options"), (*path, "options"))):
@@ -255,9 +321,15 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
             when = ctx.want_str_list(opt.get("when"), (*opath, "when"))
             for status in when:
                 if status not in STATUSES:
-                    ctx.error((*opath, "when"), f"'when' status {status!r} is not one of {', '.join(STATUSES)}")
+                    ctx.error(
+                        (*opath, "when"),
+                        f"'when' status {status!r} is not one of {', '.join(STATUSES)}",
+                    )
                 elif status in used:
-                    ctx.error((*opath, "when"), f"status {status!r} already selects option {used[status] + 1}; use it once per node")
+                    ctx.error(
+                        (*opath, "when"),
+                        f"status {status!r} already selects option {used[status] + 1}; use it once per node",
+                    )
                 else:
                     used[status] = i
             if label and goto:
@@ -267,20 +339,29 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         if conclusion is not None and options:
             ctx.error((*path, "options"), f"conclusion node {nid!r} cannot have options")
         nodes[nid] = Node(
-            id=nid, question=question, options=tuple(options), check=check, conclusion=conclusion,
+            id=nid,
+            question=question,
+            options=tuple(options),
+            check=check,
+            conclusion=conclusion,
             entry=ctx.want_str(item.get("entry"), (*path, "entry")),
-            fix=ctx.want_str(item.get("fix"), (*path, "fix")), line=ctx.line(*path),
+            fix=ctx.want_str(item.get("fix"), (*path, "fix")),
+            line=ctx.line(*path),
         )
     if start is None:
         return None
     if start not in nodes:
-        ctx.error(("tree", "start"), f"tree start {start!r} is not a node; use one of: {', '.join(nodes)}")
+        ctx.error(
+            ("tree", "start"), f"tree start {start!r} is not a node; use one of: {', '.join(nodes)}"
+        )
         return None
     for node in nodes.values():
         for i, opt in enumerate(node.options):
             if opt.goto not in nodes:
-                ctx.error(("tree", "nodes", node.id, "options", i, "goto"),
-                          f"option goes to {opt.goto!r}, which is not a node of this tree")
+                ctx.error(
+                    ("tree", "nodes", node.id, "options", i, "goto"),
+                    f"option goes to {opt.goto!r}, which is not a node of this tree",
+                )
     # every node reachable from start
     seen = {start}
     queue = deque([start])
@@ -291,7 +372,10 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
                 queue.append(opt.goto)
     for nid in nodes:
         if nid not in seen:
-            ctx.error(("tree", "nodes", nid), f"node {nid!r} cannot be reached from start {start!r}; link to it or remove it")
+            ctx.error(
+                ("tree", "nodes", nid),
+                f"node {nid!r} cannot be reached from start {start!r}; link to it or remove it",
+            )
     # every node can reach a conclusion (no cycle without an exit)
     can_end = {nid for nid, n in nodes.items() if n.is_conclusion}
     changed = True
@@ -303,11 +387,16 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
                 changed = True
     for nid in nodes:
         if nid in seen and nid not in can_end:
-            ctx.error(("tree", "nodes", nid), f"from node {nid!r} no path ends in a conclusion (a loop?); add an exit")
+            ctx.error(
+                ("tree", "nodes", nid),
+                f"from node {nid!r} no path ends in a conclusion (a loop?); add an exit",
+            )
     return Tree(start=start, nodes=nodes)
 
 
-def build_entry(path: str, file_id: str, loc: Located, yaml_line: int, body: str, body_line: int) -> tuple[Entry | None, list[Problem]]:
+def build_entry(
+    path: str, file_id: str, loc: Located, yaml_line: int, body: str, body_line: int
+) -> tuple[Entry | None, list[Problem]]:
     """Validate an English entry's front-matter. Returns (entry or None, problems)."""
     ctx = _Ctx(path, loc, yaml_line)
     data = loc.data
@@ -317,12 +406,21 @@ def build_entry(path: str, file_id: str, loc: Located, yaml_line: int, body: str
     _unknown_fields(ctx, data, ENTRY_FIELDS)
     eid = ctx.want_str(data.get("id"), ("id",), required=True)
     if eid is not None and eid != file_id:
-        ctx.error(("id",), f"id {eid!r} does not match the file name {file_id!r}; rename the file or fix the id")
+        ctx.error(
+            ("id",),
+            f"id {eid!r} does not match the file name {file_id!r}; rename the file or fix the id",
+        )
     if eid is not None and not SLUG.match(eid):
-        ctx.error(("id",), f"id {eid!r} must be a slug: lowercase letters, digits and '-', 2-81 characters")
+        ctx.error(
+            ("id",),
+            f"id {eid!r} must be a slug: lowercase letters, digits and '-', 2-81 characters",
+        )
     lang = data.get("lang", "en")
     if lang != "en":
-        ctx.error(("lang",), f"an English entry file has lang 'en' (or none); name translations <id>.{lang}.md")
+        ctx.error(
+            ("lang",),
+            f"an English entry file has lang 'en' (or none); name translations <id>.{lang}.md",
+        )
     kind = ctx.want_str(data.get("kind"), ("kind",), required=True)
     if kind is not None and kind not in KINDS:
         ctx.error(("kind",), f"kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -355,7 +453,9 @@ def build_entry(path: str, file_id: str, loc: Located, yaml_line: int, body: str
             ctx.error(("sources", i, "url"), "source url must start with http:// or https://")
             url = None
         if stitle:
-            sources.append(Source(stitle, url, ctx.want_str(item.get("ref"), ("sources", i, "ref"))))
+            sources.append(
+                Source(stitle, url, ctx.want_str(item.get("ref"), ("sources", i, "ref")))
+            )
     related = ctx.want_str_list(data.get("related"), ("related",), SLUG, "entry id")
     symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",))
     signatures = _signatures(ctx, data.get("signatures"))
@@ -367,19 +467,35 @@ def build_entry(path: str, file_id: str, loc: Located, yaml_line: int, body: str
         ctx.error(("kind",), "an entry of kind 'tree' needs a 'tree' field")
     if not body.strip():
         ctx.warn(("id",), "the body is empty; write the entry's text below the front-matter")
-    if any(p.severity == "error" for p in ctx.problems) and not (eid and kind and title and summary):
+    if any(p.severity == "error" for p in ctx.problems) and not (
+        eid and kind and title and summary
+    ):
         return None, ctx.problems
     entry = Entry(
-        id=eid or file_id, kind=kind or "faq", title=title or "", summary=summary or "", body=body,
-        path=path, products=products, tags=tags, versions=versions, updated=updated,
-        sources=tuple(sources), related=related, symptoms=symptoms, signatures=signatures,
-        checks=checks, tree=tree, body_line=body_line,
+        id=eid or file_id,
+        kind=kind or "faq",
+        title=title or "",
+        summary=summary or "",
+        body=body,
+        path=path,
+        products=products,
+        tags=tags,
+        versions=versions,
+        updated=updated,
+        sources=tuple(sources),
+        related=related,
+        symptoms=symptoms,
+        signatures=signatures,
+        checks=checks,
+        tree=tree,
+        body_line=body_line,
     )
     return entry, ctx.problems
 
 
-def build_translation(path: str, file_id: str, lang: str, loc: Located, yaml_line: int, body: str,
-                      entry: Entry | None) -> tuple[Translation | None, list[Problem]]:
+def build_translation(
+    path: str, file_id: str, lang: str, loc: Located, yaml_line: int, body: str, entry: Entry | None
+) -> tuple[Translation | None, list[Problem]]:
     """Validate a `<id>.<lang>.md` companion against its English entry."""
     ctx = _Ctx(path, loc, yaml_line)
     data = loc.data
@@ -391,7 +507,9 @@ def build_translation(path: str, file_id: str, lang: str, loc: Located, yaml_lin
     if tid is not None and tid != file_id:
         ctx.error(("id",), f"id {tid!r} does not match the file name {file_id!r}")
     if data.get("lang", lang) != lang:
-        ctx.error(("lang",), f"lang {data.get('lang')!r} does not match the file name suffix .{lang}.md")
+        ctx.error(
+            ("lang",), f"lang {data.get('lang')!r} does not match the file name suffix .{lang}.md"
+        )
     title = ctx.want_str(data.get("title"), ("title",), required=True)
     summary = ctx.want_str(data.get("summary"), ("summary",), required=True)
     symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",))
@@ -420,10 +538,21 @@ def build_translation(path: str, file_id: str, lang: str, loc: Located, yaml_lin
         labels = ctx.want_str_list(item.get("options"), (*npath, "options"))
         if labels:
             if node is not None and len(labels) != len(node.options):
-                ctx.error((*npath, "options"), f"{len(labels)} option labels for {len(node.options)} options; keep the same count and order")
+                ctx.error(
+                    (*npath, "options"),
+                    f"{len(labels)} option labels for {len(node.options)} options; keep the same count and order",
+                )
             text["options"] = list(labels)
         tree_text[nid] = text
     if entry is None or title is None or summary is None:
         return None, ctx.problems
-    return Translation(lang=lang, path=path, title=title, summary=summary, body=body, symptoms=symptoms,
-                       check_titles=check_titles, tree_text=tree_text), ctx.problems
+    return Translation(
+        lang=lang,
+        path=path,
+        title=title,
+        summary=summary,
+        body=body,
+        symptoms=symptoms,
+        check_titles=check_titles,
+        tree_text=tree_text,
+    ), ctx.problems

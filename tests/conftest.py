@@ -14,7 +14,9 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("kbtui-home")
     monkeypatch.setenv("KBTUI_HOME", str(home))
     monkeypatch.delenv("KB_PATH", raising=False)

@@ -30,34 +30,95 @@ emqx-bridge-to-rabbitmq emqx-bridge-to-cloud-iot emqx-mosquitto-bridge emqx-trac
 emqx-tls-deployment emqx-tls-session-reuse emqx-disconnect-reasons emqx-message-ordering
 emqx-client-troubleshooting-log-trace emqx-shared-subscription-sys-topics emqx-shared-subscription-no-retained
 """.split()
-TREES = ["tree-container-stopped-unexpectedly", "tree-mqtt-client-cannot-connect", "tree-broker-cluster-degraded"]
+TREES = [
+    "tree-container-stopped-unexpectedly",
+    "tree-mqtt-client-cannot-connect",
+    "tree-broker-cluster-degraded",
+]
 # incidents whose cause cannot be observed on a Docker host or broker (a build error, a desktop emulator)
 NOT_OBSERVABLE = {"go-mod-replace-unexpected-module-path", "android-emulator-charles-proxy-freeze"}
 
 # Real log lines from ../shared/seeds (verbatim, timestamps and pids included), and the entry each
 # must point to. A user who pastes one of these must get that entry.
 LOG_LINES = [
-    ("emqx-monotonic-time-stepped-backwards", "2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in vm.args"),
-    ("emqx-monotonic-time-stepped-backwards", "Os monotonic time stepped backwards! Maybe add '+c false' in vm.args"),
+    (
+        "emqx-monotonic-time-stepped-backwards",
+        "2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in vm.args",
+    ),
+    (
+        "emqx-monotonic-time-stepped-backwards",
+        "Os monotonic time stepped backwards! Maybe add '+c false' in vm.args",
+    ),
     ("emqx-default-erlang-cookie-warning", "WARNING: Default (insecure) Erlang cookie is in use."),
-    ("emqx-default-erlang-cookie-warning", "2024-09-18T14:58:11.325377408Z WARNING: Configure node.cookie in /opt/emqx/etc/emqx.conf or override from environment variable EMQX_NODE__COOKIE"),
-    ("vernemq-netsplit-blocks-clients", "2018-09-08 02:55:17.083 [error] <0.2518.117> Supervisor vmq_cluster_node_sup had child vmq_cluster_mon started with vmq_cluster_mon:start_link() at <0.2516.117> exit with reason reached_max_restart_intensity in context shutdown"),
-    ("vernemq-netsplit-blocks-clients", "2018-09-08 02:55:17.082 [error] <0.2516.117> CRASH REPORT Process vmq_cluster_mon with 0 neighbours exited with reason: no such process or port in call to gen_server:terminate/7 line 800"),
-    ("docker-sdk-stop-timeout-vs-client-timeout", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"),
-    ("go-mod-replace-unexpected-module-path", 'go: github.com/golang/sys@v0.0.0-20190412213103-97732733099d: parsing go.mod: unexpected module path "golang.org/x/sys"'),
-    ("rabbitmq-enotconn-lb-tcp-health-check", "Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)"),
+    (
+        "emqx-default-erlang-cookie-warning",
+        "2024-09-18T14:58:11.325377408Z WARNING: Configure node.cookie in /opt/emqx/etc/emqx.conf or override from environment variable EMQX_NODE__COOKIE",
+    ),
+    (
+        "vernemq-netsplit-blocks-clients",
+        "2018-09-08 02:55:17.083 [error] <0.2518.117> Supervisor vmq_cluster_node_sup had child vmq_cluster_mon started with vmq_cluster_mon:start_link() at <0.2516.117> exit with reason reached_max_restart_intensity in context shutdown",
+    ),
+    (
+        "vernemq-netsplit-blocks-clients",
+        "2018-09-08 02:55:17.082 [error] <0.2516.117> CRASH REPORT Process vmq_cluster_mon with 0 neighbours exited with reason: no such process or port in call to gen_server:terminate/7 line 800",
+    ),
+    (
+        "docker-sdk-stop-timeout-vs-client-timeout",
+        "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    ),
+    (
+        "go-mod-replace-unexpected-module-path",
+        'go: github.com/golang/sys@v0.0.0-20190412213103-97732733099d: parsing go.mod: unexpected module path "golang.org/x/sys"',
+    ),
+    (
+        "rabbitmq-enotconn-lb-tcp-health-check",
+        "Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)",
+    ),
     ("emqx-start-failure-logger-missing", "/usr/bin/emqx: line 510: logger: command not found"),
-    ("emqx-start-failure-crypto-openssl", "Kernel pid terminated (application_controller) ({application_start_failure,kernel,{{shutdown,{failed_to_start_child,kernel_safe_sup,{on_load_function_failed,crypto}}},{kernel,start,[normal,[]]}}})"),
-    ("emqx-license-expired-shutdown", "2019-07-23 05:52:51.355 [critical] The license certificate is expired! System shutdown!"),
-    ("emqx-log-shutdown-takeovered", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, takeovered}"),
-    ("emqx-log-shutdown-discarded", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, discarded}"),
-    ("emqx-log-shutdown-kicked", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, kicked}"),
-    ("emqx-log-shutdown-tcp-closed", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, tcp_closed}"),
-    ("emqx-log-maximum-heap-size-reached", "2023-03-01T10:00:00.000000+08:00 [error] Process: <0.5016.0> on node 'emqx@127.0.0.1', Context: maximum heap size reached"),
-    ("emqx-log-parse-failed-function-clause", "2023-03-01T10:00:00.000000+08:00 [error] clientid: dev-1, Parse failed for function_clause"),
-    ("emqx-log-mqueue-full-dropped", "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, Dropped msg due to mqueue is full"),
-    ("container-exits-code-1-startup-script-timeout", '2019-09-22T02:08:03.772408118-07:00 container die a54711efd65de9aeb34a93813a2b7536849301733118a0730cbc57479d374304 (com.docker.compose.config-hash=ccf1e706778f960e6038a6e4b10e74e815d652f9ce957c2b56d1cfa4dadf982d, com.docker.compose.container-number=1, com.docker.compose.oneoff=False, com.docker.compose.project=build, com.docker.compose.service=apollo-configservice, com.docker.compose.version=1.24.1, exitCode=1, image=apollo-configservice:latest, maintainer=zxb@dameng.com, name=build_apollo-configservice_1)'),
-    ("docker-container-oom-triage", "[ 8123.456789] Memory cgroup out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:2400kB oom_score_adj:0"),
+    (
+        "emqx-start-failure-crypto-openssl",
+        "Kernel pid terminated (application_controller) ({application_start_failure,kernel,{{shutdown,{failed_to_start_child,kernel_safe_sup,{on_load_function_failed,crypto}}},{kernel,start,[normal,[]]}}})",
+    ),
+    (
+        "emqx-license-expired-shutdown",
+        "2019-07-23 05:52:51.355 [critical] The license certificate is expired! System shutdown!",
+    ),
+    (
+        "emqx-log-shutdown-takeovered",
+        "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, takeovered}",
+    ),
+    (
+        "emqx-log-shutdown-discarded",
+        "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, discarded}",
+    ),
+    (
+        "emqx-log-shutdown-kicked",
+        "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, kicked}",
+    ),
+    (
+        "emqx-log-shutdown-tcp-closed",
+        "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, msg: terminate, reason: {shutdown, tcp_closed}",
+    ),
+    (
+        "emqx-log-maximum-heap-size-reached",
+        "2023-03-01T10:00:00.000000+08:00 [error] Process: <0.5016.0> on node 'emqx@127.0.0.1', Context: maximum heap size reached",
+    ),
+    (
+        "emqx-log-parse-failed-function-clause",
+        "2023-03-01T10:00:00.000000+08:00 [error] clientid: dev-1, Parse failed for function_clause",
+    ),
+    (
+        "emqx-log-mqueue-full-dropped",
+        "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, Dropped msg due to mqueue is full",
+    ),
+    (
+        "container-exits-code-1-startup-script-timeout",
+        "2019-09-22T02:08:03.772408118-07:00 container die a54711efd65de9aeb34a93813a2b7536849301733118a0730cbc57479d374304 (com.docker.compose.config-hash=ccf1e706778f960e6038a6e4b10e74e815d652f9ce957c2b56d1cfa4dadf982d, com.docker.compose.container-number=1, com.docker.compose.oneoff=False, com.docker.compose.project=build, com.docker.compose.service=apollo-configservice, com.docker.compose.version=1.24.1, exitCode=1, image=apollo-configservice:latest, maintainer=zxb@dameng.com, name=build_apollo-configservice_1)",
+    ),
+    (
+        "docker-container-oom-triage",
+        "[ 8123.456789] Memory cgroup out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:2400kB oom_score_adj:0",
+    ),
 ]
 
 
@@ -67,7 +128,11 @@ def kb():
 
 
 def test_every_required_id_exists_in_both_languages(kb):
-    expected = {**{i: "incident" for i in INCIDENTS}, **{i: "faq" for i in FAQS}, **{i: "tree" for i in TREES}}
+    expected = {
+        **{i: "incident" for i in INCIDENTS},
+        **{i: "faq" for i in FAQS},
+        **{i: "tree" for i in TREES},
+    }
     missing = sorted(set(expected) - set(kb.entries))
     assert missing == [], f"missing entries: {missing}"
     wrong_kind = {i: kb.get(i).kind for i, k in expected.items() if kb.get(i).kind != k}
@@ -88,10 +153,14 @@ def test_incidents_have_signatures_checks_and_trees(kb):
         assert e.tree is not None, f"{eid}: no decision tree"
         if eid not in NOT_OBSERVABLE:
             assert e.checks, f"{eid}: no live checks"
-            assert any(n.check for n in e.tree.nodes.values()), f"{eid}: no tree question is answered by a check"
+            assert any(n.check for n in e.tree.nodes.values()), (
+                f"{eid}: no tree question is answered by a check"
+            )
 
 
-@pytest.mark.parametrize("eid,line", LOG_LINES, ids=[f"{i}-{n}" for n, (i, _) in enumerate(LOG_LINES)])
+@pytest.mark.parametrize(
+    "eid,line", LOG_LINES, ids=[f"{i}-{n}" for n, (i, _) in enumerate(LOG_LINES)]
+)
 def test_real_log_lines_match_their_entry(kb, eid, line):
     sigs = SignatureSet.from_entries(kb.entries.values())
     assert eid in sigs.match_text(line), f"{eid}: no signature matches {line!r}"
@@ -116,10 +185,14 @@ def test_chinese_companions_are_complete(kb):
         assert cjk.search(zh.title) and cjk.search(zh.summary), f"{e.id}: Chinese title/summary"
         assert len(cjk.findall(zh.body)) >= 40, f"{e.id}: Chinese body too short"
         if e.symptoms:
-            assert zh.symptoms and any(cjk.search(s) for s in zh.symptoms), f"{e.id}: Chinese symptoms"
+            assert zh.symptoms and any(cjk.search(s) for s in zh.symptoms), (
+                f"{e.id}: Chinese symptoms"
+            )
         assert set(zh.check_titles) == {c.id for c in e.checks}, f"{e.id}: Chinese check titles"
         if e.tree:
-            assert set(zh.tree_text) == set(e.tree.nodes), f"{e.id}: Chinese tree text must cover every node"
+            assert set(zh.tree_text) == set(e.tree.nodes), (
+                f"{e.id}: Chinese tree text must cover every node"
+            )
 
 
 def test_every_tree_can_be_walked_to_every_conclusion(kb):
@@ -142,7 +215,9 @@ def test_every_tree_can_be_walked_to_every_conclusion(kb):
         for nid in conclusions:
             n = e.tree.nodes[nid]
             if e.kind == "tree":
-                assert n.entry or n.fix or len(n.conclusion or "") > 20, f"{e.id}:{nid} ends in neither an entry nor a fix"
+                assert n.entry or n.fix or len(n.conclusion or "") > 20, (
+                    f"{e.id}:{nid} ends in neither an entry nor a fix"
+                )
 
 
 def test_triage_trees_link_to_entries(kb):

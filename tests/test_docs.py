@@ -63,8 +63,19 @@ def test_json_schema_rejects_what_the_loader_rejects():
 
     schema = json.loads((REPO / "assets" / "schema" / "entry.schema.json").read_text())
     v = jsonschema.Draft202012Validator(schema)
-    good = {"id": "an-entry", "kind": "faq", "title": "T", "summary": "S", "products": ["emqx"], "updated": "2026-11-21"}
+    good = {
+        "id": "an-entry",
+        "kind": "faq",
+        "title": "T",
+        "summary": "S",
+        "products": ["emqx"],
+        "updated": "2026-11-21",
+    }
     assert list(v.iter_errors(good)) == []
-    for bad in ({**good, "kind": "rumour"}, {**good, "bogus": 1}, {**good, "title": False},
-                {**good, "checks": [{"id": "x", "kind": "net.tcp"}]}):
+    for bad in (
+        {**good, "kind": "rumour"},
+        {**good, "bogus": 1},
+        {**good, "title": False},
+        {**good, "checks": [{"id": "x", "kind": "net.tcp"}]},
+    ):
         assert list(v.iter_errors(bad)), bad

@@ -21,7 +21,9 @@ sys.stderr.write("\n@@MODULES@@" + json.dumps(sorted(sys.modules)) + "\n")
 
 
 def modules_after(*argv: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=REPO, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     marker = out.stderr.rsplit("@@MODULES@@", 1)
     assert len(marker) == 2, out.stderr
     return set(json.loads(marker[1]))
@@ -30,7 +32,16 @@ def modules_after(*argv: str) -> set[str]:
 def test_kb_search_loads_no_textual_docker_or_markdown_rendering():
     mods = modules_after("search", "monotonic time")
     assert "whoosh" in mods  # the probe really searched
-    for banned in ("textual", "docker", "markdown_it", "rich.markdown", "paho", "pika", "jinja2", "tui"):
+    for banned in (
+        "textual",
+        "docker",
+        "markdown_it",
+        "rich.markdown",
+        "paho",
+        "pika",
+        "jinja2",
+        "tui",
+    ):
         assert not any(m == banned or m.startswith(banned + ".") for m in mods), banned
 
 

@@ -87,7 +87,10 @@ def test_touch_without_change_reparses_nothing(kb):
     # the new mtime was recorded: the next open does not even hash the file
     manifest = Store.read_manifest(Store(store_dir([kb])).current())
     path = str((kb / "emqx" / "entry-1.md").resolve())
-    assert manifest["groups"]["entry-1"]["files"][path][0] == (kb / "emqx" / "entry-1.md").stat().st_mtime_ns
+    assert (
+        manifest["groups"]["entry-1"]["files"][path][0]
+        == (kb / "emqx" / "entry-1.md").stat().st_mtime_ns
+    )
 
 
 def test_modify_one_file_reparses_only_it(kb):
@@ -120,7 +123,9 @@ def test_add_one_file(kb):
 def test_adding_a_translation_reparses_its_group(kb):
     open_index([kb]).close()
     (kb / "emqx" / "entry-5.zh.md").write_text(
-        "---\nid: entry-5\nlang: zh\ntitle: 第五条：时钟回拨\nsummary: 一行说明。\n---\n正文。\n", encoding="utf-8")
+        "---\nid: entry-5\nlang: zh\ntitle: 第五条：时钟回拨\nsummary: 一行说明。\n---\n正文。\n",
+        encoding="utf-8",
+    )
     with open_index([kb]) as idx:
         assert idx.reparsed == ["entry-5"]
         hits = idx.search("时钟回拨")
@@ -129,7 +134,9 @@ def test_adding_a_translation_reparses_its_group(kb):
 
 def test_bad_file_problems_are_kept_without_reparsing(kb):
     bad = kb / "emqx" / "entry-0.md"
-    bad.write_text("---\nid: entry-0\nkind: incident\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    bad.write_text(
+        "---\nid: entry-0\nkind: incident\ntitle: [unclosed\n---\nbody\n", encoding="utf-8"
+    )
     with open_index([kb]) as idx:
         assert idx.doc_count == 5
         first = [str(p) for p in idx.problems]
@@ -244,8 +251,13 @@ print(idx.doc_count, idx.rebuilt, round(time.monotonic() - t, 2), flush=True)
 
 
 def _child(kb: Path, mode: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(kb), mode], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(kb), mode],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -303,8 +315,11 @@ def test_kill_9_during_rebuild_leaves_previous_index_answering(big_kb, delay):
 
 def test_kill_9_during_incremental_update_converges(big_kb):
     open_index([big_kb]).close()
-    files = [f for f in sorted(big_kb.glob("emqx/*.md"))
-             if not f.name.endswith(".zh.md") and "## Cause" in f.read_text(encoding="utf-8")][:30]
+    files = [
+        f
+        for f in sorted(big_kb.glob("emqx/*.md"))
+        if not f.name.endswith(".zh.md") and "## Cause" in f.read_text(encoding="utf-8")
+    ][:30]
     for f in files:
         bump(f, f.read_text(encoding="utf-8").replace("## Cause", "## Cause\nflibbertigibbet\n", 1))
     proc = _child(big_kb, "update")
@@ -319,7 +334,9 @@ def test_kill_9_during_incremental_update_converges(big_kb):
 def test_new_subfolder_and_rename_are_noticed(kb):
     open_index([kb]).close()
     (kb / "docker" / "deep").mkdir(parents=True)
-    (kb / "docker" / "deep" / "entry-deep.md").write_text(entry_text("entry-deep", title="Deep guava"))
+    (kb / "docker" / "deep" / "entry-deep.md").write_text(
+        entry_text("entry-deep", title="Deep guava")
+    )
     with open_index([kb]) as idx:
         assert idx.reparsed == ["entry-deep"] and found(idx, "guava") == ["entry-deep"]
     # an editor's atomic save: write aside, rename over the original

@@ -24,7 +24,13 @@ def one_problem(kb_dir: Path, needle: str) -> str:
 
 
 def test_valid_entry_loads_with_all_fields(make_kb):
-    root = make_kb({"emqx/sample-entry.md": entry_text(extra="tags: [clock]\nsignatures: ['(?i)stepped backwards']\n")})
+    root = make_kb(
+        {
+            "emqx/sample-entry.md": entry_text(
+                extra="tags: [clock]\nsignatures: ['(?i)stepped backwards']\n"
+            )
+        }
+    )
     kb = load_kb([root])
     assert kb.problems == []
     e = kb.get("sample-entry")
@@ -37,19 +43,29 @@ def test_valid_entry_loads_with_all_fields(make_kb):
 def test_duplicate_key_reports_both_lines(make_kb):
     root = make_kb({"a/sample-entry.md": entry_text(extra="title: again\n")})
     msg = one_problem(root, "duplicate key")
-    assert msg.startswith(f"{root}/a/sample-entry.md:9: error: duplicate key 'title' (first at line 4)")
+    assert msg.startswith(
+        f"{root}/a/sample-entry.md:9: error: duplicate key 'title' (first at line 4)"
+    )
 
 
-@pytest.mark.parametrize("raw,read_as", [("no", "a boolean"), ("12:30", "a number"), ("0x1F", "a number"), ("null", "null")])
+@pytest.mark.parametrize(
+    "raw,read_as",
+    [("no", "a boolean"), ("12:30", "a number"), ("0x1F", "a number"), ("null", "null")],
+)
 def test_yaml_type_surprises_say_quote_it(make_kb, raw, read_as):
     root = make_kb({"a/sample-entry.md": entry_text(title=raw)})
     msg = one_problem(root, "'title' must be a string")
-    assert f"sample-entry.md:4: error: 'title' must be a string, but YAML read {raw} as {read_as}; quote it" in msg
+    assert (
+        f"sample-entry.md:4: error: 'title' must be a string, but YAML read {raw} as {read_as}; quote it"
+        in msg
+    )
 
 
 def test_unknown_field_lists_allowed(make_kb):
     root = make_kb({"a/sample-entry.md": entry_text(extra="severity: high\n")})
-    assert ":9: error: unknown field 'severity'; allowed: id, kind" in one_problem(root, "unknown field")
+    assert ":9: error: unknown field 'severity'; allowed: id, kind" in one_problem(
+        root, "unknown field"
+    )
 
 
 def test_wrong_types_and_missing_fields(make_kb):
@@ -62,29 +78,39 @@ def test_wrong_types_and_missing_fields(make_kb):
 
 
 def test_unknown_check_kind_and_param(make_kb):
-    checks = ("checks:\n  - {id: a, kind: docker.teleport, title: T}\n"
-              "  - {id: b, kind: net.tcp, title: T, params: {port: 1883, colour: red}}\n"
-              "  - {id: c, kind: net.tcp, title: T, params: {port: '1883'}}\n"
-              "  - {id: d, kind: net.tcp, title: T}\n")
+    checks = (
+        "checks:\n  - {id: a, kind: docker.teleport, title: T}\n"
+        "  - {id: b, kind: net.tcp, title: T, params: {port: 1883, colour: red}}\n"
+        "  - {id: c, kind: net.tcp, title: T, params: {port: '1883'}}\n"
+        "  - {id: d, kind: net.tcp, title: T}\n"
+    )
     root = make_kb({"a/sample-entry.md": entry_text(extra=checks)})
     probs = problems_of(root)
     assert any(":10: error: unknown check kind 'docker.teleport'; use one of:" in p for p in probs)
     assert any(":11: error: net.tcp: unknown parameter 'colour'" in p for p in probs)
-    assert any(":12: error: net.tcp: parameter 'port' must be an integer, got str '1883'; write it without quotes" in p for p in probs)
+    assert any(
+        ":12: error: net.tcp: parameter 'port' must be an integer, got str '1883'; write it without quotes"
+        in p
+        for p in probs
+    )
     assert any("missing required parameter 'port'" in p for p in probs)
 
 
 def test_bad_check_pattern_is_a_lint_error(make_kb):
     checks = "checks:\n  - {id: a, kind: docker.logs, title: T, params: {container: x, pattern: '(a)\\1'}}\n"
     root = make_kb({"a/sample-entry.md": entry_text(extra=checks)})
-    assert ":10: error: pattern does not compile under RE2" in one_problem(root, "pattern does not compile")
+    assert ":10: error: pattern does not compile under RE2" in one_problem(
+        root, "pattern does not compile"
+    )
 
 
 def test_dangling_related_and_duplicate_ids(make_kb):
-    root = make_kb({
-        "a/sample-entry.md": entry_text(extra="related: [no-such-entry]\n"),
-        "b/sample-entry.md": entry_text(),
-    })
+    root = make_kb(
+        {
+            "a/sample-entry.md": entry_text(extra="related: [no-such-entry]\n"),
+            "b/sample-entry.md": entry_text(),
+        }
+    )
     probs = problems_of(root)
     assert any("related id 'no-such-entry' does not exist" in p for p in probs)
     assert any("duplicate id 'sample-entry'" in p and "b/sample-entry.md" in p for p in probs)
@@ -138,12 +164,14 @@ def test_tree_validation(make_kb):
 
 
 def test_one_bad_entry_never_stops_the_others(make_kb):
-    root = make_kb({
-        "a/good-one.md": entry_text("good-one"),
-        "a/broken.md": "---\nid: broken\ntitle: [unclosed\n---\n",
-        "a/no-frontmatter.md": "just text\n",
-        "a/latin1.md": "",
-    })
+    root = make_kb(
+        {
+            "a/good-one.md": entry_text("good-one"),
+            "a/broken.md": "---\nid: broken\ntitle: [unclosed\n---\n",
+            "a/no-frontmatter.md": "just text\n",
+            "a/latin1.md": "",
+        }
+    )
     (root / "a/latin1.md").write_bytes(b"---\nid: latin1\ntitle: caf\xe9\n---\n")
     kb = load_kb([root])
     assert list(kb.entries) == ["good-one"]
@@ -155,8 +183,13 @@ def test_one_bad_entry_never_stops_the_others(make_kb):
 def test_later_source_overrides_and_show_says_which_file_won(make_kb):
     from tests.helpers import run_kb
 
-    base = make_kb({"x/sample-entry.md": entry_text(title="Base"), "x/sample-entry.zh.md":
-                    "---\nid: sample-entry\nlang: zh\ntitle: 基础\nsummary: 一行。\n---\n正文\n"}, name="base")
+    base = make_kb(
+        {
+            "x/sample-entry.md": entry_text(title="Base"),
+            "x/sample-entry.zh.md": "---\nid: sample-entry\nlang: zh\ntitle: 基础\nsummary: 一行。\n---\n正文\n",
+        },
+        name="base",
+    )
     mine = make_kb({"sample-entry.md": entry_text(title="Mine")}, name="mine")
     kb = load_kb([base, mine])
     e = kb.get("sample-entry")
@@ -209,7 +242,13 @@ def test_translation_rules(make_kb):
     zh = "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\ntree:\n  q:\n    options: [一]\n  ghost:\n    question: 鬼\n---\n正文\n"
     orphan = "---\nid: lonely\nlang: zh\ntitle: 孤\nsummary: 无。\n---\n"
     tree = "tree:\n  start: q\n  nodes:\n    q:\n      question: Q?\n      options:\n        - {label: a, goto: e}\n        - {label: b, goto: e}\n    e: {conclusion: Done.}\n"
-    root = make_kb({"a/sample-entry.md": entry_text(extra=tree), "a/sample-entry.zh.md": zh, "a/lonely.zh.md": orphan})
+    root = make_kb(
+        {
+            "a/sample-entry.md": entry_text(extra=tree),
+            "a/sample-entry.zh.md": zh,
+            "a/lonely.zh.md": orphan,
+        }
+    )
     probs = problems_of(root)
     assert any("1 option labels for 2 options" in p and "sample-entry.zh.md:8:" in p for p in probs)
     assert any("tree node 'ghost' does not exist in the English entry" in p for p in probs)
@@ -235,17 +274,30 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 
-@pytest.mark.parametrize("name,fm,needle", [
-    ("alias bomb", BOMB, "aliases"),
-    ("deep flow nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper"),
-    ("deep block nesting", "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v: 1\n", "nested deeper"),
-    ("100000-deep nesting", "x: " + "[" * 100_000 + "\n", "larger than 64 KiB"),
-    ("python tag", "id: !!python/object/apply:os.system ['touch /tmp/kbtui-pwned']\n", "not allowed"),
-    ("huge front-matter", "summary: " + "x" * 70_000 + "\n", "larger than 64 KiB"),
-    ("merge key", "base: &b {a: 1}\nother:\n  <<: *b\n", "merge keys"),
-])
+@pytest.mark.parametrize(
+    "name,fm,needle",
+    [
+        ("alias bomb", BOMB, "aliases"),
+        ("deep flow nesting", "x: " + "[" * 5000 + "]" * 5000 + "\n", "nested deeper"),
+        (
+            "deep block nesting",
+            "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "v: 1\n",
+            "nested deeper",
+        ),
+        ("100000-deep nesting", "x: " + "[" * 100_000 + "\n", "larger than 64 KiB"),
+        (
+            "python tag",
+            "id: !!python/object/apply:os.system ['touch /tmp/kbtui-pwned']\n",
+            "not allowed",
+        ),
+        ("huge front-matter", "summary: " + "x" * 70_000 + "\n", "larger than 64 KiB"),
+        ("merge key", "base: &b {a: 1}\nother:\n  <<: *b\n", "merge keys"),
+    ],
+)
 def test_hostile_yaml_is_rejected_fast(make_kb, name, fm, needle):
-    root = make_kb({"a/sample-entry.md": f"---\n{fm}---\nbody\n", "a/good-one.md": entry_text("good-one")})
+    root = make_kb(
+        {"a/sample-entry.md": f"---\n{fm}---\nbody\n", "a/good-one.md": entry_text("good-one")}
+    )
     start = time.perf_counter()
     kb = load_kb([root])
     elapsed = time.perf_counter() - start
@@ -259,12 +311,20 @@ def test_hostile_yaml_is_rejected_fast(make_kb, name, fm, needle):
 def test_lint_cli_lists_every_problem_and_exits_1(make_kb):
     from tests.helpers import run_kb
 
-    root = make_kb({"a/sample-entry.md": entry_text(title="no", extra="bogus: 1\n"), "a/good-one.md": entry_text("good-one")})
+    root = make_kb(
+        {
+            "a/sample-entry.md": entry_text(title="no", extra="bogus: 1\n"),
+            "a/good-one.md": entry_text("good-one"),
+        }
+    )
     out = run_kb("lint", str(root))
     assert out.returncode == 1
     lines = out.stdout.splitlines()
     assert any(line.startswith(f"{root}/a/sample-entry.md:4: error:") for line in lines)
-    assert any(line.startswith(f"{root}/a/sample-entry.md:9: error: unknown field 'bogus'") for line in lines)
+    assert any(
+        line.startswith(f"{root}/a/sample-entry.md:9: error: unknown field 'bogus'")
+        for line in lines
+    )
     assert lines[-1] == "2 entries checked: 2 errors, 0 warnings"
     assert "Traceback" not in out.stderr
     clean = make_kb({"good-one.md": entry_text("good-one")}, name="clean")
@@ -274,8 +334,12 @@ def test_lint_cli_lists_every_problem_and_exits_1(make_kb):
 def test_kb_search_still_answers_with_a_bad_entry(make_kb):
     from tests.helpers import run_kb
 
-    root = make_kb({"a/sample-entry.md": entry_text(extra="symptoms: [dup]\n"),
-                    "a/clock-entry.md": entry_text("clock-entry", title="Clock stepped backwards")})
+    root = make_kb(
+        {
+            "a/sample-entry.md": entry_text(extra="symptoms: [dup]\n"),
+            "a/clock-entry.md": entry_text("clock-entry", title="Clock stepped backwards"),
+        }
+    )
     out = run_kb("--kb", str(root), "search", "clock stepped backwards")
     assert out.returncode == 0, out.stderr
     assert "clock-entry" in out.stdout

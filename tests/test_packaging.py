@@ -15,7 +15,9 @@ from tests.helpers import REPO
 
 
 def test_every_package_is_listed():
-    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = set()
     for top in ("kb", "indexer", "tui"):
         for init in (REPO / top).rglob("__init__.py"):
@@ -27,8 +29,12 @@ def test_every_package_is_listed():
 def test_wheel_carries_entries_assets_and_scripts(tmp_path):
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     wheel = next(tmp_path.glob("kbtui-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert any(n.startswith("kb/entries/emqx/") and n.endswith(".zh.md") for n in names)

@@ -19,12 +19,27 @@ def _q(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
-def entry(id: str, title: str, summary: str, body: str, *, kind: str = "incident",
-          products: tuple[str, ...] = ("emqx",), tags: tuple[str, ...] = (),
-          symptoms: tuple[str, ...] = ("something breaks",), signatures: tuple[str, ...] = ()) -> str:
+def entry(
+    id: str,
+    title: str,
+    summary: str,
+    body: str,
+    *,
+    kind: str = "incident",
+    products: tuple[str, ...] = ("emqx",),
+    tags: tuple[str, ...] = (),
+    symptoms: tuple[str, ...] = ("something breaks",),
+    signatures: tuple[str, ...] = (),
+) -> str:
     lines = [
-        "---", f"id: {id}", f"kind: {kind}", f"title: {_q(title)}", f"summary: {_q(summary)}",
-        f"products: [{', '.join(products)}]", f"tags: [{', '.join(tags)}]", "updated: 2025-01-01",
+        "---",
+        f"id: {id}",
+        f"kind: {kind}",
+        f"title: {_q(title)}",
+        f"summary: {_q(summary)}",
+        f"products: [{', '.join(products)}]",
+        f"tags: [{', '.join(tags)}]",
+        "updated: 2025-01-01",
     ]
     if kind == "incident":
         lines.append("symptoms:")
@@ -51,68 +66,85 @@ FILES = {
         "## Symptoms\nThe container exits ten minutes after start.\n\n```\nOS monotonic time stepped "
         "backwards! Maybe add '+c false' in vm.args\n```\n\n## Fix\nSet `ERL_FLAGS=\"+c false\"` "
         "and fix time keeping on the host.\n",
-        products=("emqx", "erlang", "docker"), tags=("clock",),
+        products=("emqx", "erlang", "docker"),
+        tags=("clock",),
         symptoms=("emqx container stops after ten minutes", "monotonic time stepped backwards"),
         signatures=(r"(?i)OS monotonic time stepped backwards",),
     ),
     "emqx/emqx-clock.zh.md": zh(
-        "emqx-clock", "EMQX 容器启动十分钟后因时钟回拨退出",
+        "emqx-clock",
+        "EMQX 容器启动十分钟后因时钟回拨退出",
         "VirtualBox 虚拟机中的时钟回拨导致 Erlang 虚拟机退出。",
         "## 现象\n容器启动约十分钟后退出，日志提示时钟回拨。\n\n## 解决\n在 ERL_FLAGS 中加入 +c false。\n",
         symptoms=("EMQX 时钟回拨",),
     ),
     "vernemq/vernemq-netsplit.md": entry(
-        "vernemq-netsplit", "VerneMQ refuses clients during a netsplit",
+        "vernemq-netsplit",
+        "VerneMQ refuses clients during a netsplit",
         "When cluster nodes lose sight of each other VerneMQ stops accepting writes.",
         "## Cause\nA netsplit between cluster nodes; `allow_register_during_netsplit` is off.\n",
-        products=("vernemq",), tags=("netsplit", "cluster"),
+        products=("vernemq",),
+        tags=("netsplit", "cluster"),
         symptoms=("vernemq clients rejected", "netsplit detected"),
         signatures=(r"(?i)netsplit detected",),
     ),
     "vernemq/vernemq-netsplit.zh.md": zh(
-        "vernemq-netsplit", "VerneMQ 在网络分区期间拒绝客户端连接",
+        "vernemq-netsplit",
+        "VerneMQ 在网络分区期间拒绝客户端连接",
         "集群节点之间出现网络分区时，VerneMQ 拒绝新的连接。",
         "## 原因\n节点之间网络分区，默认配置下拒绝注册。\n",
     ),
     "rabbitmq/rabbitmq-enotconn.md": entry(
-        "rabbitmq-enotconn", "RabbitMQ logs enotconn for load balancer TCP health checks",
+        "rabbitmq-enotconn",
+        "RabbitMQ logs enotconn for load balancer TCP health checks",
         "A TCP health check from the load balancer opens and closes a socket; RabbitMQ logs an error.",
         "## Symptoms\nThe log fills with connection errors every few seconds.\n\n```\nError on AMQP "
         "connection <0.19464.506>: enotconn (socket is not connected)\n```\n",
-        products=("rabbitmq",), tags=("healthcheck",),
+        products=("rabbitmq",),
+        tags=("healthcheck",),
         symptoms=("rabbitmq enotconn in the log",),
         signatures=(r"(?i)Error on AMQP connection <[0-9.]+>: enotconn",),
     ),
     "rabbitmq/rabbitmq-enotconn.zh.md": zh(
-        "rabbitmq-enotconn", "负载均衡器的 TCP 健康检查导致 RabbitMQ 报 enotconn",
-        "负载均衡器做健康检查时建立并立即关闭连接。", "## 现象\n日志中每隔几秒出现一次连接错误。\n",
+        "rabbitmq-enotconn",
+        "负载均衡器的 TCP 健康检查导致 RabbitMQ 报 enotconn",
+        "负载均衡器做健康检查时建立并立即关闭连接。",
+        "## 现象\n日志中每隔几秒出现一次连接错误。\n",
     ),
     # Decoys: the same words, but not the thing asked for. They must not outrank the right entry.
     "rabbitmq/rabbitmq-connection-errors.md": entry(
-        "rabbitmq-connection-errors", "RabbitMQ AMQP connection errors: socket closed, connection refused",
+        "rabbitmq-connection-errors",
+        "RabbitMQ AMQP connection errors: socket closed, connection refused",
         "AMQP connection error, socket closed, connection refused: general AMQP connection troubleshooting.",
         "## Symptoms\nAMQP connection error. The socket is not open. Connection errors on every "
         "AMQP connection. Error error error: socket, connection, AMQP.\n",
-        products=("rabbitmq",), tags=("network",),
+        products=("rabbitmq",),
+        tags=("network",),
         symptoms=("amqp connection error", "socket is not connected", "connection error on amqp"),
     ),
     "docker/docker-disk-partition.md": entry(
-        "docker-disk-partition", "Docker data root on a small disk partition",
+        "docker-disk-partition",
+        "Docker data root on a small disk partition",
         "The network and the disk partition are both fine, yet the clock shows the wrong time.",
         "## Notes\nCheck the partition size before pulling images.\n",
-        kind="faq", products=("docker",), tags=("disk",),
+        kind="faq",
+        products=("docker",),
+        tags=("disk",),
     ),
     "docker/docker-disk-partition.zh.md": zh(
-        "docker-disk-partition", "Docker 数据目录所在的磁盘分区太小",
+        "docker-disk-partition",
+        "Docker 数据目录所在的磁盘分区太小",
         "网络配置正常，磁盘分区过小；系统时钟同步也正常。",
         "## 说明\n检查容器是否健康，再检查网络和时钟。回退版本不能解决。\n",
     ),
     "docker/docker-stop-timeout.md": entry(
-        "docker-stop-timeout", "Stopping a container times out in the SDK",
+        "docker-stop-timeout",
+        "Stopping a container times out in the SDK",
         "docker stop waits for the stop timeout, but the SDK client timeout is shorter.",
         "## Cause\nThe client's read timeout expires while the daemon is still stopping the "
         "container.\n",
-        products=("docker", "go"), tags=("timeout",),
+        products=("docker", "go"),
+        tags=("timeout",),
         symptoms=("docker sdk stop times out",),
     ),
 }
@@ -130,11 +162,14 @@ def ids(hits: list[Hit]) -> list[str]:
     return [h.id for h in hits]
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("时钟回拨", {"emqx-clock"}),
-    ("网络分区", {"vernemq-netsplit"}),
-    ("健康检查", {"rabbitmq-enotconn"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("时钟回拨", {"emqx-clock"}),
+        ("网络分区", {"vernemq-netsplit"}),
+        ("健康检查", {"rabbitmq-enotconn"}),
+    ],
+)
 def test_cjk_phrase_without_spaces_has_recall_and_precision(idx, query, expected):
     # the decoy holds every character (时钟, 回退, 网络, 分区, 健康, 检查) but never the phrase
     assert set(ids(idx.search(query))) == expected
@@ -158,14 +193,25 @@ def test_english_stemming(idx):
     assert ids(idx.search("netsplits"))[0] == "vernemq-netsplit"
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)",
-     "rabbitmq-enotconn"),
-    ("2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in "
-     "vm.args", "emqx-clock"),
-    ("2025-01-02 10:11:12.123 [error] <0.512.0> netsplit detected {node,'vernemq@10.0.0.2'} "
-     "0x7f3a9c2b1e0d", "vernemq-netsplit"),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        (
+            "Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)",
+            "rabbitmq-enotconn",
+        ),
+        (
+            "2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in "
+            "vm.args",
+            "emqx-clock",
+        ),
+        (
+            "2025-01-02 10:11:12.123 [error] <0.512.0> netsplit detected {node,'vernemq@10.0.0.2'} "
+            "0x7f3a9c2b1e0d",
+            "vernemq-netsplit",
+        ),
+    ],
+)
 def test_pasted_log_lines_rank_the_right_entry_first(idx, query, expected):
     hits = idx.search(query)
     assert hits[0].id == expected
@@ -179,9 +225,13 @@ def test_signature_beats_word_overlap(idx):
 
 
 def test_a_pasted_log_with_many_lines_still_finds_the_entry(idx):
-    noise = "\n".join(f"2025-01-02T10:11:{i % 60:02d}Z [info] <0.{i}.0> supervisor started child {i:x}"
-                      for i in range(3000))
-    hits = idx.search(noise + "\nError on AMQP connection <0.19464.506>: enotconn (socket is not connected)\n")
+    noise = "\n".join(
+        f"2025-01-02T10:11:{i % 60:02d}Z [info] <0.{i}.0> supervisor started child {i:x}"
+        for i in range(3000)
+    )
+    hits = idx.search(
+        noise + "\nError on AMQP connection <0.19464.506>: enotconn (socket is not connected)\n"
+    )
     assert hits and hits[0].id == "rabbitmq-enotconn"
 
 
@@ -200,17 +250,23 @@ def test_typo_hits_are_highlighted_on_the_real_word(idx):
 
 def test_filters(idx):
     assert set(ids(idx.search("connection", product="rabbitmq"))) == {
-        "rabbitmq-enotconn", "rabbitmq-connection-errors"}
+        "rabbitmq-enotconn",
+        "rabbitmq-connection-errors",
+    }
     assert ids(idx.search("connection", product="docker")) == []
     assert ids(idx.search("partition", kind="faq")) == ["docker-disk-partition"]
     assert ids(idx.search("partition", kind="incident")) == []
     assert ids(idx.search("container", tag="clock")) == ["emqx-clock"]
     assert ids(idx.search("container", product=["go", "erlang"])) and set(
-        ids(idx.search("container", product=["go", "erlang"]))) <= {"emqx-clock", "docker-stop-timeout"}
+        ids(idx.search("container", product=["go", "erlang"]))
+    ) <= {"emqx-clock", "docker-stop-timeout"}
 
 
 def test_empty_query_lists_entries_passing_the_filters(idx):
-    assert ids(idx.search("", product="rabbitmq")) == ["rabbitmq-connection-errors", "rabbitmq-enotconn"]
+    assert ids(idx.search("", product="rabbitmq")) == [
+        "rabbitmq-connection-errors",
+        "rabbitmq-enotconn",
+    ]
     assert len(idx.search("")) == 6
     assert idx.search("the of and") == []  # only stop words: nothing to find
     assert idx.search("zzzzqqqq xxyyzz") == []
@@ -252,17 +308,26 @@ def test_limit(idx):
 
 def test_import_indexer_is_cheap():
     """`import indexer` must not pull in Whoosh, the loader, Textual, Docker or Markdown."""
-    code = ("import sys, indexer; bad = [m for m in ('whoosh', 'textual', 'docker', 'markdown_it', "
-            "'yaml', 'kb.loader') if m in sys.modules]; print(','.join(bad))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    code = (
+        "import sys, indexer; bad = [m for m in ('whoosh', 'textual', 'docker', 'markdown_it', "
+        "'yaml', 'kb.loader') if m in sys.modules]; print(','.join(bad))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert out.stdout.strip() == ""
 
 
 def test_searching_never_imports_ui_or_docker(make_kb, tmp_path):
     root = make_kb(FILES)
-    code = (f"import sys; from indexer import search; assert search([{str(root)!r}], 'enotconn'); "
-            "print(','.join(m for m in ('textual', 'docker', 'markdown_it', 'whoosh.qparser') "
-            "if m in sys.modules))")
+    code = (
+        f"import sys; from indexer import search; assert search([{str(root)!r}], 'enotconn'); "
+        "print(','.join(m for m in ('textual', 'docker', 'markdown_it', 'whoosh.qparser') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -13,15 +13,24 @@ from indexer import open_index
 from kb.paths import bundled_kb
 
 SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "queries-sample.yaml"
-SAMPLE = SHARED_SAMPLE if SHARED_SAMPLE.is_file() else Path(__file__).resolve().parent / "fixtures" / "queries-sample.yaml"
+SAMPLE = (
+    SHARED_SAMPLE
+    if SHARED_SAMPLE.is_file()
+    else Path(__file__).resolve().parent / "fixtures" / "queries-sample.yaml"
+)
 # The "done when" queries, ranked first (not only top 3).
 FIRST = [
     ("monotonic time", "emqx-monotonic-time-stepped-backwards"),
     ("时钟回拨", "emqx-monotonic-time-stepped-backwards"),
-    ("Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)",
-     "rabbitmq-enotconn-lb-tcp-health-check"),
-    ("2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in "
-     "vm.args", "emqx-monotonic-time-stepped-backwards"),
+    (
+        "Error on AMQP connection <0.19464.506>: enotconn (socket is not connected)",
+        "rabbitmq-enotconn-lb-tcp-health-check",
+    ),
+    (
+        "2024-09-18T15:15:23.499373563Z OS monotonic time stepped backwards! Maybe add '+c false' in "
+        "vm.args",
+        "emqx-monotonic-time-stepped-backwards",
+    ),
     ("monotnic", "emqx-monotonic-time-stepped-backwards"),
 ]
 

@@ -41,15 +41,20 @@ SIZE = (80, 24)
 
 def result_ids(app) -> list[str]:
     rl = app.screen.query_one(ResultList)
-    return [rl.get_option_at_index(i).id for i in range(rl.option_count) if rl.get_option_at_index(i).id]
+    return [
+        rl.get_option_at_index(i).id for i in range(rl.option_count) if rl.get_option_at_index(i).id
+    ]
 
 
 async def search(pilot, text: str) -> None:
     home = pilot.app.screen
     before = home.shown_seq
     await type_text(pilot, text)
-    await wait_for(pilot, lambda: home.shown_seq > before and home.last_query == home.query_one(SearchInput).value,
-                   what=f"results for {text!r}")
+    await wait_for(
+        pilot,
+        lambda: home.shown_seq > before and home.last_query == home.query_one(SearchInput).value,
+        what=f"results for {text!r}",
+    )
 
 
 async def open_entry(pilot, query: str, entry_id: str) -> EntryScreen:
@@ -59,8 +64,11 @@ async def open_entry(pilot, query: str, entry_id: str) -> EntryScreen:
     rl = pilot.app.screen.query_one(ResultList)
     rl.highlighted = rl.get_option_index(entry_id)
     await pilot.press("enter")
-    screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, EntryScreen) and pilot.app.screen,
-                            what="the entry screen")
+    screen = await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, EntryScreen) and pilot.app.screen,
+        what="the entry screen",
+    )
     assert screen.entry.id == entry_id
     await pilot.pause(0.2)
     return screen
@@ -69,10 +77,18 @@ async def open_entry(pilot, query: str, entry_id: str) -> EntryScreen:
 async def set_params(pilot, text: str) -> None:
     """Keyboard: p opens 'where checks run', type NAME=VALUE, Enter applies."""
     await pilot.press("p")
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "CheckSettingsScreen", what="settings dialog")
+    await wait_for(
+        pilot,
+        lambda: type(pilot.app.screen).__name__ == "CheckSettingsScreen",
+        what="settings dialog",
+    )
     await type_text(pilot, text)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ != "CheckSettingsScreen", what="settings applied")
+    await wait_for(
+        pilot,
+        lambda: type(pilot.app.screen).__name__ != "CheckSettingsScreen",
+        what="settings applied",
+    )
 
 
 # --- search ---------------------------------------------------------------------------------------
@@ -97,7 +113,9 @@ async def test_search_as_you_type_with_badges_and_highlighted_snippet():
         assert "incident" in text and "mosquitto" in text and "tree" in text
         # the snippet highlight covers the matched word, taken from Hit.highlights
         prompt = app.screen.query_one(ResultList).get_option("tui-probe-listener").prompt
-        marked = [prompt.plain[s.start:s.end].lower() for s in prompt.spans if "reverse" in str(s.style)]
+        marked = [
+            prompt.plain[s.start : s.end].lower() for s in prompt.spans if "reverse" in str(s.style)
+        ]
         assert any("refused" in m for m in marked), marked
         # typing more narrows; clearing empties
         await search(pilot, " triage")
@@ -120,12 +138,18 @@ async def test_inline_filters_and_filter_dialog():
         # ctrl+f: product list first; (any), docker, emqx, mosquitto → choose mosquitto, then kind tree
         await pilot.press("ctrl+f")
         await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="filter dialog")
-        await pilot.press("down", "down", "down", "enter")  # product: mosquitto → focus moves to kind
+        await pilot.press(
+            "down", "down", "down", "enter"
+        )  # product: mosquitto → focus moves to kind
         await pilot.press("down", "down", "enter")  # kind: (any), faq, incident, tree → incident
         await pilot.press("enter")  # tag list: (any) is marked → apply
-        home = await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen, what="home")
+        home = await wait_for(
+            pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen, what="home"
+        )
         assert home.filters.product == "mosquitto" and home.filters.kind == "incident"
-        await wait_for(pilot, lambda: result_ids(app) == ["tui-probe-listener"], what="filtered results")
+        await wait_for(
+            pilot, lambda: result_ids(app) == ["tui-probe-listener"], what="filtered results"
+        )
         assert "product:mosquitto" in screen_text(app)
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: len(result_ids(app)) == 2, what="filters cleared")
@@ -142,7 +166,9 @@ async def test_open_entry_and_toggle_language():
         await wait_for(pilot, lambda: "端口上没有监听" in screen_text(app), what="Chinese title")
         assert app.lang == "zh"
         await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: "Broker clients are refused" in screen_text(app), what="English again")
+        await wait_for(
+            pilot, lambda: "Broker clients are refused" in screen_text(app), what="English again"
+        )
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
@@ -180,10 +206,14 @@ async def test_links_open_only_http_and_only_after_asking():
         opened: list[str] = []
         app.open_url = lambda url, **kw: opened.append(url)  # record instead of launching a browser
         await pilot.press("o")
-        choice = await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen) and app.screen, what="links")
+        choice = await wait_for(
+            pilot, lambda: isinstance(app.screen, ChoiceScreen) and app.screen, what="links"
+        )
         # javascript: and file: are not links at all to the Markdown parser; they stay text
         hrefs = ["https://example.com/docs", "tui-probe-listener.md"]
-        assert [opt.prompt.plain.split("\n")[1].strip() for opt in choice.query_one("#choices").options] == hrefs
+        assert [
+            opt.prompt.plain.split("\n")[1].strip() for opt in choice.query_one("#choices").options
+        ] == hrefs
         await pilot.press("escape")
         for href in ("javascript:alert(1)", "file:///etc/passwd", "ftp://example.com/x"):
             entry.follow_link(href)  # what a mouse click on such a link would do
@@ -201,19 +231,26 @@ async def test_links_open_only_http_and_only_after_asking():
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
         await pilot.press("y")
-        await wait_for(pilot, lambda: opened == ["https://example.com/docs"], what="link opened after yes")
+        await wait_for(
+            pilot, lambda: opened == ["https://example.com/docs"], what="link opened after yes"
+        )
         await pilot.press("o")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen), what="links")
         await pilot.press("down", "enter")  # a link to another entry opens in the app
-        other = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen is not entry
-                               and app.screen, what="linked entry")
+        other = await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, EntryScreen) and app.screen is not entry and app.screen,
+            what="linked entry",
+        )
         assert other.entry.id == "tui-probe-listener"
 
 
 # --- decision trees -------------------------------------------------------------------------------
 async def _tree(pilot) -> TreeScreen:
     await pilot.press("t")
-    return await wait_for(pilot, lambda: isinstance(pilot.app.screen, TreeScreen) and pilot.app.screen, what="tree")
+    return await wait_for(
+        pilot, lambda: isinstance(pilot.app.screen, TreeScreen) and pilot.app.screen, what="tree"
+    )
 
 
 @pilot_test
@@ -228,9 +265,15 @@ async def test_tree_walk_with_a_check_answering_pass():
             await wait_for(pilot, lambda: "port-open" in tree.results, what="the check result")
             assert tree.results["port-open"].status == "pass"
             assert tree.suggested == 0
-            await wait_for(pilot, lambda: app.focused is not None and app.focused.name == "opt-0", what="focus on 1")
+            await wait_for(
+                pilot,
+                lambda: app.focused is not None and app.focused.name == "opt-0",
+                what="focus on 1",
+            )
             text = screen_text(app)
-            assert "pass" in text and "suggests option 1" in text and "127.0.0.1" in text  # evidence shown
+            assert (
+                "pass" in text and "suggests option 1" in text and "127.0.0.1" in text
+            )  # evidence shown
             await pilot.press("enter")  # take the suggested answer
             await wait_for(pilot, lambda: tree.node_id == "auth", what="next question")
             await pilot.press("2")
@@ -238,7 +281,9 @@ async def test_tree_walk_with_a_check_answering_pass():
             text = screen_text(app)
             assert "Conclusion" in text and "Allow anonymous clients" in text
             crumbs = str(tree.query_one("#crumbs").render())
-            assert "› Yes, it accepts connections › No" in crumbs.replace("\n", " ")  # the answers taken
+            assert "› Yes, it accepts connections › No" in crumbs.replace(
+                "\n", " "
+            )  # the answers taken
             await pilot.press("b")
             assert tree.node_id == "auth"
             await pilot.press("1")
@@ -248,7 +293,9 @@ async def test_tree_walk_with_a_check_answering_pass():
             assert tree.suggested == 0  # the cached result pre-selects again without re-running
             await pilot.press("enter", "2")
             await pilot.press("e")  # the conclusion names an entry: e opens it
-            entry = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry")
+            entry = await wait_for(
+                pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
+            )
             assert entry.entry.id == "tui-evil-faq"
 
 
@@ -269,7 +316,9 @@ async def test_tree_check_fail_preselects_but_the_user_may_choose_otherwise():
         await pilot.press("enter")  # focus is back on the suggestion
         await wait_for(pilot, lambda: tree.node_id == "listener", what="conclusion")
         await pilot.press("l")
-        await wait_for(pilot, lambda: "为该端口添加 listener" in screen_text(app), what="Chinese conclusion")
+        await wait_for(
+            pilot, lambda: "为该端口添加 listener" in screen_text(app), what="Chinese conclusion"
+        )
 
 
 @pilot_test
@@ -283,13 +332,20 @@ async def test_triage_tree_from_home_runs_another_entrys_check():
             await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen), what="triage list")
             assert "Clients cannot connect to the broker" in screen_text(app)
             await pilot.press("enter")
-            tree = await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="tree")
+            tree = await wait_for(
+                pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="tree"
+            )
             assert tree.entry.id == "tree-tui-triage"
             await wait_for(pilot, lambda: tree.results, what="cross-entry check")
-            assert tree.results["tui-probe-listener#port-open"].status == "pass" and tree.suggested == 0
+            assert (
+                tree.results["tui-probe-listener#port-open"].status == "pass"
+                and tree.suggested == 0
+            )
             await pilot.press("2")  # "Closed": a conclusion that opens the incident
             await pilot.press("e")
-            entry = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry")
+            entry = await wait_for(
+                pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
+            )
             assert entry.entry.id == "tui-probe-listener"
 
 
@@ -303,19 +359,31 @@ async def test_run_all_checks_same_results_as_the_engine():
         async with app.run_test(size=SIZE) as pilot:
             entry = await open_entry(pilot, "refused", "tui-probe-listener")
             await pilot.press("c")
-            checks = await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks")
+            checks = await wait_for(
+                pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks"
+            )
             assert set(checks.state.values()) == {"pending"}
             await pilot.press("a")
-            await wait_for(pilot, lambda: not checks.busy and len(checks.results) == 2, what="checks to finish")
+            await wait_for(
+                pilot, lambda: not checks.busy and len(checks.results) == 2, what="checks to finish"
+            )
             assert {r.status for r in checks.results.values()} == {"fail"}  # port 1: refused
             await set_params(pilot, f"port={port}")
             await pilot.press("enter")  # run only the highlighted one
-            await wait_for(pilot, lambda: not checks.busy and checks.results["port-open"].status == "pass",
-                           what="the selected check")
+            await wait_for(
+                pilot,
+                lambda: not checks.busy and checks.results["port-open"].status == "pass",
+                what="the selected check",
+            )
             assert checks.results["port-closed"].status == "fail"  # not re-run
             ours = checks.results["port-open"]
-            engine = run_check(entry.entry, entry.entry.check("port-open"), overrides={"port": port})
-            assert (ours.status, ours.summary.split(" in ")[0]) == (engine.status, engine.summary.split(" in ")[0])
+            engine = run_check(
+                entry.entry, entry.entry.check("port-open"), overrides={"port": port}
+            )
+            assert (ours.status, ours.summary.split(" in ")[0]) == (
+                engine.status,
+                engine.summary.split(" in ")[0],
+            )
             text = screen_text(app)
             assert "pass" in text and "fail" in text and "s " in text  # duration column
 
@@ -338,16 +406,22 @@ async def test_checks_show_running_and_can_be_cancelled():
         async with app.run_test(size=SIZE) as pilot:
             await open_entry(pilot, "refused", "tui-probe-listener")
             await pilot.press("c")
-            checks = await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks")
+            checks = await wait_for(
+                pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks"
+            )
             await set_params(pilot, f"port={port}")
             await pilot.press("a")
-            await wait_for(pilot, lambda: "running" in checks.state.values(), what="a running check")
+            await wait_for(
+                pilot, lambda: "running" in checks.state.values(), what="a running check"
+            )
             assert "running" in screen_text(app)
             await pilot.press("x")
             await wait_for(pilot, lambda: not checks.busy, timeout=5, what="cancel")
             statuses = {r.status for r in checks.results.values()} | set(checks.state.values())
             assert statuses & {"skip", "cancelled"}, statuses
-            assert all(r.duration < 2 for r in checks.results.values())  # stopped before the deadline
+            assert all(
+                r.duration < 2 for r in checks.results.values()
+            )  # stopped before the deadline
     finally:
         for c in fillers:
             c.close()
@@ -362,13 +436,17 @@ async def test_multiline_paste_into_search_diagnoses_the_log():
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         app.screen.query_one(SearchInput).post_message(events.Paste(log))
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="paste")
+        screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="paste"
+        )
         await wait_for(pilot, lambda: screen.done, what="diagnosis")
         assert [d.id for d in screen.diagnoses] == ["tui-probe-listener"]
         assert screen.diagnoses[0].lines[0][0] == 2
         assert "Connection refused: tui-probe" in screen_text(app)
         await pilot.press("ctrl+o", "enter")
-        entry = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry")
+        entry = await wait_for(
+            pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
+        )
         assert entry.entry.id == "tui-probe-listener"
 
 
@@ -378,7 +456,9 @@ async def test_paste_log_dialog_from_keyboard():
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("ctrl+g")
-        screen = await wait_for(pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="dialog")
+        screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="dialog"
+        )
         await type_text(pilot, "nothing to see here")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen.done, what="diagnosis")
@@ -394,14 +474,18 @@ async def test_targets_edit_validate_and_save_0600():
     async with app.run_test(size=(100, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("f8")
-        targets = await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen, what="targets")
+        targets = await wait_for(
+            pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen, what="targets"
+        )
         await pilot.press("h")
         await wait_for(pilot, lambda: isinstance(app.screen, TargetForm), what="host form")
         await type_text(pilot, "local")
         await pilot.press("tab")
         await type_text(pilot, "ftp://nope")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "must start with unix://" in screen_text(app), what="URL refused")
+        await wait_for(
+            pilot, lambda: "must start with unix://" in screen_text(app), what="URL refused"
+        )
         assert isinstance(app.screen, TargetForm)
         app.screen.query_one("#f-url").value = ""
         app.screen.query_one("#f-url").focus()
@@ -410,12 +494,21 @@ async def test_targets_edit_validate_and_save_0600():
         await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="back to targets")
         assert targets.hosts == [{"name": "local", "url": "unix:///var/run/docker.sock"}]
         await pilot.press("b")
-        form = await wait_for(pilot, lambda: isinstance(app.screen, TargetForm) and app.screen, what="broker form")
-        for key, value in {"name": "emqx-local", "kind": "emqx", "mqtt": "1883", "password_env": "hunter2!",
-                           "container": "emqx"}.items():
+        form = await wait_for(
+            pilot, lambda: isinstance(app.screen, TargetForm) and app.screen, what="broker form"
+        )
+        for key, value in {
+            "name": "emqx-local",
+            "kind": "emqx",
+            "mqtt": "1883",
+            "password_env": "hunter2!",
+            "container": "emqx",
+        }.items():
             form.query_one(f"#f-{key}").value = value
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "NAME of an environment" in screen_text(app), what="secret refused")
+        await wait_for(
+            pilot, lambda: "NAME of an environment" in screen_text(app), what="secret refused"
+        )
         form.query_one("#f-password_env").value = "EMQX_PASS"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="back to targets")
@@ -425,7 +518,9 @@ async def test_targets_edit_validate_and_save_0600():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         data = yaml.safe_load(path.read_text())
         assert data["docker_hosts"] == [{"name": "local", "url": "unix:///var/run/docker.sock"}]
-        assert data["brokers"][0]["password_env"] == "EMQX_PASS" and data["brokers"][0]["ports"] == {"mqtt": 1883}
+        assert data["brokers"][0]["password_env"] == "EMQX_PASS" and data["brokers"][0][
+            "ports"
+        ] == {"mqtt": 1883}
         assert "hunter2" not in path.read_text()
         # the target is now usable for checks, validated by name
         assert app.services.set_check_settings("nope", "") != []
@@ -439,12 +534,23 @@ async def test_help_lists_every_binding():
     async with app.run_test(size=(100, 60)) as pilot:
         await loaded(pilot)
         await pilot.press("f1")
-        help_screen = await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen, what="help")
+        help_screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen, what="help"
+        )
         text = str(help_screen.query_one("#help-text").render())
         for _title, rows in sections():
             for keys, desc in rows:
                 assert desc in text and keys in text
-        for must in ("Run all", "Open entry", "Restart", "Filter", "Paste log", "Doctor", "Targets", "Command palette"):
+        for must in (
+            "Run all",
+            "Open entry",
+            "Restart",
+            "Filter",
+            "Paste log",
+            "Doctor",
+            "Targets",
+            "Command palette",
+        ):
             assert must in text
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -456,14 +562,24 @@ async def test_command_palette_has_the_app_actions():
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         commands = [c.title for c in app.get_system_commands(app.screen)]
-        for title in ("Triage trees", "Paste log", "Doctor", "Targets", "Where checks run", "Filter results", "Help"):
+        for title in (
+            "Triage trees",
+            "Paste log",
+            "Doctor",
+            "Targets",
+            "Where checks run",
+            "Filter results",
+            "Help",
+        ):
             assert title in commands
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await type_text(pilot, "triage trees")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen), what="palette command ran")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TriageScreen), what="palette command ran"
+        )
 
 
 @pilot_test

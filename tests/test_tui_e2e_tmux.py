@@ -17,7 +17,9 @@ KBTUI = Path(sys.executable).with_name("kbtui")
 
 
 def _tmux(*args: str) -> str:
-    return subprocess.run([TMUX, *args], capture_output=True, text=True, check=True, timeout=20).stdout
+    return subprocess.run(
+        [TMUX, *args], capture_output=True, text=True, check=True, timeout=20
+    ).stdout
 
 
 def _screen(session: str) -> str:
@@ -40,8 +42,7 @@ def test_kbtui_in_tmux_search_open_and_quit(tmp_path):
     assert KBTUI.exists(), f"the kbtui console script is missing at {KBTUI}; pip install -e ."
     session = f"kbtui-e2e-{uuid.uuid4().hex[:8]}"
     env_cmd = (
-        f"env KBTUI_HOME={tmp_path} LANG=en_US.UTF-8 TERM=xterm-256color "
-        f"{KBTUI} --kb {FIXTURE_KB}"
+        f"env KBTUI_HOME={tmp_path} LANG=en_US.UTF-8 TERM=xterm-256color {KBTUI} --kb {FIXTURE_KB}"
     )
     _tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", env_cmd)
     try:
@@ -59,7 +60,10 @@ def test_kbtui_in_tmux_search_open_and_quit(tmp_path):
         _tmux("send-keys", "-t", session, "C-q")
         end = time.monotonic() + 10
         while time.monotonic() < end:
-            alive = subprocess.run([TMUX, "has-session", "-t", session], capture_output=True).returncode == 0
+            alive = (
+                subprocess.run([TMUX, "has-session", "-t", session], capture_output=True).returncode
+                == 0
+            )
             if not alive:
                 break
             time.sleep(0.1)

@@ -31,15 +31,19 @@ CONTAINER = incidents.PREFIX + "monotonic"
 
 
 def _daemon_up() -> bool:
-    return shutil.which("docker") is not None and subprocess.run(
-        ["docker", "version"], capture_output=True, timeout=20).returncode == 0
+    return (
+        shutil.which("docker") is not None
+        and subprocess.run(["docker", "version"], capture_output=True, timeout=20).returncode == 0
+    )
 
 
 @pytest.fixture(scope="module")
 def incident_host():
     if not _daemon_up():
         if os.geteuid() != 0:
-            pytest.skip("LIVE TESTS SKIPPED: not root and no Docker daemon answers; run scripts/test as root")
+            pytest.skip(
+                "LIVE TESTS SKIPPED: not root and no Docker daemon answers; run scripts/test as root"
+            )
         subprocess.run(["bash", str(ROOT / "scripts/provision.d/docker.sh")], check=True)
     assert _daemon_up(), "Docker daemon still not answering after provisioning"
     incidents.start_all()
@@ -57,39 +61,66 @@ async def test_done_when_walkthrough_keyboard_only(incident_host):
         # 1. type `monotonic`, open the EMQX entry
         await type_text(pilot, "monotonic")
         home = app.screen
-        await wait_for(pilot, lambda: home.last_query == "monotonic" and home.last_hits, what="results")
+        await wait_for(
+            pilot, lambda: home.last_query == "monotonic" and home.last_hits, what="results"
+        )
         rl = home.query_one(ResultList)
-        ids = [rl.get_option_at_index(i).id for i in range(rl.option_count) if rl.get_option_at_index(i).id]
+        ids = [
+            rl.get_option_at_index(i).id
+            for i in range(rl.option_count)
+            if rl.get_option_at_index(i).id
+        ]
         assert ENTRY in ids
         await pilot.press("down")  # into the results
         while rl.get_option_at_index(rl.highlighted).id != ENTRY:
             await pilot.press("down")
         await pilot.press("enter")
-        entry = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry")
+        entry = await wait_for(
+            pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
+        )
         assert entry.entry.id == ENTRY
         # 2. switch to 中文
         await pilot.press("l")
-        await wait_for(pilot, lambda: "EMQX 容器启动十分钟左右自动退出" in screen_text(app), what="Chinese entry")
+        await wait_for(
+            pilot,
+            lambda: "EMQX 容器启动十分钟左右自动退出" in screen_text(app),
+            what="Chinese entry",
+        )
         # 3. point the checks at the local container, then walk the tree with checks answering
         await pilot.press("p")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "CheckSettingsScreen", what="settings")
+        await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "CheckSettingsScreen", what="settings"
+        )
         await type_text(pilot, f"container={CONTAINER}")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is entry, what="settings applied")
         await pilot.press("t")
-        tree = await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="tree")
+        tree = await wait_for(
+            pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="tree"
+        )
         assert "EMQX 容器现在还在运行吗" in screen_text(app)
-        expected = [("running", "container-running", "fail", 1), ("clock-log", "clock-log", "fail", 0),
-                    ("erl-flags", "erl-flags", "warn", 0)]
+        expected = [
+            ("running", "container-running", "fail", 1),
+            ("clock-log", "clock-log", "fail", 0),
+            ("erl-flags", "erl-flags", "warn", 0),
+        ]
         for node, check, status, option in expected:
             assert tree.node_id == node
-            await wait_for(pilot, lambda check=check: check in tree.results, timeout=30, what=f"check {check}")
+            await wait_for(
+                pilot, lambda check=check: check in tree.results, timeout=30, what=f"check {check}"
+            )
             assert tree.results[check].status == status, tree.results[check]
             assert tree.suggested == option
-            await wait_for(pilot, lambda option=option: app.focused is tree.option_buttons[option], what="focus")
+            await wait_for(
+                pilot,
+                lambda option=option: app.focused is tree.option_buttons[option],
+                what="focus",
+            )
             await pilot.press("enter")  # accept what the check says
         assert tree.node_id == "host-clock"
-        await wait_for(pilot, lambda: "host-clock" in tree.results, timeout=30, what="host clock check")
+        await wait_for(
+            pilot, lambda: "host-clock" in tree.results, timeout=30, what="host clock check"
+        )
         if tree.suggested is not None:
             await pilot.press("enter")
         else:  # the host clock could not be read here: the user answers
@@ -104,10 +135,16 @@ async def test_done_when_walkthrough_keyboard_only(incident_host):
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is entry, what="back to the entry")
         await pilot.press("c")
-        checks = await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks")
+        checks = await wait_for(
+            pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks"
+        )
         await pilot.press("a")
-        await wait_for(pilot, lambda: not checks.busy and len(checks.results) == len(entry.entry.checks),
-                       timeout=60, what="all checks")
+        await wait_for(
+            pilot,
+            lambda: not checks.busy and len(checks.results) == len(entry.entry.checks),
+            timeout=60,
+            what="all checks",
+        )
         statuses = {k: r.status for k, r in checks.results.items()}
         assert statuses["container-running"] == "fail" and statuses["clock-log"] == "fail"
         assert statuses["erl-flags"] == "warn" and statuses["restart-count"] == "pass"
@@ -115,8 +152,13 @@ async def test_done_when_walkthrough_keyboard_only(incident_host):
         for spec in entry.entry.checks:
             if spec.kind.startswith("docker."):
                 engine = run_check(entry.entry, spec, overrides={"container": CONTAINER})
-                assert (engine.status, engine.summary) == (statuses[spec.id], checks.results[spec.id].summary)
-        assert "OS monotonic time stepped backwards" in " ".join(checks.results["clock-log"].evidence)
+                assert (engine.status, engine.summary) == (
+                    statuses[spec.id],
+                    checks.results[spec.id].summary,
+                )
+        assert "OS monotonic time stepped backwards" in " ".join(
+            checks.results["clock-log"].evidence
+        )
 
 
 @pilot_test
@@ -125,13 +167,22 @@ async def test_doctor_finds_the_incident_and_opens_its_entry(incident_host):
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         await pilot.press("f7")
-        doctor = await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor")
-        await wait_for(pilot, lambda: not doctor.scanning and doctor.report is not None, timeout=90, what="scan")
+        doctor = await wait_for(
+            pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor"
+        )
+        await wait_for(
+            pilot,
+            lambda: not doctor.scanning and doctor.report is not None,
+            timeout=90,
+            what="scan",
+        )
         found = [(f.entry, f.container) for f in doctor.findings]
         assert (ENTRY, CONTAINER) in found, found
         for _ in range(found.index((ENTRY, CONTAINER))):
             await pilot.press("down")
         assert "kbtui-test-monotonic" in screen_text(app)
         await pilot.press("enter")
-        entry = await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry")
+        entry = await wait_for(
+            pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
+        )
         assert entry.entry.id == ENTRY

@@ -124,8 +124,12 @@ def test_paste_log_empty(snap_compare):
     async def run_before(pilot):
         await _ready(pilot)
         await pilot.press("ctrl+g")
-        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "PasteLogScreen", what="paste log")
-        pilot.app.screen.query_one("#log").cursor_blink = False  # a blink phase must not decide the result
+        await wait_for(
+            pilot, lambda: type(pilot.app.screen).__name__ == "PasteLogScreen", what="paste log"
+        )
+        pilot.app.screen.query_one(
+            "#log"
+        ).cursor_blink = False  # a blink phase must not decide the result
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

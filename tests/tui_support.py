@@ -17,12 +17,20 @@ from tui.services import Services
 FIXTURE_KB = Path(__file__).resolve().parent / "fixtures" / "tui_kb"
 
 
-def make_app(*, kb: Path | None = FIXTURE_KB, bundled: bool = False, lang: str = "en", theme: str | None = None) -> KbApp:
+def make_app(
+    *,
+    kb: Path | None = FIXTURE_KB,
+    bundled: bool = False,
+    lang: str = "en",
+    theme: str | None = None,
+) -> KbApp:
     """The real app on the real loader/indexer/engine, reading only the given KB."""
     return KbApp(Services([kb] if kb else [], bundled=bundled), lang=lang, theme=theme)
 
 
-async def wait_for(pilot, cond: Callable[[], object], timeout: float = 15.0, what: str = "condition"):
+async def wait_for(
+    pilot, cond: Callable[[], object], timeout: float = 15.0, what: str = "condition"
+):
     """Let the app run until `cond()` is truthy; fail with `what` after `timeout` seconds."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:

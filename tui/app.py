@@ -43,7 +43,6 @@ class KbApp(App[None]):
 
     lang: reactive[str] = reactive("en")
 
-
     def __init__(
         self,
         services: Services | None = None,
@@ -97,7 +96,9 @@ class KbApp(App[None]):
 
         entry = self.services.get(entry_id)
         if entry is None:
-            self.notify(f"No entry {entry_id!r} in this knowledge base", severity="warning", markup=False)
+            self.notify(
+                f"No entry {entry_id!r} in this knowledge base", severity="warning", markup=False
+            )
             return
         self.push_screen(EntryScreen(entry))
 
@@ -170,13 +171,35 @@ class KbApp(App[None]):
     # --- command palette -----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Search", "Go back to the search box", self.action_home)
-        yield SystemCommand("Triage trees", "Pick a decision tree to walk (ctrl+t)", self.action_trees)
-        yield SystemCommand("Paste log", "Find the entries a log excerpt matches (ctrl+g)", self.action_paste_log)
-        yield SystemCommand("Doctor", "Scan the configured Docker host(s) for known problems (F7)", self.action_doctor)
-        yield SystemCommand("Targets", "View and edit Docker hosts and broker endpoints (F8)", self.action_targets)
-        yield SystemCommand("Where checks run", "Target and parameters for checks, like kb check --target/--set (p)", self.action_check_settings)
-        yield SystemCommand("Language: English / 中文", "Switch the display language (ctrl+l)", self.action_toggle_lang)
-        yield SystemCommand("Light / dark theme", "Switch between the dark and the light theme (F9)", self.action_toggle_theme)
+        yield SystemCommand(
+            "Triage trees", "Pick a decision tree to walk (ctrl+t)", self.action_trees
+        )
+        yield SystemCommand(
+            "Paste log", "Find the entries a log excerpt matches (ctrl+g)", self.action_paste_log
+        )
+        yield SystemCommand(
+            "Doctor",
+            "Scan the configured Docker host(s) for known problems (F7)",
+            self.action_doctor,
+        )
+        yield SystemCommand(
+            "Targets", "View and edit Docker hosts and broker endpoints (F8)", self.action_targets
+        )
+        yield SystemCommand(
+            "Where checks run",
+            "Target and parameters for checks, like kb check --target/--set (p)",
+            self.action_check_settings,
+        )
+        yield SystemCommand(
+            "Language: English / 中文",
+            "Switch the display language (ctrl+l)",
+            self.action_toggle_lang,
+        )
+        yield SystemCommand(
+            "Light / dark theme",
+            "Switch between the dark and the light theme (F9)",
+            self.action_toggle_theme,
+        )
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
         # screen-specific actions (filters, run checks, …) come from the screen itself
         extra = getattr(screen, "palette_commands", None)
@@ -186,9 +209,19 @@ class KbApp(App[None]):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kbtui", description="Troubleshooting knowledge base in the terminal.")
-    p.add_argument("--kb", action="append", default=[], metavar="PATH", help="extra knowledge-base folder (repeatable)")
-    p.add_argument("--lang", choices=["en", "zh"], help="display language (default: from the locale)")
+    p = argparse.ArgumentParser(
+        prog="kbtui", description="Troubleshooting knowledge base in the terminal."
+    )
+    p.add_argument(
+        "--kb",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="extra knowledge-base folder (repeatable)",
+    )
+    p.add_argument(
+        "--lang", choices=["en", "zh"], help="display language (default: from the locale)"
+    )
     p.add_argument("--light", action="store_true", help="start in the light theme")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p

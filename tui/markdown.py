@@ -14,7 +14,9 @@ from markdown_it import MarkdownIt
 
 from tui.sanitize import clean, one_line
 
-_ENTRY_HREF = re.compile(r"^(?:\.{0,2}/)*(?:[a-z0-9-]+/)*([a-z0-9][a-z0-9-]{1,80})(?:\.zh)?\.md(?:#.*)?$")
+_ENTRY_HREF = re.compile(
+    r"^(?:\.{0,2}/)*(?:[a-z0-9-]+/)*([a-z0-9][a-z0-9-]{1,80})(?:\.zh)?\.md(?:#.*)?$"
+)
 
 
 def safe_parser() -> MarkdownIt:
@@ -46,7 +48,12 @@ def links_in(markdown: str) -> list[Link]:
                 text_parts.append(nxt.content)
             if href and href not in seen:
                 seen.add(href)
-                out.append(Link(text=one_line("".join(text_parts), 60) or href, href=clean(href, keep_newlines=False)))
+                out.append(
+                    Link(
+                        text=one_line("".join(text_parts), 60) or href,
+                        href=clean(href, keep_newlines=False),
+                    )
+                )
     return out
 
 

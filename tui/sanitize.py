@@ -50,7 +50,9 @@ def plain(text: object, style: str = "") -> Text:
     return Text(clean(text), style=style, no_wrap=False)
 
 
-def highlighted(snippet: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]], style: str) -> Text:
+def highlighted(
+    snippet: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]], style: str
+) -> Text:
     """`snippet` as plain Text with `spans` (start, end offsets into the raw snippet) styled.
 
     Offsets refer to the snippet as the indexer returned it; cleaning may shorten it, so spans are

@@ -16,7 +16,14 @@ from typing import Any
 
 from kb.model import CheckSpec, Entry
 
-FILTER_KEYS = {"product": "product", "p": "product", "tag": "tag", "t": "tag", "kind": "kind", "k": "kind"}
+FILTER_KEYS = {
+    "product": "product",
+    "p": "product",
+    "tag": "tag",
+    "t": "tag",
+    "kind": "kind",
+    "k": "kind",
+}
 _FILTER_RE = re.compile(r"(?<!\S)(product|tag|kind|p|t|k):([A-Za-z0-9][A-Za-z0-9._-]*)(?!\S)")
 
 
@@ -36,7 +43,11 @@ class Filters:
         )
 
     def describe(self) -> str:
-        parts = [f"{k}:{v}" for k, v in (("product", self.product), ("tag", self.tag), ("kind", self.kind)) if v]
+        parts = [
+            f"{k}:{v}"
+            for k, v in (("product", self.product), ("tag", self.tag), ("kind", self.kind))
+            if v
+        ]
         return " ".join(parts)
 
 
@@ -72,7 +83,9 @@ class Services:
         self.bundled = bundled
         self.kbase: Any = kbase
         self.index: Any = None
-        self._lock = threading.Lock()  # one search at a time: Whoosh searchers are not shared safely
+        self._lock = (
+            threading.Lock()
+        )  # one search at a time: Whoosh searchers are not shared safely
         self.loaded = threading.Event()
         self.state = LoadState()
         # what checks run against, like `kb check --target NAME --set k=v`; set on the settings screen
@@ -128,7 +141,9 @@ class Services:
 
     def trees(self) -> list[Entry]:
         """Triage trees (entries of kind `tree`), by title."""
-        return sorted((e for e in self.entries.values() if e.kind == "tree"), key=lambda e: e.title.lower())
+        return sorted(
+            (e for e in self.entries.values() if e.kind == "tree"), key=lambda e: e.title.lower()
+        )
 
     def facets(self) -> dict[str, list[str]]:
         """Every product, tag and kind in the KB, for the filter pickers."""
@@ -162,7 +177,9 @@ class Services:
         text, inline = parse_query(query)
         f = (filters or Filters()).merged(inline)
         with self._lock:
-            return list(self.index.search(text, product=f.product, tag=f.tag, kind=f.kind, limit=limit))
+            return list(
+                self.index.search(text, product=f.product, tag=f.tag, kind=f.kind, limit=limit)
+            )
 
     # --- checks --------------------------------------------------------------------------------
     def run_check(
@@ -208,7 +225,9 @@ class Services:
         problems: list[str] = []
         target = (target or "").strip() or None
         if target is not None and target not in self.target_names():
-            problems.append(f"no target named {target!r} in the config; add it on the Targets screen (F8)")
+            problems.append(
+                f"no target named {target!r} in the config; add it on the Targets screen (F8)"
+            )
         try:
             overrides = parse_overrides(params_text.replace(",", " ").split())
         except ParamError as exc:
@@ -219,7 +238,9 @@ class Services:
             self.overrides = overrides
         return problems
 
-    def doctor(self, on_progress: Callable[..., None] | None = None, hosts: Iterable[str] | None = None) -> Any:
+    def doctor(
+        self, on_progress: Callable[..., None] | None = None, hosts: Iterable[str] | None = None
+    ) -> Any:
         """Scan the configured Docker host(s). Returns a `DoctorReport`."""
         from kb.checks.doctor import run_doctor
 
@@ -242,11 +263,17 @@ class Services:
         """Can we reach this Docker host (docker.daemon) or broker (net.tcp to its first port)?"""
         from kb.checks.targets import DockerHost
 
-        probe_entry = Entry(id="kbtui-targets", kind="faq", title="Targets", summary="", body="", path="")
+        probe_entry = Entry(
+            id="kbtui-targets", kind="faq", title="Targets", summary="", body="", path=""
+        )
         if isinstance(target, DockerHost):
             spec = CheckSpec(id="daemon", kind="docker.daemon", title="The Docker daemon answers")
             return self.run_check(probe_entry, spec, target=target)
         port = next(iter(target.ports.values()), None) or 1883
-        spec = CheckSpec(id="reach", kind="net.tcp", title="The broker accepts TCP connections",
-                         params={"host": target.host, "port": port})
+        spec = CheckSpec(
+            id="reach",
+            kind="net.tcp",
+            title="The broker accepts TCP connections",
+            params={"host": target.host, "port": port},
+        )
         return self.run_check(probe_entry, spec)

@@ -22,7 +22,9 @@ def warn_problems(problems: list[Problem], *, limit: int = 20) -> None:
     for p in errors[:limit]:
         sys.stderr.write(f"kb: warning: {p}\n")
     if len(errors) > limit:
-        sys.stderr.write(f"kb: warning: {len(errors) - limit} more problems; run 'kb lint' for all\n")
+        sys.stderr.write(
+            f"kb: warning: {len(errors) - limit} more problems; run 'kb lint' for all\n"
+        )
 
 
 def load_kb_for(args: argparse.Namespace, *, warn: bool = True) -> KnowledgeBase:
@@ -54,7 +56,11 @@ def use_color(stream: Any = None) -> bool:
 
 def sanitize(text: str) -> str:
     """Drop terminal control characters (ESC, BEL, …) from untrusted text before printing it."""
-    return "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127 and not 0x80 <= ord(ch) < 0xA0))
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127 and not 0x80 <= ord(ch) < 0xA0)
+    )
 
 
 class Style:

@@ -47,9 +47,12 @@ complete -c kb -f -a '(__kb_complete)'
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("completion", help="print a shell completion script",
-                       description="Print a completion script. bash: eval \"$(kb completion bash)\"; "
-                       "zsh: eval \"$(kb completion zsh)\"; fish: kb completion fish | source")
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script",
+        description='Print a completion script. bash: eval "$(kb completion bash)"; '
+        'zsh: eval "$(kb completion zsh)"; fish: kb completion fish | source',
+    )
     p.add_argument("shell", nargs="?", choices=("bash", "zsh", "fish"))
     p.add_argument("--complete", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
@@ -80,7 +83,9 @@ def candidates(cword: int, words: list[str]) -> list[str]:
                 return ["__files__"]
             return [str(c) for c in action.choices] if action.choices else []
     if current.startswith("-"):
-        return sorted(o for a in active._actions for o in a.option_strings if a.help != argparse.SUPPRESS)
+        return sorted(
+            o for a in active._actions for o in a.option_strings if a.help != argparse.SUPPRESS
+        )
     if command is None:
         return sorted(sub_action.choices)
     if command in ID_COMMANDS:

@@ -7,10 +7,13 @@ import time
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("index", help="update or rebuild the search index",
-                       description="Update the search index incrementally (kb search does this too), or "
-                       "rebuild it from scratch. The previous index keeps answering until the new one is "
-                       "complete. Exit 0 on success, 2 when the index is busy or a source is unreadable.")
+    p = sub.add_parser(
+        "index",
+        help="update or rebuild the search index",
+        description="Update the search index incrementally (kb search does this too), or "
+        "rebuild it from scratch. The previous index keeps answering until the new one is "
+        "complete. Exit 0 on success, 2 when the index is busy or a source is unreadable.",
+    )
     p.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.set_defaults(func=run)
@@ -25,9 +28,14 @@ def run(args: argparse.Namespace) -> int:
     with LazyProgress("Indexing entries") as progress:
         idx = open_index(sources_for(args), progress=progress, rebuild=args.rebuild)
     try:
-        info = {"path": str(idx.path), "entries": idx.doc_count, "reparsed": len(idx.reparsed),
-                "rebuilt": idx.rebuilt, "problems": len(idx.problems),
-                "seconds": round(time.perf_counter() - start, 3)}
+        info = {
+            "path": str(idx.path),
+            "entries": idx.doc_count,
+            "reparsed": len(idx.reparsed),
+            "rebuilt": idx.rebuilt,
+            "problems": len(idx.problems),
+            "seconds": round(time.perf_counter() - start, 3),
+        }
     finally:
         idx.close()
     if args.json:

@@ -7,11 +7,19 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("lint", help="validate entries and list every problem",
-                       description="Validate entries (front-matter, regexes, checks, trees, links). "
-                       "With PATHS, lint those files or folders, resolving links against the whole KB. "
-                       "Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint (default: every KB source)")
+    p = sub.add_parser(
+        "lint",
+        help="validate entries and list every problem",
+        description="Validate entries (front-matter, regexes, checks, trees, links). "
+        "With PATHS, lint those files or folders, resolving links against the whole KB. "
+        "Exit 0 when clean, 1 when there are errors (or warnings with --strict), 2 on usage errors.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders to lint (default: every KB source)",
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--json", action="store_true", help="print problems as JSON")
     p.set_defaults(func=run)
@@ -44,8 +52,17 @@ def run(args: argparse.Namespace) -> int:
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if args.json:
-        print_json({"entries": n_entries, "errors": len(errors), "warnings": len(warnings),
-                    "problems": [{"path": p.path, "line": p.line, "severity": p.severity, "message": p.message} for p in problems]})
+        print_json(
+            {
+                "entries": n_entries,
+                "errors": len(errors),
+                "warnings": len(warnings),
+                "problems": [
+                    {"path": p.path, "line": p.line, "severity": p.severity, "message": p.message}
+                    for p in problems
+                ],
+            }
+        )
     else:
         for p in problems:
             print(p)

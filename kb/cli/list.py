@@ -8,8 +8,12 @@ import argparse
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from kb.cli.search import add_filters
 
-    p = sub.add_parser("list", help="list entries", description="List entries by id. Exit 0 when any "
-                       "entry matches the filters, 1 when none does.")
+    p = sub.add_parser(
+        "list",
+        help="list entries",
+        description="List entries by id. Exit 0 when any "
+        "entry matches the filters, 1 when none does.",
+    )
     add_filters(p)
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--ids", action="store_true", help="print ids only, one per line")
@@ -26,7 +30,16 @@ def run(args: argparse.Namespace) -> int:
     finally:
         idx.close()
     if args.json:
-        print_json([{k: v for k, v in h.to_dict().items() if k not in ("score", "highlights", "signature_match")} for h in hits])
+        print_json(
+            [
+                {
+                    k: v
+                    for k, v in h.to_dict().items()
+                    if k not in ("score", "highlights", "signature_match")
+                }
+                for h in hits
+            ]
+        )
     elif args.ids:
         print("\n".join(h.id for h in hits))
     else:

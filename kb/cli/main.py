@@ -12,7 +12,16 @@ import importlib
 import sys
 
 COMMANDS = (
-    "search", "show", "list", "lint", "index", "check", "doctor", "diagnose", "export", "paths",
+    "search",
+    "show",
+    "list",
+    "lint",
+    "index",
+    "check",
+    "doctor",
+    "diagnose",
+    "export",
+    "paths",
     "completion",
 )
 
@@ -30,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kb",
         description="Troubleshooting knowledge base for Docker hosts and MQTT/AMQP brokers.",
-        epilog="Examples:\n  kb search \"monotonic time\"\n  docker logs emqx 2>&1 | kb diagnose -\n"
-               "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json",
+        epilog='Examples:\n  kb search "monotonic time"\n  docker logs emqx 2>&1 | kb diagnose -\n'
+        "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _global_options(parser, argparse.SUPPRESS)
@@ -60,11 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--kb", action="append", default=default, metavar="PATH",
-                        help="add a knowledge-base folder (repeatable; overrides entries with the same id)")
-    parser.add_argument("--lang", choices=("en", "zh"), default=default,
-                        help="language to show (default: from the locale)")
-    parser.add_argument("--debug", action="store_true", default=default, help="show tracebacks on errors")
+    parser.add_argument(
+        "--kb",
+        action="append",
+        default=default,
+        metavar="PATH",
+        help="add a knowledge-base folder (repeatable; overrides entries with the same id)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default=default,
+        help="language to show (default: from the locale)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default, help="show tracebacks on errors"
+    )
 
 
 class _VersionAction(argparse.Action):
@@ -116,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise
-        sys.stderr.write(f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n")
+        sys.stderr.write(
+            f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n"
+        )
         return EXIT_ERROR
 
 

@@ -6,8 +6,12 @@ import argparse
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("paths", help="show config, cache and KB folders", description="Show where kbtui reads "
-                       "and writes files. KBTUI_HOME moves config, cache and data under one folder.")
+    p = sub.add_parser(
+        "paths",
+        help="show config, cache and KB folders",
+        description="Show where kbtui reads "
+        "and writes files. KBTUI_HOME moves config, cache and data under one folder.",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(func=run)
 

@@ -9,17 +9,40 @@ MAX_STDIN = 1024 * 1024  # a pasted log is capped: the top of 1 MiB is plenty to
 
 
 def add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--product", "-p", action="append", metavar="NAME", help="only entries about this product (repeatable)")
-    p.add_argument("--tag", "-t", action="append", metavar="TAG", help="only entries with this tag (repeatable)")
-    p.add_argument("--kind", "-k", action="append", choices=("incident", "faq", "tree"), help="only this kind (repeatable)")
+    p.add_argument(
+        "--product",
+        "-p",
+        action="append",
+        metavar="NAME",
+        help="only entries about this product (repeatable)",
+    )
+    p.add_argument(
+        "--tag",
+        "-t",
+        action="append",
+        metavar="TAG",
+        help="only entries with this tag (repeatable)",
+    )
+    p.add_argument(
+        "--kind",
+        "-k",
+        action="append",
+        choices=("incident", "faq", "tree"),
+        help="only this kind (repeatable)",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="search symptoms, questions or pasted log lines",
-                       description="Search the knowledge base in English or Chinese. Paste a log line as the "
-                       "query, or pass '-' to read it from standard input. Exit 0 when something is found, "
-                       "1 when nothing is, 2 on usage errors.")
-    p.add_argument("query", nargs="+", metavar="QUERY", help="words, a phrase, a log line, or '-' for stdin")
+    p = sub.add_parser(
+        "search",
+        help="search symptoms, questions or pasted log lines",
+        description="Search the knowledge base in English or Chinese. Paste a log line as the "
+        "query, or pass '-' to read it from standard input. Exit 0 when something is found, "
+        "1 when nothing is, 2 on usage errors.",
+    )
+    p.add_argument(
+        "query", nargs="+", metavar="QUERY", help="words, a phrase, a log line, or '-' for stdin"
+    )
     add_filters(p)
     p.add_argument("--limit", "-n", type=int, default=10, help="how many results (default 10)")
     p.add_argument("--json", action="store_true", help="print a JSON array of results")
@@ -52,7 +75,9 @@ def print_hits(hits: list, args: argparse.Namespace, *, show_snippet: bool = Tru
     for i, h in enumerate(hits, 1):
         title = h.title_zh if zh and h.title_zh else h.title
         score = f" {h.score:.1f}" if h.score else ""
-        print(f"{st.bold(f'{i:>2}.')} {st.bold(h.id)}  {st.kind(h.kind)}{st.dim(' · ' + ', '.join(h.products) + score)}")
+        print(
+            f"{st.bold(f'{i:>2}.')} {st.bold(h.id)}  {st.kind(h.kind)}{st.dim(' · ' + ', '.join(h.products) + score)}"
+        )
         print(f"    {sanitize(title)}")
         if show_snippet and h.snippet:
             print("    " + _highlight(sanitize_spans(h.snippet, h.highlights), st))
@@ -89,7 +114,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--limit must be at least 1")
     idx = open_index_for(args)
     try:
-        hits = idx.search(query, product=args.product, tag=args.tag, kind=args.kind, limit=args.limit)
+        hits = idx.search(
+            query, product=args.product, tag=args.tag, kind=args.kind, limit=args.limit
+        )
     finally:
         idx.close()
     if args.json:

@@ -11,44 +11,97 @@ from kb.model import Entry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("show", help="show an entry", description="Render an entry in the terminal. "
-                       "Exit 0 when shown, 1 when there is no such entry.")
+    p = sub.add_parser(
+        "show",
+        help="show an entry",
+        description="Render an entry in the terminal. "
+        "Exit 0 when shown, 1 when there is no such entry.",
+    )
     p.add_argument("id", metavar="ID", help="entry id (see 'kb list'; shell completion knows them)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--raw", action="store_true", help="print the source file as it is")
-    g.add_argument("--json", action="store_true", help="every front-matter field, the body and the languages")
+    g.add_argument(
+        "--json", action="store_true", help="every front-matter field, the body and the languages"
+    )
     p.set_defaults(func=run)
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
     """Every field of an entry, JSON-ready (also used by `kb list --json` and the site)."""
+
     def tree() -> dict[str, Any] | None:
         if entry.tree is None:
             return None
-        return {"start": entry.tree.start, "nodes": {
-            n.id: {k: v for k, v in {
-                "question": n.question, "check": n.check, "conclusion": n.conclusion, "entry": n.entry, "fix": n.fix,
-                "options": [{"label": o.label, "goto": o.goto, "when": list(o.when)} for o in n.options] or None,
-            }.items() if v is not None} for n in entry.tree.nodes.values()}}
+        return {
+            "start": entry.tree.start,
+            "nodes": {
+                n.id: {
+                    k: v
+                    for k, v in {
+                        "question": n.question,
+                        "check": n.check,
+                        "conclusion": n.conclusion,
+                        "entry": n.entry,
+                        "fix": n.fix,
+                        "options": [
+                            {"label": o.label, "goto": o.goto, "when": list(o.when)}
+                            for o in n.options
+                        ]
+                        or None,
+                    }.items()
+                    if v is not None
+                }
+                for n in entry.tree.nodes.values()
+            },
+        }
 
     return {
-        "id": entry.id, "kind": entry.kind, "title": entry.title, "summary": entry.summary,
-        "products": list(entry.products), "tags": list(entry.tags), "versions": entry.versions,
+        "id": entry.id,
+        "kind": entry.kind,
+        "title": entry.title,
+        "summary": entry.summary,
+        "products": list(entry.products),
+        "tags": list(entry.tags),
+        "versions": entry.versions,
         "updated": entry.updated.isoformat() if entry.updated else None,
         "sources": [{k: v for k, v in vars(s).items() if v is not None} for s in entry.sources],
-        "related": list(entry.related), "symptoms": list(entry.symptoms), "signatures": list(entry.signatures),
-        "checks": [{"id": c.id, "kind": c.kind, "title": c.title, "params": c.params, "on_fail": c.on_fail,
-                    **({"timeout": c.timeout} if c.timeout else {})} for c in entry.checks],
-        "tree": tree(), "body": entry.body, "path": entry.path, "overrides": list(entry.overrides),
+        "related": list(entry.related),
+        "symptoms": list(entry.symptoms),
+        "signatures": list(entry.signatures),
+        "checks": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "title": c.title,
+                "params": c.params,
+                "on_fail": c.on_fail,
+                **({"timeout": c.timeout} if c.timeout else {}),
+            }
+            for c in entry.checks
+        ],
+        "tree": tree(),
+        "body": entry.body,
+        "path": entry.path,
+        "overrides": list(entry.overrides),
         "languages": list(entry.languages),
-        "translations": {lang: {"title": t.title, "summary": t.summary, "symptoms": list(t.symptoms),
-                                "body": t.body, "path": t.path} for lang, t in entry.translations.items()},
+        "translations": {
+            lang: {
+                "title": t.title,
+                "summary": t.summary,
+                "symptoms": list(t.symptoms),
+                "body": t.body,
+                "path": t.path,
+            }
+            for lang, t in entry.translations.items()
+        },
     }
 
 
 def not_found(known_ids: Any, entry_id: str) -> int:
     close = difflib.get_close_matches(entry_id, list(known_ids), n=3, cutoff=0.5)
-    hint = f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
+    hint = (
+        f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
+    )
     sys.stderr.write(f"kb: no entry {entry_id!r}{hint}\n")
     return 1
 
@@ -86,12 +139,29 @@ def render(entry: Entry, lang: str) -> None:
     zh = lang == "zh" and "zh" in entry.translations
     console = Console(highlight=False, soft_wrap=True)
     console.print(Text(sanitize(text.title), style="bold"))
-    console.print(Text(f"{entry.id} · {entry.kind} · {', '.join(entry.products)}"
-                       + (f" · {', '.join(entry.tags)}" if entry.tags else ""), style="dim"))
+    console.print(
+        Text(
+            f"{entry.id} · {entry.kind} · {', '.join(entry.products)}"
+            + (f" · {', '.join(entry.tags)}" if entry.tags else ""),
+            style="dim",
+        )
+    )
     if entry.versions:
-        console.print(Text(("适用版本: " if zh else "Versions: ") + "; ".join(f"{k} {v}" for k, v in entry.versions.items()), style="dim"))
-    console.print(Text(("文件: " if zh else "File: ") + entry.path
-                       + (f" (overrides {', '.join(entry.overrides)})" if entry.overrides else ""), style="dim"))
+        console.print(
+            Text(
+                ("适用版本: " if zh else "Versions: ")
+                + "; ".join(f"{k} {v}" for k, v in entry.versions.items()),
+                style="dim",
+            )
+        )
+    console.print(
+        Text(
+            ("文件: " if zh else "File: ")
+            + entry.path
+            + (f" (overrides {', '.join(entry.overrides)})" if entry.overrides else ""),
+            style="dim",
+        )
+    )
     console.print()
     console.print(Text(sanitize(text.summary), style="italic"))
     console.print()
@@ -105,8 +175,22 @@ def render(entry: Entry, lang: str) -> None:
             console.print(Text(f"  {c.id:<24} {c.kind:<18} {sanitize(title)}"))
         console.print(Text(f"  kb check {entry.id}", style="dim"))
     if entry.tree is not None:
-        console.print(Text(("决策树: " if zh else "Decision tree: ") + f"{len(entry.tree.nodes)} nodes (walk it in kbtui)", style="dim"))
+        console.print(
+            Text(
+                ("决策树: " if zh else "Decision tree: ")
+                + f"{len(entry.tree.nodes)} nodes (walk it in kbtui)",
+                style="dim",
+            )
+        )
     if entry.related:
-        console.print(Text(("相关: " if zh else "Related: ") + ", ".join(entry.related), style="dim"))
+        console.print(
+            Text(("相关: " if zh else "Related: ") + ", ".join(entry.related), style="dim")
+        )
     if entry.sources:
-        console.print(Text(("来源: " if zh else "Sources: ") + "; ".join(sanitize(s.title) for s in entry.sources), style="dim"))
+        console.print(
+            Text(
+                ("来源: " if zh else "Sources: ")
+                + "; ".join(sanitize(s.title) for s in entry.sources),
+                style="dim",
+            )
+        )

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.live
 
 # entry -> (incident container, {check kind: statuses that confirm the cause})
 CONFIRMS = {
-    "emqx-monotonic-time-stepped-backwards": ("monotonic", {"docker.logs": {"fail"}, "docker.container": {"fail"}}),
+    "emqx-monotonic-time-stepped-backwards": (
+        "monotonic",
+        {"docker.logs": {"fail"}, "docker.container": {"fail"}},
+    ),
     "docker-container-oom-triage": ("oom", {"docker.container": {"fail"}}),
     "container-exits-code-1-startup-script-timeout": ("apollo", {"docker.container": {"fail"}}),
     "emqx-default-erlang-cookie-warning": ("cookie", {"docker.env": {"fail", "warn"}}),
@@ -36,17 +39,25 @@ def _by_kind(results):
 
 
 @pytest.mark.parametrize("entry_id", sorted(CONFIRMS))
-def test_incident_checks_confirm_the_cause_on_its_reproduction(entry_id, incident_containers, bundled_kb):
+def test_incident_checks_confirm_the_cause_on_its_reproduction(
+    entry_id, incident_containers, bundled_kb
+):
     container, expected = CONFIRMS[entry_id]
     entry = bundled_kb.get(entry_id)
     results = run_checks(entry, overrides={"container": PREFIX + container})
     seen = _by_kind(results)
     for kind, statuses in expected.items():
-        assert seen.get(kind, set()) & statuses, (entry_id, kind, [(r.check, r.status, r.summary) for r in results])
+        assert seen.get(kind, set()) & statuses, (
+            entry_id,
+            kind,
+            [(r.check, r.status, r.summary) for r in results],
+        )
 
 
 @pytest.mark.parametrize("entry_id", sorted(CONFIRMS))
-def test_incident_checks_stay_quiet_on_a_healthy_container(entry_id, incident_containers, bundled_kb):
+def test_incident_checks_stay_quiet_on_a_healthy_container(
+    entry_id, incident_containers, bundled_kb
+):
     _, expected = CONFIRMS[entry_id]
     entry = bundled_kb.get(entry_id)
     results = run_checks(entry, overrides={"container": PREFIX + "healthy-emqx"})
@@ -55,7 +66,9 @@ def test_incident_checks_stay_quiet_on_a_healthy_container(entry_id, incident_co
             assert r.status in ("pass", "skip"), (entry_id, r.check, r.status, r.summary)
 
 
-def test_every_check_of_every_bundled_entry_returns_a_result(incident_containers, brokers, bundled_kb):
+def test_every_check_of_every_bundled_entry_returns_a_result(
+    incident_containers, brokers, bundled_kb
+):
     ran = 0
     for entry in bundled_kb.entries.values():
         if not entry.checks:
@@ -70,14 +83,32 @@ def test_every_check_of_every_bundled_entry_returns_a_result(incident_containers
             ran += 1
             assert r.status in STATUSES, (entry.id, r.check, r.status)
             assert r.summary and "\n" not in r.summary, (entry.id, r.check, r.summary)
-            assert "Traceback" not in r.summary and "internal error" not in r.summary.lower(), (entry.id, r.summary)
-            assert r.entry == entry.id and r.duration <= (entry.check(r.check).timeout or 5.0) + 0.5 + 1.0
+            assert "Traceback" not in r.summary and "internal error" not in r.summary.lower(), (
+                entry.id,
+                r.summary,
+            )
+            assert (
+                r.entry == entry.id
+                and r.duration <= (entry.check(r.check).timeout or 5.0) + 0.5 + 1.0
+            )
     assert ran >= 100, f"only {ran} checks ran"
 
 
 def test_censys_entry_warns_on_anonymous_broker_and_passes_on_protected_one(brokers, bundled_kb):
     entry = bundled_kb.get("emqx-unknown-clients-censys")
-    anon = [r for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1883}) if r.kind == "mqtt.connect"]
-    assert anon and all(r.status == "warn" for r in anon), [(r.check, r.status, r.summary) for r in anon]
-    locked = [r for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1884}) if r.kind == "mqtt.connect"]
-    assert locked and all(r.status == "pass" for r in locked), [(r.check, r.status, r.summary) for r in locked]
+    anon = [
+        r
+        for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1883})
+        if r.kind == "mqtt.connect"
+    ]
+    assert anon and all(r.status == "warn" for r in anon), [
+        (r.check, r.status, r.summary) for r in anon
+    ]
+    locked = [
+        r
+        for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1884})
+        if r.kind == "mqtt.connect"
+    ]
+    assert locked and all(r.status == "pass" for r in locked), [
+        (r.check, r.status, r.summary) for r in locked
+    ]

@@ -27,9 +27,19 @@ class CheckSettingsScreen(ModalScreen[bool]):
         params = " ".join(f"{k}={v}" for k, v in svc.overrides.items())
         with Vertical(id="dialog"):
             yield Static(Text("Where checks run", style="bold"))
-            yield Label(Text("Target (a Docker host or broker from the config; empty: the default Docker host)"))
-            yield Input(svc.target or "", placeholder=", ".join(names) or "no targets configured (F8)", id="target")
-            yield Label(Text("Parameters, as NAME=VALUE separated by spaces (e.g. container=my-emqx)"))
+            yield Label(
+                Text(
+                    "Target (a Docker host or broker from the config; empty: the default Docker host)"
+                )
+            )
+            yield Input(
+                svc.target or "",
+                placeholder=", ".join(names) or "no targets configured (F8)",
+                id="target",
+            )
+            yield Label(
+                Text("Parameters, as NAME=VALUE separated by spaces (e.g. container=my-emqx)")
+            )
             yield Input(params, placeholder="container=emqx", id="params")
             known = "Configured: " + (", ".join(one_line(n) for n in names) if names else "none")
             yield Static(Text(known, style="dim"), id="known")
@@ -46,9 +56,13 @@ class CheckSettingsScreen(ModalScreen[bool]):
 
     def action_apply(self) -> None:
         svc = self.app.services  # type: ignore[attr-defined]
-        problems = svc.set_check_settings(self.query_one("#target", Input).value, self.query_one("#params", Input).value)
+        problems = svc.set_check_settings(
+            self.query_one("#target", Input).value, self.query_one("#params", Input).value
+        )
         if problems:
-            self.query_one("#settings-problems", Static).update(Text("\n".join(problems), style="bold red"))
+            self.query_one("#settings-problems", Static).update(
+                Text("\n".join(problems), style="bold red")
+            )
             return
         self.dismiss(True)
 

@@ -96,7 +96,10 @@ class ChecksScreen(Screen[None]):
 
     def _relabel(self, _lang: str = "") -> None:
         title = Text(one_line(self.entry.text(self.lang).title, 200), style="bold")
-        title.append("\non " + one_line(self.app.services.settings_text(), 150) + "  (p to change)", style="dim")  # type: ignore[attr-defined]
+        title.append(
+            "\non " + one_line(self.app.services.settings_text(), 150) + "  (p to change)",
+            style="dim",
+        )  # type: ignore[attr-defined]
         self.query_one("#checks-title", Static).update(title)
         for spec in self.entry.checks:
             self._refresh_row(spec)
@@ -119,7 +122,9 @@ class ChecksScreen(Screen[None]):
         out = Text()
         out.append(one_line(self._title(spec)), style="bold")
         params = ", ".join(f"{k}={v}" for k, v in spec.params.items())
-        out.append(f"\n{spec.kind}" + (f" ({one_line(params, 120)})" if params else ""), style="dim")
+        out.append(
+            f"\n{spec.kind}" + (f" ({one_line(params, 120)})" if params else ""), style="dim"
+        )
         result = self.results.get(spec.id)
         status = self.state[spec.id]
         if result is not None:
@@ -190,7 +195,13 @@ class ChecksScreen(Screen[None]):
             except Exception as exc:  # the engine reports errors as results; this is the backstop
                 from kb.checks.base import CheckResult
 
-                result = CheckResult(check=spec.id, kind=spec.kind, title=spec.title, status="error", summary=str(exc))
+                result = CheckResult(
+                    check=spec.id,
+                    kind=spec.kind,
+                    title=spec.title,
+                    status="error",
+                    summary=str(exc),
+                )
             self.app.call_from_thread(self._set_state, spec, result.status, result)
 
         with ThreadPoolExecutor(max_workers=PARALLEL, thread_name_prefix="kbtui-check") as pool:
@@ -227,5 +238,9 @@ class ChecksScreen(Screen[None]):
         self._cancel.set()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Run all checks", "Run every check of this entry (a)", self.action_run_all)
-        yield SystemCommand("Cancel checks", "Stop the checks that are running (x)", self.action_cancel)
+        yield SystemCommand(
+            "Run all checks", "Run every check of this entry (a)", self.action_run_all
+        )
+        yield SystemCommand(
+            "Cancel checks", "Stop the checks that are running (x)", self.action_cancel
+        )

@@ -20,7 +20,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     CSS_PATH = "choice.tcss"
     BINDINGS = [Binding("escape", "cancel", "Close")]
 
-    def __init__(self, title: str, items: list[tuple[str, Text]], empty: str = "Nothing here.") -> None:
+    def __init__(
+        self, title: str, items: list[tuple[str, Text]], empty: str = "Nothing here."
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.items = items
@@ -30,7 +32,9 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(plain(self.title_text, style="bold"), id="choice-title")
             if self.items:
-                yield OptionList(*[Option(label, id=item_id) for item_id, label in self.items], id="choices")
+                yield OptionList(
+                    *[Option(label, id=item_id) for item_id, label in self.items], id="choices"
+                )
             else:
                 yield Static(plain(self.empty), id="choices-empty")
 

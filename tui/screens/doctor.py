@@ -107,10 +107,16 @@ class DoctorScreen(Screen[None]):
                 msg += f" on {hosts}"
             for h in failed:
                 msg += f" · {getattr(h, 'host', '?')}: {getattr(h, 'error', 'unreachable')}"
-            self._status(msg + " · Enter opens the entry · s scans again", style="bold red" if failed else "")
+            self._status(
+                msg + " · Enter opens the entry · s scans again", style="bold red" if failed else ""
+            )
         for i, f in enumerate(self.findings):
             entry = self._entry_of(f)
-            title = entry.text(self.app.lang).title if entry is not None else str(getattr(f, "entry", "?"))  # type: ignore[attr-defined]
+            title = (
+                entry.text(self.app.lang).title
+                if entry is not None
+                else str(getattr(f, "entry", "?"))
+            )  # type: ignore[attr-defined]
             cell = Text(one_line(title, 200))
             summary = getattr(f, "summary", "")
             if summary:
@@ -147,7 +153,11 @@ class DoctorScreen(Screen[None]):
             out.append(f"\n{entry.id}", style="dim")
         host = getattr(f, "host", None)
         container = getattr(f, "container", None)
-        where = " · ".join(x for x in (f"host {host}" if host else "", f"container {container}" if container else "") if x)
+        where = " · ".join(
+            x
+            for x in (f"host {host}" if host else "", f"container {container}" if container else "")
+            if x
+        )
         if where:
             out.append("\n" + one_line(where, 200), style="dim")
         out.append("\n" + one_line(getattr(f, "summary", ""), 300))
@@ -172,5 +182,3 @@ class DoctorScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand("Scan again", "Run the doctor scan again (s)", self.action_scan)
-
-

@@ -137,7 +137,9 @@ class EntryScreen(Screen[None]):
             if s.url and all(link.href != s.url for link in links):
                 from tui.markdown import Link
 
-                links.append(Link(text=one_line(s.title, 60), href=clean(s.url, keep_newlines=False)))
+                links.append(
+                    Link(text=one_line(s.title, 60), href=clean(s.url, keep_newlines=False))
+                )
         items = []
         for i, link in enumerate(links):
             label = Text()
@@ -145,8 +147,12 @@ class EntryScreen(Screen[None]):
             label.append(f"\n  {one_line(link.href, 90)}", style="dim")
             items.append((str(i), label))
         self.app.push_screen(
-            ChoiceScreen("Links in this entry (Enter to open)", items, empty="This entry has no links."),
-            lambda chosen: self.follow_link(links[int(chosen)].href) if chosen is not None else None,
+            ChoiceScreen(
+                "Links in this entry (Enter to open)", items, empty="This entry has no links."
+            ),
+            lambda chosen: (
+                self.follow_link(links[int(chosen)].href) if chosen is not None else None
+            ),
         )
 
     def action_related(self) -> None:
@@ -180,7 +186,11 @@ class EntryScreen(Screen[None]):
             self.app.open_entry(target)  # type: ignore[attr-defined]
             return
         if not is_web_link(href):
-            self.notify(f"Not opening {one_line(href, 60)}: only http(s) links are opened", severity="warning", markup=False)
+            self.notify(
+                f"Not opening {one_line(href, 60)}: only http(s) links are opened",
+                severity="warning",
+                markup=False,
+            )
             return
         from tui.screens.confirm import ConfirmScreen
 
@@ -193,9 +203,17 @@ class EntryScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         if self.entry.tree is not None:
-            yield SystemCommand("Walk the decision tree", "One question at a time (t)", self.action_tree)
+            yield SystemCommand(
+                "Walk the decision tree", "One question at a time (t)", self.action_tree
+            )
         if self.entry.checks:
-            yield SystemCommand("Run this entry's checks", "Against the configured Docker host (c)", self.action_checks)
+            yield SystemCommand(
+                "Run this entry's checks",
+                "Against the configured Docker host (c)",
+                self.action_checks,
+            )
         yield SystemCommand("Links", "Links in this entry (o)", self.action_links)
         if self.entry.related:
-            yield SystemCommand("Related entries", "Entries linked from this one (r)", self.action_related)
+            yield SystemCommand(
+                "Related entries", "Entries linked from this one (r)", self.action_related
+            )

@@ -35,7 +35,12 @@ class FilterScreen(ModalScreen[Filters | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel"), id="help")
+            yield Static(
+                Text(
+                    "Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel"
+                ),
+                id="help",
+            )
             with Horizontal(id="lists"):
                 for facet in FACETS:
                     with Vertical(classes="facet"):

@@ -78,7 +78,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         text = Text()
         text.append("kbtui — keys\n", style="bold")
-        text.append("Search: type words; filter inline with product:emqx kind:faq tag:clock.\n", style="dim")
+        text.append(
+            "Search: type words; filter inline with product:emqx kind:faq tag:clock.\n", style="dim"
+        )
         text.append("Paste a multi-line log into the search box to diagnose it.\n", style="dim")
         for title, rows in sections():
             text.append(f"\n{title}\n", style="bold underline")

@@ -18,7 +18,9 @@ from tui.services import Filters
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
 
-DEBOUNCE = 0.015  # seconds: coalesces a burst of keys (a paste, fast typing) without a noticeable delay
+DEBOUNCE = (
+    0.015  # seconds: coalesces a burst of keys (a paste, fast typing) without a noticeable delay
+)
 LIMIT = 25  # results shown; more only costs rendering time, the first screenful is what gets read
 
 
@@ -49,7 +51,9 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield SearchInput(placeholder="Describe the symptom or paste a log line…  (e.g. monotonic)", id="search")
+        yield SearchInput(
+            placeholder="Describe the symptom or paste a log line…  (e.g. monotonic)", id="search"
+        )
         yield Static(id="filters", classes="status-line")
         yield ResultList(id="results")
         yield Static(id="status", classes="status-line")
@@ -84,7 +88,9 @@ class HomeScreen(Screen[None]):
     def _show_filters(self) -> None:
         desc = self.filters.describe()
         label = f"Filters: {desc}" if desc else "Filters: none"
-        self.query_one("#filters", Static).update(plain(f"{label}   (ctrl+f to filter, or type product:emqx kind:faq tag:clock)"))
+        self.query_one("#filters", Static).update(
+            plain(f"{label}   (ctrl+f to filter, or type product:emqx kind:faq tag:clock)")
+        )
 
     # --- searching -----------------------------------------------------------------------------
     @on(SearchInput.Changed, "#search")
@@ -98,10 +104,18 @@ class HomeScreen(Screen[None]):
         self._timer = None
         query = self.query_one("#search", SearchInput).value
         self.search_seq += 1
-        self.run_search(query, Filters(**vars(self.filters)), self.search_seq, time.perf_counter(), self._changed_at)
+        self.run_search(
+            query,
+            Filters(**vars(self.filters)),
+            self.search_seq,
+            time.perf_counter(),
+            self._changed_at,
+        )
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, filters: Filters, seq: int, started: float, changed_at: float = 0.0) -> None:
+    def run_search(
+        self, query: str, filters: Filters, seq: int, started: float, changed_at: float = 0.0
+    ) -> None:
         svc = self.app.services  # type: ignore[attr-defined]
         if not svc.loaded.is_set():
             return
@@ -115,7 +129,9 @@ class HomeScreen(Screen[None]):
                 return
         self.app.call_from_thread(self._show_hits, query, hits, seq, started, changed_at)
 
-    def _show_hits(self, query: str, hits: list[Any], seq: int, started: float, changed_at: float = 0.0) -> None:
+    def _show_hits(
+        self, query: str, hits: list[Any], seq: int, started: float, changed_at: float = 0.0
+    ) -> None:
         if seq < self.shown_seq or seq != self.search_seq:
             return  # a newer search is on its way
         self.shown_seq = seq
@@ -128,7 +144,9 @@ class HomeScreen(Screen[None]):
         if not query.strip() and not self.filters.describe():
             self._set_status("Type to search")
         else:
-            self._set_status(f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "No match")
+            self._set_status(
+                f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "No match"
+            )
 
     def _lang_changed(self, lang: str) -> None:
         if self.last_hits:
@@ -166,7 +184,12 @@ class HomeScreen(Screen[None]):
     def on_key(self, event: Any) -> None:
         # typing while the results have focus goes back to the search box
         results = self.query_one(ResultList)
-        if results.has_focus and event.is_printable and event.character and event.key not in ("space",):
+        if (
+            results.has_focus
+            and event.is_printable
+            and event.character
+            and event.key not in ("space",)
+        ):
             search = self.query_one("#search", SearchInput)
             search.focus()
             search.insert_text_at_cursor(event.character)
@@ -190,5 +213,11 @@ class HomeScreen(Screen[None]):
         self._filters_chosen(Filters())
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Filter results", "Filter by product, kind or tag (ctrl+f)", self.action_filters)
-        yield SystemCommand("Clear filters", "Show results of every product, kind and tag (ctrl+r)", self.action_clear_filters)
+        yield SystemCommand(
+            "Filter results", "Filter by product, kind or tag (ctrl+f)", self.action_filters
+        )
+        yield SystemCommand(
+            "Clear filters",
+            "Show results of every product, kind and tag (ctrl+r)",
+            self.action_clear_filters,
+        )

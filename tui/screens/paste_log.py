@@ -42,7 +42,9 @@ class PasteLogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
         yield Static(
-            Text("Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results."),
+            Text(
+                "Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results."
+            ),
             classes="status-line",
         )
         yield TextArea(clean(self.initial), id="log", soft_wrap=False, show_line_numbers=True)
@@ -58,7 +60,9 @@ class PasteLogScreen(Screen[None]):
     def action_diagnose(self) -> None:
         text = self.query_one("#log", TextArea).text
         if not text.strip():
-            self.query_one("#paste-status", Static).update(Text("Nothing to diagnose: paste a log first."))
+            self.query_one("#paste-status", Static).update(
+                Text("Nothing to diagnose: paste a log first.")
+            )
             return
         self.done = False
         self.query_one("#paste-status", Static).update(Text("Matching…"))
@@ -85,7 +89,11 @@ class PasteLogScreen(Screen[None]):
             return
         n = len(found)
         status.update(
-            Text(f"{n} matching entr{'ies' if n != 1 else 'y'} — Enter opens one" if n else "No entry matches this log.")
+            Text(
+                f"{n} matching entr{'ies' if n != 1 else 'y'} — Enter opens one"
+                if n
+                else "No entry matches this log."
+            )
         )
         svc = self.app.services  # type: ignore[attr-defined]
         options: list[Option | None] = []

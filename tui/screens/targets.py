@@ -32,7 +32,11 @@ PORT_KEYS = ("mqtt", "amqp", "http")
 
 HOST_FIELDS = (
     ("name", "Name", "prod"),
-    ("url", "URL (unix://, tcp://, ssh://) — or leave empty and give a context", "ssh://ops@prod-1"),
+    (
+        "url",
+        "URL (unix://, tcp://, ssh://) — or leave empty and give a context",
+        "ssh://ops@prod-1",
+    ),
     ("context", "Docker context name (instead of a URL)", ""),
 )
 BROKER_FIELDS = (
@@ -50,7 +54,9 @@ BROKER_FIELDS = (
 )
 
 
-def validate_host(values: dict[str, str], taken: set[str]) -> tuple[dict[str, Any] | None, list[str]]:
+def validate_host(
+    values: dict[str, str], taken: set[str]
+) -> tuple[dict[str, Any] | None, list[str]]:
     """A `docker_hosts` item from form values, or the problems (one line each, with the fix)."""
     problems: list[str] = []
     name = values.get("name", "").strip()
@@ -74,7 +80,9 @@ def validate_host(values: dict[str, str], taken: set[str]) -> tuple[dict[str, An
     return (None if problems else item), problems
 
 
-def validate_broker(values: dict[str, str], taken: set[str]) -> tuple[dict[str, Any] | None, list[str]]:
+def validate_broker(
+    values: dict[str, str], taken: set[str]
+) -> tuple[dict[str, Any] | None, list[str]]:
     """A `brokers` item from form values, or the problems."""
     problems: list[str] = []
     v = {k: (values.get(k) or "").strip() for k, _, _ in BROKER_FIELDS}
@@ -104,7 +112,11 @@ def validate_broker(values: dict[str, str], taken: set[str]) -> tuple[dict[str, 
         problems.append("Docker host: the name of a configured Docker host")
     if v["container"] and not NAME_RE.match(v["container"]):
         problems.append("Container: a container name")
-    item: dict[str, Any] = {"name": v["name"], "kind": v["kind"].lower(), "host": v["host"] or "127.0.0.1"}
+    item: dict[str, Any] = {
+        "name": v["name"],
+        "kind": v["kind"].lower(),
+        "host": v["host"] or "127.0.0.1",
+    }
     if ports:
         item["ports"] = ports
     for key in ("api_url", "username_env", "password_env", "docker_host", "container"):
@@ -134,7 +146,9 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
         return "" if value is None else str(value)
 
     def compose(self) -> ComposeResult:
-        title = ("Edit " if self.item else "Add ") + ("Docker host" if self.what == "host" else "broker")
+        title = ("Edit " if self.item else "Add ") + (
+            "Docker host" if self.what == "host" else "broker"
+        )
         with Vertical(id="form"):
             yield Static(Text(title + "   ctrl+s: save · Esc: cancel", style="bold"))
             with VerticalScroll(id="form-fields"):
@@ -151,7 +165,9 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
         check = validate_host if self.what == "host" else validate_broker
         item, problems = check(values, self.taken)
         if problems:
-            self.query_one("#form-problems", Static).update(Text("\n".join(problems), style="bold red"))
+            self.query_one("#form-problems", Static).update(
+                Text("\n".join(problems), style="bold red")
+            )
             return
         self.dismiss(item)
 
@@ -228,7 +244,10 @@ class TargetsScreen(Screen[None]):
             where = h.get("url") or (f"context {h['context']}" if h.get("context") else "default")
             hosts.add_row(Text(one_line(h.get("name", "?"))), Text(one_line(where, 60)))
         if not self.hosts:
-            hosts.add_row(Text("(none: DOCKER_HOST, the current context, or the local socket)", style="dim"), Text(""))
+            hosts.add_row(
+                Text("(none: DOCKER_HOST, the current context, or the local socket)", style="dim"),
+                Text(""),
+            )
         brokers = self.query_one("#brokers", DataTable)
         brokers.clear()
         for b in self.brokers:
@@ -257,9 +276,17 @@ class TargetsScreen(Screen[None]):
 
     # --- editing -------------------------------------------------------------------------------
     def _focused(self) -> tuple[str, int] | None:
-        for what, table_id, items in (("host", "#hosts", self.hosts), ("broker", "#brokers", self.brokers)):
+        for what, table_id, items in (
+            ("host", "#hosts", self.hosts),
+            ("broker", "#brokers", self.brokers),
+        ):
             table = self.query_one(table_id, DataTable)
-            if table.has_focus and items and table.cursor_row is not None and table.cursor_row < len(items):
+            if (
+                table.has_focus
+                and items
+                and table.cursor_row is not None
+                and table.cursor_row < len(items)
+            ):
                 return what, table.cursor_row
         return None
 
@@ -277,13 +304,21 @@ class TargetsScreen(Screen[None]):
             return
         what, i = found
         items = self.hosts if what == "host" else self.brokers
-        self.app.push_screen(TargetForm(what, items[i], self._names(what, skip=i)), lambda r: self._edited(what, i, r))
+        self.app.push_screen(
+            TargetForm(what, items[i], self._names(what, skip=i)),
+            lambda r: self._edited(what, i, r),
+        )
 
     def action_add_host(self) -> None:
-        self.app.push_screen(TargetForm("host", None, self._names("host")), lambda r: self._edited("host", None, r))
+        self.app.push_screen(
+            TargetForm("host", None, self._names("host")), lambda r: self._edited("host", None, r)
+        )
 
     def action_add_broker(self) -> None:
-        self.app.push_screen(TargetForm("broker", None, self._names("broker")), lambda r: self._edited("broker", None, r))
+        self.app.push_screen(
+            TargetForm("broker", None, self._names("broker")),
+            lambda r: self._edited("broker", None, r),
+        )
 
     def _edited(self, what: str, index: int | None, item: dict[str, Any] | None) -> None:
         if item is None:
@@ -379,6 +414,12 @@ class TargetsScreen(Screen[None]):
         self.app.pop_screen()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Add Docker host", "A Docker host for checks and doctor (h)", self.action_add_host)
-        yield SystemCommand("Add broker", "A broker endpoint for checks (b)", self.action_add_broker)
-        yield SystemCommand("Save targets", "Write the settings file, mode 0600 (ctrl+s)", self.action_save)
+        yield SystemCommand(
+            "Add Docker host", "A Docker host for checks and doctor (h)", self.action_add_host
+        )
+        yield SystemCommand(
+            "Add broker", "A broker endpoint for checks (b)", self.action_add_broker
+        )
+        yield SystemCommand(
+            "Save targets", "Write the settings file, mode 0600 (ctrl+s)", self.action_save
+        )

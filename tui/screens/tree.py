@@ -139,11 +139,22 @@ class TreeScreen(Screen[None]):
             if target:
                 other = self.app.services.get(target)  # type: ignore[attr-defined]
                 title = other.text(self.lang).title if other is not None else target
-                label = ("Open entry: " if self.lang == "en" else "打开条目：") + one_line(title, 60) + "  (e)"
+                label = (
+                    ("Open entry: " if self.lang == "en" else "打开条目：")
+                    + one_line(title, 60)
+                    + "  (e)"
+                )
                 buttons.append(Button(Text(label), name="open-entry", variant="primary"))
-            buttons.append(Button(Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"), name="restart"))
+            buttons.append(
+                Button(
+                    Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"),
+                    name="restart",
+                )
+            )
             if self.path:
-                buttons.append(Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), name="back"))
+                buttons.append(
+                    Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), name="back")
+                )
         else:
             for i, label in enumerate(texts["options"]):
                 key = f"{i + 1}  " if i < 9 else "   "
@@ -174,12 +185,20 @@ class TreeScreen(Screen[None]):
             out.append_text(status_badge("running"))
             out.append(" " + one_line(title, 60))
             out.append("\n")
-            out.append("Checking… you can answer yourself at any time." if self.lang == "en" else "正在检查……也可以直接选择答案。", style="dim")
+            out.append(
+                "Checking… you can answer yourself at any time."
+                if self.lang == "en"
+                else "正在检查……也可以直接选择答案。",
+                style="dim",
+            )
         else:
             out.append_text(status_badge(result.status))
             out.append(f" {one_line(title, 60)}  ({result.duration:.2f}s)")
             out.append("\n")
-            out.append("on " + one_line(self.app.services.settings_text(), 100) + "  (p to change)", style="dim")  # type: ignore[attr-defined]
+            out.append(
+                "on " + one_line(self.app.services.settings_text(), 100) + "  (p to change)",
+                style="dim",
+            )  # type: ignore[attr-defined]
             out.append("\n")
             out.append(one_line(result.summary, 200))
             for line in list(result.evidence)[:MAX_EVIDENCE]:
@@ -221,7 +240,9 @@ class TreeScreen(Screen[None]):
     def _apply_result(self, ref: str, result: Any) -> None:
         self.running = None
         node = self.node
-        self.suggested = next((i for i, o in enumerate(node.options) if result.status in o.when), None)
+        self.suggested = next(
+            (i for i, o in enumerate(node.options) if result.status in o.when), None
+        )
         for button in self.option_buttons:
             button.remove_class("-suggested")
         if self.suggested is not None and self.suggested < len(self.option_buttons):
@@ -230,7 +251,9 @@ class TreeScreen(Screen[None]):
                 button.add_class("-suggested")
                 label = self.entry.node_text(node, self.lang)["options"][self.suggested]
                 mark = "check" if self.lang == "en" else "检查"
-                button.label = Text(f"{self.suggested + 1}  {one_line(label, 60)}  ← {mark}: {result.status}")
+                button.label = Text(
+                    f"{self.suggested + 1}  {one_line(label, 60)}  ← {mark}: {result.status}"
+                )
                 self.call_after_refresh(button.focus)
         self._update_check_panel()
 
@@ -292,4 +315,10 @@ class TreeScreen(Screen[None]):
 def _missing_result(ref: str, summary: str | None = None) -> Any:
     from kb.checks.base import CheckResult
 
-    return CheckResult(check=ref, kind="?", title=ref, status="error", summary=summary or f"check {ref!r} not found")
+    return CheckResult(
+        check=ref,
+        kind="?",
+        title=ref,
+        status="error",
+        summary=summary or f"check {ref!r} not found",
+    )

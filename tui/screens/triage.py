@@ -27,7 +27,10 @@ class TriageScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield Static(Text("Triage trees — Enter walks a tree, v shows its entry", style="bold"), classes="title-line")
+        yield Static(
+            Text("Triage trees — Enter walks a tree, v shows its entry", style="bold"),
+            classes="title-line",
+        )
         yield OptionList(id="trees")
         yield Footer()
 
@@ -50,7 +53,9 @@ class TriageScreen(Screen[None]):
             label.append("\n  " + one_line(clean(text.summary), 150), style="dim")
             options.append(Option(label, id=e.id))
         if not options:
-            options.append(Option(Text("No triage trees in this knowledge base."), id="", disabled=True))
+            options.append(
+                Option(Text("No triage trees in this knowledge base."), id="", disabled=True)
+            )
         ol.add_options(options)
         if keep is not None and keep < ol.option_count:
             ol.highlighted = keep

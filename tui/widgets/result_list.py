@@ -31,7 +31,9 @@ def render_hit(hit: Any, lang: str = "en") -> Text:
     snippet = getattr(hit, "snippet", "") or ""
     if snippet:
         line.append("\n  ")
-        line.append_text(highlighted(snippet, tuple(getattr(hit, "highlights", ()) or ()), "bold reverse"))
+        line.append_text(
+            highlighted(snippet, tuple(getattr(hit, "highlights", ()) or ()), "bold reverse")
+        )
     return line
 
 

@@ -29,9 +29,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
         info = client.inspect_container(params["container"])
         filters["container"] = [info["Id"] if info else params["container"]]
     out = []
-    for ev in client.events(
-        since=since, until=time.time(), filters=filters
-    ):
+    for ev in client.events(since=since, until=time.time(), filters=filters):
         attrs = (ev.get("Actor") or {}).get("Attributes") or {}
         out.append(
             {
