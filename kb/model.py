@@ -14,6 +14,9 @@ Kind = Literal["incident", "faq", "tree"]
 KINDS: tuple[str, ...] = ("incident", "faq", "tree")
 LANGS: tuple[str, ...] = ("en", "zh")
 STATUSES: tuple[str, ...] = ("pass", "warn", "fail", "error", "skip")
+# how urgent a signature match is, for alerts (kb export alerts); an entry without one is "warning"
+SEVERITIES: tuple[str, ...] = ("critical", "warning", "info")
+DEFAULT_SEVERITY = "warning"
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     versions: dict[str, str] = field(default_factory=dict)
     updated: _dt.date | None = None
+    severity: str | None = None  # one of SEVERITIES; None means DEFAULT_SEVERITY
     sources: tuple[Source, ...] = ()
     related: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()

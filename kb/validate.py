@@ -14,6 +14,7 @@ from typing import Any
 
 from kb.model import (
     KINDS,
+    SEVERITIES,
     STATUSES,
     CheckSpec,
     Entry,
@@ -41,6 +42,7 @@ ENTRY_FIELDS = (
     "tags",
     "versions",
     "updated",
+    "severity",
     "sources",
     "related",
     "symptoms",
@@ -441,6 +443,16 @@ def build_entry(
         if s is not None:
             versions[key] = s
     updated = _date(ctx, data.get("updated"))
+    severity = ctx.want_str(data.get("severity"), ("severity",))
+    if severity is not None and severity not in SEVERITIES:
+        ctx.error(
+            ("severity",), f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}"
+        )
+        severity = None
+    if severity is not None and not data.get("signatures"):
+        ctx.warn(
+            ("severity",), "severity only sets the alert level of signature matches; add signatures"
+        )
     sources: list[Source] = []
     for i, raw in enumerate(ctx.want_list(data.get("sources"), ("sources",))):
         item = ctx.want_map(raw, ("sources", i))
@@ -482,6 +494,7 @@ def build_entry(
         tags=tags,
         versions=versions,
         updated=updated,
+        severity=severity,
         sources=tuple(sources),
         related=related,
         symptoms=symptoms,

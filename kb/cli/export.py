@@ -1,4 +1,5 @@
-"""`kb export site OUT`: write the knowledge base as a static website (see docs/site.md)."""
+"""`kb export site|mtail|alerts`: the knowledge base as a static website (docs/site.md), or as an
+mtail program and Prometheus alert rules for a fleet's monitoring (docs/fleet.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export the knowledge base (static site)",
+        help="export the knowledge base (static site, mtail program, Prometheus alerts)",
         description="Export the knowledge base in another form.",
     )
     kinds = parser.add_subparsers(dest="export_kind", metavar="FORMAT")
@@ -50,6 +51,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     site.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     site.add_argument("--json", action="store_true", help="print a summary as JSON")
     site.set_defaults(func=run)
+    _add_fleet_parsers(kinds)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
 
 
@@ -97,4 +99,125 @@ def run(args: argparse.Namespace) -> int:
             f"kb: wrote {report.pages} pages for {report.entries} entries to {report.out} "
             f"in {elapsed:.1f}s\n"
         )
+    return 0
+
+
+def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
+    from kb.cli.main import _global_options
+
+    mtail = kinds.add_parser(
+        "mtail",
+        help="an mtail program counting each entry's signature matches in log files",
+        description=(
+            "Write DIR/kbtui.mtail: an mtail program that counts, per entry, the log lines "
+            "matching its signatures (kb_signature_matches_total{entry=...}), for Docker "
+            "json-file logs and plain log files alike. A signature that cannot be written exactly "
+            "in mtail's dialect is reported (file:line) and left out, never changed."
+        ),
+        epilog="Example:\n  kb export mtail /etc/mtail\n"
+        "  mtail --progs /etc/mtail --logs '/var/lib/docker/containers/*/*-json.log'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mtail.add_argument("out", metavar="DIR", type=Path, help="folder for kbtui.mtail (created)")
+    mtail.add_argument(
+        "--strict", action="store_true", help="exit 1 when any signature had to be left out"
+    )
+    mtail.add_argument("--json", action="store_true", help="print a summary as JSON")
+    _global_options(mtail, argparse.SUPPRESS)
+    mtail.set_defaults(func=run_mtail)
+
+    alerts = kinds.add_parser(
+        "alerts",
+        help="Prometheus alert rules, one per entry with signatures",
+        description=(
+            "Write a Prometheus rule file: one alert (KbKnownProblem) per entry with signatures, "
+            "firing while the entry's mtail counter goes up, labelled entry/product/severity, "
+            "with the entry's title and summary and a runbook_url to its page on the site "
+            "exported with the same --base-url."
+        ),
+        epilog="Example:\n  kb export alerts /etc/prometheus/rules/kbtui.yml "
+        "--base-url https://kb.example.com/\n  promtool check rules /etc/prometheus/rules/kbtui.yml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    alerts.add_argument("out", metavar="FILE", type=Path, help="rule file to write ('-': stdout)")
+    alerts.add_argument(
+        "--base-url",
+        metavar="URL",
+        required=True,
+        help="public URL of the exported site (runbook links point to its entry pages)",
+    )
+    alerts.add_argument(
+        "--window",
+        default="10m",
+        metavar="RANGE",
+        help="how long an alert keeps firing after the last matching line (default: 10m)",
+    )
+    alerts.add_argument("--json", action="store_true", help="print a summary as JSON")
+    # --lang here picks the language of summaries, descriptions and runbook pages (default: en)
+    _global_options(alerts, argparse.SUPPRESS)
+    alerts.set_defaults(func=run_alerts)
+
+
+def run_mtail(args: argparse.Namespace) -> int:
+    from kb.cli.common import load_kb_for, print_json, sanitize
+    from kb.fleet.mtail import PROGRAM_NAME, build_program
+    from kb.site.atomic import write_text_atomic
+
+    kbase = load_kb_for(args)
+    prog = build_program(kbase.entries.values())
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / PROGRAM_NAME
+    write_text_atomic(target, prog.text)
+    for omission in prog.omitted:
+        sys.stderr.write(sanitize(str(omission)) + "\n")
+    if args.json:
+        print_json(
+            {
+                "out": str(target),
+                "entries": len(prog.entries),
+                "signatures": prog.signatures,
+                "omitted": [
+                    {
+                        "entry": o.entry_id,
+                        "path": o.path,
+                        "line": o.line,
+                        "pattern": o.pattern,
+                        "branch": o.branch,
+                        "reason": o.reason,
+                    }
+                    for o in prog.omitted
+                ],
+            }
+        )
+    else:
+        sys.stderr.write(
+            f"kb: wrote {target}: {len(prog.entries)} entries, {prog.signatures} signatures"
+            f"{f', {len(prog.omitted)} left out (above)' if prog.omitted else ''}\n"
+        )
+    return 1 if args.strict and prog.omitted else 0
+
+
+def run_alerts(args: argparse.Namespace) -> int:
+    from kb.cli.common import load_kb_for, print_json
+    from kb.errors import UserError
+    from kb.fleet.alerts import build_rules, render, valid_window
+    from kb.site.atomic import write_text_atomic
+
+    if not args.base_url.startswith(("http://", "https://")):
+        raise UserError(f"--base-url {args.base_url}: must start with http:// or https://")
+    if not valid_window(args.window):
+        raise UserError(f"--window {args.window}: use a Prometheus range such as 5m, 90s or 1h")
+    kbase = load_kb_for(args)
+    rules = build_rules(
+        kbase.entries.values(), base_url=args.base_url, lang=args.lang or "en", window=args.window
+    )
+    text = render(rules)
+    if str(args.out) == "-":
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.out, text)
+    if args.json and str(args.out) != "-":
+        print_json({"out": str(args.out), "alerts": len(rules.entries), "entries": rules.entries})
+    elif str(args.out) != "-":
+        sys.stderr.write(f"kb: wrote {args.out}: {len(rules.entries)} alerts\n")
     return 0

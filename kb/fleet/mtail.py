@@ -1,0 +1,157 @@
+"""`kb export mtail`: one mtail program counting the log lines that match each entry's signatures.
+
+The program exports `kb_signature_matches_total{entry="<id>"}`, one series per entry with
+signatures (user KBs included), created at 0 with the first line mtail reads so that a first match
+is already an increase. A line adds one to an entry however many of its signatures match.
+
+Two branches, because Docker's default json-file driver JSON-encodes every line
+(`{"log":"…\\n","stream":"stderr","time":"…"}`): lines of that shape are decoded (see
+kb/fleet/godialect.py for what is decoded and how the rest is matched exactly); any other line
+(a plain log file, journald export, syslog) is matched as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from kb.fleet.godialect import Refused, translate
+from kb.model import Entry
+
+METRIC = "kb_signature_matches_total"
+PROGRAM_NAME = "kbtui.mtail"
+
+# Docker json-file record; the capture stops before an escaped trailing \r\n / \n so `$` anchors work
+JSON_LINE = (
+    r'/^\{"log":"(?P<kb_log>(?:[^"\\]|\\.)*?)(?:\\r)?(?:\\n)?",'
+    r'"stream":"(?:stdout|stderr)"/'
+)
+# decoded in the json branch (mtail string literals cannot hold a lone backslash: \" and \\ are
+# matched encoded instead); the tab replacement is a real tab character
+_DECODE = (("\\u003c", "<"), ("\\u003e", ">"), ("\\u0026", "&"), ("\\t", "\t"))
+
+
+@dataclass(frozen=True)
+class Omission:
+    """A signature left out of (a branch of) the program, with where it is written."""
+
+    path: str
+    line: int
+    entry_id: str
+    pattern: str
+    reason: str
+    branch: str  # "both" or "json-file"
+
+    def __str__(self) -> str:
+        where = "left out" if self.branch == "both" else "left out of the Docker json-file branch"
+        return (
+            f"{self.path}:{self.line}: warning: signature {self.pattern!r} of {self.entry_id} "
+            f"{where}: {self.reason}"
+        )
+
+
+@dataclass
+class MtailProgram:
+    text: str
+    entries: list[str] = field(default_factory=list)  # ids with at least one counted signature
+    signatures: int = 0
+    omitted: list[Omission] = field(default_factory=list)
+
+
+def signature_line(entry: Entry, index: int) -> int:
+    """Line of an entry's `index`-th signature in its file (the `signatures:` line + 1 + index)."""
+    try:
+        with open(entry.path, encoding="utf-8", errors="replace") as fh:
+            for number, text in enumerate(fh, start=1):
+                if text.startswith("signatures:"):
+                    return number + 1 + index
+    except OSError:
+        pass
+    return 1
+
+
+def _alternation(patterns: list[str]) -> str:
+    return patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
+
+
+def _decoded(var: str) -> str:
+    expr = var
+    for encoded, plain in _DECODE:
+        expr = f'subst("{encoded}", "{plain}", {expr})'
+    return expr
+
+
+def build_program(entries: Iterable[Entry]) -> MtailProgram:
+    """The mtail program for these entries, and what had to be left out."""
+    plain_rules: list[tuple[str, str]] = []
+    json_rules: list[tuple[str, str]] = []
+    prog = MtailProgram(text="")
+    for entry in sorted(entries, key=lambda e: e.id):
+        if not entry.signatures:
+            continue
+        plain: list[str] = []
+        json: list[str] = []
+        for i, pattern in enumerate(entry.signatures):
+            try:
+                go = translate(pattern)
+            except Refused as exc:
+                prog.omitted.append(
+                    Omission(
+                        entry.path, signature_line(entry, i), entry.id, pattern, str(exc), "both"
+                    )
+                )
+                continue
+            plain.append(go.plain)
+            if go.json is not None:
+                json.append(go.json)
+            else:
+                prog.omitted.append(
+                    Omission(
+                        entry.path,
+                        signature_line(entry, i),
+                        entry.id,
+                        pattern,
+                        go.json_refusal or "not exact",
+                        "json-file",
+                    )
+                )
+            prog.signatures += 1
+        if plain:
+            prog.entries.append(entry.id)
+            plain_rules.append((entry.id, _alternation(plain)))
+        if json:
+            json_rules.append((entry.id, _alternation(json)))
+    prog.text = _render(prog.entries, plain_rules, json_rules)
+    return prog
+
+
+def _quote(entry_id: str) -> str:
+    # entry ids are [a-z0-9-] (validated by the loader); keep the label a plain mtail string anyway
+    return '"' + entry_id.replace('"', "") + '"'
+
+
+def _render(ids: list[str], plain: list[tuple[str, str]], json: list[tuple[str, str]]) -> str:
+    out = [
+        "# Generated by `kb export mtail` from the kbtui knowledge base; do not edit by hand.",
+        f"# {METRIC}{{entry}}: log lines matching an entry's signatures ({len(ids)} entries).",
+        "# Docker json-file lines are decoded first; other lines are matched as they are.",
+        f"counter {METRIC} by entry",
+        "hidden gauge kb_series_created",
+        "",
+        "# every entry's series exists (at 0) from the first line read: a first match is an increase",
+        "kb_series_created == 0 {",
+    ]
+    out += [f"  {METRIC}[{_quote(i)}] += 0" for i in ids]
+    out += ["  kb_series_created = 1", "}", "", JSON_LINE + " {"]
+    out.append(f"  {_decoded('$kb_log')} =~ /^(?P<kb_text>.*)$/ {{")
+    for entry_id, regex in json:
+        out += [
+            f"    $kb_text =~ /{regex}/ {{",
+            f"      {METRIC}[{_quote(entry_id)}]++",
+            "    }",
+        ]
+    out += ["  }", "}", "otherwise {"]
+    for entry_id, regex in plain:
+        out += [f"  /{regex}/ {{", f"    {METRIC}[{_quote(entry_id)}]++", "  }"]
+    out += ["}", ""]
+    return "\n".join(out)
