@@ -62,8 +62,8 @@ def test_yaml_type_surprises_say_quote_it(make_kb, raw, read_as):
 
 
 def test_unknown_field_lists_allowed(make_kb):
-    root = make_kb({"a/sample-entry.md": entry_text(extra="severity: high\n")})
-    assert ":9: error: unknown field 'severity'; allowed: id, kind" in one_problem(
+    root = make_kb({"a/sample-entry.md": entry_text(extra="priority: high\n")})
+    assert ":9: error: unknown field 'priority'; allowed: id, kind" in one_problem(
         root, "unknown field"
     )
 
