@@ -28,6 +28,7 @@ import hashlib
 import marshal
 import os
 import shutil
+import stat
 import time
 from array import array
 from collections.abc import Callable, Iterator
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import UserError
+from kb.frontmatter import MAX_FILE_BYTES
 from kb.model import Problem
 
 # Two records per generation, both marshal (loads twice as fast as JSON):
@@ -72,8 +74,9 @@ def store_dir(sources: list[Path]) -> Path:
 
 def sha256_file(path: str) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        h.update(f.read())
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        h.update(f.read(MAX_FILE_BYTES + 1))
     return h.hexdigest()
 
 
@@ -99,7 +102,7 @@ def plan_update(current: dict[str, list[str]], manifest: dict[str, Any]) -> Plan
     """Compare `current` (group id -> its file paths, in order) with what the manifest recorded."""
     plan = Plan()
     old_groups: dict[str, Any] = manifest["groups"]
-    stat = os.stat
+    os_stat = os.stat
     for gid, paths in current.items():
         old = old_groups.get(gid)
         if old is None or list(old["files"]) != paths:
@@ -109,7 +112,7 @@ def plan_update(current: dict[str, list[str]], manifest: dict[str, Any]) -> Plan
         for path in paths:
             rec = files[path]
             try:
-                st = stat(path)
+                st = os_stat(path)
             except OSError:
                 plan.changed.append(gid)
                 break
@@ -139,7 +142,12 @@ def fingerprint(group: Any) -> dict[str, list[Any]]:
         path = str(ef.path)
         try:
             st = os.stat(path)
-            out[path] = [st.st_mtime_ns, st.st_size, sha256_file(path), ef.lang]
+            # never open what the loader will not read (a named pipe blocks, a huge file is slow):
+            # the loader reports it; its fingerprint is stat-only
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                out[path] = [st.st_mtime_ns, st.st_size, "", ef.lang]
+            else:
+                out[path] = [st.st_mtime_ns, st.st_size, sha256_file(path), ef.lang]
         except OSError:
             out[path] = [0, -1, "", ef.lang]
     return out

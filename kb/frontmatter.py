@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_FILE_BYTES = 1024 * 1024
+# what libyaml counts as a line break; every line number we report counts the same way
+_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,14 @@ def split(text: str) -> Split:
     """`---` on the first line, YAML, then a line `---` (or `...`), then the Markdown body."""
     if text.startswith("\ufeff"):
         text = text[1:]
+    # a lone CR (or NEL, U+2028/9) is a line break to libyaml: normalise first, so that lines in
+    # YAML errors, in the validator and in the body all count the same way
+    text = _BREAKS.sub("\n", text)
     lines = text.split("\n")
-    if not lines or lines[0].rstrip("\r") != "---":
+    if not lines or lines[0] != "---":
         raise FrontMatterError(1, "file must start with a '---' line opening the YAML front-matter")
     for i in range(1, len(lines)):
-        if lines[i].rstrip("\r") in ("---", "..."):
+        if lines[i] in ("---", "..."):
             yaml_text = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :]).lstrip("\n")
             skipped = len(lines[i + 1 :]) - len(body.split("\n")) if body else 0

@@ -10,15 +10,22 @@ One bad file never stops the others: it becomes `Problem`s and the rest loads.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb import paths
 from kb.model import Entry, Problem
+
+if TYPE_CHECKING:
+    from kb.frontmatter import Split
+    from kb.safeyaml import Located
 
 FILE_RE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]{1,80})(?:\.(?P<lang>[a-z]{2}))?\.md$")
 KB_PATH_ENV = "KB_PATH"
@@ -129,7 +136,24 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
             if not m:
                 continue
             path = Path(entry.path)
-            if entry.is_symlink() and not _inside(path.resolve(), real_root):
+            if not entry.is_symlink():
+                yield EntryFile(m["id"], m["lang"] or "en", path, root)
+                continue
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # RuntimeError: loop (Python < 3.13)
+                loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", 0) == errno.ELOOP
+                problems.append(
+                    Problem(
+                        str(path),
+                        0,
+                        "symlink loop; fix or remove the link"
+                        if loop
+                        else "symlink target does not exist; fix or remove the link",
+                    )
+                )
+                continue
+            if not _inside(target, real_root):
                 problems.append(
                     Problem(
                         str(path), 0, "symlink leads out of the KB folder; not followed", "warning"
@@ -199,28 +223,76 @@ def discover(sources: list[Path], problems: list[Problem] | None = None) -> dict
     return dict(sorted(groups.items()))
 
 
-def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str] | None:
+def _not_regular(ef: EntryFile, problems: list[Problem]) -> None:
+    problems.append(
+        Problem(
+            str(ef.path),
+            0,
+            "not a regular file (a named pipe, device or folder); skipped without opening it",
+            "warning",
+        )
+    )
+
+
+def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str, float] | None:
+    """(bytes, text, mtime) of one entry file, or None with a problem recorded.
+
+    The file is checked with stat before it is opened (a named pipe would block forever, a device
+    or a sparse file of gigabytes would be read whole), opened non-blocking, checked again on the
+    open descriptor (it may have been swapped in between) and read no further than the limit.
+    """
     from kb.frontmatter import MAX_FILE_BYTES
 
+    too_big = f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it"
     try:
-        data = ef.path.read_bytes()
+        st = os.stat(ef.path)
+    except OSError as exc:
+        why = "symlink loop" if exc.errno == errno.ELOOP else exc.strerror
+        problems.append(Problem(str(ef.path), 0, f"cannot read: {why}; fix or remove the file"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        _not_regular(ef, problems)
+        return None
+    if st.st_size > MAX_FILE_BYTES:
+        problems.append(Problem(str(ef.path), 1, too_big))
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(ef.path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
         return None
-    if len(data) > MAX_FILE_BYTES:
-        problems.append(
-            Problem(str(ef.path), 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it")
-        )
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            _not_regular(ef, problems)
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            block = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not block:
+                break
+            chunks.append(block)
+            size += len(block)
+    except OSError as exc:
+        problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_FILE_BYTES:  # grew after stat
+        problems.append(Problem(str(ef.path), 1, too_big))
         return None
     try:
-        return data, data.decode("utf-8")
+        return data, data.decode("utf-8"), st.st_mtime
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(str(ef.path), line, "not valid UTF-8; save the file as UTF-8"))
         return None
 
 
-def _parse(ef: EntryFile, text: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _parse(ef: EntryFile, text: str, problems: list[Problem]) -> tuple[Split, Located] | None:
     from kb.frontmatter import FrontMatterError, split
     from kb.safeyaml import YamlError, parse
 
@@ -235,6 +307,14 @@ def _parse(ef: EntryFile, text: str, problems: list[Problem]):  # type: ignore[n
         problems.append(Problem(str(ef.path), exc.line + parts.yaml_line - 1, exc.message))
         return None
     return parts, loc
+
+
+def _internal(ef: EntryFile, exc: Exception) -> Problem:
+    return Problem(
+        str(ef.path),
+        1,
+        f"kbtui could not validate this file ({type(exc).__name__}); please report it",
+    )
 
 
 def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
@@ -257,34 +337,39 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
         return None, problems
     read = _read(group.en, problems)
     if read is not None:
-        raw, text = read
+        raw, text, mtime = read
         digest.update(raw)
-        mtime = group.en.path.stat().st_mtime
         parsed = _parse(group.en, text, problems)
         if parsed is not None:
             parts, loc = parsed
-            entry, probs = build_entry(
-                str(group.en.path), group.id, loc, parts.yaml_line, parts.body, parts.body_line
-            )
+            try:
+                entry, probs = build_entry(
+                    str(group.en.path), group.id, loc, parts.yaml_line, parts.body, parts.body_line
+                )
+            except Exception as exc:  # noqa: BLE001 - a validator bug must not stop other files
+                entry, probs = None, [_internal(group.en, exc)]
             problems.extend(probs)
     for lang in sorted(group.translations):
         ef = group.translations[lang]
         read = _read(ef, problems)
         if read is None:
             continue
-        raw, text = read
+        raw, text, tr_mtime = read
         digest.update(b"\0" + lang.encode() + b"\0" + raw)
-        mtime = max(mtime, ef.path.stat().st_mtime)
+        mtime = max(mtime, tr_mtime)
         parsed = _parse(ef, text, problems)
         if parsed is None:
             continue
         parts, loc = parsed
-        tr, probs = build_translation(
-            str(ef.path), group.id, lang, loc, parts.yaml_line, parts.body, entry
-        )
+        try:
+            translation, probs = build_translation(
+                str(ef.path), group.id, lang, loc, parts.yaml_line, parts.body, entry
+            )
+        except Exception as exc:  # noqa: BLE001
+            translation, probs = None, [_internal(ef, exc)]
         problems.extend(probs)
-        if tr is not None and entry is not None:
-            entry.translations[lang] = tr
+        if translation is not None and entry is not None:
+            entry.translations[lang] = translation
     if entry is not None:
         entry.source_root = str(group.en.root)
         entry.overrides = tuple(str(p) for p in group.overridden)

@@ -29,7 +29,10 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity}: {self.message}"
+        # paths and messages quote user files: one line, no terminal controls (kb.sanitize)
+        from kb.sanitize import one_line, path_text
+
+        return f"{path_text(self.path)}:{self.line}: {self.severity}: {one_line(self.message)}"
 
 
 @dataclass(frozen=True)

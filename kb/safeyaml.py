@@ -57,7 +57,13 @@ class Located:
 
 
 def _prescan(text: str) -> None:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # unpaired surrogates cannot come from a UTF-8 file
+        raise YamlError(
+            text.count("\n", 0, exc.start) + 1, "text is not valid Unicode; save the file as UTF-8"
+        ) from None
+    if size > MAX_BYTES:
         raise YamlError(
             1, f"front-matter is larger than {MAX_BYTES // 1024} KiB; move text to the body"
         )
@@ -90,6 +96,34 @@ def _prescan(text: str) -> None:
                     )
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _from_reader_error(text, exc) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(1, f"invalid YAML: {_one_line(str(exc))}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def _from_reader_error(text: str, exc: yaml.reader.ReaderError) -> YamlError:
+    """A character YAML does not allow (control characters, unpaired surrogates)."""
+    pos = exc.position if isinstance(exc.position, int) else 0
+    if _Loader is not yaml.SafeLoader:  # libyaml reports a byte offset into UTF-8
+        pos = len(text.encode("utf-8", "surrogatepass")[:pos].decode("utf-8", "ignore"))
+    line = text.count("\n", 0, max(0, pos)) + 1
+    ch = exc.character
+    code = (
+        f"U+{ord(ch):04X}"
+        if isinstance(ch, str) and ch
+        else f"0x{ch:02X}"
+        if isinstance(ch, int)
+        else "?"
+    )
+    return YamlError(
+        line,
+        f"YAML does not allow the control character {code}; remove it or quote it as an escape",
+    )
 
 
 def _from_yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
@@ -155,9 +189,13 @@ class _Converter:
             self.out.raw[path] = node.value
         try:
             return ctor(_constructor, node)
-        except (ValueError, yaml.YAMLError) as exc:
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise KeyError, IndexError, ...
+            # on values like `!!bool maybe`, `!!int ""` or `!!timestamp x`: all mean the same thing
+            kind = tag.rsplit(":", 1)[-1]
+            shown = _one_line(str(node.value))[:60]
             raise YamlError(
-                node.start_mark.line + 1, f"bad {tag.rsplit(':', 1)[-1]} value: {exc}"
+                node.start_mark.line + 1,
+                f"{shown!r} is not a valid {kind} value; fix it or drop the !!{kind} tag",
             ) from None
 
 
@@ -172,8 +210,10 @@ def parse(text: str, *, line_base: int = 0) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc) from None
+    except yaml.reader.ReaderError as exc:
+        raise _from_reader_error(text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlError(1, f"invalid YAML: {exc}") from None
+        raise YamlError(1, f"invalid YAML: {_one_line(str(exc))}") from None
     conv = _Converter(line_base)
     if node is None:
         conv.out.data = None

@@ -1,48 +1,19 @@
 """Make untrusted text safe to show in a terminal.
 
 Entry text, check evidence and container logs come from files and hosts we do not control. Before
-any of it reaches the screen it goes through `clean`, which removes terminal escape sequences, other
-control characters and bidi overrides, and through `plain`, which wraps it in a `rich.text.Text` so
-that square brackets are shown as written instead of being read as Rich/Textual markup.
+any of it reaches the screen it goes through the core's `clean` (kb.sanitize: escape sequences,
+control characters and bidi overrides removed), and through `plain`, which wraps it in a
+`rich.text.Text` so that square brackets are shown as written instead of being read as markup.
 """
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC (ESC P|X|^|_ ... ST), and
-# two-byte ESC sequences. Removed whole so that a coloured log line reads as its text.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
-    r"|\x1b[@-Z\\-_]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-)
-# C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi controls that can make
-# text display differently from what it is ("trojan source").
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# the one sanitiser lives in the core (kb/sanitize.py); the TUI adds only Rich wrapping
+from kb.sanitize import clean, one_line
 
-
-def clean(text: object, *, keep_newlines: bool = True) -> str:
-    """`text` without escape sequences or control characters. Tabs become spaces; `\\r\\n` → `\\n`."""
-    s = "" if text is None else str(text)
-    s = s.replace("\r\n", "\n")
-    s = _ESCAPES.sub("", s)
-    s = s.replace("\t", "    ")
-    if not keep_newlines:
-        s = s.replace("\n", " ")
-    return _CONTROLS.sub("", s)
-
-
-def one_line(text: object, limit: int | None = None) -> str:
-    """`clean` text on a single line, optionally cut to `limit` characters with an ellipsis."""
-    s = " ".join(clean(text, keep_newlines=False).split())
-    if limit is not None and len(s) > limit:
-        s = s[: max(0, limit - 1)] + "…"
-    return s
+__all__ = ["clean", "highlighted", "is_web_link", "one_line", "plain"]
 
 
 def plain(text: object, style: str = "") -> Text:

@@ -55,12 +55,10 @@ def use_color(stream: Any = None) -> bool:
 
 
 def sanitize(text: str) -> str:
-    """Drop terminal control characters (ESC, BEL, …) from untrusted text before printing it."""
-    return "".join(
-        ch
-        for ch in text
-        if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127 and not 0x80 <= ord(ch) < 0xA0)
-    )
+    """Untrusted text made safe for the terminal (kb.sanitize.clean, the one sanitiser)."""
+    from kb.sanitize import clean
+
+    return clean(text)
 
 
 class Style:

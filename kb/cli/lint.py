@@ -29,11 +29,14 @@ def run(args: argparse.Namespace) -> int:
     from kb.cli.common import print_json, sources_for
     from kb.errors import UserError
     from kb.loader import load_kb
+    from kb.sanitize import path_text
 
-    targets = [Path(p).resolve() for p in args.paths]
-    for t in targets:
-        if not t.exists():
-            raise UserError(f"{t}: no such file or folder")
+    targets = []
+    for p in args.paths:
+        try:
+            targets.append(Path(p).resolve(strict=True))
+        except (OSError, RuntimeError):  # missing, or a symlink loop
+            raise UserError(f"{path_text(p)}: no such file or folder") from None
     sources = sources_for(args)
     for t in targets:
         folder = t if t.is_dir() else t.parent
@@ -44,7 +47,10 @@ def run(args: argparse.Namespace) -> int:
     def wanted(path: str) -> bool:
         if not targets:
             return True
-        p = Path(path).resolve()
+        try:
+            p = Path(path).resolve()
+        except (OSError, RuntimeError):  # a symlink loop is reported under its own name
+            p = Path(path).absolute()
         return any(p == t or p.is_relative_to(t) for t in targets)
 
     problems = sorted((p for p in kbase.problems if wanted(p.path)), key=lambda p: (p.path, p.line))
@@ -58,7 +64,12 @@ def run(args: argparse.Namespace) -> int:
                 "errors": len(errors),
                 "warnings": len(warnings),
                 "problems": [
-                    {"path": p.path, "line": p.line, "severity": p.severity, "message": p.message}
+                    {
+                        "path": path_text(p.path),
+                        "line": p.line,
+                        "severity": p.severity,
+                        "message": p.message,
+                    }
                     for p in problems
                 ],
             }

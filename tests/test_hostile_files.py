@@ -1,0 +1,197 @@
+"""Hostile KB folders: every bad file becomes a one-line `file:line` problem for that file, the
+others still load, nothing hangs or reads more than the limit, and printed paths are sanitised."""
+
+from __future__ import annotations
+
+import os
+import resource
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kb.frontmatter import MAX_FILE_BYTES, split
+from kb.loader import load_kb
+from kb.model import Problem
+from kb.safeyaml import YamlError, parse
+from tests.helpers import entry_text, run_kb
+
+# front-matter lines that crashed the loader (exit 3 "internal error") before
+CRASHERS = {
+    "control-char": "note: a\x01b\n",
+    "bool-maybe": "flag: !!bool maybe\n",
+    "timestamp-x": "when: !!timestamp x\n",
+    "int-empty": 'n: !!int ""\n',
+    "float-empty": 'f: !!float ""\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRASHERS))
+def test_yaml_constructor_and_reader_errors_are_problems_at_their_line(make_kb, name):
+    root = make_kb({f"a/{name}-entry.md": entry_text(f"{name}-entry", extra=CRASHERS[name])})
+    kb = load_kb([root])
+    [p] = [p for p in kb.problems if p.path.endswith(f"{name}-entry.md")]
+    # entry_text puts `extra` on line 9 (line 1 is '---')
+    assert (p.line, p.severity) == (9, "error"), p
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!bool maybe",
+        "a: !!timestamp x",
+        'a: !!int ""',
+        'a: !!float ""',
+        "a: b\x07",
+        "a: \ud800",
+    ],
+)
+def test_safe_yaml_raises_only_yaml_error(text):
+    with pytest.raises(YamlError):
+        parse(text)
+
+
+def test_symlink_loops_are_reported_not_raised(make_kb):
+    root = make_kb({"a/good-entry.md": entry_text("good-entry")})
+    (root / "a" / "self-loop.md").symlink_to("self-loop.md")
+    (root / "a" / "ping.md").symlink_to("pong.md")
+    (root / "a" / "pong.md").symlink_to("ping.md")
+    kb = load_kb([root])
+    assert "good-entry" in kb.entries
+    bad = sorted(Path(p.path).name for p in kb.problems if "symlink loop" in p.message)
+    assert bad == ["ping.md", "pong.md", "self-loop.md"]
+
+
+def test_named_pipe_is_skipped_with_a_warning_and_never_opened(make_kb):
+    root = make_kb({"a/good-entry.md": entry_text("good-entry")})
+    os.mkfifo(root / "a" / "x-y.md")
+    out: list = []
+    t = threading.Thread(target=lambda: out.append(load_kb([root])), daemon=True)
+    t.start()
+    t.join(10)
+    if t.is_alive():  # opening the pipe blocked: release it so the suite goes on, then fail
+        os.close(os.open(root / "a" / "x-y.md", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("load_kb opened the named pipe")
+    [kb] = out
+    assert "good-entry" in kb.entries
+    [p] = [p for p in kb.problems if p.path.endswith("x-y.md")]
+    assert p.severity == "warning" and "not a regular file" in p.message
+
+
+def test_kb_search_and_lint_do_not_hang_on_a_named_pipe(make_kb, tmp_path):
+    root = make_kb({"a/good-entry.md": entry_text("good-entry", title="Broker clock stepped")})
+    os.mkfifo(root / "a" / "x-y.md")
+    env = {"KBTUI_HOME": str(tmp_path / "home")}
+    lint = run_kb("lint", "--kb", str(root), str(root), env=env, timeout=30)
+    assert lint.returncode == 0, lint.stderr
+    assert "x-y.md:0: warning: not a regular file" in lint.stdout
+    search = run_kb("search", "--kb", str(root), "clock stepped", env=env, timeout=30)
+    assert search.returncode == 0, search.stderr
+    assert "good-entry" in search.stdout
+
+
+def test_size_is_checked_with_stat_before_reading(make_kb):
+    root = make_kb({"a/good-entry.md": entry_text("good-entry")})
+    huge = root / "a" / "huge-entry.md"
+    with open(huge, "wb") as f:  # sparse: 8 GiB on paper, nothing on disk
+        f.truncate(8 << 30)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.monotonic()
+    kb = load_kb([root])
+    assert time.monotonic() - start < 2
+    # reading it whole would raise the peak RSS by gigabytes; allow a little for the import
+    grew_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grew_kib < 4 * MAX_FILE_BYTES // 1024
+    [p] = [p for p in kb.problems if p.path.endswith("huge-entry.md")]
+    assert f"larger than {MAX_FILE_BYTES // 1024} KiB" in p.message
+    assert "good-entry" in kb.entries
+
+
+def test_lone_cr_counts_as_a_line_break_like_libyaml(make_kb):
+    # line 3 ends with a lone CR: libyaml counts it as a line break, so the duplicate key is on 5
+    text = "---\nid: cr-entry\nkind: incident\rtitle: A\ntitle: B\n---\nbody\n"
+    root = make_kb({"a/cr-entry.md": "placeholder"})
+    (root / "a" / "cr-entry.md").write_bytes(text.encode())
+    [p] = [p for p in load_kb([root]).problems if "duplicate key" in p.message]
+    assert p.line == 5 and "first at line 4" in p.message
+    parts = split(text)
+    assert parts.body == "body\n" and parts.body_line == 7
+
+
+def test_cr_only_file_is_read_as_lines(make_kb):
+    text = entry_text("mac-entry").replace("\n", "\r")
+    root = make_kb({"a/mac-entry.md": "placeholder"})
+    (root / "a" / "mac-entry.md").write_bytes(text.encode())
+    kb = load_kb([root])
+    assert kb.problems == [] and kb.get("mac-entry").body_line == 10
+
+
+def test_printed_paths_and_messages_are_one_clean_line():
+    p = Problem("/kb/\x1b]0;owned\x07evil\nfolder/\u202egnp.md", 3, "bad key 'a\x1b[31mb\nc'")
+    s = str(p)
+    assert "\n" not in s and "\x1b" not in s and "\u202e" not in s and "[31m" not in s
+    assert s.startswith("/kb/evil folder/gnp.md:3: error: ")
+
+
+def test_lint_on_a_folder_of_every_hostile_file_at_once(make_kb, tmp_path):
+    files = {f"a/{n}-entry.md": entry_text(f"{n}-entry", extra=fm) for n, fm in CRASHERS.items()}
+    files["a/good-entry.md"] = entry_text("good-entry")
+    files["b/other-good.md"] = entry_text("other-good")
+    root = make_kb(files)
+    a = root / "a"
+    (a / "self-loop.md").symlink_to("self-loop.md")
+    os.mkfifo(a / "x-y.md")
+    with open(a / "huge-entry.md", "wb") as f:
+        f.truncate(3 << 30)
+    (a / "cr-entry.md").write_bytes(b"---\nid: cr-entry\rkind: [\n---\n")
+    (a / "not-utf8.md").write_bytes(b"---\nid: not-utf8\ntitle: \xff\n---\n")
+    esc = root / "c\x1b[2Jd\nx"
+    esc.mkdir()
+    (esc / "esc-entry.md").write_text("no front matter\n")
+    env = {"KBTUI_HOME": str(tmp_path / "home")}
+    start = time.monotonic()
+    r = run_kb("lint", "--kb", str(root), str(root), env=env, timeout=60)
+    assert time.monotonic() - start < 30
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    bad = [
+        *(f"{n}-entry.md" for n in CRASHERS),
+        "self-loop.md",
+        "x-y.md",
+        "huge-entry.md",
+        "cr-entry.md",
+        "not-utf8.md",
+        "esc-entry.md",
+    ]
+    for name in bad:
+        mine = [line for line in lines if f"/{name}:" in line]
+        assert len(mine) == 1, (name, lines)
+    assert "\x1b" not in r.stdout
+    # the symlink loop never becomes an entry; the pipe is a warning, every other bad file an error
+    assert lines[-1] == f"{len(bad) - 1 + 2} entries checked: {len(bad) - 1} errors, 1 warnings"
+    listed = run_kb("list", "--kb", str(root), env=env, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "good-entry" in listed.stdout and "other-good" in listed.stdout
+
+
+@pytest.mark.parametrize(
+    "raw,shown",
+    [
+        ("a\x1b[31mred\x1b[0m b", "ared b"),  # CSI removed whole: no '[31m' debris
+        ("t\x1b]0;title\x07x", "tx"),  # OSC with BEL
+        ("t\x1b]8;;http://e\x1b\\link\x1b]8;;\x1b\\", "tlink"),  # OSC 8 hyperlink with ST
+        ("a\x9b2Jb", "ab"),  # 8-bit CSI
+        ("a\x1bcb", "ab"),  # two-byte ESC (full reset)
+        ("x\u202eevil\u202c\u2066y\u2069", "xevily"),  # bidi overrides and isolates
+        ("bell\x07 nul\x00 cr\rlf", "bell nul crlf"),
+        ("keep\ttab\nnewline", "keep    tab\nnewline"),
+    ],
+)
+def test_core_sanitiser_strips_every_terminal_control(raw, shown):
+    from kb.cli.common import sanitize
+    from kb.sanitize import clean
+    from tui.sanitize import clean as tui_clean
+
+    assert clean(raw) == shown
+    assert sanitize(raw) == shown and tui_clean is clean  # one sanitiser for CLI and TUI
