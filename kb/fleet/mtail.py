@@ -138,11 +138,8 @@ def _render(ids: list[str], plain: list[tuple[str, str]], json: list[tuple[str, 
         f"counter {METRIC} by entry",
         "hidden gauge kb_series_created",
         "",
-        "# every entry's series exists (at 0) from the first line read: a first match is an increase",
-        "kb_series_created == 0 {",
+        JSON_LINE + " {",
     ]
-    out += [f"  {METRIC}[{_quote(i)}] += 0" for i in ids]
-    out += ["  kb_series_created = 1", "}", "", JSON_LINE + " {"]
     out.append(f"  {_decoded('$kb_log')} =~ /^(?P<kb_text>.*)$/ {{")
     for entry_id, regex in json:
         out += [
@@ -153,5 +150,14 @@ def _render(ids: list[str], plain: list[tuple[str, str]], json: list[tuple[str, 
     out += ["  }", "}", "otherwise {"]
     for entry_id, regex in plain:
         out += [f"  /{regex}/ {{", f"    {METRIC}[{_quote(entry_id)}]++", "  }"]
-    out += ["}", ""]
+    out += [
+        "}",
+        "",
+        "# every entry's series exists (at 0) from the first line read, so a first match is an",
+        "# increase; this block comes last because `otherwise` above fires only when no sibling",
+        "# block before it matched",
+        "kb_series_created == 0 {",
+    ]
+    out += [f"  {METRIC}[{_quote(i)}] += 0" for i in ids]
+    out += ["  kb_series_created = 1", "}", ""]
     return "\n".join(out)

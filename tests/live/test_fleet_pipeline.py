@@ -1,0 +1,349 @@
+"""The fleet path for real: container json-file log → mtail → Prometheus → Alertmanager → webhook.
+
+Debian's mtail, Prometheus and Alertmanager (installed by scripts/provision) run on free loopback
+ports with the files `kb export mtail` and `kb export alerts` wrote from the bundled KB. A busybox
+container prints one real log line per entry with signatures; each must arrive at the webhook as
+exactly its alert, with a runbook_url that exists in a site exported with the same --base-url.
+The same lines in a plain log file count through the program's plain branch, and near-miss lines
+(healthy output of every product, and lines one key word away from a signature) raise nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import live_incidents as incidents
+import pytest
+
+from kb.loader import load_kb
+from kb.signatures import SignatureSet
+from tests.fleet_lines import NEAR_MISS_LINES, labelled_lines
+from tests.helpers import run_kb
+
+pytestmark = [pytest.mark.live, pytest.mark.slow, pytest.mark.xdist_group("fleet")]
+
+BASE_URL = "https://kb.example.test/runbooks/"
+PREFIX = "kbtui-fleet-"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_http(url: str, deadline: float = 20.0) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer within {deadline}s")
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.loads(r.read())
+
+
+class _Webhook:
+    """Alertmanager's webhook receiver: collects every alert it is sent."""
+
+    def __init__(self) -> None:
+        self.alerts: list[dict] = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with outer.lock:
+                    outer.alerts.extend(json.loads(body).get("alerts", []))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def firing(self) -> list[dict]:
+        with self.lock:
+            return [a for a in self.alerts if a.get("status") == "firing"]
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+class _Procs:
+    def __init__(self, logdir: Path) -> None:
+        self.logdir = logdir
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, name: str, *argv: str) -> None:
+        log = open(self.logdir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        self.procs.append(subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT))
+
+    def stop(self) -> None:
+        for p in self.procs:
+            p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def _container(name: str) -> str:
+    incidents.docker("rm", "-f", PREFIX + name, check=False)
+    incidents.docker(
+        "run", "-d", "--name", PREFIX + name, "--network", "none", "--label", "kbtui-test=1",
+        incidents.BASE_IMAGE, "sleep", "3600",
+    )  # fmt: skip
+    return incidents.docker("inspect", "-f", "{{.LogPath}}", PREFIX + name)
+
+
+def _print_in(name: str, lines: list[str]) -> None:
+    """Write lines to the container's own stdout: Docker's json-file driver records them."""
+    proc = subprocess.run(
+        ["docker", "exec", "-i", PREFIX + name, "sh", "-c", "cat > /proc/1/fd/1"],
+        input="".join(line + "\n" for line in lines),
+        text=True,
+        capture_output=True,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, docker_engine: str) -> Iterator[dict]:
+    for tool in ("mtail", "prometheus", "prometheus-alertmanager", "promtool"):
+        assert shutil.which(tool), f"{tool} missing: scripts/provision installs it"
+    work = tmp_path_factory.mktemp("fleet")
+    r = run_kb("export", "mtail", str(work / "progs"), "--json")
+    assert r.returncode == 0, r.stderr
+    r = run_kb(
+        "export", "alerts", str(work / "rules.yml"), "--base-url", BASE_URL, "--window", "2m"
+    )
+    assert r.returncode == 0, r.stderr
+
+    real_log = _container("real")
+    near_log = _container("near")
+    plain_real = work / "plain-real.log"
+    plain_near = work / "plain-near.log"
+    for f in (plain_real, plain_near):
+        f.touch()
+
+    hook = _Webhook()
+    procs = _Procs(work)
+    ports = {k: _free_port() for k in ("json", "plain", "near", "prom", "am")}
+    for job, logs in (
+        ("json", [real_log]),
+        ("plain", [str(plain_real)]),
+        ("near", [near_log, str(plain_near)]),
+    ):
+        argv = ["mtail", "--progs", str(work / "progs"), "--address", "127.0.0.1"]
+        argv += ["--port", str(ports[job]), "--logtostderr", "--poll_interval", "250ms"]
+        for log in logs:
+            argv += ["--logs", log]
+        procs.start(f"mtail-{job}", *argv)
+    (work / "am.yml").write_text(
+        "route:\n  receiver: hook\n  group_by: [alertname, entry, job]\n"
+        "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n"
+        f"receivers:\n- name: hook\n  webhook_configs:\n  - url: http://127.0.0.1:{hook.port}/\n"
+        "    send_resolved: false\n"
+    )
+    procs.start(
+        "alertmanager", "prometheus-alertmanager", f"--config.file={work / 'am.yml'}",
+        f"--storage.path={work / 'am-data'}", f"--web.listen-address=127.0.0.1:{ports['am']}",
+        "--cluster.listen-address=",
+    )  # fmt: skip
+    scrape = "\n".join(
+        f"- job_name: {job}\n  static_configs:\n  - targets: ['127.0.0.1:{ports[job]}']"
+        for job in ("json", "plain", "near")
+    )
+    (work / "prom.yml").write_text(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
+        f"rule_files: [{work / 'rules.yml'}]\n"
+        f"alerting:\n  alertmanagers:\n  - static_configs:\n    - targets: ['127.0.0.1:{ports['am']}']\n"
+        f"scrape_configs:\n{scrape}\n"
+    )
+    procs.start(
+        "prometheus", "prometheus", f"--config.file={work / 'prom.yml'}",
+        f"--storage.tsdb.path={work / 'prom-data'}", f"--web.listen-address=127.0.0.1:{ports['prom']}",
+    )  # fmt: skip
+    try:
+        for job in ("json", "plain", "near"):
+            _wait_http(f"http://127.0.0.1:{ports[job]}/metrics")
+        _wait_http(f"http://127.0.0.1:{ports['prom']}/-/ready")
+        _wait_http(f"http://127.0.0.1:{ports['am']}/-/ready")
+        yield {
+            "work": work,
+            "hook": hook,
+            "ports": ports,
+            "plain_real": plain_real,
+            "plain_near": plain_near,
+        }
+    finally:
+        procs.stop()
+        hook.close()
+        incidents.docker("rm", "-f", PREFIX + "real", PREFIX + "near", check=False)
+
+
+def test_exported_files_pass_the_tools_own_checks(stack: dict) -> None:
+    work = stack["work"]
+    compiled = subprocess.run(
+        ["mtail", "--compile_only", "--port", "0", "--progs", str(work / "progs")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert compiled.returncode == 0, compiled.stderr
+    assert "compile failed" not in compiled.stderr
+    checked = subprocess.run(
+        ["promtool", "check", "rules", str(work / "rules.yml")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_promtool_unit_tests_of_every_rule(stack: dict) -> None:
+    """promtool test rules: a first match fires (series born at 0, or born at 1), silence never."""
+    work = stack["work"]
+    kbase = load_kb()
+    ids = sorted(e.id for e in kbase.entries.values() if e.signatures)
+    series = []
+    alerts = []
+    for n, eid in enumerate(ids):
+        # alternate the two ways a counter starts: created at 0 by the program, or born matching
+        values = "0 0 0 1 1 1" if n % 2 else "_ _ _ 1 1 1"
+        series.append(
+            {"series": f'kb_signature_matches_total{{entry="{eid}",job="x"}}', "values": values}
+        )
+        alerts.append({"eval_time": "2m", "alertname": "KbKnownProblem", "exp_alerts": []})
+    quiet = {"series": 'kb_signature_matches_total{entry="quiet",job="x"}', "values": "0 0 0 0 0 0"}
+    import yaml
+
+    rules = yaml.safe_load((work / "rules.yml").read_text())
+    expected = []
+    for rule in rules["groups"][0]["rules"]:
+        expected.append(
+            {
+                "exp_labels": {**rule["labels"], "job": "x"},
+                "exp_annotations": rule["annotations"],
+            }
+        )
+    test_file = work / "rules_test.yml"
+    test_file.write_text(
+        yaml.safe_dump(
+            {
+                "rule_files": [str(work / "rules.yml")],
+                "evaluation_interval": "1m",
+                "tests": [
+                    {
+                        "interval": "1m",
+                        "input_series": [*series, quiet],
+                        "alert_rule_test": [
+                            {"eval_time": "2m", "alertname": "KbKnownProblem", "exp_alerts": []},
+                            {
+                                "eval_time": "4m",
+                                "alertname": "KbKnownProblem",
+                                "exp_alerts": expected,
+                            },
+                        ],
+                    }
+                ],
+            },
+            allow_unicode=True,
+        )
+    )
+    proc = subprocess.run(
+        ["promtool", "test", "rules", str(test_file)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_real_lines_raise_exactly_their_alerts_and_near_misses_none(stack: dict) -> None:
+    kbase = load_kb()
+    with_sigs = sorted(e.id for e in kbase.entries.values() if e.signatures)
+    # every labelled real line, with the entries `kb diagnose` names for it (its own among them)
+    sigs = SignatureSet.from_entries(kbase.entries.values())
+    named: list[tuple[str, list[str]]] = []
+    for eid, line in labelled_lines(kbase):
+        matched = sigs.match_text(line)
+        assert eid in matched, f"{eid}: its own signatures do not match {line!r}"
+        named.append((line, matched))
+    covered = {m for _, matched in named for m in matched}
+    missing = sorted(set(with_sigs) - covered)
+    assert missing == [], (
+        f"entries with signatures but no real log line (tests/fleet_lines.py): {missing}"
+    )
+    # one line per entry, one claimed by that entry alone where there is one; the alerts expected
+    # are exactly the entries `kb diagnose` names for the lines printed
+    chosen: dict[str, tuple[str, list[str]]] = {}
+    for line, matched in named:
+        for m in matched:
+            if m not in chosen or (matched == [m] and chosen[m][1] != [m]):
+                chosen[m] = (line, matched)
+    expected = {m for _, matched in chosen.values() for m in matched}
+    printed = sorted({line for line, _ in chosen.values()})
+    for line in NEAR_MISS_LINES:
+        assert sigs.match_text(line) == [], f"near-miss line matches in kb diagnose: {line!r}"
+
+    started = time.monotonic()
+    _print_in("near", NEAR_MISS_LINES)
+    with stack["plain_near"].open("a") as fh:
+        fh.write("".join(line + "\n" for line in NEAR_MISS_LINES))
+    _print_in("real", printed)
+    with stack["plain_real"].open("a") as fh:
+        fh.write("".join(line + "\n" for line in printed))
+
+    want = {(eid, job) for eid in expected for job in ("json", "plain")}
+    hook = stack["hook"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        got = {(a["labels"]["entry"], a["labels"]["job"]) for a in hook.firing()}
+        if want <= got:
+            break
+        time.sleep(0.25)
+    latency = time.monotonic() - started
+    firing = hook.firing()
+    got = {(a["labels"]["entry"], a["labels"]["job"]) for a in firing}
+    assert sorted(want - got) == [], f"alerts that never arrived (after {latency:.1f}s)"
+    # a few more evaluation rounds: nothing else may arrive, near misses included
+    time.sleep(4)
+    got = {(a["labels"]["entry"], a["labels"]["job"]) for a in hook.firing()}
+    assert sorted(got - want) == []
+
+    # the near-miss mtail counted nothing at all
+    with urllib.request.urlopen(
+        f"http://127.0.0.1:{stack['ports']['near']}/metrics", timeout=5
+    ) as r:
+        near = [
+            line
+            for line in r.read().decode().splitlines()
+            if line.startswith("kb_signature_matches_total{")
+        ]
+    assert near and all(line.endswith(" 0") for line in near), near
+
+    # every runbook link is a page of the site exported with the same base URL
+    site = stack["work"] / "site"
+    r = run_kb("export", "site", str(site), "--base-url", BASE_URL, "--no-search", timeout=300)
+    assert r.returncode == 0, r.stderr
+    for alert in firing:
+        url = alert["annotations"]["runbook_url"]
+        assert url.startswith(BASE_URL)
+        assert (site / url[len(BASE_URL) :]).is_file(), url
+        assert alert["labels"]["product"] == kbase.get(alert["labels"]["entry"]).products[0]
+    print(f"fleet pipeline: {len(with_sigs)} entries, all alerts at the webhook in {latency:.1f}s")
