@@ -207,7 +207,7 @@ def _write_parallel(
     import multiprocessing
 
     method = "fork" if threading.active_count() == 1 else "spawn"
-    ctx = multiprocessing.get_context(method)
+    ctx: Any = multiprocessing.get_context(method)
     queue = ctx.SimpleQueue()
     # interleaved shares: entries of one product folder spread over all workers
     shares = [items[i::workers] for i in range(workers)]

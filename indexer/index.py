@@ -411,7 +411,7 @@ def open_index(
         manifest = Store.read_manifest(gen) if gen is not None else None
         valid = gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
         groups: _Groups
-        if valid and dirs_unchanged(manifest.get("dirs")):  # type: ignore[union-attr]
+        if valid and manifest is not None and dirs_unchanged(manifest.get("dirs")):
             # no folder moved: the manifest's file list is current, no discovery walk, and
             # EntryGroups are made only for the groups that need parsing
             assert manifest is not None
@@ -428,7 +428,7 @@ def open_index(
         extra = {"dirs": snapshot, "discover_problems": discover_problems}
         reparsed: list[str] = []
         rebuilt = False
-        state: dict[str, Any] | None = None
+        state = None
         if not valid:
             gen, state = _build(store, srcs, groups.all(), progress, extra)
             reparsed, rebuilt = groups.ids(), True
@@ -474,23 +474,27 @@ class _Groups:
         self._manifest = manifest
         self._groups = discovered
 
+    def _described(self) -> dict[str, Any]:
+        assert self._manifest is not None, "a _Groups has a discovery walk or a manifest"
+        return self._manifest
+
     def ids(self) -> list[str]:
-        return list(self._groups if self._groups is not None else self._manifest["groups"])  # type: ignore[index]
+        return list(self._groups if self._groups is not None else self._described()["groups"])
 
     def paths(self) -> dict[str, list[str]]:
         if self._groups is not None:
             return {g: group_paths(v) for g, v in self._groups.items()}
-        return {g: list(v["files"]) for g, v in self._manifest["groups"].items()}  # type: ignore[index]
+        return {g: list(v["files"]) for g, v in self._described()["groups"].items()}
 
     def all(self) -> dict[str, Any]:
         if self._groups is None:
-            self._groups = groups_from_manifest(self._manifest, self._sources)  # type: ignore[arg-type]
+            self._groups = groups_from_manifest(self._described(), self._sources)
         return self._groups
 
     def some(self, ids: list[str]) -> dict[str, Any]:
         if self._groups is not None:
             return {g: self._groups[g] for g in ids}
-        return groups_from_manifest(self._manifest, self._sources, ids)  # type: ignore[arg-type]
+        return groups_from_manifest(self._described(), self._sources, ids)
 
 
 def _open(

@@ -101,8 +101,8 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             groups = rare
         elif len(groups) > 3:
             # only common words (a generic log line): the rarest three rank as well as all
-            keep = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]], i))[:3]
-            groups = [groups[i] for i in sorted(keep)]
+            rarest3 = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]], i))[:3]
+            groups = [groups[i] for i in sorted(rarest3)]
     words = raw_words(text)
     subs: list[wq.Query] = []
     fuzzy_words: list[str] = []

@@ -69,7 +69,7 @@ def weighted_terms(value: str) -> tuple[dict[str, list[float]], dict[str, list[A
     """{latin term: [freq, weight]}, {cjk term: [positions, weight]} for a sections value."""
     # both fields index the same string, one right after the other: analyse it once
     if _memo[0] is value:
-        return _memo[1]  # type: ignore[no-any-return]
+        return _memo[1]
     result = _weighted_terms(value)
     _memo[0], _memo[1] = value, result
     return result
@@ -105,7 +105,7 @@ class _SectionAnalyzer(Analyzer):
 
     cjk = False
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -154,6 +154,7 @@ class LatinField(TEXT):
     def __init__(self) -> None:
         super().__init__(analyzer=LatinAnalyzer(), phrase=False)
 
+    # Whoosh annotates `index` as a Generator but only iterates it; a list is faster here
     def index(self, value: Any, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:  # type: ignore[override]
         latin, _ = weighted_terms(value)
         return [(w.encode("utf-8"), int(f), wt, pack_uint(int(f))) for w, (f, wt) in latin.items()]
@@ -166,9 +167,12 @@ class CJKField(TEXT):
         super().__init__(analyzer=CJKAnalyzer(), phrase=True)
         self.format = CJKPositions()
 
+    # Whoosh annotates `index` as a Generator but only iterates it; a list is faster here
     def index(self, value: Any, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:  # type: ignore[override]
         _, grams = weighted_terms(value)
-        enc = self.format.encode
+        fmt = self.format
+        assert isinstance(fmt, CJKPositions)
+        enc = fmt.encode
         return [(w.encode("utf-8"), len(p), wt, enc(p)) for w, (p, wt) in grams.items()]
 
 

@@ -156,6 +156,7 @@ def fingerprint(group: Any) -> dict[str, list[Any]]:
 def group_record(group: Any, sources: list[Path]) -> dict[str, Any]:
     """What the manifest keeps of a group besides its files, to rebuild it without a discover."""
     root = group.en.root if group.en is not None else next(iter(group.translations.values())).root
+    r: int | str
     try:
         r = sources.index(root)
     except ValueError:

@@ -326,10 +326,10 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
     mtime = 0.0
     entry: Entry | None = None
     if group.en is None:
-        for tr in group.translations.values():
+        for orphan in group.translations.values():
             problems.append(
                 Problem(
-                    str(tr.path),
+                    str(orphan.path),
                     1,
                     f"translation without an English entry; add {group.id}.md beside it",
                 )

@@ -173,7 +173,7 @@ class _Converter:
                     raise YamlError(
                         line, f"duplicate key {key!r} (first at line {first}); keep one"
                     )
-                self.out.lines[(*path, key)] = line
+                self.out.lines[path + (key,)] = line
                 result[key] = self.convert(value_node, (*path, key))
             return result
         raise YamlError(node.start_mark.line + 1, "unsupported YAML node")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from typing import Any
+from typing import Any, Literal
 
 from kb.model import (
     KINDS,
@@ -232,7 +232,7 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
             seen.add(cid)
         if kind is not None:
             for message in registry.validate_params(kind, params):
-                sub = (
+                sub: tuple[str | int, ...] = (
                     (*path, "kind")
                     if message.startswith("unknown check kind")
                     else (*path, "params")
@@ -254,7 +254,9 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
                     f"pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
                 )
                 ok = False
-        if on_fail not in ("fail", "warn"):
+        if on_fail == "fail" or on_fail == "warn":
+            severity: Literal["fail", "warn"] = on_fail
+        else:
             ctx.error((*path, "on_fail"), "on_fail must be 'fail' or 'warn'")
             ok = False
         if timeout is not None and (
@@ -266,14 +268,14 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
                 (*path, "timeout"), f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}]"
             )
             ok = False
-        if ok:
+        if ok and cid and kind and title:
             specs.append(
                 CheckSpec(
                     id=cid,
                     kind=kind,
                     title=title,
                     params=dict(params),
-                    on_fail=on_fail,  # type: ignore[arg-type]
+                    on_fail=severity,
                     timeout=float(timeout) if timeout is not None else None,
                     line=ctx.line(*path),
                 )
@@ -316,11 +318,11 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         used: dict[str, int] = {}
         for i, raw_opt in enumerate(ctx.want_list(item.get("options"), (*path, "options"))):
             opath = (*path, "options", i)
-            opt = ctx.want_map(raw_opt, opath)
-            _unknown_fields(ctx, opt, ("label", "goto", "when"), opath)
-            label = ctx.want_str(opt.get("label"), (*opath, "label"), required=True)
-            goto = ctx.want_str(opt.get("goto"), (*opath, "goto"), required=True)
-            when = ctx.want_str_list(opt.get("when"), (*opath, "when"))
+            omap = ctx.want_map(raw_opt, opath)
+            _unknown_fields(ctx, omap, ("label", "goto", "when"), opath)
+            label = ctx.want_str(omap.get("label"), (*opath, "label"), required=True)
+            goto = ctx.want_str(omap.get("goto"), (*opath, "goto"), required=True)
+            when = ctx.want_str_list(omap.get("when"), (*opath, "when"))
             for status in when:
                 if status not in STATUSES:
                     ctx.error(

@@ -12,9 +12,12 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.model import CheckSpec, Entry
+
+if TYPE_CHECKING:
+    from kb.checks.targets import Target
 
 FILTER_KEYS = {
     "product": "product",
@@ -188,7 +191,7 @@ class Services:
         spec: CheckSpec,
         *,
         cancel: threading.Event | None = None,
-        target: str | None = None,
+        target: str | Target | None = None,
         overrides: dict[str, Any] | None = None,
     ) -> Any:
         """Run one check with the same engine as `kb check`. Returns a `CheckResult`.

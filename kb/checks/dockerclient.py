@@ -63,7 +63,7 @@ def _make_api_client_class() -> type:
 
         _kb_exec_ids: set[str]
 
-        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             from urllib.parse import urlsplit
 
             path = urlsplit(url).path

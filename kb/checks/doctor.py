@@ -377,6 +377,7 @@ def run_doctor(
     start = time.monotonic()
     scan = _Scan(kbase, cancel)
     conf = targets_mod.load() if not hosts else None
+    wanted: list[tuple[str, str | None]]
     if hosts:
         try:
             named = targets_mod.load().docker_urls()

@@ -42,7 +42,7 @@ class Session:
         self.disconnected = False
         self.subacked: set[int] = set()
         self.puback: set[int] = set()
-        self.messages: list[tuple[str, bytes, float]] = []
+        self.messages: list[tuple[str, bytes | bytearray, float]] = []
         self.sent: list[str] = []
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
@@ -94,13 +94,16 @@ class Session:
             raise MqttError(f"no answer from {self.where} within the deadline") from exc
         except OSError as exc:
             raise MqttError(f"cannot reach {self.where}: {exc.strerror or exc}") from exc
+        import socket
+
         sock = self.client.socket()
-        if sock is not None:
-            import socket
+        # plain and TLS sockets both subclass socket.socket; a websocket wrapper cannot be shut down
+        if isinstance(sock, socket.socket):
+            raw = sock
 
             def _abort() -> None:
                 try:
-                    sock.shutdown(socket.SHUT_RDWR)
+                    raw.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
 
@@ -129,6 +132,8 @@ class Session:
             pass
         finally:
             try:
-                self.client.socket() and self.client.socket().close()
+                sock = self.client.socket()
+                if sock is not None:
+                    sock.close()
             except Exception:
                 pass

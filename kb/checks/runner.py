@@ -251,11 +251,11 @@ def run_check(
                 next="the target may be hung or unreachable; raise `timeout` to wait longer",
             )
     elif "exc" in box:
-        exc = box["exc"]
-        if isinstance(exc, Cancelled):
+        failure = box["exc"]
+        if isinstance(failure, Cancelled):
             verdict = Verdict(SKIP, "cancelled")
         else:
-            verdict = Verdict(ERROR, _reason(exc))
+            verdict = Verdict(ERROR, _reason(failure))
     else:
         try:
             verdict = kind.evaluate(params, box.get("data"))
@@ -302,9 +302,11 @@ def overall(results: Iterable[CheckResult]) -> str:
 
 def exit_code(results: Iterable[CheckResult]) -> int:
     """CLI exit code: 0 all pass/skip, 1 a fail or warn, 3 an error (could not run)."""
+    from kb.errors import EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_PROBLEM
+
     statuses = {r.status for r in results}
     if ERROR in statuses:
-        return 3
+        return EXIT_COULD_NOT_RUN
     if statuses & {FAIL, WARN}:
-        return 1
-    return 0
+        return EXIT_PROBLEM
+    return EXIT_OK

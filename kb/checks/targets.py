@@ -46,6 +46,10 @@ class Broker:
     container: str | None = None
 
 
+# what a check can be pointed at: `kb check --target NAME`, the TUI's target picker
+Target = DockerHost | Broker
+
+
 @dataclass
 class Targets:
     docker_hosts: list[DockerHost] = field(default_factory=list)

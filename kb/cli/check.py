@@ -78,12 +78,8 @@ def _validate_overrides(
 
     if not overrides:
         return
-    declared = {
-        p.name
-        for _, specs in selected
-        for s in specs
-        for p in (registry.get(s.kind).params if registry.get(s.kind) else ())
-    }
+    kinds = [registry.get(s.kind) for _, specs in selected for s in specs]
+    declared = {p.name for kind in kinds if kind is not None for p in kind.params}
     unknown = sorted(set(overrides) - declared)
     if unknown:
         raise UserError(
@@ -131,7 +127,6 @@ def write_junit(path: str, results: list[Any], duration: float) -> None:
             ET.SubElement(case, "skipped", message=r.summary)
         out = [r.title, r.summary, *r.evidence] + ([f"next: {r.next}"] if r.next else [])
         ET.SubElement(case, "system-out").text = "\n".join(out)
-    ET.ElementTree(ET.Element("testsuites")).getroot().append(suite)
     root = ET.Element("testsuites")
     root.append(suite)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

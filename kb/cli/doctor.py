@@ -36,7 +36,13 @@ def run(args: argparse.Namespace) -> int:
 
     kbase = load_kb_for(args)
     report = run_doctor(kbase, hosts=args.host or None)
-    code = 3 if any(not h.ok for h in report.hosts) else (1 if report.findings else 0)
+    from kb.errors import EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_PROBLEM
+
+    code = (
+        EXIT_COULD_NOT_RUN
+        if any(not h.ok for h in report.hosts)
+        else (EXIT_PROBLEM if report.findings else EXIT_OK)
+    )
     if args.json:
         print_json(report.to_dict())
         return code

@@ -10,6 +10,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import textwrap
+from typing import Any, NoReturn
+
+from kb.errors import (
+    EXIT_CODES_HELP,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 
 COMMANDS = (
     "search",
@@ -25,11 +35,10 @@ COMMANDS = (
     "completion",
 )
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_ERROR = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         # one line and a pointer to help, exit 2 (argparse prints the whole usage block otherwise)
         sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
         sys.exit(EXIT_USAGE)
@@ -40,23 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kb",
         description="Troubleshooting knowledge base for Docker hosts and MQTT/AMQP brokers.",
         epilog='Examples:\n  kb search "monotonic time"\n  docker logs emqx 2>&1 | kb diagnose -\n'
-        "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json",
+        "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json\n\n"
+        + textwrap.fill(EXIT_CODES_HELP, 78),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _global_options(parser, argparse.SUPPRESS)
     parser.set_defaults(kb=[], lang=None, debug=False)
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    # the global options are accepted after the command too: `kb show ID --lang zh`
-    common = argparse.ArgumentParser(add_help=False)
-    _global_options(common, argparse.SUPPRESS)
-    plain_add = sub.add_parser
-
-    def add_parser(name: str, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs["parents"] = [*kwargs.get("parents", []), common]
-        return plain_add(name, **kwargs)
-
-    sub.add_parser = add_parser  # type: ignore[method-assign]
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands
+    )
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"kb.cli.{name}")
@@ -87,14 +89,30 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
+class _Commands(argparse._SubParsersAction):
+    """Subcommands that also accept the global options after the command: `kb show ID --lang zh`."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        common = argparse.ArgumentParser(add_help=False)
+        _global_options(common, argparse.SUPPRESS)
+        kwargs["parents"] = [*kwargs.get("parents", []), common]
+        return super().add_parser(name, **kwargs)
+
+
 class _VersionAction(argparse.Action):
     """Looks the version up only when asked (importlib.metadata costs ~50 ms at every start)."""
 
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
         kwargs.pop("nargs", None)
-        super().__init__(option_strings, dest, nargs=0, **kwargs)  # type: ignore[arg-type]
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         print(f"kb {_version()}")
         parser.exit()
 
@@ -122,10 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         sys.stderr.write(f"kb: {exc}\n")
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("kb: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `kb search x | head`: the reader went away; not an error. Point stdout at /dev/null so
         # the interpreter's final flush does not raise again.
@@ -139,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(
             f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n"
         )
-        return EXIT_ERROR
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indexer.index import KBIndex
+    from kb.cli.common import Style
 
 MAX_STDIN = 1024 * 1024  # a pasted log is capped: the top of 1 MiB is plenty to recognise it
 
@@ -56,7 +61,7 @@ def read_query(parts: list[str]) -> str:
     return " ".join(parts)
 
 
-def open_index_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_index_for(args: argparse.Namespace) -> KBIndex:
     from indexer import open_index
     from kb.cli.common import sources_for, warn_problems
     from kb.cli.progress import LazyProgress
@@ -99,7 +104,7 @@ def sanitize_spans(snippet: str, spans: tuple) -> list[tuple[str, bool]]:
     return [(sanitize(t).replace("\n", " "), hl) for t, hl in runs if t]
 
 
-def _highlight(runs: list[tuple[str, bool]], st) -> str:  # type: ignore[no-untyped-def]
+def _highlight(runs: list[tuple[str, bool]], st: Style) -> str:
     return "".join(st.hl(t) if hl else t for t, hl in runs)
 
 

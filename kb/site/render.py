@@ -41,18 +41,29 @@ def _is_external(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _md() -> Any:
+    from collections.abc import Sequence
+
     from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
     from mdit_py_plugins.anchors import anchors_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    class SafeMarkdownIt(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # noqa: N802 - markdown-it's name
+            return safe_url(url)
+
+    md = SafeMarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
     md.enable("strikethrough")
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_slug)
-    md.validateLink = safe_url
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)
+    default_image = renderer.rules["image"]
 
-    default_image = md.renderer.rules.get("image")
-
-    def image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def image(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         if _is_external(src):
@@ -65,7 +76,9 @@ def _md() -> Any:
 
     md.add_render_rule("image", image)
 
-    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def link_open(
+        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         if _is_external(str(token.attrGet("href") or "")):
             token.attrSet("rel", "noopener noreferrer")

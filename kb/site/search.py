@@ -17,14 +17,18 @@ as text.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.model import Entry
 from kb.site import cjk
+
+if TYPE_CHECKING:
+    from kb.site.export import Site
 
 # Files Pagefind writes that we do not use: its ready-made UIs and highlighter.
 _UNUSED = (
@@ -71,9 +75,9 @@ def record_meta(entry: Entry) -> dict[str, str]:
     return meta
 
 
-def build_index(site: object, out: Path, on_record: Callable[[int], None] | None = None) -> int:
+def build_index(site: Site, out: Path, on_record: Callable[[int], None] | None = None) -> int:
     """Write `out/pagefind/` for the entries of `site`; returns the number of records."""
-    entries: dict[str, Entry] = site.entries  # type: ignore[attr-defined]
+    entries: dict[str, Entry] = site.entries
     bundle = out / "pagefind"
     with PagefindService() as service:
         index_id = service.request({"type": "NewIndex", "config": {}})["index_id"]
@@ -135,8 +139,10 @@ class PagefindService:
         message = {"message_id": self._next_id, "payload": payload}
         self._proc.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         self._proc.stdin.flush()
+        stdout = self._proc.stdout
+        assert isinstance(stdout, io.BufferedReader)  # Popen with bufsize=-1 (the default)
         while b"," not in self._buf:
-            chunk = self._proc.stdout.read1(65536)
+            chunk = stdout.read1(65536)
             if not chunk:
                 raise RuntimeError("pagefind service exited unexpectedly")
             self._buf += chunk

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui.sanitize import one_line
+from tui.shared import kb_app
 
 
 class CheckSettingsScreen(ModalScreen[bool]):
@@ -22,7 +23,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
     BINDINGS = [Binding("ctrl+s", "apply", "Apply"), Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         names = svc.target_names()
         params = " ".join(f"{k}={v}" for k, v in svc.overrides.items())
         with Vertical(id="dialog"):
@@ -55,7 +56,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
             self.action_apply()
 
     def action_apply(self) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         problems = svc.set_check_settings(
             self.query_one("#target", Input).value, self.query_one("#params", Input).value
         )

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from kb.model import CheckSpec, Entry
 from tui.sanitize import one_line
+from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 
 PARALLEL = 4
@@ -76,7 +77,7 @@ class ChecksScreen(Screen[None]):
 
     @property
     def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
+        return kb_app(self).lang
 
     def _title(self, spec: CheckSpec) -> str:
         return self.entry.text(self.lang).check_titles.get(spec.id) or spec.title
@@ -97,9 +98,9 @@ class ChecksScreen(Screen[None]):
     def _relabel(self, _lang: str = "") -> None:
         title = Text(one_line(self.entry.text(self.lang).title, 200), style="bold")
         title.append(
-            "\non " + one_line(self.app.services.settings_text(), 150) + "  (p to change)",
+            "\non " + one_line(kb_app(self).services.settings_text(), 150) + "  (p to change)",
             style="dim",
-        )  # type: ignore[attr-defined]
+        )
         self.query_one("#checks-title", Static).update(title)
         for spec in self.entry.checks:
             self._refresh_row(spec)
@@ -183,7 +184,7 @@ class ChecksScreen(Screen[None]):
 
     @work(thread=True, group="checks")
     def run_specs(self, specs: list[CheckSpec], cancel: threading.Event) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
 
         def one(spec: CheckSpec) -> None:
             if cancel.is_set():

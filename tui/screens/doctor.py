@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from tui.sanitize import one_line
+from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 
 MAX_EVIDENCE = 20
@@ -74,7 +75,7 @@ class DoctorScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="doctor")
     def scan(self) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
 
         def progress(*args: Any, **kwargs: Any) -> None:
             text = " ".join(str(a) for a in args)
@@ -113,10 +114,10 @@ class DoctorScreen(Screen[None]):
         for i, f in enumerate(self.findings):
             entry = self._entry_of(f)
             title = (
-                entry.text(self.app.lang).title
+                entry.text(kb_app(self).lang).title
                 if entry is not None
                 else str(getattr(f, "entry", "?"))
-            )  # type: ignore[attr-defined]
+            )
             cell = Text(one_line(title, 200))
             summary = getattr(f, "summary", "")
             if summary:
@@ -136,7 +137,7 @@ class DoctorScreen(Screen[None]):
             return None
         if not isinstance(ref, str):
             return ref
-        return self.app.services.get(ref)  # type: ignore[attr-defined]
+        return kb_app(self).services.get(ref)
 
     @on(DataTable.RowHighlighted)
     def _show_detail(self, event: Any = None) -> None:
@@ -149,7 +150,7 @@ class DoctorScreen(Screen[None]):
         entry = self._entry_of(f)
         out = Text()
         if entry is not None:
-            out.append(one_line(entry.text(self.app.lang).title, 300), style="bold")  # type: ignore[attr-defined]
+            out.append(one_line(entry.text(kb_app(self).lang).title, 300), style="bold")
             out.append(f"\n{entry.id}", style="dim")
         host = getattr(f, "host", None)
         container = getattr(f, "container", None)
@@ -175,7 +176,7 @@ class DoctorScreen(Screen[None]):
             return
         entry = self._entry_of(self.findings[table.cursor_row])
         if entry is not None:
-            self.app.open_entry(entry.id)  # type: ignore[attr-defined]
+            kb_app(self).open_entry(entry.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

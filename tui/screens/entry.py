@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from kb.model import Entry
 from tui.markdown import entry_id_from_href, links_in, safe_parser
 from tui.sanitize import clean, is_web_link, one_line
+from tui.shared import kb_app
 from tui.widgets.badges import kind_badge, product_badges, tag_text
 
 
@@ -52,7 +53,7 @@ class EntryScreen(Screen[None]):
 
     @property
     def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
+        return kb_app(self).lang
 
     def _render_entry(self, lang: str) -> None:
         e = self.entry
@@ -122,7 +123,7 @@ class EntryScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_tree(self) -> None:
-        self.app.open_tree(self.entry.id)  # type: ignore[attr-defined]
+        kb_app(self).open_tree(self.entry.id)
 
     def action_checks(self) -> None:
         from tui.screens.checks import ChecksScreen
@@ -160,7 +161,7 @@ class EntryScreen(Screen[None]):
 
         items = []
         for rid in self.entry.related:
-            other = self.app.services.get(rid)  # type: ignore[attr-defined]
+            other = kb_app(self).services.get(rid)
             label = Text()
             if other is not None:
                 label.append_text(kind_badge(other.kind))
@@ -172,7 +173,7 @@ class EntryScreen(Screen[None]):
 
     def _open_related(self, chosen: str | None) -> None:
         if chosen:
-            self.app.open_entry(chosen)  # type: ignore[attr-defined]
+            kb_app(self).open_entry(chosen)
 
     @on(Markdown.LinkClicked)
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -182,8 +183,8 @@ class EntryScreen(Screen[None]):
     def follow_link(self, href: str) -> None:
         """Entry links open in the app; web links only after asking; anything else is refused."""
         target = entry_id_from_href(href)
-        if target and self.app.services.get(target) is not None:  # type: ignore[attr-defined]
-            self.app.open_entry(target)  # type: ignore[attr-defined]
+        if target and kb_app(self).services.get(target) is not None:
+            kb_app(self).open_entry(target)
             return
         if not is_web_link(href):
             self.notify(

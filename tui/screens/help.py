@@ -3,6 +3,9 @@ cannot fall out of date."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -36,8 +39,9 @@ def _rows(bindings: list) -> list[tuple[str, str]]:
     return rows
 
 
-def sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    from tui.app import KbApp
+def sections(app_bindings: Sequence[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The help text's sections: the app's own bindings (handed in: this module does not import
+    the app, which imports it), then each screen's."""
     from tui.screens.checks import ChecksScreen
     from tui.screens.doctor import DoctorScreen
     from tui.screens.entry import EntryScreen
@@ -48,7 +52,7 @@ def sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from tui.screens.tree import TreeScreen
     from tui.screens.triage import TriageScreen
 
-    everywhere = _rows(list(KbApp.BINDINGS)) + [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]
+    everywhere = _rows(list(app_bindings)) + [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]
     out = [("Everywhere", everywhere)]
     for title, cls in (
         ("Search", HomeScreen),
@@ -82,7 +86,7 @@ class HelpScreen(ModalScreen[None]):
             "Search: type words; filter inline with product:emqx kind:faq tag:clock.\n", style="dim"
         )
         text.append("Paste a multi-line log into the search box to diagnose it.\n", style="dim")
-        for title, rows in sections():
+        for title, rows in sections(type(self.app).BINDINGS):
             text.append(f"\n{title}\n", style="bold underline")
             for keys, desc in rows:
                 text.append(f"  {keys:<18}", style="bold")

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 
 from tui.sanitize import one_line, plain
 from tui.services import Filters
+from tui.shared import kb_app
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
 
@@ -70,7 +71,7 @@ class HomeScreen(Screen[None]):
         self._search_now()
 
     def _set_status(self, extra: str = "") -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         if svc.state.error:
             text = plain(svc.state.error, style="bold red")
         elif not svc.loaded.is_set():
@@ -116,7 +117,7 @@ class HomeScreen(Screen[None]):
     def run_search(
         self, query: str, filters: Filters, seq: int, started: float, changed_at: float = 0.0
     ) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         if not svc.loaded.is_set():
             return
         if not query.strip() and not filters.describe():
@@ -137,7 +138,7 @@ class HomeScreen(Screen[None]):
         self.shown_seq = seq
         self.last_hits = hits
         self.last_query = query
-        self.query_one(ResultList).show_hits(hits, self.app.lang)  # type: ignore[attr-defined]
+        self.query_one(ResultList).show_hits(hits, kb_app(self).lang)
         now = time.perf_counter()
         self.last_latency = now - started
         self.key_latency = now - changed_at if changed_at else self.last_latency
@@ -165,11 +166,11 @@ class HomeScreen(Screen[None]):
 
     def _open(self, entry_id: str | None) -> None:
         if entry_id:
-            self.app.open_entry(entry_id)  # type: ignore[attr-defined]
+            kb_app(self).open_entry(entry_id)
 
     @on(SearchInput.LogPasted)
     def _log_pasted(self, event: SearchInput.LogPasted) -> None:
-        self.app.action_paste_log(event.text)  # type: ignore[attr-defined]
+        kb_app(self).action_paste_log(event.text)
 
     def action_focus_results(self) -> None:
         results = self.query_one(ResultList)
@@ -199,7 +200,7 @@ class HomeScreen(Screen[None]):
     def action_filters(self) -> None:
         from tui.screens.filters import FilterScreen
 
-        facets = self.app.services.facets()  # type: ignore[attr-defined]
+        facets = kb_app(self).services.facets()
         self.app.push_screen(FilterScreen(facets, self.filters), self._filters_chosen)
 
     def _filters_chosen(self, filters: Filters | None) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.sanitize import clean, one_line
+from tui.shared import kb_app
 from tui.widgets.badges import kind_badge
 
 MAX_LINES = 5
@@ -70,7 +71,7 @@ class PasteLogScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="diagnose")
     def run_diagnose(self, text: str) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         svc.loaded.wait(timeout=30)
         try:
             found, error = svc.diagnose(text), None
@@ -95,7 +96,7 @@ class PasteLogScreen(Screen[None]):
                 else "No entry matches this log."
             )
         )
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         options: list[Option | None] = []
         for i, d in enumerate(found):
             if i:
@@ -105,7 +106,7 @@ class PasteLogScreen(Screen[None]):
             if entry is not None:
                 label.append_text(kind_badge(entry.kind))
                 label.append(" ")
-                title = entry.text(self.app.lang).title  # type: ignore[attr-defined]
+                title = entry.text(kb_app(self).lang).title
             else:
                 title = getattr(d, "title", d.id)
             label.append(one_line(title, 200), style="bold")
@@ -128,7 +129,7 @@ class PasteLogScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#diagnoses")
     def _open(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.open_entry(event.option.id)  # type: ignore[attr-defined]
+            kb_app(self).open_entry(event.option.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

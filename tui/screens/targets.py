@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui.sanitize import one_line
+from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
@@ -382,7 +383,7 @@ class TargetsScreen(Screen[None]):
     def test_target(self, what: str, item: dict[str, Any]) -> None:
         from kb.checks.targets import parse
 
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         key = "docker_hosts" if what == "host" else "brokers"
         targets, problems = parse({key: [item]})
         if problems:

@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from kb.model import Entry, Node
 from tui.sanitize import clean, one_line
+from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 
 MAX_EVIDENCE = 8
@@ -81,7 +82,7 @@ class TreeScreen(Screen[None]):
 
     @property
     def lang(self) -> str:
-        return self.app.lang  # type: ignore[attr-defined]
+        return kb_app(self).lang
 
     @property
     def node(self) -> Node:
@@ -137,7 +138,7 @@ class TreeScreen(Screen[None]):
         if node.is_conclusion:
             target = node.entry
             if target:
-                other = self.app.services.get(target)  # type: ignore[attr-defined]
+                other = kb_app(self).services.get(target)
                 title = other.text(self.lang).title if other is not None else target
                 label = (
                     ("Open entry: " if self.lang == "en" else "打开条目：")
@@ -174,7 +175,7 @@ class TreeScreen(Screen[None]):
             return
         panel.display = True
         ref = node.check
-        resolved = self.app.services.resolve_check(self.entry, ref)  # type: ignore[attr-defined]
+        resolved = kb_app(self).services.resolve_check(self.entry, ref)
         title = ref
         if resolved is not None:
             owner, spec = resolved
@@ -196,9 +197,9 @@ class TreeScreen(Screen[None]):
             out.append(f" {one_line(title, 60)}  ({result.duration:.2f}s)")
             out.append("\n")
             out.append(
-                "on " + one_line(self.app.services.settings_text(), 100) + "  (p to change)",
+                "on " + one_line(kb_app(self).services.settings_text(), 100) + "  (p to change)",
                 style="dim",
-            )  # type: ignore[attr-defined]
+            )
             out.append("\n")
             out.append(one_line(result.summary, 200))
             for line in list(result.evidence)[:MAX_EVIDENCE]:
@@ -217,7 +218,7 @@ class TreeScreen(Screen[None]):
     # --- the check -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="tree-check")
     def run_node_check(self, ref: str, seq: int) -> None:
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         resolved = svc.resolve_check(self.entry, ref)
         if resolved is None:
             result = _missing_result(ref)
@@ -299,7 +300,7 @@ class TreeScreen(Screen[None]):
     def action_open_entry(self) -> None:
         node = self.node
         if node.is_conclusion and node.entry:
-            self.app.open_entry(node.entry)  # type: ignore[attr-defined]
+            kb_app(self).open_entry(node.entry)
 
     def action_close(self) -> None:
         self.app.pop_screen()

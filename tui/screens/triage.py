@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.sanitize import clean, one_line
+from tui.shared import kb_app
 from tui.widgets.badges import product_badges
 
 
@@ -42,7 +43,7 @@ class TriageScreen(Screen[None]):
         keep = ol.highlighted
         ol.clear_options()
         options: list[Option | None] = []
-        for i, e in enumerate(self.app.services.trees()):  # type: ignore[attr-defined]
+        for i, e in enumerate(kb_app(self).services.trees()):
             if i:
                 options.append(None)
             text = e.text(lang)
@@ -65,14 +66,14 @@ class TriageScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#trees")
     def _walk(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.open_tree(event.option.id)  # type: ignore[attr-defined]
+            kb_app(self).open_tree(event.option.id)
 
     def action_view(self) -> None:
         ol = self.query_one("#trees", OptionList)
         if ol.highlighted is not None:
             option = ol.get_option_at_index(ol.highlighted)
             if option.id:
-                self.app.open_entry(option.id)  # type: ignore[attr-defined]
+                kb_app(self).open_entry(option.id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -63,5 +63,6 @@ class ResultList(OptionList):
             options.append(Option(render_hit(hit, lang), id=hit.id))
         self.add_options(options)
         if hits:
-            ids = [h.id for h in hits]
-            self.highlighted = self.get_option_index(highlighted_id) if highlighted_id in ids else 0
+            self.highlighted = 0
+            if highlighted_id is not None and any(h.id == highlighted_id for h in hits):
+                self.highlighted = self.get_option_index(highlighted_id)

@@ -76,7 +76,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         except Exception:
             pass
 
-    def dec(v):
+    def dec(v: Any) -> str:
         return v.decode() if isinstance(v, bytes) else str(v)
 
     return {

@@ -1,0 +1,71 @@
+"""Exit codes are distinct per meaning, and README and `kb --help` list the same ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kb import errors
+from kb.checks.base import CheckResult
+from kb.checks.runner import exit_code
+from kb.cli import main as cli_main
+from tests.helpers import REPO, run_kb
+
+
+def _result(status: str) -> CheckResult:
+    return CheckResult(check="c", kind="net.tcp", title="t", status=status, summary="s")
+
+
+def test_a_bug_exits_70_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import kb.cli.paths
+
+    def boom(args: object) -> int:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(kb.cli.paths, "run", boom)
+    assert cli_main.main(["paths"]) == errors.EXIT_INTERNAL == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kb: internal error: KeyError")
+    assert "--debug" in err
+
+
+def test_a_bug_with_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kb.cli.paths
+
+    def boom(args: object) -> int:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(kb.cli.paths, "run", boom)
+    with pytest.raises(KeyError):
+        cli_main.main(["paths", "--debug"])
+
+
+def test_check_statuses_map_to_distinct_codes() -> None:
+    assert exit_code([_result("pass"), _result("skip")]) == 0
+    assert exit_code([_result("pass"), _result("warn")]) == 1
+    assert exit_code([_result("fail")]) == 1
+    assert exit_code([_result("fail"), _result("error")]) == errors.EXIT_COULD_NOT_RUN == 3
+    codes = {
+        errors.EXIT_OK,
+        errors.EXIT_PROBLEM,
+        errors.EXIT_USAGE,
+        errors.EXIT_COULD_NOT_RUN,
+        errors.EXIT_INTERNAL,
+        errors.EXIT_INTERRUPTED,
+    }
+    assert len(codes) == 6
+
+
+def test_usage_error_exits_2() -> None:
+    out = run_kb("show")
+    assert out.returncode == errors.EXIT_USAGE
+    assert out.stderr.count("\n") == 1
+
+
+def test_help_and_readme_document_every_code() -> None:
+    help_text = " ".join(run_kb("--help").stdout.split())
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    for code, meaning in ((3, "a check could not run"), (70, "internal error")):
+        assert re.search(rf"\b{code}\b[^;.]*{meaning}", help_text), help_text
+        assert re.search(rf"\b{code}\b[^;.]*{meaning}", readme)

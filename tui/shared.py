@@ -1,0 +1,33 @@
+"""Typed access to the state every screen shares through the app (services, language, navigation).
+
+Screens reach the app as `self.app`, which Textual types as `App[Any]`; `kb_app(self)` gives them
+the kbtui app's own surface instead, so screen code is type-checked without importing `tui.app`
+(which imports the screens: a cycle).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+    from tui.services import Services
+
+
+class KbAppApi(Protocol):
+    """What screens use of `tui.app.KbApp`."""
+
+    services: Services
+    lang: str
+
+    def open_entry(self, entry_id: str) -> None: ...
+
+    def open_tree(self, entry_id: str) -> None: ...
+
+    def action_paste_log(self, text: str = "") -> None: ...
+
+
+def kb_app(node: DOMNode) -> KbAppApi:
+    """The running kbtui app seen from a screen or widget."""
+    return cast("KbAppApi", node.app)
