@@ -36,7 +36,6 @@ COMMANDS = (
 )
 
 
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one line and a pointer to help, exit 2 (argparse prints the whole usage block otherwise)
