@@ -195,3 +195,22 @@ def test_core_sanitiser_strips_every_terminal_control(raw, shown):
 
     assert clean(raw) == shown
     assert sanitize(raw) == shown and tui_clean is clean  # one sanitiser for CLI and TUI
+
+
+def test_signature_scan_is_linear_in_line_length():
+    from kb.checks.diagnose import diagnose
+    from kb.signatures import SignatureSet
+
+    kbase = load_kb()
+    sigs = SignatureSet.from_entries(kbase.entries.values())
+    # one 8 MB line where every word matches a signature: ~6 minutes when each match looked back
+    # to the start of the line; linear scanning takes milliseconds (the bound is generous)
+    start = time.monotonic()
+    found = diagnose(kbase, "CENSYS " * 1_200_000, sigs=sigs)
+    assert time.monotonic() - start < 10
+    [d] = found
+    assert [n for n, _ in d.lines] == [1] and len(d.lines[0][1]) <= 400
+    # many lines, several matches per line: each line reported once, numbered right
+    text = "ok\n" + "CENSYS CENSYS\nfine\n" * 30
+    [d] = diagnose(kbase, text, sigs=sigs)
+    assert [n for n, _ in d.lines] == list(range(2, 42, 2))
