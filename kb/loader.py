@@ -349,6 +349,8 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
             except Exception as exc:  # noqa: BLE001 - a validator bug must not stop other files
                 entry, probs = None, [_internal(group.en, exc)]
             problems.extend(probs)
+            if entry is not None and entry.id != group.id:
+                entry = None  # reported above; loaded, it would shadow the entry of that id
     for lang in sorted(group.translations):
         ef = group.translations[lang]
         read = _read(ef, problems)
