@@ -64,6 +64,10 @@ LOG_LINES = [
     ),
     (
         "docker-sdk-stop-timeout-vs-client-timeout",
+        'Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/b1f8bb98a25d/stop?t=20": context deadline exceeded',
+    ),
+    (
+        "docker-daemon-not-running",
         "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
     ),
     (
@@ -111,9 +115,11 @@ LOG_LINES = [
         "emqx-log-mqueue-full-dropped",
         "2023-03-01T10:00:00.000000+08:00 [warning] clientid: dev-1, Dropped msg due to mqueue is full",
     ),
+    # what the seed's start script prints on timeout (`printf "\n$(date) Server failed to start in
+    # $total_time seconds!\n"`); the die event with exitCode=1 is no signature (every crash has one)
     (
         "container-exits-code-1-startup-script-timeout",
-        "2019-09-22T02:08:03.772408118-07:00 container die a54711efd65de9aeb34a93813a2b7536849301733118a0730cbc57479d374304 (com.docker.compose.config-hash=ccf1e706778f960e6038a6e4b10e74e815d652f9ce957c2b56d1cfa4dadf982d, com.docker.compose.container-number=1, com.docker.compose.oneoff=False, com.docker.compose.project=build, com.docker.compose.service=apollo-configservice, com.docker.compose.version=1.24.1, exitCode=1, image=apollo-configservice:latest, maintainer=zxb@dameng.com, name=build_apollo-configservice_1)",
+        "Sun Sep 22 09:08:03 UTC 2019 Server failed to start in 240 seconds!",
     ),
     (
         "docker-container-oom-triage",

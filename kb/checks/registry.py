@@ -35,6 +35,7 @@ DEFAULT_KIND_MODULES: tuple[str, ...] = (
     "kb.checks.kinds.rabbitmq_api",
     "kb.checks.kinds.host_clock",
     "kb.checks.kinds.host_oom",
+    "kb.checks.kinds.host_disk",
 )
 
 

@@ -311,6 +311,17 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
                 "no process was killed by the kernel's OOM killer",
             )
         )
+    if kind == "host.disk":
+        path = _v(p, "path", "/var/lib/docker")
+        pct = _v(p, "min_free_pct", 10.0)
+        return (
+            (f"本机存放 {path} 的文件系统的剩余空间", f"至少 {pct}% 的空间和足够的 inode 是空闲的")
+            if zh
+            else (
+                f"free space on the filesystem that holds {path} on this host",
+                f"at least {pct}% of its space, and enough inodes, are free",
+            )
+        )
     params = ", ".join(f"{k}={_v(p, k)}" for k in sorted(p))
     if zh:
         return (f"`{kind}` 检查（{params}）", "检查所描述的健康状态成立")

@@ -1,0 +1,82 @@
+"""`host.disk`: free space on the filesystem that holds a path on this host (os.statvfs).
+
+The cause behind "no space left on device" from Docker and RabbitMQ's disk alarm is a full
+filesystem; this kind observes it directly. It reads one statvfs record and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.kinds._common import TIMEOUT
+
+PARAMS = (
+    TIMEOUT,
+    Param("path", str, default="/var/lib/docker", help="a path on the filesystem to measure"),
+    Param("min_free_pct", float, default=10.0, help="healthy when at least this % is free"),
+    Param("min_free_gb", float, help="and at least this many GiB are free (optional)"),
+    Param(
+        "min_free_inodes_pct",
+        float,
+        default=5.0,
+        help="healthy when at least this % of inodes are free",
+    ),
+)
+
+GIB = 1 << 30
+
+
+def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+    path = params.get("path", "/var/lib/docker")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} does not exist on this host (set path=...)")
+    st = os.statvfs(path)
+    return {
+        "path": path,
+        "total": st.f_blocks * st.f_frsize,
+        "free": st.f_bavail * st.f_frsize,
+        "inodes": st.f_files,
+        "inodes_free": st.f_favail,
+    }
+
+
+def _pct(part: int, whole: int) -> float:
+    return 100.0 * part / whole if whole else 100.0
+
+
+def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+    min_pct = float(params.get("min_free_pct", 10.0))
+    min_gb = params.get("min_free_gb")
+    min_ipct = float(params.get("min_free_inodes_pct", 5.0))
+    free_pct = _pct(data["free"], data["total"])
+    ifree_pct = _pct(data["inodes_free"], data["inodes"])
+    ev = (
+        f"{data['path']}: {data['free'] / GIB:.1f} GiB free of {data['total'] / GIB:.1f} GiB ({free_pct:.1f}%)",
+        f"inodes: {data['inodes_free']} free of {data['inodes']} ({ifree_pct:.1f}%)"
+        if data["inodes"]
+        else "inodes: not reported by this filesystem",
+    )
+    problems = []
+    if free_pct < min_pct:
+        problems.append(f"{free_pct:.1f}% free (< {min_pct:g}%)")
+    if min_gb is not None and data["free"] / GIB < float(min_gb):
+        problems.append(f"{data['free'] / GIB:.1f} GiB free (< {float(min_gb):g} GiB)")
+    if data["inodes"] and ifree_pct < min_ipct:
+        problems.append(f"{ifree_pct:.1f}% inodes free (< {min_ipct:g}%)")
+    if problems:
+        return Verdict(
+            FAIL,
+            f"the filesystem holding {data['path']} is nearly full: " + ", ".join(problems),
+            ev,
+            next="find what fills it: du -xsh under that path, docker system df",
+        )
+    return Verdict(PASS, f"{free_pct:.1f}% free on the filesystem holding {data['path']}", ev)
+
+
+KINDS = [
+    CheckKind(
+        "host.disk", "enough free space on the filesystem holding a path", PARAMS, probe, evaluate
+    )
+]

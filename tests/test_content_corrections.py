@@ -1,0 +1,285 @@
+"""Issue 11, "Correct these": each correction of the bundled entries, shown by a test where a test
+can show it, plus the real RabbitMQ/Docker lines of the new entries.
+
+Signatures are checked against real lines: the RabbitMQ captures in tests/fixtures/real-logs (made
+by tests/live/test_real_incidents.py), lines quoted in public issues, and lines captured on this
+project's Docker Engine 20.10. `updated:` is checked against git history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kb.checks.base import FAIL, PASS
+from kb.checks.kinds import host_disk
+from kb.loader import load_kb
+from kb.signatures import SignatureSet
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "fixtures" / "real-logs"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def sigs(kb):
+    return SignatureSet.from_entries(kb.entries.values())
+
+
+def _matches(sigs: SignatureSet, line: str) -> set[str]:
+    return set(sigs.match_text(line))
+
+
+def _conclusions(entry) -> str:
+    return "\n".join(
+        f"{n.conclusion or ''} {n.fix or ''}" for n in entry.tree.nodes.values() if n.is_conclusion
+    )
+
+
+def _body(entry) -> str:
+    return entry.body + "\n" + entry.translations["zh"].body
+
+
+# --- updated: is the date the entry last changed --------------------------------------------------
+
+
+def _last_change(paths: list[Path]) -> dt.date | None:
+    out = subprocess.run(
+        ["git", "log", "-1", "--format=%as", "--", *[str(p) for p in paths]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return dt.date.fromisoformat(out) if out else None
+
+
+def test_updated_is_not_older_than_the_last_commit_that_changed_the_entry(kb):
+    stale = []
+    for e in kb.entries.values():
+        en = Path(e.path)
+        changed = _last_change([en, en.with_name(f"{e.id}.zh.md")])
+        updated = (
+            e.updated if isinstance(e.updated, dt.date) else dt.date.fromisoformat(str(e.updated))
+        )
+        if changed is not None and updated < changed:
+            stale.append(f"{e.id}: updated {updated}, last changed {changed}")
+    assert stale == [], "set `updated:` to the day you change an entry:\n" + "\n".join(stale)
+
+
+def test_no_entry_carries_a_sources_date_as_updated(kb):
+    # the three seed incidents used to carry the date of their source (2018, 2020, 2024)
+    for eid in (
+        "vernemq-netsplit-blocks-clients",
+        "docker-sdk-stop-timeout-vs-client-timeout",
+        "emqx-monotonic-time-stepped-backwards",
+    ):
+        assert str(kb.get(eid).updated) >= "2026-12-02", eid
+
+
+# --- emqx-docker-data-lost-on-restart ---------------------------------------------------------
+
+
+def test_data_lost_entry_separates_retained_ram_from_mnesia_and_config(kb):
+    e = kb.get("emqx-docker-data-lost-on-restart")
+    body = _body(e)
+    assert "retainer.backend.storage_type" in body and "ram" in body
+    assert "cluster.hocon" in body  # 5.x rules and connectors
+    assert "API key" in body and "banned" in body  # what a node rename really loses in 5.x
+    assert "uid 1000" in body and "permission denied" in body
+    assert any("emqx/issues/6348" in (s.url or "") for s in e.sources)
+    retainer = next(c for c in e.checks if c.id == "retainer-disc")
+    assert retainer.params["name"] == "EMQX_RETAINER__BACKEND__STORAGE_TYPE"
+    assert any(n.check == "retainer-disc" for n in e.tree.nodes.values())
+    assert "rules and resources" not in e.title.lower()
+
+
+# --- vernemq-netsplit-blocks-clients ----------------------------------------------------------
+
+AUTH_ERROR = (
+    "2018-09-10 02:49:46.399 [warning] <0.1628.0>@vmq_mqtt_fsm:check_user:566 can't authenticate "
+    'client {[],<<"0a91a0ffdc00216b037226c46b46">>} due to error'
+)
+NOT_READY = (
+    "2019-03-12 10:11:12.123 [warning] <0.3371.0>@vmq_mqtt_fsm:check_user:543 can't register client "
+    '{[],<<"sensor-17">>} with username <<"sensor">> due to reason not_ready'
+)
+
+
+def test_vernemq_auth_error_is_not_a_netsplit_but_not_ready_is(sigs):
+    assert "vernemq-netsplit-blocks-clients" not in _matches(sigs, AUTH_ERROR)
+    assert "vernemq-netsplit-blocks-clients" in _matches(sigs, NOT_READY)
+
+
+def test_vernemq_fix_warns_that_docker_restart_leaves_the_cluster(kb):
+    e = kb.get("vernemq-netsplit-blocks-clients")
+    assert "cluster leave" in _conclusions(e)
+    assert "or restart its container" not in _conclusions(e)
+    assert {"vernemq/issues/866", "vernemq/issues/1332"} <= {
+        "/".join((s.url or "").split("/")[-3:]) for s in e.sources
+    }
+
+
+# --- emqx-monotonic-time-stepped-backwards ----------------------------------------------------
+
+
+def test_monotonic_entry_blames_the_clock_source_not_ntp(kb):
+    e = kb.get("emqx-monotonic-time-stepped-backwards")
+    assert "OTP 25" not in " ".join(e.versions.values())
+    assert "18" in e.versions["erlang"]
+    assert any("known-issues-5.8" in (s.url or "") for s in e.sources)
+    ends = _conclusions(e)
+    assert "set-ntp" not in ends  # NTP never steps the monotonic clock
+    assert "current_clocksource" in ends and "paravirt-provider" in ends
+    body = _body(e)
+    assert "dmesg" in body and "Marking clocksource" in body
+    host_clock = next(c for c in e.checks if c.id == "host-clock")
+    assert "0.3 s" in host_clock.title  # says what the short sample cannot catch
+
+
+# --- emqx-default-erlang-cookie-warning -------------------------------------------------------
+
+
+def test_cookie_entry_treats_the_default_cookie_as_remote_code_execution(kb):
+    e = kb.get("emqx-default-erlang-cookie-warning")
+    assert "harmless" not in _conclusions(e).lower()
+    assert "remote code execution" in e.body and "远程代码执行" in e.translations["zh"].body
+    assert "/etc/emqx/emqx.conf" in e.body
+    assert "harmless" not in e.summary.lower()
+    assert any(c.kind == "docker.inspect" and "4370" in c.params["field"] for c in e.checks)
+
+
+# --- rabbitmq-enotconn-lb-tcp-health-check ----------------------------------------------------
+
+
+def test_lb_health_check_uses_listener_checks_not_vhosts_or_cluster_alarms(kb):
+    e = kb.get("rabbitmq-enotconn-lb-tcp-health-check")
+    paths = {c.params.get("path") for c in e.checks if c.kind == "rabbitmq.api"}
+    assert "/api/health/checks/port-listener/5672" in paths
+    assert "/api/health/checks/local-alarms" in paths
+    assert "/api/vhosts" not in paths and "/api/health/checks/alarms" not in paths
+    fix = e.tree.nodes["switch-http"].fix
+    assert "port-listener/5672" in fix and "protocol-listener/amqp" in fix
+    assert "Do not use the cluster-wide" in fix
+
+
+# --- emqx-port-in-use-eaddrinuse -------------------------------------------------------------
+
+RABBIT_RANCH = (
+    "2026-12-02 07:08:22.888638+00:00 [error] <0.765.0> Failed to start Ranch listener "
+    "{acceptor,{0,0,0,0,0,0,0,0},5672} in ranch_tcp:listen(#{connection_type => supervisor,"
+    "handshake_timeout => 5000,max_connections => infinity,num_acceptors => 10,num_conns_sups => 1,"
+    "socket_opts => [{cacerts,'...'},{key,'...'},{cert,'...'},{ip,{0,0,0,0,0,0,0,0}},{port,5672},"
+    "inet6,{backlog,128},{nodelay,true},{linger,{true,0}},{exit_on_close,false}]}) for reason "
+    "eaddrinuse (address already in use)"
+)
+# hassio-addons/app-emqx#15 (EMQX 5)
+EMQX_RANCH = (
+    "2022-11-26T13:36:32.784352+01:00 [error] Failed to start Ranch listener 'ws:default' in "
+    "ranch_tcp:listen([{cacerts,'...'},{key,'...'},{cert,'...'},{ip,{0,0,0,0}},{port,8083},"
+    "{backlog,1024},{buffer,4096},{high_watermark,1048576},{nodelay,true},{send_timeout,15000},"
+    "{send_timeout_close,true}]) for reason eaddrinuse (address already in use)"
+)
+DOCKER_BIND = (
+    "docker: Error response from daemon: driver failed programming external connectivity on "
+    "endpoint c1-busy2 (9a107388c9a36002acdeafd97d34ae5e61e1f31731b8ee158da05ba65bb4f6e0): Bind for "
+    "127.0.0.1:18999 failed: port is already allocated"
+)
+
+
+def test_emqx_port_entry_claims_only_emqx_lines(kb, sigs):
+    assert _matches(sigs, RABBIT_RANCH) == {"rabbitmq-listener-eaddrinuse-boot-failed"}
+    assert _matches(sigs, EMQX_RANCH) == {"emqx-port-in-use-eaddrinuse"}
+    assert "emqx-port-in-use-eaddrinuse" in _matches(
+        sigs, "Protocol 'ekka': register/listen error: eaddrinuse"
+    )
+    assert _matches(sigs, DOCKER_BIND) == {"docker-port-already-allocated"}
+    mosq = (REAL / "mosquitto" / "address-in-use.log").read_text(encoding="utf-8")
+    assert "emqx-port-in-use-eaddrinuse" not in set(sigs.match_text(mosq))
+    e = kb.get("emqx-port-in-use-eaddrinuse")
+    assert "5369" in e.body and any(c.params.get("port") == 5369 for c in e.checks)
+
+
+# --- emqx-log-maximum-heap-size-reached ------------------------------------------------------
+
+
+def test_heap_entry_has_the_debug_and_large_payload_branch(kb):
+    e = kb.get("emqx-log-maximum-heap-size-reached")
+    nodes = e.tree.nodes
+    assert nodes["debug"].check == "debug-log"
+    assert {o.goto for o in nodes["debug"].options} >= {"debug-trace", "large-payload"}
+    assert {"emqx/issues/5717", "emqx/issues/9867"} <= {
+        "/".join((s.url or "").split("/")[-3:]) for s in e.sources
+    }
+
+
+# --- generic Docker lines no longer blamed on one story ---------------------------------------
+
+DIE_EXIT_1 = (
+    "2026-12-02T07:00:00.000000000Z container die 4b1f0c2d9e8a7f6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b"
+    "7c6d5e4f3a2b (exitCode=1, image=python:3.12, name=worker)"
+)
+CANNOT_CONNECT = "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+SDK_DEADLINE = (
+    'Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/b1f8bb98a25d/stop?t=20": '
+    "context deadline exceeded"
+)
+
+
+def test_exit_1_event_and_plain_cannot_connect_point_at_no_specific_story(sigs):
+    assert "container-exits-code-1-startup-script-timeout" not in _matches(sigs, DIE_EXIT_1)
+    assert _matches(sigs, CANNOT_CONNECT) == {"docker-daemon-not-running"}
+    assert _matches(sigs, SDK_DEADLINE) == {"docker-sdk-stop-timeout-vs-client-timeout"}
+    assert (
+        _matches(sigs, 'Get "http://x/v1.41/containers/json": context deadline exceeded') == set()
+    )
+
+
+# --- real RabbitMQ lines (tests/fixtures/real-logs) reach the right RabbitMQ entry -------------
+
+RABBIT_EXPECT = {
+    "rabbitmq/memory-alarm.log": {"rabbitmq-memory-alarm-publishers-blocked"},
+    "rabbitmq/disk-alarm.log": {"rabbitmq-disk-alarm-free-disk-insufficient"},
+    "rabbitmq/port-clash-boot-failed.log": {"rabbitmq-listener-eaddrinuse-boot-failed"},
+    "rabbitmq/lb-tcp-check-enotconn.log": {"rabbitmq-enotconn-lb-tcp-health-check"},
+    "rabbitmq/healthy.log": set(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RABBIT_EXPECT))
+def test_real_rabbitmq_logs_reach_their_entry_and_no_other(sigs, name):
+    index = json.loads((REAL / "index.json").read_text(encoding="utf-8"))
+    assert name in index
+    text = (REAL / name).read_text(encoding="utf-8")
+    found = set(sigs.match_text(text))
+    assert RABBIT_EXPECT[name] <= found, f"{name}: got {sorted(found)}"
+    extra = {i for i in found - RABBIT_EXPECT[name] if not i.startswith("rabbitmq-")}
+    assert extra == set(), f"{name}: entries of other products fire: {sorted(extra)}"
+
+
+# --- host.disk: the check kind behind the disk entries ----------------------------------------
+
+
+def test_host_disk_evaluates_space_and_inodes():
+    full = {"path": "/x", "total": 100 << 30, "free": 3 << 30, "inodes": 1000, "inodes_free": 900}
+    assert host_disk.evaluate({"min_free_pct": 10.0}, full).status == FAIL
+    roomy = dict(full, free=40 << 30)
+    assert host_disk.evaluate({"min_free_pct": 10.0}, roomy).status == PASS
+    assert host_disk.evaluate({"min_free_pct": 10.0, "min_free_gb": 50}, roomy).status == FAIL
+    no_inodes = dict(roomy, inodes_free=10)
+    assert host_disk.evaluate({}, no_inodes).status == FAIL
+
+
+def test_host_disk_probe_measures_a_real_filesystem(tmp_path):
+    data = host_disk.probe(None, {"path": str(tmp_path)})
+    assert data["total"] > 0 and 0 <= data["free"] <= data["total"]
+    with pytest.raises(FileNotFoundError):
+        host_disk.probe(None, {"path": str(tmp_path / "missing")})
