@@ -250,6 +250,12 @@ RABBIT_EXPECT = {
     "rabbitmq/disk-alarm.log": {"rabbitmq-disk-alarm-free-disk-insufficient"},
     "rabbitmq/port-clash-boot-failed.log": {"rabbitmq-listener-eaddrinuse-boot-failed"},
     "rabbitmq/lb-tcp-check-enotconn.log": {"rabbitmq-enotconn-lb-tcp-health-check"},
+    "rabbitmq/refused-logins.log": {
+        "rabbitmq-login-refused-invalid-credentials",
+        "rabbitmq-guest-remote-localhost-only",
+    },
+    "rabbitmq/partition-node1.log": {"rabbitmq-network-partition"},
+    "rabbitmq/partition-node2.log": {"rabbitmq-network-partition"},
     "rabbitmq/healthy.log": set(),
 }
 
@@ -263,6 +269,17 @@ def test_real_rabbitmq_logs_reach_their_entry_and_no_other(sigs, name):
     assert RABBIT_EXPECT[name] <= found, f"{name}: got {sorted(found)}"
     extra = {i for i in found - RABBIT_EXPECT[name] if not i.startswith("rabbitmq-")}
     assert extra == set(), f"{name}: entries of other products fire: {sorted(extra)}"
+    if not RABBIT_EXPECT[name]:
+        assert found == set(), f"{name}: a healthy broker log matches {sorted(found)}"
+
+
+def test_guest_refusal_is_told_apart_from_a_wrong_password(sigs):
+    text = (REAL / "rabbitmq" / "refused-logins.log").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if "can only connect via localhost" in line:
+            assert _matches(sigs, line) == {"rabbitmq-guest-remote-localhost-only"}
+        elif "invalid credentials" in line:
+            assert _matches(sigs, line) == {"rabbitmq-login-refused-invalid-credentials"}
 
 
 # --- host.disk: the check kind behind the disk entries ----------------------------------------
