@@ -1,9 +1,18 @@
-"""Secret redaction for everything a check prints: summaries, evidence, JSON and JUnit.
+"""The one secret redactor: every output (check text, JSON, JUnit, doctor, diagnose, TUI, site)
+passes through `redact`, after any other transformation and before any truncation.
 
-Two layers: values known to be secret (credentials read from *_env variables, URL passwords,
-tokens registered by probes) are replaced wherever they appear; and text shapes that carry secrets
-(`NAME=value` with a secret-looking NAME, `user:pass@` in URLs, Authorization headers) are masked
-even when the value was never registered.
+Two layers. Values known to be secret (credentials read from *_env variables or a config file,
+secret-named container env values, URL passwords, tokens registered by probes) are replaced
+wherever they appear. And text shapes that carry secrets are masked even when the value was never
+registered:
+- `key=value`, `key: value`, `"key": "value"`, `--flag value`, `--flag=value` and `Header: value`
+  where the name says password, passwd, pwd, pass, secret, token, api key, private key, credential,
+  cookie or auth (not "author"; "pass" only as a word part, so "bypass" is not a secret): the value is masked, the name kept;
+- `Authorization: <scheme> <credentials>`: the credentials, whatever the scheme;
+- `Cookie:` / `Set-Cookie:` headers: the whole value;
+- `scheme://user:password@host` anywhere in a line: the password;
+- PEM private-key blocks: the whole block.
+Every quantifier is bounded, so redaction stays linear on hostile input (one 4 MB line).
 """
 
 from __future__ import annotations
@@ -12,27 +21,53 @@ import re
 from collections.abc import Iterable
 
 MASK = "<redacted>"
-SECRET_NAME = re.compile(r"(?i)(PASS|SECRET|TOKEN|KEY|COOKIE|CREDENTIAL|AUTH)")
-# ENV_NAME=value (env style, upper case) and config keys `password: x`, `api_key = x`; the key must
-# start a word (not follow a hyphen), so a container named `kbtui-test-cookie: log` is left alone
-_VALUE = r"(\"[^\"]*\"|'[^']*'|[^\s,;\"'}]+)"
+
+# a secret-sounding word inside a name (env var, config key, flag, header)
+_WORD = (
+    r"(?:passw(?:or)?d|passphrase|(?<![a-z])pass(?![a-z])|pwd|secret|token|api[-_ .]?key|apikey"
+    r"|private[-_ .]?key|credential|cookie|auth(?!or(?!i[sz])))"
+)
+SECRET_NAME = re.compile(r"(?i)" + _WORD)
+_NAME = r"[\w.\-]{0,64}?" + _WORD + r"[\w.\-]{0,64}"
+_SCHEME = (
+    r"(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Key|OAuth|SharedKey"
+    r"|AWS4-HMAC-SHA256|SSWS|GoogleLogin|Splunk)\s{1,8})?"
+)
+_VALUE = r"(?:\"(?:[^\"\\\n]|\\.){0,4096}\"|'[^'\n]{0,4096}'|[^\s,;\"'{}\[\]()&<>]{1,4096})"
+# name, then `=`/`:` (optionally quoted name, as in JSON) or, for a --flag, whitespace
 _ASSIGN = re.compile(
-    r"(?<![\w\-.])([A-Z0-9_]*(?:PASS|SECRET|TOKEN|KEY|COOKIE|CREDENTIAL)[A-Z0-9_]*)(\s*[=:]\s*)"
-    + _VALUE
+    r"(?i)(?<![\w.\-])(?P<key>(?P<q>[\"']?)" + _NAME + r"(?P=q)"
+    r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
+    r"(?P<scheme>" + _SCHEME + r")(?P<value>" + _VALUE + r")"
 )
-_CONF_ASSIGN = re.compile(
-    r"(?i)(?<![\w\-.])([a-z0-9_.]*(?:password|passwd|secret|token|api_?key|cookie|credentials?))(\s*[=:]\s*)"
-    + _VALUE
-)
-_URL_CRED = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^/\s:@]*):([^/\s@]*)@")
-_AUTH_HDR = re.compile(
-    r"(?i)\b(authorization|proxy-authorization|x-api-key|x-auth-token|api-key)(\s*[:=]\s*)(\S+\s+)?(\S+)"
+_COOKIE_HDR = re.compile(r"(?im)(\b(?:set-)?cookie2?\s{0,8}:\s{0,8})([^\r\n]{1,8192})")
+_URL_CRED = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)([^/\s:@]{0,256}):([^/\s@]{1,1024})@")
+_PEM = re.compile(
+    r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:.{0,100000}?-----END [A-Z0-9 ]{0,40}"
+    r"PRIVATE KEY-----|.{0,100000})",
+    re.S,
 )
 
 
 def is_secret_name(name: str) -> bool:
-    """True for variable names that conventionally hold secrets (EMQX_NODE__COOKIE, DB_PASSWORD, ...)."""
+    """True for names that conventionally hold secrets (EMQX_NODE__COOKIE, DB_PASSWORD, ...)."""
     return bool(SECRET_NAME.search(name))
+
+
+def _flag_ok(m: re.Match[str]) -> bool:
+    """`name value` with a space is only a flag when the name starts with a dash."""
+    key = m.group("key")
+    return key.rstrip()[-1:] in "=:\"'" or key.lstrip("\"'").startswith("-")
+
+
+def _assign(m: re.Match[str]) -> str:
+    if m.group("value") == MASK or m.group("value").strip("\"'") == MASK:
+        return m.group(0)
+    if not _flag_ok(m):
+        return m.group(0)
+    value = m.group("value")
+    quote = value[0] if value[:1] in "\"'" and len(value) > 1 else ""
+    return f"{m.group('key')}{m.group('scheme')}{quote}{MASK}{quote}"
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -41,10 +76,32 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
         return text
     for s in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
         text = text.replace(s, MASK)
-    text = _URL_CRED.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
-    text = _AUTH_HDR.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) or ''}{MASK}", text)
-    for pattern in (_ASSIGN, _CONF_ASSIGN):
-        text = pattern.sub(
-            lambda m: m.group(0) if m.group(3) == MASK else f"{m.group(1)}{m.group(2)}{MASK}", text
-        )
-    return text
+    if "-----BEGIN" in text:
+        text = _PEM.sub(MASK, text)
+    if "://" in text:
+        text = _URL_CRED.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
+    text = _COOKIE_HDR.sub(lambda m: m.group(1) + MASK, text)
+    return _ASSIGN.sub(_assign, text)
+
+
+def redact_clip(text: str, limit: int, secrets: Iterable[str] = ()) -> str:
+    """`text` redacted, then cut to `limit` characters (one line) with an ellipsis.
+
+    Redaction runs first, so a cut can never leave the head of a secret behind; only a window of
+    4 x `limit` is redacted, so a 4 MB log line costs no more than a short one.
+    """
+    window = text[: 4 * limit]
+    out = redact(window, secrets).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if len(out) > limit or len(text) > len(window):
+        out = out[: limit - 1] + "…"
+    return out
+
+
+def secrets_in_env(env: Iterable[str]) -> set[str]:
+    """Values of secret-named `NAME=value` items (a container's Config.Env)."""
+    found = set()
+    for item in env:
+        key, _, value = str(item).partition("=")
+        if is_secret_name(key) and value:
+            found.add(value)
+    return found

@@ -51,12 +51,16 @@ class _Sig:
 
 
 def _clip(data: bytes, start: int, end: int) -> str:
-    """The line data[start:end] as text, cut to MAX_LINE_CHARS (only that much is decoded)."""
+    """The line data[start:end] as text, redacted, then cut to MAX_LINE_CHARS (only a window of
+    it is decoded and redacted: a 4 MB line costs no more than a short one)."""
+    from kb.redact import redact_clip
+
     cut = min(end, start + 4 * MAX_LINE_CHARS)
     line = data[start:cut].decode("utf-8", "replace").rstrip("\r")
-    if len(line) > MAX_LINE_CHARS or cut < end:
-        line = line[: MAX_LINE_CHARS - 1] + "…"
-    return line
+    out = redact_clip(line, MAX_LINE_CHARS)
+    if cut < end and not out.endswith("…"):  # the line goes on past the window
+        out = out[: MAX_LINE_CHARS - 1] + "…"
+    return out
 
 
 def _encode(text: str) -> bytes:

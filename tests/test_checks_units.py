@@ -96,7 +96,8 @@ def test_redact(text, secret):
 
 def test_redact_leaves_ordinary_text():
     for text in (
-        "kbtui-test-cookie: log matches",
+        "kbtui-test-cookie log matches",
+        "author: Jane, bypass=1",
         "WARNING: Configure node.cookie in /opt/emqx/etc/emqx.conf",
         "HostConfig.Memory: 0",
     ):

@@ -17,7 +17,7 @@ from typing import Any
 
 from kb.checks.base import ERROR, FAIL, MAX_EVIDENCE_CHARS, MAX_EVIDENCE_LINES, SEVERITY, WARN
 from kb.checks.context import ProbeContext
-from kb.checks.redact import is_secret_name, redact
+from kb.redact import redact_clip, secrets_in_env
 
 LOG_TAIL = 500  # lines of each container's log matched against signatures
 LOG_MAX_BYTES = 2 << 20
@@ -134,22 +134,18 @@ def recognise(container: dict[str, Any]) -> str | None:
 
 
 def _clip(lines: list[str], secrets: set[str]) -> list[str]:
-    out = []
-    for line in lines[:MAX_EVIDENCE_LINES]:
-        line = redact(line, secrets).replace("\r", "")
-        out.append(
-            line if len(line) <= MAX_EVIDENCE_CHARS else line[: MAX_EVIDENCE_CHARS - 1] + "…"
-        )
-    return out
+    return [redact_clip(line, MAX_EVIDENCE_CHARS, secrets) for line in lines[:MAX_EVIDENCE_LINES]]
 
 
 def _env_secrets(info: dict[str, Any]) -> set[str]:
-    secrets = set()
-    for item in (info.get("Config") or {}).get("Env") or []:
-        key, _, value = item.partition("=")
-        if is_secret_name(key) and value:
-            secrets.add(value)
-    return secrets
+    return secrets_in_env((info.get("Config") or {}).get("Env") or [])
+
+
+def _summary(name: str, text: str, secrets: set[str]) -> str:
+    """Redacted summary; the container name in front is a name, not a `name: value` secret."""
+    if text.startswith(f"{name}: "):
+        return f"{name}: {redact_clip(text[len(name) + 2 :], MAX_EVIDENCE_CHARS, secrets)}"
+    return redact_clip(text, MAX_EVIDENCE_CHARS, secrets)
 
 
 class _Scan:
@@ -223,7 +219,7 @@ def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]
                 name,
                 host,
                 _clip(evidence, secrets),
-                redact(text, secrets),
+                _summary(name, text, secrets),
                 kind,
                 check,
             )
@@ -260,7 +256,7 @@ def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]
         broken = True
         log = (state.get("Health") or {}).get("Log") or []
         last = [
-            f"health check: {(h.get('Output') or '').strip()[:200]} (exit {h.get('ExitCode')})"
+            f"health check: {(h.get('Output') or '').strip()} (exit {h.get('ExitCode')})"
             for h in log[-3:]
         ]
         add("unhealthy", FAIL, f"{name} fails its health check", [*base_ev, *last])

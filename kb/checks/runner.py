@@ -27,7 +27,7 @@ from kb.checks.base import (
     Verdict,
 )
 from kb.checks.context import Cancelled, DeadlineExceeded, ProbeContext
-from kb.checks.redact import redact
+from kb.redact import redact, redact_clip
 
 GRACE = 0.1  # how long after the deadline we wait for a probe that is finishing its own timeout
 
@@ -130,9 +130,9 @@ def _reason(exc: BaseException) -> str:
     return text if name in generic else f"{name}: {text}"
 
 
-def _clip(line: str) -> str:
-    line = line.replace("\n", " ").replace("\r", " ")
-    return line if len(line) <= MAX_EVIDENCE_CHARS else line[: MAX_EVIDENCE_CHARS - 1] + "…"
+def _clip(line: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
+    """Redacted, then cut (never the other way round: a cut could leave a secret's head)."""
+    return redact_clip(line, MAX_EVIDENCE_CHARS, secrets)
 
 
 def _present(
@@ -160,8 +160,8 @@ def _present(
         kind=spec.kind,
         title=redact(spec.title, secrets),
         status=status,
-        summary=_clip(redact(verdict.summary, secrets)),
-        evidence=[_clip(redact(str(e), secrets)) for e in evidence],
+        summary=_clip(verdict.summary, secrets),
+        evidence=[_clip(str(e), secrets) for e in evidence],
         duration=duration,
         next=redact(nxt, secrets) if nxt else None,
         entry=entry_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
@@ -95,9 +96,24 @@ def _validate_overrides(
                 raise UserError(f"check: --set: {new[0]}")
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` redacted, without terminal escapes and without what XML 1.0 cannot carry (controls,
+    U+FFFE/U+FFFF, lone surrogates): JUnit output stays well-formed whatever a container printed."""
+    from kb.redact import redact
+    from kb.sanitize import clean
+
+    return _NOT_XML.sub("\ufffd", clean(redact(text), tabs="\t"))
+
+
 def write_junit(path: str, results: list[Any], duration: float) -> None:
     """JUnit XML: one testcase per check (classname = entry id), evidence in system-out."""
     import xml.etree.ElementTree as ET
+
+    def x(text: object) -> str:
+        return xml_text(str(text))
 
     failures = sum(r.status in ("fail", "warn") for r in results)
     errors = sum(r.status == "error" for r in results)
@@ -113,20 +129,24 @@ def write_junit(path: str, results: list[Any], duration: float) -> None:
     )
     for r in results:
         case = ET.SubElement(
-            suite, "testcase", classname=r.entry or "kb", name=r.check, time=f"{r.duration:.3f}"
+            suite,
+            "testcase",
+            classname=x(r.entry or "kb"),
+            name=x(r.check),
+            time=f"{r.duration:.3f}",
         )
         if r.status in ("fail", "warn"):
-            ET.SubElement(case, "failure", message=r.summary, type=r.status).text = "\n".join(
-                r.evidence
+            ET.SubElement(case, "failure", message=x(r.summary), type=r.status).text = x(
+                "\n".join(r.evidence)
             )
         elif r.status == "error":
-            ET.SubElement(case, "error", message=r.summary, type="error").text = "\n".join(
-                r.evidence
+            ET.SubElement(case, "error", message=x(r.summary), type="error").text = x(
+                "\n".join(r.evidence)
             )
         elif r.status == "skip":
-            ET.SubElement(case, "skipped", message=r.summary)
+            ET.SubElement(case, "skipped", message=x(r.summary))
         out = [r.title, r.summary, *r.evidence] + ([f"next: {r.next}"] if r.next else [])
-        ET.SubElement(case, "system-out").text = "\n".join(out)
+        ET.SubElement(case, "system-out").text = x("\n".join(out))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

@@ -330,8 +330,12 @@ def _describe(kind: str, p: dict[str, Any], zh: bool) -> tuple[str, str]:
 
 def describe(spec: CheckSpec, lang: str = "en") -> CheckText:
     """Plain-words description of `spec` in `lang` ("en" or "zh")."""
+    from kb.redact import redact
+
     zh = lang == "zh"
     looks_at, healthy = _describe(spec.kind, dict(spec.params), zh)
+    # parameters are printed on a public page: URL credentials and secret-named values masked
+    looks_at, healthy = redact(looks_at), redact(healthy)
     status = "warn" if spec.on_fail == "warn" else "fail"
     if zh:
         problem = "健康条件不成立，这正指向本条目描述的原因"

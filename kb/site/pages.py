@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kb.model import Entry
+from kb.redact import redact
 from kb.site import checktext
 from kb.site.export import (
     Links,
@@ -183,7 +184,7 @@ def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> dict[st
     return {
         "entry": owner.id,
         "id": spec.id,
-        "title": owner.text(lang).check_titles.get(spec.id) or spec.title,
+        "title": redact(owner.text(lang).check_titles.get(spec.id) or spec.title),
         "text": checktext.describe(spec, lang),
     }
 
@@ -193,7 +194,7 @@ def _entry(site: Site, e: Entry, lang: str) -> dict[str, Any]:
     checks = [
         {
             "spec": c,
-            "title": tx.check_titles.get(c.id) or c.title,
+            "title": redact(tx.check_titles.get(c.id) or c.title),
             "text": checktext.describe(c, lang),
         }
         for c in e.checks

@@ -72,11 +72,11 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     if _is_shell(main[2]) and children and not params.get("shell_pid1", False):
         return Verdict(
             FAIL,
-            f"{name}: the main process is a shell ({main[2][:60]}) with {len(children)} child process(es)",
+            f"{name}: the main process is a shell ({main[2]}) with {len(children)} child process(es)",
             ev,
             next="read the child's own logs; the script's exit code hides the real cause",
         )
-    return Verdict(PASS, f"{name}: main process is {main[2][:60]}", ev)
+    return Verdict(PASS, f"{name}: main process is {main[2]}", ev)
 
 
 KINDS = [

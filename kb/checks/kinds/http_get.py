@@ -35,15 +35,15 @@ def judge_value(params: dict[str, Any], data: dict[str, Any]) -> tuple[list[str]
     value: Any = data["body"]
     if params.get("json"):
         if data["json"] is None:
-            return [f"the body is not JSON (wanted {params['json']})"], [data["body"][:200]]
+            return [f"the body is not JSON (wanted {params['json']})"], [data["body"]]
         value = resolve(data["json"], params["json"])
         if value is _MISSING:
-            return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])[:200]]
+            return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])]
         ev.append(
             f"{params['json']}: {json.dumps(value) if isinstance(value, (dict, list)) else value}"
         )
     elif data["body"]:
-        ev.append(f"body: {data['body'][:200]}")
+        ev.append(f"body: {data['body']}")
     if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
         problems.append(f"value is not {params['equals']!r}")
     if params.get("contains") is not None:
@@ -58,7 +58,7 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     ev = [f"HTTP {data['status']} {data['reason']}"]
     if data["status"] != want:
         if data["body"]:
-            ev.append(f"body: {data['body'][:200]}")
+            ev.append(f"body: {data['body']}")
         return Verdict(
             FAIL, f"GET answered {data['status']} {data['reason']} (expected {want})", tuple(ev)
         )

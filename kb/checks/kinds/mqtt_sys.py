@@ -45,7 +45,7 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
             next="the broker may not publish $SYS topics, or the client may not read them",
         )
     return Verdict(
-        PASS, f"{data['topic']}: {data['payload'][:80]}", (f"{data['topic']}: {data['payload']}",)
+        PASS, f"{data['topic']}: {data['payload']}", (f"{data['topic']}: {data['payload']}",)
     )
 
 

@@ -43,7 +43,7 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
         )
     if data["status"] != 200:
         if data["body"]:
-            ev.append(f"body: {data['body'][:200]}")
+            ev.append(f"body: {data['body']}")
         return Verdict(FAIL, f"{path} answered {data['status']} {data['reason']}", tuple(ev))
     problems, more = judge_value(params, data)
     ev.extend(more)

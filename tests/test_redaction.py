@@ -1,0 +1,113 @@
+"""The one redactor: every secret shape real services print is masked, in every output, and only
+after any truncation would have happened (never a secret's head left by a cut)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from kb.redact import MASK, redact, redact_clip
+
+# (text, the secret in it); every shape the hostile-world report found leaking, and more
+SHAPES = [
+    ('{"password": "C4N-json"}', "C4N-json"),
+    ("aws_secret_access_key = C4N-aws", "C4N-aws"),
+    ("--password C4N-flag1 --token C4N-flag2", "C4N-flag1"),
+    ("--password C4N-flag1 --token C4N-flag2", "C4N-flag2"),
+    ("--api-key=C4N-apikey", "C4N-apikey"),
+    ("secret_key=C4N-secretkey", "C4N-secretkey"),
+    ("private_key: C4N-private", "C4N-private"),
+    ("pwd=C4N-pwd", "C4N-pwd"),
+    ("Authorization: Bearer C4N-bearer trailing", "C4N-bearer"),
+    ("Authorization: C4N-noscheme next", "C4N-noscheme"),
+    ("X-Api-Key: C4N-xapikey next", "C4N-xapikey"),
+    ("connect postgres://app:C4N-url@db:5432/app failed", "C4N-url"),
+    ("Set-Cookie: sid=C4N-setcookie; Path=/; HttpOnly", "C4N-setcookie"),
+    ("Cookie: a=1; session=C4N-cookie", "C4N-cookie"),
+    ("EMQX_NODE__COOKIE=C4N-erlang", "C4N-erlang"),
+    ("client_secret: 'C4N-quoted'", "C4N-quoted"),
+    ("GET /cb?code=1&access_token=C4N-query&x=2", "C4N-query"),
+    ("mysql --user root --passwd C4N-passwd db", "C4N-passwd"),
+    ("X-Auth-Token:C4N-xauth", "C4N-xauth"),
+    ("Proxy-Authorization: Basic C4N-proxy", "C4N-proxy"),
+    ("redis://:C4N-redis@cache:6379/0", "C4N-redis"),
+    ("-----BEGIN RSA PRIVATE KEY-----\nC4N-pem\n-----END RSA PRIVATE KEY-----", "C4N-pem"),
+    ('"credentials": "C4N-cred"', "C4N-cred"),
+    ("DB_PASS=C4N-dbpass", "C4N-dbpass"),
+    ("auth_token=C4N-authtoken", "C4N-authtoken"),
+]
+
+
+@pytest.mark.parametrize("text,secret", SHAPES)
+def test_every_secret_shape_is_masked(text, secret):
+    out = redact(text)
+    assert secret not in out and MASK in out
+
+
+def test_redaction_keeps_the_names_and_the_words_around():
+    assert redact("Authorization: Bearer C4N trailing") == f"Authorization: Bearer {MASK} trailing"
+    assert (
+        redact("--password a --token b --verbose") == f"--password {MASK} --token {MASK} --verbose"
+    )
+    assert redact("X-Api-Key: k next") == f"X-Api-Key: {MASK} next"
+    for plain in ("author: Jane", "the token is fine", "HostConfig.Memory: 0", "bypass=1"):
+        assert redact(plain) == plain
+
+
+def test_known_secrets_are_masked_before_any_cut():
+    secret = "C4NARY-known-value"
+    line = "x" * 295 + " " + secret + " tail"
+    out = redact_clip(line, 300, {secret})
+    assert len(out) == 300 and out.endswith("…")
+    assert not any(secret[:k] in out for k in range(4, len(secret)))
+    flag = "sh -c exec /app --password " + "C4NARY-in-a-long-command-line"
+    assert "C4NA" not in redact_clip(flag, 35)
+
+
+def test_redaction_is_linear_on_hostile_lines():
+    import time
+
+    for text in ("a:" * 200_000, "--password " * 40_000, '"password":' * 40_000, "token" * 80_000):
+        start = time.monotonic()
+        redact(text)
+        assert time.monotonic() - start < 10  # unbounded quantifiers took minutes
+
+
+def test_docker_top_does_not_cut_before_redaction():
+    from kb.checks.kinds import docker_top
+
+    cmd = "/usr/bin/python3 /srv/app/server.py --listen 0.0.0.0 --password C4NARYTOPSECRET"
+    data = {"running": True, "titles": ["PID", "PPID", "CMD"], "processes": [["1", "0", cmd]]}
+    v = docker_top.evaluate({"container": "c"}, data)
+    from kb.checks.runner import _clip
+
+    assert "C4NA" not in _clip(v.summary) and all("C4NA" not in _clip(e) for e in v.evidence)
+
+
+def test_junit_is_well_formed_and_redacted(tmp_path):
+    from kb.checks.base import CheckResult
+    from kb.cli.check import write_junit
+
+    nasty = "bell\x07 esc\x1b[31m nul\x00 ff\x0c bad\ufffe surrogate\ud800 password=C4N-junit"
+    r = CheckResult(
+        check="c\x01",
+        kind="docker.logs",
+        title=nasty,
+        status="fail",
+        summary=nasty,
+        evidence=[nasty, "ok"],
+        duration=0.1,
+        next=None,
+        entry="e",
+        target=None,
+        active=False,
+    )
+    path = tmp_path / "junit.xml"
+    write_junit(str(path), [r], 0.1)
+    root = ET.parse(path).getroot()  # raises on a document that is not well-formed
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    assert "C4N-junit" not in text and "\x1b" not in text
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.find("failure") is not None
+    assert "bell" in case.find("failure").get("message")
