@@ -1,7 +1,7 @@
 """Real log lines labelled with the entry they belong to, and near-miss lines that belong to none,
 for the fleet pipeline test (every entry with signatures needs at least one real line).
 
-Lines come from every labelled source the suite has: the seed lines of tests/test_content.py, the
+Lines come from every real-log source the suite has: the seed lines of tests/test_content.py, the
 real-log corpus under tests/fixtures/log-corpus/ (when present), and SUPPLEMENT below for entries
 none of those cover (each with where the line was seen).
 """
@@ -16,9 +16,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # (entry id, line, where it comes from) for entries no labelled real-log source covers yet
 SUPPLEMENT: list[tuple[str, str, str]] = [
     (
-        "emqx-port-in-use-eaddrinuse",
-        "Failed to start mqtt listener mqtt:ws:external on 0.0.0.0:8083: eaddrinuse",
-        "https://github.com/emqx/emqx/issues/9806 (EMQX 5.0, console output)",
+        "docker-daemon-json-invalid",
+        "1月 11 02:59:48 nanosaur dockerd[17670]: unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '<' looking for beginning of value",
+        "https://github.com/rnanosaur/nanosaur/pull/47 (journalctl -u docker.service)",
+    ),
+    (
+        "docker-daemon-json-invalid",
+        "unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: debug: (from flag: true, from file: true)",
+        "https://github.com/moby/moby/issues/42948 (dockerd --debug)",
+    ),
+    (
+        "docker-no-space-left-on-device",
+        "failed to register layer: Error processing tar file(exit status 1): write /usr/share/vim/vim74/syntax/sisu.vim: no space left on device",
+        "https://github.com/NVIDIA/nvidia-docker/issues/792 (docker pull)",
     ),
     (
         "android-emulator-charles-proxy-freeze",
@@ -64,32 +74,42 @@ NEAR_MISS_LINES: list[str] = [
 ]
 
 
-def _corpus() -> list[tuple[str, str]]:
-    """(entry, line) pairs from tests/fixtures/log-corpus/*.yaml, whatever shape each file has:
-    a list of {line, expect|entry}, or a mapping with such a list under `lines`."""
+def _corpus() -> list[tuple[str | None, str]]:
+    """(entry or None, line) from tests/fixtures/log-corpus/*.yaml: a list of {line, expect};
+    `expect` names an entry, or says `own`/`none` (no single entry)."""
     import yaml
 
-    out: list[tuple[str, str]] = []
-    folder = FIXTURES / "log-corpus"
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.glob("*.y*ml")):
+    out: list[tuple[str | None, str]] = []
+    for path in sorted((FIXTURES / "log-corpus").glob("*.y*ml")):
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
         items = data.get("lines", []) if isinstance(data, dict) else data
         for item in items or []:
             if not isinstance(item, dict) or not isinstance(item.get("line"), str):
                 continue
-            label = item.get("expect", item.get("entry"))
-            if isinstance(label, list):
-                label = label[0] if label else None
-            if isinstance(label, str) and label not in ("none", ""):
-                out.append((label, item["line"]))
+            label = item.get("expect")
+            out.append((label if isinstance(label, str) else None, item["line"]))
     return out
 
 
-def labelled_lines(kbase: Any) -> list[tuple[str, str]]:
-    """(entry id, line) for every known real line whose entry exists in `kbase`."""
+def _real_broker_logs() -> list[tuple[str | None, str]]:
+    """Every line of the logs captured from real broker containers (tests/fixtures/real-logs)."""
+    out: list[tuple[str | None, str]] = []
+    for path in sorted((FIXTURES / "real-logs").glob("*/*.log")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.strip():
+                out.append((None, line))
+    return out
+
+
+def real_lines(kbase: Any) -> list[tuple[str | None, str]]:
+    """(entry id or None, line) for every real line the suite knows; the id is set where a source
+    labels the line with one entry that exists in `kbase`."""
     from tests.test_content import LOG_LINES
 
-    pairs = [*LOG_LINES, *_corpus(), *((e, line) for e, line, _ in SUPPLEMENT)]
-    return [(e, line) for e, line in pairs if e in kbase.entries]
+    pairs: list[tuple[str | None, str]] = [
+        *LOG_LINES,
+        *_corpus(),
+        *_real_broker_logs(),
+        *((e, line) for e, line, _ in SUPPLEMENT),
+    ]
+    return [(e if e in kbase.entries else None, line) for e, line in pairs]
