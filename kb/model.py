@@ -99,6 +99,7 @@ class Translation:
     body: str
     symptoms: tuple[str, ...] = ()
     check_titles: dict[str, str] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)  # translated `versions` notes, by key
     # node id -> {"question"|"conclusion"|"fix": text, "options": [labels]}
     tree_text: dict[str, dict[str, Any]] = field(default_factory=dict)
 

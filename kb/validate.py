@@ -51,7 +51,7 @@ ENTRY_FIELDS = (
     "tree",
     "lang",
 )
-TRANSLATION_FIELDS = ("id", "lang", "title", "summary", "symptoms", "checks", "tree")
+TRANSLATION_FIELDS = ("id", "lang", "title", "summary", "symptoms", "checks", "versions", "tree")
 
 _YAML_READS = {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}
 
@@ -536,6 +536,13 @@ def build_translation(
             ctx.error(("checks", cid), f"check {cid!r} is not declared by the English entry")
         elif s is not None:
             check_titles[cid] = s
+    versions: dict[str, str] = {}
+    for key, val in ctx.want_map(data.get("versions"), ("versions",)).items():
+        s = ctx.want_str(val, ("versions", key))
+        if entry is not None and key not in entry.versions:
+            ctx.error(("versions", key), f"versions key {key!r} is not in the English entry")
+        elif s is not None:
+            versions[str(key)] = s
     tree_text: dict[str, dict[str, Any]] = {}
     for nid, raw in ctx.want_map(data.get("tree"), ("tree",)).items():
         npath = ("tree", nid)
@@ -569,5 +576,6 @@ def build_translation(
         body=body,
         symptoms=symptoms,
         check_titles=check_titles,
+        versions=versions,
         tree_text=tree_text,
     ), ctx.problems

@@ -20,7 +20,7 @@ from kb.fleet.alerts import build_rules, expression, plain_text, render, runbook
 from kb.fleet.godialect import Refused, translate
 from kb.fleet.mtail import build_program
 from kb.loader import load_kb
-from kb.site.export import entry_path
+from kb.site.urls import entry_path
 from tests.helpers import entry_text, run_kb
 
 BUNDLED = load_kb()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kb.model import Problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if not any(folder == s or folder.is_relative_to(s) for s in sources):
             sources.append(folder)
     kbase = load_kb(sources)
+    kbase.problems.extend(_site_signature_warnings(kbase.entries.values()))
 
     def wanted(path: str) -> bool:
         if not targets:
@@ -79,3 +84,38 @@ def run(args: argparse.Namespace) -> int:
             print(p)
         print(f"{n_entries} entries checked: {len(errors)} errors, {len(warnings)} warnings")
     return 1 if errors or (args.strict and warnings) else 0
+
+
+def _site_signature_warnings(entries: Any) -> list[Problem]:
+    """A signature with no exact JavaScript form is left out of the static site: say so."""
+    from kb.model import Problem
+    from kb.signatures_js import translate
+
+    out: list[Problem] = []
+    for entry in entries:
+        for pattern in entry.signatures:
+            why = translate(pattern)[1]
+            if why:
+                out.append(
+                    Problem(
+                        entry.path,
+                        _line_of(entry.path, pattern),
+                        f"signature {pattern!r}: {why}; the static site leaves it out "
+                        "(kb search still uses it)",
+                        "warning",
+                    )
+                )
+    return out
+
+
+def _line_of(path: str, pattern: str) -> int:
+    """The line of `path` that holds `pattern` (as written, or YAML double-quoted), else 0."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    forms = (pattern, pattern.replace("\\", "\\\\").replace('"', '\\"'))
+    for n, line in enumerate(lines, 1):
+        if any(f in line for f in forms):
+            return n
+    return 0

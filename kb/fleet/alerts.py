@@ -40,7 +40,7 @@ def plain_text(text: str) -> str:
 
 
 def runbook_url(base_url: str, entry_id: str, lang: str) -> str:
-    from kb.site.export import entry_path
+    from kb.site.urls import entry_path
 
     return base_url.rstrip("/") + "/" + entry_path(entry_id, lang)
 

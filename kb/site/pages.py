@@ -7,43 +7,52 @@ export does not hold every page's data at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb.model import Entry
 from kb.redact import redact
-from kb.site import checktext
-from kb.site.export import (
+from kb.site import checktext, render
+from kb.site.model import Site, pages_of, resolve_check, tree_order
+from kb.site.strings import STRINGS
+from kb.site.urls import (
+    PAGE_SIZE,
     Links,
-    Site,
     entry_path,
     home_path,
     node_path,
+    not_found_path,
     product_path,
     products_path,
-    resolve_check,
     search_path,
     tag_path,
     tags_path,
-    tree_order,
 )
-from kb.site.strings import STRINGS
+
+Context = dict[str, Any]
 
 
 @dataclass
 class Job:
     path: str
     template: str
-    build: Callable[[], dict[str, Any]]
+    build: Callable[[], Context]
     lang: str
     alt: Callable[[str], str] | None  # lang -> path of this page in that language
     in_sitemap: bool = True
     lastmod: str | None = None
+    site: Site | None = None
+    search: bool = True
+    extra: Context = field(default_factory=dict)
 
-    def context(self, env: Any) -> dict[str, Any]:
+    def context(self) -> Context:
         ctx = self.build()
         s: Site = ctx["site"]
-        link = Links(self.path, self.lang, s)
+        link = (
+            AbsoluteLinks(self.path, self.lang, s.base_url)
+            if self.extra.get("absolute")
+            else Links(self.path, self.lang)
+        )
         alternates = []
         if self.alt is not None:
             for lang in s.langs:
@@ -56,19 +65,65 @@ class Job:
                         "current": lang == self.lang,
                     }
                 )
+        t = STRINGS[self.lang]
+        ctx.setdefault("description", t["site_description"])
         ctx.update(
             lang=self.lang,
-            t=STRINGS[self.lang],
+            t=t,
             link=link,
             root=link.root,
             page_path=self.path,
-            canonical=(s.base_url + self.path) if s.base_url else None,
+            canonical=(s.base_url + self.path) if s.base_url and self.in_sitemap else None,
             alternates=alternates,
-            kind_label=lambda k: STRINGS[self.lang].get(f"kind_{k}", k),
+            search_enabled=self.search,
+            kind_label=lambda k: t.get(f"kind_{k}", k),
             title_of=lambda i: _title(s, i, self.lang),
-            summary_of=lambda i: s.entries[i].text(self.lang).summary if i in s.entries else "",
+            summary_of=lambda i: _summary_html(s, i, self.lang, link),
         )
         return ctx
+
+
+class AbsoluteLinks(Links):
+    """Links for a page served at any URL (the 404 page): root-relative paths under the base
+    URL's path (`/docs/…` for --base-url https://kb.example.com/docs/), else under `/`."""
+
+    def __init__(self, page: str, lang: str, base_url: str | None) -> None:
+        from urllib.parse import urlsplit
+
+        super().__init__(page, lang)
+        path = urlsplit(base_url).path if base_url else "/"
+        self.base = path if path.endswith("/") else path + "/"
+        self.root = self.base
+
+    def to(self, path: str) -> str:
+        return self.base + path
+
+    def static(self, name: str) -> str:
+        return self.base + "static/" + name
+
+    def home(self) -> str:
+        return self.to(home_path(self.lang))
+
+    def search(self) -> str:
+        return self.to(search_path(self.lang))
+
+    def entry(self, entry_id: str, anchor: str = "") -> str:
+        return self.to(entry_path(entry_id, self.lang) + (f"#{anchor}" if anchor else ""))
+
+    def product(self, p: str, page: int = 1) -> str:
+        return self.to(product_path(p, self.lang, page))
+
+    def products(self) -> str:
+        return self.to(products_path(self.lang))
+
+    def tag(self, t: str, page: int = 1) -> str:
+        return self.to(tag_path(t, self.lang, page))
+
+    def tags(self) -> str:
+        return self.to(tags_path(self.lang))
+
+    def node(self, entry_id: str, node_id: str) -> str:
+        return self.to(node_path(entry_id, node_id, self.lang))
 
 
 def _title(site: Site, entry_id: str, lang: str) -> str:
@@ -76,45 +131,83 @@ def _title(site: Site, entry_id: str, lang: str) -> str:
     return e.text(lang).title if e else entry_id
 
 
-def page_jobs(site: Site) -> list[Job]:
+def _linker(site: Site, link: Links) -> Callable[[str], str | None]:
+    def url(entry_id: str) -> str | None:
+        return link.entry(entry_id) if entry_id in site.entries else None
+
+    return url
+
+
+def _summary_html(site: Site, entry_id: str, lang: str, link: Links) -> Any:
+    from markupsafe import Markup
+
+    e = site.entries.get(entry_id)
+    if e is None:
+        return ""
+    return Markup(render.markdown_inline(e.text(lang).summary, _linker(site, link)))
+
+
+def page_jobs(site: Site, search: bool = True) -> list[Job]:
     jobs: list[Job] = []
+
+    def add(job: Job) -> None:
+        job.search = search
+        jobs.append(job)
+
     for lang in site.langs:
-        jobs.append(Job(home_path(lang), "home.html", lambda: _home(site), lang, home_path))
-        jobs.append(
-            Job(search_path(lang), "search.html", lambda: {"site": site}, lang, search_path, False)
-        )
-        jobs.append(
+        add(Job(home_path(lang), "home.html", lambda: _home(site), lang, home_path))
+        add(
             Job(
-                products_path(lang),
-                "products.html",
+                search_path(lang),
+                "search.html",
+                _bind(_search, site, lang),
+                lang,
+                search_path,
+                False,
+            )
+        )
+        add(
+            Job(
+                not_found_path(lang),
+                "404.html",
                 lambda: {"site": site},
                 lang,
-                products_path,
+                None,
+                False,
+                extra={"absolute": True},
             )
         )
-        jobs.append(Job(tags_path(lang), "tags.html", lambda: {"site": site}, lang, tags_path))
-        for p, ids in site.products.items():
-            jobs.append(
-                Job(
-                    product_path(p, lang),
-                    "product.html",
-                    _bind(_listing, site, p, ids),
-                    lang,
-                    _bind_alt(product_path, p),
-                )
-            )
-        for tg, ids in site.tags.items():
-            jobs.append(
-                Job(
-                    tag_path(tg, lang),
-                    "tag.html",
-                    _bind(_listing, site, tg, ids),
-                    lang,
-                    _bind_alt(tag_path, tg),
-                )
-            )
+        add(Job(products_path(lang), "products.html", lambda: {"site": site}, lang, products_path))
+        add(Job(tags_path(lang), "tags.html", lambda: {"site": site}, lang, tags_path))
+        for kind, groups, path_fn in (
+            ("product", site.products, product_path),
+            ("tag", site.tags, tag_path),
+        ):
+            for name, ids in groups.items():
+                chunks = pages_of(_by_kind(site, ids))
+                for n, chunk in enumerate(chunks, 1):
+                    add(
+                        Job(
+                            path_fn(name, lang, n),
+                            f"{kind}.html",
+                            _bind(
+                                _listing,
+                                site,
+                                kind,
+                                name,
+                                ids,
+                                chunk,
+                                n,
+                                len(chunks),
+                                lang,
+                                path_fn,
+                            ),
+                            lang,
+                            _bind_alt(path_fn, name, n),
+                        )
+                    )
         for e in site.entries.values():
-            jobs.append(
+            add(
                 Job(
                     entry_path(e.id, lang),
                     "entry.html",
@@ -126,7 +219,7 @@ def page_jobs(site: Site) -> list[Job]:
             )
             if e.tree is not None:
                 for node in tree_order(e):
-                    jobs.append(
+                    add(
                         Job(
                             node_path(e.id, node.id, lang),
                             "tree_node.html",
@@ -138,45 +231,76 @@ def page_jobs(site: Site) -> list[Job]:
                     )
     if "en" not in site.langs:
         # The site root still needs an index.html: a plain link page to the first language.
-        jobs.append(
-            Job("index.html", "redirect.html", lambda: _redirect(site), site.langs[0], None)
-        )
+        add(Job("index.html", "redirect.html", lambda: _redirect(site), site.langs[0], None))
     return jobs
 
 
-def _bind(fn: Callable[..., dict[str, Any]], *args: Any) -> Callable[[], dict[str, Any]]:
+def _bind(fn: Callable[..., Context], *args: Any) -> Callable[[], Context]:
     return lambda: fn(*args)
 
 
-def _bind_alt(fn: Callable[[str, str], str], key: str) -> Callable[[str], str]:
-    return lambda lang: fn(key, lang)
+def _bind_alt(fn: Callable[..., str], key: str, page: int | None = None) -> Callable[[str], str]:
+    if page is None:
+        return lambda lang: fn(key, lang)
+    return lambda lang: fn(key, lang, page)
 
 
 def _bind_alt2(fn: Callable[[str, str, str], str], a: str, b: str) -> Callable[[str], str]:
     return lambda lang: fn(a, b, lang)
 
 
-def _redirect(site: Site) -> dict[str, Any]:
+def _redirect(site: Site) -> Context:
     return {"site": site, "target": home_path(site.langs[0])}
 
 
-def _home(site: Site) -> dict[str, Any]:
+def _search(site: Site, lang: str) -> Context:
+    return {"site": site, "description": STRINGS[lang]["search_description"]}
+
+
+def _home(site: Site) -> Context:
     return {"site": site}
 
 
-def _listing(site: Site, name: str, ids: list[str]) -> dict[str, Any]:
+_KIND_ORDER = {"tree": 0, "incident": 1, "faq": 2}
+
+
+def _by_kind(site: Site, ids: list[str]) -> list[str]:
+    return sorted(ids, key=lambda i: (_KIND_ORDER.get(site.entries[i].kind, 3), i))
+
+
+def _listing(
+    site: Site,
+    kind: str,
+    name: str,
+    ids: list[str],
+    chunk: list[str],
+    page: int,
+    pages: int,
+    lang: str,
+    path_fn: Callable[[str, str, int], str],
+) -> Context:
+    t = STRINGS[lang]
     by_kind: dict[str, list[str]] = {}
-    for kind in ("tree", "incident", "faq"):
-        members = [i for i in ids if site.entries[i].kind == kind]
-        if members:
-            by_kind[kind] = members
-    others = [i for i in ids if site.entries[i].kind not in ("tree", "incident", "faq")]
-    if others:
-        by_kind["other"] = others
-    return {"site": site, "name": name, "ids": ids, "by_kind": by_kind}
+    for i in chunk:
+        k = site.entries[i].kind
+        by_kind.setdefault(k if k in _KIND_ORDER else "other", []).append(i)
+    label = name if kind == "product" else "#" + name
+    desc = t["listing_description"].format(n=len(ids), name=label)
+    return {
+        "site": site,
+        "name": name,
+        "ids": ids,
+        "by_kind": by_kind,
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PAGE_SIZE + 1,
+        "last": (page - 1) * PAGE_SIZE + len(chunk),
+        "description": desc,
+        "path_of": lambda n: path_fn(name, lang, n),
+    }
 
 
-def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> dict[str, Any] | None:
+def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> Context | None:
     found = resolve_check(site, entry, ref)
     if found is None:
         return None
@@ -189,8 +313,39 @@ def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> dict[st
     }
 
 
-def _entry(site: Site, e: Entry, lang: str) -> dict[str, Any]:
+def _versions(e: Entry, lang: str) -> list[Context]:
+    """The entry's version notes; a row not yet translated is marked as English."""
+    tr = e.translations.get(lang) if lang != "en" else None
+    local = tr.versions if tr is not None else {}
+    rows = []
+    for key in sorted(e.versions):
+        if key in local:
+            rows.append({"key": key, "text": local[key], "lang": None})
+        else:
+            rows.append({"key": key, "text": e.versions[key], "lang": "en" if tr else None})
+    return rows
+
+
+# ids of the entry page's own sections (templates/entry.html); body headings must not take them
+_SECTION_IDS = frozenset(
+    {
+        "main",
+        "toc-h",
+        "symptoms-people-report",
+        "tree",
+        "checks",
+        "signatures",
+        "sources",
+        "related",
+    }
+)
+
+
+def _entry(site: Site, e: Entry, lang: str) -> Context:
     tx = e.text(lang)
+    link = Links(entry_path(e.id, lang), lang)
+    linker = _linker(site, link)
+    t = STRINGS[lang]
     checks = [
         {
             "spec": c,
@@ -203,6 +358,21 @@ def _entry(site: Site, e: Entry, lang: str) -> dict[str, Any]:
     if e.tree is not None:
         for node in tree_order(e):
             nodes.append(_node_view(site, e, node.id, lang))
+    body, headings = render.markdown_with_toc(tx.body, linker, t["permalink"], _SECTION_IDS)
+    related = [r for r in site.related.get(e.id, []) if r in site.entries]
+    toc: list[dict[str, Any]] = []
+    if tx.symptoms:
+        toc.append({"id": "symptoms-people-report", "text": t["symptoms"], "level": 2})
+    toc.extend({"id": h.id, "text": h.text, "level": h.level} for h in headings)
+    for sec_id, key, present in (
+        ("tree", "tree", bool(nodes)),
+        ("checks", "checks", bool(checks)),
+        ("signatures", "signatures", bool(e.signatures)),
+        ("sources", "sources", bool(e.sources)),
+        ("related", "related", bool(related)),
+    ):
+        if present:
+            toc.append({"id": sec_id, "text": t[key], "level": 2})
     return {
         "site": site,
         "entry": e,
@@ -210,11 +380,19 @@ def _entry(site: Site, e: Entry, lang: str) -> dict[str, Any]:
         "fallback": lang != "en" and lang not in e.translations,
         "checks": checks,
         "nodes": nodes,
-        "related": [r for r in site.related.get(e.id, []) if r in site.entries],
+        "related": related,
+        "body_html": body,
+        "summary_html": render.markdown_inline(tx.summary, linker),
+        "toc": toc if len(toc) >= 3 else [],
+        "versions": _versions(e, lang),
+        "tags": site.entry_tags(e),
+        "sources": [s for s in e.sources if s.title or s.url],
+        "description": render.plain_inline(tx.summary),
+        "permalink": t["permalink"],
     }
 
 
-def _node_view(site: Site, e: Entry, node_id: str, lang: str) -> dict[str, Any]:
+def _node_view(site: Site, e: Entry, node_id: str, lang: str) -> Context:
     assert e.tree is not None
     node = e.tree.nodes[node_id]
     nt = e.node_text(node, lang)
@@ -232,12 +410,16 @@ def _node_view(site: Site, e: Entry, node_id: str, lang: str) -> dict[str, Any]:
     }
 
 
-def _node(site: Site, e: Entry, node_id: str, lang: str) -> dict[str, Any]:
+def _node(site: Site, e: Entry, node_id: str, lang: str) -> Context:
     view = _node_view(site, e, node_id, lang)
+    text = view["text"].get("question") or view["text"].get("conclusion") or ""
+    step = [n.id for n in tree_order(e)].index(node_id) + 1
     return {
+        "step": step,
         "site": site,
         "entry": e,
         "tx": e.text(lang),
         "fallback": lang != "en" and lang not in e.translations,
         "v": view,
+        "description": render.plain_inline(text),
     }

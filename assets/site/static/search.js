@@ -1,9 +1,16 @@
-/* kbtui site search: Pagefind's JS API, results built with textContent (never innerHTML).
+/* kbtui site search. Every page has the search box in its header; it submits to search.html?q=…,
+ * where this script answers as you type (the query is kept in the URL, so Back returns to it).
  *
+ * 1. Pasted logs: the entries' signatures, translated from RE2 to exact JavaScript regexes at
+ *    export time (kb/signatures_js.py, shipped in signatures.js), run on the pasted text first.
+ *    Those entries are listed as "Matches your log" — the confident answers, as in `kb search -`.
+ * 2. Words: Pagefind. A short query is searched as typed; a long one (a log) or one with no hit is
+ *    reduced to its most distinctive words: each candidate word is counted on its own and the
+ *    rarest ones that still find something together are used (Pagefind requires every word).
+ *    These results are "related", not confident.
  * The Pagefind binary from PyPI does not segment Chinese, so the exporter indexes Chinese runs as
- * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way; Pagefind
- * requires every query word, so "时钟回拨" → "时钟 钟回 回拨" behaves like a phrase search.
- * Keep the character ranges in step with kb/site/cjk.py.
+ * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way.
+ * Results are built with textContent (never innerHTML).
  */
 (function () {
   "use strict";
@@ -13,6 +20,15 @@
   var prefix = lang === "en" ? "" : lang + "/";
   var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]+/g;
   var ID = /^[a-z0-9][a-z0-9-]{0,120}$/;
+  var PAGE = 10;
+  var MAX_LOG = 256 * 1024; // a pasted log is capped, as `kb search -` caps stdin
+  var STOP = ("the and for with from this that not was are has have been but its into than then " +
+    "there their when where which while will would can could should did does doing had how why " +
+    "what who you your our all any one out get got use used using error errors warning warn info " +
+    "debug notice crit critical fatal trace level state reason failed fail true false null none " +
+    "http https www com net org").split(" ");
+  var stop = {};
+  STOP.forEach(function (w) { stop[w] = true; });
 
   function cjkBigrams(query) {
     return query.replace(CJK, function (run) {
@@ -24,97 +40,368 @@
   }
   window.kbCjkBigrams = cjkBigrams;
 
+  /* Words worth searching for in a long query or a log line: no numbers, addresses, pids, hex,
+   * timestamps, log levels or common words. Longest first; CJK runs kept as bigram groups. */
+  function candidates(raw) {
+    var text = raw.slice(0, 8000);
+    var seen = {};
+    var out = [];
+    var cjk = text.match(CJK) || [];
+    cjk.forEach(function (run) {
+      var q = cjkBigrams(run);
+      if (!seen[q]) { seen[q] = true; out.push(q); }
+    });
+    var words = text.replace(CJK, " ").split(/[^A-Za-z0-9_\u00c0-\u024f]+/);
+    var latin = [];
+    words.forEach(function (w) {
+      var lower = w.toLowerCase();
+      if (lower.length < 3 || stop[lower] || seen[lower]) return;
+      if (!/[a-z]/.test(lower)) return; // numbers, pids, ports
+      if (/^[0-9a-f]+$/.test(lower) && /[0-9]/.test(lower)) return; // hex ids
+      if (/^\d/.test(lower)) return; // 10ms, 2023t10
+      seen[lower] = true;
+      latin.push(lower);
+    });
+    latin.sort(function (a, b) { return b.length - a.length; });
+    return out.concat(latin).slice(0, 12);
+  }
+
+  /* --- signatures: the pasted log against every entry's patterns ----------------------------- */
+  var compiled = null;
+  function signatureTable() {
+    var table = window.kbSignatures;
+    if (!table || !table.sigs) return null;
+    if (!compiled) {
+      compiled = [];
+      table.sigs.forEach(function (s) {
+        try { compiled.push({ id: s[0], re: new RegExp(s[1], s[2].indexOf("g") < 0 ? s[2] + "g" : s[2]) }); }
+        catch (e) { /* an engine without lookbehind: skip this pattern */ }
+      });
+    }
+    return table;
+  }
+
+  function logMatches(raw) {
+    var table = signatureTable();
+    if (!table) return [];
+    var text = raw.slice(0, MAX_LOG);
+    var hits = {};
+    var order = [];
+    compiled.forEach(function (sig) {
+      sig.re.lastIndex = 0;
+      var m = sig.re.exec(text);
+      if (!m) return;
+      if (!hits[sig.id]) { hits[sig.id] = { id: sig.id, count: 0, line: "", start: 0, end: 0 }; order.push(sig.id); }
+      var h = hits[sig.id];
+      h.count += 1;
+      if (!h.line) {
+        var ls = text.lastIndexOf("\n", m.index) + 1;
+        var le = text.indexOf("\n", m.index);
+        if (le < 0) le = text.length;
+        h.line = text.slice(ls, le);
+        h.start = m.index - ls;
+        h.end = Math.min(h.line.length, h.start + Math.max(m[0].length, 1));
+      }
+    });
+    return order.map(function (id) { return hits[id]; }).sort(function (a, b) { return b.count - a.count; })
+      .map(function (h) {
+        var info = table.entries[h.id] || ["", {}];
+        var texts = info[1][lang] || info[1].en || [h.id, ""];
+        return { id: h.id, kind: info[0], title: texts[0], summary: texts[1], line: h.line, start: h.start, end: h.end };
+      });
+  }
+
+  /* --- Pagefind ---------------------------------------------------------------------------- */
   var loading = null;
   function pagefind() {
     if (!loading) {
       var url = new URL(root + "pagefind/pagefind.js", document.baseURI).href;
       loading = import(url).then(function (pf) {
-        return Promise.resolve(pf.options({})).then(function () { return pf; });
+        return Promise.resolve(pf.options({ excerptLength: 24 })).then(function () { return pf; });
       });
     }
     return loading;
   }
 
-  function setStatus(el, text) {
-    el.hidden = !text;
-    el.textContent = text || "";
-  }
-
-  function renderResults(list, items) {
-    while (list.firstChild) list.removeChild(list.firstChild);
-    items.forEach(function (data) {
-      var meta = data.meta || {};
-      if (!ID.test(meta.id || "")) return;
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.className = "result-link";
-      a.setAttribute("href", root + prefix + "entries/" + meta.id + ".html");
-      a.textContent = meta["title_" + lang] || meta.title || meta.id;
-      li.appendChild(a);
-      var p = document.createElement("p");
-      p.textContent = meta["summary_" + lang] || meta.summary || "";
-      li.appendChild(p);
-      list.appendChild(li);
+  function distinctive(pf, raw) {
+    var words = candidates(raw);
+    return Promise.all(words.map(function (w) {
+      return pf.search(w).then(function (r) { return { word: w, n: r && r.results ? r.results.length : 0 }; });
+    })).then(function (counted) {
+      var useful = counted.filter(function (c) { return c.n > 0; })
+        .sort(function (a, b) { return a.n - b.n; }).map(function (c) { return c.word; });
+      function attempt(k) {
+        if (k < 1) return Promise.resolve({ words: [], results: [] });
+        var chosen = useful.slice(0, k);
+        return pf.search(chosen.join(" ")).then(function (r) {
+          var list = r && r.results ? r.results : [];
+          if (list.length || k === 1) return { words: chosen, results: list };
+          return attempt(k - 1);
+        });
+      }
+      return attempt(Math.min(4, useful.length));
     });
-    list.hidden = !list.firstChild;
   }
 
-  function attach(form) {
+  function textSearch(raw) {
+    return pagefind().then(function (pf) {
+      var words = raw.trim().split(/\s+/);
+      var logLike = words.length > 6 || raw.indexOf("\n") >= 0;
+      if (logLike) return distinctive(pf, raw);
+      return pf.search(cjkBigrams(raw)).then(function (r) {
+        var list = r && r.results ? r.results : [];
+        if (list.length) return { words: null, results: list };
+        return distinctive(pf, raw);
+      });
+    });
+  }
+
+  /* --- rendering ----------------------------------------------------------------------------- */
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+
+  function highlighted(parent, text, words) {
+    // text with every occurrence of `words` wrapped in <mark>, built from text nodes only
+    var lower = text.toLowerCase();
+    var marks = [];
+    words.forEach(function (w) {
+      w = w.toLowerCase();
+      if (w.length < 2) return;
+      var i = lower.indexOf(w);
+      while (i >= 0) { marks.push([i, i + w.length]); i = lower.indexOf(w, i + w.length); }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0]; });
+    var pos = 0;
+    marks.forEach(function (m) {
+      if (m[0] < pos) return;
+      parent.appendChild(document.createTextNode(text.slice(pos, m[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(m[0], m[1]);
+      parent.appendChild(mark);
+      pos = m[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(pos)));
+  }
+
+  function excerptInto(parent, excerpt) {
+    // Pagefind's excerpt is HTML with <mark>; keep the marks, decode the rest as text
+    var parts = String(excerpt || "").split(/<(\/?)mark>/);
+    var parser = new DOMParser();
+    var inMark = false;
+    for (var i = 0; i < parts.length; i++) {
+      if (i % 2 === 1) { inMark = parts[i] !== "/"; continue; }
+      var text = parser.parseFromString(parts[i], "text/html").documentElement.textContent || "";
+      if (!text) continue;
+      if (inMark) {
+        var mark = document.createElement("mark");
+        mark.textContent = text;
+        parent.appendChild(mark);
+      } else parent.appendChild(document.createTextNode(text));
+    }
+  }
+
+  function resultItem(r, words) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.className = "result-link";
+    a.setAttribute("href", root + prefix + "entries/" + r.id + ".html");
+    highlighted(a, r.title || r.id, words);
+    li.appendChild(a);
+    if (r.kindLabel) {
+      var badge = document.createElement("span");
+      badge.className = "badge";
+      badge.textContent = r.kindLabel;
+      li.appendChild(badge);
+    }
+    if (r.summary) {
+      var p = document.createElement("p");
+      highlighted(p, r.summary, words);
+      li.appendChild(p);
+    }
+    if (r.line) {
+      var line = document.createElement("p");
+      line.className = "matched";
+      var code = document.createElement("code");
+      var text = r.line.length > 300 ? r.line.slice(0, 300) + "…" : r.line;
+      code.appendChild(document.createTextNode(text.slice(0, r.start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(r.start, r.end);
+      code.appendChild(mark);
+      code.appendChild(document.createTextNode(text.slice(r.end)));
+      line.appendChild(code);
+      li.appendChild(line);
+    }
+    if (r.excerpt) {
+      var ex = document.createElement("p");
+      ex.className = "excerpt";
+      excerptInto(ex, r.excerpt);
+      li.appendChild(ex);
+    }
+    return li;
+  }
+
+  function fromPagefind(data) {
+    var meta = data.meta || {};
+    if (!ID.test(meta.id || "")) return null;
+    return {
+      id: meta.id,
+      title: meta["title_" + lang] || meta.title || meta.id,
+      summary: meta["summary_" + lang] || meta.summary || "",
+      excerpt: data.excerpt || ""
+    };
+  }
+
+  /* --- the search page ----------------------------------------------------------------------- */
+  function attachPage(form, out) {
     var input = form.querySelector("input[name=q]");
-    var status = form.parentNode.querySelector(".search-status");
-    var list = form.parentNode.querySelector(".search-results");
-    if (!input || !status || !list) return;
+    var status = out.querySelector(".search-status");
+    var logBox = out.querySelector(".log-matches");
+    var logList = out.querySelector(".log-results");
+    var textBox = out.querySelector(".text-matches");
+    var textList = out.querySelector(".text-results");
+    var wordsLine = out.querySelector(".search-words");
+    var more = out.querySelector(".more-results");
+    var msg = function (k) { return out.getAttribute("data-msg-" + k) || ""; };
     var seq = 0;
     var timer = null;
+    var pending = [];
+    var pendingWords = [];
+    var shownIds = {};
+
+    function setStatus(text) { status.textContent = text || ""; }
+    function searched(raw) { form.setAttribute("data-searched", raw); } // tests wait for this
+
+    function countText(n) {
+      return n === 1 ? msg("one") : msg("count").replace("{n}", String(n));
+    }
+
+    function showMore(my) {
+      var batch = pending.splice(0, PAGE);
+      more.hidden = true;
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+        if (my !== seq) return;
+        datas.forEach(function (d) {
+          var r = fromPagefind(d);
+          if (!r) return;
+          var li = resultItem(r, pendingWords);
+          if (shownIds[r.id]) li.classList.add("also-log");
+          textList.appendChild(li);
+        });
+        more.hidden = pending.length === 0;
+      });
+    }
+
+    more.addEventListener("click", function () {
+      var first = textList.children.length;
+      showMore(seq).then(function () {
+        var next = textList.children[first];
+        var link = next && next.querySelector("a");
+        if (link) link.focus();
+      });
+    });
 
     function run() {
-      var raw = input.value.trim();
+      var raw = input.value;
       var my = ++seq;
-      if (!raw) { setStatus(status, ""); renderResults(list, []); return; }
-      if (location.protocol === "file:") { setStatus(status, status.getAttribute("data-msg-file")); return; }
-      setStatus(status, status.getAttribute("data-msg-loading"));
-      pagefind().then(function (pf) {
-        return pf.search(cjkBigrams(raw));
-      }).then(function (res) {
-        if (my !== seq) return null;
-        var top = (res && res.results ? res.results : []).slice(0, 20);
-        return Promise.all(top.map(function (r) { return r.data(); })).then(function (datas) {
-          if (my !== seq) return;
-          renderResults(list, datas);
-          var n = res.results.length;
-          var msg = n === 0 ? status.getAttribute("data-msg-none")
-            : n === 1 ? status.getAttribute("data-msg-one")
-            : status.getAttribute("data-msg-count").replace("{n}", String(n));
-          setStatus(status, msg);
-          form.setAttribute("data-searched", raw);
-        });
-      }).catch(function () {
-        if (my === seq) setStatus(status, status.getAttribute("data-msg-file"));
+      clear(logList); clear(textList); clear(wordsLine);
+      logBox.hidden = true; textBox.hidden = true; more.hidden = true;
+      pending = []; shownIds = {};
+      if (!raw.trim()) { setStatus(msg("empty")); searched(raw); return; }
+      var logs = logMatches(raw);
+      logs.forEach(function (r) {
+        shownIds[r.id] = true;
+        logList.appendChild(resultItem(r, []));
       });
+      logBox.hidden = logs.length === 0;
+      if (location.protocol === "file:") {
+        setStatus((logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("file"));
+        searched(raw);
+        return;
+      }
+      setStatus(msg("loading"));
+      textSearch(raw).then(function (res) {
+        if (my !== seq) return null;
+        pending = res.results.slice();
+        pendingWords = res.words || raw.replace(CJK, function (r) { return " " + r + " "; }).split(/[^A-Za-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/).filter(function (w) { return w.length > 1; });
+        if (res.words && res.words.length) {
+          wordsLine.textContent = msg("words").replace("{words}", res.words.join(" "));
+        }
+        var n = res.results.length;
+        textBox.hidden = n === 0;
+        var parts = [];
+        if (logs.length) parts.push(msg("log") + ": " + logs.length + ".");
+        parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
+        setStatus(parts.join(" "));
+        return showMore(my).then(function () { if (my === seq) searched(raw); });
+      }).catch(function () {
+        if (my !== seq) return;
+        setStatus((logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("failed"));
+        searched(raw);
+      });
+    }
+
+    function keepInUrl() {
+      if (!history.replaceState) return;
+      try {
+        var u = new URL(location.href);
+        if (input.value) u.searchParams.set("q", input.value); else u.searchParams.delete("q");
+        history.replaceState(null, "", u.href);
+      } catch (e) { /* file:// in some browsers: the URL cannot change */ }
     }
 
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       clearTimeout(timer);
+      keepInUrl();
       run();
-      if (history.replaceState && location.protocol !== "file:") {
-        var u = new URL(location.href);
-        u.searchParams.set("q", input.value);
-        history.replaceState(null, "", u.href);
-      }
     });
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      keepInUrl();
       timer = setTimeout(run, 150);
     });
+
+    // keyboard: ↓ from the box to the first result, ↑/↓ between results, Esc back to the box
+    function links() { return Array.prototype.slice.call(out.querySelectorAll(".search-results a.result-link, .more-results:not([hidden])")); }
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown") {
+        var all = links();
+        if (all.length) { ev.preventDefault(); all[0].focus(); }
+      }
+    });
+    out.addEventListener("keydown", function (ev) {
+      var all = links();
+      var i = all.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (ev.key === "ArrowDown" && i + 1 < all.length) { ev.preventDefault(); all[i + 1].focus(); }
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); if (i > 0) all[i - 1].focus(); else input.focus(); }
+      else if (ev.key === "Escape") { ev.preventDefault(); input.focus(); }
+    });
+    out.addEventListener("focusin", function (ev) {
+      var items = out.querySelectorAll(".search-results li.active");
+      for (var k = 0; k < items.length; k++) items[k].classList.remove("active");
+      var li = ev.target.closest ? ev.target.closest(".search-results li") : null;
+      if (li) li.classList.add("active");
+    });
+
     var q = new URLSearchParams(location.search).get("q");
-    if (q) { input.value = q; run(); }
+    if (q) input.value = q;
+    if (input.value) run(); else setStatus("");
+    // Back/forward from a result: the page may come from the cache with the old results
+    window.addEventListener("pageshow", function (ev) {
+      if (ev.persisted) {
+        var again = new URLSearchParams(location.search).get("q");
+        if (again !== null && again !== input.value) { input.value = again; run(); }
+      }
+    });
   }
 
   function init() {
-    var forms = document.querySelectorAll("form[data-search]");
-    for (var i = 0; i < forms.length; i++) attach(forms[i]);
+    var out = document.querySelector("[data-search-output]");
+    var form = document.querySelector("form[data-search]");
+    if (!form || !out) return; // other pages: the header form submits to the search page
+    attachPage(form, out);
   }
+  window.kbLogMatches = function (raw) { return logMatches(raw).map(function (r) { return r.id; }); };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

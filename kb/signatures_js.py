@@ -1,0 +1,431 @@
+"""Entry signatures translated from RE2 to JavaScript regular expressions, exactly or not at all.
+
+The static site recognises a pasted log in the browser, so it needs the signatures as JavaScript
+`RegExp`s. The two dialects differ in small ways that matter for log lines; each construct is
+rewritten so that the JavaScript pattern matches exactly the strings the RE2 one does (as
+kb.signatures compiles it: multi-line, `^`/`$` at line boundaries):
+
+| RE2                         | JavaScript (flag `u` always)                                  |
+| --------------------------- | ------------------------------------------------------------- |
+| `(?i)` at the start         | each letter its case-fold class (`k` → `[Kk\u212a]`)          |
+| `(?s)` at the start         | `.` rewritten                                                  |
+| `.`                         | `[^\\n]` (JS `.` also stops at `\\r`, U+2028, U+2029)          |
+| `\\b` `\\w` under `(?i)`      | ASCII look-arounds; `\\w` plus `ſ` and the Kelvin sign          |
+| `.` under `(?s)`            | `[^]`                                                          |
+| `^` `$` (multi-line)        | `(?<![^\\n])` `(?![^\\n])` (JS also splits lines at `\\r`...)  |
+| `\\A` `\\z`                 | `(?<![^])` `(?![^])`                                           |
+| `\\s` `\\S`                 | `[\\t\\n\\f\\r ]` and its negation (JS `\\s` is Unicode-wide)  |
+| `\\Q…\\E`                   | each character escaped                                        |
+| `(?P<name>…)`               | `(?<name>…)`                                                   |
+| `[[:alpha:]]` …             | the ASCII ranges                                              |
+| `\\pL` `\\p{Greek}`         | `\\p{L}` `\\p{Script=Greek}`                                   |
+| `\\x{263a}` `\\a` octal     | `\\u{263a}` `\\x07` `\\xNN`                                    |
+| a `{` that is no repeat     | `\\{` (a syntax error under flag `u`)                          |
+
+Constructs with no exact equivalent raise `Untranslatable` (kb lint reports it as a warning and
+the export leaves that signature out): flags anywhere but the start (`a(?i)b`, `(?i:…)`), `(?U)`
+and `(?-…)`, `\\C`, `\\p` and non-ASCII class ranges under `(?i)`, `\\S` inside a class, negated
+POSIX classes. The JavaScript `i` flag is never used: under it `\\b` treats `ſ` as a word
+character, which RE2 does not, so case-insensitivity is spelled out letter by letter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+_POSIX: dict[str, str] = {
+    "alnum": "0-9A-Za-z",
+    "alpha": "A-Za-z",
+    "ascii": "\\x00-\\x7f",
+    "blank": "\\t ",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "!-~",
+    "lower": "a-z",
+    "print": " -~",
+    "punct": "!-\\/:-@\\[-`\\{-~",
+    "space": "\\t\\n\\v\\f\\r ",
+    "upper": "A-Z",
+    "word": "0-9A-Za-z_",
+    "xdigit": "0-9A-Fa-f",
+}
+_SPACE = "\\t\\n\\f\\r "  # RE2's \s: no \v, nothing outside ASCII
+_SYNTAX = set("^$\\.*+?()[]{}|/")  # characters that may (and must) be escaped under flag u
+_CLASS_SYNTAX = set("\\]^-[")
+_SIMPLE_CODES = {"n": 10, "t": 9, "r": 13, "f": 12, "v": 11, "a": 7}
+_SIMPLE_ESCAPES = {"n": "\\n", "t": "\\t", "r": "\\r", "f": "\\f", "v": "\\v", "a": "\\x07"}
+
+
+_WORD = "0-9A-Za-z_"
+_WORD_FOLDED = _WORD + "\\u017f\\u212a"  # RE2's (?i)\w: ſ folds to s, the Kelvin sign to k
+_ASCII_WORD = f"[{_WORD}]"
+_BOUNDARY = f"(?:(?<={_ASCII_WORD})(?!{_ASCII_WORD})|(?<!{_ASCII_WORD})(?={_ASCII_WORD}))"
+_NOT_BOUNDARY = f"(?:(?<={_ASCII_WORD})(?={_ASCII_WORD})|(?<!{_ASCII_WORD})(?!{_ASCII_WORD}))"
+_POSIX_NO_LETTERS = {"blank", "cntrl", "digit", "punct", "space"}
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[str, frozenset[str]]:
+    """Case-fold orbits ({k, K, U+212A}, {s, S, ſ}, …) of every cased character up to U+1FFFF."""
+    parent: dict[str, str] = {}
+
+    def find(c: str) -> str:
+        while parent.get(c, c) != c:
+            c = parent[c]
+        return c
+
+    for cp in range(0x20000):
+        c = chr(cp)
+        # simple case folding: lower() where it is one character, casefold() for ſ -> s
+        for other in (c.lower(), c.casefold()):
+            if len(other) == 1 and other != c:
+                a, b = find(c), find(other)
+                if a != b:
+                    parent[a] = b
+    groups: dict[str, set[str]] = {}
+    for c in list(parent):
+        groups.setdefault(find(c), set()).add(c)
+    for root, members in groups.items():
+        members.add(root)
+    return {c: frozenset(m) for m in groups.values() for c in m}
+
+
+def fold_orbit(c: str) -> frozenset[str]:
+    """The characters RE2 (?i) treats as equal to `c` (`c` alone when it has no case)."""
+    return _fold_table().get(c, frozenset((c,)))
+
+
+class Untranslatable(ValueError):
+    """The pattern has no exact JavaScript equivalent; the message says which part."""
+
+
+@dataclass(frozen=True)
+class JsRegex:
+    source: str  # for `new RegExp(source, flags)`
+    flags: str
+
+
+def _char(c: str, in_class: bool = False) -> str:
+    """One literal character, escaped when JavaScript (flag u) needs it."""
+    special = _CLASS_SYNTAX if in_class else _SYNTAX
+    if c in special:
+        return "\\" + c
+    code = ord(c)
+    if code < 0x20 or code == 0x7F:
+        return f"\\x{code:02x}"
+    if c in "\u2028\u2029":
+        return f"\\u{code:04x}"
+    return c
+
+
+class _Translator:
+    def __init__(self, pattern: str) -> None:
+        self.p = pattern
+        self.i = 0
+        self.ignore_case = False
+        self.dotall = False
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def fail(self, what: str) -> Untranslatable:
+        return Untranslatable(f"{what} (at character {self.i + 1}) has no exact JavaScript form")
+
+    def peek(self, n: int = 0) -> str:
+        j = self.i + n
+        return self.p[j] if j < len(self.p) else ""
+
+    # --- top level ----------------------------------------------------------------------------
+
+    def run(self) -> JsRegex:
+        self._leading_flags()
+        out = self._sequence(top=True)
+        return JsRegex(out, "mu")
+
+    def lit(self, c: str, in_class: bool = False) -> str:
+        """A literal character; under (?i) every character it folds to."""
+        if not self.ignore_case:
+            return _char(c, in_class)
+        orbit = sorted(fold_orbit(c))
+        if len(orbit) == 1:
+            return _char(c, in_class)
+        inner = "".join(_char(o, True) for o in orbit)
+        return inner if in_class else f"[{inner}]"
+
+    def _leading_flags(self) -> None:
+        while self.p.startswith("(?", self.i):
+            j = self.i + 2
+            k = j
+            while k < len(self.p) and self.p[k].isalpha():
+                k += 1
+            if k >= len(self.p) or self.p[k] != ")" or k == j:
+                return
+            for f in self.p[j:k]:
+                if f == "i":
+                    self.ignore_case = True
+                elif f == "s":
+                    self.dotall = True
+                elif f == "m":
+                    pass  # kb.signatures compiles every pattern multi-line already
+                else:
+                    raise self.fail(f"flag '{f}'")
+            self.i = k + 1
+
+    def _sequence(self, top: bool = False) -> str:
+        out: list[str] = []
+        while self.i < len(self.p):
+            c = self.p[self.i]
+            if c == ")":
+                if top:
+                    raise self.fail("unbalanced ')'")
+                return "".join(out)
+            if c == "|":
+                self.i += 1
+                out.append("|")
+            elif c == "(":
+                out.append(self._group())
+            elif c == "[":
+                out.append(self._class())
+            elif c == "\\":
+                out.append(self._escape())
+            elif c == ".":
+                self.i += 1
+                out.append("[^]" if self.dotall else "[^\\n]")
+            elif c == "^":
+                self.i += 1
+                out.append("(?<![^\\n])")
+            elif c == "$":
+                self.i += 1
+                out.append("(?![^\\n])")
+            elif c in "*+?":
+                self.i += 1
+                out.append(c)
+                if self.peek() == "?":
+                    self.i += 1
+                    out.append("?")
+            elif c == "{":
+                out.append(self._brace())
+            else:
+                self.i += 1
+                out.append(self.lit(c))
+        if not top:
+            raise self.fail("unclosed '('")
+        return "".join(out)
+
+    def _brace(self) -> str:
+        j = self.p.find("}", self.i)
+        body = self.p[self.i + 1 : j] if j > 0 else ""
+        lo, comma, hi = body.partition(",")
+        if j > 0 and lo.isdigit() and (not comma or hi == "" or hi.isdigit()):
+            self.i = j + 1
+            lazy = ""
+            if self.peek() == "?":
+                self.i += 1
+                lazy = "?"
+            return "{" + body + "}" + lazy
+        self.i += 1
+        return "\\{"  # RE2 reads a brace that is not a repeat as a literal
+
+    def _group(self) -> str:
+        self.i += 1  # '('
+        head = ""
+        if self.peek() == "?":
+            if self.p.startswith("?:", self.i):
+                self.i += 2
+                head = "?:"
+            elif self.p.startswith("?P<", self.i) or self.p.startswith("?<", self.i):
+                start = self.i + (3 if self.peek(1) == "P" else 2)
+                end = self.p.find(">", start)
+                name = self.p[start:end] if end > 0 else ""
+                if not name or not (name[0].isalpha() or name[0] == "_"):
+                    raise self.fail("group name")
+                if not all(ch.isalnum() or ch == "_" for ch in name) or not name.isascii():
+                    raise self.fail("group name")
+                self.i = end + 1
+                head = f"?<{name}>"
+            else:
+                raise self.fail("inline flags or group modifiers")
+        inner = self._sequence()
+        self.i += 1  # ')'
+        return "(" + head + inner + ")"
+
+    def _escape(self, in_class: bool = False) -> str:
+        """An escape sequence at self.i; inside a class the result is class-member text."""
+        c = self.peek(1)
+        if not c:
+            raise self.fail("trailing backslash")
+        self.i += 2
+        if c in "dD":
+            return "\\" + c
+        if c in "bB" and not in_class:
+            if self.ignore_case:  # JavaScript would fold ſ and K into the word characters
+                return _BOUNDARY if c == "b" else _NOT_BOUNDARY
+            return "\\" + c
+        if c in "wW":
+            if not self.ignore_case:
+                return "\\" + c
+            if c == "w":
+                return _WORD_FOLDED if in_class else f"[{_WORD_FOLDED}]"
+            if in_class:
+                raise self.fail("\\W under (?i) inside a class")
+            return f"[^{_WORD_FOLDED}]"
+        if c == "s":
+            return _SPACE if in_class else f"[{_SPACE}]"
+        if c == "S":
+            if in_class:
+                raise self.fail("\\S inside a class")
+            return f"[^{_SPACE}]"
+        if c in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[c]
+        if c in "AzQ" and in_class:
+            raise self.fail(f"\\{c} inside a class")
+        if c == "A":
+            return "(?<![^])"
+        if c == "z":
+            return "(?![^])"
+        if c == "Q":
+            end = self.p.find("\\E", self.i)
+            lit = self.p[self.i :] if end < 0 else self.p[self.i : end]
+            self.i = len(self.p) if end < 0 else end + 2
+            return "".join(self.lit(ch) for ch in lit)
+        if c == "x":
+            return self._hex()
+        if c in "01234567":
+            digits = c
+            while len(digits) < 3 and self.peek() in set("01234567") and self.peek():
+                digits += self.peek()
+                self.i += 1
+            if c != "0" and len(digits) == 1:
+                raise self.fail("backreference")
+            return f"\\u{{{int(digits, 8):x}}}"
+        if c in "pP":
+            if self.ignore_case:
+                raise self.fail(f"\\{c} under (?i)")
+            return self._unicode_class(c)
+        if c == "C":
+            raise self.fail("\\C")
+        if c.isalnum():
+            raise self.fail(f"\\{c}")
+        return self.lit(c, in_class)
+
+    def _hex(self) -> str:
+        if self.peek() == "{":
+            end = self.p.find("}", self.i)
+            digits = self.p[self.i + 1 : end] if end > 0 else ""
+            self.i = end + 1
+        else:
+            digits = self.p[self.i : self.i + 2]
+            self.i += 2
+        try:
+            code = int(digits, 16)
+        except ValueError:
+            raise self.fail("\\x escape") from None
+        return f"\\u{{{code:x}}}"
+
+    def _unicode_class(self, c: str) -> str:
+        if self.peek() == "{":
+            end = self.p.find("}", self.i)
+            name = self.p[self.i + 1 : end]
+            self.i = end + 1
+        else:
+            name = self.peek()
+            self.i += 1
+        negate = name.startswith("^")
+        name = name.lstrip("^")
+        if not name.isalpha():
+            raise self.fail(f"\\{c}{{{name}}}")
+        if name == "Any":
+            inner = "\\p{Any}"
+        elif len(name) <= 2 and name[0].isupper():
+            inner = f"\\p{{{name}}}"
+        else:
+            inner = f"\\p{{Script={name}}}"
+        if (c == "P") != negate:
+            inner = "\\P" + inner[2:]
+        return inner
+
+    def _class(self) -> str:
+        self.i += 1  # '['
+        out = ["["]
+        if self.peek() == "^":
+            self.i += 1
+            out.append("^")
+        first = True
+        members = 0
+        while True:
+            c = self.peek()
+            if not c:
+                raise self.fail("unclosed '['")
+            if c == "]" and not first:
+                self.i += 1
+                break
+            first = False
+            if self.p.startswith("[:", self.i):
+                end = self.p.find(":]", self.i)
+                name = self.p[self.i + 2 : end] if end > 0 else ""
+                if name.startswith("^") or name not in _POSIX:
+                    raise self.fail(f"[:{name}:]")
+                if self.ignore_case and name not in _POSIX_NO_LETTERS:
+                    raise self.fail(f"[:{name}:] under (?i)")
+                self.i = end + 2
+                out.append(_POSIX[name])
+                members += 1
+                continue
+            lo_text, lo_cp = self._class_atom()
+            if self.peek() == "-" and self.peek(1) not in ("]", ""):
+                self.i += 1
+                hi_text, hi_cp = self._class_atom()
+                if lo_cp is None or hi_cp is None:
+                    raise self.fail("class range bound")
+                out.append(self._range(lo_cp, hi_cp))
+            else:
+                out.append(lo_text)
+            members += 1
+        out.append("]")
+        return "".join(out)
+
+    def _range(self, lo: int, hi: int) -> str:
+        text = f"{_char(chr(lo), True)}-{_char(chr(hi), True)}"
+        if not self.ignore_case:
+            return text
+        if hi > 0x7F:
+            raise self.fail("non-ASCII range under (?i)")
+        extra: set[str] = set()
+        for cp in range(lo, hi + 1):
+            extra |= fold_orbit(chr(cp))
+        extra = {c for c in extra if not lo <= ord(c) <= hi}
+        return text + "".join(_char(c, True) for c in sorted(extra))
+
+    def _class_atom(self) -> tuple[str, int | None]:
+        """One class member: (JavaScript text, its code point when it is a single character)."""
+        c = self.peek()
+        if c != "\\":
+            self.i += 1
+            return self.lit(c, in_class=True), ord(c)
+        nxt = self.peek(1)
+        cp: int | None = None
+        start = self.i
+        text = self._escape(in_class=True)
+        if nxt in _SIMPLE_CODES:
+            cp = _SIMPLE_CODES[nxt]
+        elif nxt == "x" or nxt in "01234567":
+            cp = int(text[3:-1], 16)  # \u{…} as written by _hex and the octal branch
+        elif nxt and not nxt.isalnum():
+            cp = ord(nxt)
+        if cp is not None and self.ignore_case:
+            text = self.lit(chr(cp), in_class=True)
+        del start
+        return text, cp
+
+
+def to_js(pattern: str) -> JsRegex:
+    """The exact JavaScript equivalent of an RE2 signature, or `Untranslatable`."""
+    return _Translator(pattern).run()
+
+
+def translate(pattern: str) -> tuple[JsRegex | None, str | None]:
+    """(regex, None) or (None, why it cannot be translated exactly)."""
+    try:
+        return to_js(pattern), None
+    except Untranslatable as exc:
+        return None, str(exc)

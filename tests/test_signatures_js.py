@@ -1,0 +1,179 @@
+"""kb.signatures_js: RE2 signatures translated to JavaScript must match exactly what RE2 matches.
+
+The differential test runs every translated pattern in Node (the same V8 regex engine Chromium
+uses; node is provisioned by scripts/provision) and RE2 over one corpus of log lines and tricky
+strings, and compares every verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from kb.loader import load_kb
+from kb.paths import bundled_kb
+from kb.signatures import compile_pattern
+from kb.signatures_js import Untranslatable, fold_orbit, to_js, translate
+
+NODE = shutil.which("node") or "/usr/bin/node"
+
+TRICKY = [
+    r"(?i)\bOS monotonic time stepped backwards",
+    r"Error on AMQP connection <[^>]+>.*\benotconn\b",
+    r"(?i)Bind for [0-9a-f.:\[\]]*:(1883|8883) failed",
+    r"\{shutdown,\s*discarded\}",
+    r"a{,3}}",
+    r"^start$",
+    r"(?s)a.b",
+    r"a.b",
+    r"\Aexact\z",
+    r"\Qa.b*c\E+",
+    r"(?P<pid><\d+\.\d+\.\d+>)",
+    r"[[:digit:]]+ms",
+    r"[[:alpha:]_]+=\d",
+    r"(?i)kelvin\w",
+    r"(?i)x\b",
+    r"(?i)[a-f]+z",
+    r"\x{263a}|\x41",
+    r"\pL+\d",
+    r"\p{Han}{2}",
+    r"[^\s\d]x",
+    r"[\x00-\x1f]",
+    r"[]a-]+",
+    r"\s+v",
+    r"\S+@\S+",
+    r"[\t-\r]",
+    r"colou?r|gr[ae]y",
+    r"(?:ab){2,}?c",
+    r"\101\0",
+    r"/path/to\.x",
+]
+CORPUS = [
+    "2023-01-05 10:11:12.123 [error] <0.19464.506> Error on AMQP connection <0.19464.506> "
+    "(10.0.0.5:49152 -> 10.0.0.6:5672, state: starting): enotconn (socket is not connected)",
+    "2022-03-01T08:00:01.234567+00:00 [warning] OS monotonic time stepped backwards!",
+    "os MONOTONIC time stepped backwards",
+    "Bind for 0.0.0.0:1883 failed: port is already allocated",
+    "BIND FOR [::]:8883 FAILED",
+    "{shutdown, discarded}",
+    "{shutdown,\tdiscarded}",
+    "{shutdown,\vdiscarded}",
+    "{shutdown,\u00a0discarded}",
+    "aaa}",
+    "a{,3}}",
+    "start",
+    "pre\nstart\npost",
+    "pre\rstart\rpost",
+    "pre\u2028start\u2029post",
+    "a\nb",
+    "a\rb",
+    "a\u2028b",
+    "exact",
+    "not exact",
+    "a.b*c",
+    "a.b*c*c",
+    "<0.19464.506>",
+    "12ms",
+    "key_1=2",
+    "kelvin_",
+    "KELVIN\u212a",
+    "kelvin\u017f",
+    "x\u017f",
+    "x y",
+    "\u212a",
+    "ABCDEFz",
+    "\u263a",
+    "A",
+    "é5",
+    "时钟回拨",
+    "回",
+    "ax",
+    " x",
+    "\x01",
+    "]]]-",
+    "\vv",
+    " v",
+    "user@example.com",
+    "colour grey",
+    "\t",
+    "ababc",
+    "abc",
+    "A\x00",
+    "/path/to.x",
+    "/path/toXx",
+    "😀 a😀b",
+]
+
+
+def test_translations_of_tricky_constructs() -> None:
+    assert to_js(r"a.b").source == "a[^\\n]b"
+    assert to_js(r"(?s)a.b").source == "a[^]b"
+    assert to_js(r"^x$").source == "(?<![^\\n])x(?![^\\n])"
+    assert to_js(r"\s").source == "[\\t\\n\\f\\r ]"
+    assert to_js(r"(?P<n>x)").source == "(?<n>x)"
+    assert to_js(r"a{,3}").source == "a\\{,3\\}"
+    assert to_js("(?i)k").source == "[Kk\u212a]"
+    assert to_js("x").flags == "mu"
+    assert fold_orbit("s") == {"s", "S", "\u017f"}
+    assert fold_orbit("i") == {"i", "I"}  # no dotless ı: RE2 (?i)i does not match it
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"a(?i)b", r"(?i:b)", r"(?U)a+", r"\C", r"(?i)\pL", r"[[:^alpha:]]", r"[\S]"]
+)
+def test_untranslatable_is_refused(pattern: str) -> None:
+    assert compile_pattern(pattern)[0] is not None, "the pattern must be valid RE2"
+    with pytest.raises(Untranslatable):
+        to_js(pattern)
+    regex, why = translate(pattern)
+    assert regex is None and why
+
+
+def _bundled_patterns() -> list[str]:
+    kbase = load_kb([bundled_kb()])
+    return sorted({p for e in kbase.entries.values() for p in e.signatures})
+
+
+def test_javascript_matches_exactly_what_re2_matches() -> None:
+    bundled = _bundled_patterns()
+    assert len(bundled) >= 30
+    patterns = TRICKY + bundled
+    translated = {}
+    for p in patterns:
+        js, why = translate(p)
+        if p in TRICKY:
+            assert js is not None, f"{p}: {why}"
+        if js is not None:
+            translated[p] = js
+    # every bundled signature must reach the site
+    assert not [p for p in bundled if p not in translated]
+    # the corpus: shared lines plus, for each pattern, a line that RE2 matches when we can find one
+    corpus = list(CORPUS)
+    expected: dict[str, list[bool]] = {}
+    for p in translated:
+        regex, err = compile_pattern(p)
+        assert regex is not None, err
+        expected[p] = [regex.search(s) is not None for s in corpus]
+    script = (
+        "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));const out={};"
+        "for(const [p,[src,fl]] of Object.entries(d.pats)){const r=new RegExp(src,fl);"
+        "out[p]=d.corpus.map(s=>r.test(s));}process.stdout.write(JSON.stringify(out));"
+    )
+    data = {"pats": {p: [j.source, j.flags] for p, j in translated.items()}, "corpus": corpus}
+    proc = subprocess.run(
+        [NODE, "-e", script], input=json.dumps(data), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)
+    diffs = [
+        (p, corpus[i], expected[p][i])
+        for p in translated
+        for i in range(len(corpus))
+        if got[p][i] != expected[p][i]
+    ]
+    assert not diffs, diffs[:10]
+    # and the corpus does exercise the patterns: most tricky ones match something
+    assert sum(any(expected[p]) for p in TRICKY) >= len(TRICKY) - 3

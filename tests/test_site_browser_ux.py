@@ -1,0 +1,218 @@
+"""The exported bundled knowledge base in real Chromium (Debian's /usr/bin/chromium via Playwright;
+nothing downloaded): pasted logs, reachable results, phone layout, accessibility (axe-core from
+npm, provisioned by scripts/provision.d/browser.sh), keyboard and Back behaviour.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from kb.loader import load_kb
+from kb.paths import bundled_kb
+from kb.site.export import export_site
+from tests.test_site_browser import ARGS, CHROMIUM, Watch, _serve
+
+pytestmark = pytest.mark.live
+
+AXE = Path(os.environ.get("KBTUI_AXE_PREFIX", "/usr/local/share/kbtui/axe")) / (
+    "node_modules/axe-core/axe.min.js"
+)
+# A real RabbitMQ log line (the report in issue #14, in the shape RabbitMQ 3.x writes it):
+# timestamp, level, Erlang pids and addresses that no entry contains word for word.
+AMQP_LINE = (
+    "2023-01-05 10:11:12.123 [error] <0.19464.506> Error on AMQP connection <0.19464.506> "
+    "(10.0.0.5:49152 -> 10.0.0.6:5672, state: starting): enotconn (socket is not connected)"
+)
+AMQP_ENTRY = "rabbitmq-enotconn-lb-tcp-health-check"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/provision.d/browser.sh as root")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundled-ux") / "site"
+    export_site(load_kb([bundled_kb()]), out)
+    server = _serve(out)
+    yield out, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def _wait_searched(page, query: str) -> None:
+    page.wait_for_function(
+        "q => document.querySelector('form[data-search]').getAttribute('data-searched') === q",
+        arg=query,
+        timeout=20000,
+    )
+
+
+def test_pasted_log_line_finds_its_entry_first(browser, bundled):
+    _, base = bundled
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + "index.html")
+    page.fill("#q", AMQP_LINE)  # the header box of an ordinary page
+    page.press("#q", "Enter")
+    _wait_searched(page, AMQP_LINE)
+    first = page.locator(".log-results a.result-link").first
+    assert first.get_attribute("href").endswith(f"entries/{AMQP_ENTRY}.html")
+    # the matched log text is shown and marked
+    assert "enotconn" in page.locator(".log-results li").first.locator("mark").inner_text()
+    # the word search runs on the distinctive words, not on the whole line, and finds it too
+    words = page.locator(".search-words").inner_text()
+    assert "10.0.0.5" not in words and "0.19464.506" not in words and "enotconn" in words
+    texts = page.eval_on_selector_all(
+        ".text-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert any(h.endswith(f"{AMQP_ENTRY}.html") for h in texts[:3]), texts
+    first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{base}entries/{AMQP_ENTRY}.html"
+    assert watch.problems == []
+
+
+def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):
+    """A log line no signature matches (different wording) still finds the entry via its
+    rarest words; Pagefind alone (every word required) found nothing for such lines."""
+    _, base = bundled
+    page = browser.new_page()
+    line = (
+        "2024-03-11T09:12:44.001Z node1 emqx[2211]: [warning] clientid: sensor-17, "
+        "msg: dropped_msg_due_to_mqueue_is_full, queue: 1000/1000, topic: t/1"
+    )
+    page.goto(base + "search.html")
+    page.fill("#q", line)
+    _wait_searched(page, line)
+    hrefs = page.eval_on_selector_all(
+        ".search-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert any("emqx-log-mqueue-full-dropped" in h for h in hrefs[:3]), hrefs
+
+
+def test_every_counted_result_is_reachable(browser, bundled):
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html?q=emqx")
+    _wait_searched(page, "emqx")
+    status = page.locator(".search-status").inner_text()
+    n = int(status.split()[0])
+    assert n > 10, status  # more than one page of results
+    more = page.locator("button.more-results")
+    while more.is_visible():
+        more.click()
+        page.wait_for_timeout(50)
+    assert page.locator(".text-results li").count() == n
+    ids = page.eval_on_selector_all(
+        ".text-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert len(set(ids)) == n
+
+
+def test_query_kept_in_url_and_after_back(browser, bundled):
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html")
+    page.locator("#q").press_sequentially("monotonic time", delay=20)  # typed, no Enter
+    _wait_searched(page, "monotonic time")
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["monotonic time"]
+    # keyboard: down arrow to the first result, Enter opens it
+    page.press("#q", "ArrowDown")
+    focused = page.evaluate("document.activeElement.className")
+    assert "result-link" in focused
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "/entries/" in page.url
+    page.go_back()
+    _wait_searched(page, "monotonic time")
+    assert page.input_value("#q") == "monotonic time"
+    assert page.locator(".search-results a.result-link").count() > 0
+
+
+def test_no_entry_page_overflows_on_a_phone(browser, bundled):
+    out, base = bundled
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    wide = []
+    pages = sorted(p.relative_to(out).as_posix() for p in out.glob("entries/*.html"))
+    pages += sorted(p.relative_to(out).as_posix() for p in out.glob("zh/entries/*.html"))
+    assert len(pages) >= 100
+    for path in pages:
+        page.goto(base + path, wait_until="domcontentloaded")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((path, width))
+    assert wide == []
+    # touch targets: header links, tags and the search button are at least 44 px tall
+    page.goto(base + f"entries/{AMQP_ENTRY}.html")
+    for sel in ("header.top nav a", "a.tag", "form.search button", "a.permalink", "button.copy"):
+        boxes = page.eval_on_selector_all(
+            sel, "els => els.map(e => e.getBoundingClientRect().height)"
+        )
+        assert boxes and min(boxes) >= 44, (sel, boxes)
+    context.close()
+
+
+def test_code_blocks_are_focusable_and_highlighted(browser, bundled):
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "entries/emqx-monotonic-time-stepped-backwards.html")
+    pres = page.locator("main pre")
+    assert pres.count() > 0
+    assert all(p.get_attribute("tabindex") == "0" for p in pres.all())
+    assert page.locator("main pre span[class]").count() > 0  # Pygments tokens
+    assert page.locator("main button.copy").count() == pres.count()
+    assert page.locator("nav.toc a").count() >= 3
+    assert page.locator("h2 a.permalink").count() >= 3
+
+
+AXE_PAGES = [
+    "index.html",
+    "zh/index.html",
+    "entries/emqx-monotonic-time-stepped-backwards.html",
+    "zh/entries/emqx-monotonic-time-stepped-backwards.html",
+    f"entries/{AMQP_ENTRY}.html",
+    "trees/triage-broker-container-stopped/start.html",
+    "search.html?q=monotonic",
+    "products/emqx.html",
+    "tags/index.html",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation(browser, bundled, scheme):
+    out, base = bundled
+    assert AXE.is_file(), f"{AXE} missing: run scripts/provision.d/browser.sh"
+    tree_pages = sorted(out.glob("trees/*/*.html"))
+    assert tree_pages
+    context = browser.new_context(color_scheme=scheme, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in AXE_PAGES:
+        if path.startswith("trees/") and not (out / path).is_file():
+            path = tree_pages[0].relative_to(out).as_posix()
+        page.goto(base + path)
+        if "?q=" in path:
+            _wait_searched(page, parse_qs(urlsplit(path).query)["q"][0])
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+        )
+        if result:
+            found[path] = result
+    context.close()
+    assert found == {}
