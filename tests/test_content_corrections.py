@@ -300,3 +300,120 @@ def test_host_disk_probe_measures_a_real_filesystem(tmp_path):
     assert data["total"] > 0 and 0 <= data["free"] <= data["total"]
     with pytest.raises(FileNotFoundError):
         host_disk.probe(None, {"path": str(tmp_path / "missing")})
+
+
+# --- RabbitMQ channel/CLI errors captured from a private 3.10.8 node (tests/fixtures/captured) ---
+
+CAPTURED = ROOT / "tests" / "fixtures" / "captured"
+
+
+def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
+    text = (CAPTURED / "rabbitmq-3.10.8-channel-errors.log").read_text(encoding="utf-8")
+    want = {
+        "inequivalent arg 'durable'": "rabbitmq-inequivalent-arg-precondition-failed",
+        "timed out waiting for delivery acknowledgement": "rabbitmq-consumer-ack-timeout",
+        "delivery acknowledgement on channel 1 timed out": "rabbitmq-consumer-ack-timeout",
+        "missed heartbeats from client": "rabbitmq-missed-heartbeats",
+        "Invalid challenge reply": "rabbitmq-erlang-cookie-cli-auth-failed",
+    }
+    seen = set()
+    for line in text.splitlines():
+        got = _matches(sigs, line)
+        hits = [eid for key, eid in want.items() if key in line]
+        if hits:
+            assert got == {hits[0]}, f"{line!r} -> {sorted(got)}"
+            seen.add(hits[0])
+        else:
+            assert got == set(), f"an unrelated line matches {sorted(got)}: {line!r}"
+    assert seen == set(want.values())
+    cli = (CAPTURED / "rabbitmqctl-3.10.8-cookie-mismatch.txt").read_text(encoding="utf-8")
+    assert set(sigs.match_text(cli)) == {"rabbitmq-erlang-cookie-cli-auth-failed"}
+
+
+def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
+    # emqx/emqx#6440: the same Erlang kernel line, from a whole EMQX node
+    line = (
+        "2021-12-14T09:13:49.305+00:00 [error] ** Connection attempt from node "
+        "'emqx@172.18.0.3' rejected. Invalid challenge reply. **"
+    )
+    assert "rabbitmq-erlang-cookie-cli-auth-failed" not in _matches(sigs, line)
+
+
+# --- Docker Engine lines: each reaches exactly its entry ---------------------------------------
+
+DOCKER_LINES = [
+    # captured on this project's Docker Engine 20.10.24 / CLI 28.2.2
+    (
+        "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: "
+        'runc create failed: unable to start container process: exec: "nosuchcmd": executable file '
+        "not found in $PATH: unknown.",
+        "docker-oci-executable-not-found",
+    ),
+    (
+        "permission denied while trying to connect to the Docker daemon socket at "
+        'unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.50/containers/json": '
+        "dial unix /var/run/docker.sock: connect: permission denied",
+        "docker-socket-permission-denied",
+    ),
+    (
+        "unable to configure the Docker daemon with file /tmp/c1bad.json: invalid character '}' "
+        "looking for beginning of object key string",
+        "docker-daemon-json-invalid",
+    ),
+    (
+        "unable to configure the Docker daemon with file /tmp/c1dup.json: the following directives "
+        "are specified both as a flag and in the configuration file: log-driver: (from flag: "
+        "journald, from file: json-file)",
+        "docker-daemon-json-invalid",
+    ),
+    # the wording of the public reports cited by the entries (addresses and paths vary)
+    (
+        "Error response from daemon: toomanyrequests: You have reached your pull rate limit. You may "
+        "increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit",
+        "docker-pull-rate-limit",
+    ),
+    (
+        'Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS handshake '
+        "timeout",
+        "docker-pull-tls-handshake-timeout",
+    ),
+    (
+        "Error response from daemon: could not find an available, non-overlapping IPv4 address pool "
+        "among the defaults to assign to the network",
+        "docker-address-pools-exhausted",
+    ),
+    ("exec /usr/local/bin/docker-entrypoint.sh: exec format error", "docker-exec-format-error"),
+    (
+        "standard_init_linux.go:228: exec user process caused: exec format error",
+        "docker-exec-format-error",
+    ),
+    (
+        'level=error msg="[resolver] read from DNS server failed, read udp '
+        '172.18.0.2:46376->192.168.1.1:53: i/o timeout"',
+        "docker-dns-resolution-fails",
+    ),
+    (
+        "failed to register layer: Error processing tar file(exit status 1): write "
+        "/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1: no space left on device",
+        "docker-no-space-left-on-device",
+    ),
+]
+
+
+@pytest.mark.parametrize("line,eid", DOCKER_LINES, ids=[e for _, e in DOCKER_LINES])
+def test_docker_lines_reach_exactly_their_entry(sigs, line, eid):
+    assert _matches(sigs, line) == {eid}
+
+
+def test_new_signatures_stay_quiet_on_other_products_real_logs(kb):
+    mine = [
+        e for e in kb.entries.values() if e.id.startswith(("rabbitmq-", "docker-")) and e.signatures
+    ]
+    rabbit = SignatureSet.from_entries([e for e in mine if e.id.startswith("rabbitmq-")])
+    docker = SignatureSet.from_entries([e for e in mine if e.id.startswith("docker-")])
+    for f in sorted((REAL / "mosquitto").glob("*.log")):
+        text = f.read_text(encoding="utf-8")
+        assert rabbit.match_text(text) == [], f.name
+        assert docker.match_text(text) == [], f.name
+    for f in sorted((REAL / "rabbitmq").glob("*.log")):
+        assert docker.match_text(f.read_text(encoding="utf-8")) == [], f.name
