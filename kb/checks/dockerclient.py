@@ -78,12 +78,33 @@ def _make_api_client_class() -> type:
                 kwargs["timeout"] = max(0.05, remaining)
                 ctx.record("docker", f"{method} {path}")
             resp = super().request(method, url, *args, **kwargs)
+            if ctx is not None and kwargs.get("stream"):
+                self._kb_abortable(ctx, resp)
             if method == "POST" and _EXEC_CREATE.match(path) and resp.status_code == 201:
                 try:
                     self._kb_exec_ids.add(resp.json()["Id"])
                 except (ValueError, KeyError):
                     pass
             return resp
+
+        def _kb_abortable(self, ctx: Any, resp: Any) -> None:
+            """At the deadline, shut the stream's socket down: that wakes a read blocked on a
+            daemon that sends nothing (docker-py turns the socket timeout off for log streams)."""
+            import socket
+
+            try:
+                sock = self._get_raw_response_socket(resp)
+            except Exception:  # not every transport exposes its socket (ssh): close is the fallback
+                ctx.on_abort(resp.close)
+                return
+
+            def shut() -> None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except (OSError, AttributeError):
+                    resp.close()
+
+            ctx.on_abort(shut)
 
         def _vet_write(self, method: str, path: str, kwargs: dict[str, Any]) -> None:
             if method == "POST" and _EXEC_CREATE.match(path):
@@ -237,15 +258,21 @@ class ReadOnlyDocker:
         ctx = current()
         if ctx is not None and hasattr(stream, "close"):
             ctx.on_abort(stream.close)
-        buf = b""
+        pending: list[bytes] = []  # pieces of a line not ended yet (joined once: linear)
         try:
             for chunk in stream:
-                buf += chunk
-                *lines, buf = buf.split(b"\n")
-                for line in lines:
-                    yield line.decode("utf-8", "replace").rstrip("\r")
-            if buf:
-                yield buf.decode("utf-8", "replace").rstrip("\r")
+                if ctx is not None:
+                    ctx.check()  # a daemon trickling lines never trips a read timeout
+                *lines, rest = chunk.split(b"\n")
+                if lines:
+                    lines[0] = b"".join(pending) + lines[0]
+                    pending = []
+                    for line in lines:
+                        yield line.decode("utf-8", "replace").rstrip("\r")
+                if rest:
+                    pending.append(rest)
+            if pending:
+                yield b"".join(pending).decode("utf-8", "replace").rstrip("\r")
         finally:
             if hasattr(stream, "close"):
                 stream.close()

@@ -9,21 +9,25 @@ containers produce nothing. Findings are ranked worst first, each with evidence 
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.checks.base import ERROR, FAIL, MAX_EVIDENCE_CHARS, MAX_EVIDENCE_LINES, SEVERITY, WARN
-from kb.checks.context import ProbeContext
+from kb.checks.context import Cancelled, DeadlineExceeded, ProbeContext
 from kb.redact import redact_clip, secrets_in_env
 
 LOG_TAIL = 500  # lines of each container's log matched against signatures
 LOG_MAX_BYTES = 2 << 20
 RESTART_LOOP = 3  # more restarts than this is a loop
 EXPECTED_EXIT_CODES = frozenset({0, 130, 143})  # success, Ctrl-C, `docker stop` (SIGTERM)
-PER_CONTAINER_TIMEOUT = 10.0
+PER_CONTAINER_TIMEOUT = 10.0  # one container: inspect, its log stream, its checks
+SCAN_TIMEOUT = 60.0  # the whole scan, every host (`kb doctor --timeout`)
+GRACE = 0.5  # after a deadline or Ctrl-C, how long to wait for workers to hand in what they have
 WORKERS = 16
 
 # Generic findings point at these entries (first that exists), else at an entry with the tag.
@@ -84,12 +88,20 @@ class DoctorReport:
     findings: list[Finding] = field(default_factory=list)
     hosts: list[HostReport] = field(default_factory=list)
     duration: float = 0.0
+    interrupted: bool = False  # Ctrl-C (or the caller's cancel): what was found so far
 
     def to_dict(self) -> dict[str, Any]:
+        from kb.redact import redact
+
+        hosts = [
+            {**asdict(h), "endpoint": redact(h.endpoint), "error": redact(h.error or "") or None}
+            for h in self.hosts
+        ]
         return {
             "findings": [f.to_dict() for f in self.findings],
-            "hosts": [asdict(h) for h in self.hosts],
+            "hosts": hosts,
             "duration": round(self.duration, 3),
+            "interrupted": self.interrupted,
         }
 
     @property
@@ -148,14 +160,64 @@ def _summary(name: str, text: str, secrets: set[str]) -> str:
     return redact_clip(text, MAX_EVIDENCE_CHARS, secrets)
 
 
-class _Scan:
-    """One doctor run: shared inputs and a thread-safe findings list."""
+class _Pool:
+    """Daemon worker threads: a scan cut short by its deadline or Ctrl-C returns at once, even
+    while a worker is still blocked in a read (ThreadPoolExecutor's threads are joined at exit)."""
 
-    def __init__(self, kbase: Any, cancel: threading.Event | None) -> None:
+    def __init__(self, workers: int) -> None:
+        self._q: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None]
+        self._q = queue.SimpleQueue()
+        self._n = workers
+        self._started = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        with self._lock:
+            if self._started < self._n:
+                self._started += 1
+                threading.Thread(target=self._work, daemon=True, name="kb-doctor").start()
+        self._q.put((fut, fn, args))
+        return fut
+
+    def _work(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is None:
+                return
+            fut, fn, args = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the future
+                fut.set_exception(exc)
+
+    def shutdown(self) -> None:
+        for _ in range(self._started):
+            self._q.put(None)
+
+
+class _Scan:
+    """One doctor run: shared inputs, a thread-safe findings list, the deadlines and a watchdog."""
+
+    def __init__(
+        self,
+        kbase: Any,
+        cancel: threading.Event | None,
+        timeout: float = SCAN_TIMEOUT,
+        container_timeout: float = PER_CONTAINER_TIMEOUT,
+    ) -> None:
         from kb.signatures import SignatureSet
 
         self.kbase = kbase
         self.cancel = cancel or threading.Event()
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout
+        self.container_timeout = container_timeout
+        self.active: set[ProbeContext] = set()
+        self.cut_short: dict[str, list[str]] = {}  # host -> what was not fully scanned, and why
+        self.done = threading.Event()
         self.sigs = SignatureSet.from_entries(kbase.entries.values())
         self.findings: list[Finding] = []
         self.lock = threading.Lock()
@@ -172,16 +234,77 @@ class _Scan:
         with self.lock:
             self.findings.append(finding)
 
+    def context(self, host_limit: float | None = None) -> ProbeContext:
+        """A context for one container (or a host's listing), bounded by the scan's deadline."""
+        left = max(0.0, self.deadline - time.monotonic())
+        ctx = ProbeContext(min(host_limit or self.container_timeout, left), self.cancel)
+        with self.lock:
+            self.active.add(ctx)
+        return ctx
+
+    def release(self, ctx: ProbeContext) -> None:
+        with self.lock:
+            self.active.discard(ctx)
+
+    def incomplete(self, host: str, what: str) -> None:
+        with self.lock:
+            self.cut_short.setdefault(host, []).append(what)
+
+    def over(self) -> bool:
+        return self.cancel.is_set() or time.monotonic() >= self.deadline
+
+    def watchdog(self) -> None:
+        """Abort every context past its deadline (closing its log stream), all of them when the
+        scan is over; ticks every 50 ms so Ctrl-C and deadlines act within a fraction of a second."""
+        while not self.done.wait(0.05):
+            now = time.monotonic()
+            if now >= self.deadline:
+                self.cancel.set()
+            with self.lock:
+                late = [c for c in self.active if self.cancel.is_set() or now >= c.deadline]
+            for ctx in late:
+                ctx.abort()
+
     def generic(self, kind: str) -> str | None:
         ids, tags = GENERIC_ENTRIES[kind]
         return pick_entry(self.kbase, ids, tags)
 
 
+def _label(summary: dict[str, Any]) -> str:
+    names = summary.get("Names") or []
+    return (names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
+
+
 def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]) -> None:
-    if scan.cancel.is_set():
+    if scan.over():
+        scan.incomplete(host, f"{_label(summary)}: not scanned")
         return
-    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
+    ctx = scan.context()
     ctx.activate()
+    try:
+        _scan_one(scan, ctx, client, host, summary)
+    except (DeadlineExceeded, Cancelled):
+        scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx)}")
+    except Exception:
+        if ctx.remaining() <= 0 or scan.over():  # a read broken by the abort at the deadline
+            scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx)}")
+        else:
+            raise
+    finally:
+        scan.release(ctx)
+
+
+def _why(scan: _Scan, ctx: ProbeContext) -> str:
+    if scan.cancel.is_set() and time.monotonic() < scan.deadline:
+        return "interrupted"
+    if time.monotonic() >= scan.deadline:
+        return f"cut short by the {scan.timeout:g} s scan deadline"
+    return f"cut short by the {ctx.timeout:g} s container deadline"
+
+
+def _scan_one(
+    scan: _Scan, ctx: ProbeContext, client: Any, host: str, summary: dict[str, Any]
+) -> None:
     cid = summary["Id"]
     info = client.inspect_container(cid)
     if info is None:  # removed while we looked
@@ -265,11 +388,18 @@ def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]
     if len(scan.sigs):
         lines: list[str] = []
         size = 0
-        for line in client.log_lines(cid, tail=LOG_TAIL):
-            size += len(line) + 1
-            if size > LOG_MAX_BYTES:
-                break
-            lines.append(line)
+        cut: BaseException | None = None
+        try:
+            for line in client.log_lines(cid, tail=LOG_TAIL):
+                size += len(line) + 1
+                if size > LOG_MAX_BYTES:
+                    break
+                lines.append(line)
+                ctx.check()
+        except Exception as exc:  # the deadline closed the stream: scan what came, then say so
+            if ctx.remaining() > 0 and not scan.over():
+                raise
+            cut = exc
         hits = scan.sigs.scan_text("\n".join(lines))
         for entry_id, matched in hits.items():
             entry = scan.kbase.get(entry_id)
@@ -283,14 +413,16 @@ def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]
                 entry=entry_id,
             )
 
+    if cut is not None:
+        raise DeadlineExceeded("log stream cut short") from cut
+
     # container-side checks of entries about the product this container runs
     product = recognise(info)
     if product:
         from kb.checks.runner import run_check
 
         for entry, spec in scan.product_checks.get(product, []):
-            if scan.cancel.is_set():
-                return
+            ctx.check()
             result = run_check(
                 entry, spec, {"container": cid, "host": client.endpoint}, cancel=scan.cancel
             )
@@ -311,44 +443,59 @@ def _scan_host(
     scan: _Scan,
     label: str,
     url: str | None,
-    pool: ThreadPoolExecutor,
+    pool: _Pool,
     on_progress: Callable[[int, int], None] | None,
     progress: list[int],
 ) -> HostReport:
     from kb.checks import dockerclient
+    from kb.checks.runner import _reason
 
     client = dockerclient.get_client(url)
-    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
+    ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT)
     ctx.activate()
     try:
         containers = client.containers(all=True)
     except Exception as exc:  # an unreachable host is a result, not a crash
-        from kb.checks.runner import _reason
-
-        scan.add(
-            Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {_reason(exc)}", "host")
-        )
-        return HostReport(label, client.endpoint, False, 0, _reason(exc))
+        why = _why(scan, ctx) if ctx.remaining() <= 0 or scan.over() else _reason(exc)
+        scan.add(Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {why}", "host"))
+        return HostReport(label, client.endpoint, False, 0, why)
+    finally:
+        scan.release(ctx)
     client.cache_inspect(True)
     try:
         with lock_progress:
             progress[1] += len(containers)
-        futures = [pool.submit(_scan_container, scan, client, label, c) for c in containers]
-        for fut in futures:
-            try:
-                fut.result()
-            except Exception as exc:  # one broken container must not hide the others
-                from kb.checks.runner import _reason
-
-                scan.add(
-                    Finding(None, ERROR, "-", label, [], f"scan error: {_reason(exc)}", "host")
-                )
-            with lock_progress:
-                progress[0] += 1
-                if on_progress:
-                    on_progress(progress[0], progress[1])
+        futures = {pool.submit(_scan_container, scan, client, label, c): c for c in containers}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for fut in done:
+                failed = fut.exception()
+                if failed is not None:  # one broken container must not hide the others
+                    scan.add(
+                        Finding(
+                            None, ERROR, "-", label, [], f"scan error: {_reason(failed)}", "host"
+                        )
+                    )
+                with lock_progress:
+                    progress[0] += 1
+                    if on_progress:
+                        on_progress(progress[0], progress[1])
+            if pending and scan.over():
+                # the watchdog aborted them; give them a moment to hand in what they found
+                done, pending = wait(pending, timeout=GRACE)
+                for fut in pending:
+                    scan.incomplete(label, f"{_label(futures[fut])}: {_why(scan, ctx)}")
+                    fut.cancel()
+                break
     finally:
         client.cache_inspect(False)
+    cut = scan.cut_short.get(label)
+    if cut:
+        error = f"scan cut short, {len(cut)} of {len(containers)} container(s) incomplete: " + (
+            "; ".join(cut[:5]) + (" …" if len(cut) > 5 else "")
+        )
+        return HostReport(label, client.endpoint, False, len(containers), error)
     return HostReport(label, client.endpoint, True, len(containers))
 
 
@@ -364,22 +511,28 @@ def run_doctor(
     hosts: list[str] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     cancel: threading.Event | None = None,
+    *,
+    timeout: float = SCAN_TIMEOUT,
+    container_timeout: float = PER_CONTAINER_TIMEOUT,
 ) -> DoctorReport:
-    """Scan `hosts` (URLs or configured names; default: configured hosts, else the local one)."""
-    import time
+    """Scan `hosts` (URLs or configured names; default: configured hosts, else the local one).
 
+    The whole scan ends by `timeout` seconds and each container's by `container_timeout` (log
+    streams included): what is still running then is aborted, what was found so far is kept, and
+    a host that was not fully scanned is reported not ok. Ctrl-C (KeyboardInterrupt in the calling
+    thread) or `cancel` stop the scan the same way within a fraction of a second.
+    """
     from kb.checks import targets as targets_mod
 
     start = time.monotonic()
-    scan = _Scan(kbase, cancel)
+    scan = _Scan(kbase, cancel, timeout, container_timeout)
     conf = targets_mod.load() if not hosts else None
-    wanted: list[tuple[str, str | None]]
     if hosts:
         try:
             named = targets_mod.load().docker_urls()
         except Exception:  # an explicit --host must work without a config
             named = {}
-        wanted = [(h, named.get(h, h)) for h in hosts]
+        wanted: list[tuple[str, str | None]] = [(h, named.get(h, h)) for h in hosts]
     elif conf is not None and conf.docker_hosts:
         wanted = [(h.name, h.url) for h in conf.docker_hosts]
     else:
@@ -388,12 +541,41 @@ def run_doctor(
         wanted = [("local", resolve_endpoint(None))]
     progress = [0, 0]
     report = DoctorReport()
-    with ThreadPoolExecutor(WORKERS) as pool, ThreadPoolExecutor(max(1, len(wanted))) as host_pool:
-        futs = [
-            host_pool.submit(_scan_host, scan, label, url, pool, on_progress, progress)
-            for label, url in wanted
-        ]
-        report.hosts = [f.result() for f in futs]
-    report.findings = sorted(scan.findings, key=_rank_key)
+    pool, host_pool = _Pool(WORKERS), _Pool(max(1, len(wanted)))
+    threading.Thread(target=scan.watchdog, daemon=True, name="kb-doctor-watchdog").start()
+    futs = [
+        host_pool.submit(_scan_host, scan, label, url, pool, on_progress, progress)
+        for label, url in wanted
+    ]
+    try:
+        try:
+            pending = set(futs)
+            while pending:  # short waits: Ctrl-C reaches this thread between them
+                _done, pending = wait(pending, timeout=0.1)
+                if pending and scan.over() and time.monotonic() > scan.deadline + 2 * GRACE + 1:
+                    break  # a host stuck past every deadline: report it as cut short
+        except KeyboardInterrupt:
+            report.interrupted = True
+            scan.cancel.set()
+            wait(futs, timeout=2 * GRACE)  # each host hands in what it has
+        if cancel is not None and cancel.is_set() and time.monotonic() < scan.deadline:
+            report.interrupted = True
+        for (label, url), fut in zip(wanted, futs, strict=True):
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                report.hosts.append(fut.result())
+            else:
+                why = "interrupted" if report.interrupted else "cut short by the scan deadline"
+                exc = fut.exception() if fut.done() and not fut.cancelled() else None
+                if exc is not None:
+                    from kb.checks.runner import _reason
+
+                    why = _reason(exc)
+                report.hosts.append(HostReport(label, url or "", False, 0, why))
+    finally:
+        scan.done.set()
+        pool.shutdown()
+        host_pool.shutdown()
+    with scan.lock:
+        report.findings = sorted(scan.findings, key=_rank_key)
     report.duration = time.monotonic() - start
     return report

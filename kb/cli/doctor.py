@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -12,8 +13,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="scan Docker hosts for known problems",
         description="Scan every container of each Docker host (concurrently): unexpected exits, OOM kills, "
         "restart loops, unhealthy containers, recent logs against every entry's signatures, and the "
-        "container checks of recognised broker containers. Read-only. Exit 0 when nothing was found, "
-        "1 when something was, 3 when a host could not be scanned.",
+        "container checks of recognised broker containers. Read-only. The whole scan ends by --timeout "
+        "and each container's part (its log stream included) by --container-timeout; Ctrl-C stops it "
+        "within a second and prints what was found so far. A host that could not be scanned fully is "
+        "reported as not ok. Exit 0 when nothing was found, 1 when something was, 3 when a host could "
+        "not be scanned (or only partly), 130 when interrupted.",
         epilog="Examples:\n  kb doctor\n  kb doctor --host ssh://ops@prod-1 --host unix:///var/run/docker.sock\n"
         "  kb doctor --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -26,20 +30,56 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="Docker host URL or configured name (repeatable; default: configured hosts, "
         "else DOCKER_HOST / the current context / the local socket)",
     )
+    p.add_argument(
+        "--timeout",
+        type=_seconds(1, 3600),
+        default=None,
+        metavar="SECONDS",
+        help="deadline for the whole scan (default 60)",
+    )
+    p.add_argument(
+        "--container-timeout",
+        type=_seconds(0.5, 600),
+        default=None,
+        metavar="SECONDS",
+        help="deadline for each container, its log stream included (default 10)",
+    )
     p.add_argument("--json", action="store_true", help="print {findings: [...], hosts: [...]}")
     p.set_defaults(func=run)
+
+
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        if not low <= value <= high:  # also rejects nan
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g} seconds")
+        return value
+
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import run_doctor
     from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.redact import redact
 
     kbase = load_kb_for(args)
-    report = run_doctor(kbase, hosts=args.host or None)
-    from kb.errors import EXIT_COULD_NOT_RUN, EXIT_OK, EXIT_PROBLEM
+    from kb.checks.doctor import PER_CONTAINER_TIMEOUT, SCAN_TIMEOUT
+    from kb.errors import EXIT_COULD_NOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM
 
+    report = run_doctor(
+        kbase,
+        hosts=args.host or None,
+        timeout=args.timeout or SCAN_TIMEOUT,
+        container_timeout=args.container_timeout or PER_CONTAINER_TIMEOUT,
+    )
     code = (
-        EXIT_COULD_NOT_RUN
+        EXIT_INTERRUPTED
+        if report.interrupted
+        else EXIT_COULD_NOT_RUN
         if any(not h.ok for h in report.hosts)
         else (EXIT_PROBLEM if report.findings else EXIT_OK)
     )
@@ -57,17 +97,27 @@ def run(args: argparse.Namespace) -> int:
             print(f"      {st.dim(sanitize(line))}")
         if f.entry:
             print(f"      → kb show {f.entry}")
-    scanned = sum(h.containers for h in report.hosts if h.ok)
+    scanned = sum(h.containers for h in report.hosts)
+    partial = (
+        "" if all(h.ok for h in report.hosts) and not report.interrupted else " (not all scanned)"
+    )
     for h in report.hosts:
         if not h.ok:
-            sys.stderr.write(f"kb: doctor: {h.host} ({h.endpoint}): {h.error}\n")
+            sys.stderr.write(
+                sanitize(f"kb: doctor: {h.host} ({redact(h.endpoint)}): {redact(h.error or '')}")
+                + "\n"
+            )
+    if report.interrupted:
+        sys.stderr.write("kb: doctor: interrupted; the findings above are what was found so far\n")
     if not report.findings:
-        print(f"No known problem found in {scanned} container(s) on {len(report.hosts)} host(s).")
+        print(
+            f"No known problem found in {scanned} container(s) on {len(report.hosts)} host(s){partial}."
+        )
     else:
         n = len(report.findings)
         print(
             st.dim(
-                f"{n} finding(s) in {scanned} container(s) on {len(report.hosts)} host(s), {report.duration:.2f} s"
+                f"{n} finding(s) in {scanned} container(s) on {len(report.hosts)} host(s){partial}, {report.duration:.2f} s"
             )
         )
     return code

@@ -143,3 +143,94 @@ def status_http(status: int, body: bytes = b"{}") -> Iterator[tuple[int, list[st
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+@contextlib.contextmanager
+def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
+    """A Docker Engine API endpoint (the few calls `kb doctor` makes) whose log streams trickle one
+    line per second, forever; yields the port. Container 0 exited with code 1 (a finding `kb
+    doctor` reports before it reads any log), the others run. `line` is what each log line says."""
+    import json
+
+    stop = threading.Event()
+    ids = [f"{i:02d}" + "ab" * 31 for i in range(containers)]
+
+    def inspect(i: int) -> dict[str, object]:
+        exited = i == 0
+        return {
+            "Id": ids[i],
+            "Name": f"/kbtui-hostile-trickle-{i}",
+            "RestartCount": 0,
+            "State": {
+                "Status": "exited" if exited else "running",
+                "Running": not exited,
+                "ExitCode": 1 if exited else 0,
+                "OOMKilled": False,
+                "FinishedAt": "2026-12-01T00:00:00Z" if exited else "",
+            },
+            "Config": {"Image": "busybox", "Tty": True, "Env": [], "ExposedPorts": {}},
+            "HostConfig": {},
+            "NetworkSettings": {"Ports": {}},
+        }
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _json(self, data: object) -> None:
+            body = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            path = self.path.split("?")[0]
+            parts = path.strip("/").split("/")
+            if parts[-2:] == ["containers", "json"]:
+                return self._json(
+                    [
+                        {"Id": cid, "Names": [f"/kbtui-hostile-trickle-{i}"]}
+                        for i, cid in enumerate(ids)
+                    ]
+                )
+            cid = parts[-2] if len(parts) >= 2 else ""
+            i = next((n for n, full in enumerate(ids) if full.startswith(cid)), None)
+            if i is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            if parts[-1] == "json":
+                return self._json(inspect(i))
+            if parts[-1] == "logs":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/vnd.docker.raw-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                n = 0
+                with contextlib.suppress(OSError):
+                    while not stop.wait(1.0):
+                        n += 1
+                        self.wfile.write(line or f"trickled line {n}".encode() + b"\n")
+                        self.wfile.flush()
+                self.close_connection = True
+                return None
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield srv.server_address[1]
+    finally:
+        stop.set()
+        srv.shutdown()
+        srv.server_close()

@@ -1,0 +1,83 @@
+"""`kb doctor` against a Docker endpoint whose log streams trickle one line per second, forever:
+the whole-scan and per-container deadlines hold, Ctrl-C stops it within a second with what was
+found so far, and a host whose scan was cut short is reported as not ok."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from live_servers import trickle_docker
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.live
+
+
+def _doctor(*args: str, home: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "KBTUI_HOME": str(home), "DOCKER_HOST": ""}
+    return subprocess.Popen(
+        [sys.executable, "-m", "kb.cli.main", "doctor", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def test_scan_deadline_holds_against_a_trickling_daemon(tmp_path):
+    with trickle_docker(containers=3) as port:
+        start = time.monotonic()
+        p = _doctor("--host", f"tcp://127.0.0.1:{port}", "--timeout", "3", "--json", home=tmp_path)
+        out, err = p.communicate(timeout=60)
+        took = time.monotonic() - start
+    # before: over 200 s (every log stream read until the daemon stopped sending)
+    assert took < 3 + 4, took  # the deadline, the 0.5 s grace, Python start-up
+    assert p.returncode == 3, err
+    report = json.loads(out)
+    [host] = report["hosts"]
+    assert host["ok"] is False and "cut short" in host["error"] and "scan deadline" in host["error"]
+    # what was found before the deadline is kept: the container that exited with code 1
+    assert any(f["kind"] == "exit" for f in report["findings"]), report["findings"]
+
+
+def test_container_deadline_covers_log_streams(tmp_path):
+    with trickle_docker(containers=2) as port:
+        start = time.monotonic()
+        p = _doctor(
+            "--host",
+            f"tcp://127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--container-timeout",
+            "2",
+            "--json",
+            home=tmp_path,
+        )
+        out, err = p.communicate(timeout=120)
+        took = time.monotonic() - start
+    assert took < 2 + 4, took
+    [host] = json.loads(out)["hosts"]
+    assert p.returncode == 3 and host["ok"] is False
+    assert "2 s container deadline" in host["error"]
+
+
+def test_ctrl_c_stops_within_a_second_and_prints_what_was_found(tmp_path):
+    with trickle_docker(containers=3) as port:
+        p = _doctor("--host", f"tcp://127.0.0.1:{port}", "--timeout", "600", home=tmp_path)
+        time.sleep(4)  # past start-up and into the log streams
+        assert p.poll() is None, p.communicate()
+        sent = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        took = time.monotonic() - sent
+    assert took < 1.0, took
+    assert p.returncode == 130, err
+    assert "exited unexpectedly with code 1" in out  # found before Ctrl-C, printed after it
+    assert "interrupted" in err
