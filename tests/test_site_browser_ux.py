@@ -111,10 +111,17 @@ def test_every_counted_result_is_reachable(browser, bundled):
     n = int(status.split()[0])
     assert n > 10, status  # more than one page of results
     more = page.locator("button.more-results")
+    shown = page.locator(".text-results li").count()
+    assert shown == 10
     while more.is_visible():
         more.click()
-        page.wait_for_timeout(50)
-    assert page.locator(".text-results li").count() == n
+        page.wait_for_function(
+            "n => document.querySelectorAll('.text-results li').length > n", arg=shown
+        )
+        shown = page.locator(".text-results li").count()
+        # focus moves to the first new result, so keyboard users continue where they were
+        assert page.evaluate("document.activeElement.className") == "result-link"
+    assert shown == n
     ids = page.eval_on_selector_all(
         ".text-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
     )
@@ -132,8 +139,8 @@ def test_query_kept_in_url_and_after_back(browser, bundled):
     page.press("#q", "ArrowDown")
     focused = page.evaluate("document.activeElement.className")
     assert "result-link" in focused
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "/entries/" in page.url
     page.go_back()
     _wait_searched(page, "monotonic time")

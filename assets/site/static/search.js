@@ -276,7 +276,7 @@
 
     function showMore(my) {
       var batch = pending.splice(0, PAGE);
-      more.hidden = true;
+      more.disabled = true;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
         if (my !== seq) return;
         datas.forEach(function (d) {
@@ -287,6 +287,7 @@
           textList.appendChild(li);
         });
         more.hidden = pending.length === 0;
+        more.disabled = false;
       });
     }
 
@@ -303,7 +304,7 @@
       var raw = input.value;
       var my = ++seq;
       clear(logList); clear(textList); clear(wordsLine);
-      logBox.hidden = true; textBox.hidden = true; more.hidden = true;
+      logBox.hidden = true; textBox.hidden = true; more.hidden = true; more.disabled = false;
       pending = []; shownIds = {};
       if (!raw.trim()) { setStatus(msg("empty")); searched(raw); return; }
       var logs = logMatches(raw);
