@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from indexer.hit import Hit
-    from indexer.index import KBIndex, open_index, search
+    from indexer.index import KBIndex, search
+    from indexer.update import open_index
     from indexer.store import IndexBusy
 
 __all__ = ["Hit", "IndexBusy", "KBIndex", "SCHEMA_VERSION", "open_index", "search"]
@@ -22,7 +23,7 @@ __all__ = ["Hit", "IndexBusy", "KBIndex", "SCHEMA_VERSION", "open_index", "searc
 _WHERE = {
     "Hit": "indexer.hit",
     "KBIndex": "indexer.index",
-    "open_index": "indexer.index",
+    "open_index": "indexer.update",
     "search": "indexer.index",
     "IndexBusy": "indexer.store",
     "SCHEMA_VERSION": "indexer.schema",

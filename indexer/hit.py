@@ -26,6 +26,8 @@ class Hit:
     tags: tuple[str, ...]
     # True when the entry's signature regex matched the query (a pasted log line)
     signature_match: bool = False
+    # True for a best match (an answer), False for related reading; see docs/search.md
+    confident: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

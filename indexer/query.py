@@ -13,19 +13,23 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.tokens import has_cjk, query_groups, raw_words, word_terms
+from indexer.tokens import fold, has_cjk, query_groups, raw_words, word_terms
 
 FIELD = "text"  # Latin stems, frequencies
 CJK_FIELD = "cjk"  # CJK bigrams, positions
 MAX_GROUPS = 24  # a pasted log keeps its rarest words; more only add noise and time
 MIN_FUZZY = 4  # shorter words have too many one-edit neighbours
-LONG_RUN = 5  # CJK runs this long match on all their bigrams, the whole run earns a bonus
+LONG_RUN = 5  # CJK runs this long are sentences: they match on a share of their bigrams
+SENTENCE_CHARS = 10  # a query with this many CJK characters in runs of 2+ is a sentence
 # On a large KB, a word found in more than this share of entries says little about any of them
 # but costs a scan of its whole posting list (Whoosh scores in Python): dropped when the query
 # has rarer words. Small KBs keep every word (the share is noisy there and time is no issue).
 COMMON_SHARE = 0.2
 COMMON_MIN_DOCS = 2000
-MAX_RUN_BIGRAMS = 4  # bigrams of a long CJK run that are searched (the rarest ones)
+# Function characters: a bigram holding one spans a word boundary or says nothing ("置的",
+# "了十"); long runs (sentences) match on their other bigrams.
+CJK_STOP = frozenset("的了是在我你他她它们这那就也都和与吗呢啊吧么个把被给很又还呀哦嘛啦")
+MAX_RUN_BIGRAMS = 8  # bigrams of a long CJK run that are searched (the rarest ones)
 
 
 class Or(wq.Or):
@@ -42,10 +46,24 @@ class Built:
     groups: list[tuple[str, ...]] = field(default_factory=list)
     fuzzy_words: list[str] = field(default_factory=list)  # index terms tried for typos
     cjk: bool = False
-    # CJK runs of 3+ characters, and whether the run itself must be in an entry (3-4 chars)
+    # CJK runs of 3-4 characters: the run itself must be in an entry (precision of 时钟回拨)
     runs: list[tuple[str, bool]] = field(default_factory=list)
     # the query is nothing but such runs: an entry without any of them is not a hit
     only_runs: bool = False
+    # long CJK runs (sentences) and their bigrams known to the index: an entry must hold a share
+    # of them (minimum-should-match), not the whole run
+    long_runs: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    # the user's own informative terms (not synonyms, not boilerplate) -> (weight, doc freq);
+    # what the confidence rule measures an answer's coverage against
+    own: dict[str, tuple[float, int]] = field(default_factory=dict)
+    doc_count: int = 0
+    # identifiers of the query (reason atoms, error codes) that no entry holds: a clear sign
+    # that no entry is about this problem, whatever else matches
+    unknown_ids: list[str] = field(default_factory=list)
+    dfs: dict[str, int] = field(default_factory=dict)  # document frequency of every query term
+    # synonym phrases the query was widened with: (Latin terms, folded CJK text); an entry
+    # holding one counts as holding the user's phrase
+    syn_phrases: list[tuple[frozenset[str], str]] = field(default_factory=list)
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -84,16 +102,47 @@ def neighbours(term: str, word: str, reader: Any) -> list[str]:
 
 def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     """The query for `text`; `fuzzy_all` also relaxes words the index knows (second attempt)."""
+    from indexer.lexicon import BOILERPLATE, SYNONYM_WEIGHT, expansions, is_identifier, term_weight
+
     groups = query_groups(text)
     if not groups:
         return Built(None)
-    df = {t: reader.doc_frequency(CJK_FIELD if has_cjk(t) else FIELD, t) for g in groups for t in g}
-    # a phrase is as rare as its rarest bigram; 0 (unknown) sorts as rarest-but-last
-    rarity = {g: min(df[t] for t in g) for g in groups}
-    if len(groups) > MAX_GROUPS:
-        ranked = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]] or 10**9, i))
-        groups = [groups[i] for i in sorted(ranked[:MAX_GROUPS])]
     n_docs = reader.doc_count()
+    own_terms = frozenset(t for g in groups if len(g) == 1 and not has_cjk(g[0]) for t in g)
+    syn_groups: list[tuple[str, ...]] = []
+    syn_phrases: list[tuple[frozenset[str], str]] = []
+    seen = set(groups)
+    own_runs = frozenset(g[0] + "".join(b[1] for b in g[1:]) for g in groups if has_cjk(g[0]))
+    for phrase, whole in expansions(text, own_terms, own_runs):
+        if text.isascii() and has_cjk(phrase):
+            continue  # English queries already meet the entries' English text
+        pgroups = query_groups(phrase)
+        if not whole:
+            pass
+        elif has_cjk(phrase):
+            syn_phrases.append((frozenset(), fold(phrase).replace(" ", "")))
+        elif " " in phrase.strip():
+            syn_phrases.append((frozenset(), phrase.lower().strip()))  # a phrase: held as such
+        else:
+            syn_phrases.append((frozenset(t for g in pgroups for t in g), ""))
+        for g in pgroups:
+            if g not in seen:
+                seen.add(g)
+                syn_groups.append(g)
+    df = {
+        t: reader.doc_frequency(CJK_FIELD if has_cjk(t) else FIELD, t)
+        for g in (*groups, *syn_groups)
+        for t in g
+    }
+    # a phrase is as rare as its rarest bigram; 0 (unknown) sorts as rarest-but-last
+    rarity = {g: min(df[t] for t in g) for g in (*groups, *syn_groups)}
+    if len(groups) > MAX_GROUPS:
+        # a pasted log keeps its rarest words, boilerplate last
+        ranked = sorted(
+            range(len(groups)),
+            key=lambda i: (groups[i][0] in BOILERPLATE, rarity[groups[i]] or 10**9, i),
+        )
+        groups = [groups[i] for i in sorted(ranked[:MAX_GROUPS])]
     if n_docs >= COMMON_MIN_DOCS and not fuzzy_all:
         limit = COMMON_SHARE * n_docs
         rare = [g for g in groups if rarity[g] <= limit]
@@ -103,62 +152,110 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             # only common words (a generic log line): the rarest three rank as well as all
             rarest3 = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]], i))[:3]
             groups = [groups[i] for i in sorted(rarest3)]
+        syn_groups = [g for g in syn_groups if rarity[g] and rarity[g] <= limit]
     words = raw_words(text)
     subs: list[wq.Query] = []
     fuzzy_words: list[str] = []
     runs: list[tuple[str, bool]] = []
-    for group in groups:
+    long_runs: list[tuple[str, frozenset[str]]] = []
+    own: dict[str, tuple[float, int]] = {}
+    unknown_ids: list[str] = []
+    # Short runs (3-4 characters) are matched exactly when the query is a few short phrases
+    # (时钟回拨, 网络分区); inside a sentence they are pieces of it ("重启后", "连接后") and match
+    # on their bigrams like the rest of the sentence.
+    cjk_chars = sum(len(g) + 1 for g in groups if len(g) > 1)
+    sentence = cjk_chars >= SENTENCE_CHARS
+    for group, syn in [(g, False) for g in groups] + [(g, True) for g in syn_groups]:
         if len(group) == 1:
             term = group[0]
             if has_cjk(term):
+                weight = SYNONYM_WEIGHT if syn else 1.0
                 if len(term) == 1:  # a lone CJK character: the bigrams that start with it
-                    subs.append(wq.Prefix(CJK_FIELD, term))
+                    if not syn:
+                        subs.append(wq.Prefix(CJK_FIELD, term, boost=0.5))
                 elif df[term]:  # a two-character run is one bigram
-                    subs.append(wq.Term(CJK_FIELD, term))
+                    subs.append(wq.Term(CJK_FIELD, term, boost=weight))
+                    if not syn:
+                        own[term] = (1.0, df[term])
+                elif not syn:
+                    own[term] = (1.0, 0)
                 continue
             known = df[term] > 0
+            weight = term_weight(term) * (SYNONYM_WEIGHT if syn else 1.0)
+            if not syn and weight >= 1.0 and not term.isdigit():
+                own[term] = (weight, df[term])
+                if not known and is_identifier(term):
+                    unknown_ids.append(term)
             word = words.get(term, term)
-            if (not known or fuzzy_all) and len(word) >= MIN_FUZZY and not word.isdigit():
+            if syn:
+                if known:
+                    subs.append(wq.Term(FIELD, term, boost=weight))
+            elif (not known or fuzzy_all) and len(word) >= MIN_FUZZY and not word.isdigit():
                 # a misspelt word stems oddly ("monotnic" -> "monotn" -> "monoton"), so look
                 # one edit around the stem and around the word
                 near = neighbours(term, word, reader)
                 fuzzy_words.extend(near)
-                fz: list[wq.Query] = [wq.Term(FIELD, v, boost=0.6) for v in near]
+                fz: list[wq.Query] = [wq.Term(FIELD, v, boost=0.6 * weight) for v in near]
                 if known:
-                    subs.append(Or([wq.Term(FIELD, term), *fz]))
+                    subs.append(Or([wq.Term(FIELD, term, boost=weight), *fz]))
                 elif fz:
                     subs.append(fz[0] if len(fz) == 1 else Or(fz))
             elif known:
-                subs.append(wq.Term(FIELD, term))
+                subs.append(wq.Term(FIELD, term, boost=weight))
             continue
-        # A CJK run of 3+ characters: match on its rarest bigram (one posting list, which
-        # Whoosh can skip through by block quality), then `KBIndex.search` keeps the entries
-        # whose text holds the run itself. Whoosh's Phrase checks positions in Python for every
-        # entry holding all the bigrams: 5x slower where a phrase is common.
         run = group[0] + "".join(b[1] for b in group[1:])
-        rarest = min(group, key=lambda b: (df[b], b))
-        if not df[rarest]:
-            continue  # some bigram occurs nowhere: nothing holds the run
-        if len(group) + 1 >= LONG_RUN:
-            # A long run is often a whole sentence: every bigram counts, the run earns a bonus.
-            # the rarest few carry the meaning; common ones would only cost time
-            by_rarity = sorted((b for b in set(group) if df[b]), key=lambda b: (df[b], b))
+        long = len(group) + 1 >= LONG_RUN or sentence
+        known_bigrams = sorted(
+            (b for b in set(group) if df[b] and not (long and (b[0] in CJK_STOP or b[1] in CJK_STOP))),
+            key=lambda b: (df[b], b),
+        )
+        if syn:
+            # a synonym's Chinese phrase: its bigrams, softly
+            subs.extend(wq.Term(CJK_FIELD, b, boost=SYNONYM_WEIGHT / 2) for b in known_bigrams)
+            continue
+        if long:
+            # A long run is often a whole sentence ("容器跑了十分钟左右自己就停了"): it matches on
+            # the share of its bigrams the index knows (minimum-should-match, checked in
+            # `rank`), never all-or-nothing. The rarest few carry the meaning; common ones only
+            # cost time on a large KB.
             keep = [
                 b
-                for b in by_rarity[:MAX_RUN_BIGRAMS]
-                if b in by_rarity[:2] or n_docs < COMMON_MIN_DOCS or df[b] <= COMMON_SHARE * n_docs
+                for b in known_bigrams[:MAX_RUN_BIGRAMS]
+                if b in known_bigrams[:2] or n_docs < COMMON_MIN_DOCS or df[b] <= COMMON_SHARE * n_docs
             ]
-            bigrams = [wq.Term(CJK_FIELD, b, boost=0.3) for b in keep if b != rarest]
-            subs.append(Or([wq.Term(CJK_FIELD, rarest, boost=2.0), *bigrams]))
-            runs.append((run, False))
-        else:
-            subs.append(wq.Term(CJK_FIELD, rarest))
-            runs.append((run, True))
+            if not keep:
+                continue
+            subs.extend(wq.Term(CJK_FIELD, b, boost=0.7) for b in keep)
+            long_runs.append((run, frozenset(known_bigrams)))
+            continue
+        # A run of 3-4 characters: match on its rarest bigram (one posting list, which Whoosh
+        # can skip through by block quality), then `rank` keeps the entries whose text holds the
+        # run itself. Whoosh's Phrase checks positions in Python for every entry holding all the
+        # bigrams: 5x slower where a phrase is common.
+        if len(known_bigrams) < len(set(group)):
+            own[run] = (1.0, 0)  # some bigram occurs nowhere: nothing holds the run
+            continue
+        subs.append(wq.Term(CJK_FIELD, known_bigrams[0], boost=1.5))
+        runs.append((run, True))
+        own[run] = (1.5, df[known_bigrams[0]])
     if not subs:
-        return Built(None, groups, fuzzy_words)
+        return Built(None, groups, fuzzy_words, own=own, doc_count=n_docs, unknown_ids=unknown_ids)
     q = subs[0] if len(subs) == 1 else Or(subs)
-    only_runs = bool(runs) and all(strict for _, strict in runs) and len(runs) == len(subs)
-    return Built(q, groups, fuzzy_words, cjk=has_cjk(text), runs=runs, only_runs=only_runs)
+    only_runs = bool(runs) and all(len(g) > 1 for g in groups) and not long_runs
+    return Built(
+        q,
+        groups,
+        fuzzy_words,
+        cjk=has_cjk(text),
+        runs=runs,
+        only_runs=only_runs,
+        long_runs=long_runs,
+        own=own,
+        doc_count=n_docs,
+        unknown_ids=unknown_ids,
+        dfs=df,
+        syn_phrases=syn_phrases,
+    )
 
 
 def filter_query(product: Any = None, tag: Any = None, kind: Any = None) -> wq.Query | None:

@@ -31,7 +31,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from indexer.plaintext import markdown_to_text, regex_to_text
 from indexer.tokens import index_terms
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SECTION_WEIGHTS: dict[str, float] = {
     "signatures": 4.0,
@@ -230,6 +230,7 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "summary": summaries,
             "body": bodies,
             "signatures": list(entry.signatures),
+            "primary": list(getattr(entry, "primary_signatures", ())),
             "symptoms": [*entry.symptoms, *(s for tr in trs for s in tr.symptoms)],
         },
     }

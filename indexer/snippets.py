@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from indexer.tokens import WORD_CHARS, WORD_TAIL, has_cjk, word_terms
+from indexer.tokens import WORD_CHARS, WORD_TAIL, fold, has_cjk, word_terms
 
 WIDTH = 220
 LEAD = 40  # characters of context kept before the first highlighted term
@@ -39,7 +39,8 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     if finder is None:
         return []
     out = []
-    for m in finder.finditer(text):
+    # Traditional text is matched folded (same length, so the spans fit the original)
+    for m in finder.finditer(fold(text)):
         word = m.group()
         if has_cjk(word[:1]):
             out.append((m.start(), m.end(), word))

@@ -11,6 +11,9 @@ share fields:
 * Log noise is skipped before tokenising: Erlang pids (`<0.19464.506>`), timestamps, clock times,
   hex ids, UUIDs and long numbers would otherwise flood a pasted log line with terms that match
   nothing (or everything).
+* Traditional Chinese characters are folded to Simplified ones first (`時鐘回撥` -> `时钟回拨`), in
+  entries and queries alike, one character for one so that character offsets stay valid. The
+  table (`assets/search/t2s.txt`) is generated from OpenCC's TSCharacters.
 
 `tokens()` yields `(term, position, start, end)`; the character offsets serve the snippet
 highlighter, the positions serve phrase queries.
@@ -113,11 +116,38 @@ def has_cjk(text: str) -> bool:
     return False
 
 
+_T2S: list[dict[int, int] | None] = []
+
+
+def _t2s_table() -> dict[int, int] | None:
+    if not _T2S:
+        from kb.paths import assets_dir
+
+        try:
+            lines = [
+                ln
+                for ln in (assets_dir() / "search" / "t2s.txt").read_text("utf-8").splitlines()
+                if ln and not ln.startswith("#")
+            ]
+            _T2S.append(str.maketrans(lines[0], lines[1]))
+        except (OSError, IndexError, ValueError):
+            _T2S.append(None)  # no table: Traditional text is indexed as it is
+    return _T2S[0]
+
+
+def fold(text: str) -> str:
+    """Traditional Chinese characters -> Simplified ones, one for one (same length)."""
+    if text.isascii():
+        return text
+    table = _t2s_table()
+    return text.translate(table) if table else text
+
+
 def tokens(text: str) -> Iterator[tuple[str, int, int, int]]:
     """Yield (term, position, startchar, endchar) for `text`."""
     if not text:
         return
-    text = denoise(text)
+    text = fold(denoise(text))
     pos = 0
     for m in _TOKEN.finditer(text):
         cjk = m.group(1)
@@ -159,7 +189,7 @@ def query_groups(text: str) -> list[tuple[str, ...]]:
     """
     groups: list[tuple[str, ...]] = []
     seen: set[tuple[str, ...]] = set()
-    text = denoise(text)
+    text = fold(denoise(text))
     for m in _TOKEN.finditer(text):
         cjk = m.group(1)
         if cjk is not None:
@@ -201,7 +231,7 @@ def index_terms(text: str, pos: int = 0) -> tuple[list[str], list[tuple[str, int
     cjk: list[tuple[str, int]] = []
     if not text:
         return latin, cjk, pos
-    for run, word in _TOKEN.findall(text):
+    for run, word in _TOKEN.findall(fold(text)):
         if run:
             if len(run) == 1:
                 cjk.append((run, pos))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import indexer.index as index_mod
+import indexer.update as index_mod
 from benchmarks.synthetic import generate
 from indexer import IndexBusy, open_index
 from indexer.store import CURRENT, MANIFEST, STATE, Store, store_dir

@@ -1,0 +1,131 @@
+"""Word knowledge the ranking uses on the query side: synonyms, log boilerplate, key identifiers.
+
+* **Synonyms** (`assets/search/synonyms.txt`): groups of words and phrases that mean the same to
+  an on-call engineer (掉线 / disconnect / 断开, emfile / too many open files, exit 137 / OOM).
+  A query holding one member gets the others added at a lower weight.
+* **Boilerplate**: words every Erlang or runtime log line carries (CRASH REPORT, gen_server,
+  terminated, supervisor, neighbours, pid, mfa ...). They say nothing about which problem it is,
+  so they are weighed down; the reason atom next to them is what matters.
+* **Key identifiers**: reason atoms (`eaddrinuse`, `{shutdown,tcp_closed}`), error codes and
+  identifiers with underscores are weighed up; ports named in the query are compared with the
+  ports an entry is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.tokens import fold, has_cjk, query_groups
+
+SYNONYM_WEIGHT = 0.5  # weight of a term added by a synonym, against 1.0 for the user's own
+BOILERPLATE_WEIGHT = 0.15
+ATOM_WEIGHT = 1.6
+
+# Stems (tokens.word_terms output) of words that runtime log lines carry whatever the problem.
+BOILERPLATE = frozenset(
+    """
+    crash report crash_report error info warn warning debug notic critic log logger process proc
+    proc_lib init_p_do_apply gen_server gen_statem gen_serv termin terminat supervisor supervis
+    neighbour neighbor ancestor ancestors messag message_queue_len link links dictionari
+    trap_exit status heap_siz stack_siz reduct registered_nam initial_cal pid node mfa msg line
+    file modul function erl stacktrac lib src reason context offend child_typ restart_typ
+    shutdown_typ significant child start_link mfarg mfargs call handle_cal handle_info
+    handle_ev handle_msg last messag state server when erlang otp beam elixir
+    """.split()
+)
+# POSIX error atoms (Erlang prints them bare): a pasted log line names its problem with one.
+ERRNO = frozenset(
+    """
+    eacces eaddrinuse eaddrnotavail eafnosupport eagain ealready ebadf ebusy econnaborted
+    econnrefused econnreset edquot eexist ehostdown ehostunreach einprogress einval eio eisconn
+    emfile emsgsize enetdown enetunreach enfile enobufs enoent enomem enospc enotconn enotdir
+    enotsup epipe eperm eproto erofs etimedout etxtbsy exdev nxdomain
+    """.split()
+)
+_PORT = re.compile(r"(?:(?<=:)|(?<=\bport )|(?<=\bport=)|(?<=\{port,))(\d{2,5})\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _errno_stems() -> frozenset[str]:
+    from indexer.tokens import word_terms
+
+    return frozenset(t for e in ERRNO for t in word_terms(e)) | ERRNO
+
+
+def is_identifier(term: str) -> bool:
+    """A reason atom, error code or identifier (`tcp_closed`, `eaddrinuse`, `bcrypt_nif`)."""
+    return ("_" in term and term not in BOILERPLATE) or term in _errno_stems()
+
+
+def term_weight(term: str) -> float:
+    """Query weight of one Latin index term (a stem) of the user's own text."""
+    if term in BOILERPLATE:
+        return BOILERPLATE_WEIGHT
+    if is_identifier(term):
+        return ATOM_WEIGHT
+    return 1.0
+
+
+def ports(text: str) -> frozenset[str]:
+    """Port numbers a text names (`:1883`, `port 5432`, `{port,8083}`)."""
+    return frozenset(m.group(1) for m in _PORT.finditer(text) if 10 <= int(m.group(1)) <= 65535)
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    members: tuple[str, ...]
+    # per member: its Latin terms (all must be in the query) or its folded CJK text
+    keys: tuple[tuple[frozenset[str], str], ...]
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[SynonymGroup, ...]:
+    from kb.paths import assets_dir
+
+    try:
+        text = (assets_dir() / "search" / "synonyms.txt").read_text("utf-8")
+    except OSError:
+        return ()
+    return parse_synonyms(text)
+
+
+def parse_synonyms(text: str) -> tuple[SynonymGroup, ...]:
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
+        if "|" not in line:
+            continue
+        members = tuple(m.strip() for m in line.split("|") if m.strip())
+        keys = []
+        for m in members:
+            if has_cjk(m):
+                keys.append((frozenset(), fold(m).replace(" ", "")))
+            else:
+                terms = frozenset(t for g in query_groups(m) for t in g)
+                keys.append((terms, ""))
+        groups.append(SynonymGroup(members, tuple(keys)))
+    return tuple(groups)
+
+
+def expansions(
+    text: str, terms: frozenset[str], runs: frozenset[str] = frozenset()
+) -> list[tuple[str, bool]]:
+    """Members of every synonym group the query touches, except those it already holds, each
+    with whether the group was touched by a whole phrase of the query (a Latin member, or a
+    Chinese member that is one of the query's CJK `runs`) rather than by a piece of one."""
+    folded = fold(text).lower().replace(" ", "") if not text.isascii() else ""
+    out: list[tuple[str, bool]] = []
+    for group in synonym_groups():
+        hit = [
+            (bool(latin) and latin <= terms) or (bool(cjk) and cjk in folded)
+            for latin, cjk in group.keys
+        ]
+        if any(hit):
+            whole = any(
+                h and (bool(latin) or cjk in runs)
+                for h, (latin, cjk) in zip(hit, group.keys, strict=True)
+            )
+            out.extend((m, whole) for m, h in zip(group.members, hit, strict=True) if not h)
+    return out

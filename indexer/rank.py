@@ -1,0 +1,216 @@
+"""Re-ranking the candidates Whoosh returns, and deciding which results are confident answers.
+
+Pure functions over plain data (no Whoosh): `KBIndex.search` hands in the candidates with their
+BM25F scores, the built query and what it learned about the raw text, and gets back the final
+order, each hit with a `confident` flag. docs/search.md explains the rules and their figures.
+
+Re-ranking, in order:
+
+1. CJK runs. A 3-4 character run must be in the entry itself (时钟回拨 is not 时钟 + 回拨):
+   entries holding one rank up, others down (or out, when the query is nothing but such runs).
+   A long run (a sentence) matches on the share of its known bigrams the entry holds
+   (minimum-should-match `MSM`): below it the entry is dropped when nothing else matched.
+2. Products. An entry of a product the query names ranks up; when the query names products and
+   the entry is about none of them, it ranks down.
+3. Key identifiers. A query naming ports that an entry about other ports does not list is a
+   clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down.
+4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
+   that does not; among those, an entry whose *primary* signature matched wins the tie.
+
+Confidence: a result is confident when its own signature matched the query, or when it is the
+first result and covers enough of the query's informative words (`coverage`) with a margin over
+the second result, without a product or port mismatch. Everything else is related reading.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MSM = 0.3  # minimum share of a long CJK run's known bigrams an entry must hold
+SHORT_RUN_HELD = 1.5
+SHORT_RUN_MISSING = 0.5
+PRODUCT_MATCH = 1.3
+PRODUCT_MISMATCH = 0.55
+PORT_MISMATCH = 0.5
+PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
+UNKNOWN_FACTOR = 0.5  # weight of a query word the index has never seen, in the coverage
+
+# Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
+CONF_COVERAGE = 0.6
+CONF_MARGIN = 1.15
+CONF_COVERAGE_ALONE = 0.8  # covers this much: confident whatever the margin
+
+_PORTS_IN_ENTRY = re.compile(r"(?<![\d.])(\d{4,5})(?![\d.])")
+
+
+@dataclass
+class Candidate:
+    """One Whoosh hit with what ranking needs of its stored data."""
+
+    docnum: int
+    id: str
+    score: float
+    data: dict[str, Any]
+    text: str = ""  # folded, lower-cased indexed text (titles, symptoms, summaries, bodies)
+    terms: frozenset[str] = frozenset()  # its Latin terms and CJK bigrams
+    sig: bool = False
+    primary: bool = False
+    coverage: float = 0.0
+    confident: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QueryFacts:
+    """What the raw query says beyond its terms."""
+
+    products: frozenset[str] = frozenset()  # product names the query mentions
+    ports: frozenset[str] = frozenset()  # ports it names
+    exit_codes: frozenset[str] = frozenset()  # container/process exit codes it names
+    sig_ids: frozenset[str] = frozenset()  # entries whose signature matched
+    primary_ids: frozenset[str] = frozenset()  # ... whose primary signature matched
+
+
+def entry_ports(data: dict[str, Any]) -> frozenset[str]:
+    """Ports an entry is about: 4-5 digit numbers in its title, symptoms and signatures."""
+    text = " ".join([data.get("title", ""), *data.get("symptoms", ()), *data.get("signatures", ())])
+    return frozenset(m.group(1) for m in _PORTS_IN_ENTRY.finditer(text))
+
+
+_EXIT = re.compile(
+    r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|退出码|退出代码)\s*[=:(]?\s*(\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def exit_codes(text: str) -> frozenset[str]:
+    """Exit codes a text names (`exits with code 1`, `Exited (137)`, `exitCode=2`, `退出码 137`)."""
+    return frozenset(m.group(1) for m in _EXIT.finditer(text))
+
+
+def entry_exit_codes(data: dict[str, Any]) -> frozenset[str]:
+    """Exit codes an entry is about (its title and signatures)."""
+    return exit_codes(" ".join([data.get("title", ""), *data.get("signatures", ())]))
+
+
+def idf(df: int, n: int) -> float:
+    return math.log(1.0 + n / (df + 1.0))
+
+
+def coverage(built: Any, terms: frozenset[str], text: str, n: int, dfs: dict[str, int]) -> float:
+    """Share of the query's informative weight (weight x idf) that the entry holds.
+
+    Words and short CJK runs count one by one; a long CJK run (a sentence) counts as one unit,
+    held in the share of its bigrams the entry holds.
+    """
+    total = held = 0.0
+    for term, (weight, df) in built.own.items():
+        w = weight * idf(df, n) * (UNKNOWN_FACTOR if df == 0 else 1.0)
+        total += w
+        if term in terms or (len(term) > 2 and term in text):
+            held += w
+    for _run, bigrams in built.long_runs:
+        w = sum(idf(dfs.get(b, 0), n) for b in bigrams) / len(bigrams)
+        total += w
+        held += w * len(bigrams & terms) / len(bigrams)
+    return held / total if total else 0.0
+
+
+def rerank(
+    cands: list[Candidate],
+    built: Any,
+    facts: QueryFacts,
+) -> list[Candidate]:
+    """Apply the rules above, in place on scores; returns the surviving candidates, best first."""
+    out: list[Candidate] = []
+    for c in cands:
+        score = c.score
+        if built.runs:
+            held = [run for run, _strict in built.runs if run in c.text]
+            if held:
+                score *= SHORT_RUN_HELD
+            elif built.only_runs and not _holds_synonym(c, built):
+                continue
+            else:
+                score *= SHORT_RUN_MISSING
+        if built.long_runs:
+            shares = [len(bigrams & c.terms) / len(bigrams) for _run, bigrams in built.long_runs]
+            share = max(shares)
+            if share < MSM and _only_cjk(built):
+                continue
+            score *= 0.4 + share
+        products = {p.lower() for p in c.data.get("products", ())}
+        if facts.products:
+            if products & facts.products:
+                score *= PRODUCT_MATCH
+            else:
+                score *= PRODUCT_MISMATCH
+                c.notes.append("product")
+        if facts.ports:
+            # an entry about ports (in its title, symptoms or signatures) that never names the
+            # query's port anywhere is about another service
+            ep = entry_ports(c.data)
+            if ep and not any(p in c.text for p in facts.ports):
+                score *= PORT_MISMATCH
+                c.notes.append("port")
+        if facts.exit_codes:
+            ec = entry_exit_codes(c.data)
+            if ec and not (ec & facts.exit_codes):
+                score *= PORT_MISMATCH
+                c.notes.append("exit code")
+        c.score = score
+        out.append(c)
+    out.sort(key=lambda c: (-c.score, c.id))
+    return out
+
+
+def _holds_synonym(c: Candidate, built: Any) -> bool:
+    return any(
+        (latin and latin <= c.terms) or (cjk and cjk in c.text) for latin, cjk in built.syn_phrases
+    )
+
+
+def rerank_signatures(cands: list[Candidate]) -> list[Candidate]:
+    """Lift entries whose signature matched above all others; a primary signature wins a tie."""
+    if not cands:
+        return cands
+    top = max(c.score for c in cands)
+    for c in cands:
+        if c.sig:
+            c.score += top + 1.0 + (PRIMARY_BONUS * top if c.primary else 0.0)
+    return sorted(cands, key=lambda c: (-c.score, c.id))
+
+
+def _only_cjk(built: Any) -> bool:
+    """The query's matchable words are all CJK (nothing else could have matched an entry)."""
+    return all(any("\u3040" <= ch for ch in t) for t in built.own if built.own[t][1])
+
+
+def decide(ranked: Sequence[Candidate], built: Any) -> None:
+    """Set `coverage` and `confident` on the ranked hits (see the module docstring)."""
+    if not ranked:
+        return
+    n = max(built.doc_count, 1)
+    for c in ranked[:2]:
+        c.coverage = coverage(built, c.terms, c.text, n, built.dfs)
+    first = ranked[0]
+    second = ranked[1] if len(ranked) > 1 else None
+    margin = first.score / second.score if second and second.score > 0 else float("inf")
+    for c in ranked:
+        c.confident = c.sig
+    if first.sig or first.notes or built.unknown_ids:
+        return
+    if first.coverage >= CONF_COVERAGE_ALONE or (
+        first.coverage >= CONF_COVERAGE and margin >= CONF_MARGIN
+    ):
+        first.confident = True
+
+
+def named_products(terms: Iterable[str], known: Iterable[str]) -> frozenset[str]:
+    """Product names (as indexed) that appear among the query's terms."""
+    kn = set(known)
+    return frozenset(t for t in terms if t in kn)
