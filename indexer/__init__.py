@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from indexer.hit import Hit
     from indexer.index import KBIndex, search
-    from indexer.update import open_index
     from indexer.store import IndexBusy
+    from indexer.update import open_index
 
 __all__ = ["Hit", "IndexBusy", "KBIndex", "SCHEMA_VERSION", "open_index", "search"]
 

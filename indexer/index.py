@@ -45,7 +45,7 @@ class KBIndex:
         self._ix = ix
         self._searcher: Any = searcher
         self._sig_cache: dict[str, Any] = {}
-        self._entries: dict[str, tuple[str, frozenset[str]]] = {}
+        self._entries: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
         self._product_names: frozenset[str] | None = None
         #: ids parsed during this open (empty when nothing changed)
         self.reparsed = reparsed
@@ -103,9 +103,7 @@ class KBIndex:
             return []
         cands = [self._candidate(score, d) for score, d in scored]
         facts = rank.QueryFacts(
-            products=rank.named_products(
-                (t for g in built.groups for t in g), self._products()
-            ),
+            products=rank.named_products((t for g in built.groups for t in g), self._products()),
             ports=self._ports(query[:MAX_QUERY_CHARS]),
             exit_codes=rank.exit_codes(query[:MAX_QUERY_CHARS]),
         )
@@ -163,13 +161,21 @@ class KBIndex:
         eid = data["id"]
         cached = self._entries.get(eid)
         if cached is None:
-            text = fold(_entry_text(data["data"])).lower()
+            text = fold(_entry_text(data["data"]))
             latin, grams, _ = index_terms(text)
-            cached = (text, frozenset(latin) | frozenset(g for g, _p in grams))
+            focus = fold(_focus_text(data["data"]))
+            flatin, fgrams, _ = index_terms(focus)
+            cached = (
+                text.lower(),
+                frozenset(latin) | frozenset(g for g, _p in grams),
+                frozenset(flatin) | frozenset(g for g, _p in fgrams),
+            )
             if len(self._entries) >= _ENTRY_CACHE:
                 self._entries.clear()
             self._entries[eid] = cached
-        return rank.Candidate(docnum, eid, float(score), data["data"], cached[0], cached[1])
+        return rank.Candidate(
+            docnum, eid, float(score), data["data"], cached[0], cached[1], cached[2]
+        )
 
     def _products(self) -> frozenset[str]:
         """Every product name in the index (a few dozen terms; read once per open)."""
@@ -278,6 +284,20 @@ def _entry_text(data: dict[str, Any]) -> str:
         *data["body"].values(),
     ]
     return "\n".join(parts)
+
+
+def _focus_text(data: dict[str, Any]) -> str:
+    """What an entry is about, said briefly: titles, symptoms, signatures (as words)."""
+    from indexer.plaintext import regex_to_text
+
+    return "\n".join(
+        [
+            data["title"],
+            data.get("title_zh") or "",
+            *data.get("symptoms", ()),
+            *(regex_to_text(s) for s in data.get("signatures", ())),
+        ]
+    )
 
 
 class _SigEntry:

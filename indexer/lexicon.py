@@ -59,6 +59,32 @@ def is_identifier(term: str) -> bool:
     return ("_" in term and term not in BOILERPLATE) or term in _errno_stems()
 
 
+# Code locations in Erlang/Elixir log lines: `@vmq_mqtt_fsm:check_user:587`, `mfa:
+# {emqx_connection,terminate,2}`, `{file,"emqx_frame.erl"},{line,438}`. They say where a message
+# was printed, not what went wrong: weighed like boilerplate.
+_LOCATION = re.compile(
+    r"@([a-z][a-z0-9_]*):([a-z][a-z0-9_]*):\d+"
+    r"|\{([a-z][a-z0-9_]*),'?([a-z][a-z0-9_-]*)'?,(?:\d+|\[)"
+    r"|([a-z][a-z0-9_]*)\.erl\b"
+    r"|\bmfa: ?\{?([a-z][a-z0-9_]*)[,:]([a-z][a-z0-9_]*)"
+)
+
+
+def locations(text: str) -> frozenset[str]:
+    """Index terms of the code locations a log text names (modules and functions)."""
+    from indexer.tokens import word_terms
+
+    if "@" not in text and "{" not in text and ".erl" not in text and "mfa" not in text:
+        return frozenset()
+    out: set[str] = set()
+    for m in _LOCATION.finditer(text):
+        for name in m.groups():
+            if name:
+                # the identifier itself, not its parts (`emqx`, `connect` still count)
+                out.update(word_terms(name.lower())[:1])
+    return frozenset(out)
+
+
 def term_weight(term: str) -> float:
     """Query weight of one Latin index term (a stem) of the user's own text."""
     if term in BOILERPLATE:
@@ -98,7 +124,7 @@ def parse_synonyms(text: str) -> tuple[SynonymGroup, ...]:
         if "|" not in line:
             continue
         members = tuple(m.strip() for m in line.split("|") if m.strip())
-        keys = []
+        keys: list[tuple[frozenset[str], str]] = []
         for m in members:
             if has_cjk(m):
                 keys.append((frozenset(), fold(m).replace(" ", "")))

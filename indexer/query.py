@@ -102,7 +102,15 @@ def neighbours(term: str, word: str, reader: Any) -> list[str]:
 
 def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     """The query for `text`; `fuzzy_all` also relaxes words the index knows (second attempt)."""
-    from indexer.lexicon import BOILERPLATE, SYNONYM_WEIGHT, expansions, is_identifier, term_weight
+    from indexer.lexicon import (
+        BOILERPLATE,
+        BOILERPLATE_WEIGHT,
+        SYNONYM_WEIGHT,
+        expansions,
+        is_identifier,
+        locations,
+        term_weight,
+    )
 
     groups = query_groups(text)
     if not groups:
@@ -138,9 +146,10 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     rarity = {g: min(df[t] for t in g) for g in (*groups, *syn_groups)}
     if len(groups) > MAX_GROUPS:
         # a pasted log keeps its rarest words, boilerplate last
+        noise = BOILERPLATE | locations(text)
         ranked = sorted(
             range(len(groups)),
-            key=lambda i: (groups[i][0] in BOILERPLATE, rarity[groups[i]] or 10**9, i),
+            key=lambda i: (groups[i][0] in noise, rarity[groups[i]] or 10**9, i),
         )
         groups = [groups[i] for i in sorted(ranked[:MAX_GROUPS])]
     if n_docs >= COMMON_MIN_DOCS and not fuzzy_all:
@@ -160,6 +169,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     long_runs: list[tuple[str, frozenset[str]]] = []
     own: dict[str, tuple[float, int]] = {}
     unknown_ids: list[str] = []
+    where = locations(text)
     # Short runs (3-4 characters) are matched exactly when the query is a few short phrases
     # (时钟回拨, 网络分区); inside a sentence they are pieces of it ("重启后", "连接后") and match
     # on their bigrams like the rest of the sentence.
@@ -181,7 +191,8 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
                     own[term] = (1.0, 0)
                 continue
             known = df[term] > 0
-            weight = term_weight(term) * (SYNONYM_WEIGHT if syn else 1.0)
+            weight = BOILERPLATE_WEIGHT if term in where else term_weight(term)
+            weight *= SYNONYM_WEIGHT if syn else 1.0
             if not syn and weight >= 1.0 and not term.isdigit():
                 own[term] = (weight, df[term])
                 if not known and is_identifier(term):
@@ -206,7 +217,11 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         run = group[0] + "".join(b[1] for b in group[1:])
         long = len(group) + 1 >= LONG_RUN or sentence
         known_bigrams = sorted(
-            (b for b in set(group) if df[b] and not (long and (b[0] in CJK_STOP or b[1] in CJK_STOP))),
+            (
+                b
+                for b in set(group)
+                if df[b] and not (long and (b[0] in CJK_STOP or b[1] in CJK_STOP))
+            ),
             key=lambda b: (df[b], b),
         )
         if syn:
@@ -218,14 +233,16 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             # the share of its bigrams the index knows (minimum-should-match, checked in
             # `rank`), never all-or-nothing. The rarest few carry the meaning; common ones only
             # cost time on a large KB.
-            keep = [
+            searched = [
                 b
                 for b in known_bigrams[:MAX_RUN_BIGRAMS]
-                if b in known_bigrams[:2] or n_docs < COMMON_MIN_DOCS or df[b] <= COMMON_SHARE * n_docs
+                if b in known_bigrams[:2]
+                or n_docs < COMMON_MIN_DOCS
+                or df[b] <= COMMON_SHARE * n_docs
             ]
-            if not keep:
+            if not searched:
                 continue
-            subs.extend(wq.Term(CJK_FIELD, b, boost=0.7) for b in keep)
+            subs.extend(wq.Term(CJK_FIELD, b, boost=0.7) for b in searched)
             long_runs.append((run, frozenset(known_bigrams)))
             continue
         # A run of 3-4 characters: match on its rarest bigram (one posting list, which Whoosh

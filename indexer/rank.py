@@ -37,12 +37,13 @@ PRODUCT_MATCH = 1.3
 PRODUCT_MISMATCH = 0.55
 PORT_MISMATCH = 0.5
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
-UNKNOWN_FACTOR = 0.5  # weight of a query word the index has never seen, in the coverage
+# weight of a query word the index has never seen, in the coverage: a word no entry knows is a
+# strong sign that no entry is about the problem (calibrated, see docs/search.md)
+UNKNOWN_FACTOR = 2.0
 
 # Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
-CONF_COVERAGE = 0.6
-CONF_MARGIN = 1.15
-CONF_COVERAGE_ALONE = 0.8  # covers this much: confident whatever the margin
+CONF_COVERAGE = 0.5  # share of the query's informative weight the entry holds anywhere
+CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
 
 _PORTS_IN_ENTRY = re.compile(r"(?<![\d.])(\d{4,5})(?![\d.])")
 
@@ -57,9 +58,11 @@ class Candidate:
     data: dict[str, Any]
     text: str = ""  # folded, lower-cased indexed text (titles, symptoms, summaries, bodies)
     terms: frozenset[str] = frozenset()  # its Latin terms and CJK bigrams
+    focus: frozenset[str] = frozenset()  # ... of its titles, symptoms and signatures only
     sig: bool = False
     primary: bool = False
     coverage: float = 0.0
+    focus_coverage: float = 0.0
     confident: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -143,10 +146,15 @@ def rerank(
             if share < MSM and _only_cjk(built):
                 continue
             score *= 0.4 + share
-        products = {p.lower() for p in c.data.get("products", ())}
         if facts.products:
-            if products & facts.products:
+            products = [p.lower() for p in c.data.get("products", ())]
+            # an entry is about its first product (a triage tree: about all of them); naming a
+            # product it only mentions (EMQX entries list docker) is not naming its subject
+            main = set(products) if c.data.get("kind") == "tree" else set(products[:1])
+            if main & facts.products:
                 score *= PRODUCT_MATCH
+            elif set(products) & facts.products:
+                c.notes.append("secondary product")
             else:
                 score *= PRODUCT_MISMATCH
                 c.notes.append("product")
@@ -197,16 +205,13 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
     n = max(built.doc_count, 1)
     for c in ranked[:2]:
         c.coverage = coverage(built, c.terms, c.text, n, built.dfs)
+        c.focus_coverage = coverage(built, c.focus, "", n, built.dfs)
     first = ranked[0]
-    second = ranked[1] if len(ranked) > 1 else None
-    margin = first.score / second.score if second and second.score > 0 else float("inf")
     for c in ranked:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
         return
-    if first.coverage >= CONF_COVERAGE_ALONE or (
-        first.coverage >= CONF_COVERAGE and margin >= CONF_MARGIN
-    ):
+    if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
         first.confident = True
 
 

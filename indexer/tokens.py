@@ -102,6 +102,23 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return (stem(word),)
 
 
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+
+@lru_cache(maxsize=65536)
+def _cased_terms(word: str) -> tuple[str, ...]:
+    """Terms of a word as written: its lower-cased terms, plus the parts of a CamelCase
+    identifier (`ReadTimeout` -> read, timeout; `UnixHTTPConnectionPool` -> unix, http, ...)."""
+    terms = _word_terms(word.lower())
+    if word.islower() or word.isupper() or word.isdigit() or "_" in word:
+        return terms
+    parts = _CAMEL.findall(word)
+    if len(parts) < 2:
+        return terms
+    extra = tuple(t for p in parts for t in _word_terms(p.lower()) if t not in terms)
+    return terms + tuple(dict.fromkeys(extra))
+
+
 def word_terms(word: str) -> tuple[str, ...]:
     """Index terms of one lower-cased Latin word (public face of the cached helper)."""
     return _word_terms(word)
@@ -161,7 +178,7 @@ def tokens(text: str) -> Iterator[tuple[str, int, int, int]]:
                 yield cjk[i : i + 2], pos, start + i, start + i + 2
                 pos += 1
             continue
-        terms = _word_terms(m.group(2).lower())
+        terms = _cased_terms(m.group(2))
         if not terms:
             continue
         start, end = m.span()
@@ -198,7 +215,7 @@ def query_groups(text: str) -> list[tuple[str, ...]]:
                 seen.add(group)
                 groups.append(group)
             continue
-        for term in _word_terms(m.group(2).lower()):
+        for term in _cased_terms(m.group(2)):
             group = (term,)
             if group not in seen:
                 seen.add(group)
@@ -213,9 +230,8 @@ def raw_words(text: str) -> dict[str, str]:
         word = m.group(2)
         if word is None:
             continue
-        word = word.lower()
-        for term in _word_terms(word):
-            out.setdefault(term, word)
+        for term in _cased_terms(word):
+            out.setdefault(term, word.lower())
     return out
 
 
@@ -241,7 +257,7 @@ def index_terms(text: str, pos: int = 0) -> tuple[list[str], list[tuple[str, int
                     cjk.append((run[i : i + 2], pos))
                     pos += 1
             continue
-        terms = _word_terms(word.lower())
+        terms = _cased_terms(word)
         if terms:
             latin.extend(terms)
             pos += 1

@@ -162,16 +162,16 @@ def open_index(
 
     if not rebuild:
         gen = store.current()
-        state = Store.read_state(gen) if gen is not None else None
+        cold = Store.read_state(gen) if gen is not None else None
         if (
             gen is not None
-            and state is not None
-            and _manifest_ok(state, srcs)
-            and dirs_unchanged(state.get("dirs"))
-            and files_unchanged(state)
+            and cold is not None
+            and _manifest_ok(cold, srcs)
+            and dirs_unchanged(cold.get("dirs"))
+            and files_unchanged(cold)
         ):
             with contextlib.suppress(Exception):
-                return _open(store, gen, state, [], False)
+                return _open(store, gen, cold, [], False)
 
     with store.locked(wait):
         # another process may have done the work while we waited: look again under the lock

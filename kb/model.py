@@ -123,6 +123,8 @@ class Entry:
     related: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
     signatures: tuple[str, ...] = ()
+    # the signatures marked `primary: true`: they name this entry's own problem (a subset)
+    primary_signatures: tuple[str, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     tree: Tree | None = None
     translations: dict[str, Translation] = field(default_factory=dict)

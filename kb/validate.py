@@ -176,11 +176,34 @@ def _date(ctx: _Ctx, value: Any) -> dt.date | None:
     return None
 
 
-def _signatures(ctx: _Ctx, value: Any) -> tuple[str, ...]:
+def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every signature, the primary ones). An item is a pattern string, or a mapping
+    `{pattern: ..., primary: true}` marking the signature that names the entry's own problem
+    (it wins a tie against an entry that merely shares the line)."""
     from kb.signatures import compile_pattern
 
     out = []
-    for i, pattern in enumerate(ctx.want_str_list(value, ("signatures",))):
+    primary = []
+    for i, item in enumerate(ctx.want_list(value, ("signatures",))):
+        is_primary = False
+        if isinstance(item, dict):
+            unknown = sorted(set(item) - {"pattern", "primary"})
+            if unknown:
+                ctx.error(
+                    ("signatures", i),
+                    f"unknown key {unknown[0]!r} in a signature; use 'pattern' and 'primary'",
+                )
+                continue
+            flag = item.get("primary", False)
+            if not isinstance(flag, bool):
+                ctx.error(("signatures", i, "primary"), "'primary' must be true or false")
+                continue
+            is_primary = flag
+            pattern = ctx.want_str(item.get("pattern"), ("signatures", i, "pattern"))
+        else:
+            pattern = ctx.want_str(item, ("signatures", i))
+        if pattern is None:
+            continue
         if len(pattern) > MAX_PATTERN:
             ctx.error(
                 ("signatures", i), f"signature longer than {MAX_PATTERN} characters; shorten it"
@@ -194,7 +217,9 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[str, ...]:
             )
             continue
         out.append(pattern)
-    return tuple(out)
+        if is_primary:
+            primary.append(pattern)
+    return tuple(out), tuple(primary)
 
 
 def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
@@ -472,7 +497,7 @@ def build_entry(
             )
     related = ctx.want_str_list(data.get("related"), ("related",), SLUG, "entry id")
     symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",))
-    signatures = _signatures(ctx, data.get("signatures"))
+    signatures, primary_signatures = _signatures(ctx, data.get("signatures"))
     checks = _checks(ctx, data.get("checks"))
     tree = _tree(ctx, data.get("tree"), checks)
     if kind == "incident" and not symptoms:
@@ -501,6 +526,7 @@ def build_entry(
         related=related,
         symptoms=symptoms,
         signatures=signatures,
+        primary_signatures=primary_signatures,
         checks=checks,
         tree=tree,
         body_line=body_line,

@@ -42,8 +42,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "search",
         help="search symptoms, questions or pasted log lines",
         description="Search the knowledge base in English or Chinese. Paste a log line as the "
-        "query, or pass '-' to read it from standard input. Exit 0 when something is found, "
-        "1 when nothing is, 2 on usage errors.",
+        "query, or pass '-' to read it from standard input. Results are either a best match (a "
+        "confident answer) or related reading. Exit 0 when a confident answer exists, 1 when "
+        "not (related results are still shown), 2 on usage errors.",
     )
     p.add_argument(
         "query", nargs="+", metavar="QUERY", help="words, a phrase, a log line, or '-' for stdin"
@@ -72,12 +73,26 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
     return idx
 
 
-def print_hits(hits: list, args: argparse.Namespace, *, show_snippet: bool = True) -> None:
+def print_hits(
+    hits: list,  # type: ignore[type-arg]
+    args: argparse.Namespace,
+    *,
+    show_snippet: bool = True,
+    headings: bool = False,
+) -> None:
     from kb.cli.common import Style, lang_for, sanitize, use_color
 
     st = Style(use_color())
     zh = lang_for(args) == "zh"
+    section = None
     for i, h in enumerate(hits, 1):
+        if headings:
+            label = _heading(bool(getattr(h, "confident", False)), zh)
+            if label != section:
+                if section is not None:
+                    print()
+                print(st.bold(label))
+                section = label
         title = h.title_zh if zh and h.title_zh else h.title
         score = f" {h.score:.1f}" if h.score else ""
         print(
@@ -86,6 +101,12 @@ def print_hits(hits: list, args: argparse.Namespace, *, show_snippet: bool = Tru
         print(f"    {sanitize(title)}")
         if show_snippet and h.snippet:
             print("    " + _highlight(sanitize_spans(h.snippet, h.highlights), st))
+
+
+def _heading(confident: bool, zh: bool) -> str:
+    if confident:
+        return "最佳匹配" if zh else "Best match"
+    return "相关条目" if zh else "Related"
 
 
 def sanitize_spans(snippet: str, spans: tuple) -> list[tuple[str, bool]]:
@@ -124,10 +145,13 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         idx.close()
+    confident = any(h.confident for h in hits)
     if args.json:
         print_json([h.to_dict() for h in hits])
     elif hits:
-        print_hits(hits, args)
+        print_hits(hits, args, headings=True)
+        if not confident:
+            sys.stderr.write("kb: no confident answer; the entries above are related reading\n")
     else:
         sys.stderr.write("kb: nothing found; try other words, fewer filters, or 'kb list'\n")
-    return 0 if hits else 1
+    return 0 if confident else 1

@@ -1,0 +1,260 @@
+"""Ranking rules and the confidence flag, on a small hand-written KB: Traditional -> Simplified
+folding, Chinese sentences (minimum-should-match), synonyms, log boilerplate, products, key
+identifier mismatches (ports, exit codes), primary signatures, and the CLI's Best match /
+Related output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer import Hit, KBIndex, open_index
+from tests.test_search import entry, zh
+
+FILES = {
+    "docker/container-stopped.md": entry(
+        "container-stopped",
+        "A container stopped by itself some minutes after start",
+        "The container runs for a while and then exits; find out who stopped it and why.",
+        "## What to look at\nThe exit code, the OOMKilled flag and the last log lines.\n",
+        products=("docker",),
+        symptoms=("container stopped by itself", "container exits after a few minutes"),
+    ),
+    "docker/container-stopped.zh.md": zh(
+        "container-stopped",
+        "容器运行几分钟后自己停止",
+        "容器运行一段时间后自动退出，先确认是谁停止了它。",
+        "## 排查\n查看退出码、OOMKilled 标志和最后的日志。\n",
+        symptoms=("容器自动退出", "容器运行一会儿就停止"),
+    ),
+    "docker/container-oom.md": entry(
+        "container-oom",
+        "Was the container OOM-killed?",
+        "An out-of-memory kill ends the container with exit code 137 and OOMKilled true.",
+        "## Check\n`docker inspect -f '{{.State.OOMKilled}}'`; the kernel log says invoked oom-killer.\n",
+        products=("docker", "linux"),
+        symptoms=("container oom killed", "out of memory kill"),
+        signatures=(r"(?i)\binvoked oom-killer\b",),
+    ),
+    "docker/container-exit-1.md": entry(
+        "container-exit-1",
+        "Container exits with code 1 after its start script times out",
+        "The start script waits for a dependency and gives up: exit code 1.",
+        "## Cause\nThe wait loop in the start script.\n",
+        products=("docker",),
+        symptoms=("container exits with code 1",),
+    ),
+    "emqx/emqx-disconnect.md": entry(
+        "emqx-disconnect",
+        "EMQX clients disconnect: reading the disconnect reasons",
+        "Clients drop off; the disconnect reason (keepalive_timeout, tcp_closed) tells why.",
+        "## Reasons\nkeepalive_timeout: the client stopped sending packets.\n",
+        products=("emqx",),
+        symptoms=("emqx client disconnected", "clients keep disconnecting"),
+    ),
+    "emqx/emqx-disconnect.zh.md": zh(
+        "emqx-disconnect",
+        "EMQX 客户端断开连接的原因",
+        "客户端断开，原因字段说明了为什么。",
+        "## 原因\nkeepalive_timeout：客户端停止发送报文。\n",
+    ),
+    "emqx/emqx-port.md": entry(
+        "emqx-port",
+        "EMQX fails to start: port 1883 or 18083 already in use (eaddrinuse)",
+        "Another process holds one of the EMQX ports 1883, 8883, 18083.",
+        "## Fix\nFree the port or move the listener.\n",
+        products=("emqx", "docker"),
+        symptoms=("emqx eaddrinuse", "address already in use 1883"),
+        signatures=(r"(?i)\beaddrinuse\b",),
+    ),
+    "emqx/emqx-crash-report.md": entry(
+        "emqx-crash-report",
+        "EMQX CRASH REPORT: gen_server terminated, supervisor restarts the process",
+        "Erlang crash reports from a supervisor: a gen_server process terminated with a reason.",
+        "## Reading a CRASH REPORT\nneighbours, ancestors, supervisor, gen_server terminated.\n",
+        products=("emqx", "erlang"),
+        symptoms=("crash report gen_server terminated", "supervisor child terminated"),
+    ),
+    "emqx/emqx-tcp-closed.md": entry(
+        "emqx-tcp-closed",
+        'EMQX log "{shutdown,tcp_closed}": the client closed the TCP connection',
+        "The client went away without DISCONNECT: reason tcp_closed.",
+        "## Meaning\nThe socket closed from the client side.\n",
+        products=("emqx",),
+        symptoms=("emqx tcp_closed",),
+    ),
+    "rabbitmq/rabbitmq-fd.md": entry(
+        "rabbitmq-fd",
+        "RabbitMQ runs out of file descriptors: too many open files",
+        "The node hit its open file limit; raise the limit (ulimit -n, LimitNOFILE).",
+        "## Fix\nRaise the file limit for the service.\n",
+        products=("rabbitmq",),
+        symptoms=("too many open files",),
+    ),
+    "emqx/emqx-acl.md": entry(
+        "emqx-acl",
+        "Restrict which topics a client may use in EMQX (ACL rules)",
+        "ACL rules allow or deny publish and subscribe per client, user or topic.",
+        "## Rules\nallow or deny, who, publish/subscribe, topics.\n",
+        kind="faq",
+        products=("emqx",),
+    ),
+    "emqx/emqx-acl.zh.md": zh(
+        "emqx-acl",
+        "在 EMQX 中用 ACL 规则限制客户端可用的主题",
+        "ACL 规则按客户端、用户或主题允许或拒绝发布和订阅。",
+        "## 规则\n允许或拒绝，谁，发布或订阅，主题。\n",
+    ),
+    "rabbitmq/rabbitmq-alarm.md": entry(
+        "rabbitmq-alarm",
+        "RabbitMQ memory alarm blocks publishers",
+        "The memory high watermark was reached: publishers are blocked until memory is freed.",
+        "## Fix\nRaise vm_memory_high_watermark or consume the backlog.\n",
+        products=("rabbitmq",),
+        symptoms=("rabbitmq publishers blocked", "memory alarm"),
+        signatures=(r"(?i)memory resource limit alarm set",),
+    ),
+    "rabbitmq/rabbitmq-alarm-generic.md": entry(
+        "rabbitmq-alarm-generic",
+        "RabbitMQ resource alarms in general (memory, disk)",
+        "Any resource limit alarm blocks publishers; this page lists them all.",
+        "## Alarms\nmemory resource limit alarm set, disk resource limit alarm set.\n",
+        products=("rabbitmq",),
+        symptoms=("rabbitmq alarm",),
+        signatures=(r"(?i)resource limit alarm set",),
+    ),
+}
+
+
+def _primary_sig(text: str, pattern: str) -> str:
+    """Rewrite an entry's one signature as a primary one (the mapping form)."""
+    plain = f'  - "{pattern}"'
+    assert plain in text
+    return text.replace(plain, f'  - {{pattern: "{pattern}", primary: true}}')
+
+
+@pytest.fixture
+def kb(make_kb):  # type: ignore[no-untyped-def]
+    files = dict(FILES)
+    files["rabbitmq/rabbitmq-alarm.md"] = _primary_sig(
+        files["rabbitmq/rabbitmq-alarm.md"], r"(?i)memory resource limit alarm set"
+    )
+    return make_kb(files)
+
+
+@pytest.fixture
+def idx(kb: Path) -> Iterator[KBIndex]:
+    index = open_index([kb])
+    yield index
+    index.close()
+
+
+def ids(hits: list[Hit]) -> list[str]:
+    return [h.id for h in hits]
+
+
+def test_traditional_chinese_finds_simplified_entries(idx: KBIndex) -> None:
+    # 斷開連接 is Traditional for 断开连接: no bigram of it is in the index unless folded
+    assert ids(idx.search("斷開連接"))[:1] == ["emqx-disconnect"]
+    assert ids(idx.search("容器自動退出"))[:1] == ["container-stopped"]
+
+
+def test_a_chinese_sentence_matches_on_a_share_of_its_bigrams(idx: KBIndex) -> None:
+    # a real user's sentence, no spaces, words the entry never uses (跑了, 十分钟左右, 自己就停了)
+    hits = idx.search("容器跑了十分钟左右自己就停了")
+    assert ids(hits)[:1] == ["container-stopped"]
+
+
+def test_synonyms_link_chinese_words_and_error_atoms(idx: KBIndex) -> None:
+    # none of these words is in the entry they should find: only the synonym file links them
+    assert ids(idx.search("设备经常掉线"))[:1] == ["emqx-disconnect"]
+    assert ids(idx.search("怎么给设备设置权限"))[:1] == ["emqx-acl"]
+    assert ids(idx.search("emfile"))[:1] == ["rabbitmq-fd"]
+    assert ids(idx.search("listen failed: eaddrinuse"))[:1] == ["emqx-port"]
+
+
+def test_reason_atom_outweighs_erlang_boilerplate(idx: KBIndex) -> None:
+    log = (
+        "2024-05-01 10:00:00.123 [error] <0.1234.0> CRASH REPORT Process <0.1234.0> with 0 "
+        "neighbours exited with reason: {shutdown,tcp_closed} in gen_server:handle_common_reply/8 "
+        "line 751; supervisor: {local,esockd_sup} terminated"
+    )
+    assert ids(idx.search(log))[:1] == ["emqx-tcp-closed"]
+
+
+def test_a_named_product_ranks_its_entries_first(idx: KBIndex) -> None:
+    assert ids(idx.search("rabbitmq clients disconnected, publishers blocked"))[:1] == [
+        "rabbitmq-alarm"
+    ]
+
+
+def test_a_port_the_entry_is_not_about_is_a_mismatch(idx: KBIndex) -> None:
+    hits = idx.search("Bind for 0.0.0.0:5432 failed: port is already allocated")
+    port = [h for h in hits if h.id == "emqx-port"]
+    assert not port or not port[0].confident
+    assert idx.search("Bind for 0.0.0.0:1883 failed: port is already allocated")[0].id == (
+        "emqx-port"
+    )
+
+
+def test_an_exit_code_the_entry_is_not_about_is_a_mismatch(idx: KBIndex) -> None:
+    hits = idx.search("container exited with code 2 after a few minutes")
+    assert ids(hits)[:1] == ["container-stopped"]
+    assert ids(idx.search("container exits with code 1"))[:1] == ["container-exit-1"]
+
+
+def test_primary_signature_wins_a_shared_line(idx: KBIndex) -> None:
+    line = "2024-05-01 10:00:00 [warning] <0.52.0> memory resource limit alarm set on node rabbit@a"
+    hits = idx.search(line)
+    assert ids(hits)[:2] == ["rabbitmq-alarm", "rabbitmq-alarm-generic"]
+    assert hits[0].signature_match and hits[1].signature_match
+    assert hits[0].confident
+
+
+def test_confidence_separates_answers_from_related_reading(idx: KBIndex) -> None:
+    answer = idx.search("invoked oom-killer")
+    assert answer[0].id == "container-oom" and answer[0].confident
+    # a real problem no entry covers: results are shown, none confident
+    unrelated = idx.search("rabbitmq shovel creation crashes with dest-queue-args")
+    assert unrelated and not any(h.confident for h in unrelated)
+    # an error atom no entry knows is a clear sign of no answer
+    atom = idx.search("on_load_function_failed bcrypt_nif emqx failed to start")
+    assert not any(h.confident for h in atom)
+
+
+def test_hit_dict_carries_confident(idx: KBIndex) -> None:
+    d = idx.search("invoked oom-killer")[0].to_dict()
+    assert d["confident"] is True
+
+
+def test_cli_best_match_exit_0_related_exit_1(kb: Path, tmp_path: Path) -> None:
+    from tests.helpers import run_kb
+
+    best = run_kb("--kb", str(kb), "search", "invoked oom-killer")
+    assert best.returncode == 0, best.stderr
+    assert "Best match" in best.stdout
+    related = run_kb("--kb", str(kb), "search", "rabbitmq shovel creation crashes")
+    assert related.returncode == 1
+    assert "Related" in related.stdout and "Best match" not in related.stdout
+    js = run_kb("--kb", str(kb), "search", "--json", "rabbitmq shovel creation crashes")
+    assert js.returncode == 1
+    rows = json.loads(js.stdout)
+    assert rows and all(r["confident"] is False for r in rows)
+    nothing = run_kb("--kb", str(kb), "search", "zzzzqqqq")
+    assert nothing.returncode == 1
+
+
+def test_primary_signature_validation(make_kb) -> None:  # type: ignore[no-untyped-def]
+    from kb.loader import load_kb
+
+    bad = FILES["rabbitmq/rabbitmq-alarm.md"].replace(
+        '  - "(?i)memory resource limit alarm set"',
+        '  - {pattern: "(?i)memory resource limit alarm set", primary: yes-please}',
+    )
+    root = make_kb({"rabbitmq/rabbitmq-alarm.md": bad})
+    kbase = load_kb([root])
+    msgs = [p.message for p in kbase.problems]
+    assert any("'primary' must be true or false" in m for m in msgs), msgs

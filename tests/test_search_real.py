@@ -1,0 +1,68 @@
+"""Relevance on real users' queries (tests/relevance/: development and held-out sets, from public
+issues, forums and Chinese blogs) holds the floor reached when the ranking was last tuned.
+
+The floors sit a few points under the measured figures (docs/search.md has them), so that new
+entries can shift a query or two without failing the suite, while a real regression cannot
+pass. `python benchmarks/relevance.py --misses` shows what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from benchmarks import relevance
+from indexer import KBIndex, open_index
+from kb.paths import bundled_kb
+
+# set -> (hit@1, hit@3, right first answers marked confident, unanswerable marked confident)
+FLOORS = {
+    "dev": (80.0, 88.0, 72.0, 10.0),
+    "heldout": (65.0, 85.0, 70.0, 15.0),
+}
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KBIndex]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("real-home")))
+    idx = open_index([bundled_kb()])
+    yield idx
+    idx.close()
+    mp.undo()
+
+
+@pytest.fixture(scope="module")
+def report(bundled: KBIndex) -> dict[str, Any]:
+    return relevance.evaluate(bundled, list(relevance.SETS))
+
+
+def test_every_labelled_entry_exists(bundled: KBIndex) -> None:
+    known = set(bundled.ids())
+    for name, path in relevance.SETS.items():
+        rows, _pending = relevance.load(path)
+        missing = {r.expect for r in rows if r.expect is not None} - known
+        assert not missing, f"{name}: labels name entries that do not exist: {sorted(missing)}"
+
+
+def test_sets_are_real_and_sourced() -> None:
+    rows = []
+    for path in relevance.SETS.values():
+        loaded, _ = relevance.load(path)
+        rows += loaded
+    assert len(rows) >= 100
+    assert all(r.url.startswith("http") for r in rows)
+    assert all(r.kind in relevance.KINDS for r in rows)
+    queries = [r.q for r in rows]
+    assert len(set(queries)) == len(queries), "a query appears twice"
+
+
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_relevance_floor(report: dict[str, Any], name: str) -> None:
+    hit1, hit3, conf, none_conf = FLOORS[name]
+    d = report[name]["all"].as_dict()
+    assert d["hit@1"] >= hit1, d
+    assert d["hit@3"] >= hit3, d
+    assert d["right_first_confident"] >= conf, d
+    assert d["unanswerable_confident"] <= none_conf, d
