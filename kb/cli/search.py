@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from indexer.hit import Hit
     from indexer.index import KBIndex
     from kb.cli.common import Style
 
@@ -74,7 +75,7 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
 
 
 def print_hits(
-    hits: list,  # type: ignore[type-arg]
+    hits: list[Hit],
     args: argparse.Namespace,
     *,
     show_snippet: bool = True,
