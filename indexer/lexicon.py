@@ -26,7 +26,7 @@ ATOM_WEIGHT = 1.6
 # Stems (tokens.word_terms output) of words that runtime log lines carry whatever the problem.
 BOILERPLATE = frozenset(
     """
-    crash report crash_report error info warn warning debug notic critic log logger process proc
+    report crash_report error info warn warning debug notic critic log logger process proc
     proc_lib init_p_do_apply gen_server gen_statem gen_serv termin terminat supervisor supervis
     neighbour neighbor ancestor ancestors messag message_queue_len link links dictionari
     trap_exit status heap_siz stack_siz reduct registered_nam initial_cal pid node mfa msg line

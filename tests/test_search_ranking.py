@@ -236,10 +236,14 @@ def test_cli_best_match_exit_0_related_exit_1(kb: Path, tmp_path: Path) -> None:
     best = run_kb("--kb", str(kb), "search", "invoked oom-killer")
     assert best.returncode == 0, best.stderr
     assert "Best match" in best.stdout
-    related = run_kb("--kb", str(kb), "search", "rabbitmq shovel creation crashes")
+    related = run_kb(
+        "--kb", str(kb), "search", "rabbitmq shovel creation crashes with dest-queue-args"
+    )
     assert related.returncode == 1
     assert "Related" in related.stdout and "Best match" not in related.stdout
-    js = run_kb("--kb", str(kb), "search", "--json", "rabbitmq shovel creation crashes")
+    js = run_kb(
+        "--kb", str(kb), "search", "--json", "rabbitmq shovel creation crashes with dest-queue-args"
+    )
     assert js.returncode == 1
     rows = json.loads(js.stdout)
     assert rows and all(r["confident"] is False for r in rows)
