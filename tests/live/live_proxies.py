@@ -132,9 +132,21 @@ def mqtt_packets(record: list[str]) -> Callable[[], Callable[[bytes], None]]:
 
     def factory() -> Callable[[bytes], None]:
         buf = bytearray()
+        tls = False
+        started = False
 
         def feed(data: bytes) -> None:
+            nonlocal tls, started
+            if tls:
+                return
             buf.extend(data)
+            if len(buf) >= 3 and buf[0] == 0x16 and buf[1] == 0x03 and not started:
+                # a TLS ClientHello (a `tls: true` check): encrypted from here on, and the plain
+                # upstream broker cannot complete the handshake, so nothing can be written
+                tls = True
+                record.append("TLS handshake")
+                return
+            started = True
             while len(buf) >= 2:
                 mult, length, i = 1, 0, 1
                 while True:
