@@ -209,11 +209,18 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
                 ("signatures", i), f"signature longer than {MAX_PATTERN} characters; shorten it"
             )
             continue
-        err = compile_pattern(pattern)[1]
+        regex, err = compile_pattern(pattern)
         if err:
             ctx.error(
                 ("signatures", i),
                 f"signature does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
+            )
+            continue
+        if regex is not None and regex.search("") is not None:
+            ctx.error(
+                ("signatures", i),
+                f"signature {pattern!r} matches the empty string, so it matches every log line; "
+                "make it require the text of the log line",
             )
             continue
         out.append(pattern)

@@ -32,6 +32,9 @@ class Param:
     default: Any = None
     help: str = ""
     choices: tuple[Any, ...] = ()
+    # range/shape check of a value of the right type: None if fine, else what is wrong (one line,
+    # completing "parameter 'x' ...", e.g. "must be a TCP port, 1-65535; got 70000")
+    check: Callable[[Any], str | None] | None = None
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,8 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
             )
         elif p.choices and value not in p.choices:
             problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")
+        elif p.check is not None and (wrong := p.check(value)):
+            problems.append(f"{kind_name}: parameter {name!r} {wrong}")
     for p in kind.params:
         if p.required and p.name not in params:
             problems.append(f"{kind_name}: missing required parameter {p.name!r}")

@@ -5,15 +5,116 @@ Kept free of heavy imports: the registry imports every kind module to validate e
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable
 from typing import Any
 
-from kb.checks.base import DEFAULT_TIMEOUT, SKIP, Param, Verdict
+from kb.checks.base import DEFAULT_TIMEOUT, MAX_TIMEOUT, SKIP, Param, Verdict
+
+# -- value checks (Param.check): type is already right when these run -------------------------
+
+
+def port_number(value: Any) -> str | None:
+    if not 1 <= value <= 65535:
+        return f"must be a TCP port, 1-65535; got {value}"
+    return None
+
+
+def ip_literal(value: Any) -> str | None:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(str(value).strip("[]"))
+    except ValueError:
+        return f"must be an IP address such as 0.0.0.0, 127.0.0.1 or ::; got {value!r}"
+    return None
+
+
+_DOTTED = re.compile(r"^[0-9.]+$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]{0,252})$")
+
+
+def host_name(value: Any) -> str | None:
+    """A host name or an IP literal (a dotted-number string must be a valid IPv4 address)."""
+    text = str(value)
+    if ":" in text or _DOTTED.match(text):
+        return ip_literal(text)
+    if not _HOSTNAME.match(text):
+        return f"must be a host name or IP address; got {value!r}"
+    return None
+
+
+def duration(value: Any) -> str | None:
+    try:
+        seconds = parse_duration(value)
+    except ValueError:
+        seconds = -1.0
+    if not (math.isfinite(seconds) and seconds >= 0):
+        return f"must be a duration such as 90s, 15m, 2h or 1d (not negative); got {value!r}"
+    return None
+
+
+def timeout_seconds(value: Any) -> str | None:
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        return f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]; got {value}"
+    return None
+
+
+def in_range(low: float, high: float, what: str = "") -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if not (math.isfinite(value) and low <= value <= high):
+            return f"must be {what + ' ' if what else ''}between {low:g} and {high:g}; got {value}"
+        return None
+
+    return check
+
+
+def finite(value: Any) -> str | None:
+    return None if math.isfinite(value) else f"must be a finite number; got {value}"
+
+
+def http_url(value: Any) -> str | None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(value))
+        port = parts.port  # raises on a port out of range
+    except ValueError as exc:
+        return f"must be an http:// or https:// URL; {exc}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host"
+    if port is not None and port == 0:
+        return "must be an http:// or https:// URL with a port 1-65535"
+    return None
+
+
+def needs_text(value: Any) -> str | None:
+    """An RE2 pattern that matches the empty string matches every line: nonsense as a check."""
+    from kb.signatures import compile_pattern as compile_re2
+
+    regex, _err = compile_re2(str(value))
+    if regex is not None and regex.search("") is not None:
+        return f"{value!r} matches the empty string, so it matches everything; make it require text"
+    return None  # compile errors are reported where the pattern is compiled
+
+
+def exit_code_list(value: Any) -> str | None:
+    for code in value:
+        if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255:
+            return f"must list exit codes, integers 0-255; got {code!r}"
+    return None
+
 
 # `object` means "any YAML scalar": comparisons like `equals` may be a string, number or boolean.
 ANY = object
 
 TIMEOUT = Param(
-    "timeout", float, default=DEFAULT_TIMEOUT, help="whole-probe deadline in seconds (max 30)"
+    "timeout",
+    float,
+    default=DEFAULT_TIMEOUT,
+    help="whole-probe deadline in seconds (max 30)",
+    check=timeout_seconds,
 )
 DOCKER_HOST = Param(
     "host",
@@ -32,8 +133,8 @@ DOCKER_COMMON: tuple[Param, ...] = (TIMEOUT, DOCKER_HOST)
 
 MQTT_COMMON: tuple[Param, ...] = (
     TIMEOUT,
-    Param("host", str, default="127.0.0.1", help="broker host"),
-    Param("port", int, default=1883, help="broker port"),
+    Param("host", str, default="127.0.0.1", help="broker host", check=host_name),
+    Param("port", int, default=1883, help="broker port", check=port_number),
     Param("tls", bool, default=False, help="connect with TLS"),
     Param(
         "protocol", ANY, default="3.1.1", help="MQTT version: 3.1.1 or 5", choices=("3.1.1", "5", 5)

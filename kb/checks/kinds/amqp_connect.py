@@ -6,12 +6,12 @@ import time
 from typing import Any
 
 from kb.checks.base import PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV
+from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, host_name, port_number
 
 PARAMS = (
     TIMEOUT,
-    Param("host", str, default="127.0.0.1", help="broker host"),
-    Param("port", int, default=5672, help="AMQP port"),
+    Param("host", str, default="127.0.0.1", help="broker host", check=host_name),
+    Param("port", int, default=5672, help="AMQP port", check=port_number),
     Param("vhost", str, default="/", help="virtual host"),
     USERNAME_ENV,
     PASSWORD_ENV,

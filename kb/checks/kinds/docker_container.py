@@ -5,15 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
+from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, exit_code_list, in_range, no_container
 
 PARAMS = (
     *DOCKER_COMMON,
     CONTAINER,
     Param("running", bool, default=True, help="healthy means running"),
-    Param("max_restarts", int, default=3, help="highest acceptable restart count"),
+    Param(
+        "max_restarts",
+        int,
+        default=3,
+        help="highest acceptable restart count",
+        check=in_range(0, 1_000_000),
+    ),
     Param("allow_oom", bool, default=False, help="an OOM kill is acceptable"),
-    Param("exit_codes", list, default=[0], help="exit codes accepted when stopped"),
+    Param(
+        "exit_codes",
+        list,
+        default=[0],
+        help="exit codes accepted when stopped",
+        check=exit_code_list,
+    ),
 )
 
 

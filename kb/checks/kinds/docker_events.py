@@ -7,13 +7,13 @@ import time
 from typing import Any
 
 from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import DOCKER_COMMON, parse_duration
+from kb.checks.kinds._common import DOCKER_COMMON, duration, parse_duration
 
 PARAMS = (
     *DOCKER_COMMON,
     Param("container", str, help="container name or id (default: all containers)"),
     Param("events", list, default=["die", "oom", "kill"], help="event actions to look for"),
-    Param("since", str, default="1h", help="look back this far: 90s, 15m, 2h, 1d"),
+    Param("since", str, default="1h", help="look back this far: 90s, 15m, 2h, 1d", check=duration),
 )
 
 

@@ -6,7 +6,13 @@ from typing import Any
 
 from kb.checks.allowlist import ALLOWED_COMMANDS
 from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, compile_pattern, no_container
+from kb.checks.kinds._common import (
+    CONTAINER,
+    DOCKER_COMMON,
+    compile_pattern,
+    needs_text,
+    no_container,
+)
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -18,7 +24,7 @@ PARAMS = (
         help="a name from the allow-list",
         choices=tuple(ALLOWED_COMMANDS),
     ),
-    Param("pattern", str, help="RE2 pattern to look for in the output"),
+    Param("pattern", str, help="RE2 pattern to look for in the output", check=needs_text),
     Param("expect", str, default="present", choices=("present", "absent")),
 )
 

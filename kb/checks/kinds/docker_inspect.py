@@ -6,7 +6,14 @@ import json
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, no_container, scalar_equals
+from kb.checks.kinds._common import (
+    ANY,
+    CONTAINER,
+    DOCKER_COMMON,
+    finite,
+    no_container,
+    scalar_equals,
+)
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -15,8 +22,8 @@ PARAMS = (
     Param("equals", ANY, help="the value must equal this"),
     Param("not_equals", ANY, help="the value must not equal this"),
     Param("present", bool, help="the field must exist (true) or be absent/empty (false)"),
-    Param("min", float, help="the value must be at least this"),
-    Param("max", float, help="the value must be at most this"),
+    Param("min", float, help="the value must be at least this", check=finite),
+    Param("max", float, help="the value must be at most this", check=finite),
 )
 
 _MISSING = object()

@@ -12,6 +12,9 @@ from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
     compile_pattern,
+    duration,
+    in_range,
+    needs_text,
     no_container,
     parse_duration,
 )
@@ -21,10 +24,16 @@ MAX_TAIL = 100_000
 PARAMS = (
     *DOCKER_COMMON,
     CONTAINER,
-    Param("pattern", str, help="RE2 pattern to look for"),
+    Param("pattern", str, help="RE2 pattern to look for", check=needs_text),
     Param("signatures", bool, default=False, help="use this entry's signatures as the pattern"),
-    Param("tail", int, default=1000, help=f"read the last N lines (max {MAX_TAIL})"),
-    Param("since", str, help="only lines newer than this: 90s, 15m, 2h, 1d"),
+    Param(
+        "tail",
+        int,
+        default=1000,
+        help=f"read the last N lines (max {MAX_TAIL})",
+        check=in_range(1, MAX_TAIL),
+    ),
+    Param("since", str, help="only lines newer than this: 90s, 15m, 2h, 1d", check=duration),
     Param("expect", str, default="absent", choices=("absent", "present")),
 )
 

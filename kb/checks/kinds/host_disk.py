@@ -10,13 +10,24 @@ import os
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT
+from kb.checks.kinds._common import TIMEOUT, in_range
 
 PARAMS = (
     TIMEOUT,
     Param("path", str, default="/var/lib/docker", help="a path on the filesystem to measure"),
-    Param("min_free_pct", float, default=10.0, help="healthy when at least this % is free"),
-    Param("min_free_gb", float, help="and at least this many GiB are free (optional)"),
+    Param(
+        "min_free_pct",
+        float,
+        default=10.0,
+        help="healthy when at least this % is free",
+        check=in_range(0, 100, "a percentage"),
+    ),
+    Param(
+        "min_free_gb",
+        float,
+        help="and at least this many GiB are free (optional)",
+        check=in_range(0, 1e9),
+    ),
     Param(
         "min_free_inodes_pct",
         float,

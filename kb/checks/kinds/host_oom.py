@@ -11,9 +11,12 @@ import time
 from typing import Any
 
 from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT, parse_duration
+from kb.checks.kinds._common import TIMEOUT, duration, parse_duration
 
-PARAMS = (TIMEOUT, Param("since", str, default="24h", help="look back this far: 90s, 15m, 2h, 1d"))
+PARAMS = (
+    TIMEOUT,
+    Param("since", str, default="24h", help="look back this far: 90s, 15m, 2h, 1d", check=duration),
+)
 
 KILLED = re.compile(
     r"(Out of memory|Memory cgroup out of memory): Killed process (\d+) \(([^)]*)\)(.*)"

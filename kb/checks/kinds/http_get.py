@@ -7,13 +7,21 @@ from typing import Any
 
 from kb.checks import httpget
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, scalar_equals
+from kb.checks.kinds._common import (
+    ANY,
+    PASSWORD_ENV,
+    TIMEOUT,
+    USERNAME_ENV,
+    http_url,
+    in_range,
+    scalar_equals,
+)
 from kb.checks.kinds.docker_inspect import _MISSING, resolve
 
 PARAMS = (
     TIMEOUT,
-    Param("url", str, required=True, help="http:// or https:// URL"),
-    Param("status", int, default=200, help="expected HTTP status"),
+    Param("url", str, required=True, help="http:// or https:// URL", check=http_url),
+    Param("status", int, default=200, help="expected HTTP status", check=in_range(100, 599)),
     Param("json", str, help="dotted path into the JSON body"),
     Param("equals", ANY, help="the JSON value (or body) must equal this"),
     Param("contains", str, help="the JSON value (or body) must contain this"),

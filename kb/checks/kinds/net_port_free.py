@@ -11,12 +11,12 @@ import socket
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT
+from kb.checks.kinds._common import TIMEOUT, ip_literal, port_number
 
 PARAMS = (
     TIMEOUT,
-    Param("port", int, required=True, help="TCP port"),
-    Param("bind", str, default="0.0.0.0", help="address to try binding"),
+    Param("port", int, required=True, help="TCP port", check=port_number),
+    Param("bind", str, default="0.0.0.0", help="address to try binding", check=ip_literal),
     Param("expect", str, default="free", choices=("free", "bound")),
 )
 

@@ -8,12 +8,12 @@ import time
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT
+from kb.checks.kinds._common import TIMEOUT, host_name, port_number
 
 PARAMS = (
     TIMEOUT,
-    Param("host", str, default="127.0.0.1", help="host name or address"),
-    Param("port", int, required=True, help="TCP port"),
+    Param("host", str, default="127.0.0.1", help="host name or address", check=host_name),
+    Param("port", int, required=True, help="TCP port", check=port_number),
 )
 
 

@@ -6,12 +6,18 @@ from typing import Any
 
 from kb.checks import httpget
 from kb.checks.base import ERROR, FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV
+from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url
 from kb.checks.kinds.http_get import judge_value
 
 PARAMS = (
     TIMEOUT,
-    Param("url", str, default="http://127.0.0.1:15672", help="management API base URL"),
+    Param(
+        "url",
+        str,
+        default="http://127.0.0.1:15672",
+        help="management API base URL",
+        check=http_url,
+    ),
     Param("path", str, default="/api/health/checks/alarms", help="API path to read"),
     Param("json", str, help="dotted path into the JSON body"),
     Param("equals", ANY, help="the JSON value must equal this"),
