@@ -31,6 +31,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REAL = FIXTURES / "real-logs"
 CORPUS = FIXTURES / "log-corpus"
 REAL_INDEX: dict[str, dict[str, Any]] = json.loads((REAL / "index.json").read_text())
+# Other real output kept as fixtures (tests/fixtures/captured/README.md), by product.
+CAPTURED = FIXTURES / "captured"
+CAPTURED_PRODUCT = {
+    "rabbitmq-3.10.8-channel-errors.log": "rabbitmq",
+    "rabbitmqctl-3.10.8-cookie-mismatch.txt": "rabbitmq",
+}
 
 PRODUCTS = {"mosquitto", "emqx", "vernemq", "rabbitmq", "docker"}
 # Real incidents whose log cannot name an entry by itself, and why. Their files still must not hit
@@ -39,14 +45,6 @@ NO_LOG_SIGNATURE = {
     # The container log holds only the wrapper shell's "Killed": every OOM-killed program leaves
     # that word, so no signature may claim it; `kb doctor` finds it from State.OOMKilled instead.
     "rabbitmq/oom-killed.log": "a bare 'Killed' is printed for any OOM-killed process",
-}
-# Real RabbitMQ incidents whose entries the other content engineer of issue 11 is still writing
-# (rabbitmq-… ids are theirs). Until they land, these files are held to "no foreign entry" only.
-# Remove a file from here as soon as its entry is on main.
-AWAITING_ENTRY = {
-    "rabbitmq/partition-node1.log": "RabbitMQ partition entry (issue 11, rabbitmq- ids)",
-    "rabbitmq/partition-node2.log": "RabbitMQ partition entry (issue 11, rabbitmq- ids)",
-    "rabbitmq/refused-logins.log": "RabbitMQ refused-login entries (issue 11, rabbitmq- ids)",
 }
 # Incident entries of the MQTT brokers that no corpus line exercises yet, and why.
 UNEXERCISED = {
@@ -117,6 +115,10 @@ def test_cross_product_zero_foreign_hits_over_the_whole_corpus(kb, sigs):
         by_product[item["product"]].append(item["line"])
     for rel, meta in REAL_INDEX.items():
         by_product[meta["product"]].extend((REAL / rel).read_text().splitlines())
+    captured = {p.name for p in CAPTURED.iterdir() if p.name != "README.md"}
+    assert captured == set(CAPTURED_PRODUCT), "say which product each captured file is"
+    for name, product in CAPTURED_PRODUCT.items():
+        by_product[product].extend((CAPTURED / name).read_text().splitlines())
     total = sum(len(v) for v in by_product.values())
     assert total >= 500, total
     hits = []
@@ -141,7 +143,7 @@ def test_real_broker_log_through_kb_diagnose(kb, sigs, rel):
         assert ids == [], f"healthy {rel} named {ids}"
         return
     assert _foreign(kb, meta["product"], ids) == [], f"{rel}: foreign entries in {ids}"
-    if rel in NO_LOG_SIGNATURE or rel in AWAITING_ENTRY:
+    if rel in NO_LOG_SIGNATURE:
         return
     assert ids, f"{rel} ({meta['incident']}): no entry named"
 
