@@ -417,3 +417,14 @@ def test_new_signatures_stay_quiet_on_other_products_real_logs(kb):
         assert docker.match_text(text) == [], f.name
     for f in sorted((REAL / "rabbitmq").glob("*.log")):
         assert docker.match_text(f.read_text(encoding="utf-8")) == [], f.name
+
+
+def test_waiting_for_tables_capture_reaches_only_its_entry(sigs):
+    text = (CAPTURED / "rabbitmq-3.10.8-waiting-for-tables.log").read_text(encoding="utf-8")
+    assert set(sigs.match_text(text)) == {"rabbitmq-waiting-for-mnesia-tables"}
+
+
+def test_cookie_file_mode_error_reaches_its_entry(sigs):
+    # printed by erl (OTP 25) when $HOME/.erlang.cookie had mode 644
+    line = "Cookie file /tmp/c1home2/.erlang.cookie must be accessible by owner only"
+    assert _matches(sigs, line) == {"rabbitmq-erlang-cookie-file-permissions"}
