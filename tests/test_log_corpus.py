@@ -36,6 +36,7 @@ CAPTURED = FIXTURES / "captured"
 CAPTURED_PRODUCT = {
     "rabbitmq-3.10.8-channel-errors.log": "rabbitmq",
     "rabbitmqctl-3.10.8-cookie-mismatch.txt": "rabbitmq",
+    "rabbitmq-3.10.8-waiting-for-tables.log": "rabbitmq",
 }
 
 PRODUCTS = {"mosquitto", "emqx", "vernemq", "rabbitmq", "docker"}
