@@ -8,6 +8,7 @@ the index has never seen become fuzzy terms (one edit), so a single typo still f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,7 @@ class Built:
     # synonym phrases the query was widened with: (Latin terms, folded CJK text); an entry
     # holding one counts as holding the user's phrase
     syn_phrases: list[tuple[frozenset[str], str]] = field(default_factory=list)
+    log_like: bool = False  # the query looks like a pasted log line, not words typed by a person
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -272,7 +274,24 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         unknown_ids=unknown_ids,
         dfs=df,
         syn_phrases=syn_phrases,
+        log_like=looks_like_log(text),
     )
+
+
+_LOG_MARK = re.compile(
+    r"\[(?:error|warning|warn|info|debug|notice|critical)\]"  # [error]
+    r"|=(?:ERROR|WARNING|INFO|CRASH) REPORT"
+    r"|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d"  # timestamps
+    r"|<\d+\.\d+\.\d+>"  # Erlang pids
+    r"|^\d{9,10}: "  # Mosquitto epoch prefix
+    r"|(?i:\b(?:error|warn|warning|fatal|critical|exception)\b\s?[:\]])",
+    re.MULTILINE,
+)
+
+
+def looks_like_log(text: str) -> bool:
+    """A pasted log line (level tags, timestamps, pids), not words typed by a person."""
+    return _LOG_MARK.search(text) is not None
 
 
 def filter_query(product: Any = None, tag: Any = None, kind: Any = None) -> wq.Query | None:

@@ -211,6 +211,11 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
         return
+    if built.log_like and first.data.get("signatures"):
+        # a pasted log line that the entry's own signatures do not match is, most of the time,
+        # a sibling message of the same component (PRECONDITION_FAILED - unknown delivery tag
+        # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
+        return
     if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
         first.confident = True
 
