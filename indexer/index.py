@@ -47,6 +47,8 @@ class KBIndex:
         self._sig_cache: dict[str, Any] = {}
         self._entries: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
         self._product_names: frozenset[str] | None = None
+        self._repaired = False
+        self._sources: list[str] = list(state.get("sources") or [])
         #: ids parsed during this open (empty when nothing changed)
         self.reparsed = reparsed
         #: True when this open built the index from scratch
@@ -76,8 +78,39 @@ class KBIndex:
         """Ranked hits for `query` (words, or pasted log lines), filtered by product/tag/kind.
 
         An empty query lists every entry that passes the filters, by id. Each hit says whether
-        it is a confident answer (`Hit.confident`) or related reading.
+        it is a confident answer (`Hit.confident`) or related reading. An index whose files
+        turn out damaged while reading is rebuilt (one-line notice) and the query run again.
         """
+        try:
+            return self._search(query, product, tag, kind, limit)
+        except Exception as exc:
+            if self._searcher is None or self._repaired:
+                raise
+            self._repair(exc)
+        return self._search(query, product, tag, kind, limit)
+
+    def _repair(self, exc: BaseException) -> None:
+        from indexer.store import notice
+        from indexer.update import open_index
+
+        notice(f"the search index was damaged ({type(exc).__name__}); rebuilding it")
+        fresh = open_index(self._sources, rebuild=True)
+        self.close()
+        self.path, self._ix, self._searcher = fresh.path, fresh._ix, fresh._searcher
+        self._sig_cache.clear()
+        self._entries.clear()
+        self._product_names = None
+        self.rebuilt, self.reparsed, self.problems = True, fresh.reparsed, fresh.problems
+        self._repaired = True
+
+    def _search(
+        self,
+        query: str,
+        product: str | Sequence[str] | None,
+        tag: str | Sequence[str] | None,
+        kind: str | Sequence[str] | None,
+        limit: int,
+    ) -> list[Hit]:
         from indexer import query as qmod
         from indexer import rank
 

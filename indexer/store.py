@@ -268,22 +268,121 @@ def problems_from_json(rows: list[list[Any]]) -> list[Problem]:
     return [Problem(r[0], r[1], r[2], r[3]) for r in rows]
 
 
+def _notice_stderr(message: str) -> None:
+    import sys
+
+    from kb.sanitize import one_line
+
+    sys.stderr.write(f"kb: notice: {one_line(message)}\n")
+
+
+#: how the indexer tells the user it repaired something (one line); the TUI may replace it
+NOTICE: Callable[[str], None] = _notice_stderr
+
+
+def notice(message: str) -> None:
+    NOTICE(message)
+
+
+_NOT_INDEX_FILES = (MANIFEST, STATE)
+
+
+def index_files(gen: Path) -> dict[str, list[int]]:
+    """[size, mtime_ns] of the Whoosh files of a generation (recorded after every commit)."""
+    out: dict[str, list[int]] = {}
+    try:
+        with os.scandir(gen) as it:
+            for e in it:
+                if e.name in _NOT_INDEX_FILES or e.name.endswith((".tmp", "WRITELOCK")):
+                    continue
+                st = e.stat()
+                out[e.name] = [st.st_size, st.st_mtime_ns]
+    except OSError:
+        return {}
+    return out
+
+
+def index_damage(gen: Path, state: dict[str, Any]) -> str | None:
+    """Why the generation's files are not the ones last committed (None if they are).
+
+    A byte overwritten in a posting, stored-field or length file moves that file's mtime, and
+    a truncated one its size; a few stats catch what would otherwise fail on some query or,
+    worse, rank silently wrong. States written before this check existed carry no record."""
+    recorded = state.get("index_files")
+    if not isinstance(recorded, dict):
+        return None
+    now = index_files(gen)
+    for name, rec in recorded.items():
+        if now.get(name) != list(rec):
+            return f"index file {name} was changed or removed"
+    extra = sorted(set(now) - set(recorded))
+    if extra:
+        return f"unexpected index file {extra[0]}"
+    return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Store:
     """One index folder: its lock, its CURRENT pointer and its generations."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: why the live generation could not be used, when it looked damaged (for the notice)
+        self.damage: str | None = None
 
     # -- reading (no lock) ------------------------------------------------------------------
     def current(self) -> Path | None:
+        self.damage = None
         try:
-            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
-        except OSError:
+            raw = (self.root / CURRENT).read_bytes()
+        except FileNotFoundError:
+            return None  # never built
+        except OSError as exc:
+            self.damage = f"CURRENT cannot be read ({exc.strerror})"
             return None
-        if not name.startswith("gen-") or "/" in name:
+        try:
+            name = raw.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            name = ""
+        if not name.startswith("gen-") or "/" in name or "\x00" in name:
+            self.damage = "CURRENT does not name a generation"
             return None
         gen = self.root / name
-        return gen if gen.is_dir() else None
+        if not gen.is_dir():
+            self.damage = f"CURRENT names {name}, which is missing"
+            return None
+        return gen
+
+    def sweep(self) -> None:
+        """Remove what killed processes left behind: tmp-<pid>-* rebuild folders and
+        CURRENT.<pid>.tmp pointers whose process is gone. (Cheap: one small listdir.)"""
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return
+        for name in names:
+            if name.startswith("tmp-"):
+                pid = name.split("-")[1] if name.count("-") >= 2 else ""
+            elif name.startswith(f"{CURRENT}.") and name.endswith(".tmp"):
+                pid = name.split(".")[1]
+            else:
+                continue
+            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                path = self.root / name
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     @staticmethod
     def _load(path: Path) -> dict[str, Any] | None:
@@ -346,6 +445,7 @@ class Store:
         the two leaves a state older than the manifest: the cold check then sees changed files
         and takes the slow path, which reads the manifest. Never the other way round."""
         state = state_of(manifest)
+        state["index_files"] = index_files(gen)
         for name, data in ((MANIFEST, manifest), (STATE, state)):
             tmp = gen / f"{name}.{os.getpid()}.tmp"
             with open(tmp, "wb") as f:

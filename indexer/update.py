@@ -24,6 +24,8 @@ from indexer.store import (
     group_paths,
     group_record,
     groups_from_manifest,
+    index_damage,
+    notice,
     plan_update,
     problems_to_json,
     store_dir,
@@ -159,6 +161,7 @@ def open_index(
     """
     srcs = [Path(s).expanduser().resolve() for s in sources]
     store = Store(store_dir(srcs))
+    store.sweep()  # tmp folders of killed rebuilds
 
     if not rebuild:
         gen = store.current()
@@ -169,6 +172,7 @@ def open_index(
             and _manifest_ok(cold, srcs)
             and dirs_unchanged(cold.get("dirs"))
             and files_unchanged(cold)
+            and index_damage(gen, cold) is None
         ):
             with contextlib.suppress(Exception):
                 return _open(store, gen, cold, [], False)
@@ -178,6 +182,15 @@ def open_index(
         gen = None if rebuild else store.current()
         manifest = Store.read_manifest(gen) if gen is not None else None
         valid = gen is not None and manifest is not None and _manifest_ok(manifest, srcs)
+        damage = None if rebuild else store.damage
+        if gen is not None and manifest is None:
+            damage = "its manifest cannot be read"
+        elif valid and gen is not None:
+            last = Store.read_state(gen)
+            damage = index_damage(gen, last) if last is not None else None
+            valid = damage is None
+        if damage:
+            notice(f"the search index was damaged ({damage}); rebuilding it")
         groups: _Groups
         if valid and manifest is not None and dirs_unchanged(manifest.get("dirs")):
             # no folder moved: the manifest's file list is current, no discovery walk, and
@@ -220,9 +233,10 @@ def open_index(
                     reparsed, rebuilt = groups.ids(), True
         try:
             return _open(store, gen, state, reparsed, rebuilt)
-        except Exception:
+        except Exception as exc:
             if rebuilt:
                 raise
+            notice(f"the search index was damaged ({type(exc).__name__}); rebuilding it")
         gen, state = _build(store, srcs, groups.all(), progress, extra)
         return _open(store, gen, state, groups.ids(), True)
 
