@@ -197,11 +197,14 @@ def test_core_sanitiser_strips_every_terminal_control(raw, shown):
     assert sanitize(raw) == shown and tui_clean is clean  # one sanitiser for CLI and TUI
 
 
-def test_signature_scan_is_linear_in_line_length():
+def test_signature_scan_is_linear_in_line_length(make_kb):
     from kb.checks.diagnose import diagnose
     from kb.signatures import SignatureSet
 
-    kbase = load_kb()
+    root = make_kb(
+        {"a/scanner-entry.md": entry_text("scanner-entry", extra="signatures: ['CENSYS']\n")}
+    )
+    kbase = load_kb([root])
     sigs = SignatureSet.from_entries(kbase.entries.values())
     # one 8 MB line where every word matches a signature: ~6 minutes when each match looked back
     # to the start of the line; linear scanning takes milliseconds (the bound is generous)
