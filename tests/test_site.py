@@ -423,7 +423,11 @@ def test_cli_export(tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert '"pages"' in proc.stdout
+    import json
+
+    summary = json.loads(proc.stdout)
+    assert summary["pages"] > 0 and summary["sitemap"] is False
+    assert summary["signatures"] > 0 and summary["signatures_left_out"] == 0
     assert (out / "entries" / "tree-site-fixture.html").is_file()
     assert not (out / "zh").exists()
     bad = subprocess.run(

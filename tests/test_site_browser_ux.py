@@ -102,6 +102,19 @@ def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):
     assert any("emqx-log-mqueue-full-dropped" in h for h in hrefs[:3]), hrefs
 
 
+def test_topic_filter_query_finds_shared_subscription_entries(browser, bundled):
+    """`$share/group/topic` is one token to Pagefind and found nothing; its words find the
+    shared-subscription entries (as `kb search` does)."""
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html?q=%24share%2Fgroup%2Ftopic")
+    _wait_searched(page, "$share/group/topic")
+    hrefs = page.eval_on_selector_all(
+        ".text-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert hrefs and all("shared-subscription" in h for h in hrefs[:2]), hrefs
+
+
 def test_every_counted_result_is_reachable(browser, bundled):
     _, base = bundled
     page = browser.new_page()

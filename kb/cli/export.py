@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     site.add_argument(
         "--base-url",
         metavar="URL",
-        help="public URL of the site (absolute sitemap locations, canonical links)",
+        help="public URL of the site: sitemap.xml (written only with it), canonical links",
     )
     site.add_argument(
         "--templates",
@@ -91,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
                 "entries": report.entries,
                 "pages": report.pages,
                 "search_records": report.search_records,
+                "signatures": report.signatures,
+                "signatures_left_out": report.signatures_left_out,
+                "sitemap": report.sitemap,
                 "seconds": round(elapsed, 2),
             }
         )
@@ -99,6 +102,13 @@ def run(args: argparse.Namespace) -> int:
             f"kb: wrote {report.pages} pages for {report.entries} entries to {report.out} "
             f"in {elapsed:.1f}s\n"
         )
+        if not report.sitemap:
+            sys.stderr.write("kb: no sitemap.xml: it needs absolute URLs; pass --base-url URL\n")
+        if report.signatures_left_out:
+            sys.stderr.write(
+                f"kb: {report.signatures_left_out} signature(s) have no exact JavaScript form and "
+                "are not matched on the site; `kb lint` lists them\n"
+            )
     return 0
 
 
