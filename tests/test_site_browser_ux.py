@@ -45,7 +45,12 @@ def browser():
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory):
     out = tmp_path_factory.mktemp("bundled-ux") / "site"
-    export_site(load_kb([bundled_kb()]), out)
+    kbase = load_kb([bundled_kb()])
+    # Small shards, so that these tests search across merged Pagefind indexes as a large KB does.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("kb.site.search.SHARD_SIZE", 40)
+        export_site(kbase, out)
+    assert (out / "pagefind-2" / "pagefind.js").is_file()
     server = _serve(out)
     yield out, f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()

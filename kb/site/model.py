@@ -30,6 +30,7 @@ class Site:
     related: dict[str, list[str]] = field(default_factory=dict)
     trees: list[str] = field(default_factory=list)  # ids of entries with a tree, sorted
     recent: list[str] = field(default_factory=list)
+    search_shards: int = 1  # Pagefind indexes (kb.site.search.SHARD_SIZE entries each)
 
     def tag(self, name: str) -> str:
         """The canonical spelling of a tag (the one its page is published under)."""

@@ -112,12 +112,22 @@
   }
 
   /* --- Pagefind ---------------------------------------------------------------------------- */
+  /* A large KB is indexed in shards (pagefind/, pagefind-2/, …; kb/site/search.py SHARD_SIZE):
+   * the first one is loaded and the others merged into it, so one search covers them all. */
   var loading = null;
   function pagefind() {
     if (!loading) {
+      var out = document.querySelector("[data-search-output]");
+      var shards = parseInt((out && out.getAttribute("data-shards")) || "1", 10) || 1;
       var url = new URL(root + "pagefind/pagefind.js", document.baseURI).href;
       loading = import(url).then(function (pf) {
-        return Promise.resolve(pf.options({ excerptLength: 24 })).then(function () { return pf; });
+        return Promise.resolve(pf.options({ excerptLength: 24 })).then(function () {
+          var merges = [];
+          for (var i = 2; i <= shards; i++) {
+            merges.push(pf.mergeIndex(new URL(root + "pagefind-" + i + "/", document.baseURI).href));
+          }
+          return Promise.all(merges);
+        }).then(function () { return pf; });
       });
     }
     return loading;
