@@ -239,6 +239,19 @@ class ReadOnlyDocker:
     def top(self, name: str) -> dict[str, Any]:
         return self._call(self.api.top, name)
 
+    def path_exists(self, name: str, path: str) -> bool | None:
+        """Whether `path` exists in the container's filesystem (a HEAD on its archive endpoint,
+        which reads a stat and copies nothing); None when the daemon cannot tell."""
+        api = self.api
+        resp = self._call(
+            api.head, api._url("/containers/{0}/archive", name), params={"path": path}
+        )
+        if resp.status_code == 200:
+            return True
+        if resp.status_code == 404:
+            return False
+        return None
+
     def log_lines(
         self, name: str, tail: int = 1000, since_seconds: float | None = None
     ) -> Iterator[str]:

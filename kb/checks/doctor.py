@@ -1,10 +1,13 @@
 """`kb doctor`: scan every container of each Docker host and name the entries that explain problems.
 
-For each container (hosts and containers scanned concurrently): unexpected exits, OOM kills,
-restart loops and failing health checks; its recent logs (a bounded tail) against every entry's
-signatures; and, for recognised broker containers (by image name or published ports), the
-container-side checks (`docker.mount`, `docker.env`) of the entries for that product. Healthy
-containers produce nothing. Findings are ranked worst first, each with evidence and the entry id.
+For each container (hosts and containers scanned concurrently): unexpected exits, OOM kills
+(the container's flag, or the daemon's `oom` event when the flag missed it), a boot that failed
+whatever the exit code (RabbitMQ's `BOOT FAILED`), restart loops and failing health checks; its
+recent logs (a bounded tail) against every entry's signatures; and, for recognised broker
+containers (`kb.checks.brokers`: image, process, ports), network probes of the broker itself and the
+container-side checks (`docker.mount`, `docker.env`) of the entries for that product. A recognised
+broker's logs are never explained by an entry about other brokers only. Healthy containers produce
+nothing. Findings are ranked worst first, each with evidence and the entry id.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.checks.base import ERROR, FAIL, MAX_EVIDENCE_CHARS, MAX_EVIDENCE_LINES, SEVERITY, WARN
+from kb.checks.brokers import recognise
 from kb.checks.context import Cancelled, DeadlineExceeded, ProbeContext
 from kb.redact import redact_clip, secrets_in_env
 
@@ -29,6 +33,7 @@ PER_CONTAINER_TIMEOUT = 10.0  # one container: inspect, its log stream, its chec
 SCAN_TIMEOUT = 60.0  # the whole scan, every host (`kb doctor --timeout`)
 GRACE = 0.5  # after a deadline or Ctrl-C, how long to wait for workers to hand in what they have
 WORKERS = 16
+OOM_EVENT_WINDOW = 7 * 86400.0  # how far back the daemon's `oom` events are read
 
 # Generic findings point at these entries (first that exists), else at an entry with the tag.
 GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -40,6 +45,7 @@ GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # how specific a finding is: a log signature names the cause; a generic state points at triage
 SPECIFICITY = {
     "signature": 3,
+    "probe": 2,
     "check": 2,
     "oom": 1,
     "restart-loop": 1,
@@ -48,14 +54,6 @@ SPECIFICITY = {
     "host": 0,
 }
 
-BROKER_IMAGES = ("emqx", "vernemq", "mosquitto", "rabbitmq")
-BROKER_PORTS = {
-    18083: "emqx",
-    8888: "vernemq",
-    15672: "rabbitmq",
-    5672: "rabbitmq",
-    4369: "rabbitmq",
-}
 PRODUCT_CHECK_KINDS = frozenset({"docker.mount", "docker.env"})
 
 
@@ -67,7 +65,7 @@ class Finding:
     host: str
     evidence: list[str]
     summary: str
-    kind: str = "state"  # oom | restart-loop | exit | unhealthy | signature | check | host
+    kind: str = "state"  # oom | restart-loop | exit | unhealthy | signature | probe | check | host
     check: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,25 +122,6 @@ def pick_entry(kbase: Any, ids: tuple[str, ...], tags: tuple[str, ...]) -> str |
         if set(entry.tags) & set(tags):
             return entry.id
     return ids[0] if ids else None
-
-
-def recognise(container: dict[str, Any]) -> str | None:
-    """The broker product a container runs, by image name, then by published/exposed ports."""
-    image = (container.get("Config") or {}).get("Image") or container.get("Image") or ""
-    name = image.rsplit("/", 1)[-1].split(":")[0].lower()
-    for product in BROKER_IMAGES:
-        if product in name:
-            return product
-    ports = ((container.get("NetworkSettings") or {}).get("Ports") or {}) | (
-        (container.get("Config") or {}).get("ExposedPorts") or {}
-    )
-    numbers = {int(p.split("/")[0]) for p in ports if p.split("/")[0].isdigit()}
-    for port, product in BROKER_PORTS.items():
-        if port in numbers:
-            return product
-    if numbers & {1883, 8883}:
-        return "mosquitto"
-    return None
 
 
 def _clip(lines: list[str], secrets: set[str]) -> list[str]:
@@ -270,19 +249,62 @@ class _Scan:
         return pick_entry(self.kbase, ids, tags)
 
 
+def _oom_times(client: Any, since: float, until: float) -> dict[str, list[float]]:
+    """Container id -> times of the daemon's `oom` events (one read of the event log per host).
+
+    Docker sets State.OOMKilled only when the kernel's OOM event arrives before the container's
+    exit is processed; when a child (RabbitMQ's beam.smp under its wrapper shell) is the one killed,
+    the event often comes second and the flag stays false. The event log keeps the truth.
+    """
+    out: dict[str, list[float]] = {}
+    try:
+        for event in client.events(
+            since=since, until=until, filters={"type": ["container"], "event": ["oom"]}
+        ):
+            cid = str(event.get("id") or (event.get("Actor") or {}).get("ID") or "")
+            when = event.get("timeNano")
+            t = int(when) / 1e9 if when else float(event.get("time") or 0)
+            if cid:
+                out.setdefault(cid, []).append(t)
+    except Exception:  # noqa: BLE001 - an unreadable event log only loses this extra evidence
+        return {}
+    return out
+
+
+def _iso_ts(text: str | None) -> float | None:
+    """Seconds since the epoch of Docker's RFC 3339 timestamps (nanoseconds, Z); None if unset."""
+    from datetime import datetime
+
+    if not text or text.startswith("0001-"):
+        return None
+    head, _, frac = text.rstrip("Z").partition(".")
+    try:
+        base = datetime.fromisoformat(head + "+00:00").timestamp()
+    except ValueError:
+        return None
+    digits = "".join(ch for ch in frac if ch.isdigit())[:6]
+    return base + (int(digits) / 10 ** len(digits) if digits else 0.0)
+
+
 def _label(summary: dict[str, Any]) -> str:
     names = summary.get("Names") or []
     return (names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
 
 
-def _scan_container(scan: _Scan, client: Any, host: str, summary: dict[str, Any]) -> None:
+def _scan_container(
+    scan: _Scan,
+    client: Any,
+    host: str,
+    summary: dict[str, Any],
+    oom_events: dict[str, list[float]] | None = None,
+) -> None:
     if scan.over():
         scan.incomplete(host, f"{_label(summary)}: not scanned")
         return
     ctx = scan.context()
     ctx.activate()
     try:
-        _scan_one(scan, ctx, client, host, summary)
+        _scan_one(scan, ctx, client, host, summary, oom_events)
     except (DeadlineExceeded, Cancelled):
         scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx)}")
     except Exception:
@@ -303,8 +325,15 @@ def _why(scan: _Scan, ctx: ProbeContext) -> str:
 
 
 def _scan_one(
-    scan: _Scan, ctx: ProbeContext, client: Any, host: str, summary: dict[str, Any]
+    scan: _Scan,
+    ctx: ProbeContext,
+    client: Any,
+    host: str,
+    summary: dict[str, Any],
+    oom_events: dict[str, list[float]] | None = None,
 ) -> None:
+    from kb.checks import brokers
+
     cid = summary["Id"]
     info = client.inspect_container(cid)
     if info is None:  # removed while we looked
@@ -316,6 +345,7 @@ def _scan_one(
     running, restarting = bool(state.get("Running")), bool(state.get("Restarting"))
     code = state.get("ExitCode")
     health = (state.get("Health") or {}).get("Status")
+    product = recognise(info)
     base_ev = [
         f"status: {state.get('Status')}",
         f"exit code: {code}",
@@ -348,47 +378,11 @@ def _scan_one(
             )
         )
 
-    if state.get("OOMKilled"):
-        broken = True
-        memory = (info.get("HostConfig") or {}).get("Memory") or 0
-        ev = [
-            *base_ev,
-            f"memory limit: {memory // (1 << 20)} MiB" if memory else "memory limit: none",
-        ]
-        add("oom", FAIL, f"{name} was killed by the OOM killer (exit code {code})", ev)
-    if restarting or restarts > RESTART_LOOP:
-        if restarts > RESTART_LOOP:
-            broken = True
-            policy = ((info.get("HostConfig") or {}).get("RestartPolicy") or {}).get("Name")
-            add(
-                "restart-loop",
-                FAIL,
-                f"{name} is in a restart loop ({restarts} restarts, policy {policy})",
-                [*base_ev, f"restart policy: {policy}"],
-            )
-    if (
-        not running
-        and not restarting
-        and not state.get("OOMKilled")
-        and code not in EXPECTED_EXIT_CODES
-        and state.get("Status") in ("exited", "dead")
-    ):
-        broken = True
-        add("exit", FAIL, f"{name} exited unexpectedly with code {code}", base_ev)
-    if health == "unhealthy":
-        broken = True
-        log = (state.get("Health") or {}).get("Log") or []
-        last = [
-            f"health check: {(h.get('Output') or '').strip()} (exit {h.get('ExitCode')})"
-            for h in log[-3:]
-        ]
-        add("unhealthy", FAIL, f"{name} fails its health check", [*base_ev, *last])
-
-    # recent logs against every entry's signatures (bounded tail, bounded bytes)
-    if len(scan.sigs):
-        lines: list[str] = []
+    # recent logs (bounded tail, bounded bytes): read once, used by the state and signature steps
+    lines: list[str] = []
+    cut: BaseException | None = None
+    if len(scan.sigs) or product:
         size = 0
-        cut: BaseException | None = None
         try:
             for line in client.log_lines(cid, tail=LOG_TAIL):
                 size += len(line) + 1
@@ -400,43 +394,161 @@ def _scan_one(
             if ctx.remaining() > 0 and not scan.over():
                 raise
             cut = exc
-        hits = scan.sigs.scan_text("\n".join(lines))
-        for entry_id, matched in hits.items():
+
+    # an OOM kill: the flag, or an `oom` event of this run of the container that the flag missed
+    started, finished = _iso_ts(state.get("StartedAt")), _iso_ts(state.get("FinishedAt"))
+    oom_at = [t for t in (oom_events or {}).get(cid, []) if started is None or t >= started - 1]
+    oom_killed = bool(state.get("OOMKilled"))
+    oom_by_event = (
+        not oom_killed
+        and not running
+        and bool(oom_at)
+        and (finished is None or min(oom_at) <= finished + 10)
+    )
+    if oom_killed or oom_by_event:
+        broken = True
+        memory = (info.get("HostConfig") or {}).get("Memory") or 0
+        ev = [
+            *base_ev,
+            f"memory limit: {memory // (1 << 20)} MiB" if memory else "memory limit: none",
+        ]
+        if oom_by_event:
+            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(min(oom_at)))
+            ev.append(
+                f"daemon event: oom at {when} (after the exit was recorded, so OOMKilled is false)"
+            )
+        add("oom", FAIL, f"{name} was killed by the OOM killer (exit code {code})", ev)
+    elif running and oom_at:
+        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(oom_at)))
+        add(
+            "oom",
+            WARN,
+            f"{name}: the OOM killer killed a process in it at {when} (the container kept running)",
+            [*base_ev, f"daemon event: oom at {when}"],
+        )
+    if restarting or restarts > RESTART_LOOP:
+        if restarts > RESTART_LOOP:
+            broken = True
+            policy = ((info.get("HostConfig") or {}).get("RestartPolicy") or {}).get("Name")
+            add(
+                "restart-loop",
+                FAIL,
+                f"{name} is in a restart loop ({restarts} restarts, policy {policy})",
+                [*base_ev, f"restart policy: {policy}"],
+            )
+    stopped = not running and not restarting and state.get("Status") in ("exited", "dead")
+    boot_line = brokers.boot_failure(lines) if stopped else None
+    if stopped and not (oom_killed or oom_by_event):
+        if code not in EXPECTED_EXIT_CODES:
+            broken = True
+            add("exit", FAIL, f"{name} exited unexpectedly with code {code}", base_ev)
+        elif boot_line is not None:
+            # RabbitMQ's wrapper exits 0 after `BOOT FAILED`: the exit code hides the failure
+            broken = True
+            add(
+                "exit",
+                FAIL,
+                f"{name} failed to boot (its log says so) although it exited with code {code}",
+                [*base_ev, f"log: {boot_line.strip()}"],
+            )
+    if health == "unhealthy":
+        broken = True
+        log = (state.get("Health") or {}).get("Log") or []
+        last = [
+            f"health check: {(h.get('Output') or '').strip()} (exit {h.get('ExitCode')})"
+            for h in log[-3:]
+        ]
+        add("unhealthy", FAIL, f"{name} fails its health check", [*base_ev, *last])
+
+    def explain(text: str, prefix: str, status: str, extra: list[str] | None = None) -> int:
+        """Findings for entries whose signatures match `text`; entries about other brokers only
+        are not used for a recognised broker. Returns how many were added."""
+        added = 0
+        for entry_id, matched in scan.sigs.scan_text(text).items():
             entry = scan.kbase.get(entry_id)
+            if entry is not None and brokers.is_foreign(tuple(entry.products), product, entry.kind):
+                continue
             title = entry.title if entry is not None else entry_id
-            status = FAIL if broken or not running else WARN
             add(
                 "signature",
                 status,
-                f"{name}: log matches “{title}”",
-                [f"log line {n}: {text}" for n, text in matched],
+                f"{name}: {prefix} matches “{title}”",
+                [*(extra or []), *(f"{prefix} line {n}: {t}" for n, t in matched)],
                 entry=entry_id,
             )
+            added += 1
+        return added
+
+    if len(scan.sigs) and lines:
+        explain("\n".join(lines), "log", FAIL if broken or not running else WARN)
 
     if cut is not None:
         raise DeadlineExceeded("log stream cut short") from cut
+    if not product:
+        return
+
+    # network probes of the broker itself (only where its address is reachable from here)
+    local = str(client.endpoint).startswith(("unix://", "npipe://"))
+    probes = brokers.probe_container(info, product, ctx.deadline, local)
+    uptime = time.time() - started if started else 0.0
+    for pr in probes:
+        if pr.ok is not False:
+            continue
+        ev = [*base_ev, f"probe {pr.name} {pr.address}: {pr.detail}"]
+        if pr.alarms:
+            synth = brokers.alarm_lines(pr.alarms)
+            if explain("\n".join(synth), "health check", FAIL, ev):
+                continue
+            add("probe", FAIL, f"{name}: {pr.detail}", [*ev, *synth])
+        elif uptime > 30 or any("running" in ln or "startup complete" in ln for ln in lines):
+            # refused after start-up finished (a booting broker has no listener yet)
+            add(
+                "probe",
+                FAIL,
+                f"{name}: {pr.detail} ({pr.address})",
+                ev,
+                entry=_probe_entry(scan, product, pr.name, pr.detail),
+            )
 
     # container-side checks of entries about the product this container runs
-    product = recognise(info)
-    if product:
-        from kb.checks.runner import run_check
+    from kb.checks.runner import run_check
 
-        for entry, spec in scan.product_checks.get(product, []):
-            ctx.check()
-            result = run_check(
-                entry, spec, {"container": cid, "host": client.endpoint}, cancel=scan.cancel
+    for entry, spec in scan.product_checks.get(product, []):
+        ctx.check()
+        result = run_check(
+            entry, spec, {"container": cid, "host": client.endpoint}, cancel=scan.cancel
+        )
+        if result.status == FAIL:
+            text = result.summary.replace(cid, name)
+            text = text if text.startswith(f"{name}: ") else f"{name}: {text}"
+            add(
+                "check",
+                FAIL,
+                text,
+                [f"check {entry.id}#{spec.id}: {spec.title}", *result.evidence],
+                entry=entry.id,
+                check=spec.id,
             )
-            if result.status == FAIL:
-                text = result.summary.replace(cid, name)
-                text = text if text.startswith(f"{name}: ") else f"{name}: {text}"
-                add(
-                    "check",
-                    FAIL,
-                    text,
-                    [f"check {entry.id}#{spec.id}: {spec.title}", *result.evidence],
-                    entry=entry.id,
-                    check=spec.id,
-                )
+
+
+def _probe_entry(scan: _Scan, product: str, probe: str, detail: str) -> str | None:
+    """The entry for a failed network probe: a refused login, or nothing listening."""
+    if probe == "mqtt-connect" and "CONNACK" in detail:
+        ids: tuple[str, ...] = ("mosquitto-not-authorised",)
+        tag = "authentication"
+    else:
+        ids = {
+            "mosquitto": ("mosquitto-local-only-mode",),
+            "rabbitmq": ("rabbitmq-listener-eaddrinuse-boot-failed",),
+        }.get(product, ())
+        tag = "listener"
+    for eid in ids:
+        if scan.kbase.get(eid) is not None:
+            return eid
+    for entry in scan.kbase.entries.values():
+        if product in entry.products and tag in entry.tags and entry.kind != "tree":
+            return str(entry.id)
+    return None
 
 
 def _scan_host(
@@ -461,17 +573,26 @@ def _scan_host(
         return HostReport(label, client.endpoint, False, 0, why)
     finally:
         scan.release(ctx)
+    ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT)
+    ctx.activate()
+    try:
+        now = time.time()
+        oom = _oom_times(client, now - OOM_EVENT_WINDOW, now)
+    finally:
+        scan.release(ctx)
     client.cache_inspect(True)
     try:
         with lock_progress:
             progress[1] += len(containers)
-        futures = {pool.submit(_scan_container, scan, client, label, c): c for c in containers}
+        futures = {pool.submit(_scan_container, scan, client, label, c, oom): c for c in containers}
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
             for fut in done:
                 failed = fut.exception()
                 if failed is not None:  # one broken container must not hide the others
+                    # ... and a host that lost one is not a clean bill of health
+                    scan.incomplete(label, f"{_label(futures[fut])}: {_reason(failed)}")
                     scan.add(
                         Finding(
                             None, ERROR, "-", label, [], f"scan error: {_reason(failed)}", "host"

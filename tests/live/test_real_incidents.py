@@ -59,8 +59,8 @@ def _keep(product: str, incident: str, lines: list[str], *patterns: str, name: s
         assert state.get("Running") is want["running"], (name, state)
         if "exit_code" in want:
             assert state.get("ExitCode") == want["exit_code"], (name, state)
-        if "oom_killed" in want:
-            assert state.get("OOMKilled") is want["oom_killed"], (name, state)
+        if want.get("oom"):
+            assert state.get("OOMKilled") is True or _oom_event(name), (name, state)
 
 
 def _state(name: str) -> dict[str, Any]:
@@ -117,9 +117,32 @@ def test_rabbitmq_listener_port_clash_boot_failed(real_incidents: rb.Net) -> Non
     _keep("rabbitmq", "port-clash-boot-failed", lines, name="rabbitmq-port-clash")
 
 
+def _oom_event(name: str) -> bool:
+    """Did the daemon record an `oom` event for the container? (OOMKilled misses some: when the
+    event arrives after the exit was processed — a child of the wrapper was killed — it stays false.)"""
+    out = rb.docker(
+        "events",
+        "--since",
+        "30m",
+        "--until",
+        "0s",
+        "--filter",
+        f"container={rb.PREFIX}{name}",
+        "--filter",
+        "event=oom",
+        "--format",
+        "{{.Action}}",
+        timeout=30,
+    )
+    return "oom" in out.split()
+
+
 def test_rabbitmq_oom_under_memory_limit(real_incidents: rb.Net) -> None:
     state = _wait_exit("rabbitmq-oom", 120)
-    assert state["OOMKilled"] is True, state
+    end = time.monotonic() + 10
+    while not (state["OOMKilled"] or _oom_event("rabbitmq-oom")) and time.monotonic() < end:
+        time.sleep(0.5)  # the event may come a moment after the exit
+    assert state["OOMKilled"] is True or _oom_event("rabbitmq-oom"), state
     _keep("rabbitmq", "oom-killed", rb.logs("rabbitmq-oom"), name="rabbitmq-oom")
 
 
@@ -230,3 +253,78 @@ def test_mosquitto_local_only_mode(real_incidents: rb.Net) -> None:
     with pytest.raises(OSError):  # nothing listens on the container's own address
         rb.mqtt_connect(ip, "kbtui-remote")
     _keep("mosquitto", "local-only-mode", lines, pattern, name="mosquitto-local-only")
+
+
+# -- kb doctor on the real incidents (runs last: every incident above has been provoked) ----------
+
+# container -> (product, the entry `kb doctor` must name). Healthy containers: nothing at all.
+DOCTOR_NAMES: dict[str, tuple[str, str | None]] = {
+    "rabbitmq-ok": ("rabbitmq", None),
+    "mosquitto-ok": ("mosquitto", None),
+    "rabbitmq-oom": ("docker", "docker-container-oom-triage"),
+    "rabbitmq-lb-rst": ("rabbitmq", "rabbitmq-enotconn-lb-tcp-health-check"),
+    "mosquitto-address-in-use": ("mosquitto", "mosquitto-address-already-in-use"),
+    "mosquitto-unknown-option": ("mosquitto", "mosquitto-unknown-configuration-variable"),
+    "mosquitto-unwritable-persistence": ("mosquitto", "mosquitto-persistence-unable-to-save"),
+    "mosquitto-corrupt-db": ("mosquitto", "mosquitto-corrupt-persistence-database"),
+    "mosquitto-max-connections": ("mosquitto", "mosquitto-max-connections-exceeded"),
+    "mosquitto-not-authorised": ("mosquitto", "mosquitto-not-authorised"),
+    "mosquitto-local-only": ("mosquitto", "mosquitto-local-only-mode"),
+}
+# Incidents whose RabbitMQ entries the content work (issue #11) has not landed yet: until their ids
+# exist, doctor must at least not explain them with another product's entry. Move each one to
+# DOCTOR_NAMES, with its id, when the entry is on main.
+PENDING_CONTENT: dict[str, str] = {
+    "rabbitmq-memory-alarm": "rabbitmq",
+    "rabbitmq-disk-alarm": "rabbitmq",
+    "rabbitmq-auth": "rabbitmq",
+    "rabbitmq-port-clash": "rabbitmq",
+    "part1": "rabbitmq",
+    "part2": "rabbitmq",
+}
+
+
+def test_doctor_names_right_product_entries_for_real_incidents(
+    real_incidents: rb.Net, bundled_kb: Any
+) -> None:
+    import json
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "doctor", "--json"],
+        capture_output=True,
+        timeout=120,
+        cwd=rb.ROOT,
+    )
+    assert proc.returncode in (1, 2), proc.stderr
+    report = json.loads(proc.stdout)
+    assert all(h["ok"] for h in report["hosts"]), report["hosts"]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for f in report["findings"]:
+        found.setdefault(f["container"], []).append(f)
+
+    def products(entry_id: str | None) -> set[str]:
+        """The products an entry is about (a triage tree routes to any product: none)."""
+        entry = bundled_kb.get(entry_id) if entry_id else None
+        return set(entry.products) if entry is not None and entry.kind != "tree" else set()
+
+    for name, (product, want) in DOCTOR_NAMES.items():
+        got = found.get(rb.PREFIX + name, [])
+        ids = {f["entry"] for f in got}
+        if want is None:
+            assert not got, f"healthy {name} got findings: {[f['summary'] for f in got]}"
+            continue
+        assert bundled_kb.get(want) is not None, f"bundled KB lacks {want}"
+        assert want in ids, f"{name}: expected {want}, got {ids}"
+        assert product in products(want), (name, want)
+    brokers = {"emqx", "vernemq", "mosquitto", "rabbitmq"}
+    for name, product in {
+        **PENDING_CONTENT,
+        **{n: p for n, (p, _) in DOCTOR_NAMES.items()},
+    }.items():
+        for f in found.get(rb.PREFIX + name, []):
+            named = products(f["entry"]) & brokers
+            assert not named or product in named or product == "docker", (name, f["entry"])
+    # the port clash exits 0, yet doctor calls it a failure
+    clash = found.get(rb.PREFIX + "rabbitmq-port-clash", [])
+    assert any(f["status"] == "fail" for f in clash), clash

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
 from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
 
 PARAMS = (
@@ -15,10 +15,11 @@ PARAMS = (
 
 
 def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]] | None:
-    info = ctx.docker(params.get("host")).inspect_container(params["container"])
+    client = ctx.docker(params.get("host"))
+    info = client.inspect_container(params["container"])
     if info is None:
         return None
-    return [
+    mounts: list[dict[str, Any]] = [
         {
             "type": m.get("Type"),
             "source": m.get("Source") or m.get("Name") or "",
@@ -26,6 +27,14 @@ def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]] | None:
         }
         for m in info.get("Mounts") or []
     ]
+    if not any(
+        m["destination"] and _covers(m["destination"], params["destination"]) for m in mounts
+    ):
+        # a container that has no such path keeps its data elsewhere (e.g. Debian's mosquitto
+        # package uses /var/lib/mosquitto, the eclipse-mosquitto image /mosquitto/data)
+        if client.path_exists(params["container"], params["destination"]) is False:
+            mounts.append({"type": "absent", "source": "", "destination": None})
+    return mounts
 
 
 def _covers(mount_dest: str, path: str) -> bool:
@@ -38,6 +47,17 @@ def evaluate(params: dict[str, Any], data: list[dict[str, Any]] | None) -> Verdi
     name, dest = params["container"], params["destination"]
     if data is None:
         return no_container(name)
+    if any(m["type"] == "absent" for m in data):
+        return Verdict(
+            SKIP,
+            f"{name}: there is no {dest} in this container, so this check does not apply",
+            tuple(
+                f"{m['type']}: {m['source']} -> {m['destination']}"
+                for m in data
+                if m["type"] != "absent"
+            )
+            or ("no mounts",),
+        )
     ev = tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data) or ("no mounts",)
     for m in data:
         if m["destination"] and _covers(m["destination"], dest):
