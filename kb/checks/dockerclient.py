@@ -4,8 +4,17 @@ Every HTTP request goes through `ReadOnlyAPIClient.request`, which lets through 
 as the only exception, the two POSTs of an exec whose argv is exactly one of the allow-listed
 commands (`kb.checks.allowlist`). Anything else raises `ReadOnlyViolation` before a byte is sent.
 
-Endpoint resolution: an explicit URL or configured host name, then `DOCKER_HOST`, then the current
-Docker context (`docker context use`), then the local socket. `ssh://` uses the system ssh client.
+Endpoint resolution: an explicit URL, configured host name or Docker context name, then
+`DOCKER_HOST`, then `DOCKER_CONTEXT`, then the current Docker context (`docker context use`), then
+the local socket.
+
+Remote hosts, as the Docker CLI reaches them:
+- `ssh://[user@]host[:port][/path/to/docker.sock]`: ONE OpenSSH connection per host for the whole
+  scan (`kb.checks.sshtunnel`), forwarding the remote Docker socket to a private local socket, so
+  the scan costs one login however many requests it makes (a stock sshd drops parallel logins
+  beyond MaxStartups 10). The system `ssh` honours ~/.ssh/config, agents and known_hosts.
+- `tcp://` with TLS: `DOCKER_TLS_VERIFY` / `DOCKER_CERT_PATH` (ca.pem, cert.pem, key.pem), a
+  context's TLS material, or `ca` / `cert` / `key` / `tls_verify` on a configured Docker host.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from kb.checks.allowlist import ALLOWED_ARGV
@@ -36,18 +46,107 @@ class DockerUnavailable(RuntimeError):
     """The Docker daemon could not be reached; the message says why and what to do."""
 
 
+@dataclass(frozen=True)
+class TLSFiles:
+    """Client TLS material for a tcp:// Docker endpoint (paths to PEM files)."""
+
+    ca: str | None = None
+    cert: str | None = None
+    key: str | None = None
+    verify: bool = True
+
+
+# TLS material that a configured host or a Docker context gave for an endpoint URL
+_endpoint_tls: dict[str, TLSFiles] = {}
+_tls_lock = threading.Lock()
+
+
+def register_tls(url: str, tls: TLSFiles) -> None:
+    """Use `tls` for `url` (config entries and contexts call this when they resolve a host)."""
+    with _tls_lock:
+        _endpoint_tls[url] = tls
+
+
+def tls_for(endpoint: str) -> TLSFiles | None:
+    """The TLS material for a tcp:// endpoint: registered (config, context), else the standard
+    DOCKER_TLS_VERIFY / DOCKER_CERT_PATH variables (as the Docker CLI reads them), else None."""
+    if not endpoint.startswith(("tcp://", "https://")):
+        return None
+    with _tls_lock:
+        registered = _endpoint_tls.get(endpoint)
+    if registered is not None:
+        return registered
+    cert_path = os.environ.get("DOCKER_CERT_PATH") or None
+    verify_env = os.environ.get("DOCKER_TLS_VERIFY")
+    verify = verify_env is not None and verify_env != "" and verify_env != "0"
+    if not (cert_path or verify):
+        return None
+    folder = cert_path or os.path.join(os.path.expanduser("~"), ".docker")
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    ca = os.path.join(folder, "ca.pem")
+    return TLSFiles(
+        ca=ca if os.path.exists(ca) else None,
+        cert=cert if os.path.exists(cert) else None,
+        key=key if os.path.exists(key) else None,
+        verify=verify,
+    )
+
+
+def context_endpoint(name: str) -> str | None:
+    """The Docker endpoint of the context `name` (its TLS material registered), or None."""
+    try:
+        from docker.context import ContextAPI
+
+        ctx = ContextAPI.get_context(name)
+    except Exception:  # a broken ~/.docker must not stop a scan of other hosts
+        return None
+    return _from_context(ctx)
+
+
+def _from_context(ctx: Any) -> str | None:
+    host = getattr(ctx, "Host", None) if ctx is not None else None
+    if not host:
+        return None
+    try:
+        tls = ctx.TLSConfig
+    except Exception:  # noqa: BLE001 - unreadable TLS material: use the endpoint without it
+        tls = None
+    if tls is not None:
+        cert = getattr(tls, "cert", None)
+        verify = getattr(tls, "verify", True)
+        register_tls(
+            str(host),
+            TLSFiles(
+                ca=getattr(tls, "ca_cert", None) or (verify if isinstance(verify, str) else None),
+                cert=cert[0] if isinstance(cert, tuple) else None,
+                key=cert[1] if isinstance(cert, tuple) else None,
+                verify=bool(verify),
+            ),
+        )
+    return str(host)
+
+
 def resolve_endpoint(url: str | None = None) -> str:
-    """The Docker endpoint to use: explicit, DOCKER_HOST, current context, local socket."""
+    """The Docker endpoint to use: explicit (a URL or a context name), DOCKER_HOST,
+    DOCKER_CONTEXT, the current context, the local socket."""
     if url:
+        if "://" not in url:
+            from_context = context_endpoint(url)
+            if from_context:
+                return from_context
         return url
     env = os.environ.get("DOCKER_HOST")
     if env:
         return env
+    named = os.environ.get("DOCKER_CONTEXT")
+    if named and named != "default":
+        from_context = context_endpoint(named)
+        if from_context:
+            return from_context
     try:
         from docker.context import ContextAPI
 
-        ctx = ContextAPI.get_current_context()
-        host = ctx.Host if ctx is not None else None
+        host = _from_context(ContextAPI.get_current_context())
         if host:
             return host
     except Exception:  # a broken ~/.docker/config.json must not stop us using the socket
@@ -77,6 +176,9 @@ def _make_api_client_class() -> type:
                     raise DeadlineExceeded("no time left for the Docker request")
                 kwargs["timeout"] = max(0.05, remaining)
                 ctx.record("docker", f"{method} {path}")
+            if self.verify is not True and "verify" not in kwargs:
+                # requests would otherwise swap the daemon's CA for REQUESTS_CA_BUNDLE when set
+                kwargs["verify"] = self.verify
             resp = super().request(method, url, *args, **kwargs)
             if ctx is not None and kwargs.get("stream"):
                 self._kb_abortable(ctx, resp)
@@ -142,6 +244,20 @@ class ReadOnlyDocker:
         self._api: Any = None
         self._lock = threading.Lock()
         self._inspect_cache: dict[str, Any] | None = None
+        self._tunnel: Any = None  # kb.checks.sshtunnel.SSHTunnel for ssh:// endpoints
+
+    def close(self) -> None:
+        """Drop the API client and any ssh connection (the next use opens them again)."""
+        with self._lock:
+            if self._api is not None:
+                try:
+                    self._api.close()
+                except Exception:  # noqa: BLE001 - closing must never fail a scan
+                    pass
+            self._api = None
+            if self._tunnel is not None:
+                self._tunnel.close()
+                self._tunnel = None
 
     def cache_inspect(self, on: bool) -> None:
         """Memoise `inspect_container` (doctor runs several checks per container in one scan)."""
@@ -151,6 +267,10 @@ class ReadOnlyDocker:
     def api(self) -> Any:
         global _client_class
         with self._lock:
+            if self._tunnel is not None and not self._tunnel.alive():
+                # the ssh connection ended (network, sshd restart): reconnect on this use
+                self._tunnel.close()
+                self._tunnel, self._api = None, None
             if self._api is None:
                 if _client_class is None:
                     _client_class = _make_api_client_class()
@@ -160,12 +280,32 @@ class ReadOnlyDocker:
                     "timeout": DEFAULT_TIMEOUT,
                 }
                 if self.endpoint.startswith("ssh://"):
-                    kwargs["use_ssh_client"] = (
-                        True  # the system ssh: honours ~/.ssh/config and agents
+                    from kb.checks.sshtunnel import SSHError, SSHTunnel
+
+                    ctx = current()
+                    budget = ctx.remaining() if ctx is not None else None
+                    tunnel = SSHTunnel(self.endpoint)
+                    try:
+                        kwargs["base_url"] = "unix://" + tunnel.open(budget)
+                    except SSHError as exc:
+                        raise DockerUnavailable(str(exc)) from exc
+                    self._tunnel = tunnel
+                tls = tls_for(self.endpoint)
+                if tls is not None:
+                    import docker.tls
+
+                    client_cert = (tls.cert, tls.key) if tls.cert and tls.key else None
+                    kwargs["tls"] = docker.tls.TLSConfig(
+                        client_cert=client_cert,
+                        ca_cert=tls.ca if tls.verify else None,
+                        verify=tls.verify,
                     )
                 try:
                     api = _client_class(**kwargs)
                 except Exception as exc:
+                    if self._tunnel is not None:
+                        self._tunnel.close()
+                        self._tunnel = None
                     raise DockerUnavailable(
                         f"cannot use Docker endpoint {self.endpoint}: {exc}"
                     ) from exc
@@ -190,12 +330,28 @@ class ReadOnlyDocker:
                 f"the Docker daemon at {self.endpoint} did not answer in time"
             ) from exc
         except docker.errors.APIError as exc:
-            raise DockerUnavailable(
-                f"Docker API error from {self.endpoint}: {exc.explanation or exc}"
-            ) from exc
+            text = str(exc.explanation or exc)
+            if "HTTP request to an HTTPS server" in text:
+                raise DockerUnavailable(
+                    f"the Docker daemon at {self.endpoint} speaks TLS: set DOCKER_TLS_VERIFY=1 and "
+                    "DOCKER_CERT_PATH, use a TLS context, or set ca/cert/key on the configured host"
+                ) from exc
+            raise DockerUnavailable(f"Docker API error from {self.endpoint}: {text}") from exc
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            return (
+                f"TLS: the certificate of {self.endpoint} was not verified: set DOCKER_CERT_PATH "
+                "(ca.pem) or `ca` in the config to the CA that signed it"
+            )
+        if "SSLError" in text or "SSL" in type(exc).__name__ or "TLSV1_ALERT" in text:
+            return (
+                f"TLS handshake with {self.endpoint} failed (does it want a client certificate? "
+                f"set DOCKER_CERT_PATH or `cert`/`key` in the config): {text[:160]}"
+            )
+        if self._tunnel is not None and not self._tunnel.alive():
+            return f"the ssh connection to {self.endpoint} ended: {self._tunnel.reason()}"
         if "No such file" in text or "FileNotFoundError" in text:
             return f"no Docker daemon at {self.endpoint}: the socket does not exist (is dockerd running?)"
         if "Permission denied" in text or "PermissionError" in text:
@@ -308,6 +464,15 @@ class ReadOnlyDocker:
         code = self._call(self.api.exec_inspect, ex["Id"]).get("ExitCode")
         text = (out or b"")[:65536].decode("utf-8", "replace")
         return code, text
+
+
+def close_all() -> None:
+    """Close every client and ssh connection (end of a scan; the process exiting does it too)."""
+    with _clients_lock:
+        clients = list(_clients.values())
+        _clients.clear()
+    for client in clients:
+        client.close()
 
 
 def get_client(url: str | None = None) -> ReadOnlyDocker:

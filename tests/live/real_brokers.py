@@ -218,36 +218,54 @@ def _partition_node(net: Net, me: str, peer: str, me_ip: int, peer_ip: int) -> N
 
 def start_all() -> Net:
     """Create every incident container (brokers boot in parallel); returns the network."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     remove_all()
     net = create_network()
     r, m = RABBITMQ_IMAGE, MOSQUITTO_IMAGE
+    # `docker run` copies the image (vfs): start containers a few at a time, dependents after
+    # the container whose network namespace they share
+    pool = ThreadPoolExecutor(4)
+    started: dict[str, Future[None]] = {}
+
+    def go(name: str, image: str, *args: str, **kw: Any) -> None:
+        dep = next((a.split(":", 1)[1] for a in args if a.startswith("container:")), None)
+
+        def job() -> None:
+            if dep is not None:
+                started[dep.removeprefix(PREFIX)].result()
+            run(name, image, *args, **kw)
+
+        started[name] = pool.submit(job)
+
     # RabbitMQ
-    run("rabbitmq-ok", r, net=net, ip=10)
-    run(
+    # healthy means as deployed properly: data on a volume, not in the container layer
+    go("rabbitmq-ok", r, "--mount", "type=volume,target=/var/lib/rabbitmq", net=net, ip=10)
+    go(
         "rabbitmq-memory-alarm",
         r,
         *_rabbit_conf("memory", "vm_memory_high_watermark.absolute = 10MB\n"),
         net=net,
         ip=11,
     )
-    run(
+    go(
         "rabbitmq-disk-alarm",
         r,
         *_rabbit_conf("disk", "disk_free_limit.absolute = 50000GB\n"),
         net=net,
         ip=12,
     )
-    run("rabbitmq-auth", r, net=net, ip=13)
-    run("rabbitmq-lb-rst", r, net=net, ip=14)
-    run("port-holder", HOLDER_IMAGE, "--", "httpd", "-f", "-p", "5672", net=net, ip=15)
-    run("rabbitmq-port-clash", r, "--network", f"container:{PREFIX}port-holder")
-    run("rabbitmq-oom", r, "-m", "48m", "--memory-swap", "48m", net=net, ip=16)
-    _partition_node(net, "part1", "part2", 20, 21)
-    _partition_node(net, "part2", "part1", 21, 20)
+    go("rabbitmq-auth", r, net=net, ip=13)
+    go("rabbitmq-lb-rst", r, net=net, ip=14)
+    go("port-holder", HOLDER_IMAGE, "--", "httpd", "-f", "-p", "5672", net=net, ip=15)
+    go("rabbitmq-port-clash", r, "--network", f"container:{PREFIX}port-holder")
+    go("rabbitmq-oom", r, "-m", "48m", "--memory-swap", "48m", net=net, ip=16)
+    started["part1"] = pool.submit(_partition_node, net, "part1", "part2", 20, 21)
+    started["part2"] = pool.submit(_partition_node, net, "part2", "part1", 21, 20)
     # Mosquitto
-    run("mosquitto-ok", m, net=net, ip=30)
-    run("mosquitto-address-in-use", m, "--network", f"container:{PREFIX}mosquitto-ok")
-    run(
+    go("mosquitto-ok", m, "--mount", "type=volume,target=/var/lib/mosquitto", net=net, ip=30)
+    go("mosquitto-address-in-use", m, "--network", f"container:{PREFIX}mosquitto-ok")
+    go(
         "mosquitto-unknown-option",
         m,
         *_mosq_conf(
@@ -258,7 +276,7 @@ def start_all() -> Net:
     )
     unwritable = config_dir("unwritable-data", {})
     unwritable.chmod(0o755)  # owned by root: mosquitto (after dropping privileges) cannot write
-    run(
+    go(
         "mosquitto-unwritable-persistence",
         m,
         *_mosq_conf(
@@ -274,7 +292,7 @@ def start_all() -> Net:
     corrupt = config_dir("corrupt-data", {"mosquitto.db": "this is not a mosquitto database\n" * 4})
     corrupt.chmod(0o777)
     (corrupt / "mosquitto.db").chmod(0o666)
-    run(
+    go(
         "mosquitto-corrupt-db",
         m,
         *_mosq_conf(
@@ -287,7 +305,7 @@ def start_all() -> Net:
         net=net,
         ip=33,
     )
-    run(
+    go(
         "mosquitto-max-connections",
         m,
         *_mosq_conf(
@@ -296,7 +314,7 @@ def start_all() -> Net:
         net=net,
         ip=34,
     )
-    run(
+    go(
         "mosquitto-not-authorised",
         m,
         *_mosq_conf("noauth", MOSQ_BASE + "listener 1883\nallow_anonymous false\n"),
@@ -304,7 +322,10 @@ def start_all() -> Net:
         ip=35,
     )
     # no listener configured: Mosquitto 2 listens on loopback only
-    run("mosquitto-local-only", m, *_mosq_conf("localonly", MOSQ_BASE), net=net, ip=36)
+    go("mosquitto-local-only", m, *_mosq_conf("localonly", MOSQ_BASE), net=net, ip=36)
+    pool.shutdown(wait=True)
+    for fut in started.values():
+        fut.result()  # a failed `docker run` fails the session here, with its message
     return net
 
 
