@@ -27,6 +27,7 @@ wait_port() { # port seconds
 need=()
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
 command -v rabbitmq-server >/dev/null 2>&1 || need+=(rabbitmq-server)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # certificates for the Mosquitto TLS reproductions
 if [ "${#need[@]}" -gt 0 ]; then
   echo "provision/brokers.sh: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def mosquitto_bin() -> str:
-    if shutil.which("mosquitto") is None:
+    if shutil.which("mosquitto") is None or shutil.which("openssl") is None:
         if os.geteuid() != 0:
-            pytest.skip("LIVE TESTS SKIPPED: no mosquitto binary and not root to provision it")
+            pytest.skip("LIVE TESTS SKIPPED: no mosquitto/openssl and not root to provision them")
         subprocess.run(["bash", str(ROOT / "scripts/provision.d/brokers.sh")], check=True)
     path = shutil.which("mosquitto")
-    assert path, "mosquitto still missing after provisioning"
+    assert path and shutil.which("openssl"), "mosquitto/openssl still missing after provisioning"
     return path
 
 
