@@ -428,3 +428,15 @@ def test_cookie_file_mode_error_reaches_its_entry(sigs):
     # printed by erl (OTP 25) when $HOME/.erlang.cookie had mode 644
     line = "Cookie file /tmp/c1home2/.erlang.cookie must be accessible by owner only"
     assert _matches(sigs, line) == {"rabbitmq-erlang-cookie-file-permissions"}
+
+
+def test_out_of_fds_capture_reaches_only_its_entry(sigs):
+    text = (CAPTURED / "rabbitmq-3.10.8-out-of-fds.log").read_text(encoding="utf-8")
+    assert set(sigs.match_text(text)) == {"rabbitmq-out-of-file-descriptors"}
+    # Ranch's own line is shared with other Ranch users (EMQX), so it names no entry by itself
+    assert _matches(sigs, "Ranch acceptor reducing accept rate: out of file descriptors") == set()
+
+
+def test_unknown_delivery_tag_capture_reaches_only_its_entry(sigs):
+    text = (CAPTURED / "rabbitmq-3.10.8-unknown-delivery-tag.log").read_text(encoding="utf-8")
+    assert set(sigs.match_text(text)) == {"rabbitmq-unknown-delivery-tag"}
