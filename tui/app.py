@@ -9,16 +9,57 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from tui.i18n import tr
+from tui.sanitize import one_line
 from tui.services import Services
+
+
+class EntryCommands(Provider):
+    """The command palette opens entries by title (English or Chinese) or id."""
+
+    def _entries(self) -> list[Any]:
+        services = getattr(self.app, "services", None)
+        if services is None or not services.loaded.is_set():
+            return []
+        return sorted(services.entries.values(), key=lambda e: e.title.lower())
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app: Any = self.app
+        for entry in self._entries():
+            title = entry.text(app.lang).title
+            for text in dict.fromkeys((title, entry.title, entry.id)):
+                score = matcher.match(text)
+                if score > 0:
+                    yield Hit(
+                        score,
+                        matcher.highlight(one_line(text, 90)),
+                        partial(app.open_entry, entry.id),
+                        help=f"{entry.kind} · {entry.id}",
+                    )
+                    break
+
+    async def discover(self) -> Hits:
+        app: Any = self.app
+        for entry in app.services.recent(limit=5) if app.services.loaded.is_set() else []:
+            yield DiscoveryHit(
+                one_line(entry.text(app.lang).title, 90),
+                partial(app.open_entry, entry.id),
+                help=f"{entry.kind} · {entry.id}",
+            )
+
 
 LIGHT_THEME = "textual-light"
 DARK_THEME = "textual-dark"
@@ -33,13 +74,17 @@ class KbApp(App[None]):
 
     BINDINGS = [
         Binding("f1", "help", "Help"),
+        Binding("f2", "home", "Home", show=False),
+        Binding("slash", "search", "Search", show=False),
         Binding("ctrl+l", "toggle_lang", "中文/EN"),
         Binding("ctrl+t", "trees", "Trees"),
         Binding("ctrl+g", "paste_log", "Paste log"),
+        Binding("f6", "problems", "Problems", show=False),
         Binding("f7", "doctor", "Doctor"),
         Binding("f8", "targets", "Targets"),
         Binding("f9", "toggle_theme", "Light/dark", show=False),
     ]
+    COMMANDS = App.COMMANDS | {EntryCommands}
 
     lang: reactive[str] = reactive("en")
 
@@ -89,27 +134,60 @@ class KbApp(App[None]):
     def on_unmount(self) -> None:
         self.services.close()
 
+    def t(self, text: str, **fields: object) -> str:
+        """`text` in the display language (the string table is tui/i18n.py)."""
+        return tr(text, self.lang, **fields)
+
     # --- navigation ----------------------------------------------------------------------------
-    def open_entry(self, entry_id: str) -> None:
-        """Show an entry; a tree entry opens straight into its tree."""
+    def show(self, matches: Callable[[Screen[Any]], bool], make: Callable[[], Screen[Any]]) -> None:
+        """Go back to a screen already in the stack that `matches`, else push `make()`.
+
+        Keeps the stack shallow: opening the doctor, an entry or a tree that is already open under
+        the current screen returns to it instead of stacking a second copy.
+        """
+        for i, screen in enumerate(self.screen_stack):
+            if i and matches(screen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(make())
+
+    def open_entry(self, entry_id: str, context: Any = None) -> None:
+        """Show an entry. `context` (a `CheckContext`, e.g. from a doctor finding) scopes its checks."""
         from tui.screens.entry import EntryScreen
 
         entry = self.services.get(entry_id)
         if entry is None:
             self.notify(
-                f"No entry {entry_id!r} in this knowledge base", severity="warning", markup=False
+                self.t("No entry {id!r} in this knowledge base", id=entry_id),
+                severity="warning",
+                markup=False,
             )
             return
-        self.push_screen(EntryScreen(entry))
+        if context is not None:
+            self.services.set_context(entry_id, context)
+        self.services.opened(entry_id)
+        self.show(
+            lambda s: isinstance(s, EntryScreen) and s.entry.id == entry_id,
+            lambda: EntryScreen(entry),
+        )
 
-    def open_tree(self, entry_id: str) -> None:
+    def open_tree(self, entry_id: str, context: Any = None) -> None:
         from tui.screens.tree import TreeScreen
 
         entry = self.services.get(entry_id)
         if entry is None or entry.tree is None:
-            self.notify(f"{entry_id!r} has no decision tree", severity="warning", markup=False)
+            self.notify(
+                self.t("{id!r} has no decision tree", id=entry_id), severity="warning", markup=False
+            )
             return
-        self.push_screen(TreeScreen(entry))
+        if context is not None:
+            self.services.set_context(entry_id, context)
+        self.services.opened(entry_id)
+        self.show(
+            lambda s: isinstance(s, TreeScreen) and s.entry.id == entry_id,
+            lambda: TreeScreen(entry),
+        )
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -120,40 +198,56 @@ class KbApp(App[None]):
     def action_trees(self) -> None:
         from tui.screens.triage import TriageScreen
 
-        if not isinstance(self.screen, TriageScreen):
-            self.push_screen(TriageScreen())
+        self.show(lambda s: isinstance(s, TriageScreen), TriageScreen)
 
     def action_paste_log(self, text: str = "") -> None:
         from tui.screens.paste_log import PasteLogScreen
 
-        if not isinstance(self.screen, PasteLogScreen):
+        existing = next((s for s in self.screen_stack[1:] if isinstance(s, PasteLogScreen)), None)
+        if existing is None:
             self.push_screen(PasteLogScreen(text))
+            return
+        self.show(lambda s: s is existing, lambda: existing)
+        if text:
+            existing.set_text(text)
 
     def action_doctor(self) -> None:
         from tui.screens.doctor import DoctorScreen
 
-        if not isinstance(self.screen, DoctorScreen):
-            self.push_screen(DoctorScreen())
+        self.show(lambda s: isinstance(s, DoctorScreen), DoctorScreen)
 
     def action_targets(self) -> None:
         from tui.screens.targets import TargetsScreen
 
-        if not isinstance(self.screen, TargetsScreen):
-            self.push_screen(TargetsScreen())
+        self.show(lambda s: isinstance(s, TargetsScreen), TargetsScreen)
 
-    def action_check_settings(self) -> None:
+    def action_problems(self) -> None:
+        from tui.screens.problems import ProblemsScreen
+
+        self.show(lambda s: isinstance(s, ProblemsScreen), ProblemsScreen)
+
+    def action_check_settings(self, scope: str | None = None, kind: str | None = None) -> None:
+        """Where the checks of `scope` run (default: the current screen's entry)."""
         from tui.screens.check_settings import CheckSettingsScreen
+
+        if isinstance(self.screen, CheckSettingsScreen):
+            return
+        if scope is None:
+            entry = getattr(self.screen, "entry", None)
+            scope = getattr(entry, "id", None)
+        if scope is None:
+            return
 
         def applied(changed: bool | None) -> None:
             if changed:
-                self.notify("Checks run on: " + self.services.settings_text(), markup=False)
+                where = self.services.where_text(scope, kind, self.lang)
+                self.notify(self.t("Checks run on: {where}", where=where), markup=False)
                 for screen in self.screen_stack:
                     hook = getattr(screen, "settings_changed", None)
                     if callable(hook):
-                        hook()
+                        hook(scope)
 
-        if not isinstance(self.screen, CheckSettingsScreen):
-            self.push_screen(CheckSettingsScreen(), applied)
+        self.push_screen(CheckSettingsScreen(scope), applied)
 
     def action_home(self) -> None:
         from tui.screens.home import HomeScreen
@@ -161,35 +255,69 @@ class KbApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    def action_search(self) -> None:
+        """`/` from anywhere: back to the search box."""
+        from tui.screens.home import HomeScreen
+
+        self.action_home()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_focus_search()
+
     def action_toggle_lang(self) -> None:
         self.lang = "zh" if self.lang == "en" else "en"
-        self.notify("语言：中文" if self.lang == "zh" else "Language: English", timeout=1.5)
+        self.notify(
+            self.t("Language: 中文" if self.lang == "zh" else "Language: English"), timeout=1.5
+        )
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy to the clipboard (OSC 52: works over ssh) and say what was copied."""
+        self.copy_to_clipboard(text)
+        shown = one_line(text, 60)
+        self.notify(self.t("Copied {what}: {text}", what=self.t(what), text=shown), markup=False)
+
+    async def action_quit(self) -> None:
+        """ctrl+q: a screen with unsaved changes asks first (as Esc does there)."""
+        from tui.screens.confirm import ConfirmScreen
+
+        unsaved = [s for s in self.screen_stack if getattr(s, "dirty", False) is True]
+        if not unsaved:
+            self.exit()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        if not isinstance(self.screen, ConfirmScreen):
+            self.push_screen(
+                ConfirmScreen(self.t("Quit and discard unsaved changes to the targets?")), answered
+            )
 
     def action_toggle_theme(self) -> None:
         self.theme = DARK_THEME if self.theme == LIGHT_THEME else LIGHT_THEME
 
     # --- command palette -----------------------------------------------------------------------
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Search", "Go back to the search box", self.action_home)
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = self.t
+        yield SystemCommand(t("Search"), "Go back to the search box (/)", self.action_search)
         yield SystemCommand(
-            "Triage trees", "Pick a decision tree to walk (ctrl+t)", self.action_trees
+            t("Triage trees"), "Pick a decision tree to walk (ctrl+t)", self.action_trees
         )
         yield SystemCommand(
-            "Paste log", "Find the entries a log excerpt matches (ctrl+g)", self.action_paste_log
+            t("Paste log"), "Find the entries a log excerpt matches (ctrl+g)", self.action_paste_log
         )
         yield SystemCommand(
-            "Doctor",
-            "Scan the configured Docker host(s) for known problems (F7)",
-            self.action_doctor,
+            t("Doctor"), "Scan the Docker host(s) for known problems (F7)", self.action_doctor
         )
         yield SystemCommand(
-            "Targets", "View and edit Docker hosts and broker endpoints (F8)", self.action_targets
+            t("Targets"),
+            "View and edit Docker hosts and broker endpoints (F8)",
+            self.action_targets,
         )
-        yield SystemCommand(
-            "Where checks run",
-            "Target and parameters for checks, like kb check --target/--set (p)",
-            self.action_check_settings,
-        )
+        if self.services.problems():
+            yield SystemCommand(
+                t("Problems"), "The knowledge base's lint problems (F6)", self.action_problems
+            )
         yield SystemCommand(
             "Language: English / 中文",
             "Switch the display language (ctrl+l)",
@@ -200,18 +328,48 @@ class KbApp(App[None]):
             "Switch between the dark and the light theme (F9)",
             self.action_toggle_theme,
         )
-        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+        yield SystemCommand(t("Help"), "Every key binding (F1)", self.action_help)
         # screen-specific actions (filters, run checks, …) come from the screen itself
         extra = getattr(screen, "palette_commands", None)
         if callable(extra):
             yield from extra()
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("Quit"), "Quit kbtui (ctrl+q)", self.action_quit)
+
+
+EPILOG = """\
+main keys:
+  type / paste    search as you type; a pasted multi-line log is diagnosed
+  Down, Enter     move into the results, open one        /   search from anywhere
+  t  c  p         entry: decision tree, checks, where checks run (target, container)
+  y               copy (entry id, fix command, evidence) to the clipboard (works over ssh)
+  Esc / q         back (Esc clears the search box first)  F2  home   ctrl+q  quit
+  F1 help   ctrl+p palette   ctrl+t trees   ctrl+g paste log   F6 problems
+  F7 doctor (live)   F8 targets   ctrl+l English/中文   F9 light/dark
+
+examples:
+  kbtui                          bundled KB + folders from the config and KB_PATH
+  kbtui --kb ./our-runbooks      add your own entries (same id: yours wins)
+  kbtui --lang zh                the whole app in Chinese
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kbtui")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="kbtui", description="Troubleshooting knowledge base in the terminal."
+        prog="kbtui",
+        description="Troubleshooting knowledge base in the terminal.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--version", action="version", version=f"kbtui {_version()}")
     p.add_argument(
         "--kb",
         action="append",
@@ -228,7 +386,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    missing = [p for p in args.kb if not Path(p).is_dir()]
+    if missing:
+        parser.exit(2, f"kbtui: --kb {missing[0]}: no such folder; give a folder of entries\n")
     app = KbApp(kb_paths=args.kb, lang=args.lang, theme=LIGHT_THEME if args.light else None)
     try:
         app.run()

@@ -64,3 +64,14 @@ def entry_id_from_href(href: str) -> str | None:
         return h[3:] or None
     m = _ENTRY_HREF.match(h)
     return m.group(1) if m else None
+
+
+def code_blocks(markdown: str) -> list[str]:
+    """The fenced and indented code blocks of `markdown` (fix commands, config), cleaned."""
+    out = []
+    for token in safe_parser().parse(markdown):
+        if token.type in ("fence", "code_block"):
+            text = clean(token.content).strip("\n")
+            if text.strip():
+                out.append(text)
+    return out

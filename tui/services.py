@@ -7,17 +7,15 @@ meant to be called from a worker thread; none of them touches Textual.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kb.model import CheckSpec, Entry
-
-if TYPE_CHECKING:
-    from kb.checks.targets import Target
 
 FILTER_KEYS = {
     "product": "product",
@@ -64,6 +62,32 @@ def parse_query(text: str) -> tuple[str, Filters]:
 
 
 @dataclass
+class CheckContext:
+    """Where one entry's (or one tree's) checks run: `kb check --target NAME --set k=v`, scoped.
+
+    `origin` says where the context came from (a doctor finding, the picker) so the screens can
+    show it; it is data, not wording.
+    """
+
+    target: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+
+    def is_default(self) -> bool:
+        return self.target is None and not self.overrides
+
+
+@dataclass(frozen=True)
+class PickItem:
+    """One choice in the target picker: a configured target or a running container."""
+
+    kind: str  # "docker_host" | "broker" | "container"
+    name: str
+    detail: str = ""
+    host: str | None = None  # for containers: the Docker host (configured name or None = default)
+
+
+@dataclass
 class LoadState:
     """What loading found, for the status line."""
 
@@ -91,9 +115,12 @@ class Services:
         )  # one search at a time: Whoosh searchers are not shared safely
         self.loaded = threading.Event()
         self.state = LoadState()
-        # what checks run against, like `kb check --target NAME --set k=v`; set on the settings screen
-        self.target: str | None = None
-        self.overrides: dict[str, Any] = {}
+        # where checks run, like `kb check --target NAME --set k=v`, per entry (or tree) id:
+        # a setting made for one entry never leaks into another entry's checks
+        self.contexts: dict[str, CheckContext] = {}
+        # check results of this session, per entry id then check id, so leaving a screen keeps them
+        self.results: dict[str, dict[str, Any]] = {}
+        self._recent: list[str] | None = None
         if kbase is not None:
             self._build_index()
             self.loaded.set()
@@ -103,6 +130,10 @@ class Services:
         from kb.loader import kb_sources
 
         return kb_sources(self.kb_paths, bundled=self.bundled)
+
+    def missing_paths(self) -> list[Path]:
+        """The `--kb` folders that do not exist (the app refuses to start on them)."""
+        return [p for p in self.kb_paths if not p.exists()]
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> LoadState:
         """Load the KB and open (or update) its search index. Blocking."""
@@ -141,6 +172,39 @@ class Services:
         if self.kbase is None:
             return None
         return self.kbase.entries.get(entry_id)
+
+    def problems(self) -> list[Any]:
+        """The KB's lint problems (`kb.model.Problem`: path, line, message, severity)."""
+        return list(getattr(self.kbase, "problems", []) or [])
+
+    # --- recently opened -----------------------------------------------------------------------
+    def _recent_file(self) -> Path:
+        from kb import paths
+
+        return paths.data_dir() / "tui-recent.json"
+
+    def recent(self, limit: int = 8) -> list[Entry]:
+        """Entries opened recently (this session and earlier ones), newest first."""
+        if self._recent is None:
+            try:
+                data = json.loads(self._recent_file().read_text(encoding="utf-8"))
+                self._recent = [str(x) for x in data if isinstance(x, str)][:50]
+            except (OSError, ValueError):
+                self._recent = []
+        found = [self.get(i) for i in self._recent]
+        return [e for e in found if e is not None][:limit]
+
+    def opened(self, entry_id: str) -> None:
+        """Remember that `entry_id` was opened (best effort: a read-only home is not an error)."""
+        self.recent()
+        assert self._recent is not None
+        self._recent = [entry_id] + [i for i in self._recent if i != entry_id][:49]
+        try:
+            path = self._recent_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(self._recent), encoding="utf-8")
+        except OSError:
+            pass
 
     def trees(self) -> list[Entry]:
         """Triage trees (entries of kind `tree`), by title."""
@@ -185,31 +249,86 @@ class Services:
             )
 
     # --- checks --------------------------------------------------------------------------------
+    def context(self, scope: str) -> CheckContext:
+        """Where the checks of `scope` (an entry or tree id) run; the default context if unset."""
+        return self.contexts.get(scope) or CheckContext()
+
+    def set_context(self, scope: str, ctx: CheckContext) -> None:
+        if ctx.is_default():
+            self.contexts.pop(scope, None)
+        else:
+            self.contexts[scope] = ctx
+        self.results.pop(scope, None)  # earlier results were for another place
+
+    def _target_obj(self, name: str | None) -> Any:
+        if not name:
+            return None
+        try:
+            from kb.checks import targets as targets_mod
+
+            found = targets_mod.load()
+            return found.broker(name) or found.docker_host(name)
+        except Exception:  # an unreadable config shows up as the check's own error
+            return None
+
+    def effective_params(self, spec: CheckSpec, scope: str) -> dict[str, Any]:
+        """The parameters a check runs with in `scope`: entry defaults < target < overrides."""
+        from kb.checks.runner import resolve_params
+
+        ctx = self.context(scope)
+        try:
+            params, _ = resolve_params(spec, ctx.overrides, self._target_obj(ctx.target))
+        except Exception:  # a broken spec is reported when it runs
+            return dict(spec.params)
+        return params
+
     def run_check(
         self,
         entry: Entry,
         spec: CheckSpec,
         *,
         cancel: threading.Event | None = None,
-        target: str | Target | None = None,
+        scope: str | None = None,
+        target: str | None = None,
         overrides: dict[str, Any] | None = None,
     ) -> Any:
         """Run one check with the same engine as `kb check`. Returns a `CheckResult`.
 
-        Without explicit `target`/`overrides` the ones chosen on the check-settings screen apply.
+        Without explicit `target`/`overrides` the context of `scope` (default: the entry) applies.
         """
         from kb.checks.runner import run_check
 
+        ctx = self.context(scope or entry.id)
         if overrides is None:
-            overrides = dict(self.overrides)
+            overrides = dict(ctx.overrides)
         if target is None:
-            target = self.target
+            target = ctx.target
         return run_check(entry, spec, overrides=overrides or None, target=target, cancel=cancel)
 
-    def settings_text(self) -> str:
-        """One line describing the check target and parameter overrides in force."""
-        parts = [f"target {self.target}" if self.target else "default Docker host"]
-        parts += [f"{k}={v}" for k, v in self.overrides.items()]
+    def remember(self, scope: str, check_id: str, result: Any) -> None:
+        """Keep a check result for the session (shown again when the screen is reopened)."""
+        self.results.setdefault(scope, {})[check_id] = result
+
+    def remembered(self, scope: str) -> dict[str, Any]:
+        return dict(self.results.get(scope, {}))
+
+    def where_text(self, scope: str, kind: str | None = None, lang: str = "en") -> str:
+        """One line: where a check of `kind` runs in `scope` (target, overrides, or its defaults)."""
+        from tui.i18n import tr
+
+        ctx = self.context(scope)
+        docker = kind is None or kind.startswith("docker.")
+        if ctx.target:
+            first = tr("target {name}", lang, name=ctx.target)
+        elif kind is not None and kind.startswith("host."):
+            first = tr("this machine", lang)
+        elif docker:
+            first = tr("default Docker host", lang)
+        else:
+            first = tr("the host and port the check names", lang)
+        parts = [first] + [f"{k}={v}" for k, v in ctx.overrides.items()]
+        if ctx.origin:
+            parts.append(ctx.origin)
         return " · ".join(parts)
 
     def target_names(self) -> list[str]:
@@ -221,8 +340,43 @@ class Services:
         except Exception:
             return []
 
-    def set_check_settings(self, target: str | None, params_text: str) -> list[str]:
-        """Validate and apply a target name and `k=v k=v` overrides; returns problems (none = applied)."""
+    def pick_items(self, timeout: float = 2.0) -> list[PickItem]:
+        """Configured targets, then the running containers of the current Docker host. Blocking."""
+        items: list[PickItem] = []
+        try:
+            from kb.checks.targets import load
+
+            conf = load()
+            for h in conf.docker_hosts:
+                items.append(PickItem("docker_host", h.name, h.url or ""))
+            for b in conf.brokers:
+                items.append(PickItem("broker", b.name, f"{b.kind} {b.host}"))
+        except Exception:  # an unreadable config: containers can still be picked
+            pass
+        items.extend(self.running_containers(timeout=timeout))
+        return items
+
+    def running_containers(self, host: str | None = None, timeout: float = 2.0) -> list[PickItem]:
+        """Running containers on `host` (default: DOCKER_HOST / the local socket); [] if unreachable."""
+        from kb.checks import dockerclient
+        from kb.checks.context import ProbeContext
+
+        ctx = ProbeContext(timeout, threading.Event())
+        ctx.activate()
+        try:
+            client = dockerclient.get_client(host)
+            rows = client.containers(all=False)
+        except Exception:  # no Docker here: the picker lists the configured targets only
+            return []
+        out = []
+        for c in rows:
+            names = [str(n).lstrip("/") for n in c.get("Names") or []]
+            if names:
+                out.append(PickItem("container", names[0], str(c.get("Image", "")), host))
+        return sorted(out, key=lambda p: p.name)
+
+    def set_check_settings(self, scope: str, target: str | None, params_text: str) -> list[str]:
+        """Validate and apply a target name and `k=v k=v` overrides to `scope`; returns problems."""
         from kb.checks.runner import ParamError, parse_overrides
 
         problems: list[str] = []
@@ -237,8 +391,7 @@ class Services:
             problems.append(str(exc).replace("--set ", ""))
             overrides = {}
         if not problems:
-            self.target = target
-            self.overrides = overrides
+            self.set_context(scope, CheckContext(target, overrides))
         return problems
 
     def doctor(
@@ -248,6 +401,20 @@ class Services:
         from kb.checks.doctor import run_doctor
 
         return run_doctor(self.kbase, hosts=list(hosts) if hosts else None, on_progress=on_progress)
+
+    def rescan(self, host: str, containers: Iterable[str]) -> list[Any]:
+        """Doctor findings for just these containers of `host` (a configured name or URL)."""
+        from kb.checks.doctor import scan_containers
+
+        return scan_containers(self.kbase, host, list(containers))
+
+    def follow_events(
+        self, host: str | None, stop: threading.Event, on_event: Callable[[str, str], None]
+    ) -> None:
+        """Call `on_event(container, action)` for die/oom/health_status/start until `stop`. Blocking."""
+        from kb.checks.doctor import follow_events
+
+        follow_events(host, stop, on_event)
 
     def diagnose(self, text: str) -> list[Any]:
         """Entries whose signatures match lines of `text`, with the matched lines."""
@@ -271,7 +438,7 @@ class Services:
         )
         if isinstance(target, DockerHost):
             spec = CheckSpec(id="daemon", kind="docker.daemon", title="The Docker daemon answers")
-            return self.run_check(probe_entry, spec, target=target)
+            return self.run_check(probe_entry, spec, target=target, overrides={})
         port = next(iter(target.ports.values()), None) or 1883
         spec = CheckSpec(
             id="reach",
@@ -279,4 +446,4 @@ class Services:
             title="The broker accepts TCP connections",
             params={"host": target.host, "port": port},
         )
-        return self.run_check(probe_entry, spec)
+        return self.run_check(probe_entry, spec, overrides={})

@@ -7,12 +7,14 @@ the kbtui app's own surface instead, so screen code is type-checked without impo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
+    from textual.screen import Screen
 
-    from tui.services import Services
+    from tui.services import CheckContext, Services
 
 
 class KbAppApi(Protocol):
@@ -21,11 +23,19 @@ class KbAppApi(Protocol):
     services: Services
     lang: str
 
-    def open_entry(self, entry_id: str) -> None: ...
+    def open_entry(self, entry_id: str, context: CheckContext | None = None) -> None: ...
 
-    def open_tree(self, entry_id: str) -> None: ...
+    def open_tree(self, entry_id: str, context: CheckContext | None = None) -> None: ...
 
     def action_paste_log(self, text: str = "") -> None: ...
+
+    def show(
+        self, matches: Callable[[Screen[Any]], bool], make: Callable[[], Screen[Any]]
+    ) -> None: ...
+
+    def copy_text(self, text: str, what: str) -> None: ...
+
+    def action_check_settings(self, scope: str | None = None, kind: str | None = None) -> None: ...
 
 
 def kb_app(node: DOMNode) -> KbAppApi:

@@ -700,3 +700,81 @@ def run_doctor(
         report.findings = sorted(scan.findings, key=_rank_key)
     report.duration = time.monotonic() - start
     return report
+
+
+def _host_url(host: str | None) -> str | None:
+    """A configured Docker host name to its URL; anything else (a URL, None) as it is."""
+    if not host or host == "local":
+        return None
+    from kb.checks import targets as targets_mod
+
+    try:
+        return targets_mod.load().docker_urls().get(host, host)
+    except Exception:  # an unreadable config: treat `host` as a URL
+        return host
+
+
+def scan_containers(
+    kbase: Any, host: str, names: list[str], cancel: threading.Event | None = None
+) -> list[Finding]:
+    """Doctor findings for just `names` on `host` (the label `run_doctor` reported), ranked.
+
+    Used by a live doctor view to re-scan only the containers a Docker event named.
+    """
+    from kb.checks import dockerclient
+
+    scan = _Scan(kbase, cancel)
+    client = dockerclient.get_client(_host_url(host))
+    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
+    ctx.activate()
+    for name in names:
+        try:
+            info = client.inspect_container(name)
+        except Exception as exc:  # one unreachable container is a finding, not a crash
+            from kb.checks.runner import _reason
+
+            scan.add(Finding(None, ERROR, name, host, [], f"scan error: {_reason(exc)}", "host"))
+            continue
+        if info is None:
+            continue
+        _scan_container(scan, client, host, {"Id": info.get("Id") or name})
+    return sorted(scan.findings, key=_rank_key)
+
+
+WATCHED_EVENTS = ("die", "oom", "health_status", "start")
+
+
+def follow_events(
+    host: str | None,
+    stop: threading.Event,
+    on_event: Callable[[str, str], None],
+) -> None:
+    """Call `on_event(container name, action)` for container die/oom/health_status/start events on
+    `host` until `stop` is set. Blocking: run it in a thread. Raises if the daemon is unreachable."""
+    import time
+
+    from kb.checks import dockerclient
+
+    client = dockerclient.get_client(_host_url(host))
+    api = client.api
+    since = int(time.time())
+    while not stop.is_set():
+        # one-second windows that follow each other without gaps: each stream ends by itself
+        # (`until`), so `stop` is noticed within a second and no event falls between windows
+        until = since + 1
+        stream = api.events(
+            since=since,
+            until=until,
+            filters={"type": "container", "event": list(WATCHED_EVENTS)},
+            decode=True,
+        )
+        for ev in stream:
+            action = str(ev.get("Action") or ev.get("status") or "").split(":")[0]
+            attrs = (ev.get("Actor") or {}).get("Attributes") or {}
+            name = str(attrs.get("name") or str(ev.get("id", ""))[:12])
+            if action in WATCHED_EVENTS and name:
+                on_event(name, action)
+        since = until
+        rest = until - time.time()
+        if rest > 0:
+            stop.wait(rest)

@@ -1,52 +1,138 @@
-"""Where checks run: a configured target and parameter overrides, like `kb check --target/--set`.
+"""Where checks run: a target or a running container, and parameter overrides, for ONE entry.
 
-The settings apply to every check the TUI runs (tree nodes and the checks screen) until changed.
+The TUI's `kb check --target NAME --set k=v`, scoped to the entry (or tree) it was opened from:
+setting `container=emqx-b` for one entry never changes where another entry's checks run. The
+picker lists the configured Docker hosts and brokers and the running containers of the current
+Docker host (loaded in a worker; an unreachable Docker only leaves the containers out).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from tui.i18n import tr
 from tui.sanitize import one_line
+from tui.services import CheckContext, PickItem
 from tui.shared import kb_app
+from tui.widgets.footer import KbFooter
 
 
 class CheckSettingsScreen(ModalScreen[bool]):
-    """Two fields; Enter in the last one (or ctrl+s) applies after validation; Esc cancels."""
+    """Target, picker and parameters; Enter in the parameters (or ctrl+s) applies; Esc cancels."""
 
     CSS_PATH = "check_settings.tcss"
-    BINDINGS = [Binding("ctrl+s", "apply", "Apply"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("tab", "app.focus_next", "Next list", show=False),
+    ]
+
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self.scope = scope
+        self.items: list[PickItem] = []
+        self.loaded = False
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
         svc = kb_app(self).services
-        names = svc.target_names()
-        params = " ".join(f"{k}={v}" for k, v in svc.overrides.items())
+        lang = self.lang
+        ctx: CheckContext = svc.context(self.scope)
+        entry = svc.get(self.scope)
+        title = entry.text(lang).title if entry is not None else self.scope
+        params = " ".join(f"{k}={v}" for k, v in ctx.overrides.items())
         with Vertical(id="dialog"):
-            yield Static(Text("Where checks run", style="bold"))
-            yield Label(
+            yield Static(
                 Text(
-                    "Target (a Docker host or broker from the config; empty: the default Docker host)"
+                    tr("Where checks run — {scope}", lang, scope=one_line(title, 60)), style="bold"
                 )
             )
-            yield Input(
-                svc.target or "",
-                placeholder=", ".join(names) or "no targets configured (F8)",
-                id="target",
-            )
             yield Label(
-                Text("Parameters, as NAME=VALUE separated by spaces (e.g. container=my-emqx)")
+                Text(
+                    tr(
+                        "Target: a Docker host or broker from your config, or a running container. Empty: the check's own defaults.",
+                        lang,
+                    )
+                ),
+                classes="wrap",
             )
-            yield Input(params, placeholder="container=emqx", id="params")
-            known = "Configured: " + (", ".join(one_line(n) for n in names) if names else "none")
-            yield Static(Text(known, style="dim"), id="known")
+            yield Input(ctx.target or "", placeholder=tr("e.g. prod-docker", lang), id="target")
+            yield OptionList(id="pick")
+            yield Label(
+                Text(tr("Parameters: NAME=VALUE separated by spaces", lang)), classes="wrap"
+            )
+            yield Input(
+                params, placeholder=tr("e.g. container=my-emqx port=1883", lang), id="params"
+            )
             yield Static(id="settings-problems")
+        yield KbFooter()
 
     def on_mount(self) -> None:
+        pick = self.query_one("#pick", OptionList)
+        pick.add_option(
+            Option(Text(tr("Loading targets and containers…", self.lang)), disabled=True)
+        )
+        self.query_one("#params", Input).focus()
+        self.load_items()
+
+    @work(thread=True, exclusive=True, group="pick")
+    def load_items(self) -> None:
+        items = kb_app(self).services.pick_items()
+        self.app.call_from_thread(self._show_items, items)
+
+    def _show_items(self, items: list[PickItem]) -> None:
+        self.items = items
+        self.loaded = True
+        lang = self.lang
+        pick = self.query_one("#pick", OptionList)
+        pick.clear_options()
+        if not items:
+            pick.add_option(
+                Option(
+                    Text(tr("no targets configured (F8) and no running containers", lang)),
+                    disabled=True,
+                )
+            )
+            return
+        for i, item in enumerate(items):
+            label = Text()
+            label.append(f"{one_line(item.name, 40)}", style="bold")
+            what = {
+                "docker_host": tr("Docker host", lang),
+                "broker": tr("broker", lang),
+                "container": tr("container on {host}", lang, host=item.host or "local"),
+            }[item.kind]
+            label.append(f"  {what}", style="dim")
+            if item.detail:
+                label.append(f"  {one_line(item.detail, 40)}", style="dim")
+            pick.add_option(Option(label, id=str(i)))
+
+    @on(OptionList.OptionSelected, "#pick")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        self.pick(self.items[int(event.option.id)])
+
+    def pick(self, item: PickItem) -> None:
+        """A target fills the target field; a container sets `container=NAME` in the parameters."""
+        if item.kind == "container":
+            params = self.query_one("#params", Input)
+            kept = [p for p in params.value.split() if not p.startswith("container=")]
+            params.value = " ".join([*kept, f"container={item.name}"])
+        else:
+            self.query_one("#target", Input).value = item.name
         self.query_one("#params", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -56,9 +142,11 @@ class CheckSettingsScreen(ModalScreen[bool]):
             self.action_apply()
 
     def action_apply(self) -> None:
-        svc = kb_app(self).services
+        svc: Any = kb_app(self).services
         problems = svc.set_check_settings(
-            self.query_one("#target", Input).value, self.query_one("#params", Input).value
+            self.scope,
+            self.query_one("#target", Input).value,
+            self.query_one("#params", Input).value,
         )
         if problems:
             self.query_one("#settings-problems", Static).update(

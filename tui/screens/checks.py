@@ -7,6 +7,7 @@ evidence and next step of the highlighted row.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable
@@ -14,20 +15,48 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from kb.model import CheckSpec, Entry
+from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
+from tui.widgets.footer import KbFooter
 
 PARALLEL = 4
 MAX_EVIDENCE = 20
+STATUS_W = 10
+TIME_W = 7
+_KB_SHOW = re.compile(r"\bkb show ([a-z0-9][a-z0-9-]*)")
+
+
+def next_keys(result: Any, entry: Entry, lang: str) -> tuple[str, str | None]:
+    """What to do next, worded as keys to press here (not as a CLI command), and the entry it names.
+
+    The engine's `next` names an entry (`kb show ID`) or a hint; the CLI prints it as a command,
+    the TUI turns it into the key that does the same thing.
+    """
+    nxt = str(getattr(result, "next", "") or "")
+    target = getattr(result, "next_entry", None)
+    m = _KB_SHOW.search(nxt)
+    if target is None and m:
+        target = m.group(1)
+    if target == entry.id:
+        keys = [tr("Esc: back to the entry", lang)]
+        if entry.tree is not None:
+            keys.append(tr("t: walk the decision tree of {id}", lang, id=entry.id))
+        return " · ".join(keys), None
+    if target:
+        return f"e: {tr('Open entry', lang)} {target}", target
+    if "kb check" in nxt or "--set" in nxt:
+        return tr("p: choose where the checks run, then Enter to re-run", lang), None
+    return one_line(nxt, 300), None
 
 
 class ChecksScreen(Screen[None]):
@@ -37,12 +66,17 @@ class ChecksScreen(Screen[None]):
     AUTO_FOCUS = "#checks-table"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
         Binding("enter", "run_selected", "Run"),
         Binding("a", "run_all", "Run all"),
         Binding("x", "cancel", "Cancel"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
-        Binding("p", "app.check_settings", "Where"),
+        Binding("p", "where", "Where"),
+        Binding("y", "copy_evidence", "Copy evidence"),
+        Binding("e", "open_next", "Open entry", show=False),
+        Binding("t", "tree", "Tree", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def __init__(self, entry: Entry, *, autorun: bool = False) -> None:
@@ -52,6 +86,7 @@ class ChecksScreen(Screen[None]):
         self.state: dict[str, str] = {c.id: "pending" for c in entry.checks}
         self.results: dict[str, Any] = {}
         self.started: dict[str, float] = {}
+        self.next_entry: str | None = None
         self._cancel = threading.Event()
         self.busy = False
 
@@ -61,13 +96,23 @@ class ChecksScreen(Screen[None]):
         yield DataTable(id="checks-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="checks-detail-box"):
             yield Static(id="checks-detail")
-        yield Footer()
+        yield KbFooter()
+
+    @property
+    def svc(self) -> Any:
+        return kb_app(self).services
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Status", key="status", width=10)
-        table.add_column("Check", key="title")
-        table.add_column("Time", key="time", width=6)
+        lang = self.lang
+        table.add_column(tr("Status", lang), key="status", width=STATUS_W)
+        table.add_column(tr("Check", lang), key="title", width=self._title_width())
+        table.add_column(tr("Time", lang), key="time", width=TIME_W)
+        # results of this entry's checks earlier in the session come back with the screen
+        for check_id, result in self.svc.remembered(self.entry.id).items():
+            if check_id in self.state:
+                self.results[check_id] = result
+                self.state[check_id] = result.status
         for spec in self.entry.checks:
             table.add_row(*self._cells(spec), key=spec.id)
         self.watch(self.app, "lang", self._relabel, init=True)
@@ -82,6 +127,22 @@ class ChecksScreen(Screen[None]):
     def _title(self, spec: CheckSpec) -> str:
         return self.entry.text(self.lang).check_titles.get(spec.id) or spec.title
 
+    def _title_width(self) -> int:
+        """The Check column takes what Status and Time leave, so Time never scrolls out of view."""
+        width = self.app.size.width if self.size.width == 0 else self.size.width
+        # each column has one cell of padding on both sides; 2 more for a vertical scrollbar
+        return max(12, width - STATUS_W - TIME_W - 3 * 2 - 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        table = self.query_one(DataTable)
+        column = table.columns.get("title")  # type: ignore[call-overload]
+        if column is not None:
+            column.width = self._title_width()
+            column.auto_width = False
+            for spec in self.entry.checks:
+                self._refresh_row(spec)
+            table.refresh()
+
     def _cells(self, spec: CheckSpec) -> tuple[Text, Text, Text]:
         status = self.state[spec.id]
         result = self.results.get(spec.id)
@@ -91,17 +152,25 @@ class ChecksScreen(Screen[None]):
             t = f"{time.monotonic() - self.started.get(spec.id, time.monotonic()):.1f}s"
         else:
             t = ""
-        title = Text(one_line(self._title(spec), 200))
-        title.append(f"  {spec.kind}", style="dim")
-        return status_badge(status, width=10), title, Text(t)
+        width = self._title_width()
+        title = Text(one_line(self._title(spec), width))
+        if len(title) + len(spec.kind) + 2 <= width:
+            title.append(f"  {spec.kind}", style="dim")
+        return status_badge(status, width=STATUS_W, lang=self.lang), title, Text(t)
 
     def _relabel(self, _lang: str = "") -> None:
-        title = Text(one_line(self.entry.text(self.lang).title, 200), style="bold")
+        lang = self.lang
+        title = Text(one_line(self.entry.text(lang).title, 200), style="bold")
+        where = self.svc.where_text(self.entry.id, self._common_kind(), lang)
         title.append(
-            "\non " + one_line(kb_app(self).services.settings_text(), 150) + "  (p to change)",
-            style="dim",
+            "\n" + tr("on {where}  (p to change)", lang, where=one_line(where, 150)), style="dim"
         )
         self.query_one("#checks-title", Static).update(title)
+        table = self.query_one(DataTable)
+        for key, label in (("status", "Status"), ("title", "Check"), ("time", "Time")):
+            column = table.columns.get(key)  # type: ignore[call-overload]
+            if column is not None:
+                column.label = Text(tr(label, lang))
         for spec in self.entry.checks:
             self._refresh_row(spec)
         self._show_detail()
@@ -109,45 +178,95 @@ class ChecksScreen(Screen[None]):
     def _refresh_row(self, spec: CheckSpec) -> None:
         table = self.query_one(DataTable)
         for key, cell in zip(("status", "title", "time"), self._cells(spec), strict=True):
-            table.update_cell(spec.id, key, cell, update_width=key == "title")
+            table.update_cell(spec.id, key, cell)
+
+    def _common_kind(self) -> str | None:
+        """The kind of every check when they share a family (docker.*, net.*), else None."""
+        families = {c.kind.split(".")[0] for c in self.entry.checks}
+        return self.entry.checks[0].kind if len(families) == 1 and self.entry.checks else None
+
+    def _spec(self) -> CheckSpec | None:
+        if not self.entry.checks:
+            return None
+        table = self.query_one(DataTable)
+        row = table.cursor_row if table.cursor_row is not None else 0
+        return self.entry.checks[min(max(row, 0), len(self.entry.checks) - 1)]
 
     @on(DataTable.RowHighlighted)
     def _show_detail(self, event: Any = None) -> None:
-        table = self.query_one(DataTable)
         panel = self.query_one("#checks-detail", Static)
-        if not self.entry.checks:
-            panel.update(Text("This entry has no checks."))
+        lang = self.lang
+        spec = self._spec()
+        self.next_entry = None
+        if spec is None:
+            panel.update(Text(tr("This entry has no checks.", lang)))
             return
-        row = table.cursor_row if table.cursor_row is not None else 0
-        spec = self.entry.checks[min(max(row, 0), len(self.entry.checks) - 1)]
         out = Text()
         out.append(one_line(self._title(spec)), style="bold")
-        params = ", ".join(f"{k}={v}" for k, v in spec.params.items())
+        # the parameters this check runs with here: defaults < target < overrides of this entry
+        used = self.svc.effective_params(spec, self.entry.id)
+        params = ", ".join(f"{k}={v}" for k, v in used.items())
         out.append(
-            f"\n{spec.kind}" + (f" ({one_line(params, 120)})" if params else ""), style="dim"
+            f"\n{spec.kind}" + (f" ({one_line(params, 160)})" if params else ""), style="dim"
+        )
+        where = self.svc.where_text(self.entry.id, spec.kind, lang)
+        out.append(
+            "\n" + tr("on {where}  (p to change)", lang, where=one_line(where, 150)), style="dim"
         )
         result = self.results.get(spec.id)
         status = self.state[spec.id]
         if result is not None:
             out.append("\n")
-            out.append_text(status_badge(result.status))
+            out.append_text(status_badge(result.status, lang=lang))
             out.append(" " + one_line(result.summary, 300))
-            if result.target:
-                out.append(f"\non {one_line(result.target, 100)}", style="dim")
             for line in list(result.evidence)[:MAX_EVIDENCE]:
                 out.append("\n  " + one_line(line, 200))
             if result.next:
-                out.append("\nNext: ", style="bold")
-                out.append(one_line(result.next, 300))
+                keys, self.next_entry = next_keys(result, self.entry, lang)
+                out.append("\n" + tr("Next", lang) + ": ", style="bold")
+                out.append(keys)
         elif status == "running":
-            out.append("\nRunning… (x to cancel)")
+            out.append("\n" + tr("Running… (x to cancel)", lang))
         elif status == "cancelled":
-            out.append("\nCancelled.")
+            out.append("\n" + tr("Cancelled.", lang))
         else:
-            out.append("\nNot run yet — Enter runs this check, a runs all.")
+            out.append("\n" + tr("Not run yet — Enter runs this check, a runs all.", lang))
         panel.update(out)
 
-    def settings_changed(self) -> None:
+    def action_where(self) -> None:
+        spec = self._spec()
+        kb_app(self).action_check_settings(self.entry.id, spec.kind if spec else None)
+
+    def action_copy_evidence(self) -> None:
+        spec = self._spec()
+        result = self.results.get(spec.id) if spec is not None else None
+        if result is None:
+            self.notify(tr("Nothing to copy here", self.lang), severity="warning")
+            return
+        text = "\n".join([f"{result.status}: {result.summary}", *result.evidence])
+        kb_app(self).copy_text(text, "evidence")
+
+    def action_open_next(self) -> None:
+        if self.next_entry:
+            kb_app(self).open_entry(self.next_entry)
+
+    def action_tree(self) -> None:
+        if self.entry.tree is not None:
+            kb_app(self).open_tree(self.entry.id)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def settings_changed(self, scope: str | None = None) -> None:
+        if scope not in (None, self.entry.id):
+            return
+        # results were for the old place; they no longer hold
+        self.results.clear()
+        for spec in self.entry.checks:
+            self.state[spec.id] = "pending"
         self._relabel()
 
     @on(DataTable.RowSelected)
@@ -171,7 +290,9 @@ class ChecksScreen(Screen[None]):
 
     def _start(self, specs: list[CheckSpec]) -> None:
         if self.busy:
-            self.notify("Checks are already running (x to cancel)", severity="warning")
+            self.notify(
+                tr("Checks are already running (x to cancel)", self.lang), severity="warning"
+            )
             return
         self.busy = True
         self._cancel = threading.Event()
@@ -192,7 +313,7 @@ class ChecksScreen(Screen[None]):
                 return
             self.app.call_from_thread(self._set_state, spec, "running", None)
             try:
-                result = svc.run_check(self.entry, spec, cancel=cancel)
+                result = svc.run_check(self.entry, spec, cancel=cancel, scope=self.entry.id)
             except Exception as exc:  # the engine reports errors as results; this is the backstop
                 from kb.checks.base import CheckResult
 
@@ -215,6 +336,8 @@ class ChecksScreen(Screen[None]):
             self.started[spec.id] = time.monotonic()
         if result is not None:
             self.results[spec.id] = result
+            if status != "cancelled":
+                self.svc.remember(self.entry.id, spec.id, result)
         self._refresh_row(spec)
         self._show_detail()
 
@@ -223,13 +346,14 @@ class ChecksScreen(Screen[None]):
         counts: dict[str, int] = {}
         for status in self.state.values():
             counts[status] = counts.get(status, 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        self.notify(f"Checks finished: {summary}", markup=False)
+        lang = self.lang
+        summary = ", ".join(f"{n} {tr(s, lang)}" for s, n in sorted(counts.items()))
+        self.notify(tr("Checks finished: {summary}", lang, summary=summary), markup=False)
 
     def action_cancel(self) -> None:
         if self.busy:
             self._cancel.set()
-            self.notify("Cancelling…", markup=False)
+            self.notify(tr("Cancelling…", self.lang), markup=False)
 
     def action_back(self) -> None:
         self._cancel.set()
@@ -239,6 +363,11 @@ class ChecksScreen(Screen[None]):
         self._cancel.set()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            tr("Where checks run", self.lang),
+            "Target or container for this entry's checks (p)",
+            self.action_where,
+        )
         yield SystemCommand(
             "Run all checks", "Run every check of this entry (a)", self.action_run_all
         )

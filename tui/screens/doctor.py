@@ -1,11 +1,15 @@
-"""Doctor: scan the configured Docker host(s) for known problems and list what was found.
+"""Doctor: scan the Docker host(s) for known problems, then follow them live.
 
-The scan is `kb.checks.doctor.run_doctor` (the same as `kb doctor`) in a worker; Enter on a finding
-opens its entry.
+The scan is `kb.checks.doctor.run_doctor` (the same as `kb doctor`) in a worker. After it, the
+screen follows each host's Docker events (die, oom, health_status, start) in another worker and
+re-scans only the container an event names (`scan_containers`), so a container that dies while the
+screen is open shows up without pressing `s`. Enter on a finding opens its entry with the finding's
+container and host as the place that entry's checks run.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,34 +19,60 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
+from tui.i18n import tr
 from tui.sanitize import one_line
+from tui.services import CheckContext
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
+from tui.widgets.footer import KbFooter
 
 MAX_EVIDENCE = 20
 
 
+def finding_context(finding: Any) -> CheckContext | None:
+    """Where the finding's entry should run its checks: its container, on its host."""
+    container = str(getattr(finding, "container", "") or "")
+    host = str(getattr(finding, "host", "") or "")
+    if not container or container == "-":
+        return None
+    target = host if host and host != "local" else None
+    origin = f"doctor: {container}" + (f" @ {host}" if host else "")
+    return CheckContext(target=target, overrides={"container": container}, origin=origin)
+
+
 class DoctorScreen(Screen[None]):
-    """Findings of a doctor scan."""
+    """Findings of a doctor scan, kept up to date from Docker events."""
 
     CSS_PATH = "doctor.tcss"
     AUTO_FOCUS = "#doctor-table"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
         Binding("enter", "open", "Open entry"),
         Binding("s", "scan", "Scan again"),
+        Binding("y", "copy_evidence", "Copy evidence"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
     ]
 
-    def __init__(self, *, autoscan: bool = True) -> None:
+    def __init__(self, *, autoscan: bool = True, live: bool = True) -> None:
         super().__init__()
         self.autoscan = autoscan
+        self.live = live
         self.findings: list[Any] = []
         self.scanning = False
         self.report: Any = None
         self.error: str | None = None
+        self.live_note = ""
+        self.live_events = 0  # events handled (tests wait on it)
+        self._stop = threading.Event()
+        self._following: set[str] = set()
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
@@ -50,16 +80,21 @@ class DoctorScreen(Screen[None]):
         yield DataTable(id="doctor-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="doctor-detail-box"):
             yield Static(id="doctor-detail")
-        yield Footer()
+        yield KbFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Status", key="status", width=10)
-        table.add_column("Finding", key="title")
-        table.add_column("Container", key="container", width=16)
-        self._status("Press s to scan the configured Docker host(s).")
+        lang = self.lang
+        table.add_column(tr("Status", lang), key="status", width=10)
+        table.add_column(tr("Finding", lang), key="title")
+        table.add_column(tr("Container", lang), key="container", width=16)
+        self._status(tr("Press s to scan the configured Docker host(s).", lang))
+        self.watch(self.app, "lang", lambda _lang: self._refill(), init=False)
         if self.autoscan:
             self.action_scan()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
 
     def _status(self, msg: str, style: str = "") -> None:
         self.query_one("#doctor-status", Static).update(Text(one_line(msg, 300), style=style))
@@ -70,67 +105,158 @@ class DoctorScreen(Screen[None]):
             return
         self.scanning = True
         self.error = None
-        self._status("Scanning the Docker host(s)…")
+        self._status(tr("Scanning the Docker host(s)…", self.lang))
         self.scan()
 
     @work(thread=True, exclusive=True, group="doctor")
     def scan(self) -> None:
         svc = kb_app(self).services
 
-        def progress(*args: Any, **kwargs: Any) -> None:
-            text = " ".join(str(a) for a in args)
-            self.app.call_from_thread(self._status, f"Scanning… {text}")
+        def progress(done: Any = 0, total: Any = 0, *rest: Any) -> None:
+            msg = tr("Scanning… {done}/{total}", self.lang, done=done, total=total)
+            self.app.call_from_thread(self._status, msg)
 
         svc.loaded.wait(timeout=30)
         try:
             report = svc.doctor(on_progress=progress)
             error = None
         except Exception as exc:  # no Docker, bad config: a line on screen, not a crash
-            report, error = None, f"Doctor could not scan: {exc}"
+            report, error = None, tr("Doctor could not scan: {error}", self.lang, error=exc)
         self.app.call_from_thread(self._done, report, error)
 
     def _done(self, report: Any, error: str | None) -> None:
         self.scanning = False
         self.report = report
         self.error = error
-        table = self.query_one(DataTable)
-        table.clear()
         self.findings = list(getattr(report, "findings", []) or [])
-        if error:
-            self._status(error, style="bold red")
+        self._refill()
+        if self.live and report is not None:
+            for host in getattr(report, "hosts", []) or []:
+                if getattr(host, "ok", False):
+                    self._follow(str(getattr(host, "host", "local")))
+
+    def _summary(self) -> tuple[str, str]:
+        lang = self.lang
+        if self.error:
+            return self.error, "bold red"
+        host_reports = list(getattr(self.report, "hosts", []) or [])
+        hosts = ", ".join(str(getattr(h, "host", h)) for h in host_reports)
+        failed = [h for h in host_reports if getattr(h, "ok", True) is False]
+        n = len(self.findings)
+        if n:
+            msg = tr("1 finding", lang) if n == 1 else tr("{n} findings", lang, n=n)
         else:
-            host_reports = list(getattr(report, "hosts", []) or [])
-            hosts = ", ".join(str(getattr(h, "host", h)) for h in host_reports)
-            failed = [h for h in host_reports if getattr(h, "ok", True) is False]
-            n = len(self.findings)
-            msg = f"{n} finding{'s' if n != 1 else ''}" if n else "No known problem found"
-            if hosts:
-                msg += f" on {hosts}"
-            for h in failed:
-                msg += f" · {getattr(h, 'host', '?')}: {getattr(h, 'error', 'unreachable')}"
-            self._status(
-                msg + " · Enter opens the entry · s scans again", style="bold red" if failed else ""
-            )
+            msg = tr("No known problem found", lang)
+        if hosts:
+            msg += tr(" on {hosts}", lang, hosts=hosts)
+        for h in failed:
+            msg += f" · {getattr(h, 'host', '?')}: {getattr(h, 'error', 'unreachable')}"
+        msg += " · " + tr("Enter opens the entry · s scans again", lang)
+        if self.live_note:
+            msg += " · " + self.live_note
+        return msg, "bold red" if failed else ""
+
+    def _refill(self) -> None:
+        lang = self.lang
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        for key, label in (("status", "Status"), ("title", "Finding"), ("container", "Container")):
+            column = table.columns.get(key)  # type: ignore[call-overload]
+            if column is not None:
+                column.label = Text(tr(label, lang))
+        table.clear()
+        if self.report is not None or self.error:
+            self._status(*self._summary())
         for i, f in enumerate(self.findings):
             entry = self._entry_of(f)
-            title = (
-                entry.text(kb_app(self).lang).title
-                if entry is not None
-                else str(getattr(f, "entry", "?"))
-            )
+            title = entry.text(lang).title if entry is not None else str(getattr(f, "entry", "?"))
             cell = Text(one_line(title, 200))
             summary = getattr(f, "summary", "")
             if summary:
                 cell.append("\n" + one_line(summary, 200), style="dim")
             table.add_row(
-                status_badge(getattr(f, "status", "?"), width=10),
+                status_badge(getattr(f, "status", "?"), width=10, lang=lang),
                 cell,
                 Text(one_line(getattr(f, "container", "") or "—", 16)),
                 key=str(i),
                 height=2 if summary else 1,
             )
+        if keep and self.findings:
+            table.move_cursor(row=min(keep, len(self.findings) - 1))
         self._show_detail()
 
+    # --- live ----------------------------------------------------------------------------------
+    def _follow(self, host: str) -> None:
+        if host in self._following:
+            return
+        self._following.add(host)
+        self.live_note = tr("live: following Docker events", self.lang)
+        self._status(*self._summary())
+        self.follow(host)
+
+    @work(thread=True, group="doctor-live")
+    def follow(self, host: str) -> None:
+        svc = kb_app(self).services
+
+        def on_event(container: str, action: str) -> None:
+            try:
+                found = svc.rescan(host, [container])
+            except Exception:  # a failed re-scan leaves the earlier findings in place
+                return
+            if not self._stop.is_set():
+                self.app.call_from_thread(self._rescanned, host, container, action, found)
+
+        try:
+            svc.follow_events(None if host == "local" else host, self._stop, on_event)
+        except Exception as exc:  # the daemon went away: say so; `s` still scans
+            if not self._stop.is_set():
+                note = tr(
+                    "live: cannot follow events: {error}", self.lang, error=one_line(exc, 120)
+                )
+                self.app.call_from_thread(self._live_failed, host, note)
+
+    def _live_failed(self, host: str, note: str) -> None:
+        self._following.discard(host)
+        self.live_note = note
+        self._status(*self._summary())
+
+    def _rescanned(self, host: str, container: str, action: str, found: list[Any]) -> None:
+        """Replace the findings of one container with a fresh scan of it."""
+        self.live_events += 1
+        before = {
+            (getattr(f, "entry", None), getattr(f, "kind", None))
+            for f in self.findings
+            if getattr(f, "container", None) == container and getattr(f, "host", None) == host
+        }
+        self.findings = [
+            f
+            for f in self.findings
+            if not (getattr(f, "container", None) == container and getattr(f, "host", None) == host)
+        ]
+        self.findings.extend(found)
+        from kb.checks.doctor import _rank_key
+
+        self.findings.sort(key=_rank_key)
+        self.live_note = tr(
+            "live: {event} {container} → rescanned", self.lang, event=action, container=container
+        )
+        self._refill()
+        for f in found:
+            if (getattr(f, "entry", None), getattr(f, "kind", None)) not in before:
+                entry = self._entry_of(f)
+                title = entry.text(self.lang).title if entry is not None else f.summary
+                self.notify(
+                    tr(
+                        "New finding: {title} ({container})",
+                        self.lang,
+                        title=one_line(title, 60),
+                        container=container,
+                    ),
+                    severity="warning",
+                    markup=False,
+                )
+
+    # --- details and actions -------------------------------------------------------------------
     def _entry_of(self, finding: Any) -> Any:
         ref = getattr(finding, "entry", None)
         if ref is None:
@@ -139,24 +265,33 @@ class DoctorScreen(Screen[None]):
             return ref
         return kb_app(self).services.get(ref)
 
+    def _current(self) -> Any:
+        table = self.query_one(DataTable)
+        if not self.findings:
+            return None
+        return self.findings[min(max(table.cursor_row or 0, 0), len(self.findings) - 1)]
+
     @on(DataTable.RowHighlighted)
     def _show_detail(self, event: Any = None) -> None:
         panel = self.query_one("#doctor-detail", Static)
-        table = self.query_one(DataTable)
-        if not self.findings:
+        f = self._current()
+        if f is None:
             panel.update(Text(""))
             return
-        f = self.findings[min(max(table.cursor_row or 0, 0), len(self.findings) - 1)]
+        lang = self.lang
         entry = self._entry_of(f)
         out = Text()
         if entry is not None:
-            out.append(one_line(entry.text(kb_app(self).lang).title, 300), style="bold")
+            out.append(one_line(entry.text(lang).title, 300), style="bold")
             out.append(f"\n{entry.id}", style="dim")
         host = getattr(f, "host", None)
         container = getattr(f, "container", None)
         where = " · ".join(
             x
-            for x in (f"host {host}" if host else "", f"container {container}" if container else "")
+            for x in (
+                tr("host {host}", lang, host=host) if host else "",
+                tr("container {name}", lang, name=container) if container else "",
+            )
             if x
         )
         if where:
@@ -171,15 +306,35 @@ class DoctorScreen(Screen[None]):
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if not self.findings or table.cursor_row is None:
+        f = self._current()
+        entry = self._entry_of(f) if f is not None else None
+        if entry is None:
             return
-        entry = self._entry_of(self.findings[table.cursor_row])
-        if entry is not None:
-            kb_app(self).open_entry(entry.id)
+        ctx = finding_context(f)
+        if entry.tree is not None and entry.kind == "tree":
+            kb_app(self).open_tree(entry.id, context=ctx)
+        else:
+            kb_app(self).open_entry(entry.id, context=ctx)
+
+    def action_copy_evidence(self) -> None:
+        f = self._current()
+        if f is None:
+            self.notify(tr("Nothing to copy here", self.lang), severity="warning")
+            return
+        lines = [f"{getattr(f, 'status', '')}: {getattr(f, 'summary', '')}"]
+        lines += [str(x) for x in getattr(f, "evidence", []) or []]
+        kb_app(self).copy_text("\n".join(lines), "evidence")
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def palette_commands(self) -> Iterable[SystemCommand]:
-        yield SystemCommand("Scan again", "Run the doctor scan again (s)", self.action_scan)
+        yield SystemCommand(
+            tr("Scan again", self.lang), "Run the doctor scan again (s)", self.action_scan
+        )

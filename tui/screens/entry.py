@@ -11,13 +11,15 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 
 from kb.model import Entry
-from tui.markdown import entry_id_from_href, links_in, safe_parser
+from tui.i18n import tr
+from tui.markdown import code_blocks, entry_id_from_href, links_in, safe_parser
 from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
-from tui.widgets.badges import kind_badge, product_badges, tag_text
+from tui.widgets.badges import kind_badge, product_badges, status_badge, tag_text
+from tui.widgets.footer import KbFooter
 
 
 class EntryScreen(Screen[None]):
@@ -27,13 +29,17 @@ class EntryScreen(Screen[None]):
     AUTO_FOCUS = "#entry-scroll"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
         Binding("t", "tree", "Tree"),
         Binding("c", "checks", "Checks"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
         Binding("p", "app.check_settings", "Where", show=False),
         Binding("o", "links", "Links"),
         Binding("r", "related", "Related"),
+        Binding("y", "copy_id", "Copy id", show=False),
+        Binding("f", "copy_fix", "Copy fix"),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
     ]
 
     def __init__(self, entry: Entry) -> None:
@@ -46,7 +52,7 @@ class EntryScreen(Screen[None]):
             yield Static(id="entry-head")
             yield Markdown(id="entry-body", parser_factory=safe_parser, open_links=False)
             yield Static(id="entry-foot")
-        yield Footer()
+        yield KbFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._render_entry, init=True)
@@ -59,6 +65,14 @@ class EntryScreen(Screen[None]):
         e = self.entry
         text = e.text(lang)
         self.sub_title = one_line(text.title, 60)
+        self.query_one("#entry-head", Static).update(self._head(lang))
+        self.query_one("#entry-body", Markdown).update(clean(text.body))
+        self.query_one("#entry-foot", Static).update(self._footer_text(lang))
+        self.refresh_bindings()
+
+    def _head(self, lang: str) -> Text:
+        e = self.entry
+        text = e.text(lang)
         head = Text()
         head.append(one_line(text.title), style="bold")
         head.append("\n")
@@ -71,37 +85,49 @@ class EntryScreen(Screen[None]):
             head.append_text(tag_text(e.tags))
         meta = []
         if e.versions:
-            meta.append("versions: " + ", ".join(f"{k} {v}" for k, v in e.versions.items()))
+            versions = ", ".join(f"{k} {v}" for k, v in e.versions.items())
+            meta.append(tr("versions: {v}", lang, v=versions))
         if e.updated:
-            meta.append(f"updated {e.updated}")
-        meta.append(f"id {e.id}")
+            meta.append(tr("updated {d}", lang, d=e.updated))
+        meta.append(tr("id {id}", lang, id=e.id))
         head.append("\n")
         head.append(one_line(" · ".join(meta)), style="dim")
         if lang != "en" and lang not in e.translations:
             head.append("\n")
-            head.append("(no 中文 translation yet — showing English)", style="italic")
+            head.append(tr("(no 中文 translation yet — showing English)", lang), style="italic")
+        svc = kb_app(self).services
+        ctx = svc.context(e.id)
+        if e.checks and not ctx.is_default():
+            head.append("\n")
+            where = tr("Checks run on: {where}", lang, where=svc.where_text(e.id, None, lang))
+            head.append(one_line(where, 200) + "  (p)", style="bold")
+        done = svc.remembered(e.id)
+        if done:
+            head.append("\n")
+            head.append(tr("Checks on this entry: {summary}", lang, summary=""), style="dim")
+            for result in done.values():
+                head.append_text(status_badge(result.status, width=8))
+                head.append(" ")
         head.append("\n\n")
         head.append(clean(text.summary), style="italic")
-        self.query_one("#entry-head", Static).update(head)
-        self.query_one("#entry-body", Markdown).update(clean(text.body))
-        self.query_one("#entry-foot", Static).update(self._footer_text(lang))
-        self.refresh_bindings()
+        return head
 
     def _footer_text(self, lang: str) -> Text:
         e = self.entry
         out = Text()
         hints = []
         if e.tree is not None:
-            hints.append("t: walk the decision tree")
+            hints.append(tr("t: walk the decision tree", lang))
         if e.checks:
-            hints.append(f"c: run its {len(e.checks)} check{'s' if len(e.checks) != 1 else ''}")
+            hints.append(tr("c: run its {n} checks", lang, n=len(e.checks)))
         if e.related:
-            hints.append(f"r: {len(e.related)} related")
-        hints.append("o: links")
-        hints.append("l: 中文/English" if lang == "en" else "l: English/中文")
+            hints.append(tr("r: {n} related", lang, n=len(e.related)))
+        hints.append(tr("o: links", lang))
+        hints.append(tr("y: copy id", lang))
+        hints.append(tr("l: 中文/English", lang))
         out.append(" · ".join(hints), style="dim")
         if e.sources:
-            out.append("\n\nSources\n", style="bold")
+            out.append("\n\n" + tr("Sources", lang) + "\n", style="bold")
             for s in e.sources:
                 out.append(f"• {one_line(s.title)}")
                 if s.url:
@@ -122,13 +148,56 @@ class EntryScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_scroll_down(self) -> None:
+        self.query_one("#entry-scroll", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#entry-scroll", VerticalScroll).scroll_up()
+
+    def settings_changed(self, scope: str | None = None) -> None:
+        if scope in (None, self.entry.id):
+            self.query_one("#entry-head", Static).update(self._head(self.lang))
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#entry-head", Static).update(
+            self._head(self.lang)
+        )  # check results and context may have changed meanwhile
+
+    def action_copy_id(self) -> None:
+        kb_app(self).copy_text(self.entry.id, "entry id")
+
+    def action_copy_fix(self) -> None:
+        """Copy a fix command: the only code block at once, else pick one from a list."""
+        from tui.screens.choice import ChoiceScreen
+
+        blocks = code_blocks(self.entry.text(self.lang).body)
+        if not blocks:
+            self.notify(tr("Nothing to copy here", self.lang), severity="warning")
+            return
+        if len(blocks) == 1:
+            kb_app(self).copy_text(blocks[0], "fix command")
+            return
+        items = [(str(i), Text(one_line(b, 200))) for i, b in enumerate(blocks)]
+
+        def chosen(index: str | None) -> None:
+            if index is not None:
+                kb_app(self).copy_text(blocks[int(index)], "fix command")
+
+        self.app.push_screen(
+            ChoiceScreen(tr("Fix commands (Enter copies)", self.lang), items), chosen
+        )
+
     def action_tree(self) -> None:
         kb_app(self).open_tree(self.entry.id)
 
     def action_checks(self) -> None:
         from tui.screens.checks import ChecksScreen
 
-        self.app.push_screen(ChecksScreen(self.entry))
+        entry_id = self.entry.id
+        kb_app(self).show(
+            lambda s: isinstance(s, ChecksScreen) and s.entry.id == entry_id,
+            lambda: ChecksScreen(self.entry),
+        )
 
     def action_links(self) -> None:
         from tui.screens.choice import ChoiceScreen
@@ -149,7 +218,9 @@ class EntryScreen(Screen[None]):
             items.append((str(i), label))
         self.app.push_screen(
             ChoiceScreen(
-                "Links in this entry (Enter to open)", items, empty="This entry has no links."
+                tr("Links in this entry (Enter to open)", self.lang),
+                items,
+                empty=tr("This entry has no links.", self.lang),
             ),
             lambda chosen: (
                 self.follow_link(links[int(chosen)].href) if chosen is not None else None
@@ -167,9 +238,13 @@ class EntryScreen(Screen[None]):
                 label.append_text(kind_badge(other.kind))
                 label.append(" " + one_line(other.text(self.lang).title))
             else:
-                label.append(f"{rid} (not in this knowledge base)", style="dim")
+                label.append(
+                    tr("{id} (not in this knowledge base)", self.lang, id=rid), style="dim"
+                )
             items.append((rid, label))
-        self.app.push_screen(ChoiceScreen("Related entries", items), self._open_related)
+        self.app.push_screen(
+            ChoiceScreen(tr("Related entries", self.lang), items), self._open_related
+        )
 
     def _open_related(self, chosen: str | None) -> None:
         if chosen:
@@ -188,7 +263,11 @@ class EntryScreen(Screen[None]):
             return
         if not is_web_link(href):
             self.notify(
-                f"Not opening {one_line(href, 60)}: only http(s) links are opened",
+                tr(
+                    "Not opening {href}: only http(s) links are opened",
+                    self.lang,
+                    href=one_line(href, 60),
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -198,9 +277,12 @@ class EntryScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.app.open_url(href)
-                self.notify(f"Opened {one_line(href, 60)}", markup=False)
+                self.notify(tr("Opened {href}", self.lang, href=one_line(href, 60)), markup=False)
 
-        self.app.push_screen(ConfirmScreen("Open this link in your browser?", href), answered)
+        self.app.push_screen(
+            ConfirmScreen(tr("Open this link in your browser?", self.lang), href, copy=href),
+            answered,
+        )
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         if self.entry.tree is not None:
@@ -214,6 +296,13 @@ class EntryScreen(Screen[None]):
                 self.action_checks,
             )
         yield SystemCommand("Links", "Links in this entry (o)", self.action_links)
+        if self.entry.checks:
+            yield SystemCommand(
+                tr("Where checks run", self.lang),
+                "Target or container for this entry's checks (p)",
+                kb_app(self).action_check_settings,
+            )
+        yield SystemCommand(tr("Copy id", self.lang), "Copy the entry id (y)", self.action_copy_id)
         if self.entry.related:
             yield SystemCommand(
                 "Related entries", "Entries linked from this one (r)", self.action_related

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.sanitize import one_line
 from tui.services import Filters
+from tui.widgets.footer import KbFooter
 
 ANY = "\x00any"  # option id for "no filter"; cannot collide with a slug
 FACETS = ("product", "kind", "tag")
@@ -46,7 +47,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                     with Vertical(classes="facet"):
                         yield Static(Text(facet.capitalize(), style="bold"), classes="facet-title")
                         yield OptionList(*self._options(facet), id=f"facet-{facet}")
-        yield Footer()
+        yield KbFooter()
 
     def _options(self, facet: str) -> list[Option]:
         current = getattr(self.chosen, facet)

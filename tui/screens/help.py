@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.i18n import tr
+
 ACTION_NAMES = {
     "choose": "Choose option 1-9",
     "toggle_lang": "中文 / English",
@@ -20,7 +22,7 @@ ACTION_NAMES = {
 }
 
 
-def _rows(bindings: list) -> list[tuple[str, str]]:
+def _rows(bindings: list[Any], lang: str = "en") -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for b in bindings:
@@ -31,29 +33,37 @@ def _rows(bindings: list) -> list[tuple[str, str]]:
             if "choose" in seen:
                 continue
             seen.add("choose")
-            rows.append(("1 … 9", ACTION_NAMES["choose"]))
+            rows.append(("1 … 9", tr(ACTION_NAMES["choose"], lang)))
             continue
         desc = b.description or ACTION_NAMES.get(action) or action.replace("_", " ").capitalize()
+        desc = tr(desc, lang)
         keys = ", ".join(k.strip() for k in b.key.split(","))
         rows.append((keys, desc))
     return rows
 
 
-def sections(app_bindings: Sequence[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+def sections(
+    app_bindings: Sequence[Any], lang: str = "en"
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """The help text's sections: the app's own bindings (handed in: this module does not import
     the app, which imports it), then each screen's."""
+    from tui.screens.check_settings import CheckSettingsScreen
     from tui.screens.checks import ChecksScreen
     from tui.screens.doctor import DoctorScreen
     from tui.screens.entry import EntryScreen
     from tui.screens.filters import FilterScreen
     from tui.screens.home import HomeScreen
     from tui.screens.paste_log import PasteLogScreen
+    from tui.screens.problems import ProblemsScreen
     from tui.screens.targets import TargetsScreen
     from tui.screens.tree import TreeScreen
     from tui.screens.triage import TriageScreen
 
-    everywhere = _rows(list(app_bindings)) + [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]
-    out = [("Everywhere", everywhere)]
+    everywhere = _rows(list(app_bindings), lang) + [
+        ("ctrl+p", tr("Command palette", lang)),
+        ("ctrl+q", tr("Quit", lang)),
+    ]
+    out = [(tr("Everywhere", lang), everywhere)]
     for title, cls in (
         ("Search", HomeScreen),
         ("Filters dialog", FilterScreen),
@@ -64,8 +74,10 @@ def sections(app_bindings: Sequence[Any]) -> list[tuple[str, list[tuple[str, str
         ("Paste log", PasteLogScreen),
         ("Triage trees", TriageScreen),
         ("Targets", TargetsScreen),
+        ("Where checks run dialog", CheckSettingsScreen),
+        ("Problems", ProblemsScreen),
     ):
-        out.append((title, _rows(list(cls.BINDINGS))))
+        out.append((tr(title, lang), _rows(list(cls.BINDINGS), lang)))
     return out
 
 
@@ -80,13 +92,19 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
+        lang = str(getattr(self.app, "lang", "en"))
         text = Text()
-        text.append("kbtui — keys\n", style="bold")
+        text.append(tr("kbtui — keys", lang) + "\n", style="bold")
         text.append(
-            "Search: type words; filter inline with product:emqx kind:faq tag:clock.\n", style="dim"
+            tr("Search: type words; filter inline with product:emqx kind:faq tag:clock.", lang)
+            + "\n",
+            style="dim",
         )
-        text.append("Paste a multi-line log into the search box to diagnose it.\n", style="dim")
-        for title, rows in sections(type(self.app).BINDINGS):
+        text.append(
+            tr("Paste a multi-line log into the search box to diagnose it.", lang) + "\n",
+            style="dim",
+        )
+        for title, rows in sections(type(self.app).BINDINGS, lang):
             text.append(f"\n{title}\n", style="bold underline")
             for keys, desc in rows:
                 text.append(f"  {keys:<18}", style="bold")

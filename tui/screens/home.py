@@ -1,4 +1,8 @@
-"""The home screen: a search box with focus, filters, and results that follow the typing."""
+"""The home screen: a search box with focus, filters, and results that follow the typing.
+
+With an empty query it lists the triage trees and the entries opened recently. At 120 columns
+and wider, the highlighted result's entry is previewed beside the list.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,21 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
-from tui.sanitize import one_line, plain
-from tui.services import Filters
+from tui.i18n import tr
+from tui.sanitize import clean, one_line, plain
+from tui.services import Filters, parse_query
 from tui.shared import kb_app
+from tui.widgets.badges import kind_badge, product_badges, tag_text
+from tui.widgets.footer import KbFooter
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
 
@@ -23,6 +32,31 @@ DEBOUNCE = (
     0.015  # seconds: coalesces a burst of keys (a paste, fast typing) without a noticeable delay
 )
 LIMIT = 25  # results shown; more only costs rendering time, the first screenful is what gets read
+WIDE = 120  # columns from which the preview is shown beside the results
+PREVIEW_LINES = 80  # body lines rendered in the preview; the entry screen shows the rest
+
+
+def render_preview(entry: Any, lang: str) -> Text:
+    """Title, badges, summary and the start of the body, as plain text (never markup)."""
+    text = entry.text(lang)
+    out = Text()
+    out.append(one_line(text.title), style="bold")
+    out.append("\n")
+    out.append_text(kind_badge(entry.kind))
+    if entry.products:
+        out.append(" ")
+        out.append_text(product_badges(entry.products, limit=4))
+    if entry.tags:
+        out.append("  ")
+        out.append_text(tag_text(entry.tags))
+    out.append(f"\n{entry.id}", style="dim")
+    out.append("\n\n")
+    out.append(clean(text.summary), style="italic")
+    body = clean(text.body).strip("\n").split("\n")
+    out.append("\n\n" + "\n".join(body[:PREVIEW_LINES]))
+    if len(body) > PREVIEW_LINES:
+        out.append("\n…", style="dim")
+    return out
 
 
 class HomeScreen(Screen[None]):
@@ -35,7 +69,7 @@ class HomeScreen(Screen[None]):
         Binding("ctrl+f", "filters", "Filter"),
         Binding("ctrl+r", "clear_filters", "Clear filters", show=False),
         Binding("down", "focus_results", "Results", show=False),
-        Binding("escape", "focus_search", "Search", show=False),
+        Binding("escape", "escape", "Back", show=False),
     ]
 
     def __init__(self) -> None:
@@ -49,21 +83,43 @@ class HomeScreen(Screen[None]):
         self.last_latency = 0.0  # search + render of the last results (seconds)
         self.key_latency = 0.0  # from the keystroke (Input.Changed) to those results on screen
         self._changed_at = 0.0
+        self.preview_id: str | None = None
+        self.showing_home = False  # the list holds triage trees and recent entries
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield SearchInput(
-            placeholder="Describe the symptom or paste a log line…  (e.g. monotonic)", id="search"
-        )
+        yield SearchInput(id="search")
         yield Static(id="filters", classes="status-line")
-        yield ResultList(id="results")
+        with Horizontal(id="home-body"):
+            yield ResultList(id="results")
+            with VerticalScroll(id="preview"):
+                yield Static(id="preview-text")
         yield Static(id="status", classes="status-line")
-        yield Footer()
+        yield KbFooter()
 
     def on_mount(self) -> None:
-        self._show_filters()
+        self._relabel()
         self._set_status()
         self.watch(self.app, "lang", self._lang_changed, init=False)
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+        self._update_preview()
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def _relabel(self) -> None:
+        self.query_one("#search", SearchInput).placeholder = tr(
+            "Describe the symptom or paste a log line…  (e.g. monotonic)", self.lang
+        )
+        self._show_filters()
 
     # --- loading -------------------------------------------------------------------------------
     def kb_loaded(self) -> None:
@@ -72,26 +128,50 @@ class HomeScreen(Screen[None]):
 
     def _set_status(self, extra: str = "") -> None:
         svc = kb_app(self).services
+        lang = self.lang
         if svc.state.error:
             text = plain(svc.state.error, style="bold red")
         elif not svc.loaded.is_set():
-            text = plain("Loading the knowledge base…")
+            text = plain(tr("Loading the knowledge base…", lang))
         else:
-            n = len(svc.entries)
-            msg = f"{n} entries"
+            msg = tr("{n} entries", lang, n=len(svc.entries))
             if svc.state.problems:
-                msg += f" · {len(svc.state.problems)} problems (kb lint)"
+                msg += " · " + tr("{n} problems (F6)", lang, n=len(svc.state.problems))
             if extra:
                 msg = f"{extra} · {msg}"
             text = plain(msg)
         self.query_one("#status", Static).update(text)
 
     def _show_filters(self) -> None:
-        desc = self.filters.describe()
-        label = f"Filters: {desc}" if desc else "Filters: none"
-        self.query_one("#filters", Static).update(
-            plain(f"{label}   (ctrl+f to filter, or type product:emqx kind:faq tag:clock)")
+        query = self.query_one("#search", SearchInput).value
+        _, inline = parse_query(query)
+        parts = [self.filters.describe()]
+        typed = inline.describe()
+        if typed:
+            parts.append(f"{typed} {tr('(typed)', self.lang)}")
+        desc = " ".join(p for p in parts if p)
+        label = (
+            tr("Filters: {desc}", self.lang, desc=desc) if desc else tr("Filters: none", self.lang)
         )
+        hint = tr("(ctrl+f to filter, or type product:emqx kind:faq tag:clock)", self.lang)
+        self.query_one("#filters", Static).update(plain(f"{label}   {hint}"))
+
+    def unknown_filter(self, filters: Filters) -> str | None:
+        """'No product 'nosuch' in this knowledge base; known: …' for a filter value nobody has."""
+        facets = kb_app(self).services.facets()
+        for field_name in ("product", "kind", "tag"):
+            value = getattr(filters, field_name)
+            known = facets.get(field_name, [])
+            if value and value not in known:
+                shown = ", ".join(known[:8]) + (" …" if len(known) > 8 else "")
+                return tr(
+                    "No {field} {value!r} in this knowledge base; known: {known}",
+                    self.lang,
+                    field=field_name,
+                    value=value,
+                    known=shown,
+                )
+        return None
 
     # --- searching -----------------------------------------------------------------------------
     @on(SearchInput.Changed, "#search")
@@ -104,6 +184,7 @@ class HomeScreen(Screen[None]):
     def _search_now(self) -> None:
         self._timer = None
         query = self.query_one("#search", SearchInput).value
+        self._show_filters()
         self.search_seq += 1
         self.run_search(
             query,
@@ -126,7 +207,8 @@ class HomeScreen(Screen[None]):
             try:
                 hits = svc.search(query, filters, limit=LIMIT)
             except Exception as exc:  # a bad query is shown, never a crash
-                self.app.call_from_thread(self._set_status, f"search failed: {one_line(exc, 120)}")
+                msg = tr("search failed: {error}", self.lang, error=one_line(exc, 120))
+                self.app.call_from_thread(self._set_status, msg)
                 return
         self.app.call_from_thread(self._show_hits, query, hits, seq, started, changed_at)
 
@@ -138,20 +220,71 @@ class HomeScreen(Screen[None]):
         self.shown_seq = seq
         self.last_hits = hits
         self.last_query = query
-        self.query_one(ResultList).show_hits(hits, kb_app(self).lang)
+        lang = self.lang
+        results = self.query_one(ResultList)
+        empty = not query.strip() and not self.filters.describe()
+        if empty:
+            self._show_home()
+        else:
+            self.showing_home = False
+            results.show_hits(hits, lang)
         now = time.perf_counter()
         self.last_latency = now - started
         self.key_latency = now - changed_at if changed_at else self.last_latency
-        if not query.strip() and not self.filters.describe():
-            self._set_status("Type to search")
-        else:
+        if empty:
+            self._set_status(tr("Type to search", lang))
+        elif hits:
             self._set_status(
-                f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if hits else "No match"
+                tr("1 result", lang) if len(hits) == 1 else tr("{n} results", lang, n=len(hits))
             )
+        else:
+            _, inline = parse_query(query)
+            self._set_status(
+                self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
+            )
+        self._update_preview()
+
+    def _show_home(self) -> None:
+        """Triage trees and recently opened entries, for an empty search box."""
+        svc = kb_app(self).services
+        self.showing_home = True
+        self.query_one(ResultList).show_sections(
+            [
+                (tr("Triage trees", self.lang), svc.trees()),
+                (tr("Recently opened", self.lang), svc.recent()),
+            ],
+            self.lang,
+        )
 
     def _lang_changed(self, lang: str) -> None:
-        if self.last_hits:
+        self._relabel()
+        self._set_status()
+        if self.showing_home:
+            self._show_home()
+        elif self.last_hits:
             self.query_one(ResultList).show_hits(self.last_hits, lang)
+        self.preview_id = None
+        self._update_preview()
+
+    # --- preview -------------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        if not self.wide:
+            return
+        results = self.query_one(ResultList)
+        entry_id = None
+        if results.highlighted is not None and results.option_count:
+            entry_id = results.get_option_at_index(results.highlighted).id
+        if entry_id == self.preview_id:
+            return
+        self.preview_id = entry_id
+        entry = kb_app(self).services.get(entry_id) if entry_id else None
+        panel = self.query_one("#preview-text", Static)
+        panel.update(render_preview(entry, self.lang) if entry is not None else Text(""))
+        self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
 
     # --- opening -------------------------------------------------------------------------------
     @on(SearchInput.Submitted, "#search")
@@ -177,23 +310,36 @@ class HomeScreen(Screen[None]):
         if results.option_count:
             results.focus()
             if results.highlighted is None:
-                results.highlighted = 0
+                results.action_first()
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", SearchInput).focus()
+        search = self.query_one("#search", SearchInput)
+        search.focus()
+        search.cursor_position = len(search.value)
 
-    def on_key(self, event: Any) -> None:
-        # typing while the results have focus goes back to the search box
+    def action_escape(self) -> None:
+        """Esc: back to the box from the results; in the box, clear the query first."""
+        search = self.query_one("#search", SearchInput)
+        if not search.has_focus:
+            self.action_focus_search()
+        elif search.value:
+            search.value = ""
+
+    def on_key(self, event: events.Key) -> None:
+        # typing while the results have focus goes on in the search box, after the query
         results = self.query_one(ResultList)
-        if (
-            results.has_focus
-            and event.is_printable
-            and event.character
-            and event.key not in ("space",)
-        ):
-            search = self.query_one("#search", SearchInput)
-            search.focus()
-            search.insert_text_at_cursor(event.character)
+        if results.has_focus and event.is_printable and event.character:
+            self.action_focus_search()
+            self.query_one("#search", SearchInput).insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        # a paste while the results have focus goes to the search box, like typing
+        search = self.query_one("#search", SearchInput)
+        if not search.has_focus:
+            self.action_focus_search()
+            search.post_message(events.Paste(event.text))
             event.stop()
 
     # --- filters -------------------------------------------------------------------------------
@@ -215,10 +361,11 @@ class HomeScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[SystemCommand]:
         yield SystemCommand(
-            "Filter results", "Filter by product, kind or tag (ctrl+f)", self.action_filters
+            tr("Filter", self.lang), "Filter by product, kind or tag (ctrl+f)", self.action_filters
         )
-        yield SystemCommand(
-            "Clear filters",
-            "Show results of every product, kind and tag (ctrl+r)",
-            self.action_clear_filters,
-        )
+        if self.filters.describe():
+            yield SystemCommand(
+                tr("Clear filters", self.lang),
+                "Show results of every product, kind and tag (ctrl+r)",
+                self.action_clear_filters,
+            )

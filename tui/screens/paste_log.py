@@ -9,16 +9,34 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from tui.sanitize import clean, one_line
+from tui.i18n import tr
+from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.badges import kind_badge
+from tui.widgets.footer import KbFooter
+from tui.widgets.search_input import normalise_paste
+
+
+class LogArea(TextArea):
+    """The log text area: a paste keeps its lines whatever the terminal ends them with (`\r` from
+    tmux `paste-buffer` and many terminals), and loses its escape sequences."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        text = normalise_paste(event.text)
+        if text and not self.read_only:
+            result = self._replace_via_keyboard(text, *self.selection)
+            if result is not None:
+                self.move_cursor(result.end_location)
+
 
 MAX_LINES = 5
 
@@ -34,6 +52,10 @@ class PasteLogScreen(Screen[None]):
         Binding("ctrl+o", "results", "Results"),
     ]
 
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
     def __init__(self, text: str = "") -> None:
         super().__init__()
         self.initial = text
@@ -44,14 +66,24 @@ class PasteLogScreen(Screen[None]):
         yield Header(icon="?")
         yield Static(
             Text(
-                "Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results."
+                tr(
+                    "Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results.",
+                    self.lang,
+                )
             ),
             classes="status-line",
         )
-        yield TextArea(clean(self.initial), id="log", soft_wrap=False, show_line_numbers=True)
+        yield LogArea(
+            normalise_paste(self.initial), id="log", soft_wrap=False, show_line_numbers=True
+        )
         yield Static(id="paste-status", classes="status-line")
         yield OptionList(id="diagnoses")
-        yield Footer()
+        yield KbFooter()
+
+    def set_text(self, text: str) -> None:
+        """Replace the log (a new paste into the search box) and diagnose it."""
+        self.query_one("#log", TextArea).text = normalise_paste(text)
+        self.action_diagnose()
 
     def on_mount(self) -> None:
         self.query_one("#log", TextArea).focus()
@@ -62,11 +94,11 @@ class PasteLogScreen(Screen[None]):
         text = self.query_one("#log", TextArea).text
         if not text.strip():
             self.query_one("#paste-status", Static).update(
-                Text("Nothing to diagnose: paste a log first.")
+                Text(tr("Nothing to diagnose: paste a log first.", self.lang))
             )
             return
         self.done = False
-        self.query_one("#paste-status", Static).update(Text("Matching…"))
+        self.query_one("#paste-status", Static).update(Text(tr("Matching…", self.lang)))
         self.run_diagnose(text)
 
     @work(thread=True, exclusive=True, group="diagnose")
@@ -76,7 +108,7 @@ class PasteLogScreen(Screen[None]):
         try:
             found, error = svc.diagnose(text), None
         except Exception as exc:  # a bad KB or engine failure is one line on screen
-            found, error = [], f"diagnose failed: {exc}"
+            found, error = [], tr("diagnose failed: {error}", self.lang, error=exc)
         self.app.call_from_thread(self._show, found, error)
 
     def _show(self, found: list[Any], error: str | None) -> None:
@@ -91,9 +123,9 @@ class PasteLogScreen(Screen[None]):
         n = len(found)
         status.update(
             Text(
-                f"{n} matching entr{'ies' if n != 1 else 'y'} — Enter opens one"
+                tr("{n} matching entries — Enter opens one", self.lang, n=n)
                 if n
-                else "No entry matches this log."
+                else tr("No entry matches this log.", self.lang)
             )
         )
         svc = kb_app(self).services
@@ -115,7 +147,10 @@ class PasteLogScreen(Screen[None]):
                 label.append(f"\n  {n_line:>5}: ", style="dim")
                 label.append(one_line(line, 160))
             if len(lines) > MAX_LINES:
-                label.append(f"\n  … {len(lines) - MAX_LINES} more lines", style="dim")
+                label.append(
+                    "\n  " + tr("… {n} more lines", self.lang, n=len(lines) - MAX_LINES),
+                    style="dim",
+                )
             options.append(Option(label, id=d.id))
         ol.add_options(options)
         if found:

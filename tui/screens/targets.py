@@ -18,17 +18,20 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
+from tui.widgets.footer import KbFooter
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DOCKER_URL_RE = re.compile(r"^(unix|tcp|ssh|npipe|http|https)://\S+$")
 HTTP_URL_RE = re.compile(r"^https?://\S+$")
 BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
+NAME_W = 18  # the Name columns: room for typical names, the rest goes to URLs
 PORT_KEYS = ("mqtt", "amqp", "http")
 
 HOST_FIELDS = (
@@ -155,14 +158,35 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
             with VerticalScroll(id="form-fields"):
                 for key, label, placeholder in self.fields:
                     yield Label(Text(label))
-                    yield Input(self._value(key), placeholder=placeholder, id=f"f-{key}")
+                    if key == "kind":
+                        # a fixed set: chosen from a list, so it cannot be mistyped
+                        current = self._value(key).lower()
+                        yield Select(
+                            [(k, k) for k in BROKER_KINDS],
+                            value=current if current in BROKER_KINDS else BROKER_KINDS[0],
+                            allow_blank=False,
+                            id=f"f-{key}",
+                        )
+                    else:
+                        yield Input(
+                            self._value(key),
+                            placeholder=f"e.g. {placeholder}" if placeholder else "",
+                            id=f"f-{key}",
+                        )
             yield Static(id="form-problems")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def _field(self, key: str) -> str:
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.BLANK else str(widget.value)
+        assert isinstance(widget, Input)
+        return widget.value
+
     def action_save(self) -> None:
-        values = {key: self.query_one(f"#f-{key}", Input).value for key, _, _ in self.fields}
+        values = {key: self._field(key) for key, _, _ in self.fields}
         check = validate_host if self.what == "host" else validate_broker
         item, problems = check(values, self.taken)
         if problems:
@@ -183,13 +207,16 @@ class TargetsScreen(Screen[None]):
     AUTO_FOCUS = "#hosts"
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
         Binding("enter", "edit", "Edit"),
         Binding("h", "add_host", "Add host"),
         Binding("b", "add_broker", "Add broker"),
         Binding("delete,d", "delete", "Delete"),
         Binding("t", "test", "Test"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("tab", "switch_table", "Switch table", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def __init__(self) -> None:
@@ -204,20 +231,58 @@ class TargetsScreen(Screen[None]):
         yield Header(icon="?")
         yield Static(id="targets-status", classes="title-line")
         with Horizontal(classes="section-title"):
-            yield Static(Text("Docker hosts", style="bold"))
+            yield Static(id="hosts-title")
         yield DataTable(id="hosts", cursor_type="row")
         with Horizontal(classes="section-title"):
-            yield Static(Text("Brokers", style="bold"))
+            yield Static(id="brokers-title")
         yield DataTable(id="brokers", cursor_type="row")
         yield Static(id="targets-detail")
-        yield Footer()
+        yield KbFooter()
+
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
 
     def on_mount(self) -> None:
+        lang = self.lang
         hosts = self.query_one("#hosts", DataTable)
-        hosts.add_columns("Name", "URL / context")
+        hosts.add_column(tr("Name", lang), width=NAME_W)
+        hosts.add_column(tr("URL / context", lang))
         brokers = self.query_one("#brokers", DataTable)
-        brokers.add_columns("Name", "Kind", "Host", "Ports", "Credentials from")
+        brokers.add_column(tr("Name", lang), width=NAME_W)
+        brokers.add_column(tr("Kind", lang), width=9)
+        brokers.add_column(tr("Host", lang), width=15)
+        brokers.add_column(tr("Ports", lang))
+        brokers.add_column(tr("Credentials from", lang))
         self.load()
+        self._titles()
+
+    def on_descendant_focus(self, event: Any) -> None:
+        self._titles()
+
+    def _titles(self) -> None:
+        """The focused table's title is marked, so `t`, `Enter` and `d` are never a guess."""
+        for table_id, label in (("hosts", "Docker hosts"), ("brokers", "Brokers")):
+            focused = self.query_one(f"#{table_id}", DataTable).has_focus
+            text = Text(
+                ("▶ " if focused else "  ") + tr(label, self.lang),
+                style="bold reverse" if focused else "bold",
+            )
+            self.query_one(f"#{table_id}-title", Static).update(text)
+
+    def action_switch_table(self) -> None:
+        hosts = self.query_one("#hosts", DataTable)
+        (self.query_one("#brokers", DataTable) if hosts.has_focus else hosts).focus()
+
+    def _table(self) -> DataTable[Any]:
+        hosts = self.query_one("#hosts", DataTable)
+        return hosts if hosts.has_focus else self.query_one("#brokers", DataTable)
+
+    def action_cursor_down(self) -> None:
+        self._table().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._table().action_cursor_up()
 
     def load(self) -> None:
         from kb.config import load_config
@@ -243,11 +308,11 @@ class TargetsScreen(Screen[None]):
         hosts.clear()
         for h in self.hosts:
             where = h.get("url") or (f"context {h['context']}" if h.get("context") else "default")
-            hosts.add_row(Text(one_line(h.get("name", "?"))), Text(one_line(where, 60)))
+            hosts.add_row(Text(one_line(h.get("name", "?"), NAME_W)), Text(one_line(where, 80)))
         if not self.hosts:
             hosts.add_row(
-                Text("(none: DOCKER_HOST, the current context, or the local socket)", style="dim"),
-                Text(""),
+                Text("(none)", style="dim"),
+                Text("DOCKER_HOST, the current context, or the local socket", style="dim"),
             )
         brokers = self.query_one("#brokers", DataTable)
         brokers.clear()
@@ -255,7 +320,7 @@ class TargetsScreen(Screen[None]):
             ports = ", ".join(f"{k} {v}" for k, v in (b.get("ports") or {}).items())
             creds = " / ".join(x for x in (b.get("username_env"), b.get("password_env")) if x)
             brokers.add_row(
-                Text(one_line(b.get("name", "?"))),
+                Text(one_line(b.get("name", "?"), NAME_W)),
                 Text(one_line(b.get("kind", "?"))),
                 Text(one_line(b.get("host", ""))),
                 Text(one_line(ports, 30)),
@@ -269,7 +334,9 @@ class TargetsScreen(Screen[None]):
         if self.error:
             text = Text(one_line(self.error, 300), style="bold red")
         else:
-            msg = self._path() + ("  — unsaved changes (ctrl+s)" if self.dirty else "")
+            msg = self._path() + (
+                tr("  — unsaved changes (ctrl+s)", self.lang) if self.dirty else ""
+            )
             text = Text(one_line(msg, 300))
         if extra:
             text.append("\n" + one_line(extra, 300))
@@ -410,7 +477,9 @@ class TargetsScreen(Screen[None]):
                 if yes:
                     self.app.pop_screen()
 
-            self.app.push_screen(ConfirmScreen("Discard unsaved changes to the targets?"), answered)
+            self.app.push_screen(
+                ConfirmScreen(tr("Discard unsaved changes to the targets?", self.lang)), answered
+            )
             return
         self.app.pop_screen()
 

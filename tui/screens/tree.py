@@ -18,12 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from kb.model import Entry, Node
+from tui.i18n import tr
 from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
+from tui.widgets.footer import KbFooter
 
 MAX_EVIDENCE = 8
 
@@ -42,12 +44,16 @@ class TreeScreen(Screen[None]):
 
     BINDINGS = [
         *[Binding(str(n), f"choose({n - 1})", show=False) for n in range(1, 10)],
-        Binding("escape", "close", "Close"),
+        Binding("escape,q", "close", "Close"),
         Binding("b,backspace", "back", "Back"),
         Binding("r", "restart", "Restart"),
         Binding("e", "open_entry", "Open entry"),
+        Binding("c", "checks", "Checks"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
-        Binding("p", "app.check_settings", "Where"),
+        Binding("p", "where", "Where"),
+        Binding("y", "copy_fix", "Copy fix", show=False),
+        Binding("j", "app.focus_next", "Down", show=False),
+        Binding("k", "app.focus_previous", "Up", show=False),
     ]
 
     def __init__(self, entry: Entry) -> None:
@@ -71,9 +77,11 @@ class TreeScreen(Screen[None]):
             yield Static(id="prompt")
             yield Static(id="check-panel")
             yield Vertical(id="options")
-        yield Footer()
+        yield KbFooter()
 
     def on_mount(self) -> None:
+        # answers checks gave earlier in the session (same tree, same place) are kept
+        self.results.update(kb_app(self).services.remembered(self.entry.id))
         self.watch(self.app, "lang", lambda _lang: self.show_node(), init=False)
         self.show_node()
 
@@ -97,12 +105,25 @@ class TreeScreen(Screen[None]):
         self.query_one("#crumbs", Static).update(self._crumbs())
         prompt = Text()
         if node.is_conclusion:
-            prompt.append("Conclusion\n" if self.lang == "en" else "结论\n", style="bold green")
+            prompt.append(tr("Conclusion", self.lang) + "\n", style="bold green")
             prompt.append(clean(texts["conclusion"]))
             if texts.get("fix"):
                 prompt.append("\n\n")
-                prompt.append("Fix: " if self.lang == "en" else "修复：", style="bold")
+                prompt.append(tr("Fix: ", self.lang), style="bold")
                 prompt.append(clean(texts["fix"]))
+            said = f"{texts.get('conclusion') or ''} {texts.get('fix') or ''}"
+            if "kb check" in said or "--set" in said:
+                # the entry speaks to CLI users; here the same thing is two keys away
+                target = self._checks_entry()
+                prompt.append("\n\n")
+                prompt.append(
+                    tr(
+                        "In kbtui: p chooses the container or target, c runs the checks of {id}.",
+                        self.lang,
+                        id=target.id if target is not None else self.entry.id,
+                    ),
+                    style="bold",
+                )
         else:
             prompt.append(clean(texts["question"]), style="bold")
         self.query_one("#prompt", Static).update(prompt)
@@ -140,22 +161,11 @@ class TreeScreen(Screen[None]):
             if target:
                 other = kb_app(self).services.get(target)
                 title = other.text(self.lang).title if other is not None else target
-                label = (
-                    ("Open entry: " if self.lang == "en" else "打开条目：")
-                    + one_line(title, 60)
-                    + "  (e)"
-                )
+                label = tr("Open entry: ", self.lang) + one_line(title, 60) + "  (e)"
                 buttons.append(Button(Text(label), name="open-entry", variant="primary"))
-            buttons.append(
-                Button(
-                    Text(("Start over" if self.lang == "en" else "重新开始") + "  (r)"),
-                    name="restart",
-                )
-            )
+            buttons.append(Button(Text(tr("Start over", self.lang) + "  (r)"), name="restart"))
             if self.path:
-                buttons.append(
-                    Button(Text(("Back" if self.lang == "en" else "返回") + "  (b)"), name="back")
-                )
+                buttons.append(Button(Text(tr("Back", self.lang) + "  (b)"), name="back"))
         else:
             for i, label in enumerate(texts["options"]):
                 key = f"{i + 1}  " if i < 9 else "   "
@@ -183,7 +193,7 @@ class TreeScreen(Screen[None]):
         out = Text()
         result = self.results.get(ref)
         if result is None:
-            out.append_text(status_badge("running"))
+            out.append_text(status_badge("running", lang=self.lang))
             out.append(" " + one_line(title, 60))
             out.append("\n")
             out.append(
@@ -193,12 +203,13 @@ class TreeScreen(Screen[None]):
                 style="dim",
             )
         else:
-            out.append_text(status_badge(result.status))
+            out.append_text(status_badge(result.status, lang=self.lang))
             out.append(f" {one_line(title, 60)}  ({result.duration:.2f}s)")
             out.append("\n")
+            svc = kb_app(self).services
+            where = svc.where_text(self.entry.id, getattr(result, "kind", None), self.lang)
             out.append(
-                "on " + one_line(kb_app(self).services.settings_text(), 100) + "  (p to change)",
-                style="dim",
+                tr("on {where}  (p to change)", self.lang, where=one_line(where, 100)), style="dim"
             )
             out.append("\n")
             out.append(one_line(result.summary, 200))
@@ -225,7 +236,7 @@ class TreeScreen(Screen[None]):
         else:
             owner, spec = resolved
             try:
-                result = svc.run_check(owner, spec, cancel=self._cancel)
+                result = svc.run_check(owner, spec, cancel=self._cancel, scope=self.entry.id)
             except Exception as exc:  # the engine turns failures into `error`; this is the backstop
                 result = _missing_result(ref, f"could not run: {exc}")
         if self._cancel.is_set():
@@ -234,6 +245,7 @@ class TreeScreen(Screen[None]):
 
     def _check_done(self, ref: str, result: Any, seq: int) -> None:
         self.results[ref] = result
+        kb_app(self).services.remember(self.entry.id, ref, result)
         if self.node.check == ref and self.running == ref:
             self.running = None
             self._apply_result(ref, result)
@@ -258,8 +270,10 @@ class TreeScreen(Screen[None]):
                 self.call_after_refresh(button.focus)
         self._update_check_panel()
 
-    def settings_changed(self) -> None:
-        """The target or parameters changed: earlier answers no longer hold."""
+    def settings_changed(self, scope: str | None = None) -> None:
+        """The target or parameters of this tree changed: earlier answers no longer hold."""
+        if scope not in (None, self.entry.id):
+            return
         self.results.clear()
         if self.is_current:
             self.show_node()
@@ -305,11 +319,53 @@ class TreeScreen(Screen[None]):
     def action_close(self) -> None:
         self.app.pop_screen()
 
+    def _checks_entry(self) -> Entry | None:
+        """The entry whose checks `c` opens: this one, else the one the conclusion names."""
+        if self.entry.checks:
+            return self.entry
+        node = self.node
+        if node.is_conclusion and node.entry:
+            other = kb_app(self).services.get(node.entry)
+            if other is not None and other.checks:
+                return other
+        return None
+
+    def action_checks(self) -> None:
+        from tui.screens.checks import ChecksScreen
+
+        target = self._checks_entry()
+        if target is None:
+            return
+        ctx = kb_app(self).services.context(self.entry.id)
+        if target.id != self.entry.id and not ctx.is_default():
+            # the place chosen on this tree travels to the entry it concludes with
+            kb_app(self).services.set_context(target.id, ctx)
+        kb_app(self).show(
+            lambda s: isinstance(s, ChecksScreen) and s.entry.id == target.id,
+            lambda: ChecksScreen(target),
+        )
+
+    def action_where(self) -> None:
+        ref = self.node.check
+        resolved = kb_app(self).services.resolve_check(self.entry, ref) if ref else None
+        kind = resolved[1].kind if resolved else None
+        kb_app(self).action_check_settings(self.entry.id, kind)
+
+    def action_copy_fix(self) -> None:
+        texts = self.entry.node_text(self.node, self.lang)
+        fix = texts.get("fix") if self.node.is_conclusion else None
+        if fix:
+            kb_app(self).copy_text(clean(fix), "fix command")
+        else:
+            self.notify(tr("Nothing to copy here", self.lang), severity="warning")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_entry":
             return True if (self.node.is_conclusion and self.node.entry) else None
         if action == "back":
             return True if self.path else None
+        if action == "checks":
+            return True if self._checks_entry() is not None else None
         return True
 
 

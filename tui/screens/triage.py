@@ -7,12 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.i18n import tr
 from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import product_badges
+from tui.widgets.footer import KbFooter
 
 
 class TriageScreen(Screen[None]):
@@ -21,24 +23,32 @@ class TriageScreen(Screen[None]):
     CSS_PATH = "triage.tcss"
     AUTO_FOCUS = "#trees"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape,q", "back", "Back"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
         Binding("v", "view", "View entry"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield Static(
-            Text("Triage trees — Enter walks a tree, v shows its entry", style="bold"),
-            classes="title-line",
-        )
+        yield Static(id="triage-title", classes="title-line")
         yield OptionList(id="trees")
-        yield Footer()
+        yield KbFooter()
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#trees", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#trees", OptionList).action_cursor_up()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._fill, init=True)
 
     def _fill(self, lang: str) -> None:
+        self.query_one("#triage-title", Static).update(
+            Text(tr("Triage trees — Enter walks a tree, v shows its entry", lang), style="bold")
+        )
         ol = self.query_one("#trees", OptionList)
         keep = ol.highlighted
         ol.clear_options()
@@ -55,7 +65,9 @@ class TriageScreen(Screen[None]):
             options.append(Option(label, id=e.id))
         if not options:
             options.append(
-                Option(Text("No triage trees in this knowledge base."), id="", disabled=True)
+                Option(
+                    Text(tr("No triage trees in this knowledge base.", lang)), id="", disabled=True
+                )
             )
         ol.add_options(options)
         if keep is not None and keep < ol.option_count:

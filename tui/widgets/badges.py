@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
+from tui.i18n import tr
 from tui.sanitize import one_line
 
 KIND_STYLE = {
@@ -54,6 +56,8 @@ def tag_text(tags: tuple[str, ...] | list[str]) -> Text:
     return Text(" ".join(f"#{one_line(t)}" for t in tags), style=TAG_STYLE)
 
 
-def status_badge(status: str, width: int = 9) -> Text:
-    label = f"{STATUS_ICON.get(status, ' ')} {status}"
-    return Text(f" {label:<{width - 2}} ", style=STATUS_STYLE.get(status, ""))
+def status_badge(status: str, width: int = 9, lang: str = "en") -> Text:
+    """` ✔ pass ` padded to `width` cells (a Chinese status word is two cells per character)."""
+    label = f"{STATUS_ICON.get(status, ' ')} {tr(status, lang)}"
+    pad = max(0, width - 2 - cell_len(label))
+    return Text(f" {label}{' ' * pad} ", style=STATUS_STYLE.get(status, ""))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.i18n import tr
 from tui.sanitize import highlighted, one_line
 from tui.widgets.badges import kind_badge, product_badges
 
@@ -51,18 +52,51 @@ class ResultList(OptionList):
     }
     """
 
-    def show_hits(self, hits: list[Any], lang: str = "en") -> None:
-        highlighted_id = None
-        if self.highlighted is not None and self.option_count:
-            highlighted_id = self.get_option_at_index(self.highlighted).id
+    def _replace(self, options: list[Option | None], keep: str | None) -> None:
         self.clear_options()
+        self.add_options(options)
+        ids = [o.id for o in options if o is not None and o.id and not o.disabled]
+        if not ids:
+            return
+        self.highlighted = self.get_option_index(keep if keep in ids else ids[0])
+
+    def _current_id(self) -> str | None:
+        if self.highlighted is not None and self.option_count:
+            return self.get_option_at_index(self.highlighted).id
+        return None
+
+    def show_hits(self, hits: list[Any], lang: str = "en") -> None:
+        """The hits; when the index says which are confident, under "Best match" / "Related"."""
+        keep = self._current_id()
         options: list[Option | None] = []
-        for i, hit in enumerate(hits):
-            if i:
+        grouped = any(getattr(h, "confident", None) is not None for h in hits)
+        section: bool | None = None
+        for hit in hits:
+            confident = bool(getattr(hit, "confident", False))
+            if grouped and confident is not section:
+                section = confident
+                label = tr("Best match" if confident else "Related", lang)
+                options.append(Option(Text(label, style="bold underline"), disabled=True))
+            elif options:
                 options.append(None)  # a separator line between hits
             options.append(Option(render_hit(hit, lang), id=hit.id))
-        self.add_options(options)
-        if hits:
-            self.highlighted = 0
-            if highlighted_id is not None and any(h.id == highlighted_id for h in hits):
-                self.highlighted = self.get_option_index(highlighted_id)
+        self._replace(options, keep)
+
+    def show_sections(self, sections: list[tuple[str, list[Any]]], lang: str = "en") -> None:
+        """Entries under headings (the home view: triage trees, recently opened)."""
+        keep = self._current_id()
+        options: list[Option | None] = []
+        for heading, entries in sections:
+            if not entries:
+                continue
+            options.append(Option(Text(heading, style="bold underline"), disabled=True))
+            for entry in entries:
+                line = Text()
+                line.append_text(kind_badge(entry.kind))
+                line.append(" ")
+                line.append(one_line(entry.text(lang).title), style="bold")
+                if entry.products:
+                    line.append("  ")
+                    line.append_text(product_badges(entry.products, limit=3))
+                options.append(Option(line, id=entry.id))
+        self._replace(options, keep)

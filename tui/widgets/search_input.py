@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.sanitize import clean
+
+
+def normalise_paste(text: str) -> str:
+    """Pasted text with `\\r\\n` and lone `\\r` line ends as `\\n` (tmux `paste-buffer` and many
+    terminals send `\\r`) and terminal escape sequences removed (a coloured log line)."""
+    return clean((text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
 
 class SearchInput(Input):
     """Single-line search. Pasting several lines (a log excerpt) posts `LogPasted` instead of
-    keeping only the first line, which is what a plain `Input` does."""
+    keeping only the first line, which is what a plain `Input` does. Focus returning to the box
+    never selects the query, so the next key adds to it instead of replacing it."""
 
     class LogPasted(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(*args, **kwargs)
+
     def _on_paste(self, event: events.Paste) -> None:
-        text = event.text or ""
-        if len([line for line in text.splitlines() if line.strip()]) > 1:
-            event.stop()
-            event.prevent_default()
+        event.stop()
+        event.prevent_default()
+        text = normalise_paste(event.text)
+        if len([line for line in text.split("\n") if line.strip()]) > 1:
             self.post_message(self.LogPasted(text))
             return
-        super()._on_paste(event)
+        line = " ".join(text.split("\n")).strip()
+        if not line:
+            return
+        selection = self.selection
+        if selection.is_empty:
+            self.insert_text_at_cursor(line)
+        else:
+            self.replace(line, *selection)
