@@ -134,9 +134,9 @@ class KbApp(App[None]):
     def on_unmount(self) -> None:
         self.services.close()
 
-    def t(self, text: str, **fields: object) -> str:
-        """`text` in the display language (the string table is tui/i18n.py)."""
-        return tr(text, self.lang, **fields)
+    def t(self, message: str, /, **fields: object) -> str:
+        """`message` in the display language (the string table is tui/i18n.py)."""
+        return tr(message, self.lang, **fields)
 
     # --- navigation ----------------------------------------------------------------------------
     def show(self, matches: Callable[[Screen[Any]], bool], make: Callable[[], Screen[Any]]) -> None:

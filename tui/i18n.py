@@ -63,6 +63,8 @@ ZH: dict[str, str] = {
     "Yes": "是",
     "No": "否",
     "Pick": "选择",
+    "Clear all": "全部清除",
+    "file:line": "文件:行号",
     # --- home ---
     "Describe the symptom or paste a log line…  (e.g. monotonic)": "描述现象或粘贴一行日志…（例如 monotonic）",
     "Loading the knowledge base…": "正在加载知识库…",

@@ -13,7 +13,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.i18n import tr
 from tui.sanitize import one_line
@@ -28,7 +29,7 @@ class ProblemsScreen(Screen[None]):
     AUTO_FOCUS = "#problems-table"
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
-        Binding("enter,y", "copy", "Copy"),
+        Binding("y", "copy", "Copy"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -40,7 +41,7 @@ class ProblemsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
         yield Static(id="problems-title", classes="title-line")
-        yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
+        yield OptionList(id="problems-table")
         yield KbFooter()
 
     def on_mount(self) -> None:
@@ -62,35 +63,39 @@ class ProblemsScreen(Screen[None]):
         else:
             title.append(tr("No problems: every file loaded.", lang), style="dim")
         self.query_one("#problems-title", Static).update(title)
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_column(tr("File", lang) + ":" + tr("Line", lang), key="where")
-        table.add_column(tr("Problem", lang), key="message")
+        table = self.query_one(OptionList)
+        table.clear_options()
+        options: list[Option | None] = []
         for i, p in enumerate(problems):
-            style = "bold red" if getattr(p, "severity", "error") == "error" else "yellow"
-            table.add_row(
-                Text(one_line(f"{p.path}:{p.line}", 200), style=style),
-                Text(one_line(p.message, 300)),
-                key=str(i),
-            )
+            if i:
+                options.append(None)
+            style = "bold red" if getattr(p, "severity", "error") == "error" else "bold yellow"
+            label = Text(one_line(f"{p.path}:{p.line}", 300), style=style)
+            label.append("\n  " + one_line(p.message, 500), style="")
+            options.append(Option(label, id=str(i)))
+        table.add_options(options)
+        if problems:
+            table.highlighted = 0
 
     def action_copy(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(OptionList)
         problems = self.problems
-        if not problems or table.cursor_row is None:
+        if not problems or table.highlighted is None:
             return
-        p = problems[min(table.cursor_row, len(problems) - 1)]
+        option_id = table.get_option_at_index(table.highlighted).id
+        p = problems[int(option_id or 0)]
         kb_app(self).copy_text(f"{p.path}:{p.line}", "file:line")
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
         self.action_copy()
 
     def action_cursor_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
+        self.query_one(OptionList).action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
+        self.query_one(OptionList).action_cursor_up()
 
     def action_back(self) -> None:
         self.app.pop_screen()
