@@ -363,6 +363,7 @@ async def test_d08_the_whole_app_in_chinese():
     app = make_app(lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        await wait_for(pilot, lambda: "个条目" in screen_text(app), what="status in Chinese")
         text = screen_text(app)
         assert "帮助" in text and "排查树" in text  # footer
         assert "个条目" in text and "筛选" in text  # status and filter lines

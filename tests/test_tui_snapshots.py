@@ -1,26 +1,44 @@
-"""Snapshot tests of kbtui's main screens at 80×24 (pytest-textual-snapshot), on the fixture KB.
+"""Snapshot tests of kbtui's main screens at 80×24 and 140×45 (pytest-textual-snapshot), on the
+fixture KB: the preview beside the results, the Chinese UI and the target picker included.
 
 Update after an intended change with: .venv/bin/pytest tests/test_tui_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+import yaml
 from tui_support import make_app, type_text, wait_for
 
 SIZE = (80, 24)
-HOME = Path("/tmp/kbtui-snapshot-home")  # fixed, because the targets screen shows the config path
+WIDE = (140, 45)
 
 
 @pytest.fixture(autouse=True)
-def _fixed_home(monkeypatch):
-    shutil.rmtree(HOME, ignore_errors=True)
-    monkeypatch.setenv("KBTUI_HOME", str(HOME))
-    yield
-    shutil.rmtree(HOME, ignore_errors=True)
+def _snapshot_home(tmp_path, monkeypatch):
+    # the targets screen shows the config path as $KBTUI_HOME/…, so a per-test home is stable;
+    # no Docker daemon here, so the target picker lists exactly the configured targets
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-snapshot.sock")
+    conf = tmp_path / "home" / "config" / "config.yaml"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(
+        yaml.safe_dump(
+            {
+                "docker_hosts": [{"name": "prod", "url": "ssh://ops@prod-docker-1"}],
+                "brokers": [
+                    {
+                        "name": "emqx-prod",
+                        "kind": "emqx",
+                        "host": "10.0.0.5",
+                        "ports": {"mqtt": 1883},
+                        "password_env": "EMQX_PASS",
+                    }
+                ],
+            }
+        )
+    )
+    conf.chmod(0o600)
 
 
 async def _ready(pilot) -> None:
@@ -133,3 +151,56 @@ def test_paste_log_empty(snap_compare):
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+async def _picker(pilot) -> None:
+    await _entry(pilot)
+    await pilot.press("p")
+    await wait_for(
+        pilot,
+        lambda: (
+            type(pilot.app.screen).__name__ == "CheckSettingsScreen" and pilot.app.screen.loaded
+        ),
+        what="target picker",
+    )
+    pilot.app.screen.query_one("#params").cursor_blink = False
+    await pilot.pause(0.3)
+
+
+def test_target_picker(snap_compare):
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=_picker)
+
+
+def test_target_picker_wide(snap_compare):
+    assert snap_compare(make_app(), terminal_size=WIDE, run_before=_picker)
+
+
+def test_preview_wide(snap_compare):
+    async def run_before(pilot):
+        await _search(pilot)
+        await wait_for(pilot, lambda: pilot.app.screen.preview_id, what="preview")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
+
+
+def test_home_chinese(snap_compare):
+    assert snap_compare(make_app(lang="zh"), terminal_size=SIZE, run_before=_search)
+
+
+def test_home_view_chinese_wide(snap_compare):
+    async def run_before(pilot):
+        await _ready(pilot)
+        await wait_for(pilot, lambda: pilot.app.screen.showing_home, what="home view")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=WIDE, run_before=run_before)
+
+
+def test_checks_chinese(snap_compare):
+    async def run_before(pilot):
+        await _entry(pilot)
+        await pilot.press("c")
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(lang="zh"), terminal_size=SIZE, run_before=run_before)

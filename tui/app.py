@@ -134,6 +134,9 @@ class KbApp(App[None]):
     def on_unmount(self) -> None:
         self.services.close()
 
+    def watch_lang(self, lang: str) -> None:
+        self.sub_title = tr(self.SUB_TITLE, lang)
+
     def t(self, message: str, /, **fields: object) -> str:
         """`message` in the display language (the string table is tui/i18n.py)."""
         return tr(message, self.lang, **fields)

@@ -64,6 +64,8 @@ ZH: dict[str, str] = {
     "No": "否",
     "Pick": "选择",
     "Clear all": "全部清除",
+    "palette": "命令面板",
+    "troubleshooting knowledge base": "故障排查知识库",
     "file:line": "文件:行号",
     # --- home ---
     "Describe the symptom or paste a log line…  (e.g. monotonic)": "描述现象或粘贴一行日志…（例如 monotonic）",

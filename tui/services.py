@@ -289,7 +289,7 @@ class Services:
         *,
         cancel: threading.Event | None = None,
         scope: str | None = None,
-        target: str | None = None,
+        target: Any = None,
         overrides: dict[str, Any] | None = None,
     ) -> Any:
         """Run one check with the same engine as `kb check`. Returns a `CheckResult`.

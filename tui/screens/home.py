@@ -227,7 +227,7 @@ class HomeScreen(Screen[None]):
             self._show_home()
         else:
             self.showing_home = False
-            results.show_hits(hits, lang)
+            results.show_hits(hits, lang, self._summaries(hits, lang))
         now = time.perf_counter()
         self.last_latency = now - started
         self.key_latency = now - changed_at if changed_at else self.last_latency
@@ -243,6 +243,18 @@ class HomeScreen(Screen[None]):
                 self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
             )
         self._update_preview()
+
+    def _summaries(self, hits: list[Any], lang: str) -> dict[str, str]:
+        """In Chinese, translated entries show their Chinese summary under the Chinese title."""
+        if lang == "en":
+            return {}
+        svc = self.app.services  # type: ignore[attr-defined]
+        out = {}
+        for hit in hits:
+            entry = svc.get(hit.id)
+            if entry is not None and lang in entry.translations:
+                out[hit.id] = entry.text(lang).summary
+        return out
 
     def _show_home(self) -> None:
         """Triage trees and recently opened entries, for an empty search box."""
@@ -262,7 +274,9 @@ class HomeScreen(Screen[None]):
         if self.showing_home:
             self._show_home()
         elif self.last_hits:
-            self.query_one(ResultList).show_hits(self.last_hits, lang)
+            self.query_one(ResultList).show_hits(
+                self.last_hits, lang, self._summaries(self.last_hits, lang)
+            )
         self.preview_id = None
         self._update_preview()
 

@@ -299,9 +299,16 @@ class TargetsScreen(Screen[None]):
         self._fill()
 
     def _path(self) -> str:
+        """The settings file; under `$KBTUI_HOME` when that override is in force."""
+        import os
+
         from kb import paths
 
-        return str(paths.config_file())
+        path = str(paths.config_file())
+        home = os.environ.get(paths.HOME_ENV)
+        if home and path.startswith(home.rstrip("/") + "/"):
+            return "$" + paths.HOME_ENV + path[len(home.rstrip("/")) :]
+        return path
 
     def _fill(self) -> None:
         hosts = self.query_one("#hosts", DataTable)

@@ -19,7 +19,7 @@ def hit_title(hit: Any, lang: str) -> str:
     return hit.title
 
 
-def render_hit(hit: Any, lang: str = "en") -> Text:
+def render_hit(hit: Any, lang: str = "en", summary: str | None = None) -> Text:
     """Two lines: badges + title, then the highlighted snippet."""
     line = Text()
     line.append_text(kind_badge(hit.kind))
@@ -30,7 +30,11 @@ def render_hit(hit: Any, lang: str = "en") -> Text:
         line.append("  ")
         line.append_text(product_badges(products, limit=3))
     snippet = getattr(hit, "snippet", "") or ""
-    if snippet:
+    if summary:
+        # the entry's own summary in the display language, rather than an English snippet
+        line.append("\n  ")
+        line.append(one_line(summary, 300))
+    elif snippet:
         line.append("\n  ")
         line.append_text(
             highlighted(snippet, tuple(getattr(hit, "highlights", ()) or ()), "bold reverse")
@@ -65,7 +69,9 @@ class ResultList(OptionList):
             return self.get_option_at_index(self.highlighted).id
         return None
 
-    def show_hits(self, hits: list[Any], lang: str = "en") -> None:
+    def show_hits(
+        self, hits: list[Any], lang: str = "en", summaries: dict[str, str] | None = None
+    ) -> None:
         """The hits; when the index says which are confident, under "Best match" / "Related"."""
         keep = self._current_id()
         options: list[Option | None] = []
@@ -79,7 +85,8 @@ class ResultList(OptionList):
                 options.append(Option(Text(label, style="bold underline"), disabled=True))
             elif options:
                 options.append(None)  # a separator line between hits
-            options.append(Option(render_hit(hit, lang), id=hit.id))
+            summary = (summaries or {}).get(hit.id)
+            options.append(Option(render_hit(hit, lang, summary), id=hit.id))
         self._replace(options, keep)
 
     def show_sections(self, sections: list[tuple[str, list[Any]]], lang: str = "en") -> None:
