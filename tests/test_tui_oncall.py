@@ -363,7 +363,11 @@ async def test_d08_the_whole_app_in_chinese():
     app = make_app(lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await wait_for(pilot, lambda: "个条目" in screen_text(app), what="status in Chinese")
+        await wait_for(
+            pilot,
+            lambda: "个条目" in screen_text(app) and "帮助" in screen_text(app),
+            what="status and footer in Chinese",
+        )
         text = screen_text(app)
         assert "帮助" in text and "排查树" in text  # footer
         assert "个条目" in text and "筛选" in text  # status and filter lines
@@ -383,7 +387,10 @@ async def test_d08_the_whole_app_in_chinese():
 
 def test_d08_every_key_binding_has_a_chinese_translation():
     missing = [
-        desc for _title, rows in sections(KbApp.BINDINGS) for _keys, desc in rows if desc and not has(desc)
+        desc
+        for _title, rows in sections(KbApp.BINDINGS)
+        for _keys, desc in rows
+        if desc and not has(desc)
     ]
     assert not missing, missing
 

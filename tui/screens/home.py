@@ -248,7 +248,7 @@ class HomeScreen(Screen[None]):
         """In Chinese, translated entries show their Chinese summary under the Chinese title."""
         if lang == "en":
             return {}
-        svc = self.app.services  # type: ignore[attr-defined]
+        svc = kb_app(self).services
         out = {}
         for hit in hits:
             entry = svc.get(hit.id)
