@@ -186,3 +186,83 @@ async def test_doctor_finds_the_incident_and_opens_its_entry(incident_host):
             pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="entry"
         )
         assert entry.entry.id == ENTRY
+
+
+# --- issue 13: live doctor and the container picker ------------------------------------------------
+OWN = "kbtui-tui-"  # containers of these tests (not the shared kbtui-test-* incidents)
+
+
+@pytest.fixture
+def doomed_container(incident_host):
+    """A running container that exits 1 once the test touches /tmp/die in it."""
+    import uuid
+
+    name = f"{OWN}doomed-{uuid.uuid4().hex[:6]}"
+    incidents.docker(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        "none",
+        "--label",
+        "kbtui-test=1",
+        incidents.BASE_IMAGE,
+        "sh",
+        "-c",
+        "while [ ! -f /tmp/die ]; do sleep 0.2; done; exit 1",
+    )
+    yield name
+    incidents.docker("rm", "-f", "-v", name, check=False)
+
+
+@pilot_test
+async def test_live_doctor_picks_up_a_container_that_dies(doomed_container):
+    app = make_app(kb=None, bundled=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f7")
+        doctor = await wait_for(
+            pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor"
+        )
+        await wait_for(
+            pilot, lambda: not doctor.scanning and doctor._following, timeout=90, what="scan"
+        )
+        assert doomed_container not in [f.container for f in doctor.findings]  # healthy so far
+        await pilot.pause(1.5)  # the event stream is open
+        incidents.docker("exec", doomed_container, "touch", "/tmp/die")
+        await wait_for(
+            pilot,
+            lambda: doomed_container in [f.container for f in doctor.findings],
+            timeout=30,
+            what="the dead container's finding without pressing s",
+        )
+        finding = next(f for f in doctor.findings if f.container == doomed_container)
+        assert finding.status in ("fail", "warn") and "exit code: 1" in finding.evidence
+        assert doctor.live_events >= 1
+
+
+@pilot_test
+async def test_where_dialog_lists_running_containers(doomed_container):
+    from tui.screens.check_settings import CheckSettingsScreen
+
+    app = make_app(kb=None, bundled=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        app.open_entry(ENTRY)
+        await pilot.pause(0.3)
+        await pilot.press("p")
+        dialog = await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
+            ),
+            timeout=20,
+            what="picker",
+        )
+        item = next(i for i in dialog.items if i.name == doomed_container)
+        assert item.kind == "container"
+        dialog.pick(item)
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert app.services.context(ENTRY).overrides == {"container": doomed_container}
