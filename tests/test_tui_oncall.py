@@ -646,3 +646,23 @@ def test_version_and_help(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "main keys:" in out and "examples:" in out and "kbtui --lang zh" in out
+
+
+@pilot_test
+async def test_results_say_best_match_or_related():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        home = await search(pilot, "refused")
+        rl = home.query_one(ResultList)
+        heading = None
+        seen = {}
+        for i in range(rl.option_count):
+            option = rl.get_option_at_index(i)
+            if option.disabled:
+                heading = option.prompt.plain
+            elif option.id:
+                seen[option.id] = heading
+        assert seen and all(h in ("Best match", "Related") for h in seen.values())
+        for hit in home.last_hits:
+            assert seen[hit.id] == ("Best match" if hit.confident else "Related")

@@ -723,22 +723,32 @@ def scan_containers(
     """
     from kb.checks import dockerclient
 
-    scan = _Scan(kbase, cancel)
+    scan = _Scan(kbase, cancel, timeout=PER_CONTAINER_TIMEOUT * max(1, len(names)))
     client = dockerclient.get_client(_host_url(host))
-    ctx = ProbeContext(PER_CONTAINER_TIMEOUT, scan.cancel)
-    ctx.activate()
-    for name in names:
-        try:
-            info = client.inspect_container(name)
-        except Exception as exc:  # one unreachable container is a finding, not a crash
-            from kb.checks.runner import _reason
+    # the same deadlines as a whole scan: the watchdog closes a log stream that overruns
+    threading.Thread(target=scan.watchdog, daemon=True, name="kb-doctor-watchdog").start()
+    try:
+        for name in names:
+            ctx = scan.context()
+            ctx.activate()
+            try:
+                info = client.inspect_container(name)
+            except Exception as exc:  # one unreachable container is a finding, not a crash
+                from kb.checks.runner import _reason
 
-            scan.add(Finding(None, ERROR, name, host, [], f"scan error: {_reason(exc)}", "host"))
-            continue
-        if info is None:
-            continue
-        _scan_container(scan, client, host, {"Id": info.get("Id") or name})
-    return sorted(scan.findings, key=_rank_key)
+                scan.add(
+                    Finding(None, ERROR, name, host, [], f"scan error: {_reason(exc)}", "host")
+                )
+                continue
+            finally:
+                scan.release(ctx)
+            if info is None:
+                continue
+            _scan_container(scan, client, host, {"Id": info.get("Id") or name, "Names": [name]})
+    finally:
+        scan.done.set()
+    with scan.lock:
+        return sorted(scan.findings, key=_rank_key)
 
 
 WATCHED_EVENTS = ("die", "oom", "health_status", "start")
@@ -751,8 +761,6 @@ def follow_events(
 ) -> None:
     """Call `on_event(container name, action)` for container die/oom/health_status/start events on
     `host` until `stop` is set. Blocking: run it in a thread. Raises if the daemon is unreachable."""
-    import time
-
     from kb.checks import dockerclient
 
     client = dockerclient.get_client(_host_url(host))

@@ -75,10 +75,10 @@ class ResultList(OptionList):
         """The hits; when the index says which are confident, under "Best match" / "Related"."""
         keep = self._current_id()
         options: list[Option | None] = []
-        grouped = any(getattr(h, "confident", None) is not None for h in hits)
+        grouped = bool(hits)
         section: bool | None = None
         for hit in hits:
-            confident = bool(getattr(hit, "confident", False))
+            confident = bool(hit.confident)
             if grouped and confident is not section:
                 section = confident
                 label = tr("Best match" if confident else "Related", lang)
