@@ -59,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     search_end = marks.get("search:end", t1)
     files = [f for f in args.out.rglob("*") if f.is_file()]
     size = sum(f.stat().st_size for f in files)
-    bundle = sum(f.stat().st_size for f in (args.out / "pagefind").rglob("*") if f.is_file())
+    bundle = sum(
+        f.stat().st_size for d in args.out.glob("pagefind*") for f in d.rglob("*") if f.is_file()
+    )
     print(f"entries loaded      {len(kbase.entries):>8}  ({len(errors)} load errors)")
     print(f"load                {t_load:>8.1f} s")
     # pages and the Pagefind index are built at the same time; each figure is from the start

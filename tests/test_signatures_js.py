@@ -195,3 +195,28 @@ def test_javascript_matches_exactly_what_re2_matches() -> None:
     # and the corpus does exercise the patterns: most tricky ones and most bundled ones match
     assert sum(any(expected[p]) for p in TRICKY) >= len(TRICKY) - 3
     assert sum(any(expected[p]) for p in bundled) >= len(bundled) // 2
+
+
+def test_lint_warns_about_signatures_the_site_leaves_out(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    folder = tmp_path / "kb" / "x"
+    folder.mkdir(parents=True)
+    (folder / "sig-entry.md").write_text(
+        "---\nid: sig-entry\nkind: faq\ntitle: A signature test\nsummary: Tests lint.\n"
+        "products: [docker]\nupdated: 2026-11-01\nsignatures:\n  - 'plain line \\d+'\n"
+        "  - 'a(?i)b'\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "--kb", str(tmp_path / "kb"), "lint", str(folder)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, KBTUI_HOME=str(tmp_path / "home")),
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning, not an error
+    warn = [line for line in proc.stdout.splitlines() if ": warning: " in line]
+    assert len(warn) == 1 and warn[0].startswith(f"{folder / 'sig-entry.md'}:10: warning:"), warn
+    assert "a(?i)b" in warn[0] and "static site" in warn[0]

@@ -154,6 +154,14 @@ def page_jobs(site: Site, search: bool = True) -> list[Job]:
         job.search = search
         jobs.append(job)
 
+    listings = [
+        (kind, path_fn, name, ids, pages_of(_by_kind(site, ids)))
+        for kind, groups, path_fn in (
+            ("product", site.products, product_path),
+            ("tag", site.tags, tag_path),
+        )
+        for name, ids in groups.items()
+    ]
     for lang in site.langs:
         add(Job(home_path(lang), "home.html", lambda: _home(site), lang, home_path))
         add(
@@ -179,33 +187,28 @@ def page_jobs(site: Site, search: bool = True) -> list[Job]:
         )
         add(Job(products_path(lang), "products.html", lambda: {"site": site}, lang, products_path))
         add(Job(tags_path(lang), "tags.html", lambda: {"site": site}, lang, tags_path))
-        for kind, groups, path_fn in (
-            ("product", site.products, product_path),
-            ("tag", site.tags, tag_path),
-        ):
-            for name, ids in groups.items():
-                chunks = pages_of(_by_kind(site, ids))
-                for n, chunk in enumerate(chunks, 1):
-                    add(
-                        Job(
-                            path_fn(name, lang, n),
-                            f"{kind}.html",
-                            _bind(
-                                _listing,
-                                site,
-                                kind,
-                                name,
-                                ids,
-                                chunk,
-                                n,
-                                len(chunks),
-                                lang,
-                                path_fn,
-                            ),
+        for kind, path_fn, name, ids, chunks in listings:
+            for n, chunk in enumerate(chunks, 1):
+                add(
+                    Job(
+                        path_fn(name, lang, n),
+                        f"{kind}.html",
+                        _bind(
+                            _listing,
+                            site,
+                            kind,
+                            name,
+                            ids,
+                            chunk,
+                            n,
+                            len(chunks),
                             lang,
-                            _bind_alt(path_fn, name, n),
-                        )
+                            path_fn,
+                        ),
+                        lang,
+                        _bind_alt(path_fn, name, n),
                     )
+                )
         for e in site.entries.values():
             add(
                 Job(
