@@ -3,9 +3,14 @@
 ```yaml
 docker_hosts:                 # default: DOCKER_HOST, then the current context, then the local socket
   - name: prod
-    url: ssh://ops@prod-1     # unix://, tcp://, ssh://
+    url: ssh://ops@prod-1     # unix://, tcp://, ssh:// (one ssh connection per host per scan)
   - name: staging
-    context: staging          # a Docker context name
+    context: staging          # a Docker context name (its TLS material is used)
+  - name: edge
+    url: tcp://10.0.0.9:2376  # TLS: ca/cert/key here, else DOCKER_TLS_VERIFY/DOCKER_CERT_PATH
+    ca: /etc/kbtui/edge/ca.pem
+    cert: /etc/kbtui/edge/cert.pem
+    key: /etc/kbtui/edge/key.pem
 brokers:
   - name: emqx-prod
     kind: emqx                # emqx | vernemq | mosquitto | rabbitmq
@@ -21,6 +26,7 @@ brokers:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,13 +75,10 @@ class Targets:
 
 
 def _context_host(name: str) -> str | None:
-    try:
-        from docker.context import ContextAPI
+    """A Docker context's endpoint (its TLS material registered for the Docker client)."""
+    from kb.checks.dockerclient import context_endpoint
 
-        ctx = ContextAPI.get_context(name)
-        return ctx.Host if ctx is not None else None
-    except Exception:
-        return None
+    return context_endpoint(name)
 
 
 def parse(config: dict[str, Any]) -> tuple[Targets, list[str]]:
@@ -92,6 +95,27 @@ def parse(config: dict[str, Any]) -> tuple[Targets, list[str]]:
             if url is None:
                 problems.append(f"docker_hosts[{i}]: no Docker context named {raw['context']!r}")
                 continue
+        tls_keys = [k for k in ("ca", "cert", "key", "tls_verify") if k in raw]
+        if tls_keys and url:
+            from kb.checks.dockerclient import TLSFiles, register_tls
+
+            paths = {k: str(raw[k]) for k in ("ca", "cert", "key") if raw.get(k)}
+            missing = [f"{k}: {v}" for k, v in paths.items() if not os.path.isfile(v)]
+            if missing:
+                problems.append(f"docker_hosts[{i}]: no such file ({', '.join(missing)})")
+                continue
+            if ("cert" in paths) != ("key" in paths):
+                problems.append(f"docker_hosts[{i}]: `cert` and `key` go together")
+                continue
+            register_tls(
+                str(url),
+                TLSFiles(
+                    ca=paths.get("ca"),
+                    cert=paths.get("cert"),
+                    key=paths.get("key"),
+                    verify=bool(raw.get("tls_verify", True)),
+                ),
+            )
         out.docker_hosts.append(DockerHost(str(raw["name"]), str(url) if url else None))
     for i, raw in enumerate(config.get("brokers") or []):
         if not isinstance(raw, dict) or not raw.get("name"):
