@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -440,3 +441,25 @@ def test_out_of_fds_capture_reaches_only_its_entry(sigs):
 def test_unknown_delivery_tag_capture_reaches_only_its_entry(sigs):
     text = (CAPTURED / "rabbitmq-3.10.8-unknown-delivery-tag.log").read_text(encoding="utf-8")
     assert set(sigs.match_text(text)) == {"rabbitmq-unknown-delivery-tag"}
+
+
+CORRECTED = """
+emqx-docker-data-lost-on-restart vernemq-netsplit-blocks-clients emqx-monotonic-time-stepped-backwards
+emqx-default-erlang-cookie-warning rabbitmq-enotconn-lb-tcp-health-check emqx-port-in-use-eaddrinuse
+emqx-log-maximum-heap-size-reached container-exits-code-1-startup-script-timeout
+docker-sdk-stop-timeout-vs-client-timeout docker-container-oom-triage
+""".split()
+
+
+@pytest.mark.parametrize("eid", CORRECTED)
+def test_corrected_entries_state_cost_or_risk_in_both_languages(kb, eid):
+    e = kb.get(eid)
+    ends = _conclusions(e).lower()
+    fix = e.body.split("## Fix", 1)[1].split("\n## ", 1)[0].lower()
+    assert re.search(r"\b(cost|risk)\b", fix + ends), (
+        f"{eid}: the fix does not state its cost or risk"
+    )
+    zh = e.translations["zh"]
+    zfix = zh.body.split("## 解决", 1)[1].split("\n## ", 1)[0] if "## 解决" in zh.body else ""
+    ztree = " ".join(str(v) for v in zh.tree_text.values())
+    assert re.search("代价|风险", zfix + ztree), f"{eid}: the Chinese fix does not state its cost"
