@@ -45,7 +45,7 @@ class KBIndex:
         self._ix = ix
         self._searcher: Any = searcher
         self._sig_cache: dict[str, Any] = {}
-        self._entries: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {}
+        self._texts: dict[str, str] = {}
         self._product_names: frozenset[str] | None = None
         self._repaired = False
         self._sources: list[str] = list(state.get("sources") or [])
@@ -186,29 +186,22 @@ class KBIndex:
         ]
 
     def _candidate(self, score: float, docnum: int) -> Any:
-        """A ranking candidate: stored data plus its folded text and term set (cached by id)."""
+        """A ranking candidate: stored data plus its lower-cased text (cached by id)."""
         from indexer import rank
-        from indexer.tokens import fold, index_terms
+        from indexer.tokens import fold
 
         data = self._get_searcher().stored_fields(docnum)
         eid = data["id"]
-        cached = self._entries.get(eid)
-        if cached is None:
-            text = fold(_entry_text(data["data"]))
-            latin, grams, _ = index_terms(text)
-            focus = fold(_focus_text(data["data"]))
-            flatin, fgrams, _ = index_terms(focus)
-            cached = (
-                text.lower(),
-                frozenset(latin) | frozenset(g for g, _p in grams),
-                frozenset(flatin) | frozenset(g for g, _p in fgrams),
-            )
-            if len(self._entries) >= _ENTRY_CACHE:
-                self._entries.clear()
-            self._entries[eid] = cached
-        return rank.Candidate(
-            docnum, eid, float(score), data["data"], cached[0], cached[1], cached[2]
-        )
+        text = self._texts.get(eid)
+        if text is None:
+            text = _entry_text(data["data"])
+            if data["data"].get("trad"):
+                text = fold(text)
+            text = text.lower()
+            if len(self._texts) >= _ENTRY_CACHE:
+                self._texts.clear()
+            self._texts[eid] = text
+        return rank.Candidate(docnum, eid, float(score), data["data"], text)
 
     def _products(self) -> frozenset[str]:
         """Every product name in the index (a few dozen terms; read once per open)."""
@@ -290,7 +283,7 @@ def _make_hit(
     texts = []
     for lang in prefer:
         texts += [data["summary"].get(lang, ""), data["body"].get(lang, "")]
-    text, spans = snippet(texts, terms)
+    text, spans = snippet(texts, terms, traditional=bool(data.get("trad")))
     return Hit(
         id=eid,
         kind=data["kind"],
@@ -317,20 +310,6 @@ def _entry_text(data: dict[str, Any]) -> str:
         *data["body"].values(),
     ]
     return "\n".join(parts)
-
-
-def _focus_text(data: dict[str, Any]) -> str:
-    """What an entry is about, said briefly: titles, symptoms, signatures (as words)."""
-    from indexer.plaintext import regex_to_text
-
-    return "\n".join(
-        [
-            data["title"],
-            data.get("title_zh") or "",
-            *data.get("symptoms", ()),
-            *(regex_to_text(s) for s in data.get("signatures", ())),
-        ]
-    )
 
 
 class _SigEntry:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.tokens import fold, has_cjk, query_groups
+from indexer.tokens import STOP_WORDS, fold, has_cjk
 
 SYNONYM_WEIGHT = 0.5  # weight of a term added by a synonym, against 1.0 for the user's own
 BOILERPLATE_WEIGHT = 0.15
@@ -44,30 +44,36 @@ ERRNO = frozenset(
     enotsup epipe eperm eproto erofs etimedout etxtbsy exdev nxdomain
     """.split()
 )
-_PORT = re.compile(r"(?:(?<=:)|(?<=\bport )|(?<=\bport=)|(?<=\{port,))(\d{2,5})\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _errno_stems() -> frozenset[str]:
-    from indexer.tokens import word_terms
-
-    return frozenset(t for e in ERRNO for t in word_terms(e)) | ERRNO
+def _WORD() -> re.Pattern[str]:
+    return re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
 
 
-def is_identifier(term: str) -> bool:
-    """A reason atom, error code or identifier (`tcp_closed`, `eaddrinuse`, `bcrypt_nif`)."""
-    return ("_" in term and term not in BOILERPLATE) or term in _errno_stems()
+@lru_cache(maxsize=1)
+def _PORT() -> re.Pattern[str]:
+    # `host:1883`, `port 5432`, `port=8883`, `{port,8083}`; not a clock time (`12:30`)
+    return re.compile(r"()(?::|\bport[ =]|\{port,)(\d{2,5})\b", re.IGNORECASE)
+
+
+def is_identifier(term: str, word: str = "") -> bool:
+    """A reason atom, error code or identifier (`tcp_closed`, `eaddrinuse`, `bcrypt_nif`);
+    `word` is the word as typed (the term is its stem)."""
+    return ("_" in term and term not in BOILERPLATE) or (word or term) in ERRNO
 
 
 # Code locations in Erlang/Elixir log lines: `@vmq_mqtt_fsm:check_user:587`, `mfa:
 # {emqx_connection,terminate,2}`, `{file,"emqx_frame.erl"},{line,438}`. They say where a message
 # was printed, not what went wrong: weighed like boilerplate.
-_LOCATION = re.compile(
-    r"@([a-z][a-z0-9_]*):([a-z][a-z0-9_]*):\d+"
-    r"|\{([a-z][a-z0-9_]*),'?([a-z][a-z0-9_-]*)'?,(?:\d+|\[)"
-    r"|([a-z][a-z0-9_]*)\.erl\b"
-    r"|\bmfa: ?\{?([a-z][a-z0-9_]*)[,:]([a-z][a-z0-9_]*)"
-)
+@lru_cache(maxsize=1)
+def _LOCATION() -> re.Pattern[str]:
+    return re.compile(
+        r"@([a-z][a-z0-9_]*):([a-z][a-z0-9_]*):\d+"
+        r"|\{([a-z][a-z0-9_]*),'?([a-z][a-z0-9_-]*)'?,(?:\d+|\[)"
+        r"|([a-z][a-z0-9_]*)\.erl\b"
+        r"|\bmfa: ?\{?([a-z][a-z0-9_]*)[,:]([a-z][a-z0-9_]*)"
+    )
 
 
 def locations(text: str) -> frozenset[str]:
@@ -77,7 +83,7 @@ def locations(text: str) -> frozenset[str]:
     if "@" not in text and "{" not in text and ".erl" not in text and "mfa" not in text:
         return frozenset()
     out: set[str] = set()
-    for m in _LOCATION.finditer(text):
+    for m in _LOCATION().finditer(text):
         for name in m.groups():
             if name:
                 # the identifier itself, not its parts (`emqx`, `connect` still count)
@@ -85,18 +91,25 @@ def locations(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def term_weight(term: str) -> float:
+def term_weight(term: str, word: str = "") -> float:
     """Query weight of one Latin index term (a stem) of the user's own text."""
     if term in BOILERPLATE:
         return BOILERPLATE_WEIGHT
-    if is_identifier(term):
+    if is_identifier(term, word):
         return ATOM_WEIGHT
     return 1.0
 
 
 def ports(text: str) -> frozenset[str]:
     """Port numbers a text names (`:1883`, `port 5432`, `{port,8083}`)."""
-    return frozenset(m.group(1) for m in _PORT.finditer(text) if 10 <= int(m.group(1)) <= 65535)
+    out = set()
+    for m in _PORT().finditer(text):
+        port, start = m.group(2), m.start(2)
+        if len(port) == 2 and start >= 2 and text[start - 2].isdigit():
+            continue  # minutes or seconds of a clock time
+        if 10 <= int(port) <= 65535:
+            out.add(port)
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -129,8 +142,10 @@ def parse_synonyms(text: str) -> tuple[SynonymGroup, ...]:
             if has_cjk(m):
                 keys.append((frozenset(), fold(m).replace(" ", "")))
             else:
-                terms = frozenset(t for g in query_groups(m) for t in g)
-                keys.append((terms, ""))
+                # the member's words as typed (no stemming: parsing stays cheap on every cold
+                # start); a query matches them by its words or its stems
+                words = frozenset(w for w in _WORD().findall(m.lower()) if w not in STOP_WORDS)
+                keys.append((words, ""))
         groups.append(SynonymGroup(members, tuple(keys)))
     return tuple(groups)
 
@@ -140,7 +155,9 @@ def expansions(
 ) -> list[tuple[str, bool]]:
     """Members of every synonym group the query touches, except those it already holds, each
     with whether the group was touched by a whole phrase of the query (a Latin member, or a
-    Chinese member that is one of the query's CJK `runs`) rather than by a piece of one."""
+    Chinese member that is one of the query's CJK `runs`) rather than by a piece of one.
+
+    `terms`: the query's lower-cased words and their stems."""
     folded = fold(text).lower().replace(" ", "") if not text.isascii() else ""
     out: list[tuple[str, bool]] = []
     for group in synonym_groups():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from whoosh import query as wq
@@ -118,12 +119,14 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     if not groups:
         return Built(None)
     n_docs = reader.doc_count()
+    words = raw_words(text)
     own_terms = frozenset(t for g in groups if len(g) == 1 and not has_cjk(g[0]) for t in g)
+    own_words = own_terms | frozenset(words.values()) | frozenset(_WORDS().findall(text.lower()))
     syn_groups: list[tuple[str, ...]] = []
     syn_phrases: list[tuple[frozenset[str], str]] = []
     seen = set(groups)
     own_runs = frozenset(g[0] + "".join(b[1] for b in g[1:]) for g in groups if has_cjk(g[0]))
-    for phrase, whole in expansions(text, own_terms, own_runs):
+    for phrase, whole in expansions(text, own_words, own_runs):
         if text.isascii() and has_cjk(phrase):
             continue  # English queries already meet the entries' English text
         pgroups = query_groups(phrase)
@@ -164,7 +167,6 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             rarest3 = sorted(range(len(groups)), key=lambda i: (rarity[groups[i]], i))[:3]
             groups = [groups[i] for i in sorted(rarest3)]
         syn_groups = [g for g in syn_groups if rarity[g] and rarity[g] <= limit]
-    words = raw_words(text)
     subs: list[wq.Query] = []
     fuzzy_words: list[str] = []
     runs: list[tuple[str, bool]] = []
@@ -193,13 +195,13 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
                     own[term] = (1.0, 0)
                 continue
             known = df[term] > 0
-            weight = BOILERPLATE_WEIGHT if term in where else term_weight(term)
+            word = words.get(term, term)
+            weight = BOILERPLATE_WEIGHT if term in where else term_weight(term, word)
             weight *= SYNONYM_WEIGHT if syn else 1.0
             if not syn and weight >= 1.0 and not term.isdigit():
                 own[term] = (weight, df[term])
-                if not known and is_identifier(term):
+                if not known and is_identifier(term, word):
                     unknown_ids.append(term)
-            word = words.get(term, term)
             if syn:
                 if known:
                     subs.append(wq.Term(FIELD, term, boost=weight))
@@ -278,20 +280,27 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     )
 
 
-_LOG_MARK = re.compile(
-    r"\[(?:error|warning|warn|info|debug|notice|critical)\]"  # [error]
-    r"|=(?:ERROR|WARNING|INFO|CRASH) REPORT"
-    r"|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d"  # timestamps
-    r"|<\d+\.\d+\.\d+>"  # Erlang pids
-    r"|^\d{9,10}: "  # Mosquitto epoch prefix
-    r"|(?i:\b(?:error|warn|warning|fatal|critical|exception)\b\s?[:\]])",
-    re.MULTILINE,
-)
+@lru_cache(maxsize=1)
+def _WORDS() -> re.Pattern[str]:
+    return re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=1)
+def _LOG_MARK() -> re.Pattern[str]:
+    return re.compile(
+        r"\[(?:error|warning|warn|info|debug|notice|critical)\]"  # [error]
+        r"|=(?:ERROR|WARNING|INFO|CRASH) REPORT"
+        r"|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d"  # timestamps
+        r"|<\d+\.\d+\.\d+>"  # Erlang pids
+        r"|^\d{9,10}: "  # Mosquitto epoch prefix
+        r"|(?i:\b(?:error|warn|warning|fatal|critical|exception)\b\s?[:\]])",
+        re.MULTILINE,
+    )
 
 
 def looks_like_log(text: str) -> bool:
     """A pasted log line (level tags, timestamps, pids), not words typed by a person."""
-    return _LOG_MARK.search(text) is not None
+    return _LOG_MARK().search(text) is not None
 
 
 def filter_query(product: Any = None, tag: Any = None, kind: Any = None) -> wq.Query | None:

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 MSM = 0.3  # minimum share of a long CJK run's known bigrams an entry must hold
@@ -45,7 +46,10 @@ UNKNOWN_FACTOR = 2.0
 CONF_COVERAGE = 0.5  # share of the query's informative weight the entry holds anywhere
 CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
 
-_PORTS_IN_ENTRY = re.compile(r"(?<![\d.])(\d{4,5})(?![\d.])")
+
+@lru_cache(maxsize=1)
+def _ports_in_entry() -> re.Pattern[str]:
+    return re.compile(r"(?<![\d.])(\d{4,5})(?![\d.])")
 
 
 @dataclass
@@ -57,8 +61,6 @@ class Candidate:
     score: float
     data: dict[str, Any]
     text: str = ""  # folded, lower-cased indexed text (titles, symptoms, summaries, bodies)
-    terms: frozenset[str] = frozenset()  # its Latin terms and CJK bigrams
-    focus: frozenset[str] = frozenset()  # ... of its titles, symptoms and signatures only
     sig: bool = False
     primary: bool = False
     coverage: float = 0.0
@@ -81,18 +83,21 @@ class QueryFacts:
 def entry_ports(data: dict[str, Any]) -> frozenset[str]:
     """Ports an entry is about: 4-5 digit numbers in its title, symptoms and signatures."""
     text = " ".join([data.get("title", ""), *data.get("symptoms", ()), *data.get("signatures", ())])
-    return frozenset(m.group(1) for m in _PORTS_IN_ENTRY.finditer(text))
+    return frozenset(m.group(1) for m in _ports_in_entry().finditer(text))
 
 
-_EXIT = re.compile(
-    r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|退出码|退出代码)\s*[=:(]?\s*(\d{1,3})\b",
-    re.IGNORECASE,
-)
+@lru_cache(maxsize=1)
+def _exit() -> re.Pattern[str]:
+    return re.compile(
+        r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|退出码|退出代码)"
+        r"\s*[=:(]?\s*(\d{1,3})\b",
+        re.IGNORECASE,
+    )
 
 
 def exit_codes(text: str) -> frozenset[str]:
     """Exit codes a text names (`exits with code 1`, `Exited (137)`, `exitCode=2`, `退出码 137`)."""
-    return frozenset(m.group(1) for m in _EXIT.finditer(text))
+    return frozenset(m.group(1) for m in _exit().finditer(text))
 
 
 def entry_exit_codes(data: dict[str, Any]) -> frozenset[str]:
@@ -104,7 +109,13 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + n / (df + 1.0))
 
 
-def coverage(built: Any, terms: frozenset[str], text: str, n: int, dfs: dict[str, int]) -> float:
+def coverage(
+    built: Any,
+    has: Callable[[str], bool],
+    n: int,
+    dfs: dict[str, int],
+    grams: Callable[[str], bool],
+) -> float:
     """Share of the query's informative weight (weight x idf) that the entry holds.
 
     Words and short CJK runs count one by one; a long CJK run (a sentence) counts as one unit,
@@ -114,12 +125,12 @@ def coverage(built: Any, terms: frozenset[str], text: str, n: int, dfs: dict[str
     for term, (weight, df) in built.own.items():
         w = weight * idf(df, n) * (UNKNOWN_FACTOR if df == 0 else 1.0)
         total += w
-        if term in terms or (len(term) > 2 and term in text):
+        if has(term):
             held += w
     for _run, bigrams in built.long_runs:
         w = sum(idf(dfs.get(b, 0), n) for b in bigrams) / len(bigrams)
         total += w
-        held += w * len(bigrams & terms) / len(bigrams)
+        held += w * sum(1 for b in bigrams if grams(b)) / len(bigrams)
     return held / total if total else 0.0
 
 
@@ -141,7 +152,10 @@ def rerank(
             else:
                 score *= SHORT_RUN_MISSING
         if built.long_runs:
-            shares = [len(bigrams & c.terms) / len(bigrams) for _run, bigrams in built.long_runs]
+            shares = [
+                sum(b in c.text for b in bigrams) / len(bigrams)
+                for _run, bigrams in built.long_runs
+            ]
             share = max(shares)
             if share < MSM and _only_cjk(built):
                 continue
@@ -178,8 +192,25 @@ def rerank(
 
 def _holds_synonym(c: Candidate, built: Any) -> bool:
     return any(
-        (latin and latin <= c.terms) or (cjk and cjk in c.text) for latin, cjk in built.syn_phrases
+        (cjk and cjk in c.text) or (latin and all(holds(c.text, t) for t in latin))
+        for latin, cjk in built.syn_phrases
     )
+
+
+@lru_cache(maxsize=4096)
+def _stem_finder(term: str) -> re.Pattern[str]:
+    # a stem is a prefix of its words, less its last letter at most ("memori" for memory)
+    head = term[: max(3, len(term) - 1)] if len(term) > 3 else term
+    return re.compile(r"(?<![a-z0-9])" + re.escape(head))
+
+
+def holds(text: str, term: str) -> bool:
+    """Whether a lower-cased text holds an index term (a Latin stem or a CJK bigram/run)."""
+    if not term.isascii():
+        return term in text
+    if "_" in term:
+        return term in text
+    return _stem_finder(term).search(text) is not None
 
 
 def rerank_signatures(cands: list[Candidate]) -> list[Candidate]:
@@ -203,9 +234,10 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
     if not ranked:
         return
     n = max(built.doc_count, 1)
-    for c in ranked[:2]:
-        c.coverage = coverage(built, c.terms, c.text, n, built.dfs)
-        c.focus_coverage = coverage(built, c.focus, "", n, built.dfs)
+    c = ranked[0]
+    focus = frozenset(c.data.get("focus", ()))
+    c.coverage = coverage(built, lambda t: holds(c.text, t), n, built.dfs, lambda b: b in c.text)
+    c.focus_coverage = coverage(built, focus.__contains__, n, built.dfs, focus.__contains__)
     first = ranked[0]
     for c in ranked:
         c.confident = c.sig

@@ -29,9 +29,9 @@ from whoosh.formats import Positions
 from whoosh.system import _INT_SIZE, pack_uint
 
 from indexer.plaintext import markdown_to_text, regex_to_text
-from indexer.tokens import index_terms
+from indexer.tokens import fold, index_terms
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SECTION_WEIGHTS: dict[str, float] = {
     "signatures": 4.0,
@@ -213,6 +213,10 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "body": _join(bodies.values()),
         }
     )
+    titles = [entry.title, *(tr.title for tr in trs)]
+    symptoms = [*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]
+    focus_text = fold(_join([*titles, *symptoms, *(regex_to_text(s) for s in entry.signatures)]))
+    flatin, fgrams, _ = index_terms(focus_text)
     return {
         "id": entry.id,
         "kind": entry.kind,
@@ -231,6 +235,11 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "body": bodies,
             "signatures": list(entry.signatures),
             "primary": list(getattr(entry, "primary_signatures", ())),
-            "symptoms": [*entry.symptoms, *(s for tr in trs for s in tr.symptoms)],
+            "symptoms": symptoms,
+            # what the entry is about, as index terms (titles, symptoms, signatures): the
+            # confidence rule measures a query against it (indexer/rank.py)
+            "focus": sorted(set(flatin) | {g for g, _p in fgrams}),
+            # holds Traditional characters: fold its text before comparing it with a query
+            "trad": fold(value) != value,
         },
     }

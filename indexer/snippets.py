@@ -34,13 +34,13 @@ def _finder(terms: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts), re.IGNORECASE) if alts else None
 
 
-def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+def _matches(text: str, terms: frozenset[str], folded: bool = False) -> list[tuple[int, int, str]]:
     finder = _finder(terms)
     if finder is None:
         return []
     out = []
     # Traditional text is matched folded (same length, so the spans fit the original)
-    for m in finder.finditer(fold(text)):
+    for m in finder.finditer(fold(text) if folded else text):
         word = m.group()
         if has_cjk(word[:1]):
             out.append((m.start(), m.end(), word))
@@ -77,15 +77,16 @@ def _cut(text: str, start: int, width: int) -> tuple[int, int]:
 
 
 def snippet(
-    texts: list[str], terms: Iterable[str], width: int = WIDTH
+    texts: list[str], terms: Iterable[str], width: int = WIDTH, *, traditional: bool = False
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Best snippet from `texts` (in order of preference) for `terms`; no match -> first text."""
+    """Best snippet from `texts` (in order of preference) for `terms`; no match -> first text.
+    `traditional`: the texts hold Traditional Chinese, matched folded to Simplified."""
     termset = frozenset(terms)
     best_text, best_matches, best_n = "", [], -1
     for text in texts:
         if not text:
             continue
-        matches = _matches(text, termset) if termset else []
+        matches = _matches(text, termset, traditional) if termset else []
         n = len({t for _, _, t in matches})
         if n > best_n:
             best_text, best_matches, best_n = text, matches, n

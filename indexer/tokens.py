@@ -102,7 +102,9 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return (stem(word),)
 
 
-_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+@lru_cache(maxsize=1)
+def _CAMEL() -> re.Pattern[str]:
+    return re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 @lru_cache(maxsize=65536)
@@ -112,7 +114,7 @@ def _cased_terms(word: str) -> tuple[str, ...]:
     terms = _word_terms(word.lower())
     if word.islower() or word.isupper() or word.isdigit() or "_" in word:
         return terms
-    parts = _CAMEL.findall(word)
+    parts = _CAMEL().findall(word)
     if len(parts) < 2:
         return terms
     extra = tuple(t for p in parts for t in _word_terms(p.lower()) if t not in terms)
