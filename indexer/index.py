@@ -98,7 +98,7 @@ class KBIndex:
         self.close()
         self.path, self._ix, self._searcher = fresh.path, fresh._ix, fresh._searcher
         self._sig_cache.clear()
-        self._entries.clear()
+        self._texts.clear()
         self._product_names = None
         self.rebuilt, self.reparsed, self.problems = True, fresh.reparsed, fresh.problems
         self._repaired = True
