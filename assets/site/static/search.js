@@ -22,6 +22,7 @@
   var ID = /^[a-z0-9][a-z0-9-]{0,120}$/;
   var PAGE = 10;
   var MAX_LOG = 256 * 1024; // a pasted log is capped, as `kb search -` caps stdin
+  var MAX_LINE = 2000;
   var STOP = ("the and for with from this that not was are has have been but its into than then " +
     "there their when where which while will would can could should did does doing had how why " +
     "what who you your our all any one out get got use used using error errors warning warn info " +
@@ -74,33 +75,35 @@
     if (!compiled) {
       compiled = [];
       table.sigs.forEach(function (s) {
-        try { compiled.push({ id: s[0], re: new RegExp(s[1], s[2].indexOf("g") < 0 ? s[2] + "g" : s[2]) }); }
+        try { compiled.push({ id: s[0], re: new RegExp(s[1], s[2]) }); }
         catch (e) { /* an engine without lookbehind: skip this pattern */ }
       });
     }
     return table;
   }
 
+  /* Line by line, each line clipped to MAX_LINE characters: the browser's regex engine
+   * backtracks (RE2 does not), so this bounds the work a pathological line can cause. */
   function logMatches(raw) {
     var table = signatureTable();
     if (!table) return [];
-    var text = raw.slice(0, MAX_LOG);
+    var lines = raw.slice(0, MAX_LOG).split("\n").map(function (l) {
+      l = l.replace(/\r$/, "");
+      return l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l;
+    });
     var hits = {};
     var order = [];
     compiled.forEach(function (sig) {
-      sig.re.lastIndex = 0;
-      var m = sig.re.exec(text);
-      if (!m) return;
-      if (!hits[sig.id]) { hits[sig.id] = { id: sig.id, count: 0, line: "", start: 0, end: 0 }; order.push(sig.id); }
-      var h = hits[sig.id];
-      h.count += 1;
-      if (!h.line) {
-        var ls = text.lastIndexOf("\n", m.index) + 1;
-        var le = text.indexOf("\n", m.index);
-        if (le < 0) le = text.length;
-        h.line = text.slice(ls, le);
-        h.start = m.index - ls;
-        h.end = Math.min(h.line.length, h.start + Math.max(m[0].length, 1));
+      for (var i = 0; i < lines.length; i++) {
+        var m = sig.re.exec(lines[i]);
+        if (!m) continue;
+        if (!hits[sig.id]) {
+          hits[sig.id] = { id: sig.id, count: 0, line: lines[i], start: m.index,
+            end: Math.min(lines[i].length, m.index + Math.max(m[0].length, 1)) };
+          order.push(sig.id);
+        }
+        hits[sig.id].count += 1;
+        return; // one line per signature is enough to count it
       }
     });
     return order.map(function (id) { return hits[id]; }).sort(function (a, b) { return b.count - a.count; })
