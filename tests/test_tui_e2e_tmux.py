@@ -71,3 +71,85 @@ def test_kbtui_in_tmux_search_open_and_quit(tmp_path):
             raise AssertionError("kbtui did not exit on ctrl+q:\n" + _screen(session))
     finally:
         subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+
+
+class Tmux:
+    """One kbtui in a detached tmux session of the given size; removed on exit."""
+
+    def __init__(self, tmp_path: Path, size: tuple[int, int], *args: str) -> None:
+        self.session = f"kbtui-e2e-{uuid.uuid4().hex[:8]}"
+        cmd = f"env KBTUI_HOME={tmp_path} LANG=en_US.UTF-8 TERM=xterm-256color {KBTUI} " + " ".join(
+            args
+        )
+        _tmux("new-session", "-d", "-s", self.session, "-x", str(size[0]), "-y", str(size[1]), cmd)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        _tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def wait(self, needle: str, timeout: float = 30) -> str:
+        return _wait_screen(self.session, needle, timeout)
+
+    def close(self) -> None:
+        subprocess.run([TMUX, "kill-session", "-t", self.session], capture_output=True)
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+def test_kbtui_in_tmux_typing_after_down_and_a_cr_separated_paste(tmp_path):
+    term = Tmux(tmp_path, (80, 24), "--kb", str(FIXTURE_KB))
+    try:
+        term.wait("entries")
+        term.keys("refused", literal=True)
+        term.wait(" results")
+        term.keys("Down")
+        time.sleep(0.3)
+        term.keys("wa", literal=True)
+        term.keys("Space")
+        term.keys("x", literal=True)
+        term.wait("refusedwa x")  # typed after the query, nothing replaced, the space kept
+        term.keys("Escape")  # Esc clears the box
+        end = time.monotonic() + 10
+        while "refusedwa" in _screen(term.session) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert "refusedwa" not in _screen(term.session)
+        # tmux paste-buffer ends lines with \r (its default separator), inside bracketed paste
+        log = "boot ok\nConnection refused: tui-probe on 1883\nshutting down\n"
+        _tmux("set-buffer", "-b", term.session, log)
+        _tmux("paste-buffer", "-p", "-b", term.session, "-t", term.session)
+        screen = term.wait("Enter opens one")
+        assert "Connection refused: tui-probe" in screen
+        assert "2: Connection refused" in screen  # matched on line 2, the lines kept
+    finally:
+        term.close()
+
+
+@pytest.mark.live
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+def test_kbtui_in_tmux_live_doctor_sees_a_container_die(tmp_path):
+    name = f"kbtui-tui-{uuid.uuid4().hex[:4]}"
+
+    def docker(*args: str) -> None:
+        subprocess.run(["docker", *args], check=True, capture_output=True, timeout=60)
+
+    docker(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        "none",
+        "kbtui-test/busybox:latest",
+        "sh",
+        "-c",
+        "while [ ! -f /tmp/die ]; do sleep 0.2; done; exit 1",
+    )
+    term = Tmux(tmp_path, (140, 45))
+    try:
+        term.wait("entries")
+        term.keys("F7")
+        term.wait("live: following Docker events", timeout=120)
+        assert name not in _screen(term.session)
+        docker("exec", name, "touch", "/tmp/die")
+        term.wait(name, timeout=30)  # the new finding, without pressing s
+    finally:
+        term.close()
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
