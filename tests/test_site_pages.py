@@ -196,6 +196,7 @@ def test_no_search_export_has_no_search_box(tmp_path):
     pages = _pages(out)
     assert pages and not [k for k, p in pages.items() if p.forms]
     assert "search.js" not in (out / "index.html").read_text()
+    assert not (out / "search.html").exists() and not (out / "signatures.js").exists()
 
 
 def test_sitemap_only_with_base_url(tmp_path):

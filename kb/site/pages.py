@@ -164,16 +164,17 @@ def page_jobs(site: Site, search: bool = True) -> list[Job]:
     ]
     for lang in site.langs:
         add(Job(home_path(lang), "home.html", lambda: _home(site), lang, home_path))
-        add(
-            Job(
-                search_path(lang),
-                "search.html",
-                _bind(_search, site, lang),
-                lang,
-                search_path,
-                False,
+        if search:  # without an index there is nothing to search: no page, no box
+            add(
+                Job(
+                    search_path(lang),
+                    "search.html",
+                    _bind(_search, site, lang),
+                    lang,
+                    search_path,
+                    False,
+                )
             )
-        )
         add(
             Job(
                 not_found_path(lang),
