@@ -186,6 +186,7 @@ class _Scan:
         cancel: threading.Event | None,
         timeout: float = SCAN_TIMEOUT,
         container_timeout: float = PER_CONTAINER_TIMEOUT,
+        host_timeout: float | None = None,
     ) -> None:
         from kb.signatures import SignatureSet
 
@@ -194,6 +195,8 @@ class _Scan:
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
         self.container_timeout = container_timeout
+        self.host_timeout = timeout if host_timeout is None else min(host_timeout, timeout)
+        self.host_deadlines: dict[str, float] = {}  # host label -> its own deadline
         self.active: set[ProbeContext] = set()
         self.cut_short: dict[str, list[str]] = {}  # host -> what was not fully scanned, and why
         self.done = threading.Event()
@@ -213,9 +216,11 @@ class _Scan:
         with self.lock:
             self.findings.append(finding)
 
-    def context(self, host_limit: float | None = None) -> ProbeContext:
-        """A context for one container (or a host's listing), bounded by the scan's deadline."""
-        left = max(0.0, self.deadline - time.monotonic())
+    def context(self, host_limit: float | None = None, until: float | None = None) -> ProbeContext:
+        """A context for one container (or a host's listing), bounded by the scan's deadline
+        and by `until` (the host's deadline)."""
+        end = self.deadline if until is None else min(self.deadline, until)
+        left = max(0.0, end - time.monotonic())
         ctx = ProbeContext(min(host_limit or self.container_timeout, left), self.cancel)
         with self.lock:
             self.active.add(ctx)
@@ -298,30 +303,37 @@ def _scan_container(
     summary: dict[str, Any],
     oom_events: dict[str, list[float]] | None = None,
 ) -> None:
-    if scan.over():
-        scan.incomplete(host, f"{_label(summary)}: not scanned")
+    host_end = scan.host_deadlines.get(host)
+    if scan.over() or (host_end is not None and time.monotonic() >= host_end):
+        scan.incomplete(host, f"{_label(summary)}: not scanned ({_why(scan, None, host)})")
         return
-    ctx = scan.context()
+    ctx = scan.context(until=host_end)
     ctx.activate()
     try:
         _scan_one(scan, ctx, client, host, summary, oom_events)
     except (DeadlineExceeded, Cancelled):
-        scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx)}")
+        scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
     except Exception:
         if ctx.remaining() <= 0 or scan.over():  # a read broken by the abort at the deadline
-            scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx)}")
+            scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
         else:
             raise
     finally:
         scan.release(ctx)
 
 
-def _why(scan: _Scan, ctx: ProbeContext) -> str:
-    if scan.cancel.is_set() and time.monotonic() < scan.deadline:
+def _why(scan: _Scan, ctx: ProbeContext | None, host: str | None = None) -> str:
+    now = time.monotonic()
+    if scan.cancel.is_set() and now < scan.deadline:
         return "interrupted"
-    if time.monotonic() >= scan.deadline:
+    if now >= scan.deadline:
         return f"cut short by the {scan.timeout:g} s scan deadline"
-    return f"cut short by the {ctx.timeout:g} s container deadline"
+    host_end = scan.host_deadlines.get(host or "")
+    if host_end is not None and now >= host_end:
+        return f"cut short by the {scan.host_timeout:g} s host deadline"
+    return (
+        f"cut short by the {ctx.timeout if ctx else scan.container_timeout:g} s container deadline"
+    )
 
 
 def _scan_one(
@@ -563,17 +575,23 @@ def _scan_host(
     from kb.checks.runner import _reason
 
     client = dockerclient.get_client(url)
-    ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT)
+    host_end = time.monotonic() + scan.host_timeout
+    scan.host_deadlines[label] = host_end
+    # the listing (and an ssh login) gets the container budget, within the host's deadline
+    ctx = scan.context(
+        host_limit=max(PER_CONTAINER_TIMEOUT, scan.container_timeout), until=host_end
+    )
     ctx.activate()
     try:
         containers = client.containers(all=True)
     except Exception as exc:  # an unreachable host is a result, not a crash
-        why = _why(scan, ctx) if ctx.remaining() <= 0 or scan.over() else _reason(exc)
+        late = ctx.remaining() <= 0 or scan.over()
+        why = _why(scan, ctx, label) if late else _reason(exc)
         scan.add(Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {why}", "host"))
         return HostReport(label, client.endpoint, False, 0, why)
     finally:
         scan.release(ctx)
-    ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT)
+    ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT, until=host_end)
     ctx.activate()
     try:
         now = time.time()
@@ -602,11 +620,11 @@ def _scan_host(
                     progress[0] += 1
                     if on_progress:
                         on_progress(progress[0], progress[1])
-            if pending and scan.over():
+            if pending and (scan.over() or time.monotonic() >= host_end):
                 # the watchdog aborted them; give them a moment to hand in what they found
                 done, pending = wait(pending, timeout=GRACE)
                 for fut in pending:
-                    scan.incomplete(label, f"{_label(futures[fut])}: {_why(scan, ctx)}")
+                    scan.incomplete(label, f"{_label(futures[fut])}: {_why(scan, None, label)}")
                     fut.cancel()
                 break
     finally:
@@ -635,18 +653,21 @@ def run_doctor(
     *,
     timeout: float = SCAN_TIMEOUT,
     container_timeout: float = PER_CONTAINER_TIMEOUT,
+    host_timeout: float | None = None,
 ) -> DoctorReport:
     """Scan `hosts` (URLs or configured names; default: configured hosts, else the local one).
 
     The whole scan ends by `timeout` seconds and each container's by `container_timeout` (log
     streams included): what is still running then is aborted, what was found so far is kept, and
-    a host that was not fully scanned is reported not ok. Ctrl-C (KeyboardInterrupt in the calling
-    thread) or `cancel` stop the scan the same way within a fraction of a second.
+    a host that was not fully scanned is reported not ok. Hosts are scanned concurrently, each
+    within its own `host_timeout` (default: the scan's), so one slow host cannot use up the others'
+    time. Ctrl-C (KeyboardInterrupt in the calling thread) or `cancel` stop the scan the same way
+    within a fraction of a second.
     """
     from kb.checks import targets as targets_mod
 
     start = time.monotonic()
-    scan = _Scan(kbase, cancel, timeout, container_timeout)
+    scan = _Scan(kbase, cancel, timeout, container_timeout, host_timeout)
     conf = targets_mod.load() if not hosts else None
     if hosts:
         try:

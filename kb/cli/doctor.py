@@ -19,6 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "reported as not ok. Exit 0 when nothing was found, 1 when something was, 3 when a host could "
         "not be scanned (or only partly), 130 when interrupted.",
         epilog="Examples:\n  kb doctor\n  kb doctor --host ssh://ops@prod-1 --host unix:///var/run/docker.sock\n"
+        "  kb doctor --host ssh://ops@prod-1 --host ssh://ops@prod-2 --host-timeout 20\n"
+        "  kb doctor --host tcp://10.0.0.9:2376   (TLS: DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=DIR)\n"
         "  kb doctor --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -43,6 +45,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         metavar="SECONDS",
         help="deadline for each container, its log stream included (default 10)",
+    )
+    p.add_argument(
+        "--host-timeout",
+        type=_seconds(1, 3600),
+        default=None,
+        metavar="SECONDS",
+        help="deadline for each host (hosts are scanned concurrently; default: --timeout)",
     )
     p.add_argument("--json", action="store_true", help="print {findings: [...], hosts: [...]}")
     p.set_defaults(func=run)
@@ -75,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         hosts=args.host or None,
         timeout=args.timeout or SCAN_TIMEOUT,
         container_timeout=args.container_timeout or PER_CONTAINER_TIMEOUT,
+        host_timeout=args.host_timeout,
     )
     code = (
         EXIT_INTERRUPTED
