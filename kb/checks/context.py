@@ -110,15 +110,35 @@ class ProbeContext:
 
     # -- Docker --------------------------------------------------------------------------------
     def docker(self, host: str | None = None) -> Any:
-        """The read-only Docker client for `host` (a configured name or URL), created lazily."""
+        """The read-only Docker client for `host` (a configured name or URL), created lazily.
+
+        `host` is shared with the network kinds, where it is a broker address: `kb check ENTRY
+        --set host=10.0.0.5` sets it for every check of the entry. Only a Docker URL
+        (`unix://`, `tcp://`, `ssh://`, `npipe://`, `http(s)://`) or a configured Docker host name
+        is a Docker endpoint; a bare address leaves the Docker checks on their default endpoint.
+        """
         from kb.checks import dockerclient
 
+        if host and host not in self.docker_hosts and "://" not in host:
+            host = _docker_name(host)  # None for a broker address: not a Docker endpoint
         url = self.docker_hosts.get(host, host) if host else self.default_docker_host
         return dockerclient.get_client(url)
 
     # -- thread-local access for helpers that are not handed the context ---------------------
     def activate(self) -> None:
         _local.ctx = self
+
+
+def _docker_name(name: str) -> str | None:
+    """The Docker URL a bare name stands for (a configured Docker host, else a Docker context),
+    or None when it is neither (a broker's address given with --set host=…)."""
+    from kb.checks import dockerclient, targets
+
+    try:
+        url = targets.load().docker_urls().get(name)
+    except Exception:  # noqa: BLE001 - an unreadable config: the name is not a configured host
+        url = None
+    return url or dockerclient.context_endpoint(name)
 
 
 def current() -> ProbeContext | None:

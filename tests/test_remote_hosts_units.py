@@ -1,0 +1,72 @@
+"""Remote Docker endpoints without a daemon: TLS settings, ssh:// parsing, `--set host` vs Docker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.checks import dockerclient
+from kb.checks.context import ProbeContext
+from kb.checks.sshtunnel import SSHError, SSHTunnel
+
+
+def test_tls_from_the_standard_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("x")
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
+    tls = dockerclient.tls_for("tcp://10.9.9.9:2376")
+    assert tls == dockerclient.TLSFiles(
+        str(tmp_path / "ca.pem"), str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"), True
+    )
+    assert dockerclient.tls_for("unix:///var/run/docker.sock") is None
+    assert dockerclient.tls_for("ssh://ops@h") is None
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "")  # empty means off, as for the Docker CLI
+    assert dockerclient.tls_for("tcp://10.9.9.9:2376").verify is False  # type: ignore[union-attr]
+    monkeypatch.delenv("DOCKER_TLS_VERIFY")
+    monkeypatch.delenv("DOCKER_CERT_PATH")
+    assert dockerclient.tls_for("tcp://10.9.9.9:2376") is None
+
+
+def test_registered_tls_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_TLS_VERIFY", "1")
+    mine = dockerclient.TLSFiles("/c/ca.pem", "/c/cert.pem", "/c/key.pem")
+    dockerclient.register_tls("tcp://10.8.8.8:2376", mine)
+    assert dockerclient.tls_for("tcp://10.8.8.8:2376") is mine
+
+
+def test_ssh_url_forms() -> None:
+    t = SSHTunnel("ssh://ops@prod-1:2222")
+    assert (t.user, t.host, t.port, t.remote_socket) == (
+        "ops",
+        "prod-1",
+        2222,
+        "/var/run/docker.sock",
+    )
+    argv = t._argv("/tmp/x.sock", 5)
+    assert (
+        argv[-2:] == ["--", "prod-1"]
+        and "-L" in argv
+        and "/tmp/x.sock:/var/run/docker.sock" in argv
+    )
+    assert ["-p", "2222"] == argv[argv.index("-p") : argv.index("-p") + 2]
+    assert (
+        SSHTunnel("ssh://h/run/user/1000/docker.sock").remote_socket == "/run/user/1000/docker.sock"
+    )
+    with pytest.raises(SSHError):
+        SSHTunnel("tcp://h:2375")
+
+
+def test_missing_ssh_client_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SSHError, match="OpenSSH client"):
+        SSHTunnel("ssh://ops@prod-1").open(1)
+
+
+def test_set_host_to_a_broker_address_leaves_the_docker_endpoint_alone() -> None:
+    ctx = ProbeContext(1.0, default_docker_host="unix:///tmp/kbtui-none.sock")
+    assert ctx.docker("10.0.0.5").endpoint == "unix:///tmp/kbtui-none.sock"
+    assert ctx.docker("tcp://10.0.0.5:2376").endpoint == "tcp://10.0.0.5:2376"
+    named = ProbeContext(1.0, docker_hosts={"prod": "ssh://ops@prod-1"})
+    assert named.docker("prod").endpoint == "ssh://ops@prod-1"
