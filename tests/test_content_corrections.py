@@ -383,6 +383,26 @@ DOCKER_LINES = [
         "among the defaults to assign to the network",
         "docker-address-pools-exhausted",
     ),
+    (
+        "docker: Error response from daemon: failed to create shim task: OCI runtime create failed: "
+        "runc create failed: unable to start container process: error during container init: error "
+        'mounting "/tmp/c1dir" to rootfs at "/etc/hostname": mount /tmp/c1dir:/etc/hostname (via '
+        "/proc/self/fd/6), flags: 0x5000: not a directory: unknown: Are you trying to mount a "
+        "directory onto a file (or vice-versa)? Check if the specified host path exists and is the "
+        "expected type",
+        "docker-bind-mount-not-a-directory",
+    ),
+    (
+        'docker: Error response from daemon: Conflict. The container name "/c1-dup" is already in '
+        'use by container "94f30fa16fe4bc2db046db9e1a1327e1d6a0c1a3cb582a68a5e29e29c51484ce". You '
+        "have to remove (or rename) that container to be able to reuse that name.",
+        "docker-container-name-conflict",
+    ),
+    # moby/moby#36428 (Engine 18.x wording)
+    (
+        'docker: Error response from daemon: OCI runtime create failed: container_linux.go:296: starting container process caused "process_linux.go:398: container init caused "rootfs_linux.go:58: mounting \\"/home/u/credentials.cfg\\" to rootfs \\"/var/lib/docker/overlay2/e84/merged\\" at \\"/var/lib/docker/overlay2/e84/merged/mordred-override.cfg\\" caused \\"not a directory\\""": unknown: Are you trying to mount a directory onto a file (or vice-versa)? Check if the specified host path exists and is the expected type.',
+        "docker-bind-mount-not-a-directory",
+    ),
     ("exec /usr/local/bin/docker-entrypoint.sh: exec format error", "docker-exec-format-error"),
     (
         "standard_init_linux.go:228: exec user process caused: exec format error",

@@ -23,6 +23,7 @@ docker-port-already-allocated docker-daemon-not-running docker-socket-permission
 docker-daemon-json-invalid docker-no-space-left-on-device docker-json-file-logs-fill-disk
 docker-oci-executable-not-found docker-exec-format-error docker-address-pools-exhausted
 docker-pull-rate-limit docker-pull-tls-handshake-timeout docker-dns-resolution-fails
+docker-bind-mount-not-a-directory docker-container-name-conflict
 """.split()
 # problems that print no line of their own: the cause is observed by checks only
 NO_LOG_LINE = {
