@@ -18,6 +18,7 @@ mosquitto-client-already-connected mosquitto-keepalive-exceeded-timeout mosquitt
 mosquitto-tls-certificate-errors mosquitto-acl-denied-publish
 emqx-cluster-invalid-challenge-reply emqx-authentication-failure-not-authorized
 emqx-docker-bind-mount-permission-denied emqx-cluster-network-partition emqx-cluster-merge-schema-failed
+emqx-frame-too-large-max-packet-size
 vernemq-eula-not-accepted vernemq-authentication-plugin-chain-exhausted vernemq-subscriber-dropped-messages
 """.split()
 FAQS = """
