@@ -77,6 +77,7 @@ def test_pasted_log_line_finds_its_entry_first(browser, bundled):
     # the matched log text is shown and marked
     assert "enotconn" in page.locator(".log-results li").first.locator("mark").inner_text()
     # the word search runs on the distinctive words, not on the whole line, and finds it too
+    assert page.locator("#text-h").inner_text() == "Related entries"  # the log match is the answer
     words = page.locator(".search-words").inner_text()
     assert "10.0.0.5" not in words and "0.19464.506" not in words and "enotconn" in words
     texts = page.eval_on_selector_all(
@@ -95,8 +96,8 @@ def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):
     _, base = bundled
     page = browser.new_page()
     line = (
-        "2024-03-11T09:12:44.001Z node1 emqx[2211]: [warning] clientid: sensor-17, "
-        "msg: dropped_msg_due_to_mqueue_is_full, queue: 1000/1000, topic: t/1"
+        "2024-03-11 09:12:44.001 [warning] clientid=sensor-17 message dropped: "
+        "message queue is full (max_mqueue_len=1000)"
     )
     page.goto(base + "search.html")
     page.fill("#q", line)
@@ -105,6 +106,10 @@ def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):
         ".search-results a.result-link", "els => els.map(e => e.getAttribute('href'))"
     )
     assert any("emqx-log-mqueue-full-dropped" in h for h in hrefs[:3]), hrefs
+    # no signature matches this wording; reduced words are related reading, never the answer
+    assert page.locator(".log-results li").count() == 0
+    assert page.locator(".badge.best").count() == 0
+    assert "No confident answer" in page.locator(".search-status").inner_text()
 
 
 def test_topic_filter_query_finds_shared_subscription_entries(browser, bundled):
@@ -153,6 +158,8 @@ def test_query_kept_in_url_and_after_back(browser, bundled):
     page.locator("#q").press_sequentially("monotonic time", delay=20)  # typed, no Enter
     _wait_searched(page, "monotonic time")
     assert parse_qs(urlsplit(page.url).query)["q"] == ["monotonic time"]
+    # every typed word in the first result's title: a confident answer, as `kb search` says
+    assert page.locator(".text-results li").first.locator(".badge.best").count() == 1
     # keyboard: down arrow to the first result, Enter opens it
     page.press("#q", "ArrowDown")
     focused = page.evaluate("document.activeElement.className")

@@ -5,9 +5,9 @@
  *    export time (kb/signatures_js.py, shipped in signatures.js), run on the pasted text first.
  *    Those entries are listed as "Matches your log" — the confident answers, as in `kb search -`.
  * 2. Words: Pagefind. A short query is searched as typed; a long one (a log) or one with no hit is
- *    reduced to its most distinctive words: each candidate word is counted on its own and the
- *    rarest ones that still find something together are used (Pagefind requires every word).
- *    These results are "related", not confident.
+ *    reduced to its distinctive words (no numbers, ids, addresses, levels or common words); each
+ *    is searched on its own and entries are ranked by the rarity-weighted words they hold
+ *    (Pagefind alone requires every word). These results are "related", not confident.
  * The Pagefind binary from PyPI does not segment Chinese, so the exporter indexes Chinese runs as
  * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way.
  * Results are built with textContent (never innerHTML).
@@ -27,7 +27,8 @@
     "there their when where which while will would can could should did does doing had how why " +
     "what who you your our all any one out get got use used using error errors warning warn info " +
     "debug notice crit critical fatal trace level state reason failed fail true false null none " +
-    "http https www com net org").split(" ");
+    "http https www com net org jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu " +
+    "fri sat sun host localhost").split(" ");
   var stop = {};
   STOP.forEach(function (w) { stop[w] = true; });
 
@@ -136,23 +137,39 @@
     return loading;
   }
 
+  /* A log line or a long query: each candidate word is searched on its own, and entries are
+   * ranked by the words they hold, each word weighing more the fewer entries have it (an IDF
+   * sum, as a search engine's OR query would): "enotconn" outweighs "connection". */
   function distinctive(pf, raw) {
     var words = candidates(raw);
     return Promise.all(words.map(function (w) {
-      return pf.search(w).then(function (r) { return { word: w, n: r && r.results ? r.results.length : 0 }; });
+      return pf.search(w).then(function (r) { return { word: w, results: r && r.results ? r.results : [] }; });
     })).then(function (counted) {
-      var useful = counted.filter(function (c) { return c.n > 0; })
-        .sort(function (a, b) { return a.n - b.n; }).map(function (c) { return c.word; });
-      function attempt(k) {
-        if (k < 1) return Promise.resolve({ words: [], results: [] });
-        var chosen = useful.slice(0, k);
-        return pf.search(chosen.join(" ")).then(function (r) {
-          var list = r && r.results ? r.results : [];
-          if (list.length || k === 1) return { words: chosen, results: list };
-          return attempt(k - 1);
+      var used = counted.filter(function (c) { return c.results.length > 0; });
+      var most = 1;
+      used.forEach(function (c) { most = Math.max(most, c.results.length); });
+      var byId = {};
+      var order = [];
+      used.forEach(function (c) {
+        var weight = Math.log(1 + (2 * most) / c.results.length);
+        var top = c.results[0].score || 1;
+        c.results.forEach(function (r) {
+          if (!byId[r.id]) { byId[r.id] = { result: r, score: 0, first: order.length }; order.push(r.id); }
+          // where the word weighs more in the entry (title, repeated), Pagefind scores it higher
+          byId[r.id].score += weight * (0.5 + 0.5 * Math.min(1, (r.score || 0) / top));
         });
-      }
-      return attempt(Math.min(4, useful.length));
+      });
+      var ranked = order.map(function (id) { return byId[id]; }).sort(function (a, b) {
+        return b.score - a.score || a.first - b.first;
+      });
+      // entries that share only a common word or two with the log are noise, not reading
+      var floor = ranked.length ? ranked[0].score * 0.3 : 0;
+      ranked = ranked.filter(function (x) { return x.score >= floor; });
+      used.sort(function (a, b) { return a.results.length - b.results.length; });
+      return {
+        words: used.map(function (c) { return c.word; }),
+        results: ranked.map(function (x) { return x.result; })
+      };
     });
   }
 
@@ -252,6 +269,17 @@
     return li;
   }
 
+  function coversAll(li, raw) {
+    if (!li) return false;
+    var words = raw.toLowerCase().replace(CJK, function (r) { return " " + r + " "; })
+      .split(/[^a-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/)
+      .filter(function (w) { return w.length > 1 && !stop[w]; });
+    var heading = li.querySelector("a.result-link");
+    var summary = li.querySelector("p");
+    var text = ((heading ? heading.textContent : "") + " " + (summary ? summary.textContent : "")).toLowerCase();
+    return words.length > 0 && words.every(function (w) { return text.indexOf(w) >= 0; });
+  }
+
   function fromPagefind(data) {
     var meta = data.meta || {};
     if (!ID.test(meta.id || "")) return null;
@@ -273,6 +301,7 @@
     var textList = out.querySelector(".text-results");
     var wordsLine = out.querySelector(".search-words");
     var more = out.querySelector(".more-results");
+    var textHeading = out.querySelector("#text-h");
     var msg = function (k) { return out.getAttribute("data-msg-" + k) || ""; };
     var seq = 0;
     var timer = null;
@@ -341,11 +370,25 @@
         }
         var n = res.results.length;
         textBox.hidden = n === 0;
+        // As in `kb search`: a signature match is the answer; so is a first result holding every
+        // word typed (not a reduced log) in its title or summary; the rest is related reading.
+        textHeading.textContent = logs.length || res.words ? msg("related") : msg("results");
         var parts = [];
         if (logs.length) parts.push(msg("log") + ": " + logs.length + ".");
         parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
-        setStatus(parts.join(" "));
-        return showMore(my).then(function () { if (my === seq) searched(raw); });
+        return showMore(my).then(function () {
+          if (my !== seq) return;
+          var best = !logs.length && !res.words && n > 0 && coversAll(textList.firstChild, raw);
+          if (best) {
+            var badge = document.createElement("span");
+            badge.className = "badge best";
+            badge.textContent = msg("best");
+            textList.firstChild.insertBefore(badge, textList.firstChild.children[1] || null);
+          }
+          if (n > 0 && !logs.length && !best) parts.push(msg("noconfident"));
+          setStatus(parts.join(" "));
+          searched(raw);
+        });
       }).catch(function () {
         if (my !== seq) return;
         setStatus((logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("failed"));
