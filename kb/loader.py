@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb import paths
-from kb.model import Entry, Problem
+from kb.model import CheckSpec, Entry, Problem, parse_check_ref, resolve_check_ref
 
 if TYPE_CHECKING:
     from kb.frontmatter import Split
@@ -64,6 +64,10 @@ class KnowledgeBase:
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
+
+    def resolve_check(self, entry: Entry, ref: str | None) -> tuple[Entry, CheckSpec] | None:
+        """The check a tree node of `entry` names: `check-id`, or `<entry-id>#<check-id>`."""
+        return resolve_check_ref(self.entries, entry, ref)
 
     @property
     def errors(self) -> list[Problem]:
@@ -400,10 +404,8 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
                         f"tree node {node.id!r} links to entry {node.entry!r}, which does not exist",
                     )
                 )
-            if node.check and "#" in node.check:
-                eid, _, cid = node.check.partition("#")
-                other = entries.get(eid)
-                if other is None or other.check(cid) is None:
+            if node.check and parse_check_ref(node.check)[0] is not None:
+                if resolve_check_ref(entries, entry, node.check) is None:
                     problems.append(
                         Problem(
                             entry.path,

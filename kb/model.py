@@ -7,6 +7,7 @@ behaviour beyond small conveniences, and import nothing heavy.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,6 +81,18 @@ class Node:
     @property
     def is_conclusion(self) -> bool:
         return self.conclusion is not None
+
+    def option_for(self, status: str) -> int | None:
+        """The index of the option a check result with `status` selects (its `when` names the
+        status), or None: the reader chooses. The TUI suggests it; the site lists it."""
+        for i, option in enumerate(self.options):
+            if status in option.when:
+                return i
+        return None
+
+    def statuses_for(self, index: int) -> list[str]:
+        """The check statuses that select option `index` (in STATUSES order)."""
+        return [s for s in STATUSES if self.option_for(s) == index]
 
 
 @dataclass(frozen=True)
@@ -179,3 +192,31 @@ class Entry:
         if isinstance(labels, list) and len(labels) == len(node.options):
             base["options"] = [str(x) for x in labels]
         return base
+
+
+CHECK_REF_SEPARATOR = "#"
+
+
+def parse_check_ref(ref: str) -> tuple[str | None, str]:
+    """A tree node's `check`: `check-id` (this entry's) -> (None, check-id);
+    `entry-id#check-id` (another entry's) -> (entry-id, check-id)."""
+    owner, sep, check_id = ref.partition(CHECK_REF_SEPARATOR)
+    return (owner, check_id) if sep else (None, ref)
+
+
+def resolve_check_ref(
+    entries: Mapping[str, Entry], entry: Entry, ref: str | None
+) -> tuple[Entry, CheckSpec] | None:
+    """The entry and check that `ref` names from within `entry`, or None if either is missing.
+
+    The one rule for check references: the loader validates with it, `kb check` and the site and
+    the TUI resolve with it (through `KnowledgeBase.resolve_check` where they hold a KB).
+    """
+    if not ref:
+        return None
+    owner_id, check_id = parse_check_ref(ref)
+    owner = entry if owner_id is None else entries.get(owner_id)
+    if owner is None:
+        return None
+    spec = owner.check(check_id)
+    return (owner, spec) if spec is not None else None

@@ -24,6 +24,7 @@ from kb.model import (
     Source,
     Translation,
     Tree,
+    parse_check_ref,
 )
 from kb.safeyaml import Located
 
@@ -341,7 +342,7 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
             ctx.error(path, f"node {nid!r} must have exactly one of 'question' or 'conclusion'")
             continue
         check = ctx.want_str(item.get("check"), (*path, "check"))
-        if check is not None and "#" not in check and check not in check_ids:
+        if check is not None and parse_check_ref(check)[0] is None and check not in check_ids:
             ctx.error(
                 (*path, "check"),
                 f"node {nid!r} names check {check!r}, which this entry does not declare",

@@ -93,7 +93,7 @@ def test_tcp_probe_refused_and_accepted() -> None:
 
 
 def test_docker_timestamps() -> None:
-    from kb.checks.doctor import _iso_ts
+    from kb.checks.container import iso_ts as _iso_ts
 
     assert _iso_ts("0001-01-01T00:00:00Z") is None
     assert _iso_ts("2026-12-02T07:10:32.359793992Z") == pytest.approx(1796195432.359794)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kb.checks import registry
-from kb.checks.base import Verdict
+from kb.checks.base import Next, Verdict
 from kb.checks.diagnose import diagnose
 from kb.checks.redact import redact
 from kb.checks.runner import ParamError, exit_code, parse_overrides, resolve_params, run_check
@@ -163,7 +163,9 @@ def test_runner_turns_exceptions_into_errors_and_applies_on_fail(monkeypatch):
     r = run_check(entry(), CheckSpec("c", "unit.fake", "t"))
     assert r.status == "error" and "ZeroDivisionError" in r.summary and "Traceback" not in r.summary
     r = run_check(entry(), CheckSpec("c", "unit.fail", "t", on_fail="warn"))
-    assert r.status == "warn" and len(r.evidence) == 20 and r.next == "kb show unit"
+    assert r.status == "warn" and len(r.evidence) == 20
+    assert r.next == Next(entry="unit", params=(), advice=None)
+    assert r.to_dict()["next"] == {"entry": "unit", "params": [], "advice": None}
     assert exit_code([r]) == 1
 
 

@@ -80,9 +80,9 @@ def test_docker_top_does_not_cut_before_redaction():
     cmd = "/usr/bin/python3 /srv/app/server.py --listen 0.0.0.0 --password C4NARYTOPSECRET"
     data = {"running": True, "titles": ["PID", "PPID", "CMD"], "processes": [["1", "0", cmd]]}
     v = docker_top.evaluate({"container": "c"}, data)
-    from kb.checks.runner import _clip
+    from kb.checks.present import line
 
-    assert "C4NA" not in _clip(v.summary) and all("C4NA" not in _clip(e) for e in v.evidence)
+    assert "C4NA" not in line(v.summary) and all("C4NA" not in line(e) for e in v.evidence)
 
 
 def test_junit_is_well_formed_and_redacted(tmp_path):

@@ -19,10 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from kb.checks.explain import explain
 from kb.errors import UserError
 from kb.loader import load_kb
 from kb.model import CheckSpec, Entry
-from kb.site import checktext, cjk, render
+from kb.site import cjk, render
 from kb.site.export import export_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def test_every_documented_kind_has_its_own_wording():
             spec = CheckSpec(
                 id="c", kind=kind, title="t", params={"container": "emqx", "port": 1883}
             )
-            text = checktext.describe(spec, lang)
+            text = explain(spec, lang)
             generic = f"`{kind}`"
             assert generic not in text.looks_at, (kind, lang, text.looks_at)
             assert text.healthy and text.problem and text.error and text.skip
@@ -125,19 +126,19 @@ def test_check_wording_uses_params_and_on_fail():
         params={"container": "broker", "name": "ERL_FLAGS", "contains": "+c false"},
         on_fail="warn",
     )
-    en = checktext.describe(spec, "en")
+    en = explain(spec, "en")
     assert "`ERL_FLAGS`" in en.looks_at and "`broker`" in en.looks_at
     assert "contains `+c false`" in en.healthy
     assert en.problem_status == "warn" and "warning" in en.problem
-    zh = checktext.describe(spec, "zh")
+    zh = explain(spec, "zh")
     assert "`ERL_FLAGS`" in zh.looks_at and "包含 `+c false`" in zh.healthy
-    logs = checktext.describe(
+    logs = explain(
         CheckSpec(id="l", kind="docker.logs", title="t", params={"signatures": True, "tail": 500}),
         "en",
     )
     assert "last 500 lines" in logs.looks_at and "signatures" in logs.healthy
-    assert "does not appear" in logs.healthy
-    rt = checktext.describe(CheckSpec(id="r", kind="mqtt.roundtrip", title="t"), "en")
+    assert logs.healthy == "none of this entry's log signatures appear"
+    rt = explain(CheckSpec(id="r", kind="mqtt.roundtrip", title="t"), "en")
     assert rt.active
 
 

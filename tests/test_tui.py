@@ -381,9 +381,7 @@ async def test_run_all_checks_same_results_as_the_engine():
             assert "port-closed" not in checks.results
             assert checks.state["port-closed"] == "pending"
             ours = checks.results["port-open"]
-            engine = run_check(
-                entry.entry, entry.entry.check("port-open"), overrides={"port": port}
-            )
+            engine = run_check(entry.entry, entry.entry.check("port-open"), params={"port": port})
             assert (ours.status, ours.summary.split(" in ")[0]) == (
                 engine.status,
                 engine.summary.split(" in ")[0],

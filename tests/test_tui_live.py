@@ -151,7 +151,7 @@ async def test_done_when_walkthrough_keyboard_only(incident_host):
         # the same engine as `kb check`: identical statuses and summaries
         for spec in entry.entry.checks:
             if spec.kind.startswith("docker."):
-                engine = run_check(entry.entry, spec, overrides={"container": CONTAINER})
+                engine = run_check(entry.entry, spec, params={"container": CONTAINER})
                 assert (engine.status, engine.summary) == (
                     statuses[spec.id],
                     checks.results[spec.id].summary,

@@ -225,16 +225,9 @@ class Services:
 
     def resolve_check(self, entry: Entry, ref: str) -> tuple[Entry, CheckSpec] | None:
         """The check a tree node names: `check-id` in `entry`, or `<entry-id>#<check-id>`."""
-        owner = entry
-        check_id = ref
-        if "#" in ref:
-            owner_id, check_id = ref.split("#", 1)
-            found = self.get(owner_id)
-            if found is None:
-                return None
-            owner = found
-        spec = owner.check(check_id)
-        return (owner, spec) if spec is not None else None
+        if self.kbase is None:
+            return None
+        return self.kbase.resolve_check(entry, ref)
 
     # --- search --------------------------------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, limit: int = 50) -> list[Any]:
@@ -249,6 +242,13 @@ class Services:
             )
 
     # --- checks --------------------------------------------------------------------------------
+    @staticmethod
+    def explain(spec: CheckSpec, lang: str) -> Any:
+        """The check in plain words (what it looks at, what healthy means): a `CheckText`."""
+        from kb.checks.explain import explain
+
+        return explain(spec, lang)
+
     def context(self, scope: str) -> CheckContext:
         """Where the checks of `scope` (an entry or tree id) run; the default context if unset."""
         return self.contexts.get(scope) or CheckContext()
@@ -267,7 +267,7 @@ class Services:
             from kb.checks import targets as targets_mod
 
             found = targets_mod.load()
-            return found.broker(name) or found.docker_host(name)
+            return found.find(name)
         except Exception:  # an unreadable config shows up as the check's own error
             return None
 
@@ -296,14 +296,25 @@ class Services:
 
         Without explicit `target`/`overrides` the context of `scope` (default: the entry) applies.
         """
+        from kb.checks.base import ERROR, CheckResult
         from kb.checks.runner import run_check
+        from kb.checks.targets import load
 
         ctx = self.context(scope or entry.id)
         if overrides is None:
             overrides = dict(ctx.overrides)
         if target is None:
             target = ctx.target
-        return run_check(entry, spec, overrides=overrides or None, target=target, cancel=cancel)
+        docker_hosts: dict[str, str] = {}
+        if isinstance(target, str):
+            conf = load()
+            name, target = target, conf.find(target)
+            if target is None:
+                return CheckResult(
+                    spec.id, spec.kind, spec.title, ERROR, f"no target named {name!r} in the config"
+                )
+            docker_hosts = conf.docker_urls()
+        return run_check(entry, spec, target, overrides or None, cancel, docker_hosts=docker_hosts)
 
     def remember(self, scope: str, check_id: str, result: Any) -> None:
         """Keep a check result for the session (shown again when the screen is reopened)."""
@@ -359,12 +370,10 @@ class Services:
     def running_containers(self, host: str | None = None, timeout: float = 2.0) -> list[PickItem]:
         """Running containers on `host` (default: DOCKER_HOST / the local socket); [] if unreachable."""
         from kb.checks import dockerclient
-        from kb.checks.context import ProbeContext
+        from kb.checks.context import RunContext
 
-        ctx = ProbeContext(timeout, threading.Event())
-        ctx.activate()
         try:
-            client = dockerclient.get_client(host)
+            client = dockerclient.get_client(host).bound(RunContext(timeout, threading.Event()))
             rows = client.containers(all=False)
         except Exception:  # no Docker here: the picker lists the configured targets only
             return []

@@ -1,16 +1,32 @@
-"""Types shared by every check kind: parameters, the kind declaration, verdicts and results.
+"""The check contract: parameters, the kind declaration, the probe context, verdicts and results.
 
 A kind goes probe -> evaluate -> present (the nagiosplugin split): `probe(ctx, params)` collects
 plain data (dicts, lists, strings) and may block on I/O; `evaluate(params, data)` is a pure function
-that turns that data into a `Verdict`; the runner wraps both with a deadline and turns timeouts and
-exceptions into `error` results. The CLI and the TUI only present `CheckResult`s.
+that turns that data into a `Verdict`; `describe(params, lang)` says in plain words what the check
+looks at and what healthy means (the site and the TUI show it). The runner wraps probe and evaluate
+with a deadline and turns timeouts and exceptions into `error` results. A result says *what next*
+as data (`Next`: an entry id, the parameters worth changing, advice); the CLI and the TUI each word
+it for their own medium.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+
+class Cancelled(Exception):
+    """The user cancelled the run."""
+
+
+class DeadlineExceeded(Exception):
+    """The probe ran past its deadline."""
+
+
+Params = Mapping[str, Any]
+"""The parameters a check runs with: entry defaults < target < user overrides, validated."""
 
 PASS, WARN, FAIL, ERROR, SKIP = "pass", "warn", "fail", "error", "skip"
 # worst first: used to rank results and pick an overall status
@@ -37,6 +53,60 @@ class Param:
     check: Callable[[Any], str | None] | None = None
 
 
+class ProbeContext(Protocol):
+    """What a probe may use: its deadline, cancellation, secrets, recording and Docker access.
+
+    The runner hands each probe one (`kb.checks.context.RunContext`); tests may pass their own.
+    """
+
+    timeout: float
+    deadline: float
+    cancel: threading.Event
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never negative)."""
+        ...
+
+    def check(self) -> None:
+        """Raise if cancelled or past the deadline; probes call this between steps."""
+        ...
+
+    def on_abort(self, fn: Callable[[], None]) -> None:
+        """Call `fn` (close a socket) when the runner abandons the probe."""
+        ...
+
+    def add_secret(self, value: str | None) -> None:
+        """Redact `value` from everything this check outputs."""
+        ...
+
+    def credential(self, env_name: str | None) -> str | None:
+        """The value of environment variable `env_name`, registered as a secret."""
+        ...
+
+    def record(self, channel: str, what: str) -> None:
+        """Note what was sent on the wire (the read-only audit)."""
+        ...
+
+    def docker(self, host: str | None = None) -> Any:
+        """The read-only Docker client for `host` (a configured name or URL)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Next:
+    """What to look at next, as data: the CLI says `kb show ID` / `--set NAME=…`, the TUI a key."""
+
+    entry: str | None = None
+    """The entry that explains this result (set by the runner for fail/warn)."""
+    params: tuple[str, ...] = ()
+    """Parameters the user may change to look elsewhere (`container`, `timeout`, …)."""
+    advice: str | None = None
+    """Advice in plain words that holds in any medium (no command lines, no keys)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"entry": self.entry, "params": list(self.params), "advice": self.advice}
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What `evaluate` decides: status, one-line summary, evidence lines, what to do next."""
@@ -44,18 +114,37 @@ class Verdict:
     status: str
     summary: str
     evidence: tuple[str, ...] = ()
-    next: str | None = None
+    advice: str | None = None
+    """Plain-words advice (`Next.advice`)."""
+    settable: tuple[str, ...] = ()
+    """Parameters worth changing (`Next.params`)."""
+
+
+@dataclass(frozen=True)
+class Description:
+    """A check in plain words, for the site and the TUI: what it looks at, what healthy means."""
+
+    looks_at: str
+    healthy: str
+    skip: str | None = None
+    """When this kind reports skip (None: the generic "not applicable here")."""
+
+
+Probe = Callable[[ProbeContext, Params], Any]
+Evaluate = Callable[[Params, Any], Verdict]
+Describe = Callable[[Params, str], Description]
 
 
 @dataclass(frozen=True)
 class CheckKind:
-    """A registered check kind. `probe` does the I/O; `evaluate` is pure."""
+    """A registered check kind. `probe` does the I/O; `evaluate` is pure; `describe` words it."""
 
     name: str
     summary: str
     params: tuple[Param, ...]
-    probe: Callable[[Any, dict[str, Any]], Any]
-    evaluate: Callable[[dict[str, Any], Any], Verdict]
+    probe: Probe
+    evaluate: Evaluate
+    describe: Describe | None = None
     active: bool = False  # sends something (only the MQTT round trip)
 
     def param(self, name: str) -> Param | None:
@@ -76,7 +165,7 @@ class CheckResult:
     summary: str
     evidence: list[str] = field(default_factory=list)
     duration: float = 0.0
-    next: str | None = None
+    next: Next | None = None
     entry: str | None = None
     target: str | None = None
     active: bool = False
@@ -84,4 +173,5 @@ class CheckResult:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["duration"] = round(self.duration, 3)
+        d["next"] = self.next.to_dict() if self.next is not None else None
         return d

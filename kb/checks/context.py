@@ -1,7 +1,8 @@
 """The context a probe runs in: its deadline, cancellation, secrets, targets and Docker access.
 
-One `ProbeContext` per check run. The runner creates it, runs the probe in a worker thread and, at
-the deadline or on cancel, calls `abort()`, which shuts down the sockets the probe registered so an
+One `RunContext` per check run (it implements the `ProbeContext` protocol of kb.checks.base). The
+runner creates it, runs the probe in a worker thread and, at the deadline or on cancel, calls
+`abort()`, which shuts down the sockets the probe registered so an
 abandoned thread does not stay blocked. Probes call `check()` between steps to stop early.
 """
 
@@ -13,15 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-_local = threading.local()
+from kb.checks.base import Cancelled, DeadlineExceeded
 
-
-class Cancelled(Exception):
-    """The user cancelled the run."""
-
-
-class DeadlineExceeded(Exception):
-    """The probe ran past its deadline."""
+__all__ = ["Cancelled", "DeadlineExceeded", "Recorder", "RunContext"]
 
 
 class Recorder:
@@ -40,8 +35,8 @@ class Recorder:
 RECORDER: Recorder | None = None
 
 
-class ProbeContext:
-    """Deadline, cancellation, secret registry and resource access for one probe."""
+class RunContext:
+    """The runner's `ProbeContext` (kb.checks.base): deadline, cancellation, secrets, Docker access."""
 
     def __init__(
         self,
@@ -122,11 +117,7 @@ class ProbeContext:
         if host and host not in self.docker_hosts and "://" not in host:
             host = _docker_name(host)  # None for a broker address: not a Docker endpoint
         url = self.docker_hosts.get(host, host) if host else self.default_docker_host
-        return dockerclient.get_client(url)
-
-    # -- thread-local access for helpers that are not handed the context ---------------------
-    def activate(self) -> None:
-        _local.ctx = self
+        return dockerclient.get_client(url).bound(self)
 
 
 def _docker_name(name: str) -> str | None:
@@ -139,8 +130,3 @@ def _docker_name(name: str) -> str | None:
     except Exception:  # noqa: BLE001 - an unreadable config: the name is not a configured host
         url = None
     return url or dockerclient.context_endpoint(name)
-
-
-def current() -> ProbeContext | None:
-    """The context of the probe running in this thread, if any."""
-    return getattr(_local, "ctx", None)

@@ -19,20 +19,26 @@ Remote hosts, as the Docker CLI reaches them:
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
 import threading
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from kb.checks.allowlist import ALLOWED_ARGV
-from kb.checks.context import DeadlineExceeded, current
+from kb.checks.base import DeadlineExceeded, ProbeContext
 
 PINNED_API_VERSION = "1.41"  # Docker 20.10+; newer daemons still serve it
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 5.0
+
+# the deadline of the request being sent: set by `ReadOnlyDocker._call` around each API call, from
+# the deadline the client was bound to (`bound(ctx)`), read by the API client's `request`
+_request_deadline: ContextVar[ProbeContext | None] = ContextVar("kb_docker_deadline", default=None)
 
 _EXEC_CREATE = re.compile(r"^/(v[\d.]+/)?containers/[^/]+/exec$")
 _EXEC_START = re.compile(r"^/(v[\d.]+/)?exec/([0-9a-f]+)/start$")
@@ -169,7 +175,7 @@ def _make_api_client_class() -> type:
             method = method.upper()
             if method not in ("GET", "HEAD"):
                 self._vet_write(method, path, kwargs)
-            ctx = current()
+            ctx = _request_deadline.get()
             if ctx is not None:
                 remaining = ctx.remaining()
                 if remaining <= 0:
@@ -244,10 +250,24 @@ class ReadOnlyDocker:
         self._api: Any = None
         self._lock = threading.Lock()
         self._inspect_cache: dict[str, Any] | None = None
+        self._deadline: ProbeContext | None = None
+        self._origin: ReadOnlyDocker | None = None  # a bound view shares its origin's connection
         self._tunnel: Any = None  # kb.checks.sshtunnel.SSHTunnel for ssh:// endpoints
+
+    def bound(self, deadline: ProbeContext) -> ReadOnlyDocker:
+        """This client (same connection, same cache) with every request held to `deadline`: its
+        time left becomes each request's timeout, streams close when it aborts, secrets it reads
+        are registered with it."""
+        view = copy.copy(self)
+        view._origin = self._origin or self
+        view._deadline = deadline
+        return view
 
     def close(self) -> None:
         """Drop the API client and any ssh connection (the next use opens them again)."""
+        if self._origin is not None:
+            self._origin.close()
+            return
         with self._lock:
             if self._api is not None:
                 try:
@@ -261,10 +281,14 @@ class ReadOnlyDocker:
 
     def cache_inspect(self, on: bool) -> None:
         """Memoise `inspect_container` (doctor runs several checks per container in one scan)."""
-        self._inspect_cache = {} if on else None
+        (self._origin or self)._inspect_cache = {} if on else None
 
     @property
     def api(self) -> Any:
+        """The docker-py API client, created (and for ssh:// connected) on first use."""
+        return (self._origin or self)._connect(self._deadline)
+
+    def _connect(self, deadline: ProbeContext | None) -> Any:
         global _client_class
         with self._lock:
             if self._tunnel is not None and not self._tunnel.alive():
@@ -282,8 +306,7 @@ class ReadOnlyDocker:
                 if self.endpoint.startswith("ssh://"):
                     from kb.checks.sshtunnel import SSHError, SSHTunnel
 
-                    ctx = current()
-                    budget = ctx.remaining() if ctx is not None else None
+                    budget = deadline.remaining() if deadline is not None else None
                     tunnel = SSHTunnel(self.endpoint)
                     try:
                         kwargs["base_url"] = "unix://" + tunnel.open(budget)
@@ -317,6 +340,7 @@ class ReadOnlyDocker:
         import docker.errors
         import requests.exceptions
 
+        token = _request_deadline.set(self._deadline)
         try:
             return fn(*args, **kwargs)
         except (ReadOnlyViolation, DeadlineExceeded):
@@ -337,6 +361,8 @@ class ReadOnlyDocker:
                     "DOCKER_CERT_PATH, use a TLS context, or set ca/cert/key on the configured host"
                 ) from exc
             raise DockerUnavailable(f"Docker API error from {self.endpoint}: {text}") from exc
+        finally:
+            _request_deadline.reset(token)
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc)
@@ -372,7 +398,7 @@ class ReadOnlyDocker:
     def inspect_container(self, name: str) -> dict[str, Any] | None:
         import docker.errors
 
-        cache = self._inspect_cache
+        cache = (self._origin or self)._inspect_cache
         if cache is not None and name in cache:
             return cache[name]
         try:
@@ -381,7 +407,7 @@ class ReadOnlyDocker:
             info = None
         if cache is not None:
             cache[name] = info
-        ctx = current()
+        ctx = self._deadline
         if ctx is not None and info is not None:
             # values of secret-looking env vars must not leak through logs or evidence of any check
             from kb.checks.redact import is_secret_name
@@ -424,7 +450,7 @@ class ReadOnlyDocker:
         if since_seconds is not None:
             kwargs["since"] = int(time.time() - since_seconds)
         stream = self._call(self.api.logs, name, **kwargs)
-        ctx = current()
+        ctx = self._deadline
         if ctx is not None and hasattr(stream, "close"):
             ctx.on_abort(stream.close)
         pending: list[bytes] = []  # pieces of a line not ended yet (joined once: linear)

@@ -20,15 +20,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kb.checks.base import ERROR, FAIL, MAX_EVIDENCE_CHARS, MAX_EVIDENCE_LINES, SEVERITY, WARN
+from kb.checks import present
+from kb.checks.base import ERROR, FAIL, SEVERITY, WARN, Cancelled, DeadlineExceeded
 from kb.checks.brokers import recognise
-from kb.checks.context import Cancelled, DeadlineExceeded, ProbeContext
-from kb.redact import redact_clip, secrets_in_env
+from kb.checks.container import DEFAULT_MAX_RESTARTS, ContainerState, Expectation, iso_ts, judge
+from kb.checks.context import RunContext
+from kb.redact import secrets_in_env
 
 LOG_TAIL = 500  # lines of each container's log matched against signatures
 LOG_MAX_BYTES = 2 << 20
-RESTART_LOOP = 3  # more restarts than this is a loop
-EXPECTED_EXIT_CODES = frozenset({0, 130, 143})  # success, Ctrl-C, `docker stop` (SIGTERM)
+RESTART_LOOP = DEFAULT_MAX_RESTARTS  # more restarts than this is a loop
 PER_CONTAINER_TIMEOUT = 10.0  # one container: inspect, its log stream, its checks
 SCAN_TIMEOUT = 60.0  # the whole scan, every host (`kb doctor --timeout`)
 GRACE = 0.5  # after a deadline or Ctrl-C, how long to wait for workers to hand in what they have
@@ -104,14 +105,10 @@ class DoctorReport:
 
     @property
     def status(self) -> str:
-        worst = "pass"
-        for f in self.findings:
-            if SEVERITY[f.status] > SEVERITY[worst]:
-                worst = f.status
-        for h in self.hosts:
-            if not h.ok and SEVERITY[ERROR] > SEVERITY[worst]:
-                worst = ERROR
-        return worst
+        """The worst finding; a host that could not be scanned (fully) counts as an error."""
+        return present.worst(
+            [f.status for f in self.findings] + [ERROR for h in self.hosts if not h.ok]
+        )
 
 
 def pick_entry(kbase: Any, ids: tuple[str, ...], tags: tuple[str, ...]) -> str | None:
@@ -124,19 +121,13 @@ def pick_entry(kbase: Any, ids: tuple[str, ...], tags: tuple[str, ...]) -> str |
     return ids[0] if ids else None
 
 
-def _clip(lines: list[str], secrets: set[str]) -> list[str]:
-    return [redact_clip(line, MAX_EVIDENCE_CHARS, secrets) for line in lines[:MAX_EVIDENCE_LINES]]
-
-
 def _env_secrets(info: dict[str, Any]) -> set[str]:
     return secrets_in_env((info.get("Config") or {}).get("Env") or [])
 
 
 def _summary(name: str, text: str, secrets: set[str]) -> str:
     """Redacted summary; the container name in front is a name, not a `name: value` secret."""
-    if text.startswith(f"{name}: "):
-        return f"{name}: {redact_clip(text[len(name) + 2 :], MAX_EVIDENCE_CHARS, secrets)}"
-    return redact_clip(text, MAX_EVIDENCE_CHARS, secrets)
+    return present.line(text, secrets, subject=name)
 
 
 class _Pool:
@@ -197,7 +188,7 @@ class _Scan:
         self.container_timeout = container_timeout
         self.host_timeout = timeout if host_timeout is None else min(host_timeout, timeout)
         self.host_deadlines: dict[str, float] = {}  # host label -> its own deadline
-        self.active: set[ProbeContext] = set()
+        self.active: set[RunContext] = set()
         self.cut_short: dict[str, list[str]] = {}  # host -> what was not fully scanned, and why
         self.done = threading.Event()
         self.sigs = SignatureSet.from_entries(kbase.entries.values())
@@ -216,17 +207,17 @@ class _Scan:
         with self.lock:
             self.findings.append(finding)
 
-    def context(self, host_limit: float | None = None, until: float | None = None) -> ProbeContext:
+    def context(self, host_limit: float | None = None, until: float | None = None) -> RunContext:
         """A context for one container (or a host's listing), bounded by the scan's deadline
         and by `until` (the host's deadline)."""
         end = self.deadline if until is None else min(self.deadline, until)
         left = max(0.0, end - time.monotonic())
-        ctx = ProbeContext(min(host_limit or self.container_timeout, left), self.cancel)
+        ctx = RunContext(min(host_limit or self.container_timeout, left), self.cancel)
         with self.lock:
             self.active.add(ctx)
         return ctx
 
-    def release(self, ctx: ProbeContext) -> None:
+    def release(self, ctx: RunContext) -> None:
         with self.lock:
             self.active.discard(ctx)
 
@@ -276,21 +267,6 @@ def _oom_times(client: Any, since: float, until: float) -> dict[str, list[float]
     return out
 
 
-def _iso_ts(text: str | None) -> float | None:
-    """Seconds since the epoch of Docker's RFC 3339 timestamps (nanoseconds, Z); None if unset."""
-    from datetime import datetime
-
-    if not text or text.startswith("0001-"):
-        return None
-    head, _, frac = text.rstrip("Z").partition(".")
-    try:
-        base = datetime.fromisoformat(head + "+00:00").timestamp()
-    except ValueError:
-        return None
-    digits = "".join(ch for ch in frac if ch.isdigit())[:6]
-    return base + (int(digits) / 10 ** len(digits) if digits else 0.0)
-
-
 def _label(summary: dict[str, Any]) -> str:
     names = summary.get("Names") or []
     return (names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
@@ -308,9 +284,8 @@ def _scan_container(
         scan.incomplete(host, f"{_label(summary)}: not scanned ({_why(scan, None, host)})")
         return
     ctx = scan.context(until=host_end)
-    ctx.activate()
     try:
-        _scan_one(scan, ctx, client, host, summary, oom_events)
+        _scan_one(scan, ctx, client.bound(ctx), host, summary, oom_events)
     except (DeadlineExceeded, Cancelled):
         scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
     except Exception:
@@ -322,7 +297,7 @@ def _scan_container(
         scan.release(ctx)
 
 
-def _why(scan: _Scan, ctx: ProbeContext | None, host: str | None = None) -> str:
+def _why(scan: _Scan, ctx: RunContext | None, host: str | None = None) -> str:
     now = time.monotonic()
     if scan.cancel.is_set() and now < scan.deadline:
         return "interrupted"
@@ -338,7 +313,7 @@ def _why(scan: _Scan, ctx: ProbeContext | None, host: str | None = None) -> str:
 
 def _scan_one(
     scan: _Scan,
-    ctx: ProbeContext,
+    ctx: RunContext,
     client: Any,
     host: str,
     summary: dict[str, Any],
@@ -350,24 +325,11 @@ def _scan_one(
     info = client.inspect_container(cid)
     if info is None:  # removed while we looked
         return
-    name = (info.get("Name") or cid[:12]).lstrip("/")
+    state = ContainerState.from_inspect(info)
+    name, running = state.name or cid[:12], state.running
     secrets = _env_secrets(info)
-    state = info.get("State") or {}
-    restarts = info.get("RestartCount") or 0
-    running, restarting = bool(state.get("Running")), bool(state.get("Restarting"))
-    code = state.get("ExitCode")
-    health = (state.get("Health") or {}).get("Status")
     product = recognise(info)
-    base_ev = [
-        f"status: {state.get('Status')}",
-        f"exit code: {code}",
-        f"OOMKilled: {str(bool(state.get('OOMKilled'))).lower()}",
-        f"restart count: {restarts}",
-        f"image: {(info.get('Config') or {}).get('Image')}",
-    ]
-    if state.get("FinishedAt") and not running:
-        base_ev.append(f"finished: {state.get('FinishedAt')}")
-    broken = False
+    base_ev = [line for line in state.evidence() if not line.startswith(("health:", "started:"))]
 
     def add(
         kind: str,
@@ -383,7 +345,7 @@ def _scan_one(
                 status,
                 name,
                 host,
-                _clip(evidence, secrets),
+                present.evidence(evidence, secrets),
                 _summary(name, text, secrets),
                 kind,
                 check,
@@ -407,70 +369,18 @@ def _scan_one(
                 raise
             cut = exc
 
-    # an OOM kill: the flag, or an `oom` event of this run of the container that the flag missed
-    started, finished = _iso_ts(state.get("StartedAt")), _iso_ts(state.get("FinishedAt"))
-    oom_at = [t for t in (oom_events or {}).get(cid, []) if started is None or t >= started - 1]
-    oom_killed = bool(state.get("OOMKilled"))
-    oom_by_event = (
-        not oom_killed
-        and not running
-        and bool(oom_at)
-        and (finished is None or min(oom_at) <= finished + 10)
+    # the container verdict (kb.checks.container): exit code, OOM kill (flag or daemon event of
+    # this run), restart loop, a boot failure its exit code hides, health
+    stopped = not running and state.status in ("exited", "dead")
+    state = state.with_observations(
+        (oom_events or {}).get(cid, []), brokers.boot_failure(lines) if stopped else None
     )
-    if oom_killed or oom_by_event:
-        broken = True
-        memory = (info.get("HostConfig") or {}).get("Memory") or 0
-        ev = [
-            *base_ev,
-            f"memory limit: {memory // (1 << 20)} MiB" if memory else "memory limit: none",
-        ]
-        if oom_by_event:
-            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(min(oom_at)))
-            ev.append(
-                f"daemon event: oom at {when} (after the exit was recorded, so OOMKilled is false)"
-            )
-        add("oom", FAIL, f"{name} was killed by the OOM killer (exit code {code})", ev)
-    elif running and oom_at:
-        when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(max(oom_at)))
-        add(
-            "oom",
-            WARN,
-            f"{name}: the OOM killer killed a process in it at {when} (the container kept running)",
-            [*base_ev, f"daemon event: oom at {when}"],
-        )
-    if restarting or restarts > RESTART_LOOP:
-        if restarts > RESTART_LOOP:
-            broken = True
-            policy = ((info.get("HostConfig") or {}).get("RestartPolicy") or {}).get("Name")
-            add(
-                "restart-loop",
-                FAIL,
-                f"{name} is in a restart loop ({restarts} restarts, policy {policy})",
-                [*base_ev, f"restart policy: {policy}"],
-            )
-    stopped = not running and not restarting and state.get("Status") in ("exited", "dead")
-    boot_line = brokers.boot_failure(lines) if stopped else None
-    if stopped and not (oom_killed or oom_by_event):
-        if code not in EXPECTED_EXIT_CODES:
-            broken = True
-            add("exit", FAIL, f"{name} exited unexpectedly with code {code}", base_ev)
-        elif boot_line is not None:
-            # RabbitMQ's wrapper exits 0 after `BOOT FAILED`: the exit code hides the failure
-            broken = True
-            add(
-                "exit",
-                FAIL,
-                f"{name} failed to boot (its log says so) although it exited with code {code}",
-                [*base_ev, f"log: {boot_line.strip()}"],
-            )
-    if health == "unhealthy":
-        broken = True
-        log = (state.get("Health") or {}).get("Log") or []
-        last = [
-            f"health check: {(h.get('Output') or '').strip()} (exit {h.get('ExitCode')})"
-            for h in log[-3:]
-        ]
-        add("unhealthy", FAIL, f"{name} fails its health check", [*base_ev, *last])
+    problems = judge(state, Expectation(running=None, max_restarts=RESTART_LOOP))
+    for problem in problems:
+        status = FAIL if problem.status == "fail" else WARN
+        add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
+    broken = any(p.status == "fail" for p in problems)
+    started = iso_ts(state.started)
 
     def explain(text: str, prefix: str, status: str, extra: list[str] | None = None) -> int:
         """Findings for entries whose signatures match `text`; entries about other brokers only
@@ -528,7 +438,7 @@ def _scan_one(
     for entry, spec in scan.product_checks.get(product, []):
         ctx.check()
         result = run_check(
-            entry, spec, {"container": cid, "host": client.endpoint}, cancel=scan.cancel
+            entry, spec, params={"container": cid, "host": client.endpoint}, cancel=scan.cancel
         )
         if result.status == FAIL:
             text = result.summary.replace(cid, name)
@@ -572,27 +482,26 @@ def _scan_host(
     progress: list[int],
 ) -> HostReport:
     from kb.checks import dockerclient
-    from kb.checks.runner import _reason
 
-    client = dockerclient.get_client(url)
+    shared = dockerclient.get_client(url)
     host_end = time.monotonic() + scan.host_timeout
     scan.host_deadlines[label] = host_end
     # the listing (and an ssh login) gets the container budget, within the host's deadline
     ctx = scan.context(
         host_limit=max(PER_CONTAINER_TIMEOUT, scan.container_timeout), until=host_end
     )
-    ctx.activate()
+    client = shared.bound(ctx)
     try:
         containers = client.containers(all=True)
     except Exception as exc:  # an unreachable host is a result, not a crash
         late = ctx.remaining() <= 0 or scan.over()
-        why = _why(scan, ctx, label) if late else _reason(exc)
+        why = _why(scan, ctx, label) if late else present.reason(exc)
         scan.add(Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {why}", "host"))
         return HostReport(label, client.endpoint, False, 0, why)
     finally:
         scan.release(ctx)
     ctx = scan.context(host_limit=PER_CONTAINER_TIMEOUT, until=host_end)
-    ctx.activate()
+    client = shared.bound(ctx)
     try:
         now = time.time()
         oom = _oom_times(client, now - OOM_EVENT_WINDOW, now)
@@ -610,10 +519,16 @@ def _scan_host(
                 failed = fut.exception()
                 if failed is not None:  # one broken container must not hide the others
                     # ... and a host that lost one is not a clean bill of health
-                    scan.incomplete(label, f"{_label(futures[fut])}: {_reason(failed)}")
+                    scan.incomplete(label, f"{_label(futures[fut])}: {present.reason(failed)}")
                     scan.add(
                         Finding(
-                            None, ERROR, "-", label, [], f"scan error: {_reason(failed)}", "host"
+                            None,
+                            ERROR,
+                            "-",
+                            label,
+                            [],
+                            f"scan error: {present.reason(failed)}",
+                            "host",
                         )
                     )
                 with lock_progress:
@@ -709,9 +624,7 @@ def run_doctor(
                 why = "interrupted" if report.interrupted else "cut short by the scan deadline"
                 exc = fut.exception() if fut.done() and not fut.cancelled() else None
                 if exc is not None:
-                    from kb.checks.runner import _reason
-
-                    why = _reason(exc)
+                    why = present.reason(exc)
                 report.hosts.append(HostReport(label, url or "", False, 0, why))
     finally:
         scan.done.set()
@@ -751,14 +664,13 @@ def scan_containers(
     try:
         for name in names:
             ctx = scan.context()
-            ctx.activate()
             try:
-                info = client.inspect_container(name)
+                info = client.bound(ctx).inspect_container(name)
             except Exception as exc:  # one unreachable container is a finding, not a crash
-                from kb.checks.runner import _reason
-
                 scan.add(
-                    Finding(None, ERROR, name, host, [], f"scan error: {_reason(exc)}", "host")
+                    Finding(
+                        None, ERROR, name, host, [], f"scan error: {present.reason(exc)}", "host"
+                    )
                 )
                 continue
             finally:

@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from kb.checks.base import Params, ProbeContext
+
 
 class MqttError(Exception):
     """A readable reason why an MQTT session could not do what the check needed."""
@@ -24,7 +26,7 @@ class MqttError(Exception):
 class Session:
     """One short MQTT connection: connect, optionally subscribe/publish, then disconnect."""
 
-    def __init__(self, ctx: Any, params: dict[str, Any], *, anonymous: bool = False) -> None:
+    def __init__(self, ctx: ProbeContext, params: Params, *, anonymous: bool = False) -> None:
         import paho.mqtt.client as mqtt
 
         self.ctx = ctx

@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from kb.checks import registry
+from kb.checks import present, registry
 from kb.checks.base import (
     DEFAULT_TIMEOUT,
     ERROR,
     FAIL,
-    MAX_EVIDENCE_CHARS,
-    MAX_EVIDENCE_LINES,
     MAX_TIMEOUT,
     SKIP,
     WARN,
     CheckResult,
+    Next,
     Verdict,
 )
-from kb.checks.context import Cancelled, DeadlineExceeded, ProbeContext
-from kb.redact import redact, redact_clip
+from kb.checks.context import Cancelled, RunContext
+from kb.model import CheckSpec, Entry
+
+if TYPE_CHECKING:
+    from kb.checks.targets import Target
 
 GRACE = 0.1  # how long after the deadline we wait for a probe that is finishing its own timeout
 
@@ -77,7 +79,7 @@ def _coerce(kind_name: str, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def resolve_params(
-    spec: Any, overrides: dict[str, Any] | None = None, target: Any = None
+    spec: CheckSpec, overrides: Mapping[str, Any] | None = None, target: Target | None = None
 ) -> tuple[dict[str, Any], list[str]]:
     """The parameters a check runs with (entry defaults < target < overrides) and any problems."""
     from kb.checks import targets as targets_mod
@@ -96,8 +98,8 @@ def resolve_params(
     return params, registry.validate_params(spec.kind, params)
 
 
-def _timeout_for(spec: Any, params: dict[str, Any]) -> float:
-    value = params.get("timeout") or getattr(spec, "timeout", None) or DEFAULT_TIMEOUT
+def _timeout_for(spec: CheckSpec, params: Mapping[str, Any]) -> float:
+    value = params.get("timeout") or spec.timeout or DEFAULT_TIMEOUT
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -105,65 +107,34 @@ def _timeout_for(spec: Any, params: dict[str, Any]) -> float:
     return max(0.1, min(value, MAX_TIMEOUT))
 
 
-def _reason(exc: BaseException) -> str:
-    """A one-line reason for an exception, without a traceback."""
-    if isinstance(exc, (DeadlineExceeded, Cancelled)):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{exc.strerror}{where}"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    name = type(exc).__name__
-    generic = (
-        "RuntimeError",
-        "ValueError",
-        "Exception",
-        "ConnectionError",
-        "PermissionError",
-        "DockerUnavailable",
-        "MqttError",
-        "AmqpError",
-        "ReadOnlyViolation",
-    )
-    if not text:
-        return name
-    return text if name in generic else f"{name}: {text}"
-
-
-def _clip(line: str, secrets: set[str] | frozenset[str] = frozenset()) -> str:
-    """Redacted, then cut (never the other way round: a cut could leave a secret's head)."""
-    return redact_clip(line, MAX_EVIDENCE_CHARS, secrets)
-
-
 def _present(
-    spec: Any,
-    entry: Any,
+    spec: CheckSpec,
+    entry: Entry | None,
     verdict: Verdict,
     duration: float,
     secrets: set[str],
     target_name: str | None,
     active: bool,
+    subject: str | None = None,
 ) -> CheckResult:
     status = verdict.status
-    if status == FAIL and getattr(spec, "on_fail", "fail") == "warn":
+    if status == FAIL and spec.on_fail == "warn":
         status = WARN
-    evidence = list(verdict.evidence)
-    if len(evidence) > MAX_EVIDENCE_LINES:
-        extra = len(evidence) - (MAX_EVIDENCE_LINES - 1)
-        evidence = evidence[: MAX_EVIDENCE_LINES - 1] + [f"… {extra} more"]
-    entry_id = getattr(entry, "id", None)
-    nxt = verdict.next
-    if nxt is None and status in (FAIL, WARN) and entry_id:
-        nxt = f"kb show {entry_id}"
+    entry_id = entry.id if entry is not None else None
+    nxt: Next | None = None
+    points_at = entry_id if status in (FAIL, WARN) else None
+    if points_at or verdict.settable or verdict.advice:
+        advice = present.line(verdict.advice, secrets) if verdict.advice else None
+        nxt = Next(entry=points_at, params=tuple(verdict.settable), advice=advice)
     return CheckResult(
         check=spec.id,
         kind=spec.kind,
-        title=redact(spec.title, secrets),
+        title=present.line(spec.title, secrets),
         status=status,
-        summary=_clip(verdict.summary, secrets),
-        evidence=[_clip(str(e), secrets) for e in evidence],
+        summary=present.line(verdict.summary, secrets, subject),
+        evidence=present.evidence(verdict.evidence, secrets),
         duration=duration,
-        next=redact(nxt, secrets) if nxt else None,
+        next=nxt,
         entry=entry_id,
         target=target_name,
         active=active,
@@ -171,65 +142,43 @@ def _present(
 
 
 def run_check(
-    entry: Any,
-    spec: Any,
-    overrides: dict[str, Any] | Iterable[str] | None = None,
-    target: Any = None,
+    entry: Entry,
+    spec: CheckSpec,
+    target: Target | None = None,
+    params: Mapping[str, Any] | None = None,
     cancel: threading.Event | None = None,
     *,
-    docker_hosts: dict[str, str] | None = None,
+    docker_hosts: Mapping[str, str] | None = None,
     default_docker_host: str | None = None,
 ) -> CheckResult:
-    """Run one check of `entry`. Never raises for a probe problem: that is an `error` result."""
+    """Run check `spec` of `entry` against `target` (None: the spec's own host/port/container)
+    with the user's parameter overrides `params`. Never raises for a probe problem: that is an
+    `error` result. `docker_hosts` maps configured Docker host names to URLs."""
     start = time.monotonic()
     kind = registry.get(spec.kind)
-    target_name = getattr(target, "name", None)
-    if isinstance(target, str):
-        from kb.checks import targets as targets_mod
-
-        found = targets_mod.load()
-        target_obj = found.broker(target) or found.docker_host(target)
-        if target_obj is None:
-            return _present(
-                spec,
-                entry,
-                Verdict(ERROR, f"no target named {target!r} in the config"),
-                0.0,
-                set(),
-                target,
-                False,
-            )
-        target, target_name = target_obj, target
-        docker_hosts = {**found.docker_urls(), **(docker_hosts or {})}
+    target_name = target.name if target is not None else None
     if kind is None:
-        return _present(
-            spec,
-            entry,
-            Verdict(ERROR, f"unknown check kind {spec.kind!r}"),
-            0.0,
-            set(),
-            target_name,
-            False,
-        )
-    try:
-        params, problems = resolve_params(spec, parse_overrides(overrides), target)
-    except ParamError as exc:
-        problems, params = [str(exc)], {}
+        verdict = Verdict(ERROR, f"unknown check kind {spec.kind!r}")
+        return _present(spec, entry, verdict, 0.0, set(), target_name, False)
+    resolved, problems = resolve_params(spec, params, target)
     if problems:
-        return _present(
-            spec, entry, Verdict(ERROR, "; ".join(problems)), 0.0, set(), target_name, kind.active
-        )
+        verdict = Verdict(ERROR, "; ".join(problems))
+        return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
-    timeout = _timeout_for(spec, params)
-    ctx = ProbeContext(
-        timeout, cancel, entry, docker_hosts=docker_hosts, default_docker_host=default_docker_host
+    timeout = _timeout_for(spec, resolved)
+    ctx = RunContext(
+        timeout,
+        cancel,
+        entry,
+        docker_hosts=dict(docker_hosts or {}),
+        default_docker_host=default_docker_host,
     )
     box: dict[str, Any] = {}
+    probe = kind.probe
 
     def work() -> None:
-        ctx.activate()
         try:
-            box["data"] = kind.probe(ctx, params)
+            box["data"] = probe(ctx, resolved)
         except BaseException as exc:  # noqa: BLE001 - every failure becomes a result
             box["exc"] = exc
 
@@ -248,41 +197,59 @@ def run_check(
             verdict = Verdict(
                 ERROR,
                 f"no result within {timeout:g} s (deadline)",
-                next="the target may be hung or unreachable; raise `timeout` to wait longer",
+                advice="the target may be hung or unreachable; a longer timeout waits longer",
+                settable=("timeout",),
             )
     elif "exc" in box:
         failure = box["exc"]
         if isinstance(failure, Cancelled):
             verdict = Verdict(SKIP, "cancelled")
         else:
-            verdict = Verdict(ERROR, _reason(failure))
+            verdict = Verdict(ERROR, present.reason(failure))
     else:
         try:
-            verdict = kind.evaluate(params, box.get("data"))
+            verdict = kind.evaluate(resolved, box.get("data"))
         except Exception as exc:  # noqa: BLE001 - a bug in an evaluator must not crash the caller
-            verdict = Verdict(ERROR, f"could not evaluate the result: {_reason(exc)}")
+            verdict = Verdict(ERROR, f"could not evaluate the result: {present.reason(exc)}")
     ctx.abort()  # release anything the probe left registered
+    subject = resolved.get("container")
     return _present(
-        spec, entry, verdict, time.monotonic() - start, ctx.secrets, target_name, kind.active
+        spec,
+        entry,
+        verdict,
+        time.monotonic() - start,
+        ctx.secrets,
+        target_name,
+        kind.active,
+        subject if isinstance(subject, str) else None,
     )
 
 
 def run_checks(
-    entry: Any,
-    specs: Iterable[Any] | None = None,
-    overrides: dict[str, Any] | Iterable[str] | None = None,
-    target: Any = None,
+    entry: Entry,
+    specs: Iterable[CheckSpec] | None = None,
+    target: Target | None = None,
+    params: Mapping[str, Any] | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     cancel: threading.Event | None = None,
-    **kwargs: Any,
+    *,
+    docker_hosts: Mapping[str, str] | None = None,
+    default_docker_host: str | None = None,
 ) -> list[CheckResult]:
     """Run `specs` (default: all of the entry's checks) in order; `on_result` sees each as it ends."""
     results: list[CheckResult] = []
-    parsed = parse_overrides(overrides) if not isinstance(overrides, dict) else overrides
     for spec in list(specs if specs is not None else entry.checks):
         if cancel is not None and cancel.is_set():
             break
-        result = run_check(entry, spec, parsed, target, cancel, **kwargs)
+        result = run_check(
+            entry,
+            spec,
+            target,
+            params,
+            cancel,
+            docker_hosts=docker_hosts,
+            default_docker_host=default_docker_host,
+        )
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -291,13 +258,7 @@ def run_checks(
 
 def overall(results: Iterable[CheckResult]) -> str:
     """The worst status among `results` (pass when empty)."""
-    from kb.checks.base import PASS, SEVERITY
-
-    worst = PASS
-    for r in results:
-        if SEVERITY[r.status] > SEVERITY[worst]:
-            worst = r.status
-    return worst
+    return present.worst(r.status for r in results)
 
 
 def exit_code(results: Iterable[CheckResult]) -> int:

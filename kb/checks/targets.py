@@ -73,6 +73,10 @@ class Targets:
     def names(self) -> list[str]:
         return [b.name for b in self.brokers] + [h.name for h in self.docker_hosts]
 
+    def find(self, name: str) -> Target | None:
+        """The broker or Docker host called `name` (brokers first, as `kb check --target`)."""
+        return self.broker(name) or self.docker_host(name)
+
 
 def _context_host(name: str) -> str | None:
     """A Docker context's endpoint (its TLS material registered for the Docker client)."""

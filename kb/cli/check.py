@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kb.checks.base import CheckResult
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -38,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]:
     from kb.errors import UserError
+    from kb.model import parse_check_ref
 
     if args.all:
         return [
@@ -49,7 +53,8 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
         raise UserError("check: name an entry (kb check ID) or use --all")
     out = []
     for ref in args.id:
-        entry_id, _, check_id = ref.partition("#")
+        owner_id, check_id = parse_check_ref(ref)
+        entry_id, check_id = (owner_id, check_id) if owner_id is not None else (ref, "")
         entry = kbase.get(entry_id)
         if entry is None:
             import difflib
@@ -145,11 +150,24 @@ def write_junit(path: str, results: list[Any], duration: float) -> None:
             )
         elif r.status == "skip":
             ET.SubElement(case, "skipped", message=x(r.summary))
-        out = [r.title, r.summary, *r.evidence] + ([f"next: {r.next}"] if r.next else [])
+        out = [r.title, r.summary, *r.evidence] + [f"next: {s}" for s in next_steps(r)]
         ET.SubElement(case, "system-out").text = x("\n".join(out))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def next_steps(result: CheckResult) -> list[str]:
+    """What to do next, worded for the command line (the result carries it as data)."""
+    nxt = result.next
+    if nxt is None:
+        return []
+    steps = [nxt.advice] if nxt.advice else []
+    if nxt.params:
+        steps.append("look elsewhere: " + " ".join(f"--set {p}=…" for p in nxt.params))
+    if nxt.entry:
+        steps.append(f"read: kb show {nxt.entry}")
+    return steps
 
 
 def run(args: argparse.Namespace) -> int:
@@ -170,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
     docker_hosts: dict[str, str] = {}
     if args.target:
         conf = targets_mod.load()
-        target = conf.broker(args.target) or conf.docker_host(args.target)
+        target = conf.find(args.target)
         if target is None:
             known = ", ".join(conf.names()) or "none configured"
             raise UserError(f"check: no target named {args.target!r} in the config; known: {known}")
@@ -192,15 +210,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")
         for line in r.evidence:
             print(f"        {st.dim(sanitize(line))}")
-        if r.next and r.status != "pass":
-            print(f"        → {sanitize(r.next)}")
+        if r.status != "pass":
+            for step in next_steps(r):
+                print(f"        → {sanitize(step)}")
         sys.stdout.flush()
 
     start = time.monotonic()
     results = []
     for entry, specs in selected:
         results.extend(
-            run_checks(entry, specs, overrides, target, on_result=show, docker_hosts=docker_hosts)
+            run_checks(entry, specs, target, overrides, on_result=show, docker_hosts=docker_hosts)
         )
     duration = time.monotonic() - start
     if args.junit:

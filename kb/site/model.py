@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kb.model import CheckSpec, Entry, Node
+from kb.model import CheckSpec, Entry, Node, resolve_check_ref
 from kb.site.urls import PAGE_SIZE
 
 _TAG_NOISE = re.compile(r"[-_.\s]+")
@@ -152,15 +152,4 @@ def tree_order(entry: Entry) -> list[Node]:
 
 def resolve_check(site: Site, entry: Entry, ref: str | None) -> tuple[Entry, CheckSpec] | None:
     """The entry and check named by a node's `check` (`id` or `<entry-id>#<check-id>`)."""
-    if not ref:
-        return None
-    owner = entry
-    check_id = ref
-    if "#" in ref:
-        owner_id, _, check_id = ref.partition("#")
-        found = site.entries.get(owner_id)
-        if found is None:
-            return None
-        owner = found
-    spec = owner.check(check_id)
-    return (owner, spec) if spec else None
+    return resolve_check_ref(site.entries, entry, ref)

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.checks.explain import explain
 from kb.model import Entry
 from kb.redact import redact
-from kb.site import checktext, render
+from kb.site import render
 from kb.site.model import Site, pages_of, resolve_check, tree_order
 from kb.site.strings import STRINGS
 from kb.site.urls import (
@@ -313,7 +314,7 @@ def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> Context
         "entry": owner.id,
         "id": spec.id,
         "title": redact(owner.text(lang).check_titles.get(spec.id) or spec.title),
-        "text": checktext.describe(spec, lang),
+        "text": explain(spec, lang),
     }
 
 
@@ -354,7 +355,7 @@ def _entry(site: Site, e: Entry, lang: str) -> Context:
         {
             "spec": c,
             "title": redact(tx.check_titles.get(c.id) or c.title),
-            "text": checktext.describe(c, lang),
+            "text": explain(c, lang),
         }
         for c in e.checks
     ]
@@ -401,8 +402,8 @@ def _node_view(site: Site, e: Entry, node_id: str, lang: str) -> Context:
     node = e.tree.nodes[node_id]
     nt = e.node_text(node, lang)
     options = [
-        {"label": label, "goto": o.goto, "when": list(o.when)}
-        for o, label in zip(node.options, nt["options"], strict=True)
+        {"label": label, "goto": o.goto, "when": node.statuses_for(i)}
+        for i, (o, label) in enumerate(zip(node.options, nt["options"], strict=True))
     ]
     return {
         "node": node,

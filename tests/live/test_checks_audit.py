@@ -63,7 +63,7 @@ def test_whole_suite_makes_no_write_but_the_round_trip(
                         over["url"] = f"http://guest:guest@127.0.0.1:{hproxy.port}{path}"
                     else:
                         over["url"] = f"http://127.0.0.1:{hproxy.port}"
-                r = run_check(entry, spec, over)
+                r = run_check(entry, spec, params=over)
                 ran[spec.kind] = ran.get(spec.kind, 0) + 1
                 if spec.kind == "mqtt.roundtrip" and r.status == "pass":
                     roundtrips += 1

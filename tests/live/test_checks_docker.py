@@ -43,7 +43,7 @@ def test_container_states(incident_containers):
     r = check("docker.container", {"container": "kbtui-test-job-done", "running": False})
     assert r.status == "pass"
     r = check("docker.container", {"container": "kbtui-test-apollo", "running": False})
-    assert r.status == "fail" and "exit code 1" in r.summary
+    assert r.status == "fail" and "exited unexpectedly with code 1" in r.summary
     assert check("docker.container", {"container": "kbtui-test-nope"}).status == "skip"
 
 

@@ -44,7 +44,7 @@ def test_incident_checks_confirm_the_cause_on_its_reproduction(
 ):
     container, expected = CONFIRMS[entry_id]
     entry = bundled_kb.get(entry_id)
-    results = run_checks(entry, overrides={"container": PREFIX + container})
+    results = run_checks(entry, params={"container": PREFIX + container})
     seen = _by_kind(results)
     for kind, statuses in expected.items():
         assert seen.get(kind, set()) & statuses, (
@@ -60,7 +60,7 @@ def test_incident_checks_stay_quiet_on_a_healthy_container(
 ):
     _, expected = CONFIRMS[entry_id]
     entry = bundled_kb.get(entry_id)
-    results = run_checks(entry, overrides={"container": PREFIX + "healthy-emqx"})
+    results = run_checks(entry, params={"container": PREFIX + "healthy-emqx"})
     for r in results:
         if r.kind in expected and r.kind != "docker.mount":
             assert r.status in ("pass", "skip"), (entry_id, r.check, r.status, r.summary)
@@ -74,7 +74,7 @@ def test_every_check_of_every_bundled_entry_returns_a_result(
         if not entry.checks:
             continue
         start = time.monotonic()
-        results = run_checks(entry, overrides={"container": PREFIX + "healthy-emqx"})
+        results = run_checks(entry, params={"container": PREFIX + "healthy-emqx"})
         elapsed = time.monotonic() - start
         assert len(results) == len(entry.checks)
         budget = max((c.timeout or 5.0) for c in entry.checks)
@@ -98,7 +98,7 @@ def test_censys_entry_warns_on_anonymous_broker_and_passes_on_protected_one(brok
     entry = bundled_kb.get("emqx-unknown-clients-censys")
     anon = [
         r
-        for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1883})
+        for r in run_checks(entry, params={"host": "127.0.0.1", "port": 1883})
         if r.kind == "mqtt.connect"
     ]
     assert anon and all(r.status == "warn" for r in anon), [
@@ -106,7 +106,7 @@ def test_censys_entry_warns_on_anonymous_broker_and_passes_on_protected_one(brok
     ]
     locked = [
         r
-        for r in run_checks(entry, overrides={"host": "127.0.0.1", "port": 1884})
+        for r in run_checks(entry, params={"host": "127.0.0.1", "port": 1884})
         if r.kind == "mqtt.connect"
     ]
     assert locked and all(r.status == "pass" for r in locked), [

@@ -7,7 +7,6 @@ evidence and next step of the highlighted row.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterable
@@ -33,30 +32,30 @@ PARALLEL = 4
 MAX_EVIDENCE = 20
 STATUS_W = 10
 TIME_W = 7
-_KB_SHOW = re.compile(r"\bkb show ([a-z0-9][a-z0-9-]*)")
 
 
 def next_keys(result: Any, entry: Entry, lang: str) -> tuple[str, str | None]:
     """What to do next, worded as keys to press here (not as a CLI command), and the entry it names.
 
-    The engine's `next` names an entry (`kb show ID`) or a hint; the CLI prints it as a command,
-    the TUI turns it into the key that does the same thing.
+    The engine's `next` is data (`kb.checks.base.Next`: an entry, parameters worth changing,
+    advice); the CLI words it as commands, this screen as the keys that do the same thing.
     """
-    nxt = str(getattr(result, "next", "") or "")
-    target = getattr(result, "next_entry", None)
-    m = _KB_SHOW.search(nxt)
-    if target is None and m:
-        target = m.group(1)
+    nxt = getattr(result, "next", None)
+    if nxt is None:
+        return "", None
+    parts = [one_line(nxt.advice, 200)] if nxt.advice else []
+    if nxt.params:
+        where = tr("p: choose where the checks run, then Enter to re-run", lang)
+        parts.append(f"{where} ({', '.join(nxt.params)})")
+    target = nxt.entry
     if target == entry.id:
-        keys = [tr("Esc: back to the entry", lang)]
+        parts.append(tr("Esc: back to the entry", lang))
         if entry.tree is not None:
-            keys.append(tr("t: walk the decision tree of {id}", lang, id=entry.id))
-        return " · ".join(keys), None
-    if target:
-        return f"e: {tr('Open entry', lang)} {target}", target
-    if "kb check" in nxt or "--set" in nxt:
-        return tr("p: choose where the checks run, then Enter to re-run", lang), None
-    return one_line(nxt, 300), None
+            parts.append(tr("t: walk the decision tree of {id}", lang, id=entry.id))
+        target = None
+    elif target:
+        parts.append(f"e: {tr('Open entry', lang)} {target}")
+    return " · ".join(parts), target
 
 
 class ChecksScreen(Screen[None]):
@@ -213,6 +212,8 @@ class ChecksScreen(Screen[None]):
         out.append(
             "\n" + tr("on {where}  (p to change)", lang, where=one_line(where, 150)), style="dim"
         )
+        words = kb_app(self).services.explain(spec, self.lang)
+        out.append(f"\n{one_line(words.looks_at, 200)} → {one_line(words.healthy, 200)}")
         result = self.results.get(spec.id)
         status = self.state[spec.id]
         if result is not None:

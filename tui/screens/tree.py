@@ -253,9 +253,7 @@ class TreeScreen(Screen[None]):
     def _apply_result(self, ref: str, result: Any) -> None:
         self.running = None
         node = self.node
-        self.suggested = next(
-            (i for i, o in enumerate(node.options) if result.status in o.when), None
-        )
+        self.suggested = node.option_for(result.status)
         for button in self.option_buttons:
             button.remove_class("-suggested")
         if self.suggested is not None and self.suggested < len(self.option_buttons):

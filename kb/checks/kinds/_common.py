@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from kb.checks.base import DEFAULT_TIMEOUT, MAX_TIMEOUT, SKIP, Param, Verdict
+from kb.checks.base import DEFAULT_TIMEOUT, MAX_TIMEOUT, SKIP, Description, Param, Verdict
 
 # -- value checks (Param.check): type is already right when these run -------------------------
 
@@ -144,7 +144,7 @@ MQTT_COMMON: tuple[Param, ...] = (
 )
 
 
-def with_defaults(params_decl: tuple[Param, ...], params: dict[str, Any]) -> dict[str, Any]:
+def with_defaults(params_decl: tuple[Param, ...], params: Mapping[str, Any]) -> dict[str, Any]:
     """`params` with every declared default filled in (lists copied so callers may not share them)."""
     out: dict[str, Any] = {}
     for p in params_decl:
@@ -195,7 +195,45 @@ def scalar_equals(actual: Any, expected: Any) -> bool:
 def no_container(name: str) -> Verdict:
     """The verdict of every container check when the container does not exist: not applicable."""
     return Verdict(
-        SKIP,
-        f"no container named {name!r} on this Docker host",
-        next="pass --set container=NAME to check another container",
+        SKIP, f"no container named {name!r} on this Docker host", settable=("container",)
+    )
+
+
+# -- plain words (`describe`) -------------------------------------------------------------------
+
+
+def shown(params: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    """A parameter as a reader sees it: booleans as true/false, lists comma-separated."""
+    value = params.get(key, default)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(x) for x in value)
+    return value
+
+
+def on_docker_host(params: Mapping[str, Any], zh: bool) -> str:
+    """` (Docker host X)` when the check names a Docker host, else nothing."""
+    host = params.get("host")
+    if not host:
+        return ""
+    return f"（Docker 主机 {host}）" if zh else f" (Docker host {host})"
+
+
+def container_description(looks_at: str, healthy: str, zh: bool) -> Description:
+    """A container kind's description: it is skipped where the container does not exist."""
+    skip = (
+        "不适用：这台 Docker 主机上没有这个容器"
+        if zh
+        else "not applicable here: there is no such container on this Docker host"
+    )
+    return Description(looks_at, healthy, skip)
+
+
+def mqtt_where(params: Mapping[str, Any], zh: bool) -> str:
+    """The broker an MQTT check talks to, in words."""
+    host, port = shown(params, "host", "127.0.0.1"), shown(params, "port", 1883)
+    tls = " (TLS)" if params.get("tls") else ""
+    return (
+        f"{host}:{port}{tls} 上的 MQTT Broker" if zh else f"the MQTT broker at {host}:{port}{tls}"
     )

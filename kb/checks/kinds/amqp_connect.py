@@ -5,8 +5,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kb.checks.base import PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, host_name, port_number
+from kb.checks.base import PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import (
+    PASSWORD_ENV,
+    TIMEOUT,
+    USERNAME_ENV,
+    host_name,
+    port_number,
+    shown,
+)
 
 PARAMS = (
     TIMEOUT,
@@ -22,7 +29,7 @@ class AmqpError(Exception):
     """A readable reason why the AMQP connection did not open."""
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     import logging
 
     import pika
@@ -96,7 +103,7 @@ def _describe(exc: Any) -> str:
     return text[:200]
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     return Verdict(
         PASS,
         f"AMQP connection and channel opened on {data['where']} in {data['latency_ms']} ms",
@@ -104,4 +111,27 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     )
 
 
-KINDS = [CheckKind("amqp.connect", "an AMQP connection and channel open", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    host, port = shown(params, "host", "127.0.0.1"), shown(params, "port", 5672)
+    vhost = shown(params, "vhost", "/")
+    if lang == "zh":
+        return Description(
+            f"到 {host}:{port}（vhost `{vhost}`）的 AMQP 连接",
+            "连接和通道都能打开（不发布任何消息）",
+        )
+    return Description(
+        f"an AMQP connection to {host}:{port}, vhost `{vhost}`",
+        "a connection and a channel open (nothing is published)",
+    )
+
+
+KINDS = [
+    CheckKind(
+        "amqp.connect",
+        "an AMQP connection and channel open",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]

@@ -4,8 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, exit_code_list, in_range, no_container
+from kb.checks.base import (
+    FAIL,
+    PASS,
+    WARN,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.container import DEFAULT_MAX_RESTARTS, ContainerState, Expectation, exit_codes, judge
+from kb.checks.kinds._common import (
+    CONTAINER,
+    DOCKER_COMMON,
+    container_description,
+    exit_code_list,
+    in_range,
+    no_container,
+    on_docker_host,
+    shown,
+)
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -29,70 +49,66 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     info = ctx.docker(params.get("host")).inspect_container(params["container"])
     if info is None:
         return None
-    state = info.get("State") or {}
-    health = (state.get("Health") or {}).get("Status")
-    return {
-        "name": (info.get("Name") or "").lstrip("/"),
-        "status": state.get("Status"),
-        "running": bool(state.get("Running")),
-        "restarting": bool(state.get("Restarting")),
-        "exit_code": state.get("ExitCode"),
-        "oom_killed": bool(state.get("OOMKilled")),
-        "restart_count": info.get("RestartCount") or 0,
-        "health": health,
-        "started": state.get("StartedAt"),
-        "finished": state.get("FinishedAt"),
-        "error": state.get("Error") or "",
-    }
+    return ContainerState.from_inspect(info).to_dict()
 
 
-def state_evidence(d: dict[str, Any]) -> tuple[str, ...]:
-    ev = [
-        f"status: {d['status']}",
-        f"exit code: {d['exit_code']}",
-        f"OOMKilled: {str(d['oom_killed']).lower()}",
-        f"restart count: {d['restart_count']}",
-    ]
-    if d.get("health"):
-        ev.append(f"health: {d['health']}")
-    ev.append(f"started: {d['started']}")
-    if not d["running"]:
-        ev.append(f"finished: {d['finished']}")
-    if d.get("error"):
-        ev.append(f"error: {d['error']}")
-    return tuple(ev)
-
-
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
-    problems: list[str] = []
-    want_running = params.get("running", True)
-    if want_running and not data["running"]:
-        problems.append(f"not running ({data['status']}, exit code {data['exit_code']})")
-    if not want_running and data["running"]:
-        problems.append("running")
-    if data["oom_killed"] and not params.get("allow_oom", False):
-        problems.append("killed by the OOM killer")
-    max_restarts = params.get("max_restarts", 3)
-    if data["restart_count"] > max_restarts:
-        problems.append(f"restarted {data['restart_count']} times (> {max_restarts})")
-    if data.get("health") == "unhealthy":
-        problems.append("health check reports unhealthy")
-    if not data["running"] and not data["restarting"]:
-        codes = params.get("exit_codes", [0])
-        if data["exit_code"] not in codes and want_running is False:
-            problems.append(f"exit code {data['exit_code']} not in {codes}")
-    ev = state_evidence(data)
+    state = ContainerState.from_dict(data)
+    expect = Expectation(
+        running=bool(params.get("running", True)),
+        max_restarts=int(params.get("max_restarts", DEFAULT_MAX_RESTARTS)),
+        allow_oom=bool(params.get("allow_oom", False)),
+        exit_codes=exit_codes(params.get("exit_codes", [0])),
+    )
+    problems = judge(state, expect)
+    ev = state.evidence()
     if problems:
-        return Verdict(FAIL, f"{name}: " + "; ".join(problems), ev)
-    state = "running" if data["running"] else f"stopped with exit code {data['exit_code']}"
-    return Verdict(PASS, f"{name}: {state}, restarts {data['restart_count']}", ev)
+        extra = [line for p in problems for line in p.evidence]
+        status = FAIL if any(p.status == "fail" for p in problems) else WARN
+        return Verdict(status, f"{name}: " + "; ".join(p.text for p in problems), (*ev, *extra))
+    how = "running" if state.running else f"stopped with exit code {state.exit_code}"
+    return Verdict(PASS, f"{name}: {how}, restarts {state.restart_count}", tuple(ev))
 
 
-KINDS = [CheckKind("docker.container", "a container's state is healthy", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    running = params.get("running", True)
+    codes = shown(params, "exit_codes", [0])
+    mr = shown(params, "max_restarts", 3)
+    oom = params.get("allow_oom", False)
+    if zh:
+        want = "正在运行" if running else f"已停止且退出码属于 {codes}"
+        extra = "" if oom else "、没有被 OOM 杀死"
+        return container_description(
+            f"容器 `{c}` 的状态{dh}",
+            f"容器{want}{extra}、重启次数不超过 {mr}、健康检查不是 unhealthy",
+            zh,
+        )
+    want = "is running" if running else f"has stopped with an exit code in [{codes}]"
+    extra = "" if oom else ", was not OOM-killed"
+    return container_description(
+        f"the state of container `{c}`{dh}",
+        f"the container {want}{extra}, restarted at most {mr} times, and its health check "
+        "is not `unhealthy`",
+        zh,
+    )
+
+
+KINDS = [
+    CheckKind(
+        "docker.container",
+        "a container's state is healthy",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import PASS, CheckKind, Verdict
-from kb.checks.kinds._common import DOCKER_COMMON
+from kb.checks.base import PASS, CheckKind, Description, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import DOCKER_COMMON, on_docker_host
 
 PARAMS = DOCKER_COMMON
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     client = ctx.docker(params.get("host"))
     info = client.version()
     return {
@@ -21,7 +21,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     return Verdict(
         PASS,
         f"Docker {data['version']} (API {data['api']}) answers at {data['endpoint']}",
@@ -29,4 +29,18 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     )
 
 
-KINDS = [CheckKind("docker.daemon", "the Docker daemon answers", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    dh = on_docker_host(params, zh)
+    if zh:
+        return Description("Docker 守护进程" + dh, "守护进程有响应（并报告版本和 API 版本）")
+    return Description(
+        "the Docker daemon" + dh, "the daemon answers (with its version and API version)"
+    )
+
+
+KINDS = [
+    CheckKind(
+        "docker.daemon", "the Docker daemon answers", PARAMS, probe, evaluate, describe=describe
+    )
+]

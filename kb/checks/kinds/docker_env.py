@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, CONTAINER, DOCKER_COMMON, no_container, scalar_equals
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import (
+    ANY,
+    CONTAINER,
+    DOCKER_COMMON,
+    container_description,
+    no_container,
+    on_docker_host,
+    scalar_equals,
+    shown,
+)
 from kb.checks.redact import is_secret_name
 
 PARAMS = (
@@ -18,7 +27,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     info = ctx.docker(params.get("host")).inspect_container(params["container"])
     if info is None:
         return None
@@ -30,7 +39,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
     return {"set": False, "value": None}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name, var = params["container"], params["name"]
     if data is None:
         return no_container(name)
@@ -52,8 +61,42 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     return Verdict(PASS, f"{name}: {var} is set as expected", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    name = shown(params, "name", "")
+    present = params.get("present", True)
+    cond_en, cond_zh = [], []
+    if "equals" in params:
+        cond_en.append(f"equals `{shown(params, 'equals')}`")
+        cond_zh.append(f"等于 `{shown(params, 'equals')}`")
+    if "contains" in params:
+        cond_en.append(f"contains `{shown(params, 'contains')}`")
+        cond_zh.append(f"包含 `{shown(params, 'contains')}`")
+    if zh:
+        ok = "已设置" + ("且" + "、".join(cond_zh) if cond_zh else "") if present else "未设置"
+        return container_description(
+            f"容器 `{c}` 的环境变量 `{name}`{dh}", f"该变量{ok}（疑似密钥的值会被隐去）", zh
+        )
+    ok = (
+        ("is set" + (" and " + " and ".join(cond_en) if cond_en else ""))
+        if present
+        else "is not set"
+    )
+    return container_description(
+        f"the environment variable `{name}` of container `{c}`{dh}",
+        f"the variable {ok} (values of secret-looking names are never shown)",
+        zh,
+    )
+
+
 KINDS = [
     CheckKind(
-        "docker.env", "a container environment variable is set as expected", PARAMS, probe, evaluate
+        "docker.env",
+        "a container environment variable is set as expected",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
     )
 ]

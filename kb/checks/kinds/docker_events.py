@@ -6,8 +6,18 @@ import datetime as dt
 import time
 from typing import Any
 
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import DOCKER_COMMON, duration, parse_duration
+from kb.checks.base import (
+    FAIL,
+    MAX_EVIDENCE_LINES,
+    PASS,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import DOCKER_COMMON, duration, on_docker_host, parse_duration, shown
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -17,7 +27,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+def probe(ctx: ProbeContext, params: Params) -> list[dict[str, Any]]:
     since = time.time() - parse_duration(params.get("since", "1h"))
     filters: dict[str, Any] = {
         "type": ["container"],
@@ -49,7 +59,7 @@ def _fmt(e: dict[str, Any]) -> str:
     return f"{when} {e['container']} {e['action']}{code}"
 
 
-def evaluate(params: dict[str, Any], data: list[dict[str, Any]]) -> Verdict:
+def evaluate(params: Params, data: list[dict[str, Any]]) -> Verdict:
     who = params.get("container") or "any container"
     since = params.get("since", "1h")
     kinds = ", ".join(str(e) for e in params.get("events", ["die", "oom", "kill"]))
@@ -59,6 +69,28 @@ def evaluate(params: dict[str, Any], data: list[dict[str, Any]]) -> Verdict:
     return Verdict(PASS, f"no {kinds} events for {who} in the last {since}")
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    dh = on_docker_host(params, zh)
+    events = shown(params, "events", ["die", "oom", "kill"])
+    since = shown(params, "since", "1h")
+    container = params.get("container")
+    if zh:
+        who = f"容器 `{container}`" if container else "所有容器"
+        return Description(f"{who}最近 {since} 内的 Docker 事件{dh}", f"没有发生 {events} 事件")
+    who = f"container `{container}`" if container else "all containers"
+    return Description(
+        f"Docker events of {who} in the past {since}{dh}", f"none of [{events}] happened"
+    )
+
+
 KINDS = [
-    CheckKind("docker.events", "no die/oom/kill events since a given time", PARAMS, probe, evaluate)
+    CheckKind(
+        "docker.events",
+        "no die/oom/kill events since a given time",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
 ]

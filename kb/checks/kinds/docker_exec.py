@@ -5,13 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from kb.checks.allowlist import ALLOWED_COMMANDS
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
+from kb.checks.base import (
+    FAIL,
+    MAX_EVIDENCE_LINES,
+    PASS,
+    SKIP,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
     compile_pattern,
+    container_description,
     needs_text,
     no_container,
+    on_docker_host,
+    shown,
 )
 
 PARAMS = (
@@ -29,7 +43,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     argv = ALLOWED_COMMANDS[params["command"]]
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
@@ -41,7 +55,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
     return {"running": True, "argv": list(argv), "exit_code": code, "output": output}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
@@ -66,6 +80,25 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     return Verdict(PASS, f"{name}: `{cmd}` looks healthy", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    cmd = shown(params, "command", "")
+    pat = params.get("pattern")
+    present = params.get("expect", "present") == "present"
+    if zh:
+        tail = f"，且输出中{'包含' if present else '不包含'} `{pat}`" if pat else ""
+        return container_description(
+            f"在容器 `{c}` 中运行只读命令 `{cmd}` 的输出{dh}", f"命令以 0 退出{tail}", zh
+        )
+    tail = f" and its output {'contains' if present else 'does not contain'} `{pat}`" if pat else ""
+    return container_description(
+        f"the output of the read-only command `{cmd}` run in container `{c}`{dh}",
+        f"the command exits 0{tail}",
+        zh,
+    )
+
+
 KINDS = [
     CheckKind(
         "docker.exec",
@@ -73,5 +106,6 @@ KINDS = [
         PARAMS,
         probe,
         evaluate,
+        describe=describe,
     )
 ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import (
     ANY,
     CONTAINER,
     DOCKER_COMMON,
+    container_description,
     finite,
     no_container,
+    on_docker_host,
     scalar_equals,
+    shown,
 )
 
 PARAMS = (
@@ -56,7 +59,7 @@ def resolve(doc: Any, dotted: str) -> Any:
     return cur
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     info = ctx.docker(params.get("host")).inspect_container(params["container"])
     if info is None:
         return None
@@ -71,7 +74,7 @@ def _show(value: Any) -> str:
     return text
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name, field = params["container"], params["field"]
     if data is None:
         return no_container(name)
@@ -100,6 +103,40 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     return Verdict(PASS, f"{name}: {field} is as expected", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    field = shown(params, "field", "")
+    conds: list[tuple[str, str, Any]] = []
+    for key, en, zh_word in (
+        ("equals", "equals", "等于"),
+        ("not_equals", "is not", "不等于"),
+        ("min", "is at least", "不小于"),
+        ("max", "is at most", "不大于"),
+    ):
+        if key in params:
+            conds.append((en, zh_word, shown(params, key)))
+    if "present" in params:
+        pres = params.get("present")
+        conds.append(("is present" if pres else "is absent", "存在" if pres else "不存在", None))
+    if zh:
+        text = "、".join(f"{z} `{v}`" if v is not None else z for _, z, v in conds) or "满足条件"
+        return container_description(
+            f"`docker inspect {c}` 中的字段 `{field}`{dh}", f"该值{text}", zh
+        )
+    text = " and ".join(f"{e} `{v}`" if v is not None else e for e, _, v in conds) or "matches"
+    return container_description(
+        f"the field `{field}` of `docker inspect {c}`{dh}", f"the value {text}", zh
+    )
+
+
 KINDS = [
-    CheckKind("docker.inspect", "a value in docker inspect is as expected", PARAMS, probe, evaluate)
+    CheckKind(
+        "docker.inspect",
+        "a value in docker inspect is as expected",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
 ]

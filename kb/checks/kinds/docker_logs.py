@@ -7,16 +7,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
+from kb.checks.base import (
+    FAIL,
+    MAX_EVIDENCE_LINES,
+    PASS,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
     compile_pattern,
+    container_description,
     duration,
     in_range,
     needs_text,
     no_container,
+    on_docker_host,
     parse_duration,
+    shown,
 )
 
 MAX_TAIL = 100_000
@@ -38,7 +51,7 @@ PARAMS = (
 )
 
 
-def _patterns(ctx: Any, params: dict[str, Any]) -> list[Any]:
+def _patterns(ctx: ProbeContext, params: Params) -> list[Any]:
     pats: list[str] = []
     if params.get("pattern"):
         pats.append(params["pattern"])
@@ -52,7 +65,7 @@ def _patterns(ctx: Any, params: dict[str, Any]) -> list[Any]:
     return [compile_pattern(p) for p in pats]
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     pats = _patterns(ctx, params)
     client = ctx.docker(params.get("host"))
     name = params["container"]
@@ -73,7 +86,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
     return {"scanned": scanned, "matches": matches, "count": total_matches}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
@@ -93,6 +106,32 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
     return Verdict(PASS, f"{name}: {what} not seen in the last {data['scanned']} log lines")
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    tail = shown(params, "tail", 1000)
+    since = params.get("since")
+    absent = params.get("expect", "absent") == "absent"
+    signatures = bool(params.get("signatures"))
+    pat = shown(params, "pattern", "")
+    if zh:
+        what = "本条目的日志特征" if signatures else f"正则 `{pat}`"
+        win = f"最近 {tail} 行" + (f"（{since} 以内）" if since else "")
+        return container_description(
+            f"容器 `{c}` 日志的{win}{dh}", f"{what}{'没有出现' if absent else '出现了'}", zh
+        )
+    win = f"the last {tail} lines" + (f" from the past {since}" if since else "")
+    if signatures:  # plural subject
+        healthy = (
+            "none of this entry's log signatures appear"
+            if absent
+            else ("this entry's log signatures appear")
+        )
+    else:
+        healthy = f"the pattern `{pat}` {'does not appear' if absent else 'appears'}"
+    return container_description(f"{win} of container `{c}`'s log{dh}", healthy, zh)
+
+
 KINDS = [
     CheckKind(
         "docker.logs",
@@ -100,5 +139,6 @@ KINDS = [
         PARAMS,
         probe,
         evaluate,
+        describe=describe,
     )
 ]

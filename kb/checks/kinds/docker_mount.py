@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
+from kb.checks.base import (
+    FAIL,
+    PASS,
+    SKIP,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import (
+    CONTAINER,
+    DOCKER_COMMON,
+    container_description,
+    no_container,
+    on_docker_host,
+    shown,
+)
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -14,7 +31,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> list[dict[str, Any]] | None:
+def probe(ctx: ProbeContext, params: Params) -> list[dict[str, Any]] | None:
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
     if info is None:
@@ -43,7 +60,7 @@ def _covers(mount_dest: str, path: str) -> bool:
     return path == mount_dest or mount_dest == "/" or path.startswith(mount_dest + "/")
 
 
-def evaluate(params: dict[str, Any], data: list[dict[str, Any]] | None) -> Verdict:
+def evaluate(params: Params, data: list[dict[str, Any]] | None) -> Verdict:
     name, dest = params["container"], params["destination"]
     if data is None:
         return no_container(name)
@@ -67,4 +84,30 @@ def evaluate(params: dict[str, Any], data: list[dict[str, Any]] | None) -> Verdi
     )
 
 
-KINDS = [CheckKind("docker.mount", "a volume or bind mount covers a path", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    dest = shown(params, "destination", "")
+    if zh:
+        return container_description(
+            f"容器 `{c}` 的挂载{dh}",
+            f"`{dest}` 由数据卷或绑定挂载覆盖（数据在容器重建后仍然保留）",
+            zh,
+        )
+    return container_description(
+        f"the mounts of container `{c}`{dh}",
+        f"a volume or bind mount covers `{dest}` (its data survives re-creating the container)",
+        zh,
+    )
+
+
+KINDS = [
+    CheckKind(
+        "docker.mount",
+        "a volume or bind mount covers a path",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]

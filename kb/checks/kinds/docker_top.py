@@ -9,8 +9,26 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, SKIP, CheckKind, Param, Verdict
-from kb.checks.kinds._common import CONTAINER, DOCKER_COMMON, no_container
+from kb.checks.base import (
+    FAIL,
+    MAX_EVIDENCE_LINES,
+    PASS,
+    SKIP,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import (
+    CONTAINER,
+    DOCKER_COMMON,
+    container_description,
+    no_container,
+    on_docker_host,
+    shown,
+)
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -21,7 +39,7 @@ PARAMS = (
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "busybox"})
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any] | None:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
     if info is None:
@@ -46,7 +64,7 @@ def _is_shell(cmd: str) -> bool:
     return prog in SHELLS
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
@@ -54,7 +72,8 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
         return Verdict(
             SKIP,
             f"{name} is not running, so it has no processes to list",
-            next="check the container state and its logs",
+            advice="check the container state and its logs",
+            settable=("container",),
         )
     titles = data["titles"]
     try:
@@ -74,9 +93,28 @@ def evaluate(params: dict[str, Any], data: dict[str, Any] | None) -> Verdict:
             FAIL,
             f"{name}: the main process is a shell ({main[2]}) with {len(children)} child process(es)",
             ev,
-            next="read the child's own logs; the script's exit code hides the real cause",
+            advice="read the child's own logs; the script's exit code hides the real cause",
         )
     return Verdict(PASS, f"{name}: main process is {main[2]}", ev)
+
+
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    c, dh = shown(params, "container", ""), on_docker_host(params, zh)
+    if zh:
+        healthy = (
+            "可以读取进程列表（允许由 shell 作为 1 号进程）"
+            if params.get("shell_pid1")
+            else "主进程不是包着子进程的 shell（shell 不会转发信号）"
+        )
+        return container_description(f"容器 `{c}` 内的进程列表{dh}", healthy, zh)
+    healthy = (
+        "the process list can be read (a shell as PID 1 is accepted)"
+        if params.get("shell_pid1")
+        else "the main process is not a shell wrapper with children (a shell does not pass "
+        "signals on)"
+    )
+    return container_description(f"the processes in container `{c}`{dh}", healthy, zh)
 
 
 KINDS = [
@@ -86,5 +124,6 @@ KINDS = [
         PARAMS,
         probe,
         evaluate,
+        describe=describe,
     )
 ]

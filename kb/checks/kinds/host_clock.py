@@ -14,7 +14,7 @@ import subprocess
 import time
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Verdict
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import TIMEOUT
 
 PARAMS = (TIMEOUT,)
@@ -99,7 +99,7 @@ def _virtualisation() -> str:
     return product or "none detected"
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     base = "/sys/devices/system/clocksource/clocksource0"
     source = _read(f"{base}/current_clocksource") or "unknown"
     available = _read(f"{base}/available_clocksource") or ""
@@ -130,7 +130,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     ev = (
         f"clock source: {data['source']} (available: {data['available'] or '?'})",
         f"time sync: {data['sync_text']}",
@@ -154,13 +154,30 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
             FAIL,
             "; ".join(problems),
             ev,
-            next='enable NTP/chrony on the host; for Erlang brokers add ERL_FLAGS="+c false"',
+            advice='enable NTP/chrony on the host; for Erlang brokers add ERL_FLAGS="+c false"',
         )
     return Verdict(PASS, f"clock source {data['source']}, time sync active, no step seen", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    if lang == "zh":
+        return Description(
+            "本机时钟：时钟源、时间同步状态和单调时钟/系统时钟采样",
+            "时间同步已启用、时钟源稳定、采样中没有时间跳变",
+        )
+    return Description(
+        "this host's clock: clock source, time sync state and a monotonic/wall-clock sample",
+        "time sync is active, the clock source is stable and the sample shows no step",
+    )
+
+
 KINDS = [
     CheckKind(
-        "host.clock", "the host clock is synchronised and does not step", PARAMS, probe, evaluate
+        "host.clock",
+        "the host clock is synchronised and does not step",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
     )
 ]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT, in_range
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import TIMEOUT, in_range, shown
 
 PARAMS = (
     TIMEOUT,
@@ -39,7 +39,7 @@ PARAMS = (
 GIB = 1 << 30
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     path = params.get("path", "/var/lib/docker")
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path} does not exist on this host (set path=...)")
@@ -57,7 +57,7 @@ def _pct(part: int, whole: int) -> float:
     return 100.0 * part / whole if whole else 100.0
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     min_pct = float(params.get("min_free_pct", 10.0))
     min_gb = params.get("min_free_gb")
     min_ipct = float(params.get("min_free_inodes_pct", 5.0))
@@ -81,13 +81,32 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
             FAIL,
             f"the filesystem holding {data['path']} is nearly full: " + ", ".join(problems),
             ev,
-            next="find what fills it: du -xsh under that path, docker system df",
+            advice="find what fills it: du -xsh under that path, docker system df",
+            settable=("path",),
         )
     return Verdict(PASS, f"{free_pct:.1f}% free on the filesystem holding {data['path']}", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    path = shown(params, "path", "/var/lib/docker")
+    pct = shown(params, "min_free_pct", 10.0)
+    if lang == "zh":
+        return Description(
+            f"本机存放 {path} 的文件系统的剩余空间", f"至少 {pct}% 的空间和足够的 inode 是空闲的"
+        )
+    return Description(
+        f"free space on the filesystem that holds {path} on this host",
+        f"at least {pct}% of its space, and enough inodes, are free",
+    )
+
+
 KINDS = [
     CheckKind(
-        "host.disk", "enough free space on the filesystem holding a path", PARAMS, probe, evaluate
+        "host.disk",
+        "enough free space on the filesystem holding a path",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
     )
 ]

@@ -10,8 +10,18 @@ import re
 import time
 from typing import Any
 
-from kb.checks.base import FAIL, MAX_EVIDENCE_LINES, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT, duration, parse_duration
+from kb.checks.base import (
+    FAIL,
+    MAX_EVIDENCE_LINES,
+    PASS,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import TIMEOUT, duration, parse_duration, shown
 
 PARAMS = (
     TIMEOUT,
@@ -86,7 +96,7 @@ def _top_scores(limit: int = 5) -> list[tuple[int, str, str]]:
     return scores[:limit]
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     since_s = parse_duration(params.get("since", "24h"))
     try:
         kills = _kmsg_kills(ctx, since_s)
@@ -97,7 +107,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     return {"kills": kills, "top": _top_scores()}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     since = params.get("since", "24h")
     top = [f"oom_score {s} pid {pid} {comm}" for s, pid, comm in data["top"]]
     if data["kills"]:
@@ -110,9 +120,28 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
             FAIL,
             f"{len(kills)} kernel OOM kill(s) in the last {since}; last: {data['kills'][-1]['comm']}",
             ev,
-            next="check memory limits (-m) and the processes with the highest oom_score",
+            advice="check memory limits (-m) and the processes with the highest oom_score",
         )
     return Verdict(PASS, f"no kernel OOM kill in the last {since}", tuple(top))
 
 
-KINDS = [CheckKind("host.oom", "no kernel OOM kill since a given time", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    since = shown(params, "since", "24h")
+    if lang == "zh":
+        return Description(f"本机内核最近 {since} 的 OOM 记录", "没有进程被内核 OOM 杀死")
+    return Description(
+        f"the kernel's OOM kills on this host in the past {since}",
+        "no process was killed by the kernel's OOM killer",
+    )
+
+
+KINDS = [
+    CheckKind(
+        "host.oom",
+        "no kernel OOM kill since a given time",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from kb.checks import httpget
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import (
     ANY,
     PASSWORD_ENV,
@@ -15,6 +15,7 @@ from kb.checks.kinds._common import (
     http_url,
     in_range,
     scalar_equals,
+    shown,
 )
 from kb.checks.kinds.docker_inspect import _MISSING, resolve
 
@@ -30,13 +31,13 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     user = ctx.credential(params.get("username_env"))
     pwd = ctx.credential(params.get("password_env"))
     return httpget.get(ctx, params["url"], user, pwd)
 
 
-def judge_value(params: dict[str, Any], data: dict[str, Any]) -> tuple[list[str], list[str]]:
+def judge_value(params: Params, data: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(problems, evidence) for the json/equals/contains part, shared with rabbitmq.api."""
     problems: list[str] = []
     ev: list[str] = []
@@ -61,7 +62,7 @@ def judge_value(params: dict[str, Any], data: dict[str, Any]) -> tuple[list[str]
     return problems, ev
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     want = params.get("status", 200)
     ev = [f"HTTP {data['status']} {data['reason']}"]
     if data["status"] != want:
@@ -77,4 +78,22 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     return Verdict(PASS, f"GET answered {data['status']} as expected", tuple(ev))
 
 
-KINDS = [CheckKind("http.get", "an HTTP endpoint answers as expected", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    url, status = shown(params, "url", ""), shown(params, "status", 200)
+    if lang == "zh":
+        extra = f"，且 JSON 字段 `{params['json']}` 符合预期" if params.get("json") else ""
+        return Description(f"HTTP GET {url}", f"返回状态码 {status}{extra}")
+    extra = f" and the JSON value `{params['json']}` matches" if params.get("json") else ""
+    return Description(f"an HTTP GET of {url}", f"the status is {status}{extra}")
+
+
+KINDS = [
+    CheckKind(
+        "http.get",
+        "an HTTP endpoint answers as expected",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]

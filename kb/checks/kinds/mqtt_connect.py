@@ -7,8 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, WARN, CheckKind, Param, Verdict
-from kb.checks.kinds._common import MQTT_COMMON
+from kb.checks.base import (
+    FAIL,
+    PASS,
+    WARN,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import MQTT_COMMON, mqtt_where
 from kb.checks.mqtt import Session
 
 PARAMS = (
@@ -17,7 +27,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     anonymous = bool(params.get("anonymous", False))
     s = Session(ctx, params, anonymous=anonymous)
     try:
@@ -33,7 +43,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         s.close()
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where, reason = data["where"], data["reason"]
     ev = (f"CONNACK: {reason} (code {data['code']})", f"protocol: {'5' if data['v5'] else '3.1.1'}")
     if params.get("anonymous", False):
@@ -42,7 +52,7 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
                 WARN,
                 f"{where} accepts anonymous MQTT clients",
                 ev,
-                next="set allow_anonymous false (Mosquitto) or enable authentication",
+                advice="set allow_anonymous false (Mosquitto) or enable authentication",
             )
         return Verdict(PASS, f"{where} refuses anonymous clients ({reason})", ev)
     if data["accepted"]:
@@ -51,7 +61,32 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
         FAIL,
         f"{where} refused the connection: {reason}",
         ev,
-        next="check the user name and password variables (username_env/password_env)",
+        advice="check the user name and password the variables hold",
+        settable=("username_env", "password_env"),
+    )
+
+
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    where = mqtt_where(params, zh)
+    if params.get("anonymous"):
+        if zh:
+            return Description(
+                f"{where}是否接受匿名连接", "Broker 拒绝匿名客户端（接受匿名连接时结果为 warn）"
+            )
+        return Description(
+            f"whether {where} accepts anonymous clients",
+            "the broker refuses an anonymous client (an accepted anonymous connection is a "
+            "warning)",
+        )
+    if zh:
+        return Description(
+            f"使用凭据连接{where}", "带凭据的连接被接受（密码只从环境变量读取，从不显示）"
+        )
+    return Description(
+        f"a connection with credentials to {where}",
+        "the connection is accepted (credentials come from environment variables and are never "
+        "shown)",
     )
 
 
@@ -62,5 +97,6 @@ KINDS = [
         PARAMS,
         probe,
         evaluate,
+        describe=describe,
     )
 ]

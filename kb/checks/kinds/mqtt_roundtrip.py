@@ -10,8 +10,8 @@ import time
 import uuid
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import MQTT_COMMON
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import MQTT_COMMON, mqtt_where, shown
 from kb.checks.mqtt import MqttError, Session
 
 PARAMS = (
@@ -21,7 +21,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     topic = f"{params.get('topic_prefix', 'kbtui/probe').rstrip('/')}/{uuid.uuid4().hex}"
     qos = int(params.get("qos", 1))
     payload = f"kbtui-roundtrip {uuid.uuid4().hex}".encode()
@@ -52,7 +52,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         s.close()
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     if not data["ok"]:
         return Verdict(
             FAIL,
@@ -66,8 +66,29 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     )
 
 
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    where = mqtt_where(params, zh)
+    prefix = shown(params, "topic_prefix", "kbtui/probe")
+    if zh:
+        return Description(
+            f"向{where}的唯一主题（前缀 `{prefix}`）发布一条非保留消息",
+            "消息能收回（并记录往返延迟）",
+        )
+    return Description(
+        f"a non-retained message published to a unique topic under `{prefix}` on {where}",
+        "the message comes back (the round-trip latency is reported)",
+    )
+
+
 KINDS = [
     CheckKind(
-        "mqtt.roundtrip", "a published message comes back", PARAMS, probe, evaluate, active=True
+        "mqtt.roundtrip",
+        "a published message comes back",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+        active=True,
     )
 ]

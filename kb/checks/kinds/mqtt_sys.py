@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import MQTT_COMMON
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import MQTT_COMMON, mqtt_where, shown
 from kb.checks.mqtt import MqttError, Session
 
 PARAMS = (
@@ -14,7 +14,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     topic = params.get("topic", "$SYS/broker/version")
     s = Session(ctx, params)
     try:
@@ -37,16 +37,28 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         s.close()
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     if data["payload"] is None:
         return Verdict(
             FAIL,
             f"nothing arrived on {data['topic']} within the deadline",
-            next="the broker may not publish $SYS topics, or the client may not read them",
+            advice="the broker may not publish $SYS topics, or the client may not read them",
+            settable=("topic",),
         )
     return Verdict(
         PASS, f"{data['topic']}: {data['payload']}", (f"{data['topic']}: {data['payload']}",)
     )
 
 
-KINDS = [CheckKind("mqtt.sys", "a $SYS topic publishes", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    where = mqtt_where(params, zh)
+    topic = shown(params, "topic", "$SYS/broker/version")
+    if zh:
+        return Description(f"{where}的 `{topic}` 主题", "在时限内收到一条消息")
+    return Description(f"the `{topic}` topic of {where}", "a message arrives within the deadline")
+
+
+KINDS = [
+    CheckKind("mqtt.sys", "a $SYS topic publishes", PARAMS, probe, evaluate, describe=describe)
+]

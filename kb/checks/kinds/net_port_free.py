@@ -10,8 +10,8 @@ import os
 import socket
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT, ip_literal, port_number
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import TIMEOUT, ip_literal, port_number, shown
 
 PARAMS = (
     TIMEOUT,
@@ -70,7 +70,7 @@ def holders(port: int, ctx: Any = None, limit: int = 5) -> list[str]:
     return found
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     port, addr = int(params["port"]), params.get("bind", "0.0.0.0")
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -91,7 +91,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     return {"free": free, "reason": reason, "holders": [] if free else holders(port, ctx)}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where = f"{params.get('bind', '0.0.0.0')}:{params['port']}"
     ev = tuple([data["reason"]] if data["reason"] else []) + tuple(
         f"held by {h}" for h in data["holders"]
@@ -103,6 +103,29 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     return Verdict(FAIL if want_free else PASS, f"{where} is in use{held}", ev)
 
 
+def describe(params: Params, lang: str) -> Description:
+    port, bind = shown(params, "port", ""), shown(params, "bind", "0.0.0.0")
+    free = params.get("expect", "free") == "free"
+    if lang == "zh":
+        return Description(
+            f"本机 {bind} 上的端口 {port}",
+            "端口空闲" if free else "端口已被监听（并显示占用它的进程）",
+        )
+    return Description(
+        f"port {port} on {bind} on this host",
+        "the port is free"
+        if free
+        else "the port is bound (the process holding it is shown when known)",
+    )
+
+
 KINDS = [
-    CheckKind("net.port_free", "a port is free (or bound) on this host", PARAMS, probe, evaluate)
+    CheckKind(
+        "net.port_free",
+        "a port is free (or bound) on this host",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
 ]

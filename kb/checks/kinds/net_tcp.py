@@ -7,8 +7,8 @@ import socket
 import time
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import TIMEOUT, host_name, port_number
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.kinds._common import TIMEOUT, host_name, port_number, shown
 
 PARAMS = (
     TIMEOUT,
@@ -17,7 +17,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     host, port = params.get("host", "127.0.0.1"), int(params["port"])
     start = time.monotonic()
     # leave the runner a little time to report, so a black hole ends as a clear `fail`
@@ -34,7 +34,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "latency_ms": round(latency * 1000, 1)}
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where = f"{params.get('host', '127.0.0.1')}:{params['port']}"
     if data["ok"]:
         return Verdict(
@@ -45,4 +45,15 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     return Verdict(FAIL, f"TCP {where} does not open: {data['reason']}", (data["reason"],))
 
 
-KINDS = [CheckKind("net.tcp", "a TCP port is reachable", PARAMS, probe, evaluate)]
+def describe(params: Params, lang: str) -> Description:
+    host, port = shown(params, "host", "127.0.0.1"), shown(params, "port", "")
+    if lang == "zh":
+        return Description(f"到 {host}:{port} 的 TCP 连接", "连接可以建立（并记录延迟）")
+    return Description(
+        f"a TCP connection to {host}:{port}", "the connection opens (the latency is reported)"
+    )
+
+
+KINDS = [
+    CheckKind("net.tcp", "a TCP port is reachable", PARAMS, probe, evaluate, describe=describe)
+]

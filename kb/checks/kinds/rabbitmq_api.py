@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from kb.checks import httpget
-from kb.checks.base import ERROR, FAIL, PASS, CheckKind, Param, Verdict
-from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url
+from kb.checks.base import (
+    ERROR,
+    FAIL,
+    PASS,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url, shown
 from kb.checks.kinds.http_get import judge_value
 
 PARAMS = (
@@ -26,7 +36,7 @@ PARAMS = (
 )
 
 
-def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     user = ctx.credential(params.get("username_env"))
     pwd = ctx.credential(params.get("password_env"))
     if user is None and pwd is None and not params.get("username_env"):
@@ -37,7 +47,7 @@ def probe(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
     return httpget.get(ctx, url, user, pwd)
 
 
-def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     path = params.get("path", "/api/health/checks/alarms")
     ev = [f"HTTP {data['status']} {data['reason']}"]
     if data["status"] in (401, 403):
@@ -45,7 +55,8 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
             ERROR,
             f"the management API refused the credentials ({data['status']}) for {path}",
             tuple(ev),
-            next="set username_env/password_env to variables holding a monitoring user",
+            advice="use the credentials of a monitoring user",
+            settable=("username_env", "password_env"),
         )
     if data["status"] != 200:
         if data["body"]:
@@ -58,6 +69,24 @@ def evaluate(params: dict[str, Any], data: dict[str, Any]) -> Verdict:
     return Verdict(PASS, f"{path} answered 200", tuple(ev))
 
 
+def describe(params: Params, lang: str) -> Description:
+    url = shown(params, "url", "http://127.0.0.1:15672")
+    path = shown(params, "path", "/api/health/checks/alarms")
+    if lang == "zh":
+        return Description(f"RabbitMQ 管理 API {url}{path}", "返回 HTTP 200（且 JSON 值符合预期）")
+    return Description(
+        f"the RabbitMQ management API at {url}{path}",
+        "it answers HTTP 200 (and the JSON value matches)",
+    )
+
+
 KINDS = [
-    CheckKind("rabbitmq.api", "a RabbitMQ management API read answers 200", PARAMS, probe, evaluate)
+    CheckKind(
+        "rabbitmq.api",
+        "a RabbitMQ management API read answers 200",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
 ]

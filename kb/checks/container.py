@@ -1,0 +1,234 @@
+"""The container verdict, in one place: is this container's state (exit code, OOM kill, restarts,
+health) a problem? `kb doctor` (every container, default expectations) and the `docker.container`
+check kind (one container, an entry's expectations) both ask `judge`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_MAX_RESTARTS = 3  # more restarts than this is a restart loop
+# stopped with these codes is normal: success, Ctrl-C (SIGINT), `docker stop` (SIGTERM)
+EXPECTED_EXIT_CODES: frozenset[int] = frozenset({0, 130, 143})
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    """What `docker inspect` says about a container's life, as plain data."""
+
+    name: str
+    status: str | None
+    running: bool
+    restarting: bool
+    exit_code: int | None
+    oom_killed: bool
+    restart_count: int
+    health: str | None
+    started: str | None = None
+    finished: str | None = None
+    error: str = ""
+    image: str | None = None
+    memory_limit: int = 0
+    restart_policy: str | None = None
+    health_log: tuple[str, ...] = field(default=())
+    oom_at: tuple[float, ...] = ()
+    """Times of the daemon's `oom` events for this container (doctor reads them; the flag can miss
+    a kill that lands after the exit was recorded)."""
+    boot_failure: str | None = None
+    """A log line saying the service failed to boot (RabbitMQ's `BOOT FAILED` exits 0)."""
+
+    @classmethod
+    def from_inspect(cls, info: Mapping[str, Any]) -> ContainerState:
+        state = info.get("State") or {}
+        health = state.get("Health") or {}
+        host_config = info.get("HostConfig") or {}
+        return cls(
+            name=str(info.get("Name") or str(info.get("Id") or "")[:12]).lstrip("/"),
+            status=state.get("Status"),
+            running=bool(state.get("Running")),
+            restarting=bool(state.get("Restarting")),
+            exit_code=state.get("ExitCode"),
+            oom_killed=bool(state.get("OOMKilled")),
+            restart_count=int(info.get("RestartCount") or 0),
+            health=health.get("Status"),
+            started=state.get("StartedAt"),
+            finished=state.get("FinishedAt"),
+            error=state.get("Error") or "",
+            image=(info.get("Config") or {}).get("Image"),
+            memory_limit=int(host_config.get("Memory") or 0),
+            restart_policy=(host_config.get("RestartPolicy") or {}).get("Name"),
+            health_log=tuple(
+                f"health check: {(h.get('Output') or '').strip()[:200]} (exit {h.get('ExitCode')})"
+                for h in (health.get("Log") or [])[-3:]
+            ),
+        )
+
+    def with_observations(
+        self, oom_at: Iterable[float] = (), boot_failure: str | None = None
+    ) -> ContainerState:
+        """This state plus what was seen beside `docker inspect`: `oom` events of the current run
+        of the container, a boot-failure log line."""
+        from dataclasses import replace
+
+        started = iso_ts(self.started)
+        times = tuple(t for t in oom_at if started is None or t >= started - 1)
+        return replace(self, oom_at=times, boot_failure=boot_failure)
+
+    @property
+    def oom_by_event(self) -> bool:
+        """Killed by the OOM killer although the flag says no (an event of this run, near its end)."""
+        finished = iso_ts(self.finished)
+        return (
+            not self.oom_killed
+            and not self.running
+            and bool(self.oom_at)
+            and (finished is None or min(self.oom_at) <= finished + 10)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ContainerState:
+        """The inverse of `to_dict` (a probe's plain data back into a state)."""
+        known = {f for f in cls.__dataclass_fields__}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("health_log", "oom_at"):
+            values[key] = tuple(values.get(key) or ())
+        return cls(**values)
+
+    def evidence(self) -> list[str]:
+        ev = [
+            f"status: {self.status}",
+            f"exit code: {self.exit_code}",
+            f"OOMKilled: {str(self.oom_killed).lower()}",
+            f"restart count: {self.restart_count}",
+        ]
+        if self.health:
+            ev.append(f"health: {self.health}")
+        if self.image:
+            ev.append(f"image: {self.image}")
+        if self.started:
+            ev.append(f"started: {self.started}")
+        if not self.running and self.finished:
+            ev.append(f"finished: {self.finished}")
+        if self.error:
+            ev.append(f"error: {self.error}")
+        return ev
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What healthy means for a container. `running=None`: either, as long as a stop was clean."""
+
+    running: bool | None = None
+    max_restarts: int = DEFAULT_MAX_RESTARTS
+    allow_oom: bool = False
+    exit_codes: frozenset[int] = EXPECTED_EXIT_CODES
+
+
+@dataclass(frozen=True)
+class ContainerProblem:
+    """One thing wrong: `what` is oom, restart-loop, exit, not-running, running or unhealthy."""
+
+    what: str
+    text: str
+    evidence: tuple[str, ...] = ()
+    status: str = "fail"
+
+
+def _when(t: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
+    """Every way `state` falls short of `expect`, most telling first (empty: healthy)."""
+    out: list[ContainerProblem] = []
+    killed = state.oom_killed or state.oom_by_event
+    if killed and not expect.allow_oom:
+        limit = state.memory_limit
+        ev = [f"memory limit: {limit // (1 << 20)} MiB" if limit else "memory limit: none"]
+        if state.oom_by_event:
+            ev.append(
+                f"daemon event: oom at {_when(min(state.oom_at))} (after the exit was recorded, "
+                "so OOMKilled is false)"
+            )
+        out.append(
+            ContainerProblem(
+                "oom", f"killed by the OOM killer (exit code {state.exit_code})", tuple(ev)
+            )
+        )
+    elif state.running and state.oom_at and not expect.allow_oom:
+        when = _when(max(state.oom_at))
+        out.append(
+            ContainerProblem(
+                "oom",
+                f"the OOM killer killed a process in it at {when} (the container kept running)",
+                (f"daemon event: oom at {when}",),
+                status="warn",
+            )
+        )
+    if state.restart_count > expect.max_restarts:
+        out.append(
+            ContainerProblem(
+                "restart-loop",
+                f"restarted {state.restart_count} times, more than {expect.max_restarts}: a "
+                f"restart loop (policy {state.restart_policy})",
+                (f"restart policy: {state.restart_policy}",),
+            )
+        )
+    stopped = not state.running and not state.restarting and state.status in ("exited", "dead")
+    if expect.running is True and not state.running:
+        out.append(
+            ContainerProblem(
+                "not-running", f"not running ({state.status}, exit code {state.exit_code})"
+            )
+        )
+    elif expect.running is False and state.running:
+        out.append(ContainerProblem("running", "running"))
+    elif stopped and not killed:
+        if state.exit_code not in expect.exit_codes:
+            codes = ", ".join(str(c) for c in sorted(expect.exit_codes))
+            out.append(
+                ContainerProblem(
+                    "exit", f"exited unexpectedly with code {state.exit_code} (expected {codes})"
+                )
+            )
+        elif state.boot_failure is not None:
+            out.append(
+                ContainerProblem(
+                    "exit",
+                    f"failed to boot (its log says so) although it exited with code "
+                    f"{state.exit_code}",
+                    (f"log: {state.boot_failure.strip()}",),
+                )
+            )
+    if state.health == "unhealthy":
+        out.append(ContainerProblem("unhealthy", "fails its health check", state.health_log))
+    return out
+
+
+def iso_ts(text: str | None) -> float | None:
+    """Seconds since the epoch of Docker's RFC 3339 timestamps (nanoseconds, Z); None if unset."""
+    from datetime import datetime
+
+    if not text or text.startswith("0001-"):
+        return None
+    head, _, frac = text.rstrip("Z").partition(".")
+    try:
+        base = datetime.fromisoformat(head + "+00:00").timestamp()
+    except ValueError:
+        return None
+    digits = "".join(ch for ch in frac if ch.isdigit())[:6]
+    return base + (int(digits) / 10 ** len(digits) if digits else 0.0)
+
+
+def exit_codes(values: Iterable[Any]) -> frozenset[int]:
+    """An entry's `exit_codes` parameter as a set of ints (non-numbers are ignored)."""
+    return frozenset(int(v) for v in values if str(v).lstrip("-").isdigit())

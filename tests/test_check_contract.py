@@ -1,0 +1,208 @@
+"""The typed check contract: every kind words itself, results say what next as data, and the
+container verdict is one rule shared by doctor and the docker.container kind."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from kb.checks import registry
+from kb.checks.base import CheckResult, Description, Next
+from kb.checks.container import ContainerState, Expectation, judge
+from kb.checks.explain import explain
+from kb.checks.kinds import docker_container
+from kb.cli.check import next_steps as cli_next_steps
+from kb.model import CheckSpec, Entry
+from tests.helpers import REPO
+from tui.screens.checks import next_keys
+
+CONTAINER_KINDS = {
+    "docker.container",
+    "docker.logs",
+    "docker.env",
+    "docker.mount",
+    "docker.inspect",
+    "docker.top",
+    "docker.exec",
+}
+
+
+@pytest.mark.parametrize("name", sorted(registry.kinds()))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_built_in_kind_describes_itself(name: str, lang: str) -> None:
+    kind = registry.kinds()[name]
+    assert kind.describe is not None, f"{name} has no describe()"
+    params = {"container": "emqx", "port": 1883, "name": "X", "field": "State.Status"}
+    words = kind.describe(params, lang)
+    assert isinstance(words, Description)
+    assert words.looks_at and words.healthy and f"`{name}`" not in words.looks_at
+    text = explain(CheckSpec("c", name, "t", params), lang)
+    if name in CONTAINER_KINDS:
+        assert "container" in text.skip or "容器" in text.skip
+    else:
+        assert "container" not in text.skip and "容器" not in text.skip, (name, text.skip)
+
+
+def test_wording_defects_are_gone() -> None:
+    logs = explain(CheckSpec("l", "docker.logs", "t", {"signatures": True, "container": "e"}))
+    assert logs.healthy == "none of this entry's log signatures appear"
+    present = explain(CheckSpec("l", "docker.logs", "t", {"signatures": True, "expect": "present"}))
+    assert present.healthy == "this entry's log signatures appear"
+    pattern = explain(CheckSpec("l", "docker.logs", "t", {"pattern": "x+", "container": "e"}))
+    assert pattern.healthy == "the pattern `x+` does not appear"
+    clock = explain(CheckSpec("c", "host.clock", "t"))
+    assert clock.skip == "not applicable here (the result says why)"
+
+
+def test_unknown_kind_gets_a_generic_description() -> None:
+    text = explain(CheckSpec("c", "thirdparty.thing", "t", {"a": 1}))
+    assert text.looks_at == "a `thirdparty.thing` check (a=1)"
+
+
+def test_core_writes_no_cli_or_tui_wording() -> None:
+    """`kb show …` and `--set …` are the CLI's words, keys the TUI's: no verdict the core builds
+    carries them (it says what next as data, `Next`)."""
+    offenders = []
+    for path in sorted((REPO / "kb" / "checks").rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            if name not in ("Verdict", "Next", "CheckResult"):
+                continue
+            for node in ast.walk(call):
+                text = node.value if isinstance(node, ast.Constant) else None
+                if isinstance(text, str) and any(w in text for w in ("kb show", "--set", "press ")):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []
+    # and the check really looks: the old wording would have been caught
+    old = ast.parse('Verdict("skip", "x", next="pass --set container=NAME")')
+    assert any(isinstance(n, ast.Constant) and "--set" in str(n.value) for n in ast.walk(old))
+
+
+def _result(status: str, nxt: Next | None) -> CheckResult:
+    return CheckResult("c", "docker.logs", "t", status, "s", next=nxt, entry="e1")
+
+
+def test_next_is_worded_per_medium() -> None:
+    nxt = Next(entry="e1", params=("container",), advice="check the logs")
+    assert cli_next_steps(_result("fail", nxt)) == [
+        "check the logs",
+        "look elsewhere: --set container=…",
+        "read: kb show e1",
+    ]
+    # the TUI words the same data as keys: no command line, no pointer to the entry it shows
+    here = Entry(id="e1", kind="faq", title="t", summary="", body="", path="")
+    keys, opens = next_keys(_result("fail", nxt), here, "en")
+    assert "kb show" not in keys and "--set" not in keys and opens is None
+    assert keys.startswith("check the logs · p: ") and "(container)" in keys
+    assert "Esc" in keys
+    other = Entry(id="other", kind="faq", title="t", summary="", body="", path="")
+    keys, opens = next_keys(_result("fail", nxt), other, "en")
+    assert opens == "e1" and keys.endswith("e1")
+    assert next_keys(_result("fail", None), here, "en") == ("", None)
+    assert cli_next_steps(_result("fail", None)) == []
+
+
+def _inspect(**state: object) -> dict[str, object]:
+    base = {
+        "Status": "exited",
+        "Running": False,
+        "Restarting": False,
+        "ExitCode": 0,
+        "OOMKilled": False,
+    }
+    return {"Name": "/c1", "State": {**base, **state}, "RestartCount": 0}
+
+
+@pytest.mark.parametrize(
+    ("state", "doctor_whats"),
+    [
+        (_inspect(ExitCode=1), ["exit"]),
+        (_inspect(ExitCode=143), []),
+        (_inspect(ExitCode=137, OOMKilled=True), ["oom"]),
+        (_inspect(Status="running", Running=True, Health={"Status": "unhealthy"}), ["unhealthy"]),
+        ({**_inspect(Status="running", Running=True), "RestartCount": 9}, ["restart-loop"]),
+    ],
+)
+def test_one_container_verdict_for_doctor_and_the_kind(
+    state: dict[str, object], doctor_whats: list[str]
+) -> None:
+    cs = ContainerState.from_inspect(state)
+    doctor = judge(cs, Expectation(running=None))
+    assert [p.what for p in doctor] == doctor_whats
+    # the kind, told to accept a stop with the doctor's codes, agrees with doctor
+    params = {"container": "c1", "running": cs.running, "exit_codes": [0, 130, 143]}
+    verdict = docker_container.evaluate(params, cs.to_dict())
+    assert verdict.status == ("fail" if doctor_whats else "pass")
+    for problem in doctor:
+        assert problem.text in verdict.summary
+
+
+def test_doctor_uses_the_shared_verdict_and_presenter() -> None:
+    source = (REPO / "kb" / "checks" / "doctor.py").read_text(encoding="utf-8")
+    assert "_reason" not in source and 'get("OOMKilled")' not in source
+    assert "judge(" in source and "present.evidence(" in source
+
+
+def test_probe_context_protocol_is_what_the_runner_provides() -> None:
+    from kb.checks.base import ProbeContext
+    from kb.checks.context import RunContext
+
+    ctx: ProbeContext = RunContext(1.0)  # mypy checks this assignment
+    assert ctx.remaining() <= 1.0
+    assert Path(registry.__file__).exists()
+
+
+def test_the_import_cycles_are_gone() -> None:
+    import grimp
+
+    graph = grimp.build_graph("kb", "tui", "indexer")
+    for a, b in (
+        ("kb.checks.dockerclient", "kb.checks.context"),
+        ("tui.screens.help", "tui.app"),
+    ):
+        forward = graph.find_shortest_chain(importer=a, imported=b)
+        back = graph.find_shortest_chain(importer=b, imported=a)
+        assert forward is None or back is None, (a, b, forward, back)
+
+
+def test_presenter_keeps_the_subject_name_and_redacts_the_rest() -> None:
+    from kb.checks import present
+
+    text = "kbtui-test-cookie: EMQX_NODE__COOKIE is not set"
+    assert present.line(text, subject="kbtui-test-cookie") == text
+    assert present.line("c1: password=hunter2 x", subject="c1") == "c1: password=<redacted> x"
+    assert "hunter2" not in present.line("c1: --token hunter2", {"hunter2"}, subject="c1")
+    assert present.worst(["pass", "warn", "error", "skip"]) == "error"
+    assert present.worst([]) == "pass"
+    long = present.evidence([f"l{i}" for i in range(50)])
+    assert len(long) == 20 and long[-1] == "… 31 more"
+
+
+def test_the_verdict_sees_what_the_flag_and_the_exit_code_hide() -> None:
+    """An `oom` event of this run with OOMKilled false, and BOOT FAILED with exit code 0."""
+    from kb.checks.container import iso_ts
+
+    finished = "2026-12-02T07:10:32.359793992Z"
+    end = iso_ts(finished)
+    assert end == pytest.approx(1796195432.359794)
+    base = _inspect(ExitCode=137, StartedAt="2026-12-02T07:00:00Z", FinishedAt=finished)
+    cs = ContainerState.from_inspect(base).with_observations(oom_at=[end + 2, 1.0])
+    assert cs.oom_at == (end + 2,)  # an event from an earlier run is not this run's
+    [problem] = judge(cs, Expectation())
+    assert problem.what == "oom" and "after the exit was recorded" in problem.evidence[-1]
+
+    booted = ContainerState.from_inspect(_inspect(ExitCode=0)).with_observations(
+        boot_failure="BOOT FAILED\n"
+    )
+    [problem] = judge(booted, Expectation())
+    assert problem.what == "exit" and problem.evidence == ("log: BOOT FAILED",)
+
+    running = ContainerState.from_inspect(
+        _inspect(Status="running", Running=True, StartedAt="2026-12-02T07:00:00Z")
+    ).with_observations(oom_at=[end])
+    [problem] = judge(running, Expectation())
+    assert problem.what == "oom" and problem.status == "warn"
