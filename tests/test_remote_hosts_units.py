@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.checks import dockerclient
-from kb.checks.context import ProbeContext
+from kb.checks.context import RunContext
 from kb.checks.sshtunnel import SSHError, SSHTunnel
 
 
@@ -65,8 +65,8 @@ def test_missing_ssh_client_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_set_host_to_a_broker_address_leaves_the_docker_endpoint_alone() -> None:
-    ctx = ProbeContext(1.0, default_docker_host="unix:///tmp/kbtui-none.sock")
+    ctx = RunContext(1.0, default_docker_host="unix:///tmp/kbtui-none.sock")
     assert ctx.docker("10.0.0.5").endpoint == "unix:///tmp/kbtui-none.sock"
     assert ctx.docker("tcp://10.0.0.5:2376").endpoint == "tcp://10.0.0.5:2376"
-    named = ProbeContext(1.0, docker_hosts={"prod": "ssh://ops@prod-1"})
+    named = RunContext(1.0, docker_hosts={"prod": "ssh://ops@prod-1"})
     assert named.docker("prod").endpoint == "ssh://ops@prod-1"
