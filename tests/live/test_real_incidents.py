@@ -327,3 +327,37 @@ def test_doctor_names_right_product_entries_for_real_incidents(
     # the port clash exits 0, yet doctor calls it a failure
     clash = found.get(rb.PREFIX + "rabbitmq-port-clash", [])
     assert any(f["status"] == "fail" for f in clash), clash
+
+
+def test_docker_top_tells_a_wrapper_that_handles_sigterm_from_one_that_does_not(
+    real_incidents: rb.Net,
+) -> None:
+    from conftest import make_entry, spec
+
+    from kb.checks.kinds import docker_top
+
+    def top(container: str) -> Any:
+        from kb.checks.runner import run_check
+
+        s = spec("docker.top", {"container": rb.PREFIX + container})
+        return run_check(make_entry(s), s)
+
+    rb.wait_for("rabbitmq-ok", RABBIT_UP, 120)
+    # Debian's /usr/sbin/rabbitmq-server is `sh` running `su` without exec: PID 1 has no TERM
+    # handler, so `docker stop` waits 10 s and SIGKILLs (measured: 10.3 s, exit 137)
+    r = top("rabbitmq-ok")
+    assert r.status == "fail" and "does not handle SIGTERM" in r.summary, r
+    # a wrapper that traps TERM and stops its child is fine
+    rb.docker("rm", "-f", rb.PREFIX + "trap", check=False)
+    rb.docker(
+        "run", "-d", "--name", rb.PREFIX + "trap", "--network", "none", rb.HOLDER_IMAGE,
+        "sh", "-c", 'trap "kill $c; wait $c; exit 0" TERM; sleep 600 & c=$!; wait $c',
+    )  # fmt: skip
+    try:
+        time.sleep(1)
+        r = top("trap")
+        assert r.status == "pass" and "handles SIGTERM" in r.summary, r
+    finally:
+        rb.docker("rm", "-f", rb.PREFIX + "trap", check=False)
+    assert top("mosquitto-ok").status == "pass"  # mosquitto itself is PID 1
+    assert docker_top._sigterm("SigIgn:\t0000000000000000\nSigCgt:\t0000000000004a03\n") == "caught"

@@ -2,6 +2,12 @@
 
 The start-script story: an entrypoint shell script starts the real service as a child and waits; when
 the child dies the script exits 1 and the real cause is buried. `top` shows the process tree.
+
+A shell as PID 1 is only a stop problem when it does not handle SIGTERM: the kernel drops signals
+sent to a namespace's init that has no handler, so `docker stop` waits its timeout and kills
+everything (exit 137). Wrappers that trap TERM and stop their child cleanly are fine. When the
+image has `cat`, the check reads PID 1's `SigCgt` from /proc/1/status (an allow-listed exec) to
+tell the two apart instead of guessing from the command line.
 """
 
 from __future__ import annotations
@@ -47,11 +53,47 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     if not (info.get("State") or {}).get("Running"):
         return {"running": False, "titles": [], "processes": []}
     top = client.top(params["container"])
-    return {
-        "running": True,
-        "titles": top.get("Titles") or [],
-        "processes": top.get("Processes") or [],
-    }
+    titles, processes = top.get("Titles") or [], top.get("Processes") or []
+    term: str | None = None
+    if _main_is_shell(titles, processes):
+        try:
+            code, text = client.exec_allowed(params["container"], ("cat", "/proc/1/status"))
+        except Exception:  # noqa: BLE001 - no cat in the image, exec refused: we cannot tell
+            code, text = None, ""
+        term = _sigterm(text) if code == 0 else None
+    return {"running": True, "titles": titles, "processes": processes, "pid1_sigterm": term}
+
+
+def _columns(titles: list[str]) -> tuple[int, int, int]:
+    try:
+        return titles.index("PID"), titles.index("PPID"), titles.index("CMD")
+    except ValueError:
+        return 1, 2, len(titles) - 1
+
+
+def _main_is_shell(titles: list[str], processes: list[list[Any]]) -> bool:
+    i_pid, i_ppid, i_cmd = _columns(titles)
+    pids = {str(p[i_pid]) for p in processes}
+    roots = [p for p in processes if str(p[i_ppid]) not in pids]
+    return bool(roots) and _is_shell(str(roots[0][i_cmd]))
+
+
+def _sigterm(status: str) -> str | None:
+    """'caught', 'ignored' or 'default': what PID 1 does with SIGTERM (15), from /proc/1/status."""
+    masks: dict[str, int] = {}
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("SigCgt", "SigIgn"):
+            try:
+                masks[key] = int(value.strip(), 16)
+            except ValueError:
+                return None
+    if "SigCgt" not in masks:
+        return None
+    bit = 1 << (15 - 1)
+    if masks["SigCgt"] & bit:
+        return "caught"
+    return "ignored" if masks.get("SigIgn", 0) & bit else "default"
 
 
 def _is_shell(cmd: str) -> bool:
@@ -76,10 +118,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             settable=("container",),
         )
     titles = data["titles"]
-    try:
-        i_pid, i_ppid, i_cmd = titles.index("PID"), titles.index("PPID"), titles.index("CMD")
-    except ValueError:
-        i_pid, i_ppid, i_cmd = 1, 2, len(titles) - 1
+    i_pid, i_ppid, i_cmd = _columns(titles)
     procs = [(str(p[i_pid]), str(p[i_ppid]), str(p[i_cmd])) for p in data["processes"]]
     pids = {p[0] for p in procs}
     roots = [p for p in procs if p[1] not in pids]
@@ -89,6 +128,22 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     main = roots[0]
     children = [p for p in procs if p[1] == main[0]]
     if _is_shell(main[2]) and children and not params.get("shell_pid1", False):
+        term = data.get("pid1_sigterm")
+        if term == "caught":
+            return Verdict(
+                PASS,
+                f"{name}: the main process is a shell ({main[2]}) that handles SIGTERM, "
+                "so `docker stop` reaches the service",
+                (*ev, "PID 1 catches SIGTERM (SigCgt in /proc/1/status)"),
+            )
+        if term in ("default", "ignored"):
+            return Verdict(
+                FAIL,
+                f"{name}: the main process is a shell ({main[2]}) that does not handle SIGTERM: "
+                "`docker stop` waits out its timeout, then kills everything (exit 137)",
+                (*ev, f"PID 1 SIGTERM disposition: {term} (not in SigCgt of /proc/1/status)"),
+                next="exec the service from the script (`exec …`), or run with --init",
+            )
         return Verdict(
             FAIL,
             f"{name}: the main process is a shell ({main[2]}) with {len(children)} child process(es)",
