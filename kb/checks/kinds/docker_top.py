@@ -142,7 +142,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
                 f"{name}: the main process is a shell ({main[2]}) that does not handle SIGTERM: "
                 "`docker stop` waits out its timeout, then kills everything (exit 137)",
                 (*ev, f"PID 1 SIGTERM disposition: {term} (not in SigCgt of /proc/1/status)"),
-                next="exec the service from the script (`exec …`), or run with --init",
+                advice="exec the service from the script (`exec …`), or run with --init",
             )
         return Verdict(
             FAIL,
