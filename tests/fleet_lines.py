@@ -2,8 +2,9 @@
 for the fleet pipeline test (every entry with signatures needs at least one real line).
 
 Lines come from every real-log source the suite has: the seed lines of tests/test_content.py, the
-real-log corpus under tests/fixtures/log-corpus/ (when present), and SUPPLEMENT below for entries
-none of those cover (each with where the line was seen).
+public Docker lines of tests/test_content_corrections.py, the corpus of tests/fixtures/log-corpus,
+the captures of tests/fixtures/real-logs and tests/fixtures/captured, and SUPPLEMENT below for
+entries none of those cover (each with where the line was seen).
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # (entry id, line, where it comes from) for entries no labelled real-log source covers yet
 SUPPLEMENT: list[tuple[str, str, str]] = [
+    (
+        "rabbitmq-erlang-cookie-file-permissions",
+        "Cookie file /tmp/c1home2/.erlang.cookie must be accessible by owner only",
+        "printed by erl (OTP 25) for a $HOME/.erlang.cookie of mode 644 (tests/test_content_corrections.py)",
+    ),
     (
         "docker-daemon-json-invalid",
         "1月 11 02:59:48 nanosaur dockerd[17670]: unable to configure the Docker daemon with file /etc/docker/daemon.json: invalid character '<' looking for beginning of value",
@@ -91,10 +97,12 @@ def _corpus() -> list[tuple[str | None, str]]:
     return out
 
 
-def _real_broker_logs() -> list[tuple[str | None, str]]:
-    """Every line of the logs captured from real broker containers (tests/fixtures/real-logs)."""
+def _captured_logs() -> list[tuple[str | None, str]]:
+    """Every line of the logs captured from real brokers and tools: the broker containers of
+    tests/fixtures/real-logs and the captures of tests/fixtures/captured."""
     out: list[tuple[str | None, str]] = []
-    for path in sorted((FIXTURES / "real-logs").glob("*/*.log")):
+    paths = [*(FIXTURES / "real-logs").glob("*/*.log"), *(FIXTURES / "captured").glob("*")]
+    for path in sorted(p for p in paths if p.is_file() and p.suffix in (".log", ".txt")):
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.strip():
                 out.append((None, line))
@@ -105,11 +113,13 @@ def real_lines(kbase: Any) -> list[tuple[str | None, str]]:
     """(entry id or None, line) for every real line the suite knows; the id is set where a source
     labels the line with one entry that exists in `kbase`."""
     from tests.test_content import LOG_LINES
+    from tests.test_content_corrections import DOCKER_LINES
 
     pairs: list[tuple[str | None, str]] = [
         *LOG_LINES,
+        *((eid, line) for line, eid in DOCKER_LINES),
         *_corpus(),
-        *_real_broker_logs(),
+        *_captured_logs(),
         *((e, line) for e, line, _ in SUPPLEMENT),
     ]
     return [(e if e in kbase.entries else None, line) for e, line in pairs]

@@ -25,6 +25,16 @@ from tests.helpers import entry_text, run_kb
 
 BUNDLED = load_kb()
 SIGNATURES = sorted({p for e in BUNDLED.entries.values() for p in e.signatures})
+# shapes the bundled KB may not have today: quantified quotes and backslashes, classes, anchors
+TRICKY = [
+    r'a"?b',
+    r'x\\?"[^"\\]+\\?": y',
+    r"p\\+q",
+    r'("[a-z]+",?)+$',
+    r"^<[^>]*>&",
+    r'(?i)say "hi"\s*$',
+    r"\tq{1,2}",
+]
 
 
 def docker_json_log(line: str) -> str:
@@ -70,7 +80,7 @@ def test_bundled_signatures_translate(pattern: str) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_rewrite_matches_exactly_what_the_signature_matches(data: st.DataObject) -> None:
-    pattern = data.draw(st.sampled_from(SIGNATURES))
+    pattern = data.draw(st.sampled_from(SIGNATURES + TRICKY))
     go = translate(pattern)
     # lines built around a real match of the signature, and random ones
     sample = data.draw(LINES)
@@ -100,6 +110,10 @@ def test_rewrite_matches_exactly_what_the_signature_matches(data: st.DataObject)
         (r"(?P<n>id)=(\d+)", "id=42"),
         (r"\Qa.b/\E", "a.b/"),
         (r"\x22quoted\x22", '"quoted"'),
+        (r'exec: \\?"[^"\\]+\\?": executable', 'exec: "nosuchcmd": executable'),
+        (r'exec: \\?"[^"\\]+\\?": executable', 'exec: \\"nosuchcmd\\": executable'),
+        (r'a"?b', "ab"),
+        (r'a"?b', 'a"b'),
     ],
 )
 def test_rewrite_examples_match_plain_and_json(pattern: str, line: str) -> None:

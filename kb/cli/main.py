@@ -31,6 +31,7 @@ COMMANDS = (
     "doctor",
     "diagnose",
     "export",
+    "serve",
     "paths",
     "completion",
 )

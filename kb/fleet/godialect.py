@@ -11,11 +11,13 @@ Each rewrite below keeps what a pattern matches exactly, or the pattern is refus
 
 For Docker's json-file logs the text inside `"log":"…"` is JSON-encoded. The mtail program decodes
 `\\u003c \\u003e \\u0026 \\t` with `subst` (mtail string literals cannot hold a lone backslash, so
-`\\"` and `\\\\` cannot be decoded that way), and `json_form` rewrites the pattern to match the
-encoded text instead: a literal `"` becomes `\\\\"` and a literal backslash `\\\\\\\\`. That is
-exact unless an atom could match a quote or backslash a bounded number of times (`.`, `[^…]`, `\\S`
-with no `*`/`+` after it), or a character class names `"` or `\\`: such patterns are refused for
-the json-file branch only (they still count on plain log files).
+`\\"` and `\\\\` cannot be decoded that way), and the pattern is rewritten to match the encoded
+text instead: a literal `"` becomes `(?:\\\\")` and a literal backslash `(?:\\\\\\\\)` (grouped, so a quantifier after it repeats both characters). That
+is exact unless an atom could match a quote or backslash a bounded number of times (`.`, `[^…]`,
+`\\S` with no `*`/`+` after it), or a positive character class names `"` or `\\` (one class
+cannot match a two-character escape): such patterns are refused for the json-file branch only (they
+still count on plain log files). A negated class stays exact under `*` and `+`: every decoded quote
+or backslash is still there, escaped, in the encoded text, so `[^"]` stops where it stopped.
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ def _literal(ch: str) -> _Piece:
     """A single literal character, escaped for a `/…/` literal."""
     if ch == "/":
         return _Piece("\\/", "\\/", atom=True)
+    # the json forms are two characters, grouped so that a quantifier repeats both
     if ch == '"':
-        return _Piece('"', '\\\\"', atom=True)
+        return _Piece('"', '(?:\\\\")', atom=True)
     if ch == "\\":
-        return _Piece("\\\\", "\\\\\\\\", atom=True)
+        return _Piece("\\\\", "(?:\\\\\\\\)", atom=True)
     if ch in ".^$|?*+()[]{}":
         return _Piece("\\" + ch, "\\" + ch, atom=True)
     if ch == "\t":

@@ -150,7 +150,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, docker_engine: str) -> Itera
 
     hook = _Webhook()
     procs = _Procs(work)
-    ports = {k: _free_port() for k in ("json", "plain", "near", "prom", "am")}
+    ports = {k: _free_port() for k in ("json", "plain", "near", "prom", "am", "kbserve")}
     for job, logs in (
         ("json", [real_log]),
         ("plain", [str(plain_real)]),
@@ -172,9 +172,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, docker_engine: str) -> Itera
         f"--storage.path={work / 'am-data'}", f"--web.listen-address=127.0.0.1:{ports['am']}",
         "--cluster.listen-address=",
     )  # fmt: skip
+    # kbserve: `kb serve metrics`, started by its own test (down until then)
     scrape = "\n".join(
         f"- job_name: {job}\n  static_configs:\n  - targets: ['127.0.0.1:{ports[job]}']"
-        for job in ("json", "plain", "near")
+        for job in ("json", "plain", "near", "kbserve")
     )
     (work / "prom.yml").write_text(
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
@@ -349,3 +350,58 @@ def test_real_lines_raise_exactly_their_alerts_and_near_misses_none(stack: dict)
         assert (site / url[len(BASE_URL) :]).is_file(), url
         assert alert["labels"]["product"] == kbase.get(alert["labels"]["entry"]).products[0]
     print(f"fleet pipeline: {len(with_sigs)} entries, all alerts at the webhook in {latency:.1f}s")
+
+
+def _prom_query(port: int, query: str) -> list[dict]:
+    from urllib.parse import quote
+
+    data = _get_json(f"http://127.0.0.1:{port}/api/v1/query?query={quote(query)}")
+    return list(data["data"]["result"])
+
+
+def test_kb_serve_metrics_is_scraped_by_prometheus(stack: dict, incident_containers: dict) -> None:
+    """Live check results and doctor findings reach a real Prometheus; SIGTERM stops the server."""
+    import signal
+    import sys
+
+    port = stack["ports"]["kbserve"]
+    argv = [sys.executable, "-m", "kb.cli.main", "serve", "metrics"]
+    argv += ["--listen", f"127.0.0.1:{port}", "--interval", "10", "--timeout", "10"]
+    argv += ["--check", "emqx-unknown-clients-censys#anonymous-refused"]
+    argv += ["--check", "rabbitmq-enotconn-lb-tcp-health-check#amqp"]
+    server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/metrics")
+        deadline = time.monotonic() + 45
+        checks: list[dict] = []
+        findings: list[dict] = []
+        while time.monotonic() < deadline:
+            checks = _prom_query(stack["ports"]["prom"], 'kb_check_status{job="kbserve"}')
+            findings = _prom_query(stack["ports"]["prom"], 'kb_doctor_finding{job="kbserve"}')
+            if len(checks) == 2 and findings:
+                break
+            time.sleep(0.5)
+        status = {r["metric"]["check"]: r["value"][1] for r in checks}
+        # Mosquitto on 1883 takes anonymous clients (warn); RabbitMQ on 5672 accepts guest (pass)
+        assert status == {"anonymous-refused": "1", "amqp": "0"}, checks
+        by_container: dict[str, set[str]] = {}
+        for r in findings:
+            by_container.setdefault(r["metric"]["container"], set()).add(r["metric"]["entry"])
+        for name, entry in incident_containers.items():
+            if entry is not None:
+                assert entry in by_container.get(incidents.PREFIX + name, set()), by_container
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            body = r.read()
+        lint = subprocess.run(
+            ["promtool", "check", "metrics"], input=body, capture_output=True, timeout=30
+        )
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+        assert b"kb_refresh_complete 1" in body
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            code = server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("kb serve metrics did not stop within 5 s of SIGTERM") from None
+    assert code == 0, server.stderr.read() if server.stderr else ""

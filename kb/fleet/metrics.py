@@ -1,0 +1,233 @@
+"""Live check and doctor results as Prometheus metrics (`kb serve metrics`).
+
+Signatures tell Prometheus what was *logged*; checks tell what *is* (a port answers, a container
+has a mount, an alarm is set). `kb serve metrics` runs chosen entries' checks and `kb doctor` on
+an interval, each round under a deadline, and serves the last results in Prometheus' text format
+so the fleet's own rules can alert on them too. Everything it runs is a read-only check; checks
+that send something (the MQTT round trip) are left out unless asked for.
+
+Metrics (label values pass through the one redactor):
+- `kb_check_status{entry,check,kind,host}`: 0 pass, 1 warn, 2 fail, 3 error, 4 skip;
+- `kb_check_duration_seconds{entry,check,kind,host}`;
+- `kb_doctor_finding{entry,container,host,kind,status}`: 1 for each current finding;
+- `kb_doctor_host_ok{host}`: 1 when the host was scanned completely;
+- `kb_refresh_complete`, `kb_refresh_duration_seconds`, `kb_refresh_timestamp_seconds`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.checks.base import ERROR, CheckResult
+from kb.model import Entry
+
+STATUS_VALUE: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2, "error": 3, "skip": 4}
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One check to run each round, and the host label its result carries."""
+
+    entry: Entry
+    spec: Any
+    host: str
+
+
+@dataclass
+class Round:
+    """The results of one refresh."""
+
+    checks: list[tuple[Selected, CheckResult]] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)
+    hosts: list[Any] = field(default_factory=list)
+    complete: bool = True
+    duration: float = 0.0
+    finished_at: float = 0.0
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _labels(**labels: str | None) -> str:
+    from kb.redact import redact
+
+    parts = [f'{k}="{_escape(redact(v or ""))}"' for k, v in labels.items()]
+    return "{" + ",".join(parts) + "}"
+
+
+def render(rnd: Round | None) -> str:
+    """Prometheus text exposition (version 0.0.4) of a round; before the first one, just that."""
+    out: list[str] = []
+
+    def family(name: str, kind: str, help_text: str) -> None:
+        out.append(f"# HELP {name} {help_text}")
+        out.append(f"# TYPE {name} {kind}")
+
+    family(
+        "kb_check_status",
+        "gauge",
+        "Result of a knowledge-base check: 0 pass, 1 warn, 2 fail, 3 error, 4 skip.",
+    )
+    for sel, res in rnd.checks if rnd else ():
+        labels = _labels(entry=sel.entry.id, check=sel.spec.id, kind=sel.spec.kind, host=sel.host)
+        out.append(f"kb_check_status{labels} {STATUS_VALUE.get(res.status, 3)}")
+    family("kb_check_duration_seconds", "gauge", "How long the check took in the last round.")
+    for sel, res in rnd.checks if rnd else ():
+        labels = _labels(entry=sel.entry.id, check=sel.spec.id, kind=sel.spec.kind, host=sel.host)
+        out.append(f"kb_check_duration_seconds{labels} {res.duration:.3f}")
+    family("kb_doctor_finding", "gauge", "A current kb doctor finding (1 while it holds).")
+    seen: set[str] = set()
+    for f in rnd.findings if rnd else ():
+        labels = _labels(
+            entry=f.entry or "", container=f.container, host=f.host, kind=f.kind, status=f.status
+        )
+        if labels not in seen:  # one series per finding identity
+            seen.add(labels)
+            out.append(f"kb_doctor_finding{labels} 1")
+    family("kb_doctor_host_ok", "gauge", "1 when kb doctor scanned the Docker host completely.")
+    for h in rnd.hosts if rnd else ():
+        out.append(f"kb_doctor_host_ok{_labels(host=h.host)} {1 if h.ok else 0}")
+    family("kb_refresh_complete", "gauge", "1 when the last round finished within its deadline.")
+    if rnd is not None:
+        out.append(f"kb_refresh_complete {1 if rnd.complete else 0}")
+    family("kb_refresh_duration_seconds", "gauge", "Wall time of the last round.")
+    if rnd is not None:
+        out.append(f"kb_refresh_duration_seconds {rnd.duration:.3f}")
+    family("kb_refresh_timestamp_seconds", "gauge", "Unix time the last round finished.")
+    if rnd is not None:
+        out.append(f"kb_refresh_timestamp_seconds {rnd.finished_at:.3f}")
+    return "\n".join(out) + "\n"
+
+
+def host_label(spec: Any, params: dict[str, Any], docker_host: str | None) -> str:
+    """Where a check looks: its broker/host parameter or URL, else the Docker endpoint."""
+    from urllib.parse import urlsplit
+
+    if spec.kind.startswith(("docker.", "host.")):
+        return docker_host or "local"
+    url = params.get("url")
+    if isinstance(url, str) and "://" in url:
+        parts = urlsplit(url)
+        return parts.hostname or url if parts.port is None else f"{parts.hostname}:{parts.port}"
+    host = params.get("host")
+    port = params.get("port")
+    if host:
+        return f"{host}:{port}" if port else str(host)
+    return docker_host or "local"
+
+
+def collect(
+    selected: list[Selected],
+    *,
+    run_one: Callable[[Selected, threading.Event], CheckResult],
+    doctor: Callable[[threading.Event, float], Any] | None,
+    deadline: float,
+) -> Round:
+    """One round: every selected check and the doctor scan, concurrently, ended by `deadline`."""
+    start = time.monotonic()
+    cancel = threading.Event()
+    rnd = Round()
+    workers = max(1, min(8, len(selected) + (1 if doctor else 0)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kb-metrics")
+    try:
+        futures = {pool.submit(run_one, sel, cancel): sel for sel in selected}
+        doc = pool.submit(doctor, cancel, deadline) if doctor else None
+        pending = set(futures) | ({doc} if doc else set())
+        _, not_done = wait(pending, timeout=deadline)
+        if not_done:
+            rnd.complete = False
+            cancel.set()
+            wait(not_done, timeout=1.0)
+        for fut, sel in futures.items():
+            if fut.done() and fut.exception() is None:
+                rnd.checks.append((sel, fut.result()))
+            else:
+                rnd.checks.append(
+                    (
+                        sel,
+                        CheckResult(
+                            check=sel.spec.id,
+                            kind=sel.spec.kind,
+                            title=sel.spec.title,
+                            status=ERROR,
+                            summary=f"did not finish within the {deadline:g}s refresh deadline",
+                            entry=sel.entry.id,
+                        ),
+                    )
+                )
+        if doc is not None and doc.done() and doc.exception() is None:
+            report = doc.result()
+            rnd.findings = list(report.findings)
+            rnd.hosts = list(report.hosts)
+            if getattr(report, "interrupted", False) or not all(h.ok for h in report.hosts):
+                rnd.complete = False
+        elif doc is not None:
+            rnd.complete = False
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    rnd.duration = time.monotonic() - start
+    rnd.finished_at = time.time()
+    return rnd
+
+
+def select_checks(
+    kbase: Any, refs: Iterable[str], *, allow_active: bool
+) -> tuple[list[tuple[Entry, Any]], list[str]]:
+    """`entry` (all its checks) or `entry#check` references -> (entry, spec) pairs, and problems."""
+    from kb.checks import registry
+
+    chosen: list[tuple[Entry, Any]] = []
+    problems: list[str] = []
+    for ref in refs:
+        eid, _, cid = ref.partition("#")
+        entry = kbase.get(eid)
+        if entry is None:
+            problems.append(f"--check {ref}: no entry {eid!r}")
+            continue
+        specs = [c for c in entry.checks if not cid or c.id == cid]
+        if not specs:
+            problems.append(
+                f"--check {ref}: {'no check ' + repr(cid) + ' in' if cid else 'no checks in'} {eid}"
+            )
+            continue
+        for spec in specs:
+            kind = registry.get(spec.kind)
+            if kind is not None and kind.active and not allow_active:
+                problems.append(
+                    f"--check {eid}#{spec.id}: {spec.kind} sends messages; left out "
+                    "(--allow-active runs it)"
+                )
+                continue
+            chosen.append((entry, spec))
+    return chosen, problems
+
+
+class Server:
+    """Refreshes a Round on an interval in a thread; `text()` is the last one rendered."""
+
+    def __init__(self, refresh: Callable[[], Round], interval: float) -> None:
+        self._refresh = refresh
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._text = render(None)
+        self.stop = threading.Event()
+        self.rounds = 0
+
+    def text(self) -> str:
+        with self._lock:
+            return self._text
+
+    def loop(self) -> None:
+        while not self.stop.is_set():
+            started = time.monotonic()
+            rnd = self._refresh()
+            with self._lock:
+                self._text = render(rnd)
+                self.rounds += 1
+            self.stop.wait(max(0.0, self._interval - (time.monotonic() - started)))

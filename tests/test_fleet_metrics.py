@@ -1,0 +1,95 @@
+"""kb serve metrics without a network: selection, host labels, the round deadline, the exposition
+format and redaction. The live server scraped by a real Prometheus is in
+tests/live/test_fleet_pipeline.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from kb.checks.base import CheckResult
+from kb.fleet.metrics import Round, Selected, collect, host_label, render, select_checks
+from kb.loader import load_kb
+from kb.model import CheckSpec, Entry
+
+KB = load_kb()
+
+
+def _entry() -> Entry:
+    return Entry(id="m-entry", kind="incident", title="t", summary="s", body="", path="<t>")
+
+
+def _spec(cid: str, kind: str = "net.tcp") -> CheckSpec:
+    return CheckSpec(id=cid, kind=kind, title=f"{cid} title")
+
+
+def test_select_checks_reports_unknown_refs_and_leaves_out_active_checks() -> None:
+    with_roundtrip = next(
+        e for e in KB.entries.values() if any(c.kind == "mqtt.roundtrip" for c in e.checks)
+    )
+    chosen, problems = select_checks(
+        KB, [with_roundtrip.id, "no-such-entry", f"{with_roundtrip.id}#nope"], allow_active=False
+    )
+    assert chosen and all(spec.kind != "mqtt.roundtrip" for _, spec in chosen)
+    assert any("no entry 'no-such-entry'" in p for p in problems)
+    assert any("no check 'nope'" in p for p in problems)
+    assert any("sends messages" in p and "--allow-active" in p for p in problems)
+    active, _ = select_checks(KB, [with_roundtrip.id], allow_active=True)
+    assert any(spec.kind == "mqtt.roundtrip" for _, spec in active)
+
+
+def test_host_label_names_where_the_check_looks() -> None:
+    assert host_label(_spec("a", "mqtt.connect"), {"host": "10.0.0.5", "port": 1883}, None) == (
+        "10.0.0.5:1883"
+    )
+    assert host_label(_spec("a", "rabbitmq.api"), {"url": "http://u:p@mq:15672/api"}, None) == (
+        "mq:15672"
+    )
+    assert (
+        host_label(_spec("a", "docker.logs"), {"container": "x"}, "ssh://ops@h1") == "ssh://ops@h1"
+    )
+    assert host_label(_spec("a", "docker.logs"), {}, None) == "local"
+
+
+def test_a_round_ends_at_its_deadline_and_says_so() -> None:
+    release = threading.Event()
+
+    def run_one(sel: Selected, cancel: threading.Event) -> CheckResult:
+        if sel.spec.id == "slow":
+            release.wait(10)
+        return CheckResult(
+            check=sel.spec.id, kind=sel.spec.kind, title="", status="pass", summary=""
+        )
+
+    sels = [Selected(_entry(), _spec("fast"), "h"), Selected(_entry(), _spec("slow"), "h")]
+    started = time.monotonic()
+    rnd = collect(sels, run_one=run_one, doctor=None, deadline=0.5)
+    release.set()
+    assert time.monotonic() - started < 2.0
+    statuses = {sel.spec.id: res.status for sel, res in rnd.checks}
+    assert statuses == {"fast": "pass", "slow": "error"}
+    assert rnd.complete is False
+    text = render(rnd)
+    assert 'kb_check_status{entry="m-entry",check="slow",kind="net.tcp",host="h"} 3' in text
+    assert "kb_refresh_complete 0" in text
+
+
+def test_exposition_escapes_and_redacts_label_values() -> None:
+    rnd = Round(
+        checks=[
+            (
+                Selected(_entry(), _spec("c"), 'amqp://app:hunter2-secret@mq:5672 "q"\nx'),
+                CheckResult(check="c", kind="net.tcp", title="", status="warn", summary=""),
+            )
+        ]
+    )
+    text = render(rnd)
+    assert "hunter2-secret" not in text
+    line = next(x for x in text.splitlines() if x.startswith("kb_check_status{"))
+    assert line.endswith(" 1") and '\\"q\\"' in line and "\\n" in line and "\n" not in line[:-2]
+
+
+def test_before_the_first_round_only_the_families_are_served() -> None:
+    text = render(None)
+    assert "# TYPE kb_check_status gauge" in text
+    assert not [x for x in text.splitlines() if x and not x.startswith("#")]
