@@ -85,6 +85,7 @@ class HomeScreen(Screen[None]):
         self._changed_at = 0.0
         self.preview_id: str | None = None
         self.showing_home = False  # the list holds triage trees and recent entries
+        self._filters_line = ""
 
     @property
     def lang(self) -> str:
@@ -154,7 +155,10 @@ class HomeScreen(Screen[None]):
             tr("Filters: {desc}", self.lang, desc=desc) if desc else tr("Filters: none", self.lang)
         )
         hint = tr("(ctrl+f to filter, or type product:emqx kind:faq tag:clock)", self.lang)
-        self.query_one("#filters", Static).update(plain(f"{label}   {hint}"))
+        line = f"{label}   {hint}"
+        if line != self._filters_line:  # unchanged on most keys: no re-layout
+            self._filters_line = line
+            self.query_one("#filters", Static).update(plain(line))
 
     def unknown_filter(self, filters: Filters) -> str | None:
         """'No product 'nosuch' in this knowledge base; known: …' for a filter value nobody has."""
@@ -179,6 +183,11 @@ class HomeScreen(Screen[None]):
         self._changed_at = time.perf_counter()
         if self._timer is not None:
             self._timer.stop()
+        elif self.shown_seq == self.search_seq:
+            # nothing in flight: search at once (leading edge); keys that arrive while a search
+            # runs are coalesced by the timer, so a paste or fast typing costs one search
+            self._search_now()
+            return
         self._timer = self.set_timer(DEBOUNCE, self._search_now)
 
     def _search_now(self) -> None:
