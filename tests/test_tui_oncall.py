@@ -516,7 +516,9 @@ async def test_d14_ansi_paste_into_the_search_box():
 
 @pilot_test
 async def test_d15_secrets_in_check_evidence_are_redacted_on_screen(make_kb):
-    with http_server("ok api_key=Sup3rS3cretValue password: hunter2hunter") as port:
+    # the shapes the old redactor let through: quoted JSON keys and a --flag value
+    body = '{"password": "hunter2hunter", "api_key": "Sup3rS3cretValue"} --token t0kenVALUE99'
+    with http_server(body) as port:
         app = app_with(extra_kb(make_kb, http_port=port))
         async with app.run_test(size=SIZE) as pilot:
             await open_entry(pilot, "long check titles", "tui-oncall-port")
@@ -527,7 +529,8 @@ async def test_d15_secrets_in_check_evidence_are_redacted_on_screen(make_kb):
             await pilot.pause(0.2)
             detail = str(checks.query_one("#checks-detail").render())
             assert "<redacted>" in detail
-            assert "Sup3rS3cretValue" not in detail and "hunter2hunter" not in detail
+            for secret in ("Sup3rS3cretValue", "hunter2hunter", "t0kenVALUE99"):
+                assert secret not in detail and secret not in screen_text(app)
             await pilot.press("y")
             assert "Sup3rS3cretValue" not in app.clipboard and "<redacted>" in app.clipboard
 
