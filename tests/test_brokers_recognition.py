@@ -97,3 +97,26 @@ def test_docker_timestamps() -> None:
 
     assert _iso_ts("0001-01-01T00:00:00Z") is None
     assert _iso_ts("2026-12-02T07:10:32.359793992Z") == pytest.approx(1796195432.359794)
+
+
+def test_a_container_removed_mid_scan_is_not_a_lost_container() -> None:
+    import docker.errors
+
+    from kb.checks import doctor
+    from kb.loader import load_kb
+
+    class Gone:
+        endpoint = "unix:///nonexistent.sock"
+
+        def bound(self, ctx: Any) -> Gone:
+            return self
+
+        def inspect_container(self, cid: str) -> dict[str, Any]:
+            return {"Name": "/x", "State": {"Status": "running", "Running": True}, "Config": {}}
+
+        def log_lines(self, cid: str, tail: int = 0) -> Any:
+            raise docker.errors.NotFound("No such container: x")
+
+    scan = doctor._Scan(load_kb(), None)
+    doctor._scan_container(scan, Gone(), "h", {"Id": "abc", "Names": ["/x"]})
+    assert scan.cut_short == {} and scan.findings == []

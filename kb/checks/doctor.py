@@ -288,13 +288,21 @@ def _scan_container(
         _scan_one(scan, ctx, client.bound(ctx), host, summary, oom_events)
     except (DeadlineExceeded, Cancelled):
         scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
-    except Exception:
+    except Exception as exc:
+        if _removed(exc):  # `docker rm` between the listing and its logs: nothing was lost
+            return
         if ctx.remaining() <= 0 or scan.over():  # a read broken by the abort at the deadline
             scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
         else:
             raise
     finally:
         scan.release(ctx)
+
+
+def _removed(exc: BaseException) -> bool:
+    import docker.errors
+
+    return isinstance(exc, docker.errors.NotFound)
 
 
 def _why(scan: _Scan, ctx: RunContext | None, host: str | None = None) -> str:
