@@ -186,22 +186,28 @@ class KBIndex:
         ]
 
     def _candidate(self, score: float, docnum: int) -> Any:
-        """A ranking candidate: stored data plus its lower-cased text (cached by id)."""
+        """A ranking candidate: stored data, and its lower-cased text on demand (cached by id)."""
         from indexer import rank
-        from indexer.tokens import fold
 
         data = self._get_searcher().stored_fields(docnum)
         eid = data["id"]
+        return rank.Candidate(
+            docnum, eid, float(score), data["data"], lambda: self._text(eid, data["data"])
+        )
+
+    def _text(self, eid: str, data: dict[str, Any]) -> str:
+        from indexer.tokens import fold
+
         text = self._texts.get(eid)
         if text is None:
-            text = _entry_text(data["data"])
-            if data["data"].get("trad"):
+            text = _entry_text(data)
+            if data.get("trad"):
                 text = fold(text)
             text = text.lower()
             if len(self._texts) >= _ENTRY_CACHE:
                 self._texts.clear()
             self._texts[eid] = text
-        return rank.Candidate(docnum, eid, float(score), data["data"], text)
+        return text
 
     def _products(self) -> frozenset[str]:
         """Every product name in the index (a few dozen terms; read once per open)."""

@@ -60,13 +60,22 @@ class Candidate:
     id: str
     score: float
     data: dict[str, Any]
-    text: str = ""  # folded, lower-cased indexed text (titles, symptoms, summaries, bodies)
+    # makes the folded, lower-cased indexed text (titles, symptoms, summaries, bodies); only the
+    # rules that need it ask for it (`text`), most queries need it for the first hit only
+    make_text: Callable[[], str] | None = None
+    _text: str | None = None
     sig: bool = False
     primary: bool = False
     coverage: float = 0.0
     focus_coverage: float = 0.0
     confident: bool = False
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.make_text() if self.make_text is not None else ""
+        return self._text
 
 
 @dataclass
