@@ -4,13 +4,16 @@ tests/live/test_fleet_pipeline.py."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
+from pathlib import Path
 
 from kb.checks.base import CheckResult
 from kb.fleet.metrics import Round, Selected, collect, host_label, render, select_checks
 from kb.loader import load_kb
 from kb.model import CheckSpec, Entry
+from tests.helpers import entry_text, run_kb
 
 KB = load_kb()
 
@@ -93,3 +96,41 @@ def test_before_the_first_round_only_the_families_are_served() -> None:
     text = render(None)
     assert "# TYPE kb_check_status gauge" in text
     assert not [x for x in text.splitlines() if x and not x.startswith("#")]
+
+
+def test_once_runs_the_checks_with_their_parameters(make_kb, tmp_path: Path) -> None:
+    """One round from the CLI: a listening port passes, --set moves the check to a closed one."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        root = make_kb(
+            {
+                "emqx/m-port.md": entry_text(
+                    "m-port",
+                    extra=(
+                        "checks:\n  - id: port-open\n    kind: net.tcp\n    title: The port answers\n"
+                        f"    params: {{host: 127.0.0.1, port: {port}}}\n"
+                    ),
+                )
+            }
+        )
+        ok = run_kb(
+            "serve", "metrics", "--once", "--no-doctor", "--check", "m-port", "--kb", str(root)
+        )
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            closed = probe.getsockname()[1]
+        bad = run_kb(
+            "serve", "metrics", "--once", "--no-doctor", "--check", "m-port#port-open",
+            "--set", f"port={closed}", "--kb", str(root),
+        )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    line = f'kb_check_status{{entry="m-port",check="port-open",kind="net.tcp",host="127.0.0.1:{port}"}} 0'
+    assert line in ok.stdout
+    assert bad.returncode == 0, bad.stderr
+    assert f'host="127.0.0.1:{closed}"}} 2' in bad.stdout
+    unknown = run_kb(
+        "serve", "metrics", "--once", "--no-doctor", "--check", "nope", "--kb", str(root)
+    )
+    assert unknown.returncode == 2 and "no entry 'nope'" in unknown.stderr

@@ -111,15 +111,34 @@ def run_metrics(args: argparse.Namespace) -> int:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
         raise UserError(f"--set: {exc}") from None
+    target = None
+    docker_hosts: dict[str, str] = {}
+    if args.target:
+        from kb.checks import targets as targets_mod
+
+        conf = targets_mod.load()
+        target = conf.find(args.target)
+        if target is None:
+            known = ", ".join(conf.names()) or "none configured"
+            raise UserError(
+                f"--target: no target named {args.target!r} in the config; known: {known}"
+            )
+        docker_hosts = conf.docker_urls()
     docker_host = args.host[0] if args.host else None
     selected: list[Selected] = []
     for entry, spec in chosen:
-        params, _ = resolve_params(spec, overrides, None)
+        params, _ = resolve_params(spec, overrides, target)
         selected.append(Selected(entry, spec, host_label(spec, params, docker_host)))
 
     def run_one(sel: Selected, cancel: threading.Event) -> Any:
         return run_check(
-            sel.entry, sel.spec, overrides, args.target, cancel, default_docker_host=docker_host
+            sel.entry,
+            sel.spec,
+            target,
+            overrides,
+            cancel,
+            docker_hosts=docker_hosts,
+            default_docker_host=docker_host,
         )
 
     def doctor(cancel: threading.Event, deadline: float) -> Any:
