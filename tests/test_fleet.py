@@ -176,7 +176,8 @@ def test_cli_exports_mtail_and_reports_left_out_signatures(make_kb, tmp_path: Pa
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
     assert summary["omitted"][0]["entry"] == "fleet-bad"
-    assert f"{root / 'emqx/fleet-bad.md'}:" in r.stderr and "left out" in r.stderr
+    # a flow list: the report names the `signatures:` line (line 9: after the 8 lines of entry_text)
+    assert f"{root / 'emqx/fleet-bad.md'}:9: warning:" in r.stderr and "left out" in r.stderr
     assert (out / "kbtui.mtail").read_text().count('["fleet-bad"]++') == 2  # json + plain branch
     strict = run_kb("export", "mtail", str(out), "--kb", str(root), "--strict")
     assert strict.returncode == 1

@@ -59,12 +59,14 @@ class MtailProgram:
 
 
 def signature_line(entry: Entry, index: int) -> int:
-    """Line of an entry's `index`-th signature in its file (the `signatures:` line + 1 + index)."""
+    """Line of an entry's `index`-th signature in its file: the `signatures:` line itself for a flow
+    list (`signatures: ['a', 'b']`), else the index-th item line below it."""
     try:
         with open(entry.path, encoding="utf-8", errors="replace") as fh:
             for number, text in enumerate(fh, start=1):
                 if text.startswith("signatures:"):
-                    return number + 1 + index
+                    flow = text.split(":", 1)[1].strip()
+                    return number if flow else number + 1 + index
     except OSError:
         pass
     return 1
