@@ -43,7 +43,7 @@ PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature matc
 UNKNOWN_FACTOR = 2.0
 
 # Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
-CONF_COVERAGE = 0.5  # share of the query's informative weight the entry holds anywhere
+CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
 CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
 
 
