@@ -669,3 +669,9 @@ async def test_results_say_best_match_or_related():
         assert seen and all(h in ("Best match", "Related") for h in seen.values())
         for hit in home.last_hits:
             assert seen[hit.id] == ("Best match" if hit.confident else "Related")
+        # new results highlight the first hit, not the one highlighted for the earlier query
+        rl.highlighted = rl.get_option_index(home.last_hits[-1].id)
+        assert len(home.last_hits) > 1
+        assert rl.get_option_at_index(rl.highlighted).id != home.last_hits[0].id
+        await search(pilot, " broker")
+        assert rl.get_option_at_index(rl.highlighted).id == home.last_hits[0].id

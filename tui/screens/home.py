@@ -284,7 +284,7 @@ class HomeScreen(Screen[None]):
             self._show_home()
         elif self.last_hits:
             self.query_one(ResultList).show_hits(
-                self.last_hits, lang, self._summaries(self.last_hits, lang)
+                self.last_hits, lang, self._summaries(self.last_hits, lang), keep_highlight=True
             )
         self.preview_id = None
         self._update_preview()

@@ -62,7 +62,11 @@ class ResultList(OptionList):
         ids = [o.id for o in options if o is not None and o.id and not o.disabled]
         if not ids:
             return
-        self.highlighted = self.get_option_index(keep if keep in ids else ids[0])
+        if keep in ids:
+            self.highlighted = self.get_option_index(keep)
+        else:
+            self.highlighted = self.get_option_index(ids[0])
+            self.scroll_home(animate=False)  # the heading above the first hit stays in view
 
     def _current_id(self) -> str | None:
         if self.highlighted is not None and self.option_count:
@@ -70,10 +74,19 @@ class ResultList(OptionList):
         return None
 
     def show_hits(
-        self, hits: list[Any], lang: str = "en", summaries: dict[str, str] | None = None
+        self,
+        hits: list[Any],
+        lang: str = "en",
+        summaries: dict[str, str] | None = None,
+        *,
+        keep_highlight: bool = False,
     ) -> None:
-        """The hits; when the index says which are confident, under "Best match" / "Related"."""
-        keep = self._current_id()
+        """The hits; when the index says which are confident, under "Best match" / "Related".
+
+        New results highlight the first hit (Enter opens the best match, never an entry that was
+        highlighted for an earlier query); `keep_highlight` is for re-rendering the same results.
+        """
+        keep = self._current_id() if keep_highlight else None
         options: list[Option | None] = []
         grouped = bool(hits)
         section: bool | None = None
