@@ -483,3 +483,22 @@ def test_corrected_entries_state_cost_or_risk_in_both_languages(kb, eid):
     zfix = zh.body.split("## 解决", 1)[1].split("\n## ", 1)[0] if "## 解决" in zh.body else ""
     ztree = " ".join(str(v) for v in zh.tree_text.values())
     assert re.search("代价|风险", zfix + ztree), f"{eid}: the Chinese fix does not state its cost"
+
+
+# rabbitmq/rabbitmq-server#10199 (3.12.10) and #10233; BOOT FAILED alone names no entry
+FEATURE_FLAG_LINES = [
+    "[error] <0.231.0> Feature flags: `direct_exchange_routing_v2`: required feature flag not "
+    "enabled! It must be enabled before upgrading RabbitMQ.",
+    "[error] <0.231.0> Failed to initialize feature flags registry: {disabled_required_feature_flag, "
+    "direct_exchange_routing_v2}",
+    "Error during startup: {error,failed_to_initialize_feature_flags_registry}",
+]
+
+
+@pytest.mark.parametrize("line", FEATURE_FLAG_LINES)
+def test_feature_flag_boot_failure_reaches_its_entry(sigs, line):
+    assert _matches(sigs, line) == {"rabbitmq-feature-flags-upgrade-boot-failed"}
+
+
+def test_boot_failed_alone_names_no_entry(sigs):
+    assert _matches(sigs, "2024-04-24 15:26:47.817125+00:00 [error] <0.235.0> BOOT FAILED") == set()

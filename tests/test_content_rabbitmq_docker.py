@@ -17,6 +17,7 @@ rabbitmq-guest-remote-localhost-only rabbitmq-network-partition rabbitmq-data-lo
 rabbitmq-consumer-ack-timeout rabbitmq-missed-heartbeats rabbitmq-inequivalent-arg-precondition-failed
 rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
+rabbitmq-feature-flags-upgrade-boot-failed
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
