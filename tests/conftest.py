@@ -39,3 +39,22 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+# Tests that share the one Docker Engine (containers created and removed by prefix, `kb doctor`
+# over every container of the host, which a container vanishing mid-scan marks not ok) or the
+# host's brokers: one xdist group, so `scripts/test -n 2 --dist loadgroup` runs them one after
+# another on one worker while the rest of the suite runs on the other. Closer groups set by a
+# module are replaced: two groups could still race on the shared daemon.
+SHARED_DOCKER_GROUP = "docker-and-brokers"
+
+
+def _shares_docker(item: pytest.Item) -> bool:
+    path = Path(str(item.fspath)).resolve()
+    return (REPO / "tests" / "live") in path.parents or path.name == "test_tui_live.py"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _shares_docker(item):
+            item.add_marker(pytest.mark.xdist_group(SHARED_DOCKER_GROUP), append=False)
