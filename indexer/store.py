@@ -331,6 +331,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+HALT_AT = "KBTUI_TEST_HALT_AT"
+HALT_FILE = "KBTUI_TEST_HALT_FILE"
+
+
+def halt_point(step: str) -> None:
+    """A test hook for the kill -9 tests: when KBTUI_TEST_HALT_AT names `step`, write the step to
+    KBTUI_TEST_HALT_FILE and wait here until killed, so a test kills the process at exactly this
+    step instead of guessing with sleeps. Does nothing (one environment lookup) otherwise."""
+    if os.environ.get(HALT_AT) != step:
+        return
+    Path(os.environ[HALT_FILE]).write_text(step, encoding="utf-8")
+    while True:
+        time.sleep(60)
+
+
 class Store:
     """One index folder: its lock, its CURRENT pointer and its generations."""
 
@@ -463,10 +478,12 @@ class Store:
         """Turn a finished tmp folder into the live generation (atomic for readers)."""
         gen = self.root / f"gen-{time.time_ns()}"
         os.rename(tmp, gen)
+        halt_point("renamed")
         pointer = self.root / f"{CURRENT}.{os.getpid()}.tmp"
         pointer.write_text(gen.name + "\n", encoding="utf-8")
         with open(pointer, "rb") as f:
             os.fsync(f.fileno())
+        halt_point("pointer-written")
         os.replace(pointer, self.root / CURRENT)
         return gen
 

@@ -24,6 +24,7 @@ from indexer.store import (
     group_paths,
     group_record,
     groups_from_manifest,
+    halt_point,
     index_damage,
     notice,
     plan_update,
@@ -76,19 +77,23 @@ def _build(
 
     tmp = store.new_tmp()
     FileStorage(str(tmp)).create_index(make_schema()).close()
+    halt_point("tmp-created")
     manifest: dict[str, Any] = {
         "format": _fmt_cached(),
         "sources": [str(s) for s in sources],
         "groups": {},
     }
     write_all(tmp, groups, manifest["groups"], progress)
+    halt_point("written")
     # keep the manifest in the order of the groups (ids), whatever order workers finished in
     manifest["groups"] = {
         g: {**manifest["groups"][g], **group_record(groups[g], sources)} for g in groups
     }
     manifest.update(extra)
     state = store.write_manifest(tmp, manifest)
+    halt_point("manifest-written")
     gen = store.publish(tmp)
+    halt_point("published")
     store.cleanup(keep=gen)
     return gen, state
 
@@ -128,7 +133,9 @@ def _apply(
                 tick,
                 update=True,
             )
+            halt_point("update-written")
             writer.commit()
+            halt_point("update-committed")
         except BaseException:
             writer.cancel()
             raise

@@ -61,10 +61,18 @@ def test_validate_params_catches_mistakes():
     assert (
         registry.validate_params("docker.container", {"container": "x", "exit_codes": [0, 1]}) == []
     )
-    assert registry.validate_params("docker.container", {})  # container is required
-    assert registry.validate_params("mqtt.roundtrip", {"qos": 3})
-    assert registry.validate_params("docker.exec", {"container": "x", "command": "rm -rf /"})
-    assert registry.validate_params("nope.kind", {})
+    assert registry.validate_params("docker.container", {}) == [
+        "docker.container: missing required parameter 'container'"
+    ]
+    assert registry.validate_params("mqtt.roundtrip", {"qos": 3}) == [
+        "mqtt.roundtrip: parameter 'qos' must be one of [0, 1, 2]"
+    ]
+    [exec_problem] = registry.validate_params(
+        "docker.exec", {"container": "x", "command": "rm -rf /"}
+    )
+    assert exec_problem.startswith("docker.exec: parameter 'command' must be one of [")
+    [unknown] = registry.validate_params("nope.kind", {})
+    assert unknown.startswith("unknown check kind 'nope.kind'; use one of: amqp.connect, ")
 
 
 def test_importing_the_registry_imports_no_heavy_library():
@@ -127,7 +135,9 @@ def test_resolve_params_precedence_and_validation():
         and params["password_env"] == "P"
     )
     _, problems = resolve_params(spec, {"port": "x"})
-    assert problems
+    assert problems == [
+        "mqtt.connect: parameter 'port' must be an integer, got str 'x'; write it without quotes"
+    ]
 
 
 def _kind_with(probe, evaluate=lambda p, d: Verdict("pass", "ok")):

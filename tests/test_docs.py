@@ -79,3 +79,33 @@ def test_json_schema_rejects_what_the_loader_rejects():
         {**good, "checks": [{"id": "x", "kind": "net.tcp"}]},
     ):
         assert list(v.iter_errors(bad)), bad
+
+
+INVALID = REPO / "tests" / "fixtures" / "invalid-entries"
+
+
+def _schema_errors(path) -> list[str]:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((REPO / "assets" / "schema" / "entry.schema.json").read_text())
+    fm = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+    fm["updated"] = str(fm["updated"])
+    return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(fm)]
+
+
+def test_invalid_fixtures_are_rejected_by_both_the_schema_and_kb_lint():
+    """Each file under tests/fixtures/invalid-entries has one defect; the JSON Schema (what editors
+    use) and `kb lint` (what CI uses) must both reject every one, each naming the file."""
+    files = sorted(INVALID.rglob("*.md"))
+    assert len(files) == 5
+    for path in files:
+        assert _schema_errors(path), f"the JSON Schema accepts {path.name}"
+    proc = run_kb("lint", str(INVALID))
+    assert proc.returncode == 1, proc.stderr
+    flagged = {
+        line.split(":", 1)[0]
+        for line in (proc.stdout + proc.stderr).splitlines()
+        if ": error: " in line
+    }
+    assert flagged == {str(p) for p in files}

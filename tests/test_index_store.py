@@ -279,54 +279,82 @@ def test_two_concurrent_indexers(big_kb):
         assert idx.search("syn emqx")  # answers
 
 
-def _wait_for_tmp(root: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if root.exists() and any(p.name.startswith("tmp-") for p in root.iterdir()):
-            return
-        time.sleep(0.01)
-    raise AssertionError("the rebuild never started")
+def _child_halting_at(kb: Path, mode: str, step: str, tmp_path: Path) -> subprocess.Popen:
+    """A child indexer that stops at `step` (indexer.store.halt_point) and waits to be killed."""
+    marker = tmp_path / f"halted-{step}"
+    env = {**os.environ, "KBTUI_TEST_HALT_AT": step, "KBTUI_TEST_HALT_FILE": str(marker)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(kb), mode],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"the child ended before {step}: {proc.communicate()}")
+        assert time.monotonic() < deadline, f"the child never reached {step}"
+        time.sleep(0.02)
+    assert marker.read_text(encoding="utf-8") == step
+    return proc
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.3, 1.0, 2.5])
-def test_kill_9_during_rebuild_leaves_previous_index_answering(big_kb, delay):
+# every step of a rebuild at which a kill -9 can land, and whether the new generation is live
+REBUILD_STEPS = [
+    ("tmp-created", False),
+    ("written", False),
+    ("manifest-written", False),
+    ("renamed", False),
+    ("pointer-written", False),
+    ("published", True),
+]
+
+
+@pytest.mark.parametrize(("step", "swapped"), REBUILD_STEPS)
+def test_kill_9_at_each_step_of_a_rebuild(big_kb, tmp_path, step, swapped):
     with open_index([big_kb]) as idx:
         before = idx.path
         expected = [h.id for h in idx.search("bridge drops messages")]
-    assert expected
+    assert len(expected) >= 1
     root = store_dir([big_kb])
-    proc = _child(big_kb, "rebuild")
-    _wait_for_tmp(root)
-    time.sleep(delay)
+    proc = _child_halting_at(big_kb, "rebuild", step, tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    # the pointer still names a complete generation, which answers without any rebuild
+    # the pointer names a complete generation (the old one, or the new one once swapped), which
+    # answers at once: nothing is rebuilt or reparsed
     with open_index([big_kb], wait=30) as idx:
-        if idx.path == before:
-            assert not idx.rebuilt and idx.reparsed == []
+        assert (idx.path != before) is swapped
+        assert not idx.rebuilt and idx.reparsed == []
         assert idx.doc_count == 600
         assert [h.id for h in idx.search("bridge drops messages")] == expected
-    # orphaned workers notice and exit; the next rebuild clears their folder
-    time.sleep(0.5)
+    # what the killed rebuild left behind is gone after the next open that takes the lock
     with open_index([big_kb], rebuild=True) as idx:
         assert idx.doc_count == 600
-    assert not [p for p in root.iterdir() if p.name.startswith("tmp-")]
+    left = sorted(p.name for p in root.iterdir() if p.name.startswith(("tmp-", "CURRENT.")))
+    assert left == []
 
 
-def test_kill_9_during_incremental_update_converges(big_kb):
+@pytest.mark.parametrize("step", ["update-written", "update-committed"])
+def test_kill_9_during_incremental_update_converges(big_kb, tmp_path, capsys, step):
+    """An update writes into the live generation, so a kill leaves files Whoosh did not commit
+    (or a commit the manifest does not know): the next open sees it, says so, and rebuilds."""
     open_index([big_kb]).close()
     files = [
         f
         for f in sorted(big_kb.glob("emqx/*.md"))
         if not f.name.endswith(".zh.md") and "## Cause" in f.read_text(encoding="utf-8")
     ][:30]
+    assert len(files) == 30
     for f in files:
         bump(f, f.read_text(encoding="utf-8").replace("## Cause", "## Cause\nflibbertigibbet\n", 1))
-    proc = _child(big_kb, "update")
-    time.sleep(1.0)
+    proc = _child_halting_at(big_kb, "update", step, tmp_path)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     with open_index([big_kb], wait=30) as idx:
+        assert idx.rebuilt and len(idx.reparsed) == 600
+        assert "the search index was damaged" in capsys.readouterr().err
         assert idx.doc_count == 600
         assert len(idx.search("flibbertigibbet", limit=100)) == len(files)
 

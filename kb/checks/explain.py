@@ -45,29 +45,29 @@ def explain(spec: CheckSpec, lang: str = "en") -> CheckText:
         else _generic(spec.kind, params, zh)
     )
     status = "warn" if spec.on_fail == "warn" else "fail"
-    active = bool(kind is not None and kind.active)
-    if zh:
-        problem = "健康条件不成立，这正指向本条目描述的原因"
-        if status == "warn":
-            problem += "（本条目把它标为警告）"
-        return CheckText(
-            looks_at=words.looks_at,
-            healthy=words.healthy,
-            problem=problem,
-            problem_status=status,
-            error="无法判断：超时、守护进程或服务不可达，或检查本身出错",
-            skip=words.skip or "不适用于当前环境（结果会说明原因）",
-            active=active,
-        )
-    problem = "the healthy expectation does not hold, which points at this entry's cause"
-    if status == "warn":
-        problem += " (this entry reports it as a warning)"
+    words_for = _ZH if zh else _EN
+    problem = words_for["problem"] + (words_for["as_warning"] if status == "warn" else "")
     return CheckText(
         looks_at=words.looks_at,
         healthy=words.healthy,
         problem=problem,
         problem_status=status,
-        error="could not tell: a timeout, an unreachable daemon or service, or the check itself failed",
-        skip=words.skip or "not applicable here (the result says why)",
-        active=active,
+        error=words_for["error"],
+        skip=words.skip or words_for["skip"],
+        active=bool(kind is not None and kind.active),
     )
+
+
+_EN = {
+    "problem": "the healthy expectation does not hold, which points at this entry's cause",
+    "as_warning": " (this entry reports it as a warning)",
+    "error": "could not tell: a timeout, an unreachable daemon or service, or the check itself "
+    "failed",
+    "skip": "not applicable here (the result says why)",
+}
+_ZH = {
+    "problem": "健康条件不成立，这正指向本条目描述的原因",
+    "as_warning": "（本条目把它标为警告）",
+    "error": "无法判断：超时、守护进程或服务不可达，或检查本身出错",
+    "skip": "不适用于当前环境（结果会说明原因）",
+}
