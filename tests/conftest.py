@@ -51,10 +51,21 @@ SHARED_DOCKER_GROUP = "docker-and-brokers"
 
 def _shares_docker(item: pytest.Item) -> bool:
     path = Path(str(item.fspath)).resolve()
-    return (REPO / "tests" / "live") in path.parents or path.name == "test_tui_live.py"
+    return (REPO / "tests" / "live") in path.parents or path.name in SHARED_DOCKER_FILES
 
 
+# outside tests/live/: files whose tests create containers or scan the whole Docker host
+SHARED_DOCKER_FILES = {"test_tui_live.py", "test_tui_e2e_tmux.py"}
+
+
+# before xdist's own hook, which reads the group into the test id
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if _shares_docker(item):
-            item.add_marker(pytest.mark.xdist_group(SHARED_DOCKER_GROUP), append=False)
+        if not _shares_docker(item):
+            continue
+        # xdist joins every xdist_group name it finds up the chain: drop the module's own so
+        # that all these tests land in exactly one group
+        for node in item.listchain():
+            node.own_markers[:] = [m for m in node.own_markers if m.name != "xdist_group"]
+        item.add_marker(pytest.mark.xdist_group(SHARED_DOCKER_GROUP))
