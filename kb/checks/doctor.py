@@ -360,7 +360,18 @@ def _scan_one(
             )
         )
 
-    # recent logs (bounded tail, bounded bytes): read once, used by the state and signature steps
+    # the container verdict (kb.checks.container): exit code, OOM kill (flag or daemon event of
+    # this run), restart loop, health — before the logs, so a slow log stream cut short by a
+    # deadline or Ctrl-C still leaves these findings
+    stopped = not running and state.status in ("exited", "dead")
+    oom_at = (oom_events or {}).get(cid, [])
+    expect = Expectation(running=None, max_restarts=RESTART_LOOP)
+    problems = judge(state.with_observations(oom_at, None), expect)
+    for problem in problems:
+        status = FAIL if problem.status == "fail" else WARN
+        add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
+
+    # recent logs (bounded tail, bounded bytes): read once, used by the verdict and signatures
     lines: list[str] = []
     cut: BaseException | None = None
     if len(scan.sigs) or product:
@@ -377,16 +388,17 @@ def _scan_one(
                 raise
             cut = exc
 
-    # the container verdict (kb.checks.container): exit code, OOM kill (flag or daemon event of
-    # this run), restart loop, a boot failure its exit code hides, health
-    stopped = not running and state.status in ("exited", "dead")
-    state = state.with_observations(
-        (oom_events or {}).get(cid, []), brokers.boot_failure(lines) if stopped else None
-    )
-    problems = judge(state, Expectation(running=None, max_restarts=RESTART_LOOP))
-    for problem in problems:
-        status = FAIL if problem.status == "fail" else WARN
-        add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
+    # a boot failure its exit code hides (RabbitMQ's BOOT FAILED, exit 0) needs the log
+    boot_line = brokers.boot_failure(lines) if stopped else None
+    if boot_line is not None:
+        seen = {(p.what, p.text) for p in problems}
+        state = state.with_observations(oom_at, boot_line)
+        for problem in judge(state, expect):
+            if (problem.what, problem.text) in seen:
+                continue
+            problems.append(problem)
+            status = FAIL if problem.status == "fail" else WARN
+            add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
     broken = any(p.status == "fail" for p in problems)
     started = iso_ts(state.started)
 
