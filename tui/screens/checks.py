@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from kb.model import CheckSpec, Entry
 from tui.i18n import tr
@@ -134,7 +135,7 @@ class ChecksScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         table = self.query_one(DataTable)
-        column = table.columns.get("title")  # type: ignore[call-overload]
+        column = table.columns.get(ColumnKey("title"))
         if column is not None:
             column.width = self._title_width()
             column.auto_width = False
@@ -167,7 +168,7 @@ class ChecksScreen(Screen[None]):
         self.query_one("#checks-title", Static).update(title)
         table = self.query_one(DataTable)
         for key, label in (("status", "Status"), ("title", "Check"), ("time", "Time")):
-            column = table.columns.get(key)  # type: ignore[call-overload]
+            column = table.columns.get(ColumnKey(key))
             if column is not None:
                 column.label = Text(tr(label, lang))
         for spec in self.entry.checks:

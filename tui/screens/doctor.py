@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.widgets.data_table import ColumnKey
 
 from tui.i18n import tr
 from tui.sanitize import one_line
@@ -161,7 +162,7 @@ class DoctorScreen(Screen[None]):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         for key, label in (("status", "Status"), ("title", "Finding"), ("container", "Container")):
-            column = table.columns.get(key)  # type: ignore[call-overload]
+            column = table.columns.get(ColumnKey(key))
             if column is not None:
                 column.label = Text(tr(label, lang))
         table.clear()
