@@ -33,11 +33,18 @@ _SCHEME = (
     r"(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Key|OAuth|SharedKey"
     r"|AWS4-HMAC-SHA256|SSWS|GoogleLogin|Splunk)\s{1,8})?"
 )
-_VALUE = r"(?:\"(?:[^\"\\\n]|\\.){0,4096}\"|'[^'\n]{0,4096}'|[^\s,;\"'{}\[\]()&<>]{1,4096})"
-# name, then `=`/`:` (optionally quoted name, as in JSON) or, for a --flag, whitespace
+_VALUE = (
+    r"(?:\\\"(?:[^\"\\\n]|\\[^\"\n]){0,4096}\\\""  # \"value\" (JSON inside a JSON string)
+    r"|\"(?:[^\"\\\n]|\\.){0,4096}\""
+    r"|'[^'\n]{0,4096}'"
+    r"|[^\s,;\"'{}\[\]()&<>\\]{1,4096})"
+)
+# the name (maybe quoted, as in JSON, maybe escaped-quoted, as in JSON inside a JSON string), then
+# `=` or `:`; or, for a quoted name, a comma (an argv list: "--password", "x"); or, for a --flag,
+# whitespace
 _ASSIGN = re.compile(
-    r"(?i)(?<![\w.\-])(?P<key>(?P<q>[\"']?)" + _NAME + r"(?P=q)"
-    r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
+    r"(?i)(?<![\w.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
+    r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\"'])\s{0,8},\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
     r"(?P<scheme>" + _SCHEME + r")(?P<value>" + _VALUE + r")"
 )
 _COOKIE_HDR = re.compile(r"(?im)(\b(?:set-)?cookie2?\s{0,8}:\s{0,8})([^\r\n]{1,8192})")
@@ -55,9 +62,11 @@ def is_secret_name(name: str) -> bool:
 
 
 def _flag_ok(m: re.Match[str]) -> bool:
-    """`name value` with a space is only a flag when the name starts with a dash."""
-    key = m.group("key")
-    return key.rstrip()[-1:] in "=:\"'" or key.lstrip("\"'").startswith("-")
+    """`name value` (space or comma between) is only a flag when the name starts with a dash."""
+    key = m.group("key").rstrip()
+    if key[-1:] in "=:":
+        return True
+    return key.lstrip("\\\"'").startswith("-")
 
 
 def _assign(m: re.Match[str]) -> str:
@@ -66,7 +75,11 @@ def _assign(m: re.Match[str]) -> str:
     if not _flag_ok(m):
         return m.group(0)
     value = m.group("value")
-    quote = value[0] if value[:1] in "\"'" and len(value) > 1 else ""
+    quote = ""
+    if value.startswith('\\"'):
+        quote = '\\"'
+    elif value[:1] in "\"'" and len(value) > 1:
+        quote = value[0]
     return f"{m.group('key')}{m.group('scheme')}{quote}{MASK}{quote}"
 
 

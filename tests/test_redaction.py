@@ -36,6 +36,8 @@ SHAPES = [
     ('"credentials": "C4N-cred"', "C4N-cred"),
     ("DB_PASS=C4N-dbpass", "C4N-dbpass"),
     ("auth_token=C4N-authtoken", "C4N-authtoken"),
+    ('["app", "--password", "C4N-argv", "-v"]', "C4N-argv"),  # docker inspect Config.Cmd
+    ('{"Cmd": "echo {\\"password\\": \\"C4N-nested\\"}"}', "C4N-nested"),  # JSON in JSON
 ]
 
 

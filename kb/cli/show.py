@@ -170,9 +170,11 @@ def render(entry: Entry, lang: str) -> None:
     if entry.checks:
         console.print()
         console.print(Text("检查项" if zh else "Checks", style="bold"))
+        from kb.redact import redact
+
         for c in entry.checks:
             title = text.check_titles.get(c.id, c.title)
-            console.print(Text(f"  {c.id:<24} {c.kind:<18} {sanitize(title)}"))
+            console.print(Text(f"  {c.id:<24} {c.kind:<18} {sanitize(redact(title))}"))
         console.print(Text(f"  kb check {entry.id}", style="dim"))
     if entry.tree is not None:
         console.print(
