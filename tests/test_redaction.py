@@ -113,3 +113,11 @@ def test_junit_is_well_formed_and_redacted(tmp_path):
     case = root.find("testsuite/testcase")
     assert case is not None and case.find("failure") is not None
     assert "bell" in case.find("failure").get("message")
+
+
+def test_a_container_named_like_a_secret_key_keeps_its_summary():
+    from kb.checks.present import line
+
+    text = "kbtui-test-cookie: EMQX_NODE__COOKIE is not set"
+    assert line(text, (), "kbtui-test-cookie") == text
+    assert line("app-token: password=hunter2", (), "app-token") == "app-token: password=<redacted>"

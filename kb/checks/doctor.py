@@ -32,7 +32,7 @@ LOG_MAX_BYTES = 2 << 20
 RESTART_LOOP = DEFAULT_MAX_RESTARTS  # more restarts than this is a loop
 PER_CONTAINER_TIMEOUT = 10.0  # one container: inspect, its log stream, its checks
 SCAN_TIMEOUT = 60.0  # the whole scan, every host (`kb doctor --timeout`)
-GRACE = 0.5  # after a deadline or Ctrl-C, how long to wait for workers to hand in what they have
+GRACE = 0.25  # after a deadline or Ctrl-C, how long to wait for workers to hand in what they have
 WORKERS = 16
 OOM_EVENT_WINDOW = 7 * 86400.0  # how far back the daemon's `oom` events are read
 
@@ -634,7 +634,7 @@ def run_doctor(
         except KeyboardInterrupt:
             report.interrupted = True
             scan.cancel.set()
-            wait(futs, timeout=2 * GRACE)  # each host hands in what it has
+            wait(futs, timeout=GRACE + 0.1)  # each host hands in what it has
         if cancel is not None and cancel.is_set() and time.monotonic() < scan.deadline:
             report.interrupted = True
         for (label, url), fut in zip(wanted, futs, strict=True):
