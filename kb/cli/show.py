@@ -107,7 +107,7 @@ def not_found(known_ids: Any, entry_id: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import lang_for, print_json, sources_for, warn_problems
+    from kb.cli.common import lang_for, print_json, sanitize, sources_for, warn_problems
     from kb.loader import load_one
 
     # only this entry is parsed: showing one entry of a 10 000-entry KB must not read them all
@@ -122,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
     if args.raw:
         tr = entry.translations.get(lang)
         with open(tr.path if tr else entry.path, encoding="utf-8") as fh:
-            sys.stdout.write(fh.read())
+            raw = fh.read()
+        # the file as written, but a terminal never receives its escape sequences
+        sys.stdout.write(sanitize(raw) if sys.stdout.isatty() else raw)
         return 0
     render(entry, lang)
     return 0
@@ -134,6 +136,7 @@ def render(entry: Entry, lang: str) -> None:
     from rich.text import Text
 
     from kb.cli.common import sanitize
+    from kb.sanitize import path_text
 
     text = entry.text(lang)
     zh = lang == "zh" and "zh" in entry.translations
@@ -157,8 +160,12 @@ def render(entry: Entry, lang: str) -> None:
     console.print(
         Text(
             ("文件: " if zh else "File: ")
-            + entry.path
-            + (f" (overrides {', '.join(entry.overrides)})" if entry.overrides else ""),
+            + path_text(entry.path)
+            + (
+                f" (overrides {', '.join(path_text(p) for p in entry.overrides)})"
+                if entry.overrides
+                else ""
+            ),
             style="dim",
         )
     )
