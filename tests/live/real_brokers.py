@@ -371,9 +371,10 @@ def rst_probes(host: str, port: int, count: int) -> None:
 _HELD: list[socket.socket] = []  # connections kept open until the session ends
 
 
-def _connect_packet(client_id: str) -> bytes:
+def _connect_packet(client_id: str, keepalive: int = 60) -> bytes:
     cid = client_id.encode()
-    body = b"\x00\x04MQTT\x04\x02\x00\x3c" + struct.pack("!H", len(cid)) + cid
+    body = b"\x00\x04MQTT\x04\x02" + struct.pack("!H", keepalive)
+    body += struct.pack("!H", len(cid)) + cid
     return b"\x10" + bytes([len(body)]) + body
 
 
@@ -396,7 +397,8 @@ def mqtt_connect_held(host: str, client_id: str, timeout: float = 3.0) -> int | 
     """Like `mqtt_connect`, but the connection stays open until `release_held()`."""
     s = socket.create_connection((host, 1883), timeout=timeout)
     _HELD.append(s)
-    s.sendall(_connect_packet(client_id))
+    # keepalive 0: held without PINGREQs for the whole session, never timed out by the broker
+    s.sendall(_connect_packet(client_id, keepalive=0))
     return _connack(s)
 
 
