@@ -121,3 +121,13 @@ def test_a_container_named_like_a_secret_key_keeps_its_summary():
     text = "kbtui-test-cookie: EMQX_NODE__COOKIE is not set"
     assert line(text, (), "kbtui-test-cookie") == text
     assert line("app-token: password=hunter2", (), "app-token") == "app-token: password=<redacted>"
+
+
+def test_site_check_descriptions_are_redacted():
+    from kb.checks.explain import explain
+    from kb.model import CheckSpec
+
+    spec = CheckSpec("a", "http.get", "t", {"url": "http://u:C4N-site@h/api?token=C4N-tok"})
+    for lang in ("en", "zh"):
+        words = explain(spec, lang)
+        assert "C4N-" not in words.looks_at + words.healthy and MASK in words.looks_at

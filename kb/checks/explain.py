@@ -47,9 +47,12 @@ def explain(spec: CheckSpec, lang: str = "en") -> CheckText:
     status = "warn" if spec.on_fail == "warn" else "fail"
     words_for = _ZH if zh else _EN
     problem = words_for["problem"] + (words_for["as_warning"] if status == "warn" else "")
+    from kb.redact import redact
+
+    # the words quote parameters and land on public pages: URL credentials, secret-named values
     return CheckText(
-        looks_at=words.looks_at,
-        healthy=words.healthy,
+        looks_at=redact(words.looks_at),
+        healthy=redact(words.healthy),
         problem=problem,
         problem_status=status,
         error=words_for["error"],
