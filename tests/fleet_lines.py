@@ -2,7 +2,7 @@
 for the fleet pipeline test (every entry with signatures needs at least one real line).
 
 Lines come from every real-log source the suite has: the seed lines of tests/test_content.py, the
-public Docker lines of tests/test_content_corrections.py, the corpus of tests/fixtures/log-corpus,
+public Docker and RabbitMQ feature-flag lines of tests/test_content_corrections.py, the corpus of tests/fixtures/log-corpus,
 the captures of tests/fixtures/real-logs and tests/fixtures/captured, and SUPPLEMENT below for
 entries none of those cover (each with where the line was seen).
 """
@@ -113,11 +113,12 @@ def real_lines(kbase: Any) -> list[tuple[str | None, str]]:
     """(entry id or None, line) for every real line the suite knows; the id is set where a source
     labels the line with one entry that exists in `kbase`."""
     from tests.test_content import LOG_LINES
-    from tests.test_content_corrections import DOCKER_LINES
+    from tests.test_content_corrections import DOCKER_LINES, FEATURE_FLAG_LINES
 
     pairs: list[tuple[str | None, str]] = [
         *LOG_LINES,
         *((eid, line) for line, eid in DOCKER_LINES),
+        *(("rabbitmq-feature-flags-upgrade-boot-failed", line) for line in FEATURE_FLAG_LINES),
         *_corpus(),
         *_captured_logs(),
         *((e, line) for e, line, _ in SUPPLEMENT),
