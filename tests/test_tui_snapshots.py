@@ -14,6 +14,28 @@ SIZE = (80, 24)
 WIDE = (140, 45)
 
 
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, with every input's cursor held steady before the
+    picture is taken: under load the blink phase decided whether a placeholder's first character
+    was drawn as the cursor (a failure no screen change caused)."""
+
+    def compare(app, *, run_before=None, **kwargs):
+        async def steady(pilot):
+            if run_before is not None:
+                await run_before(pilot)
+            from textual.widgets import Input, TextArea
+
+            for widget in pilot.app.screen.query("Input, TextArea"):
+                if isinstance(widget, (Input, TextArea)):
+                    widget.cursor_blink = False
+            await pilot.pause(0.1)
+
+        return snap_compare(app, run_before=steady, **kwargs)
+
+    return compare
+
+
 @pytest.fixture(autouse=True)
 def _snapshot_home(tmp_path, monkeypatch):
     # the targets screen shows the config path as $KBTUI_HOME/…, so a per-test home is stable;
