@@ -163,7 +163,10 @@ def test_rabbitmq_two_node_partition(real_incidents: rb.Net) -> None:
     rb.wait_for("part1", RABBIT_UP, 60)
     rb.docker("network", "disconnect", rb.NETWORK, rb.PREFIX + "part2")
     try:
-        rb.wait_for("part1", r"net_tick_timeout", 60)
+        # both sides must time the other out before the network comes back: a node that sees the
+        # peer return first logs another reason, and its capture lacks the key line
+        rb.wait_for("part1", r"down: net_tick_timeout", 60)
+        rb.wait_for("part2", r"down: net_tick_timeout", 60)
     finally:
         rb.docker("network", "connect", "--ip", net.ip(21), rb.NETWORK, rb.PREFIX + "part2")
     pattern = r"running_partitioned_network"
@@ -172,6 +175,7 @@ def test_rabbitmq_two_node_partition(real_incidents: rb.Net) -> None:
         rb.docker("exec", rb.PREFIX + "part1", "rabbitmqctl", "-q", "cluster_status", check=False)
 
     rb.wait_for("part1", pattern, 90, also=ping)
+    rb.wait_for("part2", pattern, 60, also=ping)
     lines1, lines2 = rb.logs("part1"), rb.logs("part2")
     _keep("rabbitmq", "partition-node1", lines1, name="part1")
     _keep("rabbitmq", "partition-node2", lines2, name="part2")
