@@ -173,9 +173,8 @@ def next_steps(result: CheckResult) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from kb.checks import targets as targets_mod
     from kb.checks.runner import ParamError, exit_code, overall, parse_overrides, run_checks
-    from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.cli.common import Style, load_kb_for, print_json, sanitize, target_for, use_color
     from kb.errors import UserError
 
     kbase = load_kb_for(args)
@@ -184,15 +183,7 @@ def run(args: argparse.Namespace) -> int:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
         raise UserError(f"check: {exc}") from exc
-    target = None
-    docker_hosts: dict[str, str] = {}
-    if args.target:
-        conf = targets_mod.load()
-        target = conf.find(args.target)
-        if target is None:
-            known = ", ".join(conf.names()) or "none configured"
-            raise UserError(f"check: no target named {args.target!r} in the config; known: {known}")
-        docker_hosts = conf.docker_urls()
+    target, docker_hosts = target_for(args.target, "check")
     _validate_overrides(selected, overrides, target)
 
     st = Style(use_color() and not args.json)

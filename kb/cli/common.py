@@ -54,6 +54,22 @@ def use_color(stream: Any = None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
+    """`--target NAME` from the config: (the target or None, configured Docker host name -> URL).
+    An unknown name is a UserError naming the known ones; `what` starts the message."""
+    if not name:
+        return None, {}
+    from kb.checks import targets as targets_mod
+    from kb.errors import UserError
+
+    conf = targets_mod.load()
+    target = conf.find(name)
+    if target is None:
+        known = ", ".join(conf.names()) or "none configured"
+        raise UserError(f"{what}: no target named {name!r} in the config; known: {known}")
+    return target, conf.docker_urls()
+
+
 def sanitize(text: str) -> str:
     """Untrusted text made safe for the terminal (kb.sanitize.clean, the one sanitiser)."""
     from kb.sanitize import clean

@@ -92,7 +92,7 @@ def run_metrics(args: argparse.Namespace) -> int:
     import threading
 
     from kb.checks.runner import ParamError, parse_overrides, resolve_params, run_check
-    from kb.cli.common import load_kb_for, sanitize
+    from kb.cli.common import load_kb_for, sanitize, target_for
     from kb.errors import UserError
     from kb.fleet.metrics import Round, Selected, Server, collect, host_label, render, select_checks
 
@@ -111,19 +111,7 @@ def run_metrics(args: argparse.Namespace) -> int:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
         raise UserError(f"--set: {exc}") from None
-    target = None
-    docker_hosts: dict[str, str] = {}
-    if args.target:
-        from kb.checks import targets as targets_mod
-
-        conf = targets_mod.load()
-        target = conf.find(args.target)
-        if target is None:
-            known = ", ".join(conf.names()) or "none configured"
-            raise UserError(
-                f"--target: no target named {args.target!r} in the config; known: {known}"
-            )
-        docker_hosts = conf.docker_urls()
+    target, docker_hosts = target_for(args.target, "--target")
     docker_host = args.host[0] if args.host else None
     selected: list[Selected] = []
     for entry, spec in chosen:
