@@ -199,9 +199,32 @@ def build_index(site: Site, out: Path, on_record: Callable[[int], None] | None =
             service.request(
                 {"type": "WriteFiles", "index_id": index_id, "output_path": str(bundle)}
             )
+            _wait_written(bundle)
         for name in _UNUSED:
             (bundle / name).unlink(missing_ok=True)
     return n
+
+
+def _wait_written(bundle: Path, deadline: float = 20.0) -> None:
+    """Return once every file of `bundle` has content and the sizes stopped changing.
+
+    Pagefind's service can answer WriteFiles while its writes are still in flight; closing its
+    stdin then ends the process and left, under load, an empty `pagefind-worker.js` (a site whose
+    search silently fails). No file Pagefind writes is legitimately empty.
+    """
+    import time
+
+    end = time.monotonic() + deadline
+    last: dict[str, int] | None = None
+    while True:
+        sizes = {str(p): p.stat().st_size for p in bundle.rglob("*") if p.is_file()}
+        if sizes and all(sizes.values()) and sizes == last:
+            return
+        if time.monotonic() > end:
+            empty = sorted(k for k, v in sizes.items() if not v)
+            raise RuntimeError(f"pagefind did not finish writing {bundle} (empty: {empty[:3]})")
+        last = sizes
+        time.sleep(0.05)
 
 
 class PagefindService:
