@@ -95,14 +95,7 @@ def start_all() -> None:
             " Maybe add '+c false' in vm.args\"; echo 'Previous time: 1726647002 Current time: 1726646990'; exit 1"
         ),
     )
-    run(
-        "oom",
-        "-m",
-        "16m",
-        "--memory-swap",
-        "16m",
-        cmd="echo allocating; a=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; while true; do a=$a$a; done",
-    )
+    run_oom()
     run(
         "restartloop",
         "--restart",
@@ -147,8 +140,16 @@ def start_all() -> None:
     wait_for_states()
 
 
+OOM_CMD = "echo allocating; a=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; while true; do a=$a$a; done"
+
+
+def run_oom() -> None:
+    run("oom", "-m", "16m", "--memory-swap", "16m", cmd=OOM_CMD)
+
+
 def wait_for_states(timeout: float = 60) -> None:
     end = time.monotonic() + timeout
+    oom_retries = 0
     while time.monotonic() < end:
         oom, loop, apollo, mono = (
             inspect("oom"),
@@ -164,6 +165,14 @@ def wait_for_states(timeout: float = 60) -> None:
             and mono.get("State", {}).get("Status") == "exited"
             and healthy.get("State", {}).get("Health", {}).get("Status") == "healthy"
         )
+        if ready and not oom.get("State", {}).get("OOMKilled") and oom_retries < 3:
+            # Docker 20.10 sometimes records the kernel's OOM kill as a plain exit 137 (the oom
+            # event loses the race with the exit): that is not the incident this container stands
+            # for, so it is made again (bounded) rather than letting the tests see a random state
+            oom_retries += 1
+            docker("rm", "-f", PREFIX + "oom", check=False)
+            run_oom()
+            continue
         if ready:
             return
         time.sleep(0.5)
