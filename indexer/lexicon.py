@@ -9,6 +9,9 @@
 * **Key identifiers**: reason atoms (`eaddrinuse`, `{shutdown,tcp_closed}`), error codes and
   identifiers with underscores are weighed up; ports named in the query are compared with the
   ports an entry is about.
+* **Chinese query rewriting** (`rewrite`): the confusion set (`assets/search/confusables.txt`:
+  登陆 -> 登录, 单项认证 -> 单向认证, words an input method puts in place of the meant one) and the
+  question phrases that say nothing about the problem (请问, 怎么回事, 求助 ...).
 """
 
 from __future__ import annotations
@@ -43,6 +46,40 @@ ERRNO = frozenset(
     emfile emsgsize enetdown enetunreach enfile enobufs enoent enomem enospc enotconn enotdir
     enotsup epipe eperm eproto erofs etimedout etxtbsy exdev nxdomain
     """.split()
+)
+
+
+# Chinese question and politeness phrases: how a question is asked, not what it is about (the
+# Chinese counterpart of English stop words; the standard Chinese stop-word lists hold them). A
+# word no entry holds counts double against an answer's coverage, so leaving 请问 in a query
+# made every answer look unsure. Longest first: 是怎么回事 before 怎么回事.
+ZH_FILLER = (
+    "是怎么回事",
+    "怎么回事",
+    "什么情况",
+    "什么原因",
+    "是什么原因",
+    "怎么解决",
+    "如何解决",
+    "怎么处理",
+    "如何处理",
+    "怎么办",
+    "咋回事",
+    "咋办",
+    "请问",
+    "请教",
+    "求助",
+    "求教",
+    "求解",
+    "大佬们",
+    "大佬",
+    "大神们",
+    "大神",
+    "各位",
+    "谢谢",
+    "有没有人",
+    "有人知道",
+    "为啥",
 )
 
 
@@ -112,6 +149,46 @@ def ports(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def confusables() -> tuple[tuple[str, str], ...]:
+    """The confusion set: (wrong, right) pairs, folded and lower-cased, longest wrong form first."""
+    from kb.paths import assets_dir
+
+    try:
+        text = (assets_dir() / "search" / "confusables.txt").read_text("utf-8")
+    except OSError:
+        return ()
+    return parse_confusables(text)
+
+
+def parse_confusables(text: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for line in text.splitlines():
+        parts = line.split("#", 1)[0].split()
+        if len(parts) == 2 and parts[0] != parts[1]:
+            pairs.append((fold(parts[0]).lower(), fold(parts[1]).lower()))
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p[0])))
+
+
+@lru_cache(maxsize=1)
+def _REWRITE() -> tuple[re.Pattern[str], dict[str, str]]:
+    # one alternation, longest first: a longer pair wins over a shorter one at the same place
+    table = {w: r for w, r in confusables()}
+    table.update({f: " " for f in ZH_FILLER})
+    keys = sorted(table, key=lambda k: (-len(k), k))
+    return re.compile("|".join(map(re.escape, keys)), re.IGNORECASE), table
+
+
+def rewrite(text: str) -> str:
+    """A query's Chinese, as meant: Traditional folded to Simplified, the confusion set's wrong
+    forms replaced by the right ones, question phrases (请问, 怎么回事) blanked. Latin text is
+    returned as it is."""
+    if text.isascii():
+        return text
+    pattern, table = _REWRITE()
+    return pattern.sub(lambda m: table[m.group(0).lower()], fold(text))
+
+
 @dataclass(frozen=True)
 class SynonymGroup:
     members: tuple[str, ...]
@@ -159,10 +236,11 @@ def expansions(
 
     `terms`: the query's lower-cased words and their stems."""
     folded = fold(text).lower().replace(" ", "") if not text.isascii() else ""
+    found = _cjk_members(folded) if folded else frozenset()
     out: list[tuple[str, bool]] = []
     for group in synonym_groups():
         hit = [
-            (bool(latin) and latin <= terms) or (bool(cjk) and cjk in folded)
+            (bool(latin) and latin <= terms) or (bool(cjk) and cjk in found)
             for latin, cjk in group.keys
         ]
         if any(hit):
@@ -172,3 +250,28 @@ def expansions(
             )
             out.extend((m, whole) for m, h in zip(group.members, hit, strict=True) if not h)
     return out
+
+
+def _cjk_members(folded: str) -> frozenset[str]:
+    """The Chinese synonym members a query holds, longest match first: a member found only
+    inside a longer member's occurrence does not count (单向认证 holds 认证, but means TLS
+    one-way authentication, not the log-in `认证` group)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for group in synonym_groups():
+        for _latin, cjk in group.keys:
+            if cjk and cjk not in spans:
+                at = folded.find(cjk)
+                while at >= 0:
+                    spans.setdefault(cjk, []).append((at, at + len(cjk)))
+                    at = folded.find(cjk, at + 1)
+    out = set()
+    for key, places in spans.items():
+        for a, b in places:
+            inside = any(
+                len(other) > len(key) and any(c <= a and b <= d for c, d in spans[other])
+                for other in spans
+            )
+            if not inside:
+                out.add(key)
+                break
+    return frozenset(out)

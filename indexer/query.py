@@ -112,10 +112,12 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         expansions,
         is_identifier,
         locations,
+        rewrite,
         term_weight,
     )
 
-    groups = query_groups(text)
+    text = rewrite(text)  # Chinese as meant: confusion set, question phrases blanked
+    groups = [g for g in query_groups(text) if not (len(g[0]) == 1 and g[0] in CJK_STOP)]
     if not groups:
         return Built(None)
     n_docs = reader.doc_count()

@@ -262,3 +262,30 @@ def test_primary_signature_validation(make_kb) -> None:  # type: ignore[no-untyp
     kbase = load_kb([root])
     msgs = [p.message for p in kbase.problems]
     assert any("'primary' must be true or false" in m for m in msgs), msgs
+
+
+def test_chinese_query_rewrite_confusion_set_and_question_phrases() -> None:
+    from indexer.lexicon import parse_confusables, rewrite
+
+    # the shipped confusion set: an input method's wrong word is searched as the meant one
+    assert "单向认证" in rewrite("使用单项认证报错")
+    assert "登录" in rewrite("登陆不了 dashboard")
+    assert "单向ssl" in rewrite("单项SSL 握手失败").lower()
+    # question phrases say nothing about the problem: blanked, the rest kept
+    out = rewrite("请问docker run 之后自动结束是怎么回事呀")
+    assert "请问" not in out and "怎么回事" not in out and "自动结束" in out and "docker run" in out
+    # English text is left alone; Traditional is folded before the table applies
+    assert rewrite("login failed") == "login failed"
+    assert "登录" in rewrite("登陸失敗")
+    # the file format: "wrong right", comments, longest wrong form first
+    pairs = parse_confusables("# c\n单项 单向\n单项认证 单向认证  # trailing\nbad line here\nx x\n")
+    assert pairs == (("单项认证", "单向认证"), ("单项", "单向"))
+
+
+def test_a_chinese_synonym_inside_a_longer_one_does_not_count() -> None:
+    from indexer.lexicon import expansions
+
+    members = {m for m, _whole in expansions("单向认证 报错", frozenset())}
+    assert "tls" in members  # 单向认证 is TLS one-way authentication
+    assert "authentication" not in members  # its 认证 is not the log-in group's
+    assert "authentication" in {m for m, _w in expansions("认证失败", frozenset())}
