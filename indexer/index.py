@@ -148,7 +148,7 @@ class KBIndex:
         for c in ranked:
             c.sig = c.id in sig
             c.primary = c.id in primary
-        ranked = rank.rerank_signatures(ranked)[:limit]
+        ranked = rank.prefer_trees(rank.rerank_signatures(ranked), built, facts)[:limit]
         rank.decide(ranked, built)
         terms = self._highlight_terms(built)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")

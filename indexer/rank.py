@@ -16,6 +16,9 @@ Re-ranking, in order:
    clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down.
 4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
+5. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
+   entries one tree links to, no signature matched, no exit code named) goes to that tree,
+   when the tree fits the query about as well as the first incident (`prefer_trees`).
 
 Confidence: a result is confident when its own signature matched the query, or when it is the
 first result and covers enough of the query's informative words (`coverage`) with a margin over
@@ -45,6 +48,8 @@ UNKNOWN_FACTOR = 2.0
 # Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
 CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
 CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
+TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
+TREE_MARGIN = 0.1  # ... and its focus share is at most this under the first incident's
 
 
 @lru_cache(maxsize=1)
@@ -231,6 +236,37 @@ def rerank_signatures(cands: list[Candidate]) -> list[Candidate]:
         if c.sig:
             c.score += top + 1.0 + (PRIMARY_BONUS * top if c.primary else 0.0)
     return sorted(cands, key=lambda c: (-c.score, c.id))
+
+
+def focus_share(c: Candidate, built: Any) -> float:
+    """Share of the query's informative weight in the entry's titles, symptoms and signatures."""
+    focus = frozenset(c.data.get("focus", ()))
+    return coverage(
+        built, focus.__contains__, max(built.doc_count, 1), built.dfs, focus.__contains__
+    )
+
+
+def prefer_trees(ranked: list[Candidate], built: Any, facts: QueryFacts) -> list[Candidate]:
+    """A symptom that several causes fit: when the first hits are different incidents that one
+    triage tree tells apart (they are among the entries the tree links to), and the query fits
+    the tree's own symptom, the tree goes first: it asks the questions that decide between them.
+    Not when a signature matched or the query names an exit code (both state the cause)."""
+    if not ranked or ranked[0].sig or ranked[0].data.get("kind") == "tree" or facts.exit_codes:
+        return ranked
+    firsts = [c for c in ranked if c.data.get("kind") != "tree"][: TREE_AMBIGUOUS[1]]
+    if any(c.sig for c in firsts):
+        return ranked
+    for c in ranked[1:]:
+        if c.data.get("kind") != "tree" or c.notes:
+            continue
+        triaged = set(c.data.get("related", ()))
+        if sum(f.id in triaged for f in firsts) < TREE_AMBIGUOUS[0]:
+            continue
+        if focus_share(c, built) < max(CONF_FOCUS, focus_share(ranked[0], built) - TREE_MARGIN):
+            continue  # the tree must fit the query about as well as the first incident does
+        c.score = ranked[0].score * (1.0 + 1e-6)
+        return [c, *(x for x in ranked if x is not c)]
+    return ranked
 
 
 def _only_cjk(built: Any) -> bool:

@@ -31,7 +31,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from indexer.plaintext import markdown_to_text, regex_to_text
 from indexer.tokens import fold, index_terms
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SECTION_WEIGHTS: dict[str, float] = {
     "signatures": 4.0,
@@ -236,6 +236,8 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "signatures": list(entry.signatures),
             "primary": list(getattr(entry, "primary_signatures", ())),
             "symptoms": symptoms,
+            # the entries it links to (a triage tree: the causes it tells apart)
+            "related": list(getattr(entry, "related", ())),
             # what the entry is about, as index terms (titles, symptoms, signatures): the
             # confidence rule measures a query against it (indexer/rank.py)
             "focus": sorted(set(flatin) | {g for g, _p in fgrams}),

@@ -289,3 +289,43 @@ def test_a_chinese_synonym_inside_a_longer_one_does_not_count() -> None:
     assert "tls" in members  # 单向认证 is TLS one-way authentication
     assert "authentication" not in members  # its 认证 is not the log-in group's
     assert "authentication" in {m for m, _w in expansions("认证失败", frozenset())}
+
+
+def test_a_symptom_several_triaged_causes_fit_goes_to_their_tree() -> None:
+    from types import SimpleNamespace
+
+    from indexer.rank import Candidate, QueryFacts, prefer_trees
+
+    built = SimpleNamespace(
+        own={"contain": (1.0, 5), "stop": (1.0, 5), "exit": (1.0, 5)},
+        long_runs=[],
+        doc_count=50,
+        dfs={},
+    )
+
+    def cand(
+        eid: str, score: float, focus: tuple[str, ...], kind: str = "incident", **kw: object
+    ) -> Candidate:
+        data = {"kind": kind, "focus": list(focus), "related": list(kw.pop("related", ()))}
+        return Candidate(0, eid, score, data, **kw)  # type: ignore[arg-type]
+
+    def ranked(sig: bool = False) -> list[Candidate]:
+        return [
+            cand("script-timeout", 9.0, ("contain", "exit", "stop"), sig=sig),
+            cand("oom", 8.5, ("contain", "stop")),
+            cand("clock", 8.0, ("contain", "exit")),
+            cand("tree", 5.0, ("contain", "exit", "stop"), "tree", related=("oom", "clock")),
+        ]
+
+    assert [c.id for c in prefer_trees(ranked(), built, QueryFacts())][:1] == ["tree"]
+    # a cause stated: a matched signature or an exit code keeps the incident first
+    assert prefer_trees(ranked(sig=True), built, QueryFacts())[0].id == "script-timeout"
+    exit_1 = QueryFacts(exit_codes=frozenset({"1"}))
+    assert prefer_trees(ranked(), built, exit_1)[0].id == "script-timeout"
+    # a tree that does not link to the competing causes, or fits the query worse, stays put
+    unrelated = ranked()
+    unrelated[3].data["related"] = ["oom"]
+    assert prefer_trees(unrelated, built, QueryFacts())[0].id == "script-timeout"
+    worse = ranked()
+    worse[3].data["focus"] = ["contain"]
+    assert prefer_trees(worse, built, QueryFacts())[0].id == "script-timeout"
