@@ -97,7 +97,14 @@ def _PORT() -> re.Pattern[str]:
 def is_identifier(term: str, word: str = "") -> bool:
     """A reason atom, error code or identifier (`tcp_closed`, `eaddrinuse`, `bcrypt_nif`);
     `word` is the word as typed (the term is its stem)."""
+    if "_" in term and _GENERATED().search(term):
+        return False  # a generated name (`docker_temp_880502663`), not a reason atom
     return ("_" in term and term not in BOILERPLATE) or (word or term) in ERRNO
+
+
+@lru_cache(maxsize=1)
+def _GENERATED() -> re.Pattern[str]:
+    return re.compile(r"(?:^|_)\d{6,}(?:_|$)")
 
 
 # Code locations in Erlang/Elixir log lines: `@vmq_mqtt_fsm:check_user:587`, `mfa:

@@ -15,7 +15,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.tokens import fold, has_cjk, query_groups, raw_words, word_terms
+from indexer.tokens import compound_words, fold, has_cjk, query_groups, raw_words, word_terms
 
 FIELD = "text"  # Latin stems, frequencies
 CJK_FIELD = "cjk"  # CJK bigrams, positions
@@ -67,6 +67,12 @@ class Built:
     # holding one counts as holding the user's phrase
     syn_phrases: list[tuple[frozenset[str], str]] = field(default_factory=list)
     log_like: bool = False  # the query looks like a pasted log line, not words typed by a person
+    # a word typed as one but indexed as several terms (`inet_tcp`, `ReadTimeout`): whole ->
+    # parts; it counts once in coverage, held in the share of its parts an entry holds
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a word no entry knows, and the index terms one edit away that were searched for it: it
+    # counts in coverage as held when an entry holds one of them (a typo, not an unknown word)
+    near: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -179,6 +185,10 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     # Short runs (3-4 characters) are matched exactly when the query is a few short phrases
     # (时钟回拨, 网络分区); inside a sentence they are pieces of it ("重启后", "连接后") and match
     # on their bigrams like the rest of the sentence.
+    compounds, alone = compound_words(text)
+    only_parts = {p for ps in compounds.values() for p in ps} - alone - set(compounds)
+    parts: dict[str, tuple[str, ...]] = {}
+    near_of: dict[str, tuple[str, ...]] = {}
     cjk_chars = sum(len(g) + 1 for g in groups if len(g) > 1)
     sentence = cjk_chars >= SENTENCE_CHARS
     for group, syn in [(g, False) for g in groups] + [(g, True) for g in syn_groups]:
@@ -200,8 +210,15 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             word = words.get(term, term)
             weight = BOILERPLATE_WEIGHT if term in where else term_weight(term, word)
             weight *= SYNONYM_WEIGHT if syn else 1.0
-            if not syn and weight >= 1.0 and not term.isdigit():
+            if not syn and weight >= 1.0 and not term.isdigit() and term not in only_parts:
                 own[term] = (weight, df[term])
+                if term in compounds:
+                    # one word, several terms: as rare as its rarest known part when the whole
+                    # is unknown (`ReadTimeout` is read + timeout, not a word no entry knows)
+                    pdf = [_df(reader, df, p) for p in compounds[term]]
+                    parts[term] = compounds[term]
+                    if not known and any(pdf):
+                        own[term] = (weight, min(d for d in pdf if d))
                 if not known and is_identifier(term, word):
                     unknown_ids.append(term)
             if syn:
@@ -212,6 +229,9 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
                 # one edit around the stem and around the word
                 near = neighbours(term, word, reader)
                 fuzzy_words.extend(near)
+                if near and not known and term in own and term not in parts:
+                    near_of[term] = tuple(near)
+                    own[term] = (own[term][0], min(reader.doc_frequency(FIELD, v) for v in near))
                 fz: list[wq.Query] = [wq.Term(FIELD, v, boost=0.6 * weight) for v in near]
                 if known:
                     subs.append(Or([wq.Term(FIELD, term, boost=weight), *fz]))
@@ -279,7 +299,15 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         dfs=df,
         syn_phrases=syn_phrases,
         log_like=looks_like_log(text),
+        parts=parts,
+        near=near_of,
     )
+
+
+def _df(reader: Any, df: dict[str, int], term: str) -> int:
+    if term not in df:
+        df[term] = reader.doc_frequency(FIELD, term)
+    return df[term]
 
 
 @lru_cache(maxsize=1)

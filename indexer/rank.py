@@ -136,11 +136,17 @@ def coverage(
     held in the share of its bigrams the entry holds.
     """
     total = held = 0.0
+    parts = getattr(built, "parts", {})
+    near = getattr(built, "near", {})
     for term, (weight, df) in built.own.items():
         w = weight * idf(df, n) * (UNKNOWN_FACTOR if df == 0 else 1.0)
         total += w
         if has(term):
             held += w
+        elif term in near:
+            held += w if any(has(v) for v in near[term]) else 0.0
+        elif term in parts:
+            held += w * sum(1 for p in parts[term] if has(p)) / len(parts[term])
     for _run, bigrams in built.long_runs:
         w = sum(idf(dfs.get(b, 0), n) for b in bigrams) / len(bigrams)
         total += w

@@ -237,6 +237,24 @@ def raw_words(text: str) -> dict[str, str]:
     return out
 
 
+def compound_words(text: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Words of a query that index as several terms (`inet_tcp`, `ReadTimeout`): whole term ->
+    its parts; and the terms of the words that stand alone. One word typed is one unit of
+    meaning: its parts must not count as extra words."""
+    parts: dict[str, tuple[str, ...]] = {}
+    alone: set[str] = set()
+    for m in _TOKEN.finditer(fold(denoise(text))):
+        word = m.group(2)
+        if word is None:
+            continue
+        terms = _cased_terms(word)
+        if len(terms) > 1:
+            parts.setdefault(terms[0], terms[1:])
+        else:
+            alone.update(terms)
+    return parts, frozenset(alone)
+
+
 def index_terms(text: str, pos: int = 0) -> tuple[list[str], list[tuple[str, int]], int]:
     """The fast path used while indexing: (Latin terms, [(CJK term, position)], next position).
 

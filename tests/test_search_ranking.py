@@ -329,3 +329,28 @@ def test_a_symptom_several_triaged_causes_fit_goes_to_their_tree() -> None:
     worse = ranked()
     worse[3].data["focus"] = ["contain"]
     assert prefer_trees(worse, built, QueryFacts())[0].id == "script-timeout"
+
+
+def test_one_word_typed_counts_once_in_coverage() -> None:
+    from types import SimpleNamespace
+
+    from indexer.rank import coverage
+    from indexer.tokens import compound_words
+
+    parts, alone = compound_words("ReadTimeout when calling container.stop() inet_tcp")
+    assert parts["readtimeout"] == ("read", "timeout") and parts["inet_tcp"] == ("inet", "tcp")
+    assert "contain" in alone and "read" not in alone
+
+    def cov(built: SimpleNamespace, held: set[str]) -> float:
+        return coverage(built, held.__contains__, 100, {}, held.__contains__)
+
+    base = {"own": {"readtimeout": (1.0, 4), "stop": (1.0, 4)}, "long_runs": [], "near": {}}
+    # an entry holding the parts of a compound word holds the word
+    built = SimpleNamespace(**base, parts={"readtimeout": ("read", "timeout")})
+    assert cov(built, {"read", "timeout", "stop"}) == 1.0
+    assert cov(built, {"read", "stop"}) == 0.75
+    # a misspelt word is held where one of its one-edit neighbours is
+    typo = SimpleNamespace(
+        own={"unkown": (1.0, 3)}, long_runs=[], parts={}, near={"unkown": ("unknown",)}
+    )
+    assert cov(typo, {"unknown"}) == 1.0 and cov(typo, set()) == 0.0
