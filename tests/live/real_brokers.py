@@ -176,6 +176,13 @@ def _rabbit_conf(name: str, text: str, advanced: str | None = None) -> list[str]
     return mounts
 
 
+def _rabbit_plugins(name: str, *plugins: str) -> list[str]:
+    """Enable plugins besides the image's management plugin (an `enabled_plugins` file)."""
+    names = ",".join(("rabbitmq_management", *plugins))
+    folder = config_dir(name + "-plugins", {"enabled_plugins": f"[{names}].\n"})
+    return ["-v", f"{folder / 'enabled_plugins'}:/etc/rabbitmq/enabled_plugins:ro"]
+
+
 def _mosq_conf(name: str, text: str) -> list[str]:
     folder = config_dir(name, {"mosquitto.conf": text})
     return ["-v", f"{folder / 'mosquitto.conf'}:{MOSQ_CONF}:ro"]
@@ -256,7 +263,8 @@ def start_all() -> Net:
         ip=12,
     )
     go("rabbitmq-auth", r, net=net, ip=13)
-    go("rabbitmq-lb-rst", r, net=net, ip=14)
+    # the load balancer's TCP checks hit both listeners: AMQP (5672) and MQTT (1883)
+    go("rabbitmq-lb-rst", r, *_rabbit_plugins("lb-rst", "rabbitmq_mqtt"), net=net, ip=14)
     go("port-holder", HOLDER_IMAGE, "--", "httpd", "-f", "-p", "5672", net=net, ip=15)
     go("rabbitmq-port-clash", r, "--network", f"container:{PREFIX}port-holder")
     go("rabbitmq-oom", r, "-m", "48m", "--memory-swap", "48m", net=net, ip=16)

@@ -154,6 +154,26 @@ def test_rabbitmq_lb_tcp_check_rst_enotconn(real_incidents: rb.Net) -> None:
     _keep("rabbitmq", "lb-tcp-check-enotconn", lines, name="rabbitmq-lb-rst")
 
 
+def test_rabbitmq_mqtt_lb_tcp_check_rst_crash_report(real_incidents: rb.Net) -> None:
+    rb.wait_for("rabbitmq-lb-rst", r"rabbitmq_mqtt", 120)  # listed among the started plugins
+    ip = rb.ip_of("rabbitmq-lb-rst")
+    pattern = r"rabbit_mqtt_reader:do_terminate\(shutdown,undefined\)"
+    lines = rb.wait_for("rabbitmq-lb-rst", pattern, 60, also=lambda: rb.rst_probes(ip, 1883, 3))
+    # one crash report per check, yet the listener keeps answering MQTT: a CONNACK comes back
+    # (code 5: anonymous MQTT logs in as guest, which may not connect from another host)
+    assert rb.mqtt_connect(ip, "kbtui-after-probes") == 5
+    out = rb.docker(
+        "exec",
+        rb.PREFIX + "rabbitmq-lb-rst",
+        "rabbitmq-diagnostics",
+        "-q",
+        "check_protocol_listener",
+        "mqtt",
+    )
+    assert "A listener for protocol mqtt is running" in out
+    _keep("rabbitmq", "lb-tcp-check-mqtt-crash", lines, name="rabbitmq-lb-rst")
+
+
 @pytest.mark.slow
 def test_rabbitmq_two_node_partition(real_incidents: rb.Net) -> None:
     net = real_incidents
@@ -277,7 +297,10 @@ DOCTOR_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "rabbitmq-port-clash": ("rabbitmq", ("rabbitmq-listener-eaddrinuse-boot-failed",)),
     "rabbitmq-oom": ("docker", ("docker-container-oom-triage",)),
-    "rabbitmq-lb-rst": ("rabbitmq", ("rabbitmq-enotconn-lb-tcp-health-check",)),
+    "rabbitmq-lb-rst": (
+        "rabbitmq",
+        ("rabbitmq-enotconn-lb-tcp-health-check", "rabbitmq-mqtt-lb-tcp-check-crash-report"),
+    ),
     "part1": ("rabbitmq", ("rabbitmq-network-partition",)),
     "part2": ("rabbitmq", ("rabbitmq-network-partition",)),
     "mosquitto-address-in-use": ("mosquitto", ("mosquitto-address-already-in-use",)),
