@@ -45,6 +45,7 @@ class KBIndex:
         self._ix = ix
         self._searcher: Any = searcher
         self._sig_cache: dict[str, Any] = {}
+        self._topdocs: Any = None  # indexer.scoring.TopDocs over this searcher
         self._texts: dict[str, str] = {}
         self._product_names: frozenset[str] | None = None
         self._repaired = False
@@ -98,6 +99,7 @@ class KBIndex:
         self.close()
         self.path, self._ix, self._searcher = fresh.path, fresh._ix, fresh._searcher
         self._sig_cache.clear()
+        self._topdocs = None
         self._texts.clear()
         self._product_names = None
         self.rebuilt, self.reparsed, self.problems = True, fresh.reparsed, fresh.problems
@@ -123,15 +125,13 @@ class KBIndex:
         want = max(limit, CANDIDATES)
         # entries matched on a run's rarest bigram may lack the run: fetch extra to check
         extra = 4 if built.runs or built.long_runs else 1
-        results = searcher.search(built.query, limit=want * extra, filter=flt)
-        scored = [(r.score, r.docnum) for r in results]
+        scored = self._top(built.query, want * extra, flt)
         if not scored:
             # maybe a typo that happens to be a real word elsewhere: relax every word once
             relaxed = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader(), fuzzy_all=True)
             if relaxed.query is not None:
                 built = relaxed
-                results = searcher.search(built.query, limit=want, filter=flt)
-                scored = [(r.score, r.docnum) for r in results]
+                scored = self._top(built.query, want, flt)
         if not scored:
             return []
         cands = [self._candidate(score, d) for score, d in scored]
@@ -173,6 +173,20 @@ class KBIndex:
         if self._searcher is None:
             raise ValueError("the index is closed")
         return self._searcher
+
+    def _top(self, q: Any, limit: int, flt: Any) -> list[tuple[float, int]]:
+        """[(score, docnum)] of the best `limit` documents matching `q` and the filter."""
+        searcher = self._get_searcher()
+        if self._topdocs is None:
+            from indexer.scoring import TopDocs
+
+            self._topdocs = TopDocs(searcher)
+        allow = None if flt is None else set(searcher.docs_for_query(flt))
+        scored = self._topdocs.top(q, limit, allow)
+        if scored is None:  # not an OR of terms: Whoosh's own matcher tree
+            results = searcher.search(q, limit=limit, filter=flt)
+            scored = [(r.score, r.docnum) for r in results]
+        return scored
 
     def _list(self, flt: Any, limit: int) -> list[Hit]:
         from whoosh import query as wq
