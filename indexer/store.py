@@ -341,7 +341,11 @@ def halt_point(step: str) -> None:
     step instead of guessing with sleeps. Does nothing (one environment lookup) otherwise."""
     if os.environ.get(HALT_AT) != step:
         return
-    Path(os.environ[HALT_FILE]).write_text(step, encoding="utf-8")
+    # written aside and renamed: the test polls for the file and reads it at once
+    marker = Path(os.environ[HALT_FILE])
+    tmp = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+    tmp.write_text(step, encoding="utf-8")
+    os.replace(tmp, marker)
     while True:
         time.sleep(60)
 
