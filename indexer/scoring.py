@@ -269,7 +269,7 @@ class TopDocs:
 def _bare(cls: type, node: _Node) -> Any:
     """An instance of a Whoosh matcher class, never initialised: it only takes part in the
     comparisons of `make_weighted_tree`, carrying our node."""
-    m = object.__new__(cls)
+    m: Any = object.__new__(cls)
     m._kb_node = node
     return m
 
