@@ -42,20 +42,35 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
 
 
 # Tests that share the one Docker Engine (containers created and removed by prefix, `kb doctor`
-# over every container of the host, which a container vanishing mid-scan marks not ok) or the
-# host's brokers: one xdist group, so `scripts/test -n 2 --dist loadgroup` runs them one after
-# another on one worker while the rest of the suite runs on the other. Closer groups set by a
-# module are replaced: two groups could still race on the shared daemon.
+# over every container of the host, which a container vanishing mid-scan marks not ok): one xdist
+# group, so `scripts/test -n 2 --dist loadgroup` runs them one after another on one worker while the
+# rest of the suite runs on the other. Closer groups set by these modules are replaced: two groups
+# could still race on the shared daemon. Every test under tests/live/ is in it unless its file is
+# listed in OWN_SERVICES_FILES; elsewhere, the tests marked `shared_docker`.
 SHARED_DOCKER_GROUP = "docker-and-brokers"
+
+# tests/live/ files that touch neither the shared Engine nor its containers, and change nothing the
+# others see: they run beside the shared group, on either worker. A module's own xdist_group is
+# kept (test_remote_docker's session fixture makes its containers once per worker).
+OWN_SERVICES_FILES = {
+    # fake Docker API servers of its own on free loopback ports
+    "test_doctor_deadlines.py",
+    # fault servers of its own on free ports, its own mosquitto; the host brokers only read
+    "test_checks_faults.py",
+    # its own mosquitto processes on free ports
+    "test_mosquitto_reproductions.py",
+    # the host's Mosquitto and RabbitMQ, read and used as any client would (nothing stopped)
+    "test_checks_brokers.py",
+    # the private --tlsverify dockerd (its own data root and containers) and the stock sshd
+    "test_remote_docker.py",
+}
 
 
 def _shares_docker(item: pytest.Item) -> bool:
     path = Path(str(item.fspath)).resolve()
-    return (REPO / "tests" / "live") in path.parents or path.name in SHARED_DOCKER_FILES
-
-
-# outside tests/live/: files whose tests create containers or scan the whole Docker host
-SHARED_DOCKER_FILES = {"test_tui_live.py", "test_tui_e2e_tmux.py"}
+    if (REPO / "tests" / "live") in path.parents:
+        return path.name not in OWN_SERVICES_FILES
+    return item.get_closest_marker("shared_docker") is not None
 
 
 # before xdist's own hook, which reads the group into the test id

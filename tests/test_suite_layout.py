@@ -1,4 +1,5 @@
-"""The suite's own layout: tests on the shared Docker Engine form exactly one xdist group."""
+"""The suite's own layout: tests on the shared Docker Engine form exactly one xdist group; live
+tests on services of their own run beside it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from tests import conftest
 
 
 class _Node:
-    def __init__(self) -> None:
-        self.own_markers: list[pytest.Mark] = []
+    def __init__(self, *marks: pytest.MarkDecorator) -> None:
+        self.own_markers: list[pytest.Mark] = [m.mark for m in marks]
 
 
 class _Item(_Node):
-    def __init__(self, path: Path, module: _Node) -> None:
-        super().__init__()
+    def __init__(self, path: Path, module: _Node, *marks: pytest.MarkDecorator) -> None:
+        super().__init__(*marks)
         self.fspath = path
         self.module = module
 
@@ -26,19 +27,37 @@ class _Item(_Node):
     def add_marker(self, marker: pytest.MarkDecorator) -> None:
         self.own_markers.append(marker.mark)
 
+    def get_closest_marker(self, name: str) -> pytest.Mark | None:
+        for node in reversed(self.listchain()):
+            for mark in node.own_markers:
+                if mark.name == name:
+                    return mark
+        return None
+
 
 def _groups(item: _Item) -> list[str]:
     return [m.args[0] for n in item.listchain() for m in n.own_markers if m.name == "xdist_group"]
 
 
 def test_shared_docker_tests_get_one_group_and_others_keep_theirs() -> None:
-    live_module, other_module = _Node(), _Node()
-    live_module.own_markers.append(pytest.mark.xdist_group("real-brokers").mark)
-    other_module.own_markers.append(pytest.mark.xdist_group("mine").mark)
-    live = _Item(conftest.REPO / "tests" / "live" / "test_real_incidents.py", live_module)
-    tmux = _Item(conftest.REPO / "tests" / "test_tui_e2e_tmux.py", _Node())
-    unit = _Item(conftest.REPO / "tests" / "test_loader.py", other_module)
-    conftest.pytest_collection_modifyitems(None, [live, tmux, unit])  # type: ignore[arg-type]
-    assert _groups(live) == [conftest.SHARED_DOCKER_GROUP]
-    assert _groups(tmux) == [conftest.SHARED_DOCKER_GROUP]
+    tests, live_dir = conftest.REPO / "tests", conftest.REPO / "tests" / "live"
+    live = _Item(live_dir / "test_real_incidents.py", _Node(pytest.mark.xdist_group("brokers")))
+    tui = _Item(tests / "test_tui_live.py", _Node(pytest.mark.shared_docker))
+    tmux_doctor = _Item(tests / "test_tui_e2e_tmux.py", _Node(), pytest.mark.shared_docker)
+    tmux_search = _Item(tests / "test_tui_e2e_tmux.py", _Node(), pytest.mark.live)
+    unit = _Item(tests / "test_loader.py", _Node(pytest.mark.xdist_group("mine")))
+    remote = _Item(live_dir / "test_remote_docker.py", _Node(pytest.mark.xdist_group("remote")))
+    faults = _Item(live_dir / "test_checks_faults.py", _Node(pytest.mark.live))
+    items = [live, tui, tmux_doctor, tmux_search, unit, remote, faults]
+    conftest.pytest_collection_modifyitems(None, items)  # type: ignore[arg-type]
+    for item in (live, tui, tmux_doctor):
+        assert _groups(item) == [conftest.SHARED_DOCKER_GROUP]
+    assert _groups(tmux_search) == []  # a terminal of its own: on either worker
     assert _groups(unit) == ["mine"]
+    assert _groups(remote) == ["remote"]  # its own daemon: beside the shared group
+    assert _groups(faults) == []  # its own fault servers: on either worker
+
+
+def test_files_said_to_run_beside_the_shared_group_exist() -> None:
+    for name in conftest.OWN_SERVICES_FILES:
+        assert (conftest.REPO / "tests" / "live" / name).is_file(), name

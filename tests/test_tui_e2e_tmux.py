@@ -123,6 +123,7 @@ def test_kbtui_in_tmux_typing_after_down_and_a_cr_separated_paste(tmp_path):
 
 
 @pytest.mark.live
+@pytest.mark.shared_docker  # makes a container and scans the whole host
 @pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
 def test_kbtui_in_tmux_live_doctor_sees_a_container_die(tmp_path):
     name = f"kbtui-tui-{uuid.uuid4().hex[:4]}"

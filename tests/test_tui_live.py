@@ -24,7 +24,7 @@ from tui.widgets.result_list import ResultList
 sys.path.insert(0, str(Path(__file__).resolve().parent / "live"))
 import live_incidents as incidents  # noqa: E402
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.shared_docker]
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = "emqx-monotonic-time-stepped-backwards"
 CONTAINER = incidents.PREFIX + "monotonic"

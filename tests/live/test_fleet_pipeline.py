@@ -29,7 +29,7 @@ from kb.signatures import SignatureSet
 from tests.fleet_lines import NEAR_MISS_LINES, real_lines
 from tests.helpers import run_kb
 
-pytestmark = [pytest.mark.live, pytest.mark.slow, pytest.mark.xdist_group("fleet")]
+pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 BASE_URL = "https://kb.example.test/runbooks/"
 PREFIX = "kbtui-fleet-"

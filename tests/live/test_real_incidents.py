@@ -17,13 +17,15 @@ from typing import Any
 import pytest
 import real_brokers as rb
 
-pytestmark = [pytest.mark.live, pytest.mark.xdist_group("real-brokers")]
+pytestmark = pytest.mark.live
 
 RABBIT_UP = r"Server startup complete"
 MOSQ_UP = r"mosquitto version \S+ running"
 
 
-@pytest.fixture(scope="session")
+# module scope: the brokers (ten Erlang VMs among them) are removed as soon as this file is done,
+# not left using CPU and memory under the tests that run after it
+@pytest.fixture(scope="module")
 def real_incidents(docker_engine: str) -> Iterator[rb.Net]:
     missing = [
         image
