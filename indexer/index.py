@@ -46,6 +46,8 @@ class KBIndex:
         self._searcher: Any = searcher
         self._sig_cache: dict[str, Any] = {}
         self._topdocs: Any = None  # indexer.scoring.TopDocs over this searcher
+        self._stored: dict[int, dict[str, Any]] = {}  # docnum -> stored fields (read-only)
+        self._freq: _FreqReader | None = None
         self._texts: dict[str, str] = {}
         self._product_names: frozenset[str] | None = None
         self._repaired = False
@@ -100,6 +102,8 @@ class KBIndex:
         self.path, self._ix, self._searcher = fresh.path, fresh._ix, fresh._searcher
         self._sig_cache.clear()
         self._topdocs = None
+        self._stored.clear()
+        self._freq = None
         self._texts.clear()
         self._product_names = None
         self.rebuilt, self.reparsed, self.problems = True, fresh.reparsed, fresh.problems
@@ -116,9 +120,9 @@ class KBIndex:
         from indexer import query as qmod
         from indexer import rank
 
-        searcher = self._get_searcher()
+        self._get_searcher()  # raises when closed
         flt = qmod.filter_query(product, tag, kind)
-        built = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader())
+        built = qmod.build(query[:MAX_QUERY_CHARS], self._reader())
         if built.query is None:
             # nothing searchable: an empty query lists entries; stop words or noise find nothing
             return self._list(flt, limit) if not query.strip() else []
@@ -128,7 +132,7 @@ class KBIndex:
         scored = self._top(built.query, want * extra, flt)
         if not scored:
             # maybe a typo that happens to be a real word elsewhere: relax every word once
-            relaxed = qmod.build(query[:MAX_QUERY_CHARS], searcher.reader(), fuzzy_all=True)
+            relaxed = qmod.build(query[:MAX_QUERY_CHARS], self._reader(), fuzzy_all=True)
             if relaxed.query is not None:
                 built = relaxed
                 scored = self._top(built.query, want, flt)
@@ -174,6 +178,11 @@ class KBIndex:
             raise ValueError("the index is closed")
         return self._searcher
 
+    def _reader(self) -> _FreqReader:
+        if self._freq is None:
+            self._freq = _FreqReader(self._get_searcher().reader())
+        return self._freq
+
     def _top(self, q: Any, limit: int, flt: Any) -> list[tuple[float, int]]:
         """[(score, docnum)] of the best `limit` documents matching `q` and the filter."""
         searcher = self._get_searcher()
@@ -203,7 +212,12 @@ class KBIndex:
         """A ranking candidate: stored data, and its lower-cased text on demand (cached by id)."""
         from indexer import rank
 
-        data = self._get_searcher().stored_fields(docnum)
+        data = self._stored.get(docnum)
+        if data is None:
+            data = self._get_searcher().stored_fields(docnum)
+            if len(self._stored) >= _ENTRY_CACHE:
+                del self._stored[next(iter(self._stored))]  # the oldest
+            self._stored[docnum] = data
         eid = data["id"]
         return rank.Candidate(
             docnum, eid, float(score), data["data"], lambda: self._text(eid, data["data"])
@@ -330,6 +344,38 @@ def _entry_text(data: dict[str, Any]) -> str:
         *data["body"].values(),
     ]
     return "\n".join(parts)
+
+
+class _FreqReader:
+    """The index reader as query building sees it, with document frequencies remembered: a
+    lookup goes through Whoosh's on-disk term table of every segment (~30 us each), and a query
+    makes dozens (its words, synonyms, one-edit neighbours of unknown words), mostly the same
+    from one query to the next (the TUI searches as the user types)."""
+
+    MAX = 200_000
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._df: dict[tuple[str, str], int] = {}
+        self._count: int | None = None
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        df = self._df.get(key)
+        if df is None:
+            df = self._reader.doc_frequency(fieldname, text)
+            if len(self._df) >= self.MAX:
+                self._df.clear()
+            self._df[key] = df
+        return df
+
+    def doc_count(self) -> int:
+        if self._count is None:
+            self._count = int(self._reader.doc_count())
+        return self._count
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
 
 
 class _SigEntry:
