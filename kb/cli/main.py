@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The `kb` parser with every command, or with command `only` (importing each command's
+    module costs ~2-5 ms; `kb search` needs one of them)."""
     parser = _Parser(
         prog="kb",
         description="Troubleshooting knowledge base for Docker hosts and MQTT/AMQP brokers.",
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, action=_Commands
     )
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         try:
             module = importlib.import_module(f"kb.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -126,10 +128,35 @@ def _version() -> str:
         return "0+unknown"
 
 
+def command_in(argv: list[str]) -> str | None:
+    """The command an argument list names, when it is plain to see: the first word that is not a
+    global option or its value. None for help, version, unknown options or commands (the full
+    parser then answers, with its list of commands)."""
+    takes_value = ("--kb", "--lang")
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            return None
+        if arg.startswith("-"):
+            name, eq, _value = arg.partition("=")
+            if len(name) <= 2 or not name.startswith("--"):
+                return None  # -h, or a command's own option before the command
+            if any(t.startswith(name) for t in takes_value):  # also abbreviated: --k
+                i += 0 if eq else 1
+            elif not ("--debug".startswith(name) and not eq):
+                return None
+            i += 1
+            continue
+        return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from kb.errors import UserError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(only=command_in(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
