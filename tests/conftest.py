@@ -3,8 +3,12 @@ config or cache, and with no KB_PATH/locale leaking in from the environment."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,44 @@ def make_kb(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+# -- the shared Docker Engine and its incident containers (tests/live and test_tui_live.py) --------
+# Live tests skip, loudly, only when this is not root and no Docker daemon answers; as root (CI)
+# the Engine is provisioned by scripts/provision.d/docker.sh, and a failure there fails the tests.
+
+
+def _daemon_up() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    return subprocess.run(["docker", "version"], capture_output=True, timeout=20).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def docker_engine() -> str:
+    """The Docker endpoint the live tests use (provisioned when running as root)."""
+    if not _daemon_up():
+        if os.geteuid() != 0:
+            pytest.skip(
+                "LIVE TESTS SKIPPED: not root and no Docker daemon answers; run scripts/test as root"
+            )
+        subprocess.run(["bash", str(REPO / "scripts/provision.d/docker.sh")], check=True)
+    assert _daemon_up(), "Docker daemon still not answering after provisioning"
+    return "unix:///var/run/docker.sock"
+
+
+@pytest.fixture(scope="session")
+def incident_containers(docker_engine: str) -> Iterator[dict[str, str | None]]:
+    """All incident containers (tests/live/live_incidents.py), in their incident states; made once
+    per session, removed (only kbtui-test-*) at its end."""
+    live = str(REPO / "tests" / "live")
+    if live not in sys.path:
+        sys.path.insert(0, live)
+    import live_incidents as incidents
+
+    incidents.start_all()
+    yield incidents.EXPECTED
+    incidents.remove_all()
 
 
 # Tests that share the one Docker Engine (containers created and removed by prefix, `kb doctor`

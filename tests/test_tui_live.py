@@ -6,9 +6,6 @@ containers; kbtui-test-monotonic is EMQX that aborted with "OS monotonic time st
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,34 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "live"))
 import live_incidents as incidents  # noqa: E402
 
 pytestmark = [pytest.mark.live, pytest.mark.shared_docker]
-ROOT = Path(__file__).resolve().parents[1]
 ENTRY = "emqx-monotonic-time-stepped-backwards"
 CONTAINER = incidents.PREFIX + "monotonic"
 
 
-def _daemon_up() -> bool:
-    return (
-        shutil.which("docker") is not None
-        and subprocess.run(["docker", "version"], capture_output=True, timeout=20).returncode == 0
-    )
-
-
-@pytest.fixture(scope="module")
-def incident_host():
-    if not _daemon_up():
-        if os.geteuid() != 0:
-            pytest.skip(
-                "LIVE TESTS SKIPPED: not root and no Docker daemon answers; run scripts/test as root"
-            )
-        subprocess.run(["bash", str(ROOT / "scripts/provision.d/docker.sh")], check=True)
-    assert _daemon_up(), "Docker daemon still not answering after provisioning"
-    incidents.start_all()
-    yield
-    incidents.remove_all()
-
-
 @pilot_test
-async def test_done_when_walkthrough_keyboard_only(incident_host):
+async def test_done_when_walkthrough_keyboard_only(incident_containers):
     from kb.checks.runner import run_check
 
     app = make_app(kb=None, bundled=True)  # what `kbtui` opens: the bundled KB
@@ -162,7 +137,7 @@ async def test_done_when_walkthrough_keyboard_only(incident_host):
 
 
 @pilot_test
-async def test_doctor_finds_the_incident_and_opens_its_entry(incident_host):
+async def test_doctor_finds_the_incident_and_opens_its_entry(incident_containers):
     app = make_app(kb=None, bundled=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -193,7 +168,7 @@ OWN = "kbtui-tui-"  # containers of these tests (not the shared kbtui-test-* inc
 
 
 @pytest.fixture
-def doomed_container(incident_host):
+def doomed_container(docker_engine):
     """A running container that exits 1 once the test touches /tmp/die in it."""
     import uuid
 
