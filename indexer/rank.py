@@ -17,7 +17,8 @@ Re-ranking, in order:
 4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
 5. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
-   entries one tree links to, no signature matched, no exit code named) goes to that tree,
+   entries one tree links to, no signature matched, no exit code named, not a pasted log
+   line) goes to that tree,
    when the tree fits the query about as well as the first incident (`prefer_trees`).
 
 Confidence: a result is confident when its own signature matched the query, or when it is the
@@ -49,7 +50,8 @@ UNKNOWN_FACTOR = 2.0
 CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
 CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
-TREE_MARGIN = 0.1  # ... and its focus share is at most this under the first incident's
+TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
+TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
 
 
 @lru_cache(maxsize=1)
@@ -256,9 +258,12 @@ def prefer_trees(ranked: list[Candidate], built: Any, facts: QueryFacts) -> list
     """A symptom that several causes fit: when the first hits are different incidents that one
     triage tree tells apart (they are among the entries the tree links to), and the query fits
     the tree's own symptom, the tree goes first: it asks the questions that decide between them.
-    Not when a signature matched or the query names an exit code (both state the cause)."""
+    Not when a signature matched, the query names an exit code (both state the cause) or is a
+    pasted log line (one message, whose entry is the incident about it)."""
     if not ranked or ranked[0].sig or ranked[0].data.get("kind") == "tree" or facts.exit_codes:
         return ranked
+    if built.log_like and not TREE_LOGS:
+        return ranked  # a pasted log line is one message, not a symptom in words
     firsts = [c for c in ranked if c.data.get("kind") != "tree"][: TREE_AMBIGUOUS[1]]
     if any(c.sig for c in firsts):
         return ranked

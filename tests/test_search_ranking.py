@@ -301,6 +301,7 @@ def test_a_symptom_several_triaged_causes_fit_goes_to_their_tree() -> None:
         long_runs=[],
         doc_count=50,
         dfs={},
+        log_like=False,
     )
 
     def cand(
@@ -322,6 +323,9 @@ def test_a_symptom_several_triaged_causes_fit_goes_to_their_tree() -> None:
     assert prefer_trees(ranked(sig=True), built, QueryFacts())[0].id == "script-timeout"
     exit_1 = QueryFacts(exit_codes=frozenset({"1"}))
     assert prefer_trees(ranked(), built, exit_1)[0].id == "script-timeout"
+    built.log_like = True  # a pasted log line is one message: its incident stays first
+    assert prefer_trees(ranked(), built, QueryFacts())[0].id == "script-timeout"
+    built.log_like = False
     # a tree that does not link to the competing causes, or fits the query worse, stays put
     unrelated = ranked()
     unrelated[3].data["related"] = ["oom"]
