@@ -48,7 +48,7 @@ UNKNOWN_FACTOR = 2.0
 
 # Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
 CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
-CONF_FOCUS = 0.2  # ... in its titles, symptoms and signatures (what it is about)
+CONF_FOCUS = 0.3  # ... in its titles, symptoms and signatures (what it is about)
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
