@@ -120,6 +120,23 @@ def _LOCATION() -> re.Pattern[str]:
     )
 
 
+# Other names and components of a product, as query terms: a query naming one names the
+# product (EMQX was `emqttd` up to 2.x and is "EMQ" in Chinese posts; `esockd`, `ekka`, `mria`
+# and `minirest` are its own libraries, printed in its logs).
+PRODUCT_ALIASES = {
+    "emq": "emqx",
+    "emqttd": "emqx",
+    "emqtt": "emqx",
+    "emqttx": "emqx",
+    "esockd": "emqx",
+    "ekka": "emqx",
+    "mria": "emqx",
+    "minirest": "emqx",
+    "vmq": "vernemq",
+    "rabbit": "rabbitmq",
+}
+
+
 def locations(text: str) -> frozenset[str]:
     """Index terms of the code locations a log text names (modules and functions)."""
     from indexer.tokens import word_terms

@@ -309,6 +309,14 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
 
 
 def named_products(terms: Iterable[str], known: Iterable[str]) -> frozenset[str]:
-    """Product names (as indexed) that appear among the query's terms."""
+    """Product names (as indexed) that appear among the query's terms, directly or by another
+    name of the product (`emqttd`, `emq`, `esockd` name EMQX: `lexicon.PRODUCT_ALIASES`)."""
+    from indexer.lexicon import PRODUCT_ALIASES
+
     kn = set(known)
-    return frozenset(t for t in terms if t in kn)
+    out = set()
+    for t in terms:
+        name = t if t in kn else PRODUCT_ALIASES.get(t)
+        if name in kn:
+            out.add(name)
+    return frozenset(out)

@@ -358,3 +358,13 @@ def test_one_word_typed_counts_once_in_coverage() -> None:
         own={"unkown": (1.0, 3)}, long_runs=[], parts={}, near={"unkown": ("unknown",)}
     )
     assert cov(typo, {"unknown"}) == 1.0 and cov(typo, set()) == 0.0
+
+
+def test_other_names_and_components_of_a_product_name_it() -> None:
+    from indexer.rank import named_products
+
+    known = {"emqx", "rabbitmq", "mosquitto", "vernemq", "docker"}
+    assert named_products(["emqttd", "bridg"], known) == {"emqx"}  # EMQX before 3.0
+    assert named_products(["esockd_connection_sup", "esockd"], known) == {"emqx"}
+    assert named_products(["mosquitto", "emq"], known) == {"mosquitto", "emqx"}
+    assert named_products(["esockd"], {"mosquitto"}) == frozenset()  # not a product here
