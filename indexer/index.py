@@ -140,7 +140,11 @@ class KBIndex:
             return []
         cands = [self._candidate(score, d) for score, d in scored]
         facts = rank.QueryFacts(
-            products=rank.named_products((t for g in built.groups for t in g), self._products()),
+            products=rank.named_products(
+                # a misspelt product name (eqmx) names the product its one-edit neighbour is
+                (*(t for g in built.groups for t in g), *built.near_terms()),
+                self._products(),
+            ),
             ports=self._ports(query[:MAX_QUERY_CHARS]),
             exit_codes=rank.exit_codes(query[:MAX_QUERY_CHARS]),
         )

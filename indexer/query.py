@@ -74,6 +74,10 @@ class Built:
     # counts in coverage as held when an entry holds one of them (a typo, not an unknown word)
     near: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def near_terms(self) -> list[str]:
+        """The index terms searched in place of the query's misspelt words."""
+        return [v for vs in self.near.values() for v in vs]
+
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 

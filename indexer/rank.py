@@ -105,14 +105,16 @@ def entry_ports(data: dict[str, Any]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _exit() -> re.Pattern[str]:
     return re.compile(
-        r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|退出码|退出代码)"
+        r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|restarting \("
+        r"|退出码|退出代码)"
         r"\s*[=:(]?\s*(\d{1,3})\b",
         re.IGNORECASE,
     )
 
 
 def exit_codes(text: str) -> frozenset[str]:
-    """Exit codes a text names (`exits with code 1`, `Exited (137)`, `exitCode=2`, `退出码 137`)."""
+    """Exit codes a text names (`exits with code 1`, `Exited (137)`, `Restarting (137)` as
+    `docker ps` shows them, `exitCode=2`, `退出码 137`)."""
     return frozenset(m.group(1) for m in _exit().finditer(text))
 
 

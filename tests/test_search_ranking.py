@@ -368,3 +368,10 @@ def test_other_names_and_components_of_a_product_name_it() -> None:
     assert named_products(["esockd_connection_sup", "esockd"], known) == {"emqx"}
     assert named_products(["mosquitto", "emq"], known) == {"mosquitto", "emqx"}
     assert named_products(["esockd"], {"mosquitto"}) == frozenset()  # not a product here
+
+
+def test_exit_codes_as_docker_ps_shows_them() -> None:
+    from indexer.rank import exit_codes
+
+    assert exit_codes("emqx/emqx:latest Restarting (137) 26 seconds ago") == {"137"}
+    assert exit_codes("Exited (1) 2 minutes ago") == {"1"}
