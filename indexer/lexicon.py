@@ -152,6 +152,37 @@ def locations(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# Routine lines of a broker's own log, which every connection prints whatever the problem
+# (Mosquitto: "New client connected from <ip> as <id> (p2, c1, k60).", "Sending CONNACK to
+# <id> (0, 0)", "Opening ipv4 listen socket on port 1883."): their fixed words are weighed like
+# boilerplate, so the client id or the message next to them decides.
+@lru_cache(maxsize=1)
+def _FRAME() -> re.Pattern[str]:
+    return re.compile(
+        r"\bNew connection from\b"
+        r"|\bNew client connected from \S+ as\b"
+        r"|\b(?:Sending|Received) (?:CONNACK|CONNECT|PINGREQ|PINGRESP|PUBLISH|PUBACK|SUBSCRIBE"
+        r"|SUBACK|UNSUBSCRIBE|DISCONNECT)(?: (?:to|from))?\b"
+        r"|\bOpening ipv[46] listen socket on port\b"
+        r"|\bmosquitto version \S+ (?:starting|running)\b"
+        r"|\bConfig loaded from\b"
+    )
+
+
+def frames(text: str) -> frozenset[str]:
+    """Index terms of the routine log-line words a text holds (see `_FRAME`)."""
+    from indexer.tokens import word_terms
+
+    if "from" not in text and "to " not in text and "port" not in text and "version" not in text:
+        return frozenset()
+    out: set[str] = set()
+    for m in _FRAME().finditer(text):
+        for w in _WORD().findall(m.group(0).lower()):
+            if not any(c.isdigit() for c in w) and "." not in w:
+                out.update(word_terms(w))
+    return frozenset(out)
+
+
 def term_weight(term: str, word: str = "") -> float:
     """Query weight of one Latin index term (a stem) of the user's own text."""
     if term in BOILERPLATE:

@@ -120,6 +120,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         BOILERPLATE_WEIGHT,
         SYNONYM_WEIGHT,
         expansions,
+        frames,
         is_identifier,
         locations,
         rewrite,
@@ -163,7 +164,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     rarity = {g: min(df[t] for t in g) for g in (*groups, *syn_groups)}
     if len(groups) > MAX_GROUPS:
         # a pasted log keeps its rarest words, boilerplate last
-        noise = BOILERPLATE | locations(text)
+        noise = BOILERPLATE | locations(text) | frames(text)
         ranked = sorted(
             range(len(groups)),
             key=lambda i: (groups[i][0] in noise, rarity[groups[i]] or 10**9, i),
@@ -185,7 +186,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     long_runs: list[tuple[str, frozenset[str]]] = []
     own: dict[str, tuple[float, int]] = {}
     unknown_ids: list[str] = []
-    where = locations(text)
+    where = locations(text) | frames(text)  # where a line was printed, routine line words
     # Short runs (3-4 characters) are matched exactly when the query is a few short phrases
     # (时钟回拨, 网络分区); inside a sentence they are pieces of it ("重启后", "连接后") and match
     # on their bigrams like the rest of the sentence.

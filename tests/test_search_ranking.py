@@ -375,3 +375,14 @@ def test_exit_codes_as_docker_ps_shows_them() -> None:
 
     assert exit_codes("emqx/emqx:latest Restarting (137) 26 seconds ago") == {"137"}
     assert exit_codes("Exited (1) 2 minutes ago") == {"1"}
+
+
+def test_routine_broker_log_words_weigh_like_boilerplate() -> None:
+    from indexer.lexicon import frames
+
+    line = (
+        "1621613733: New client connected from 162.142.125.40 as CENSYS (p2, c0, k10). "
+        "Socket error on client CENSYS, disconnecting."
+    )
+    assert frames(line) == {"new", "client", "connect"}  # not the client id, not the error
+    assert frames("client connected but cannot subscribe") == frozenset()  # typed words
