@@ -98,8 +98,11 @@ def group_paths(group: Any) -> list[str]:
     return [str(ef.path) for ef in group.files]
 
 
-def plan_update(current: dict[str, list[str]], manifest: dict[str, Any]) -> Plan:
-    """Compare `current` (group id -> its file paths, in order) with what the manifest recorded."""
+def plan_update(
+    current: dict[str, list[str]], manifest: dict[str, Any], *, partial: bool = False
+) -> Plan:
+    """Compare `current` (group id -> its file paths, in order) with what the manifest recorded.
+    `partial`: `current` holds only the groups that may have changed (none was removed)."""
     plan = Plan()
     old_groups: dict[str, Any] = manifest["groups"]
     os_stat = os.stat
@@ -127,7 +130,8 @@ def plan_update(current: dict[str, list[str]], manifest: dict[str, Any]) -> Plan
                 plan.changed.append(gid)
                 break
             plan.refreshed.setdefault(gid, {})[path] = [st.st_mtime_ns, st.st_size, *rec[2:]]
-    plan.removed = [gid for gid in old_groups if gid not in current]
+    if not partial:
+        plan.removed = [gid for gid in old_groups if gid not in current]
     for gid in plan.changed:
         plan.refreshed.pop(gid, None)
     return plan
@@ -245,19 +249,44 @@ def state_of(manifest: dict[str, Any]) -> dict[str, Any]:
 
 def files_unchanged(state: dict[str, Any]) -> bool:
     """Every file the state lists still has its recorded mtime and size."""
+    return changed_files(state) == []
+
+
+def changed_files(state: dict[str, Any]) -> list[str] | None:
+    """The files the state lists whose mtime or size moved (or that are gone); None when the
+    state itself is malformed. Every file is looked at, so an update need not stat them again."""
     mtimes = array("q")
-    mtimes.frombytes(state["mtimes"])
     sizes = array("q")
-    sizes.frombytes(state["sizes"])
+    try:
+        mtimes.frombytes(state["mtimes"])
+        sizes.frombytes(state["sizes"])
+    except (KeyError, TypeError, ValueError):
+        return None
     stat = os.stat
+    changed: list[str] = []
     try:
         for path, m, size in zip(state["paths"], mtimes, sizes, strict=True):
-            st = stat(path)
+            try:
+                st = stat(path)
+            except OSError:
+                changed.append(path)
+                continue
             if st.st_mtime_ns != m or st.st_size != size:
-                return False
-    except (OSError, ValueError):
-        return False
-    return True
+                changed.append(path)
+    except (TypeError, ValueError):
+        return None
+    return changed
+
+
+def same_files(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Two states list the same files with the same recorded mtimes and sizes."""
+    return (
+        a is not None
+        and b is not None
+        and a.get("paths") == b.get("paths")
+        and a.get("mtimes") == b.get("mtimes")
+        and a.get("sizes") == b.get("sizes")
+    )
 
 
 def problems_to_json(problems: list[Problem]) -> list[list[Any]]:

@@ -18,9 +18,9 @@ from indexer.store import (
     Plan,
     Progress,
     Store,
+    changed_files,
     dir_snapshot,
     dirs_unchanged,
-    files_unchanged,
     group_paths,
     group_record,
     groups_from_manifest,
@@ -29,6 +29,7 @@ from indexer.store import (
     notice,
     plan_update,
     problems_to_json,
+    same_files,
     store_dir,
 )
 from kb.model import Problem
@@ -170,6 +171,9 @@ def open_index(
     store = Store(store_dir(srcs))
     store.sweep()  # tmp folders of killed rebuilds
 
+    # files whose stat moved since the state `cold` of generation `checked` was written
+    changed: list[str] | None = None
+    checked = cold = None
     if not rebuild:
         gen = store.current()
         cold = Store.read_state(gen) if gen is not None else None
@@ -178,11 +182,11 @@ def open_index(
             and cold is not None
             and _manifest_ok(cold, srcs)
             and dirs_unchanged(cold.get("dirs"))
-            and files_unchanged(cold)
-            and index_damage(gen, cold) is None
         ):
-            with contextlib.suppress(Exception):
-                return _open(store, gen, cold, [], False)
+            checked, changed = gen, changed_files(cold)
+            if changed == [] and index_damage(gen, cold) is None:
+                with contextlib.suppress(Exception):
+                    return _open(store, gen, cold, [], False)
 
     with store.locked(wait):
         # another process may have done the work while we waited: look again under the lock
@@ -196,10 +200,13 @@ def open_index(
             last = Store.read_state(gen)
             damage = index_damage(gen, last) if last is not None else None
             valid = damage is None
+            if gen != checked or not same_files(last, cold):
+                changed = None  # another process updated the index meanwhile: look again
         if damage:
             notice(f"the search index was damaged ({damage}); rebuilding it")
         groups: _Groups
-        if valid and manifest is not None and dirs_unchanged(manifest.get("dirs")):
+        moved = not (valid and manifest is not None and dirs_unchanged(manifest.get("dirs")))
+        if not moved:
             # no folder moved: the manifest's file list is current, no discovery walk, and
             # EntryGroups are made only for the groups that need parsing
             assert manifest is not None
@@ -222,7 +229,12 @@ def open_index(
             reparsed, rebuilt = groups.ids(), True
         else:
             assert gen is not None and manifest is not None
-            plan = plan_update(groups.paths(), manifest)
+            if changed is not None and not moved:
+                # the cold check stat'ed every file: only the groups of those that moved need
+                # looking at (no folder moved, so no file was added or removed)
+                plan = plan_update(groups.paths_of(changed), manifest, partial=True)
+            else:
+                plan = plan_update(groups.paths(), manifest)
             if len(plan.changed) > max(200, REBUILD_SHARE * len(groups.ids())):
                 gen, state = _build(store, srcs, groups.all(), progress, extra)
                 reparsed, rebuilt = groups.ids(), True
@@ -274,6 +286,15 @@ class _Groups:
         if self._groups is not None:
             return {g: group_paths(v) for g, v in self._groups.items()}
         return {g: list(v["files"]) for g, v in self._described()["groups"].items()}
+
+    def paths_of(self, files: list[str]) -> dict[str, list[str]]:
+        """Like `paths`, for the groups holding any of `files` only."""
+        wanted = set(files)
+        return {
+            g: list(v["files"])
+            for g, v in self._described()["groups"].items()
+            if not wanted.isdisjoint(v["files"])
+        }
 
     def all(self) -> dict[str, Any]:
         if self._groups is None:
