@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+SENTENCE_SCALE = True  # the sentence factor is weighed by the sentences' share of the query
 MSM = 0.3  # minimum share of a long CJK run's known bigrams an entry must hold
 SHORT_RUN_HELD = 1.5
 SHORT_RUN_MISSING = 0.5
@@ -165,6 +166,7 @@ def rerank(
 ) -> list[Candidate]:
     """Apply the rules above, in place on scores; returns the surviving candidates, best first."""
     out: list[Candidate] = []
+    sentence_weight = _sentence_share(built) if built.long_runs and SENTENCE_SCALE else None
     for c in cands:
         score = c.score
         if built.runs:
@@ -183,7 +185,11 @@ def rerank(
             share = max(shares)
             if share < MSM and _only_cjk(built):
                 continue
-            score *= 0.4 + share
+            # weighed by how much of the query the sentences are: a Chinese remark around a
+            # pasted English error ("启动报错 on_load_function_failed crypto") must not
+            # outweigh the error itself
+            f = sentence_weight if sentence_weight is not None else 1.0
+            score *= (1.0 - f) + f * (0.4 + share)
         if facts.products:
             products = [p.lower() for p in c.data.get("products", ())]
             # an entry is about its first product (a triage tree: about all of them); naming a
@@ -212,6 +218,17 @@ def rerank(
         out.append(c)
     out.sort(key=lambda c: (-c.score, c.id))
     return out
+
+
+def _sentence_share(built: Any) -> float:
+    """Share of the query's informative weight that its Chinese sentences (long runs) carry."""
+    n = max(built.doc_count, 1)
+    words = sum(w * idf(df, n) for w, df in built.own.values())
+    runs = sum(
+        sum(idf(built.dfs.get(b, 0), n) for b in bigrams) / len(bigrams)
+        for _run, bigrams in built.long_runs
+    )
+    return runs / (words + runs) if words + runs else 1.0
 
 
 def _holds_synonym(c: Candidate, built: Any) -> bool:

@@ -386,3 +386,19 @@ def test_routine_broker_log_words_weigh_like_boilerplate() -> None:
     )
     assert frames(line) == {"new", "client", "connect"}  # not the client id, not the error
     assert frames("client connected but cannot subscribe") == frozenset()  # typed words
+
+
+def test_a_chinese_remark_around_an_english_error_weighs_as_much_as_it_is() -> None:
+    from types import SimpleNamespace
+
+    from indexer.rank import _sentence_share
+
+    remark = SimpleNamespace(
+        own={"on_load_function_failed": (1.6, 1), "crypto": (1.0, 3)},
+        long_runs=[("启动报错", frozenset({"启动", "动报", "报错"}))],
+        doc_count=100,
+        dfs={"启动": 40, "动报": 20, "报错": 30},
+    )
+    assert 0.0 < _sentence_share(remark) < 0.35
+    sentence = SimpleNamespace(own={}, long_runs=remark.long_runs, doc_count=100, dfs=remark.dfs)
+    assert _sentence_share(sentence) == 1.0  # a Chinese sentence alone keeps the full factor
