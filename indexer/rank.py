@@ -49,6 +49,9 @@ UNKNOWN_FACTOR = 2.0
 
 # Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
 CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
+# a pasted log line its entry's signatures do not match is related reading, unless the entry's
+# titles, symptoms and signatures (its focus) hold this much of the line
+LOG_FOCUS = 0.6
 CONF_FOCUS = 0.3  # ... in its titles, symptoms and signatures (what it is about)
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
@@ -318,8 +321,9 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
         return
-    if built.log_like and first.data.get("signatures"):
-        # a pasted log line that the entry's own signatures do not match is, most of the time,
+    if built.log_like and first.data.get("signatures") and first.focus_coverage < LOG_FOCUS:
+        # a pasted log line that the entry's own signatures do not match (and that its focus
+        # does not mostly cover) is, most of the time,
         # a sibling message of the same component (PRECONDITION_FAILED - unknown delivery tag
         # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
         return
