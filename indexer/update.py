@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from indexer import lazy
 from indexer.index import KBIndex
 from indexer.store import (
     REBUILD_SHARE,
@@ -33,6 +34,8 @@ from indexer.store import (
     store_dir,
 )
 from kb.model import Problem
+
+lazy.defer()  # before Whoosh's query modules are imported (opening a searcher does)
 
 
 def _format() -> str:
