@@ -270,19 +270,23 @@ class KBIndex:
         ]
         if not cands:
             return set(), set()
-        key = "\0".join(c.id for c in cands)
-        sigset = self._sig_cache.get(key)
-        if sigset is None:
-            sigset = SignatureSet.from_entries(cands)
-            if len(self._sig_cache) > 256:
-                self._sig_cache.clear()
-            self._sig_cache[key] = sigset
-        try:
-            matched = set(sigset.match_text(query))
-        except TypeError:
-            # re2.Set.Match returns None (not []) when nothing matches; older kb.signatures
-            # iterated it directly
-            return set(), set()
+        # one compiled set per entry, kept between queries (the candidates differ from one query
+        # to the next, so a set of all of them would be compiled again almost every time)
+        matched: set[str] = set()
+        for c in cands:
+            sigset = self._sig_cache.get(c.id)
+            if sigset is None:
+                sigset = SignatureSet.from_entries([c])
+                if len(self._sig_cache) >= _ENTRY_CACHE:
+                    del self._sig_cache[next(iter(self._sig_cache))]  # the oldest
+                self._sig_cache[c.id] = sigset
+            try:
+                if sigset.match_text(query):
+                    matched.add(c.id)
+            except TypeError:
+                # re2.Set.Match returns None (not []) when nothing matches; older kb.signatures
+                # iterated it directly
+                pass
         primary: set[str] = set()
         for c in cands:
             if c.id in matched and c.primary:
