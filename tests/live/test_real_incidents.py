@@ -285,6 +285,63 @@ def test_mosquitto_local_only_mode(real_incidents: rb.Net) -> None:
     _keep("mosquitto", "local-only-mode", lines, pattern, name="mosquitto-local-only")
 
 
+# -- the "broker does not start" tree, walked with its live checks --------------------------------
+
+# container -> (broker picked at the first question, what to wait for: "exit", "oom" or a log
+# line, the conclusion the walk must reach, the entry that conclusion opens)
+WONT_START: dict[str, tuple[str, str, str, str | None]] = {
+    "rabbitmq-port-clash": (
+        "RabbitMQ", "exit", "rmq-port-conclusion", "rabbitmq-listener-eaddrinuse-boot-failed",
+    ),
+    "rabbitmq-oom": ("RabbitMQ", "oom", "oom", "docker-container-oom-triage"),
+    "mosquitto-address-in-use": (
+        "Mosquitto", "exit", "mosq-port-conclusion", "mosquitto-address-already-in-use",
+    ),
+    "mosquitto-unknown-option": (
+        "Mosquitto", "exit", "mosq-config-conclusion", "mosquitto-unknown-configuration-variable",
+    ),
+    "mosquitto-corrupt-db": (
+        "Mosquitto", "exit", "mosq-db-conclusion", "mosquitto-corrupt-persistence-database",
+    ),
+    "mosquitto-unwritable-persistence": (
+        "Mosquitto", "Error saving in-memory database", "mosq-save-conclusion",
+        "mosquitto-persistence-unable-to-save",
+    ),
+    # running brokers, healthy or with a problem that is not a start failure: "it has started"
+    "rabbitmq-ok": ("RabbitMQ", RABBIT_UP, "rmq-started", None),
+    "rabbitmq-memory-alarm": ("RabbitMQ", RABBIT_UP, "rmq-started", None),
+    "mosquitto-ok": ("Mosquitto", MOSQ_UP, "mosq-started", "tree-mqtt-client-cannot-connect"),
+    "mosquitto-local-only": (
+        "Mosquitto", "Starting in local only mode", "mosq-started", "tree-mqtt-client-cannot-connect",
+    ),
+    "mosquitto-not-authorised": (
+        "Mosquitto", MOSQ_UP, "mosq-started", "tree-mqtt-client-cannot-connect",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(WONT_START))
+def test_wont_start_tree_walked_live_lands_on_the_incident(
+    real_incidents: rb.Net, bundled_kb: Any, name: str
+) -> None:
+    from tree_walk import walk
+
+    broker, ready, end, entry = WONT_START[name]
+    if ready == "exit" or ready == "oom":
+        _wait_exit(name, 120)
+        deadline = time.monotonic() + 10
+        while ready == "oom" and not _oom_event(name) and time.monotonic() < deadline:
+            time.sleep(0.5)  # the daemon's oom event may come a moment after the exit
+    else:
+        rb.wait_for(name, ready, 120)
+    got = walk(
+        bundled_kb, "tree-broker-wont-start", {"container": rb.PREFIX + name}, {"product": broker}
+    )
+    assert (got.end.id, got.end.entry) == (end, entry), got.trail()
+    if entry is not None:
+        assert bundled_kb.get(entry) is not None, entry
+
+
 # -- kb doctor on the real incidents (runs last: every incident above has been provoked) ----------
 
 # container -> (product, the entries `kb doctor` must name). Healthy containers: nothing at all.
