@@ -169,12 +169,15 @@ def _FRAME() -> re.Pattern[str]:
     )
 
 
+_FRAME_KEYS = ("New c", "Sending ", "Received ", "listen socket", "mosquitto version", "Config lo")
+
+
 def frames(text: str) -> frozenset[str]:
     """Index terms of the routine log-line words a text holds (see `_FRAME`)."""
     from indexer.tokens import word_terms
 
-    if "from" not in text and "to " not in text and "port" not in text and "version" not in text:
-        return frozenset()
+    if not any(k in text for k in _FRAME_KEYS):
+        return frozenset()  # most queries: no regex compiled, none run
     out: set[str] = set()
     for m in _FRAME().finditer(text):
         for w in _WORD().findall(m.group(0).lower()):
