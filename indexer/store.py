@@ -51,6 +51,11 @@ CURRENT = "CURRENT"
 LOCK = "lock"
 # Above this share of changed entries a fresh build (written aside, swapped in) beats updating.
 REBUILD_SHARE = 0.5
+# Whoosh keeps a replaced or removed entry's document, marked deleted, inside its segment, and
+# still counts it in document frequencies (idf) until the segment is rewritten; past this share of
+# deleted documents the next update rebuilds, so ranking stays that of a fresh index
+STALE_SHARE = 0.1
+STALE_MIN = 8  # ... and at least this many (a 6-entry KB does not rebuild on every edit)
 
 Progress = Callable[[int, int], None]
 

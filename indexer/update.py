@@ -16,6 +16,8 @@ from indexer import lazy
 from indexer.index import KBIndex
 from indexer.store import (
     REBUILD_SHARE,
+    STALE_MIN,
+    STALE_SHARE,
     Plan,
     Progress,
     Store,
@@ -145,6 +147,11 @@ def _apply(
             raise
         finally:
             ix.close()
+        ix = FileStorage(str(gen)).open_index()
+        try:  # documents kept as deleted in their segments (see STALE_SHARE)
+            manifest["deleted"] = int(ix.doc_count_all() - ix.doc_count())
+        finally:
+            ix.close()
         for gid in plan.changed:
             manifest["groups"][gid].update(group_record(groups[gid], sources))
     for gid, files in plan.refreshed.items():
@@ -238,7 +245,11 @@ def open_index(
                 plan = plan_update(groups.paths_of(changed), manifest, partial=True)
             else:
                 plan = plan_update(groups.paths(), manifest)
-            if len(plan.changed) > max(200, REBUILD_SHARE * len(groups.ids())):
+            total = len(groups.ids())
+            stale = int(manifest.get("deleted", 0)) + len(plan.changed) + len(plan.removed)
+            if len(plan.changed) > max(200, REBUILD_SHARE * total) or stale > max(
+                STALE_MIN, STALE_SHARE * total
+            ):
                 gen, state = _build(store, srcs, groups.all(), progress, extra)
                 reparsed, rebuilt = groups.ids(), True
             else:

@@ -37,7 +37,9 @@ def idx(tmp_path: Path, monkeypatch):
     for i in range(90):
         _write(root, i, rng)
     open_index([root]).close()
-    for i in range(0, 30, 3):  # rewritten entries: a second segment, deletions in the first
+    # 8 rewritten entries (under the stale-deletions limit, so updated in place, not rebuilt):
+    # a second segment, deletions in the first
+    for i in range(0, 24, 3):
         _write(root, i, rng)
     index = open_index([root])
     yield index
