@@ -72,9 +72,13 @@ wait_up() { # seconds; fails when the daemon started here has exited
   daemon_up
 }
 
+# a dockerd that serves the default socket and is still starting (not remote-docker.sh's second,
+# TLS-verified daemon, which has its own socket and roots: it says nothing about this one)
+main_dockerd_running() { pgrep -a -x dockerd 2>/dev/null | grep -v -q -- '--tlsverify' ; }
+
 if ! daemon_up; then
   DOCKERD_PID=""
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  if ! main_dockerd_running; then
     # containerd ships with docker.io; dockerd starts its own when none is running
     driver="$(storage_driver)"
     start_dockerd "$driver"
