@@ -74,7 +74,8 @@ wait_up() { # seconds; fails when the daemon started here has exited
 
 # a dockerd that serves the default socket and is still starting (not remote-docker.sh's second,
 # TLS-verified daemon, which has its own socket and roots: it says nothing about this one)
-main_dockerd_running() { pgrep -a -x dockerd 2>/dev/null | grep -v -q -- '--tlsverify' ; }
+# (the whole list is read before testing it: with pipefail, grep -q stopping early could fail pgrep)
+main_dockerd_running() { [ -n "$(pgrep -a -x dockerd 2>/dev/null | grep -v -- '--tlsverify' || true)" ]; }
 
 if ! daemon_up; then
   DOCKERD_PID=""
