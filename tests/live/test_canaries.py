@@ -17,6 +17,8 @@ from pathlib import Path
 import live_incidents as inc
 import pytest
 
+from tests.helpers import run_kb
+
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "kbtui-hostile-canary"
 pytestmark = pytest.mark.live
@@ -171,15 +173,7 @@ def _kb(tmp_path: Path) -> Path:
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    p = subprocess.run(
-        [sys.executable, "-m", "kb.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        cwd=ROOT,
-        input=stdin,
-    )
+    p = run_kb(*args, env=env, input=stdin, timeout=180)
     assert "Traceback" not in p.stderr, p.stderr
     return p.stdout + p.stderr
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import textwrap
 
 import live_incidents as inc
 import pytest
-from conftest import ROOT
 from live_proxies import TcpProxy, UnixHttpProxy, http_request_lines, mqtt_packets
+
+from tests.helpers import run_kb
 
 pytestmark = pytest.mark.live
 
@@ -158,14 +157,7 @@ def test_canary_secrets_never_printed(incident_containers, brokers, tmp_path):
         ["doctor"],
         ["doctor", "--json"],
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "kb.cli.main", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            cwd=ROOT,
-        )
+        proc = run_kb(*args, env=env, timeout=120)
         assert "Traceback" not in proc.stderr, proc.stderr
         outputs.append(proc.stdout + proc.stderr)
     outputs.append(junit.read_text())
