@@ -237,6 +237,27 @@ def _REWRITE() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(map(re.escape, keys)), re.IGNORECASE), table
 
 
+@lru_cache(maxsize=1)
+def _ASKS() -> re.Pattern[str]:
+    # "how do I / is there a way / can I" and 如何 / 怎么 / 有没有 / 能否: how-to and can-it
+    # questions. Asking how to fix or solve something is a failure being reported, and the
+    # Chinese fix requests (怎么解决, 怎么办) are blanked by `rewrite` before this is asked.
+    return re.compile(
+        r"(?i)\bhow (?:do|can|could|should|would) (?:i|we|you|one)\b(?! (?:fix|solve|resolve))"
+        r"|\bhow to\b(?! (?:fix|solve|resolve|debug|troubleshoot))"
+        r"|\bis (?:there|it) (?:a|any)? ?(?:way|tool|command|option|setting|api|possible)\b"
+        r"|\b(?:have|has) any way\b|\bany way to\b"
+        r"|^\s*(?:can|could|does|do) (?:i|we|you|one|it|emqx|rabbitmq|mosquitto|vernemq|docker)\b"
+        r"|怎么|怎样|如何|有没有|能否|能不能|是否(?:支持|可以|能)|可以[^，。？?]{0,20}吗|支持[^，。？?]{0,12}吗"
+    )
+
+
+def asks_how(text: str) -> bool:
+    """Whether a query (as `rewrite` returns it) asks how to do something or whether something
+    can be done, rather than reporting a failure: an FAQ is the likelier answer."""
+    return _ASKS().search(text) is not None
+
+
 def rewrite(text: str) -> str:
     """A query's Chinese, as meant: Traditional folded to Simplified, the confusion set's wrong
     forms replaced by the right ones, question phrases (请问, 怎么回事) blanked. Latin text is

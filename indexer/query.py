@@ -73,6 +73,9 @@ class Built:
     # a word no entry knows, and the index terms one edit away that were searched for it: it
     # counts in coverage as held when an entry holds one of them (a typo, not an unknown word)
     near: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # the query asks how to do something or whether something can be done (how do I, 如何,
+    # 有没有): an FAQ answers that, an incident explains a failure (`lexicon.asks_how`)
+    asks: bool = False
 
     def near_terms(self) -> list[str]:
         """The index terms searched in place of the query's misspelt words."""
@@ -119,6 +122,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         BOILERPLATE,
         BOILERPLATE_WEIGHT,
         SYNONYM_WEIGHT,
+        asks_how,
         expansions,
         frames,
         is_identifier,
@@ -290,6 +294,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         return Built(None, groups, fuzzy_words, own=own, doc_count=n_docs, unknown_ids=unknown_ids)
     q = subs[0] if len(subs) == 1 else Or(subs)
     only_runs = bool(runs) and all(len(g) > 1 for g in groups) and not long_runs
+    log_like = looks_like_log(text)
     return Built(
         q,
         groups,
@@ -303,9 +308,10 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         unknown_ids=unknown_ids,
         dfs=df,
         syn_phrases=syn_phrases,
-        log_like=looks_like_log(text),
+        log_like=log_like,
         parts=parts,
         near=near_of,
+        asks=not log_like and asks_how(text),
     )
 
 

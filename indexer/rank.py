@@ -42,6 +42,8 @@ SHORT_RUN_MISSING = 0.5
 PRODUCT_MATCH = 1.3
 PRODUCT_MISMATCH = 0.55
 PORT_MISMATCH = 0.5
+EXIT_MATCH = 1.3  # an entry about the exit code the query names
+FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
 # weight of a query word the index has never seen, in the coverage: a word no entry knows is a
 # strong sign that no entry is about the problem (calibrated, see docs/search.md)
@@ -109,7 +111,7 @@ def entry_ports(data: dict[str, Any]) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _exit() -> re.Pattern[str]:
     return re.compile(
-        r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|exited \(|restarting \("
+        r"(?:exit(?:s|ed)?(?: with)?(?: code)?|exitcode|exit status|error code|exited \(|restarting \("
         r"|退出码|退出代码)"
         r"\s*[=:(]?\s*(\d{1,3})\b",
         re.IGNORECASE,
@@ -214,9 +216,13 @@ def rerank(
                 c.notes.append("port")
         if facts.exit_codes:
             ec = entry_exit_codes(c.data)
-            if ec and not (ec & facts.exit_codes):
+            if ec & facts.exit_codes:
+                score *= EXIT_MATCH
+            elif ec:
                 score *= PORT_MISMATCH
                 c.notes.append("exit code")
+        if built.asks and c.data.get("kind") == "faq":
+            score *= FAQ_BOOST
         c.score = score
         out.append(c)
     out.sort(key=lambda c: (-c.score, c.id))

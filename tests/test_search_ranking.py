@@ -402,3 +402,57 @@ def test_a_chinese_remark_around_an_english_error_weighs_as_much_as_it_is() -> N
     assert 0.0 < _sentence_share(remark) < 0.35
     sentence = SimpleNamespace(own={}, long_runs=remark.long_runs, doc_count=100, dfs=remark.dfs)
     assert _sentence_share(sentence) == 1.0  # a Chinese sentence alone keeps the full factor
+
+
+def _cand(eid: str, score: float = 1.0, **data):  # type: ignore[no-untyped-def]
+    from indexer.rank import Candidate
+
+    base = {"title": "", "kind": "incident", "products": [], "symptoms": [], "signatures": []}
+    return Candidate(0, eid, score, {**base, **data}, lambda: "")
+
+
+def _built(**kw):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    base = dict(runs=[], long_runs=[], only_runs=False, asks=False, own={})
+    return SimpleNamespace(**{**base, **kw})
+
+
+def test_a_how_to_question_prefers_the_faq() -> None:
+    from indexer.lexicon import asks_how, rewrite
+    from indexer.rank import QueryFacts, rerank
+
+    for q in (
+        "Have any way to kick off mqtt client from server side?",
+        "How do I limit messages per client",
+        "is there a way to store messages in a database",
+        "Can I subscribe to $SYS topics with a shared subscription",
+        "emqx 如何 踢掉 客户端",
+        "有没有工具可以查看消息转发",
+        "可以限制每个客户端的连接数吗",
+    ):
+        assert asks_how(rewrite(q)), q
+    for q in (
+        "how to fix: emqx exits with code 1",
+        "clients disconnect after 3 minutes",
+        "容器一直重启怎么办",  # a fix request: 怎么办 is blanked
+        "emqx 启动失败 怎么解决",
+    ):
+        assert not asks_how(rewrite(q)), q
+    faq, incident = _cand("b-faq", kind="faq"), _cand("a-incident")
+    assert [c.id for c in rerank([incident, faq], _built(asks=True), QueryFacts())][0] == "b-faq"
+    faq, incident = _cand("b-faq", kind="faq"), _cand("a-incident")
+    assert [c.id for c in rerank([incident, faq], _built(), QueryFacts())][0] == "a-incident"
+
+
+def test_an_entry_about_the_exit_code_named_ranks_up() -> None:
+    from indexer.rank import QueryFacts, exit_codes, rerank
+
+    assert exit_codes("it eventually crashes with error code 137") == {"137"}
+    oom = _cand("b-oom", title="Container exited with code 137: OOM-killed?")
+    other = _cand("a-other", title="Docker SDK stop timeout")
+    one = _cand("c-one", title="Container exits with code 1", score=1.2)
+    facts = QueryFacts(exit_codes=frozenset({"137"}))
+    ranked = rerank([other, one, oom], _built(), facts)
+    assert [c.id for c in ranked] == ["b-oom", "a-other", "c-one"]
+    assert ranked[2].notes == ["exit code"]
