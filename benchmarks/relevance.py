@@ -170,7 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     which = list(SETS) if args.set == "both" else [args.set]
     with tempfile.TemporaryDirectory() as home:
-        os.environ.setdefault("KBTUI_HOME", home)
+        # always a fresh index: one updated in place keeps deleted documents in its term
+        # statistics until segments merge, which moves scores (docs/search.md, "Store")
+        os.environ["KBTUI_HOME"] = home
         idx = open_bundled()
         try:
             report = evaluate(idx, which)
