@@ -42,7 +42,7 @@ SHORT_RUN_MISSING = 0.5
 PRODUCT_MATCH = 1.3
 PRODUCT_MISMATCH = 0.55
 PORT_MISMATCH = 0.5
-EXIT_MATCH = 1.3  # an entry about the exit code the query names
+EXIT_MATCH = 1.6  # an entry about the exit code the query names (title or signatures)
 FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
 # weight of a query word the index has never seen, in the coverage: a word no entry knows is a
