@@ -365,6 +365,7 @@ class _FreqReader:
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._df: dict[tuple[str, str], int] = {}
+        self._prefixed: dict[tuple[str, str], frozenset[str]] = {}
         self._count: int | None = None
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
@@ -376,6 +377,22 @@ class _FreqReader:
                 self._df.clear()
             self._df[key] = df
         return df
+
+    def terms_with_prefix(self, fieldname: str, prefix: str) -> frozenset[str]:
+        """The field's terms that start with `prefix` (for typo neighbours: a two-letter prefix
+        holds a few dozen to a few hundred terms, read in one pass of the sorted term list
+        instead of hundreds of hash lookups)."""
+        key = (fieldname, prefix)
+        terms = self._prefixed.get(key)
+        if terms is None:
+            terms = frozenset(
+                t.decode("utf-8") if isinstance(t, bytes) else t
+                for t in self._reader.expand_prefix(fieldname, prefix)
+            )
+            if len(self._prefixed) >= 2048:
+                self._prefixed.clear()
+            self._prefixed[key] = terms
+        return terms
 
     def doc_count(self) -> int:
         if self._count is None:

@@ -242,6 +242,37 @@ def test_one_typo_still_finds_it(idx, query):
     assert hits[0].id in {"emqx-clock", "vernemq-netsplit"}
 
 
+def test_typo_neighbours_from_the_prefix_scan_are_exactly_the_lookups(idx):
+    # the query side checks one-edit strings against the terms sharing the word's first two
+    # letters (one scan of the term list); a plain reader looks each one up: same terms
+    from indexer.query import neighbours
+    from indexer.tokens import word_terms
+
+    raw = idx._get_searcher().reader()
+    fast = idx._reader()
+    assert hasattr(fast, "terms_with_prefix") and not hasattr(raw, "terms_with_prefix")
+    seen = 0
+    for word in (
+        "monotnic",
+        "monotonik",
+        "netspilt",
+        "conection",
+        "contaner",
+        "partiton",
+        "rabitmq",
+        "mnotonic",
+        "xmonotonic",
+        "clockk",
+        "eaddrinus",
+        "partition",
+    ):
+        term = word_terms(word)[0]
+        got = neighbours(term, word, fast)
+        assert got == neighbours(term, word, raw), word
+        seen += bool(got)
+    assert seen >= 6  # most of them do have neighbours in this KB
+
+
 def test_typo_hits_are_highlighted_on_the_real_word(idx):
     hit = idx.search("monotnic")[0]
     assert hit.id == "emqx-clock"
