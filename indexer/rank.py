@@ -207,9 +207,10 @@ def rerank(
             else:
                 score *= PRODUCT_MISMATCH
                 c.notes.append("product")
-        if facts.ports:
+        if facts.ports and c.data.get("products", [""])[:1] != ["docker"]:
             # an entry about ports (in its title, symptoms or signatures) that never names the
-            # query's port anywhere is about another service
+            # query's port anywhere is about another service. Not a Docker entry: Docker
+            # publishes whatever port its user picks, so the ports it shows are examples
             ep = entry_ports(c.data)
             if ep and not any(p in c.text for p in facts.ports):
                 score *= PORT_MISMATCH

@@ -456,3 +456,15 @@ def test_an_entry_about_the_exit_code_named_ranks_up() -> None:
     ranked = rerank([other, one, oom], _built(), facts)
     assert [c.id for c in ranked] == ["b-oom", "a-other", "c-one"]
     assert ranked[2].notes == ["exit code"]
+
+
+def test_ports_in_a_docker_entry_are_examples_not_a_mismatch() -> None:
+    from indexer.rank import QueryFacts, rerank
+
+    title = 'docker run fails: "Bind for 0.0.0.0:1883 failed: port is already allocated"'
+    docker = _cand("docker-port", title=title, products=["docker"])
+    emqx = _cand("emqx-port", title="EMQX: port 1883 already in use", products=["emqx", "docker"])
+    facts = QueryFacts(ports=frozenset({"3000"}))  # "port 3000 is in use by docker-proxy"
+    ranked = {c.id: c for c in rerank([docker, emqx], _built(), facts)}
+    assert ranked["docker-port"].notes == [] and ranked["docker-port"].score == 1.0
+    assert ranked["emqx-port"].notes == ["port"] and ranked["emqx-port"].score == 0.5
