@@ -389,7 +389,7 @@ class _FreqReader:
                 t.decode("utf-8") if isinstance(t, bytes) else t
                 for t in self._reader.expand_prefix(fieldname, prefix)
             )
-            if len(self._prefixed) >= 2048:
+            if len(self._prefixed) >= 512:  # a few hundred terms each; 2-letter prefixes
                 self._prefixed.clear()
             self._prefixed[key] = terms
         return terms
