@@ -13,7 +13,10 @@ Re-ranking, in order:
 2. Products. An entry of a product the query names ranks up; when the query names products and
    the entry is about none of them, it ranks down.
 3. Key identifiers. A query naming ports that an entry about other ports does not list is a
-   clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down.
+   clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down
+   (not a Docker entry: its ports are examples). The same for exit codes; an entry about the
+   exit code the query names ranks up.
+   An FAQ ranks up when the query asks how to do something (`lexicon.asks_how`).
 4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
 5. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
