@@ -361,6 +361,7 @@ class _FreqReader:
     from one query to the next (the TUI searches as the user types)."""
 
     MAX = 200_000
+    MAX_PREFIXES = 512  # typo prefix term sets kept (two letters each, a few hundred terms)
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
@@ -389,7 +390,7 @@ class _FreqReader:
                 t.decode("utf-8") if isinstance(t, bytes) else t
                 for t in self._reader.expand_prefix(fieldname, prefix)
             )
-            if len(self._prefixed) >= 512:  # a few hundred terms each; 2-letter prefixes
+            if len(self._prefixed) >= self.MAX_PREFIXES:
                 self._prefixed.clear()
             self._prefixed[key] = terms
         return terms

@@ -45,6 +45,9 @@ SHORT_RUN_MISSING = 0.5
 PRODUCT_MATCH = 1.3
 PRODUCT_MISMATCH = 0.55
 PORT_MISMATCH = 0.5
+# products whose entries show ports as examples (Docker publishes whatever port its user picks):
+# a port the query names is never a mismatch for them
+EXAMPLE_PORT_PRODUCTS = frozenset({"docker"})
 EXIT_MATCH = 1.6  # an entry about the exit code the query names (title or signatures)
 FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
@@ -210,10 +213,9 @@ def rerank(
             else:
                 score *= PRODUCT_MISMATCH
                 c.notes.append("product")
-        if facts.ports and c.data.get("products", [""])[:1] != ["docker"]:
+        if facts.ports and not EXAMPLE_PORT_PRODUCTS.intersection(c.data.get("products", ())[:1]):
             # an entry about ports (in its title, symptoms or signatures) that never names the
-            # query's port anywhere is about another service. Not a Docker entry: Docker
-            # publishes whatever port its user picks, so the ports it shows are examples
+            # query's port anywhere is about another service
             ep = entry_ports(c.data)
             if ep and not any(p in c.text for p in facts.ports):
                 score *= PORT_MISMATCH
