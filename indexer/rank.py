@@ -15,7 +15,8 @@ Re-ranking, in order:
 3. Key identifiers. A query naming ports that an entry about other ports does not list is a
    clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down
    (not a Docker entry: its ports are examples). The same for exit codes; an entry about the
-   exit code the query names ranks up.
+   exit code the query names ranks up, and naming another product is no mismatch for it (an exit
+   code is the container's, whatever runs inside).
    An FAQ ranks up when the query asks how to do something (`lexicon.asks_how`).
 4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
@@ -25,8 +26,10 @@ Re-ranking, in order:
    when the tree fits the query about as well as the first incident (`prefer_trees`).
 
 Confidence: a result is confident when its own signature matched the query, or when it is the
-first result and covers enough of the query's informative words (`coverage`) with a margin over
-the second result, without a product or port mismatch. Everything else is related reading.
+first result, without a product or port mismatch and without a query identifier no entry knows,
+and either covers enough of the query's informative words (`coverage`, and `focus_coverage` in
+what the entry is about) or scores far ahead of the second result (`CONF_MARGIN`) with somewhat
+less in its focus. Everything else is related reading.
 """
 
 from __future__ import annotations
@@ -61,6 +64,10 @@ CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds 
 # titles, symptoms and signatures (its focus) hold this much of the line
 LOG_FOCUS = 0.6
 CONF_FOCUS = 0.3  # ... in its titles, symptoms and signatures (what it is about)
+# a first result far ahead of the second (its score at least CONF_MARGIN times the second's) is
+# confident with less of the query in its focus: nothing else comes close
+CONF_MARGIN = 1.5
+CONF_MARGIN_FOCUS = 0.25
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -201,7 +208,10 @@ def rerank(
             # outweigh the error itself
             f = sentence_weight if sentence_weight is not None else 1.0
             score *= (1.0 - f) + f * (0.4 + share)
-        if facts.products:
+        exits = entry_exit_codes(c.data) if facts.exit_codes else frozenset()
+        # an exit code is the container's: the entry about it answers whatever product ran
+        # inside, so naming another product is no mismatch for it
+        if facts.products and not exits & facts.exit_codes:
             products = [p.lower() for p in c.data.get("products", ())]
             # an entry is about its first product (a triage tree: about all of them); naming a
             # product it only mentions (EMQX entries list docker) is not naming its subject
@@ -221,10 +231,9 @@ def rerank(
                 score *= PORT_MISMATCH
                 c.notes.append("port")
         if facts.exit_codes:
-            ec = entry_exit_codes(c.data)
-            if ec & facts.exit_codes:
+            if exits & facts.exit_codes:
                 score *= EXIT_MATCH
-            elif ec:
+            elif exits:
                 score *= PORT_MISMATCH
                 c.notes.append("exit code")
         if built.asks and c.data.get("kind") == "faq":
@@ -332,6 +341,10 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
     for c in ranked:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
+        return
+    ahead = len(ranked) < 2 or first.score >= CONF_MARGIN * ranked[1].score
+    if ahead and first.focus_coverage >= CONF_MARGIN_FOCUS:
+        first.confident = True
         return
     if built.log_like and first.data.get("signatures") and first.focus_coverage < LOG_FOCUS:
         # a pasted log line that the entry's own signatures do not match (and that its focus

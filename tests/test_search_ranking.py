@@ -456,6 +456,15 @@ def test_an_entry_about_the_exit_code_named_ranks_up() -> None:
     ranked = rerank([other, one, oom], _built(), facts)
     assert [c.id for c in ranked] == ["b-oom", "a-other", "c-one"]
     assert ranked[2].notes == ["exit code"]
+    # "emqx/emqx:latest Restarting (137)": the exit code is the container's, so the Docker entry
+    # about it is no product mismatch, while another Docker entry still is
+    title = "Container exited with code 137: OOM-killed?"
+    oom = _cand("b-oom", title=title, products=["docker"])
+    other = _cand("a-other", title="Docker SDK stop timeout", products=["docker"])
+    facts = QueryFacts(exit_codes=frozenset({"137"}), products=frozenset({"emqx"}))
+    ranked = {c.id: c for c in rerank([other, oom], _built(), facts)}
+    assert ranked["b-oom"].notes == [] and ranked["b-oom"].score == 1.6
+    assert ranked["a-other"].notes == ["product"] and ranked["a-other"].score == 0.55
 
 
 def test_ports_in_a_docker_entry_are_examples_not_a_mismatch() -> None:
@@ -468,3 +477,45 @@ def test_ports_in_a_docker_entry_are_examples_not_a_mismatch() -> None:
     ranked = {c.id: c for c in rerank([docker, emqx], _built(), facts)}
     assert ranked["docker-port"].notes == [] and ranked["docker-port"].score == 1.0
     assert ranked["emqx-port"].notes == ["port"] and ranked["emqx-port"].score == 0.5
+
+
+def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -> None:
+    from types import SimpleNamespace
+
+    from indexer.rank import CONF_COVERAGE, CONF_FOCUS, CONF_MARGIN, Candidate, decide
+
+    # seven equally weighted query words; the entry is about two of them (focus 2/7) and
+    # mentions two more in its body (coverage 4/7): enough coverage, too little focus
+    words = ("rate", "limit", "pull", "build", "jenkin", "test", "next")
+    built = SimpleNamespace(
+        own={w: (1.0, 5) for w in words},
+        long_runs=[],
+        parts={},
+        near={},
+        doc_count=50,
+        dfs={},
+        log_like=False,
+        unknown_ids=(),
+    )
+
+    def ranked(second: float, focus: tuple[str, ...] = ("rate", "limit")) -> list[Candidate]:
+        first = Candidate(0, "pull-rate-limit", 10.0, {"focus": list(focus)})
+        first._text = " ".join((*focus, "pull", "build"))
+        return [first, Candidate(1, "other", second, {"focus": []})]
+
+    near = ranked(second=10.0 / CONF_MARGIN + 0.1)
+    decide(near, built)
+    assert round(near[0].focus_coverage, 3) == round(2 / 7, 3) < CONF_FOCUS
+    assert near[0].coverage > CONF_COVERAGE and not near[0].confident
+    ahead = ranked(second=10.0 / CONF_MARGIN)
+    decide(ahead, built)
+    assert ahead[0].confident and not ahead[1].confident
+    # far ahead but about almost none of the query: still related reading
+    thin = ranked(second=1.0, focus=("rate",))
+    decide(thin, built)
+    assert not thin[0].confident
+    # a query word no entry knows keeps the first result unconfident, however far ahead
+    built.unknown_ids = ("scylladbjenkin",)
+    unknown = ranked(second=1.0)
+    decide(unknown, built)
+    assert not unknown[0].confident
