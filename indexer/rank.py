@@ -28,8 +28,9 @@ Re-ranking, in order:
 Confidence: a result is confident when its own signature matched the query, or when it is the
 first result, without a product or port mismatch and without a query identifier no entry knows,
 and either covers enough of the query's informative words (`coverage`, and `focus_coverage` in
-what the entry is about) or scores far ahead of the second result (`CONF_MARGIN`) with somewhat
-less in its focus. Everything else is related reading.
+what the entry is about) and is not tied with the second (`CONF_TIE`), or scores far ahead of
+the second result (`CONF_MARGIN`) with somewhat less in its focus. Everything else is related
+reading.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ CONF_FOCUS = 0.3  # ... in its titles, symptoms and signatures (what it is about
 # confident with less of the query in its focus: nothing else comes close
 CONF_MARGIN = 1.5
 CONF_MARGIN_FOCUS = 0.25
+# a first result within 2% of the second is a tie the ranking could not break: related reading
+# (not for a triage tree, which is first because several causes fit)
+CONF_TIE = 1.02
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -352,6 +356,9 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         # a sibling message of the same component (PRECONDITION_FAILED - unknown delivery tag
         # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
         return
+    if len(ranked) > 1 and first.data.get("kind") != "tree":
+        if first.score < CONF_TIE * ranked[1].score:
+            return
     if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
         first.confident = True
 

@@ -519,3 +519,36 @@ def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -
     unknown = ranked(second=1.0)
     decide(unknown, built)
     assert not unknown[0].confident
+
+
+def test_a_first_result_tied_with_the_second_is_related_reading() -> None:
+    from types import SimpleNamespace
+
+    from indexer.rank import CONF_TIE, Candidate, decide
+
+    built = SimpleNamespace(
+        own={"kafka": (1.0, 5), "bridge": (1.0, 5)},
+        long_runs=[],
+        parts={},
+        near={},
+        doc_count=50,
+        dfs={},
+        log_like=False,
+        unknown_ids=(),
+    )
+
+    def ranked(second: float, kind: str = "incident") -> list[Candidate]:
+        first = Candidate(0, "kafka-ack-mode", 10.0, {"focus": ["kafka", "bridge"], "kind": kind})
+        first._text = "kafka bridge"
+        return [first, Candidate(1, "kafka-bridge", second, {"focus": ["kafka", "bridge"]})]
+
+    tied = ranked(second=10.0 / CONF_TIE + 0.01)
+    decide(tied, built)
+    assert tied[0].coverage == 1.0 and not tied[0].confident
+    ahead = ranked(second=10.0 / CONF_TIE - 0.01)
+    decide(ahead, built)
+    assert ahead[0].confident
+    # a triage tree is first because several causes fit: a tie with one of them is expected
+    tree = ranked(second=10.0, kind="tree")
+    decide(tree, built)
+    assert tree[0].confident
