@@ -231,6 +231,8 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
 
 
 def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
+    if value is None or value == []:
+        return ()  # most entries of a large KB have no checks: skip loading the registry
     from kb.checks import registry
 
     specs: list[CheckSpec] = []
