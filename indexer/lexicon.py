@@ -328,6 +328,48 @@ def expansions(
                 for h, (latin, cjk) in zip(hit, group.keys, strict=True)
             )
             out.extend((m, whole) for m, h in zip(group.members, hit, strict=True) if not h)
+    out.extend((meaning, True) for meaning in connack_meanings(text))
+    return out
+
+
+# MQTT CONNACK return codes (MQTT 3.1.1, section 3.2.2.3) and the MQTT 5 reason codes for the same
+# refusals (section 3.2.2.2): clients print the number ("rc 5", "rc=4", "return code 5"), brokers
+# the CONNACK they send (Mosquitto: "Sending CONNACK to 10.0.0.2 (0, 5)"); the entries name the
+# meaning
+CONNACK_CODES = {
+    "1": "unacceptable protocol version",
+    "2": "identifier rejected",
+    "3": "server unavailable",
+    "4": "bad username or password",
+    "5": "not authorised",
+    "132": "unsupported protocol version",
+    "133": "client identifier not valid",
+    "134": "bad username or password",
+    "135": "not authorised",
+    "136": "server unavailable",
+}
+
+
+@lru_cache(maxsize=1)
+def _CONNACK() -> re.Pattern[str]:
+    return re.compile(
+        r"(?i)\b(?:rc(?:\s*[=:]\s*|\s+)|(?:return(?:ed)? ?code|reason ?code|connack code)\s*[=:]?\s*)"
+        r"(\d{1,3})\b"
+        r"|\bconnack\b[^()\n]{0,60}\(\s*\d\s*,\s*(\d)\s*\)"
+    )
+
+
+def connack_meanings(text: str) -> list[str]:
+    """What the MQTT connect return codes a query quotes mean, for a query about MQTT (it says
+    mqtt or CONNACK): "Connect failed to 192.168.1.7:1883, rc 5" is a refused login."""
+    low = text.lower()
+    if "mqtt" not in low and "connack" not in low and "mqt:" not in low:
+        return []
+    out: list[str] = []
+    for m in _CONNACK().finditer(text):
+        meaning = CONNACK_CODES.get(m.group(1) or m.group(2))
+        if meaning and meaning not in out:
+            out.append(meaning)
     return out
 
 

@@ -552,3 +552,19 @@ def test_a_first_result_tied_with_the_second_is_related_reading() -> None:
     tree = ranked(second=10.0, kind="tree")
     decide(tree, built)
     assert tree[0].confident
+
+
+def test_mqtt_connect_return_codes_add_their_meaning() -> None:
+    from indexer.lexicon import connack_meanings, expansions
+
+    assert connack_meanings("esp32 MQTT: connect failed to 10.0.0.7:1883, rc 5. retry") == [
+        "not authorised"
+    ]
+    assert connack_meanings("mqtt connect returned code=4") == ["bad username or password"]
+    assert connack_meanings("Sending CONNACK to 10.0.0.2 (0, 5)") == ["not authorised"]
+    assert connack_meanings("MQTT v5 reason code 135") == ["not authorised"]
+    # not about MQTT, a release candidate, a negative client state: nothing to add
+    assert connack_meanings("docker compose rc=5") == []
+    assert connack_meanings("mosquitto mqtt 2.0 rc5 build") == []
+    assert connack_meanings("MQTT connect failed, rc -2") == []
+    assert ("not authorised", True) in expansions("mqtt rc=5", frozenset({"mqtt", "rc"}))
