@@ -122,7 +122,8 @@ def _LOCATION() -> re.Pattern[str]:
 
 # Other names and components of a product, as query terms: a query naming one names the
 # product (EMQX was `emqttd` up to 2.x and is "EMQ" in Chinese posts; `esockd`, `ekka`, `mria`
-# and `minirest` are its own libraries, printed in its logs).
+# and `minirest` are its own libraries, printed in its logs). Of the products here only
+# RabbitMQ speaks AMQP, so a query about AMQP is about RabbitMQ (`closing AMQP connection`).
 PRODUCT_ALIASES = {
     "emq": "emqx",
     "emqttd": "emqx",
@@ -134,6 +135,7 @@ PRODUCT_ALIASES = {
     "minirest": "emqx",
     "vmq": "vernemq",
     "rabbit": "rabbitmq",
+    "amqp": "rabbitmq",
 }
 
 

@@ -368,6 +368,8 @@ def test_other_names_and_components_of_a_product_name_it() -> None:
     assert named_products(["esockd_connection_sup", "esockd"], known) == {"emqx"}
     assert named_products(["mosquitto", "emq"], known) == {"mosquitto", "emqx"}
     assert named_products(["esockd"], {"mosquitto"}) == frozenset()  # not a product here
+    # of the products here only RabbitMQ speaks AMQP: "closing AMQP connection" is its line
+    assert named_products(["clos", "amqp", "connect"], known) == {"rabbitmq"}
 
 
 def test_exit_codes_as_docker_ps_shows_them() -> None:
