@@ -142,7 +142,10 @@ class KBIndex:
         facts = rank.QueryFacts(
             products=rank.named_products(
                 # a misspelt product name (eqmx) names the product its one-edit neighbour is
-                (*(t for g in built.groups for t in g), *built.near_terms()),
+                (
+                    *(t for g in built.groups for t in g if t not in built.where),
+                    *built.near_terms(),
+                ),
                 self._products(),
             ),
             ports=self._ports(query[:MAX_QUERY_CHARS]),

@@ -108,8 +108,10 @@ def _GENERATED() -> re.Pattern[str]:
 
 
 # Code locations in Erlang/Elixir log lines: `@vmq_mqtt_fsm:check_user:587`, `mfa:
-# {emqx_connection,terminate,2}`, `{file,"emqx_frame.erl"},{line,438}`. They say where a message
-# was printed, not what went wrong: weighed like boilerplate.
+# {emqx_connection,terminate,2}`, `{file,"emqx_frame.erl"},{line,438}`, and Go source files in
+# Docker/runc errors (`container_linux.go:380`, `standard_init_linux.go:228`). They say where a
+# message was printed, not what went wrong: weighed like boilerplate (and a `.go` file names
+# neither Go nor Linux as the product asked about).
 @lru_cache(maxsize=1)
 def _LOCATION() -> re.Pattern[str]:
     return re.compile(
@@ -117,6 +119,7 @@ def _LOCATION() -> re.Pattern[str]:
         r"|\{([a-z][a-z0-9_]*),'?([a-z][a-z0-9_-]*)'?,(?:\d+|\[)"
         r"|([a-z][a-z0-9_]*)\.erl\b"
         r"|\bmfa: ?\{?([a-z][a-z0-9_]*)[,:]([a-z][a-z0-9_]*)"
+        r"|\b([a-z][a-z0-9_]*)\.go:\d+"
     )
 
 
@@ -143,7 +146,7 @@ def locations(text: str) -> frozenset[str]:
     """Index terms of the code locations a log text names (modules and functions)."""
     from indexer.tokens import word_terms
 
-    if "@" not in text and "{" not in text and ".erl" not in text and "mfa" not in text:
+    if not any(k in text for k in ("@", "{", ".erl", "mfa", ".go:")):
         return frozenset()
     out: set[str] = set()
     for m in _LOCATION().finditer(text):
@@ -151,6 +154,12 @@ def locations(text: str) -> frozenset[str]:
             if name:
                 # the identifier itself, not its parts (`emqx`, `connect` still count)
                 out.update(word_terms(name.lower())[:1])
+        if ".go:" in m.group(0):
+            # a Go file's language and platform suffix (`container_linux.go`) are not what the
+            # line is about
+            out.add("go")
+            name = m.group(0).split(".go:", 1)[0].lower()
+            out.update(p for p in ("linux", "unix", "windows") if name.endswith("_" + p))
     return frozenset(out)
 
 

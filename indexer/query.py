@@ -67,6 +67,9 @@ class Built:
     # holding one counts as holding the user's phrase
     syn_phrases: list[tuple[frozenset[str], str]] = field(default_factory=list)
     log_like: bool = False  # the query looks like a pasted log line, not words typed by a person
+    # terms of code locations and routine log-line words: where a line was printed, so they
+    # name no product (`container_linux.go` is not about Go or Linux)
+    where: frozenset[str] = frozenset()
     # a word typed as one but indexed as several terms (`inet_tcp`, `ReadTimeout`): whole ->
     # parts; it counts once in coverage, held in the share of its parts an entry holds
     parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -323,6 +326,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         dfs=df,
         syn_phrases=syn_phrases,
         log_like=log_like,
+        where=where,
         parts=parts,
         near=near_of,
         asks=not log_like and asks_how(text),

@@ -570,3 +570,27 @@ def test_mqtt_connect_return_codes_add_their_meaning() -> None:
     assert connack_meanings("mosquitto mqtt 2.0 rc5 build") == []
     assert connack_meanings("MQTT connect failed, rc -2") == []
     assert ("not authorised", True) in expansions("mqtt rc=5", frozenset({"mqtt", "rc"}))
+
+
+def test_go_source_locations_weigh_like_boilerplate_and_name_no_product() -> None:
+    from indexer.lexicon import locations
+    from indexer.query import build
+
+    line = (
+        "OCI runtime create failed: container_linux.go:380: starting container process caused: "
+        "process_linux.go:545: container init caused: mount through procfd: not a directory"
+    )
+    where = locations(line)
+    assert {"container_linux", "process_linux", "go", "linux"} <= where
+    assert "process" not in where and "contain" not in where  # the line's own words still count
+    assert locations("standard_init_linux.go:228: exec user process caused") >= {"go", "linux"}
+    assert locations("gin go health check log") == frozenset()  # a Go question is about Go
+
+    class Reader:  # every term known to one entry
+        def doc_count(self) -> int:
+            return 100
+
+        def doc_frequency(self, field: str, term: str) -> int:
+            return 1
+
+    assert {"go", "linux"} <= build(line, Reader()).where  # type: ignore[arg-type]
