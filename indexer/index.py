@@ -139,15 +139,16 @@ class KBIndex:
         if not scored:
             return []
         cands = [self._candidate(score, d) for score, d in scored]
+        products = rank.named_products(
+            # a misspelt product name (eqmx) names the product its one-edit neighbour is
+            (*(t for g in built.groups for t in g if t not in built.where), *built.near_terms()),
+            self._products(),
+        )
+        if not products:
+            # a line printed by an Erlang runtime names its family (an Erlang pid)
+            products = rank.runtime_products(query[:MAX_QUERY_CHARS], self._products())
         facts = rank.QueryFacts(
-            products=rank.named_products(
-                # a misspelt product name (eqmx) names the product its one-edit neighbour is
-                (
-                    *(t for g in built.groups for t in g if t not in built.where),
-                    *built.near_terms(),
-                ),
-                self._products(),
-            ),
+            products=products,
             ports=self._ports(query[:MAX_QUERY_CHARS]),
             exit_codes=rank.exit_codes(query[:MAX_QUERY_CHARS]),
         )

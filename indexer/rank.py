@@ -363,6 +363,23 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         first.confident = True
 
 
+# Products whose logs show Erlang process ids (`<0.356.0>`): a pasted line holding one was
+# printed by one of them, not by Mosquitto or the Docker daemon
+ERLANG_PRODUCTS = frozenset({"emqx", "rabbitmq", "vernemq", "erlang"})
+
+
+@lru_cache(maxsize=1)
+def _erlang_pid() -> re.Pattern[str]:
+    return re.compile(r"<\d+\.\d+\.\d+>")
+
+
+def runtime_products(text: str, known: Iterable[str]) -> frozenset[str]:
+    """Products a query names by the runtime that printed it, when it names none itself."""
+    if _erlang_pid().search(text) is None:
+        return frozenset()
+    return ERLANG_PRODUCTS.intersection(known)
+
+
 def named_products(terms: Iterable[str], known: Iterable[str]) -> frozenset[str]:
     """Product names (as indexed) that appear among the query's terms, directly or by another
     name of the product (`emqttd`, `emq`, `esockd` name EMQX: `lexicon.PRODUCT_ALIASES`)."""

@@ -594,3 +594,13 @@ def test_go_source_locations_weigh_like_boilerplate_and_name_no_product() -> Non
             return 1
 
     assert {"go", "linux"} <= build(line, Reader()).where  # type: ignore[arg-type]
+
+
+def test_an_erlang_pid_names_the_erlang_brokers() -> None:
+    from indexer.rank import runtime_products
+
+    known = {"emqx", "rabbitmq", "vernemq", "mosquitto", "docker", "erlang"}
+    line = "12:01:02.345 <0.356.0> [error] Client(c1@10.0.0.2): Cannot SUBSCRIBE for ACL Deny"
+    assert runtime_products(line, known) == {"emqx", "rabbitmq", "vernemq", "erlang"}
+    assert runtime_products(line, {"mosquitto", "docker"}) == frozenset()
+    assert runtime_products("1642374279: Socket error on client <unknown>", known) == frozenset()
