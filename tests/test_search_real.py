@@ -61,6 +61,22 @@ def test_sets_are_real_and_sourced() -> None:
     assert len(set(queries)) == len(queries), "a query appears twice"
 
 
+def test_no_query_comes_from_a_page_an_entry_cites() -> None:
+    """A query from a page an entry cites measures the entry's author, not the search: its
+    words may be in the entry. Entries written after a query was collected must cite another
+    page (or the query leaves the set)."""
+    import re
+
+    cited: set[str] = set()
+    for path in bundled_kb().rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        cited |= {u.rstrip(".,/") for u in re.findall(r"https?://[^\s\"'>)\]]+", text)}
+    for name, path in relevance.SETS.items():
+        rows, _ = relevance.load(path)
+        leaked = sorted({r.url for r in rows if r.url.rstrip(".,/") in cited})
+        assert not leaked, f"{name}: queries from pages an entry cites: {leaked}"
+
+
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_relevance_floor(report: dict[str, Any], name: str) -> None:
     hit1, hit3, conf, none_conf = FLOORS[name]
