@@ -64,7 +64,7 @@ CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds 
 # a pasted log line its entry's signatures do not match is related reading, unless the entry's
 # titles, symptoms and signatures (its focus) hold this much of the line
 LOG_FOCUS = 0.6
-CONF_FOCUS = 0.3  # ... in its titles, symptoms and signatures (what it is about)
+CONF_FOCUS = 0.4  # ... in its titles, symptoms and signatures (what it is about)
 # a first result far ahead of the second (its score at least CONF_MARGIN times the second's) is
 # confident with less of the query in its focus: nothing else comes close
 CONF_MARGIN = 1.5
@@ -75,6 +75,7 @@ CONF_TIE = 1.02
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
+TREE_FOCUS = 0.3  # ... and at least this (the confidence rule's focus bar when it was calibrated)
 
 
 @lru_cache(maxsize=1)
@@ -320,7 +321,7 @@ def prefer_trees(ranked: list[Candidate], built: Any, facts: QueryFacts) -> list
         triaged = set(c.data.get("related", ()))
         if sum(f.id in triaged for f in firsts) < TREE_AMBIGUOUS[0]:
             continue
-        if focus_share(c, built) < max(CONF_FOCUS, focus_share(ranked[0], built) - TREE_MARGIN):
+        if focus_share(c, built) < max(TREE_FOCUS, focus_share(ranked[0], built) - TREE_MARGIN):
             continue  # the tree must fit the query about as well as the first incident does
         c.score = ranked[0].score * (1.0 + 1e-6)
         return [c, *(x for x in ranked if x is not c)]
