@@ -358,6 +358,10 @@ CONNACK_CODES = {
     "134": "bad username or password",
     "135": "not authorised",
     "136": "server unavailable",
+    # the Arduino PubSubClient's own states (`state()`), printed by its examples as
+    # "Attempting MQTT connection...failed, rc=-2": the TCP connection itself failed
+    "-2": "cannot connect to the broker",
+    "-4": "connection timeout",
 }
 
 
@@ -365,7 +369,7 @@ CONNACK_CODES = {
 def _CONNACK() -> re.Pattern[str]:
     return re.compile(
         r"(?i)\b(?:rc(?:\s*[=:]\s*|\s+)|(?:return(?:ed)? ?code|reason ?code|connack code)\s*[=:]?\s*)"
-        r"(\d{1,3})\b"
+        r"(-?\d{1,3})\b"
         r"|\bconnack\b[^()\n]{0,60}\(\s*\d\s*,\s*(\d)\s*\)"
     )
 

@@ -565,10 +565,14 @@ def test_mqtt_connect_return_codes_add_their_meaning() -> None:
     assert connack_meanings("mqtt connect returned code=4") == ["bad username or password"]
     assert connack_meanings("Sending CONNACK to 10.0.0.2 (0, 5)") == ["not authorised"]
     assert connack_meanings("MQTT v5 reason code 135") == ["not authorised"]
-    # not about MQTT, a release candidate, a negative client state: nothing to add
+    # the Arduino PubSubClient's own state: the TCP connection failed
+    assert connack_meanings("Attempting MQTT connection...failed, rc=-2 try again") == [
+        "cannot connect to the broker"
+    ]
+    # not about MQTT, a release candidate, a code that means nothing here: nothing to add
     assert connack_meanings("docker compose rc=5") == []
     assert connack_meanings("mosquitto mqtt 2.0 rc5 build") == []
-    assert connack_meanings("MQTT connect failed, rc -2") == []
+    assert connack_meanings("MQTT connect failed, rc -7") == []
     assert ("not authorised", True) in expansions("mqtt rc=5", frozenset({"mqtt", "rc"}))
 
 
