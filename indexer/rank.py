@@ -49,9 +49,11 @@ SHORT_RUN_MISSING = 0.5
 PRODUCT_MATCH = 1.3
 PRODUCT_MISMATCH = 0.55
 PORT_MISMATCH = 0.5
-# products whose entries show ports as examples (Docker publishes whatever port its user picks):
-# a port the query names is never a mismatch for them
-EXAMPLE_PORT_PRODUCTS = frozenset({"docker"})
+# the platform the other products run on (Docker): its entries show ports as examples (Docker
+# publishes whatever port its user picks), so a port the query names is never a mismatch for
+# them; and a triage tree that lists it after the brokers is not about it
+PLATFORM_PRODUCTS = frozenset({"docker"})
+EXAMPLE_PORT_PRODUCTS = PLATFORM_PRODUCTS
 EXIT_MATCH = 1.6  # an entry about the exit code the query names (title or signatures)
 FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
@@ -220,7 +222,11 @@ def rerank(
             products = [p.lower() for p in c.data.get("products", ())]
             # an entry is about its first product (a triage tree: about all of them); naming a
             # product it only mentions (EMQX entries list docker) is not naming its subject
-            main = set(products) if c.data.get("kind") == "tree" else set(products[:1])
+            main = set(products[:1])
+            if c.data.get("kind") == "tree":
+                # a tree is about all its products, but Docker only when it comes first: the
+                # broker trees list it as where the brokers run
+                main |= {p for p in products if p not in PLATFORM_PRODUCTS}
             if main & facts.products:
                 score *= PRODUCT_MATCH
             elif set(products) & facts.products:

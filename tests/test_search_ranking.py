@@ -608,3 +608,22 @@ def test_an_erlang_pid_names_the_erlang_brokers() -> None:
     assert runtime_products(line, known) == {"emqx", "rabbitmq", "vernemq", "erlang"}
     assert runtime_products(line, {"mosquitto", "docker"}) == frozenset()
     assert runtime_products("1642374279: Socket error on client <unknown>", known) == frozenset()
+
+
+def test_a_broker_tree_is_not_about_docker_it_lists_last() -> None:
+    from indexer.rank import QueryFacts, rerank
+
+    broker_tree = _cand(
+        "a-broker-tree", kind="tree", products=["rabbitmq", "mosquitto", "emqx", "docker"]
+    )
+    container_tree = _cand("b-container-tree", kind="tree", products=["docker", "emqx"])
+    facts = QueryFacts(products=frozenset({"docker"}))  # "docker容器一直重启什么原因"
+    ranked = {c.id: c for c in rerank([broker_tree, container_tree], _built(), facts)}
+    assert ranked["b-container-tree"].score == 1.3 and ranked["b-container-tree"].notes == []
+    assert ranked["a-broker-tree"].score == 1.0
+    assert ranked["a-broker-tree"].notes == ["secondary product"]
+    facts = QueryFacts(products=frozenset({"emqx"}))  # a tree is about each broker it lists
+    broker_tree.score = container_tree.score = 1.0
+    broker_tree.notes, container_tree.notes = [], []
+    ranked = {c.id: c for c in rerank([broker_tree, container_tree], _built(), facts)}
+    assert ranked["a-broker-tree"].score == 1.3 and ranked["b-container-tree"].score == 1.3
