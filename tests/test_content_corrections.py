@@ -331,6 +331,34 @@ def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
     assert set(sigs.match_text(cli)) == {"rabbitmq-erlang-cookie-cli-auth-failed"}
 
 
+def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs):
+    # the plugin's failure lines name the entry; healthy lines around them (connections, the
+    # plugin enabled, started or stopped) name nothing
+    entry = "rabbitmq-delayed-message-exchange-plugin"
+    failing = (
+        "exchange type 'x-delayed-message'",  # unknown / invalid, on declare
+        "exchange type x-delayed-message",  # Could not find … / … not found, on publish
+        "'x-delayed-type' must be an existing exchange type",
+        "    rabbitmq_delayed_message_exchange:",  # Failed to enable some plugins: <name>:
+        "plugins_not_found",
+        "enabled but missing",
+    )
+    seen = set()
+    for name in (
+        "rabbitmq-3.10.8-delayed-message-exchange.log",
+        "rabbitmq-plugins-3.10.8-delayed-message-exchange.txt",
+    ):
+        for line in (CAPTURED / name).read_text(encoding="utf-8").splitlines():
+            keys = [k for k in failing if k in line]
+            got = _matches(sigs, line)
+            if keys:
+                assert got == {entry}, f"{line!r} -> {sorted(got)}"
+                seen.update(keys)
+            else:
+                assert got == set(), f"an unrelated line matches {sorted(got)}: {line!r}"
+    assert seen == set(failing)
+
+
 def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
     # emqx/emqx#6440: the same Erlang kernel line, from a whole EMQX node
     line = (
