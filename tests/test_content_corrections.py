@@ -308,6 +308,21 @@ def test_host_disk_probe_measures_a_real_filesystem(tmp_path):
 CAPTURED = ROOT / "tests" / "fixtures" / "captured"
 
 
+def _assert_captured_lines(sigs, text: str, want: dict[str, str]) -> None:
+    """Each line holding a key of `want` matches exactly that key's entry, every other line
+    matches nothing, and every key occurs."""
+    seen = set()
+    for line in text.splitlines():
+        got = _matches(sigs, line)
+        keys = [key for key in want if key in line]
+        if keys:
+            assert got == {want[keys[0]]}, f"{line!r} -> {sorted(got)}"
+            seen.update(keys)
+        else:
+            assert got == set(), f"an unrelated line matches {sorted(got)}: {line!r}"
+    assert seen == set(want)
+
+
 def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
     text = (CAPTURED / "rabbitmq-3.10.8-channel-errors.log").read_text(encoding="utf-8")
     want = {
@@ -317,18 +332,31 @@ def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
         "missed heartbeats from client": "rabbitmq-missed-heartbeats",
         "Invalid challenge reply": "rabbitmq-erlang-cookie-cli-auth-failed",
     }
-    seen = set()
-    for line in text.splitlines():
-        got = _matches(sigs, line)
-        hits = [eid for key, eid in want.items() if key in line]
-        if hits:
-            assert got == {hits[0]}, f"{line!r} -> {sorted(got)}"
-            seen.add(hits[0])
-        else:
-            assert got == set(), f"an unrelated line matches {sorted(got)}: {line!r}"
-    assert seen == set(want.values())
+    _assert_captured_lines(sigs, text, want)
     cli = (CAPTURED / "rabbitmqctl-3.10.8-cookie-mismatch.txt").read_text(encoding="utf-8")
     assert set(sigs.match_text(cli)) == {"rabbitmq-erlang-cookie-cli-auth-failed"}
+
+
+def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs):
+    # the plugin's failure lines name the entry; healthy lines around them (connections, the
+    # plugin enabled, started or stopped, rabbitmq-plugins' own chatter) name nothing
+    entry = "rabbitmq-delayed-message-exchange-plugin"
+    keys = (
+        "exchange type 'x-delayed-message'",  # unknown / invalid, on declare
+        "exchange type x-delayed-message",  # Could not find … / … not found, on publish
+        "'x-delayed-type' must be an existing exchange type",
+        "    rabbitmq_delayed_message_exchange:",  # Failed to enable some plugins: <name>:
+        "plugins_not_found",
+        "enabled but missing",
+    )
+    text = "\n".join(
+        (CAPTURED / name).read_text(encoding="utf-8")
+        for name in (
+            "rabbitmq-3.10.8-delayed-message-exchange.log",
+            "rabbitmq-plugins-3.10.8-delayed-message-exchange.txt",
+        )
+    )
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
 def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
