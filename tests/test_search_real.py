@@ -17,9 +17,13 @@ from indexer import KBIndex, open_index
 from kb.paths import bundled_kb
 
 # set -> (hit@1, hit@3, right first answers marked confident, unanswerable marked confident)
+# Round 5 grew both sets with 151 queries collected after the ranking was written (49 of them
+# held out, where the engine finds 46.9% first) and took out 14 that came from pages an entry
+# cites: the held-out floors moved down with the set, not with the engine (on the held-out
+# queries of the fourth round the figures are unchanged; docs/search.md, round 5)
 FLOORS = {
-    "dev": (73.0, 88.0, 72.0, 14.0),
-    "heldout": (73.0, 86.0, 77.0, 17.0),
+    "dev": (74.0, 86.0, 73.0, 14.0),
+    "heldout": (63.0, 79.0, 78.0, 20.0),
 }
 
 
