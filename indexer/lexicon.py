@@ -376,7 +376,8 @@ def _CONNACK() -> re.Pattern[str]:
 
 def connack_meanings(text: str) -> list[str]:
     """What the MQTT connect return codes a query quotes mean, for a query about MQTT (it says
-    mqtt or CONNACK): "Connect failed to 192.168.1.7:1883, rc 5" is a refused login."""
+    mqtt, CONNACK, or `MQT:`, the prefix of Tasmota's MQTT log lines): "MQT: Connect failed to
+    192.168.1.7:1883, rc 5" is a refused login."""
     low = text.lower()
     if "mqtt" not in low and "connack" not in low and "mqt:" not in low:
         return []

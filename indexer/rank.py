@@ -11,7 +11,8 @@ Re-ranking, in order:
    A long run (a sentence) matches on the share of its known bigrams the entry holds
    (minimum-should-match `MSM`): below it the entry is dropped when nothing else matched.
 2. Products. An entry of a product the query names ranks up; when the query names products and
-   the entry is about none of them, it ranks down.
+   the entry is about none of them, it ranks down. A pasted line that names no product but holds
+   an Erlang pid names the Erlang brokers (`runtime_products`).
 3. Key identifiers. A query naming ports that an entry about other ports does not list is a
    clear mismatch (a Postgres 5432 clash is not the EMQX 1883 entry): the entry ranks down
    (not a Docker entry: its ports are examples). The same for exit codes; an entry about the
