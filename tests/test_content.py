@@ -34,6 +34,7 @@ TREES = [
     "tree-container-stopped-unexpectedly",
     "tree-mqtt-client-cannot-connect",
     "tree-broker-cluster-degraded",
+    "tree-amqp-client-cannot-connect",
 ]
 # incidents whose cause cannot be observed on a Docker host or broker (a build error, a desktop emulator)
 NOT_OBSERVABLE = {"go-mod-replace-unexpected-module-path", "android-emulator-charles-proxy-freeze"}

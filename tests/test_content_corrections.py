@@ -530,3 +530,98 @@ def test_feature_flag_boot_failure_reaches_its_entry(sigs, line):
 
 def test_boot_failed_alone_names_no_entry(sigs):
     assert _matches(sigs, "2024-04-24 15:26:47.817125+00:00 [error] <0.235.0> BOOT FAILED") == set()
+
+
+# --- the AMQP connect tree: what a client and the broker print, captured on a private 3.10.8 node ---
+
+AMQP_TREE = "tree-amqp-client-cannot-connect"
+
+
+def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs):
+    # the login refusal and the memory alarm have incidents; a missing vhost, a vhost without
+    # permissions, a missing queue or exchange, a narrow permission pattern and a closed
+    # connection have none (the tree's conclusions answer them), so those lines name nothing
+    login = "rabbitmq-login-refused-invalid-credentials"
+    memory = "rabbitmq-memory-alarm-publishers-blocked"
+    broker = (CAPTURED / "rabbitmq-3.10.8-client-connect-errors.log").read_text(encoding="utf-8")
+    for key in (
+        "vhost /mall not found",
+        "access to vhost '/shop' refused for user 'mall'",
+        "access to vhost '/' refused for user 'boss'",
+        "no queue 'mall.order.cancel'",
+        "no exchange 'mall.order.direct'",
+        "access to queue 'app.q' in vhost '/' refused for user 'narrow'",
+        "client unexpectedly closed TCP connection",
+    ):
+        assert key in broker, key
+    want = {
+        "invalid credentials": login,
+        "memory resource limit alarm set": memory,
+        "vm_memory_high_watermark set.": memory,
+    }
+    _assert_captured_lines(sigs, broker, want)
+    default_vhost = (CAPTURED / "rabbitmq-3.10.8-default-vhost.log").read_text(encoding="utf-8")
+    assert "vhost / not found" in default_vhost
+    _assert_captured_lines(sigs, default_vhost, {})
+    pika = (CAPTURED / "rabbitmq-3.10.8-pika-client-errors.txt").read_text(encoding="utf-8")
+    # a refused pika connection is claimed by the compose entry's client-side signature
+    want = {
+        "Login was refused": login,
+        "ConnectionRefusedError(111, 'Connection refused')": "docker-compose-app-cannot-reach-broker",
+    }
+    _assert_captured_lines(sigs, pika, want)
+
+
+def test_amqp_tree_quotes_its_reproduced_lines_verbatim(kb):
+    # the broker and pika texts the tree lists as printed here are in the captures, verbatim, in
+    # both languages (Spring and Celery lines come from the public issues it cites)
+    captured = "\n".join(
+        (CAPTURED / name).read_text(encoding="utf-8")
+        for name in (
+            "rabbitmq-3.10.8-client-connect-errors.log",
+            "rabbitmq-3.10.8-pika-client-errors.txt",
+        )
+    )
+    captured = captured.replace("\\'", "'")  # pika's output is a repr: quotes come escaped
+    reproduced = re.compile(
+        r"^(NOT_ALLOWED|NOT_FOUND|ACCESS_REFUSED|IncompatibleProtocolError|vhost /"
+        r"|client unexpectedly closed TCP connection$)"
+    )
+    e = kb.get(AMQP_TREE)
+    for body in (e.body, e.translations["zh"].body):
+        section = body.split("\n## ", 2)[1]  # the lines that end in this tree
+        quotes = [q for q in re.findall(r"`([^`]+)`", section) if reproduced.match(q)]
+        assert len(quotes) == 8, quotes
+        for q in quotes:
+            assert q in captured, q
+
+
+def test_amqp_tree_sorts_by_the_client_error_and_reaches_each_cause(kb):
+    e = kb.get(AMQP_TREE)
+    nodes = e.tree.nodes
+    assert len(nodes[e.tree.start].options) <= 9  # the TUI chooses options with the keys 1-9
+    ends = {n.entry for n in nodes.values() if n.is_conclusion and n.entry}
+    assert {
+        "docker-compose-app-cannot-reach-broker",
+        "rabbitmq-login-refused-invalid-credentials",
+        "rabbitmq-guest-remote-localhost-only",
+        "rabbitmq-inequivalent-arg-precondition-failed",
+        "rabbitmq-delayed-message-exchange-plugin",
+        "rabbitmq-missed-heartbeats",
+        "rabbitmq-memory-alarm-publishers-blocked",
+        "rabbitmq-disk-alarm-free-disk-insufficient",
+    } <= ends
+    for eid in ends:  # the tree lists what it leads to (the search's tree rule reads this)
+        assert eid in e.related, eid
+    # the vhost and declaration causes without an incident end in a fix, in both languages
+    zh = e.translations["zh"].tree_text
+    for nid in ("vhost-missing", "vhost-permissions", "no-queue", "no-exchange", "http-port"):
+        assert nodes[nid].fix and zh[nid].get("fix"), nid
+        assert re.search(r"\bCost\b", nodes[nid].fix) and "代价" in zh[nid]["fix"], nid
+    assert "rabbitmqctl add_vhost" in nodes["vhost-missing"].fix
+    assert "set_permissions -p" in nodes["vhost-permissions"].fix
+    # no node asks a question that no option answers for a check status it can get
+    for n in nodes.values():
+        if n.check:
+            assert n.option_for("pass") is not None or n.option_for("error") is not None, n.id
+

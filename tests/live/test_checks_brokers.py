@@ -104,3 +104,51 @@ def test_host_kinds():
     assert r.status in ("pass", "fail") and any(e.startswith("clock source:") for e in r.evidence)
     r = check("host.oom", {"since": "1d"})
     assert r.status in ("pass", "fail") and any("oom_score" in e for e in r.evidence)
+
+
+# -- tree-amqp-client-cannot-connect walked with its own checks against the host's RabbitMQ --------
+
+AMQP_TREE = "tree-amqp-client-cannot-connect"
+AMQP_AUTH = {"username_env": "KBTUI_TEST_AMQP_USER", "password_env": "KBTUI_TEST_AMQP_PASS"}
+
+
+def _amqp_walk(bundled_kb, params: dict, answers: dict):
+    from tree_walk import walk
+
+    node = bundled_kb.get(AMQP_TREE).tree.nodes
+    labels = {nid: [o.label for o in node[nid].options] for nid in answers}
+    # answers name an option by its position, so a reworded label does not break the walk
+    chosen = {nid: labels[nid][i] for nid, i in answers.items()}
+    return walk(bundled_kb, AMQP_TREE, params, chosen)
+
+
+def test_amqp_tree_walked_against_the_host_broker(brokers, bundled_kb, monkeypatch):
+    monkeypatch.setenv("KBTUI_TEST_AMQP_USER", "guest")  # over loopback guest may log in
+    monkeypatch.setenv("KBTUI_TEST_AMQP_PASS", "guest")
+    unsure, refused, not_allowed = 8, 0, 4  # options of the first question
+    # a healthy broker: port, login and alarms pass, the walk ends at "compare the settings"
+    got = _amqp_walk(bundled_kb, AMQP_AUTH, {"what": unsure})
+    assert got.end.id == "sweep-ok", got.trail()
+    # a vhost that does not exist: the AMQP check says access is denied
+    got = _amqp_walk(
+        bundled_kb,
+        {**AMQP_AUTH, "vhost": "/kbtui-no-such-vhost"},
+        {"what": not_allowed, "vhost-which": 0},
+    )
+    assert got.end.id == "vhost-missing" and "rabbitmqctl add_vhost" in got.end.fix, got.trail()
+    assert "denied access to vhost" in dict(got.steps)["vhost"], got.trail()
+    # a wrong password: the login is refused and the walk ends at the credentials entry
+    monkeypatch.setenv("KBTUI_TEST_AMQP_PASS", "kbtui-wrong-password")
+    got = _amqp_walk(bundled_kb, AMQP_AUTH, {"what": unsure, "login-why": 1})
+    assert (got.end.id, got.end.entry) == (
+        "bad-credentials",
+        "rabbitmq-login-refused-invalid-credentials",
+    ), got.trail()
+    assert "refused the credentials" in dict(got.steps)["sweep-login"], got.trail()
+    # nothing listens, no container by that name, no management API: ask the service directly
+    got = _amqp_walk(
+        bundled_kb,
+        {"port": 1, "container": "kbtui-no-such-rabbitmq", "url": "http://127.0.0.1:1"},
+        {"what": refused, "refused-where": 1},
+    )
+    assert (got.end.id, got.end.entry) == ("no-api", "tree-broker-wont-start"), got.trail()
