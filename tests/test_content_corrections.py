@@ -625,3 +625,9 @@ def test_amqp_tree_sorts_by_the_client_error_and_reaches_each_cause(kb):
         if n.check:
             assert n.option_for("pass") is not None or n.option_for("error") is not None, n.id
 
+
+def test_entries_the_amqp_tree_leads_to_link_back_to_it(kb):
+    e = kb.get(AMQP_TREE)
+    ends = {n.entry for n in e.tree.nodes.values() if n.is_conclusion and n.entry}
+    missing = sorted(eid for eid in ends if AMQP_TREE not in kb.get(eid).related)
+    assert missing == [], f"add {AMQP_TREE} to `related` of {missing}"
