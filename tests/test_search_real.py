@@ -22,8 +22,8 @@ from kb.paths import bundled_kb
 # cites: the held-out floors moved down with the set, not with the engine (on the held-out
 # queries of the fourth round the figures are unchanged; docs/search.md, round 5)
 FLOORS = {
-    "dev": (74.0, 86.0, 73.0, 14.0),
-    "heldout": (63.0, 79.0, 78.0, 20.0),
+    "dev": (74.0, 85.0, 73.0, 16.0),
+    "heldout": (64.0, 80.0, 76.0, 21.0),
 }
 
 
