@@ -481,15 +481,11 @@ def test_ports_in_a_docker_entry_are_examples_not_a_mismatch() -> None:
     assert ranked["emqx-port"].notes == ["port"] and ranked["emqx-port"].score == 0.5
 
 
-def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -> None:
+def _decide_built(*words: str):  # type: ignore[no-untyped-def]
+    """A typed query of equally weighted words, as `rank.decide` reads it."""
     from types import SimpleNamespace
 
-    from indexer.rank import CONF_COVERAGE, CONF_FOCUS, CONF_MARGIN, Candidate, decide
-
-    # seven equally weighted query words; the entry is about two of them (focus 2/7) and
-    # mentions two more in its body (coverage 4/7): enough coverage, too little focus
-    words = ("rate", "limit", "pull", "build", "jenkin", "test", "next")
-    built = SimpleNamespace(
+    return SimpleNamespace(
         own={w: (1.0, 5) for w in words},
         long_runs=[],
         parts={},
@@ -499,6 +495,14 @@ def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -
         log_like=False,
         unknown_ids=(),
     )
+
+
+def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -> None:
+    from indexer.rank import CONF_COVERAGE, CONF_FOCUS, CONF_MARGIN, Candidate, decide
+
+    # seven equally weighted query words; the entry is about two of them (focus 2/7) and
+    # mentions two more in its body (coverage 4/7): enough coverage, too little focus
+    built = _decide_built("rate", "limit", "pull", "build", "jenkin", "test", "next")
 
     def ranked(second: float, focus: tuple[str, ...] = ("rate", "limit")) -> list[Candidate]:
         first = Candidate(0, "pull-rate-limit", 10.0, {"focus": list(focus)})
@@ -524,20 +528,9 @@ def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -
 
 
 def test_a_first_result_tied_with_the_second_is_related_reading() -> None:
-    from types import SimpleNamespace
-
     from indexer.rank import CONF_TIE, Candidate, decide
 
-    built = SimpleNamespace(
-        own={"kafka": (1.0, 5), "bridge": (1.0, 5)},
-        long_runs=[],
-        parts={},
-        near={},
-        doc_count=50,
-        dfs={},
-        log_like=False,
-        unknown_ids=(),
-    )
+    built = _decide_built("kafka", "bridge")
 
     def ranked(second: float, kind: str = "incident") -> list[Candidate]:
         first = Candidate(0, "kafka-ack-mode", 10.0, {"focus": ["kafka", "bridge"], "kind": kind})
