@@ -54,7 +54,6 @@ PORT_MISMATCH = 0.5
 # publishes whatever port its user picks), so a port the query names is never a mismatch for
 # them; and a triage tree that lists it after the brokers is not about it
 PLATFORM_PRODUCTS = frozenset({"docker"})
-EXAMPLE_PORT_PRODUCTS = PLATFORM_PRODUCTS
 EXIT_MATCH = 1.6  # an entry about the exit code the query names (title or signatures)
 FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
@@ -235,7 +234,7 @@ def rerank(
             else:
                 score *= PRODUCT_MISMATCH
                 c.notes.append("product")
-        if facts.ports and not EXAMPLE_PORT_PRODUCTS.intersection(c.data.get("products", ())[:1]):
+        if facts.ports and not PLATFORM_PRODUCTS.intersection(c.data.get("products", ())[:1]):
             # an entry about ports (in its title, symptoms or signatures) that never names the
             # query's port anywhere is about another service
             ep = entry_ports(c.data)
