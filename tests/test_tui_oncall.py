@@ -6,6 +6,7 @@ test_tui_live.py.
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import threading
 from collections.abc import Iterator
@@ -216,6 +217,35 @@ async def test_d01_typing_after_down_adds_to_the_query():
         assert box.value == "refusedwa x"  # nothing replaced, the space kept
         await pilot.press("down", "backspace")
         assert box.value == "refusedwa "  # Backspace deletes one character, not the query
+
+
+@pilot_test
+async def test_d01_typing_after_down_keeps_its_order_when_the_results_are_slow(monkeypatch):
+    # a key redirected to the box by a handler could be overtaken by the next key, which goes
+    # straight to the box once focus has moved ("refusedwax" seen in the tmux test)
+    slowed = ResultList._on_key
+
+    async def slow_on_key(self, event):
+        if event.key == "space":
+            await asyncio.sleep(0.2)
+        await slowed(self, event)
+
+    monkeypatch.setattr(ResultList, "_on_key", slow_on_key, raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        home = await search(pilot, "refused")
+        await pilot.press("down")
+        assert isinstance(app.focused, ResultList)
+        for key, char in (("w", "w"), ("a", "a"), ("space", " ")):
+            app.post_message(events.Key(key, char))
+        await asyncio.sleep(0.05)
+        app.post_message(events.Key("x", "x"))
+        box = home.query_one(SearchInput)
+        await wait_for(pilot, lambda: box.value.endswith("x"), what="the x")
+        await asyncio.sleep(0.3)  # a space still on its way would land now
+        await pilot.pause()
+        assert box.value == "refusedwa x"
 
 
 @pilot_test

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -24,6 +24,7 @@ from textual.screen import Screen
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import Services
+from tui.widgets.search_input import TypesIntoSearch
 
 
 class EntryCommands(Provider):
@@ -104,6 +105,24 @@ class KbApp(App[None]):
             self.lang = lang if lang in ("en", "zh") else "en"
         if theme:
             self.theme = theme
+
+    # --- keys ----------------------------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and event.is_printable:
+            self._redirect_typing()
+        await super().on_event(event)
+
+    def _redirect_typing(self) -> None:
+        """Before a printable key is routed to the focused widget: if the screen wants typing in
+        its search box, focus the box now (not later), so the key goes there."""
+        screen = self.screen
+        if not isinstance(screen, TypesIntoSearch):
+            return
+        box = screen.typing_target()
+        if box is None or box is self.focused:
+            return
+        screen.set_focus(box)
+        box.cursor_position = len(box.value)
 
     # --- start-up ------------------------------------------------------------------------------
     def on_mount(self) -> None:

@@ -348,14 +348,11 @@ class HomeScreen(Screen[None]):
         elif search.value:
             search.value = ""
 
-    def on_key(self, event: events.Key) -> None:
+    def typing_target(self) -> SearchInput | None:
         # typing while the results have focus goes on in the search box, after the query
-        results = self.query_one(ResultList)
-        if results.has_focus and event.is_printable and event.character:
-            self.action_focus_search()
-            self.query_one("#search", SearchInput).insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        if not self.query_one(ResultList).has_focus:
+            return None
+        return self.query_one("#search", SearchInput)
 
     def on_paste(self, event: events.Paste) -> None:
         # a paste while the results have focus goes to the search box, like typing

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.message import Message
@@ -15,6 +15,18 @@ def normalise_paste(text: str) -> str:
     """Pasted text with `\\r\\n` and lone `\\r` line ends as `\\n` (tmux `paste-buffer` and many
     terminals send `\\r`) and terminal escape sequences removed (a coloured log line)."""
     return clean((text or "").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@runtime_checkable
+class TypesIntoSearch(Protocol):
+    """A screen whose search box takes the printable keys typed while something else on it has
+    focus (the results list). The app moves focus to the box, with the cursor after the query,
+    in the same step as it routes the key, so that key and the ones typed after it take one path
+    in order (a key redirected later, by a handler, could be overtaken by the next one)."""
+
+    def typing_target(self) -> SearchInput | None:
+        """The box that should take a printable key now, or None to route it as usual."""
+        ...
 
 
 class SearchInput(Input):
