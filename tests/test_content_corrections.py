@@ -564,11 +564,9 @@ def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs
     assert "vhost / not found" in default_vhost
     _assert_captured_lines(sigs, default_vhost, {})
     pika = (CAPTURED / "rabbitmq-3.10.8-pika-client-errors.txt").read_text(encoding="utf-8")
-    # a refused pika connection is claimed by the compose entry's client-side signature
-    want = {
-        "Login was refused": login,
-        "ConnectionRefusedError(111, 'Connection refused')": "docker-compose-app-cannot-reach-broker",
-    }
+    # a pika client on the host refused by a stopped broker shows no container: the compose
+    # entry's signatures leave it to the AMQP triage tree
+    want = {"Login was refused": login}
     _assert_captured_lines(sigs, pika, want)
 
 
