@@ -359,6 +359,26 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
+def test_mosquitto_config_file_lines_reach_exactly_their_entry(sigs):
+    # reproduced on mosquitto 2.0.11 (-c naming a missing file, a directory, an unreadable file),
+    # the 1.4 form without a timestamp (eclipse-mosquitto/mosquitto#620) and a compose prefix
+    entry = "mosquitto-unable-to-open-config-file"
+    for line in (
+        "1796241964: Error: Unable to open config file config/mosquitto.conf.",
+        "1796241964: Error: Config file config/mosquitto.conf is a directory.",
+        "Error: Unable to open config file /mosquitto/config/mosquitto.conf",
+        "mosquitto  | 1654374192: Error: Unable to open config file /mosquitto/config/mosquitto.conf.",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    # the neighbouring start-up failures keep their own entries
+    for line in (
+        "1796195130: Error: Unable to open pwfile \"/tmp/pw\".",
+        "1796195130: Error: Unable to open log file /mosquitto/log/mosquitto.log for writing.",
+        "1796195130: Config loaded from /mosquitto/config/mosquitto.conf.",
+    ):
+        assert entry not in _matches(sigs, line), line
+
+
 def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
     # emqx/emqx#6440: the same Erlang kernel line, from a whole EMQX node
     line = (
