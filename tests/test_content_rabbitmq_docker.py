@@ -17,7 +17,7 @@ rabbitmq-guest-remote-localhost-only rabbitmq-network-partition rabbitmq-data-lo
 rabbitmq-consumer-ack-timeout rabbitmq-missed-heartbeats rabbitmq-inequivalent-arg-precondition-failed
 rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
-rabbitmq-feature-flags-upgrade-boot-failed
+rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
@@ -30,6 +30,7 @@ docker-bind-mount-not-a-directory docker-container-name-conflict
 NO_LOG_LINE = {
     "docker-json-file-logs-fill-disk": "a growing log file prints nothing about itself",
     "rabbitmq-data-lost-new-hostname": "the banner naming rabbit@<id> is printed on every healthy boot",
+    "rabbitmq-message-redelivered-requeue-loop": "requeues and redeliveries are normal protocol operations",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
