@@ -649,3 +649,44 @@ def test_entries_the_amqp_tree_leads_to_link_back_to_it(kb):
     ends = {n.entry for n in e.tree.nodes.values() if n.is_conclusion and n.entry}
     missing = sorted(eid for eid in ends if AMQP_TREE not in kb.get(eid).related)
     assert missing == [], f"add {AMQP_TREE} to `related` of {missing}"
+
+
+# public lines for the compose health gate (v2 2.15+, v2 before 2.16, v1) and the EMQX memory alarm
+# (4.3, 5.0): each names exactly its entry, not the compose/broker connection entry or an EMQX
+# memory neighbour; the lines around them name nothing
+GATE = "docker-compose-depends-on-unhealthy-dependency"
+SYSMEM = "emqx-high-system-memory-usage-alarm"
+HEALTH_GATE_LINES = [
+    ("dependency failed to start: container docker-metrics-1 is unhealthy", GATE),
+    ('dependency failed to start: container for service "web" is unhealthy', GATE),
+    ("dependency failed to start: container hrm_database exited (0)", GATE),
+    ('ERROR: for api  Container "925e231df5aa" is unhealthy.', GATE),
+    ('ERROR: for app  Service "dex" is missing a healthcheck configuration', GATE),
+    (
+        "2022-05-24T19:07:37.897193+00:00 [warning] [Alarm Handler] Alarm "
+        "high_system_memory_usage is activated, System memory usage is higher than 70.0%",
+        SYSMEM,
+    ),
+    (
+        "2023-04-21T07:49:16.929025-04:00 [warning] msg: alarm_is_activated, mfa: "
+        'emqx_alarm:do_actions/3, line: 416, message: <<"78.30% mem usage">>, '
+        "name: high_system_memory_usage",
+        SYSMEM,
+    ),
+]
+
+
+@pytest.mark.parametrize("line,eid", HEALTH_GATE_LINES)
+def test_health_gate_and_memory_alarm_lines_reach_exactly_their_entry(sigs, line, eid):
+    assert _matches(sigs, line) == {eid}
+
+
+def test_lines_around_the_health_gate_and_memory_alarm_name_nothing(sigs):
+    for line in (
+        " Container hrm_redis  Healthy",
+        " Container hrm_database  Error",
+        "ERROR: Encountered errors while bringing up the project.",
+        "2023-04-21T07:51:16.931938-04:00 [warning] msg: alarm_is_deactivated, mfa: "
+        "emqx_alarm:do_actions/3, line: 422, name: high_system_memory_usage",
+    ):
+        assert _matches(sigs, line) == set(), line

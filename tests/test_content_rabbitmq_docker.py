@@ -17,7 +17,7 @@ rabbitmq-guest-remote-localhost-only rabbitmq-network-partition rabbitmq-data-lo
 rabbitmq-consumer-ack-timeout rabbitmq-missed-heartbeats rabbitmq-inequivalent-arg-precondition-failed
 rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
-rabbitmq-feature-flags-upgrade-boot-failed
+rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
@@ -25,11 +25,13 @@ docker-daemon-json-invalid docker-no-space-left-on-device docker-json-file-logs-
 docker-oci-executable-not-found docker-exec-format-error docker-address-pools-exhausted
 docker-pull-rate-limit docker-pull-tls-handshake-timeout docker-dns-resolution-fails
 docker-bind-mount-not-a-directory docker-container-name-conflict
+docker-compose-depends-on-unhealthy-dependency
 """.split()
 # problems that print no line of their own: the cause is observed by checks only
 NO_LOG_LINE = {
     "docker-json-file-logs-fill-disk": "a growing log file prints nothing about itself",
     "rabbitmq-data-lost-new-hostname": "the banner naming rabbit@<id> is printed on every healthy boot",
+    "rabbitmq-message-redelivered-requeue-loop": "requeues and redeliveries are normal protocol operations",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
