@@ -372,7 +372,7 @@ def test_mosquitto_config_file_lines_reach_exactly_their_entry(sigs):
         assert _matches(sigs, line) == {entry}, line
     # the neighbouring start-up failures keep their own entries
     for line in (
-        "1796195130: Error: Unable to open pwfile \"/tmp/pw\".",
+        '1796195130: Error: Unable to open pwfile "/tmp/pw".',
         "1796195130: Error: Unable to open log file /mosquitto/log/mosquitto.log for writing.",
         "1796195130: Config loaded from /mosquitto/config/mosquitto.conf.",
     ):
