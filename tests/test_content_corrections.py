@@ -379,6 +379,32 @@ def test_mosquitto_config_file_lines_reach_exactly_their_entry(sigs):
         assert entry not in _matches(sigs, line), line
 
 
+def test_mosquitto_bridge_connect_failures_reach_their_entry(sigs):
+    # reproduced on mosquitto 2.0.11 (wrong remote_password, remote stopped, a remote refusing
+    # protocol level 0x84) and the 1.x wording of eclipse-mosquitto/mosquitto#580
+    entry = "mosquitto-bridge-cannot-connect"
+    for line in (
+        "1796243923: Connection Refused: not authorised",
+        "1796244131: Connection Refused: unacceptable protocol version",
+        "1796244055: Error creating bridge: Broken pipe.",
+        "1510095695: Error creating bridge: Unknown error.",
+        "1510095695: Warning: Unable to connect to bridge factory-bridge.",
+    ):
+        assert entry in _matches(sigs, line), line
+    # client tools print the same CONNACK text (with a trailing period), and a healthy bridge's
+    # lines and ordinary clients' socket errors are not bridge failures
+    for line in (
+        "Connection error: Connection Refused: not authorised.",
+        "Connection Refused: not authorised.",
+        "1796244081: Connecting bridge (step 1) cloud (broker.invalid:1883)",
+        "1796244081: Received CONNACK on connection local.vm.edge5.",
+        "1796244081: New bridge connected from 127.0.0.1:43766 as vm.edge5 (p2, c0, k60, u'bridgeuser').",
+        "1635324132: Socket error on client <unknown>, disconnecting.",
+        "1796195152: Client <unknown> disconnected: Protocol error.",
+    ):
+        assert entry not in _matches(sigs, line), line
+
+
 def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
     # emqx/emqx#6440: the same Erlang kernel line, from a whole EMQX node
     line = (
