@@ -716,3 +716,43 @@ def test_lines_around_the_health_gate_and_memory_alarm_name_nothing(sigs):
         "emqx_alarm:do_actions/3, line: 422, name: high_system_memory_usage",
     ):
         assert _matches(sigs, line) == set(), line
+
+
+# "driver failed programming external connectivity" is printed for a taken host port and for Docker's
+# iptables chains flushed by a firewall restart: each line names only its own entry
+FLUSHED = "docker-iptables-rules-lost-after-firewall-restart"
+TAKEN = "docker-port-already-allocated"
+PUBLISH_LINES = [
+    (
+        "docker: Error response from daemon: driver failed programming external connectivity on "
+        "endpoint bind (14e1a51512de): iptables failed: iptables --wait -t nat -A DOCKER -p tcp "
+        "-d 0/0 --dport 10000 -j DNAT --to-destination 172.17.0.2:10000 ! -i docker0: iptables: "
+        "No chain/target/match by that name.",
+        FLUSHED,
+    ),
+    (
+        "ERROR: Failed to program FILTER chain: iptables failed: iptables --wait -I FORWARD -o "
+        "br-9f4dfff0d6a0 -j DOCKER: iptables v1.8.4 (nf_tables): Chain 'DOCKER' does not exist",
+        FLUSHED,
+    ),
+    (
+        "docker: Error response from daemon: driver failed programming external connectivity on "
+        "endpoint emqx (3f2c): Bind for 0.0.0.0:1883 failed: port is already allocated.",
+        TAKEN,
+    ),
+]
+
+
+@pytest.mark.parametrize("line,eid", PUBLISH_LINES)
+def test_publish_failures_name_the_flushed_chains_or_the_taken_port_not_both(sigs, line, eid):
+    assert _matches(sigs, line) == {eid}
+
+
+def test_firewalld_cleanup_probes_at_docker_start_name_nothing(sigs):
+    for line in (
+        "WARNING: COMMAND_FAILED: '/usr/sbin/iptables -w10 -t filter -X DOCKER-ISOLATION' failed: "
+        "iptables: No chain/target/match by that name.",
+        "WARNING: COMMAND_FAILED: '/usr/sbin/iptables -w2 -t filter -C FORWARD -o docker0 -j DOCKER' "
+        "failed: iptables: No chain/target/match by that name.",
+    ):
+        assert _matches(sigs, line) == set(), line

@@ -25,7 +25,7 @@ docker-daemon-json-invalid docker-no-space-left-on-device docker-json-file-logs-
 docker-oci-executable-not-found docker-exec-format-error docker-address-pools-exhausted
 docker-pull-rate-limit docker-pull-tls-handshake-timeout docker-dns-resolution-fails
 docker-bind-mount-not-a-directory docker-container-name-conflict
-docker-compose-depends-on-unhealthy-dependency
+docker-compose-depends-on-unhealthy-dependency docker-iptables-rules-lost-after-firewall-restart
 """.split()
 # problems that print no line of their own: the cause is observed by checks only
 NO_LOG_LINE = {
