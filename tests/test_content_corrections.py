@@ -405,6 +405,29 @@ def test_mosquitto_bridge_connect_failures_reach_their_entry(sigs):
         assert entry not in _matches(sigs, line), line
 
 
+def test_mosquitto_websockets_listener_failures_reach_their_entry(sigs):
+    # reproduced on mosquitto 2.0.11 (websockets-only config, a taken port) and quoted from eclipse-mosquitto/mosquitto#538, #755, #1740
+    entry = "mqtt-over-websocket-fails"
+    for line in (
+        "1796245533: Error: Unable to start any listening sockets, exiting.",
+        "mqtt_1   | 1594126251: Error: Unable to start any listening sockets, exiting.",
+        "1796245533: Error: Unable to create websockets listener on port 18861.",
+        "Error: Websockets support not available.",
+        "Starting Mosquitto MQTT brokerError: Websockets support not available.",
+    ):
+        assert entry in _matches(sigs, line), line
+    # a working websockets listener, a WebSocket client on the plain port (the same line as TLS
+    # sent to a plain port) and the config-error follow-up line are not this entry's
+    for line in (
+        "1796245237: Opening websockets listen socket on port 18861.",
+        "1796245264: New client connected from ::ffff:127.0.0.1:49871 as wsprobe (p2, c1, k10).",
+        "1796245258: Client <unknown> disconnected due to protocol error.",
+        "1796245529: Error found at mosquitto.conf:3.",
+        "1796245264: Websockets support available.",
+    ):
+        assert entry not in _matches(sigs, line), line
+
+
 def test_an_emqx_node_with_a_wrong_cookie_is_not_a_rabbitmq_cli_problem(sigs):
     # emqx/emqx#6440: the same Erlang kernel line, from a whole EMQX node
     line = (
