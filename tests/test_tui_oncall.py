@@ -113,6 +113,15 @@ def app_with(*kbs, lang: str = "en") -> KbApp:
     return KbApp(Services([FIXTURE_KB, *kbs], bundled=False), lang=lang)
 
 
+async def results_focused(pilot, text: str) -> HomeScreen:
+    """Home once loaded, with `text` searched and Down pressed: the results list has focus."""
+    await loaded(pilot)
+    home = await search(pilot, text)
+    await pilot.press("down")
+    assert isinstance(pilot.app.focused, ResultList)
+    return home
+
+
 async def search(pilot, text: str) -> HomeScreen:
     home = pilot.app.screen
     assert isinstance(home, HomeScreen)
@@ -206,10 +215,7 @@ def http_server(body: str) -> Iterator[int]:
 async def test_d01_typing_after_down_adds_to_the_query():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        home = await search(pilot, "refused")
-        await pilot.press("down")
-        assert isinstance(app.focused, ResultList)
+        home = await results_focused(pilot, "refused")
         for key in ("w", "a", "space", "x"):
             await pilot.press(key)
         box = home.query_one(SearchInput)
@@ -233,10 +239,7 @@ async def test_d01_typing_after_down_keeps_its_order_when_the_results_are_slow(m
     monkeypatch.setattr(ResultList, "_on_key", slow_on_key, raising=False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        home = await search(pilot, "refused")
-        await pilot.press("down")
-        assert isinstance(app.focused, ResultList)
+        home = await results_focused(pilot, "refused")
         for key, char in (("w", "w"), ("a", "a"), ("space", " ")):
             app.post_message(events.Key(key, char))
         await asyncio.sleep(0.05)
