@@ -359,10 +359,14 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
-def _assert_claims(sigs, entry: str, own: tuple[str, ...], others: tuple[str, ...]) -> None:
-    """`entry`'s signatures match every line of `own` and none of `others`."""
+def _assert_claims(
+    sigs, entry: str, own: tuple[str, ...], others: tuple[str, ...], *, only: bool = False
+) -> None:
+    """`entry`'s signatures match every line of `own` (with `only`: no other entry's do) and none
+    of `others`."""
     for line in own:
-        assert entry in _matches(sigs, line), line
+        got = _matches(sigs, line)
+        assert got == {entry} if only else entry in got, (line, sorted(got))
     for line in others:
         assert entry not in _matches(sigs, line), line
 
@@ -370,21 +374,19 @@ def _assert_claims(sigs, entry: str, own: tuple[str, ...], others: tuple[str, ..
 def test_mosquitto_config_file_lines_reach_exactly_their_entry(sigs):
     # reproduced on mosquitto 2.0.11 (-c naming a missing file, a directory, an unreadable file),
     # the 1.4 form without a timestamp (eclipse-mosquitto/mosquitto#620) and a compose prefix
-    entry = "mosquitto-unable-to-open-config-file"
-    for line in (
+    own = (
         "1796241964: Error: Unable to open config file config/mosquitto.conf.",
         "1796241964: Error: Config file config/mosquitto.conf is a directory.",
         "Error: Unable to open config file /mosquitto/config/mosquitto.conf",
         "mosquitto  | 1654374192: Error: Unable to open config file /mosquitto/config/mosquitto.conf.",
-    ):
-        assert _matches(sigs, line) == {entry}, line
+    )
     # the neighbouring start-up failures keep their own entries
     neighbours = (
         '1796195130: Error: Unable to open pwfile "/tmp/pw".',
         "1796195130: Error: Unable to open log file /mosquitto/log/mosquitto.log for writing.",
         "1796195130: Config loaded from /mosquitto/config/mosquitto.conf.",
     )
-    _assert_claims(sigs, entry, (), neighbours)
+    _assert_claims(sigs, "mosquitto-unable-to-open-config-file", own, neighbours, only=True)
 
 
 def test_mosquitto_bridge_connect_failures_reach_their_entry(sigs):
@@ -729,16 +731,6 @@ HEALTH_GATE_LINES = [
 ]
 
 
-# the lines around them, which name no entry
-QUIET_LINES = [
-    " Container hrm_redis  Healthy",
-    " Container hrm_database  Error",
-    "ERROR: Encountered errors while bringing up the project.",
-    "2023-04-21T07:51:16.931938-04:00 [warning] msg: alarm_is_deactivated, mfa: "
-    "emqx_alarm:do_actions/3, line: 422, name: high_system_memory_usage",
-]
-
-
 # "driver failed programming external connectivity" is printed for a taken host port and for Docker's
 # iptables chains flushed by a firewall restart: each line names only its own entry
 FLUSHED = "docker-iptables-rules-lost-after-firewall-restart"
@@ -764,8 +756,14 @@ PUBLISH_LINES = [
 ]
 
 
-# firewalld's clean-up probes while Docker starts fail on purpose: they name no entry
-QUIET_LINES += [
+# the lines around them name no entry; firewalld's clean-up probes while Docker starts fail on
+# purpose
+QUIET_LINES = [
+    " Container hrm_redis  Healthy",
+    " Container hrm_database  Error",
+    "ERROR: Encountered errors while bringing up the project.",
+    "2023-04-21T07:51:16.931938-04:00 [warning] msg: alarm_is_deactivated, mfa: "
+    "emqx_alarm:do_actions/3, line: 422, name: high_system_memory_usage",
     "WARNING: COMMAND_FAILED: '/usr/sbin/iptables -w10 -t filter -X DOCKER-ISOLATION' failed: "
     "iptables: No chain/target/match by that name.",
     "WARNING: COMMAND_FAILED: '/usr/sbin/iptables -w2 -t filter -C FORWARD -o docker0 -j DOCKER' "

@@ -17,10 +17,13 @@ from indexer import KBIndex, open_index
 from kb.paths import bundled_kb
 
 # set -> (hit@1, hit@3, right first answers marked confident, unanswerable marked confident)
+# Round 5 grew both sets with 151 queries collected after the ranking was written and took out
+# 14 that came from pages an entry cites: the held-out floors moved down with the set, not with
+# the engine (docs/search.md, round 5).
 # Round 6 added 73 fresh queries (29 held out) and 11 entries: the development set's English
 # unanswerable questions are the weak kind (short titles whose words an entry holds by chance),
-# so its unanswerable bar moved from 16 to 21 with the set; the held-out floors rose where the
-# figures did (docs/search.md, round 6).
+# so its unanswerable bar moved from 16 to 21 with the set; the held-out floors of round 5 rose
+# where the figures did (docs/search.md, round 6).
 FLOORS = {
     "dev": (73.0, 83.0, 74.0, 21.0),
     "heldout": (64.0, 81.0, 80.0, 21.0),
