@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 import os
+import random
+import socket
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports that nothing listens on, for servers a test starts itself.
+
+    Every probe stays bound until all are picked, so two never coincide (closing each probe before
+    the next bind(0) let the kernel hand out the same port twice). They are drawn from below the
+    kernel's ephemeral range, so no bind(0) or outgoing connection elsewhere takes one before the
+    server binds it.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    candidates = random.sample(range(10000, low), min(low - 10000, count * 20))
+    ports: list[int] = []
+    with ExitStack() as held:
+        for port in candidates:
+            probe = held.enter_context(socket.socket())
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            ports.append(port)
+            if len(ports) == count:
+                return ports
+    raise OSError(f"no {count} free ports between 10000 and {low}")
 
 
 def entry_text(

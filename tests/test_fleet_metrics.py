@@ -13,7 +13,7 @@ from kb.checks.base import CheckResult
 from kb.fleet.metrics import Round, Selected, collect, host_label, render, select_checks
 from kb.loader import load_kb
 from kb.model import CheckSpec, Entry
-from tests.helpers import entry_text, run_kb
+from tests.helpers import entry_text, free_ports, run_kb
 
 KB = load_kb()
 
@@ -118,9 +118,7 @@ def test_once_runs_the_checks_with_their_parameters(make_kb, tmp_path: Path) -> 
         ok = run_kb(
             "serve", "metrics", "--once", "--no-doctor", "--check", "m-port", "--kb", str(root)
         )
-        with socket.socket() as probe:  # a port nothing listens on
-            probe.bind(("127.0.0.1", 0))
-            closed = probe.getsockname()[1]
+        (closed,) = free_ports(1)  # a port nothing listens on
         bad = run_kb(
             "serve", "metrics", "--once", "--no-doctor", "--check", "m-port#port-open",
             "--set", f"port={closed}", "--kb", str(root),

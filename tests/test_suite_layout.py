@@ -3,11 +3,13 @@ tests on services of their own run beside it."""
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
 from tests import conftest
+from tests.helpers import free_ports
 
 
 class _Node:
@@ -61,3 +63,16 @@ def test_shared_docker_tests_get_one_group_and_others_keep_theirs() -> None:
 def test_files_said_to_run_beside_the_shared_group_exist() -> None:
     for name in conftest.OWN_SERVICES_FILES:
         assert (conftest.REPO / "tests" / "live" / name).is_file(), name
+
+
+def test_free_ports_are_distinct_and_outside_the_kernels_ephemeral_range() -> None:
+    """Servers a test starts get ports no other server of the same test and no bind(0) can take
+    (two of the fleet pipeline's six once got the same port, and its alerts went nowhere)."""
+    low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    for _ in range(20):
+        ports = free_ports(6)
+        assert len(set(ports)) == 6
+        assert all(10000 <= p < low for p in ports)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        assert taken.getsockname()[1] >= low  # bind(0) draws from the range free_ports avoids

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.helpers import free_ports
 from tui.app import KbApp
 from tui.services import Services
 
@@ -88,12 +89,8 @@ def tcp_listener() -> Iterator[int]:
 
 
 def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    """A port on 127.0.0.1 that nothing listens on."""
+    return free_ports(1)[0]
 
 
 def pilot_test(fn):

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -27,18 +26,12 @@ import pytest
 from kb.loader import load_kb
 from kb.signatures import SignatureSet
 from tests.fleet_lines import NEAR_MISS_LINES, real_lines
-from tests.helpers import run_kb
+from tests.helpers import free_ports, run_kb
 
 pytestmark = [pytest.mark.live, pytest.mark.slow]
 
 BASE_URL = "https://kb.example.test/runbooks/"
 PREFIX = "kbtui-fleet-"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_http(url: str, deadline: float = 20.0) -> None:
@@ -150,7 +143,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, docker_engine: str) -> Itera
 
     hook = _Webhook()
     procs = _Procs(work)
-    ports = {k: _free_port() for k in ("json", "plain", "near", "prom", "am", "kbserve")}
+    names = ("json", "plain", "near", "prom", "am", "kbserve")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     for job, logs in (
         ("json", [real_log]),
         ("plain", [str(plain_real)]),
@@ -323,7 +317,10 @@ def test_real_lines_raise_exactly_their_alerts_and_near_misses_none(stack: dict)
     latency = time.monotonic() - started
     firing = hook.firing()
     got = {(a["labels"]["entry"], a["labels"]["job"]) for a in firing}
-    assert sorted(want - got) == [], f"alerts that never arrived (after {latency:.1f}s)"
+    assert sorted(want - got) == [], (
+        f"{len(want - got)} of {len(want)} alerts never arrived (after {latency:.1f}s)\n"
+        + _where_it_stopped(stack)
+    )
     # a few more evaluation rounds: nothing else may arrive, near misses included
     time.sleep(4)
     got = {(a["labels"]["entry"], a["labels"]["job"]) for a in hook.firing()}
@@ -357,6 +354,63 @@ def _prom_query(port: int, query: str) -> list[dict]:
 
     data = _get_json(f"http://127.0.0.1:{port}/api/v1/query?query={quote(query)}")
     return list(data["data"]["result"])
+
+
+def _where_it_stopped(stack: dict) -> str:
+    """Each stage of the pipeline, in order, for a failure message: the first one empty is where
+    the lines stopped (mtail counted nothing, Prometheus scraped nothing, no rule fired, ...)."""
+    ports = stack["ports"]
+    out: list[str] = []
+
+    def stage(name: str, probe: Callable[[], object]) -> None:
+        try:
+            out.append(f"{name}: {probe()}")
+        except Exception as exc:  # noqa: BLE001 - a diagnosis reports every failure and goes on
+            out.append(f"{name}: {type(exc).__name__}: {exc}")
+
+    def counted(job: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{ports[job]}/metrics", timeout=5) as r:
+            rows = [x for x in r.read().decode().splitlines() if x.startswith("kb_signature")]
+        return f"{sum(not x.endswith(' 0') for x in rows)} of {len(rows)} counters above 0"
+
+    def targets() -> list[tuple[str, str, str]]:
+        data = _get_json(f"http://127.0.0.1:{ports['prom']}/api/v1/targets")
+        return [
+            (t["labels"]["job"], t["health"], t.get("lastError", ""))
+            for t in data["data"]["activeTargets"]
+        ]
+
+    def rules() -> dict[str, int]:
+        data = _get_json(f"http://127.0.0.1:{ports['prom']}/api/v1/rules")
+        states: dict[str, int] = {}
+        for group in data["data"]["groups"]:
+            for rule in group["rules"]:
+                key = f"{rule.get('health')}/{rule.get('state')} {rule.get('lastError', '')}"
+                states[key] = states.get(key, 0) + 1
+        return states
+
+    for job in ("json", "plain"):
+        stage(f"mtail {job}", lambda job=job: counted(job))
+    stage("prometheus targets", targets)
+    stage(
+        "prometheus series above 0",
+        lambda: len(_prom_query(ports["prom"], "kb_signature_matches_total > 0")),
+    )
+    stage("prometheus rules", rules)
+    stage(
+        "prometheus alertmanagers",
+        lambda: _get_json(f"http://127.0.0.1:{ports['prom']}/api/v1/alertmanagers")["data"],
+    )
+    stage(
+        "alertmanager alerts",
+        lambda: len(_get_json(f"http://127.0.0.1:{ports['am']}/api/v2/alerts")),
+    )
+    stage("webhook", lambda: f"{len(stack['hook'].alerts)} alerts received")
+    for log in sorted(stack["work"].glob("*.log")):
+        if log.name.startswith(("mtail", "prometheus", "alertmanager")):
+            tail = log.read_text(errors="replace").splitlines()[-8:]
+            out.append(f"--- {log.name} (last lines)\n" + "\n".join(tail))
+    return "\n".join(out)
 
 
 def test_kb_serve_metrics_is_scraped_by_prometheus(stack: dict, incident_containers: dict) -> None:

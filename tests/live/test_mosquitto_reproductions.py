@@ -24,6 +24,7 @@ import pytest
 
 from kb.loader import load_kb
 from kb.signatures import SignatureSet
+from tests.helpers import free_ports
 
 pytestmark = pytest.mark.live
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,12 +55,6 @@ def work():
     path.chmod(0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _utf8(s: str) -> bytes:
@@ -111,7 +106,7 @@ def _run(
     until: str | None = None,
 ) -> str:
     """Start mosquitto with `conf` (PORT is replaced), let `drive` talk to it, return its output."""
-    port = _free_port()
+    (port,) = free_ports(1)
     cfg = work / "mosquitto.conf"
     cfg.write_text(conf.replace("PORT", str(port)) + "\nlog_dest stderr\nlog_type all\n")
     out = work / "broker.log"
