@@ -167,6 +167,16 @@ class Entry:
             check_titles={c.id: c.title for c in self.checks},
         )
 
+    def version_notes(self, lang: str = "en") -> list[tuple[str, str, str]]:
+        """(product, note, language of the note) for every `versions` note: in `lang` where the
+        translation has it, in English otherwise."""
+        tr = self.translations.get(lang)
+        local = tr.versions if tr is not None else {}
+        return [
+            (key, local[key], lang) if key in local else (key, note, "en")
+            for key, note in self.versions.items()
+        ]
+
     def check(self, check_id: str) -> CheckSpec | None:
         for c in self.checks:
             if c.id == check_id:

@@ -544,6 +544,37 @@ def build_entry(
     return entry, ctx.problems
 
 
+def _untranslated(
+    ctx: _Ctx,
+    lang: str,
+    entry: Entry,
+    check_titles: dict[str, str],
+    versions: dict[str, str],
+    tree_text: dict[str, dict[str, Any]],
+) -> None:
+    """A warning per field the translation leaves in English (readers of `lang` see it mixed in:
+    version notes, check titles, tree questions and answers)."""
+    left = {
+        "versions": [k for k in entry.versions if k not in versions],
+        "checks": [c.id for c in entry.checks if c.id not in check_titles],
+    }
+    if entry.tree is not None:
+        left["tree"] = [
+            nid
+            for nid, node in entry.tree.nodes.items()
+            if any(
+                getattr(node, key) and key not in tree_text.get(nid, {})
+                for key in ("question", "conclusion", "fix")
+            )
+        ]
+    for key, missing in left.items():
+        if missing:
+            ctx.warn(
+                (key,),
+                f"{key} not translated to {lang!r} (shown in English): {', '.join(missing)}",
+            )
+
+
 def build_translation(
     path: str, file_id: str, lang: str, loc: Located, yaml_line: int, body: str, entry: Entry | None
 ) -> tuple[Translation | None, list[Problem]]:
@@ -602,6 +633,8 @@ def build_translation(
                 )
             text["options"] = list(labels)
         tree_text[nid] = text
+    if entry is not None:
+        _untranslated(ctx, lang, entry, check_titles, versions, tree_text)
     if entry is None or title is None or summary is None:
         return None, ctx.problems
     return Translation(

@@ -258,12 +258,49 @@ def test_translation_rules(make_kb):
 
 
 def test_translation_keeps_its_file_path(make_kb):
-    zh = "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\ntree:\n  q: {question: 问？, options: [甲, 乙]}\n---\n正文\n"
+    zh = "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\ntree:\n  q: {question: 问？, options: [甲, 乙]}\n  e: {conclusion: 完。}\n---\n正文\n"
     tree = "tree:\n  start: q\n  nodes:\n    q:\n      question: Q?\n      options:\n        - {label: a, goto: e}\n        - {label: b, goto: e}\n    e: {conclusion: Done.}\n"
     root = make_kb({"a/sample-entry.md": entry_text(extra=tree), "a/sample-entry.zh.md": zh})
     kb = load_kb([root])
     assert kb.problems == []
     assert kb.get("sample-entry").translations["zh"].path == str(root / "a/sample-entry.zh.md")
+
+
+def test_a_translation_that_leaves_text_in_english_is_warned_and_shown_in_its_parts(make_kb):
+    """Version notes, check titles and tree text a translation leaves out are shown in English
+    beside the translated text: lint names them, one warning per field; `kb show` uses each
+    translated version note and falls back per note."""
+    from tests.helpers import run_kb
+
+    extra = (
+        "versions:\n  emqx: '5.8.0 image'\n  docker: any release\n"
+        "checks:\n  - {id: up, kind: docker.container, title: It runs, params: {container: emqx}}\n"
+        "  - {id: port, kind: net.tcp, title: Port open, params: {port: 1883}}\n"
+        "tree:\n  start: q\n  nodes:\n    q:\n      question: Q?\n      options:\n"
+        "        - {label: a, goto: e}\n        - {label: b, goto: e}\n    e: {conclusion: Done.}\n"
+    )
+    zh = (
+        "---\nid: sample-entry\nlang: zh\ntitle: 标题\nsummary: 摘要。\n"
+        "versions:\n  emqx: 5.8.0 镜像\nchecks:\n  up: 容器在运行\n"
+        "tree:\n  q: {question: 问？, options: [甲, 乙]}\n---\n正文\n"
+    )
+    root = make_kb({"a/sample-entry.md": entry_text(extra=extra), "a/sample-entry.zh.md": zh})
+    kb = load_kb([root])
+    warned = sorted(p.message for p in kb.problems)
+    assert warned == [
+        "checks not translated to 'zh' (shown in English): port",
+        "tree not translated to 'zh' (shown in English): e",
+        "versions not translated to 'zh' (shown in English): docker",
+    ], kb.problems
+    assert all(
+        p.severity == "warning" and "sample-entry.zh.md:" in p.path + ":" for p in kb.problems
+    )
+    e = kb.get("sample-entry")
+    assert e.version_notes("zh") == [("emqx", "5.8.0 镜像", "zh"), ("docker", "any release", "en")]
+    assert e.version_notes("en") == [("emqx", "5.8.0 image", "en"), ("docker", "any release", "en")]
+    out = run_kb("--kb", str(root), "--lang", "zh", "show", "sample-entry")
+    assert out.returncode == 0, out.stderr
+    assert "适用版本: emqx 5.8.0 镜像; docker any release" in out.stdout
 
 
 # -- hostile YAML ------------------------------------------------------------------------------

@@ -153,7 +153,7 @@ def render(entry: Entry, lang: str) -> None:
         console.print(
             Text(
                 ("适用版本: " if zh else "Versions: ")
-                + "; ".join(f"{k} {v}" for k, v in entry.versions.items()),
+                + "; ".join(f"{k} {v}" for k, v, _ in entry.version_notes(lang)),
                 style="dim",
             )
         )

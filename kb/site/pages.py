@@ -320,15 +320,14 @@ def _check_info(site: Site, entry: Entry, ref: str | None, lang: str) -> Context
 
 def _versions(e: Entry, lang: str) -> list[Context]:
     """The entry's version notes; a row not yet translated is marked as English."""
-    tr = e.translations.get(lang) if lang != "en" else None
-    local = tr.versions if tr is not None else {}
-    rows = []
-    for key in sorted(e.versions):
-        if key in local:
-            rows.append({"key": key, "text": local[key], "lang": None})
-        else:
-            rows.append({"key": key, "text": e.versions[key], "lang": "en" if tr else None})
-    return rows
+    return [
+        {
+            "key": key,
+            "text": text,
+            "lang": "en" if lang in e.translations and said != lang else None,
+        }
+        for key, text, said in sorted(e.version_notes(lang))
+    ]
 
 
 # ids of the entry page's own sections (templates/entry.html); body headings must not take them

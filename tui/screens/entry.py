@@ -85,7 +85,7 @@ class EntryScreen(Screen[None]):
             head.append_text(tag_text(e.tags))
         meta = []
         if e.versions:
-            versions = ", ".join(f"{k} {v}" for k, v in e.versions.items())
+            versions = ", ".join(f"{k} {v}" for k, v, _ in e.version_notes(lang))
             meta.append(tr("versions: {v}", lang, v=versions))
         if e.updated:
             meta.append(tr("updated {d}", lang, d=e.updated))
