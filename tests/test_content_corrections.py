@@ -779,3 +779,31 @@ def test_health_gate_memory_alarm_and_publish_lines_reach_exactly_their_entry(si
 @pytest.mark.parametrize("line", QUIET_LINES)
 def test_lines_around_them_name_nothing(sigs, line):
     assert _matches(sigs, line) == set()
+
+
+def test_mosquitto_bind_errors_in_both_c_libraries_wordings(sigs):
+    """Mosquitto prints strerror() after `Error:`: glibc builds (Debian packages) say "Address
+    already in use", the Alpine-based eclipse-mosquitto image (musl) says "Address in use" — the
+    same port clash (cmccambridge/mosquitto-unraid#42). musl's "Address not available" is a bind to
+    an address the container lacks: `::1` in local-only mode without IPv6 (mosquitto#2212)."""
+    _assert_claims(
+        sigs,
+        "mosquitto-address-already-in-use",
+        ("1796195175: Error: Address already in use", "1733404635: Error: Address in use"),
+        ("1733404635: Opening ipv4 listen socket on port 1883.",),
+        only=True,
+    )
+    _assert_claims(
+        sigs,
+        "mosquitto-local-only-mode",
+        ("5/19/2021 4:59\tstdout\t1621400387: Error: Address not available",),
+        ("1621400387: Opening ipv6 listen socket on port 1883.",),
+    )
+    # a Docker daemon's or a Go client's bind error is not Mosquitto's
+    for line in (
+        "Error starting userland proxy: listen tcp4 0.0.0.0:1883: bind: address already in use",
+        "dial tcp 192.168.1.5:1883: bind: cannot assign requested address",
+    ):
+        assert not {"mosquitto-address-already-in-use", "mosquitto-local-only-mode"} & _matches(
+            sigs, line
+        ), line
