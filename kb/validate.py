@@ -564,7 +564,7 @@ def _untranslated(
             for nid, node in entry.tree.nodes.items()
             if any(
                 getattr(node, key) and key not in tree_text.get(nid, {})
-                for key in ("question", "conclusion", "fix")
+                for key in ("question", "conclusion", "fix", "options")
             )
         ]
     for key, missing in left.items():

@@ -195,11 +195,8 @@ def test_chinese_companions_are_complete(kb):
             assert zh.symptoms and any(cjk.search(s) for s in zh.symptoms), (
                 f"{e.id}: Chinese symptoms"
             )
-        assert set(zh.check_titles) == {c.id for c in e.checks}, f"{e.id}: Chinese check titles"
-        if e.tree:
-            assert set(zh.tree_text) == set(e.tree.nodes), (
-                f"{e.id}: Chinese tree text must cover every node"
-            )
+        # check titles, version notes and tree text left in English are lint warnings
+        # (kb/validate.py), which test_bundled_kb_lints_clean refuses
 
 
 def test_every_tree_can_be_walked_to_every_conclusion(kb):
