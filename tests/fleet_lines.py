@@ -37,6 +37,16 @@ SUPPLEMENT: list[tuple[str, str, str]] = [
         "https://github.com/NVIDIA/nvidia-docker/issues/792 (docker pull)",
     ),
     (
+        "docker-registry-x509-unknown-authority",
+        'Nov 11 23:08:13 peptone dockerd[14445]: time="2016-11-11T23:08:13.763732262+01:00" level=error msg="Attempting next endpoint for push after error: Get https://10.0.0.15:5000/v2/: http: server gave HTTP response to HTTPS client"',
+        "https://github.com/distribution/distribution/issues/2061 (journalctl of dockerd 1.12.3)",
+    ),
+    (
+        "docker-pull-registry-dns-lookup-fails",
+        "docker: Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io on [::1]:53: read udp [::1]:42089->[::1]:53: read: connection refused.",
+        "https://github.com/distribution/distribution/issues/3477 (docker run)",
+    ),
+    (
         "android-emulator-charles-proxy-freeze",
         "CONNECT mumu.nie.netease.com:443 HTTP/1.1",
         "a Charles session line for the host named in seeds/002 (representative, not captured)",

@@ -24,6 +24,7 @@ vernemq-eula-not-accepted vernemq-authentication-plugin-chain-exhausted vernemq-
 FAQS = """
 emqx-dashboard-default-login emqx-4-to-5-config-keys vernemq-docker-config-env-vars
 vernemq-docker-stop-leaves-cluster
+mosquitto-clear-retained-messages
 """.split()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -26,6 +26,7 @@ docker-oci-executable-not-found docker-exec-format-error docker-address-pools-ex
 docker-pull-rate-limit docker-pull-tls-handshake-timeout docker-dns-resolution-fails
 docker-bind-mount-not-a-directory docker-container-name-conflict
 docker-compose-depends-on-unhealthy-dependency docker-iptables-rules-lost-after-firewall-restart
+docker-registry-x509-unknown-authority docker-pull-registry-dns-lookup-fails
 """.split()
 # problems that print no line of their own: the cause is observed by checks only
 NO_LOG_LINE = {
