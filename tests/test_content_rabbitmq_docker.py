@@ -18,6 +18,7 @@ rabbitmq-consumer-ack-timeout rabbitmq-missed-heartbeats rabbitmq-inequivalent-a
 rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
 rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
+rabbitmq-message-size-exceeds-max
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
