@@ -47,6 +47,11 @@ SUPPLEMENT: list[tuple[str, str, str]] = [
         "https://github.com/distribution/distribution/issues/3477 (docker run)",
     ),
     (
+        "rabbitmq-message-size-exceeds-max",
+        "exception: Basic.publish: (406) PRECONDITION_FAILED - message size 179010654 is larger than configured max size 134217728",
+        "https://github.com/celery/py-amqp/issues/428 (Celery task publish, RabbitMQ 3.x default limit)",
+    ),
+    (
         "android-emulator-charles-proxy-freeze",
         "CONNECT mumu.nie.netease.com:443 HTTP/1.1",
         "a Charles session line for the host named in seeds/002 (representative, not captured)",

@@ -359,6 +359,14 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
+def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
+    # the refused publish and the refused configuration value name the entry; the connection
+    # lines and the channel-error header around them name nothing
+    keys = ("is larger than configured max size", "max_message_size invalid")
+    text = (CAPTURED / "rabbitmq-3.10.8-max-message-size.log").read_text(encoding="utf-8")
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, "rabbitmq-message-size-exceeds-max"))
+
+
 def _assert_claims(
     sigs, entry: str, own: tuple[str, ...], others: tuple[str, ...], *, only: bool = False
 ) -> None:

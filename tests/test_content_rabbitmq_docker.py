@@ -18,6 +18,7 @@ rabbitmq-consumer-ack-timeout rabbitmq-missed-heartbeats rabbitmq-inequivalent-a
 rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
 rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
+rabbitmq-message-size-exceeds-max rabbitmq-management-ui-not-reachable
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
@@ -33,6 +34,7 @@ NO_LOG_LINE = {
     "docker-json-file-logs-fill-disk": "a growing log file prints nothing about itself",
     "rabbitmq-data-lost-new-hostname": "the banner naming rabbit@<id> is printed on every healthy boot",
     "rabbitmq-message-redelivered-requeue-loop": "requeues and redeliveries are normal protocol operations",
+    "rabbitmq-management-ui-not-reachable": "a plugin that is not enabled or a port not published prints nothing",
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
