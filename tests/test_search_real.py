@@ -26,10 +26,10 @@ from kb.paths import bundled_kb
 # where the figures did (docs/search.md, round 6).
 # Round 7 added 76 fresh queries (20 held out) and 5 entries: held-out right-first-confident
 # fell from 81.6 to 77.1 (its floor moved from 80 to 75, the cost is recorded in docs/search.md,
-# round 7); the other floors rose where the figures did.
+# round 7); the development top-3 floor rose from 83 to 84 with its figure, the others stay.
 FLOORS = {
     "dev": (73.0, 84.0, 74.0, 21.0),
-    "heldout": (63.0, 81.0, 75.0, 21.0),
+    "heldout": (64.0, 81.0, 75.0, 21.0),
 }
 
 
