@@ -206,8 +206,31 @@ def term_weight(term: str, word: str = "") -> float:
     return 1.0
 
 
+# The ports of the products the KB covers. Written bare in a sentence (`无法访问18083管理后台`,
+# `telnet host 5672`) they are still ports; any other bare number is not read as one.
+WELL_KNOWN_PORTS = (
+    "1883 8883 8083 8084 18083 8081 4370 5370 9001 8888 "  # MQTT, EMQX, VerneMQ, Mosquitto ws
+    "5671 5672 15672 15692 25672 4369 61613 15674 15675 "  # RabbitMQ and the Erlang port mapper
+    "2375 2376"  # the Docker daemon
+).split()
+
+
+@lru_cache(maxsize=1)
+def _BARE_PORT() -> re.Pattern[str]:
+    # not part of a longer number, version, address or identifier; CJK text around it is fine
+    known = "|".join(WELL_KNOWN_PORTS)
+    return re.compile(rf"(?<![0-9A-Za-z._:/#-])({known})(?![0-9A-Za-z_]|\.\d)")
+
+
+@lru_cache(maxsize=1)
+def _CJK_PORT() -> re.Pattern[str]:
+    # `端口 5432`, `端口号:8080`, `8080端口`
+    return re.compile(r"端口号?\s*[:：=]?\s*(\d{2,5})(?!\d)|(?<!\d)(\d{2,5})\s*端口")
+
+
 def ports(text: str) -> frozenset[str]:
-    """Port numbers a text names (`:1883`, `port 5432`, `{port,8083}`)."""
+    """Port numbers a text names (`:1883`, `port 5432`, `{port,8083}`, `8080端口`, and the
+    products' own ports written bare: `访问18083`)."""
     out = set()
     for m in _PORT().finditer(text):
         port, start = m.group(2), m.start(2)
@@ -215,6 +238,11 @@ def ports(text: str) -> frozenset[str]:
             continue  # minutes or seconds of a clock time
         if 10 <= int(port) <= 65535:
             out.add(port)
+    for m in _CJK_PORT().finditer(text):
+        port = m.group(1) or m.group(2)
+        if 10 <= int(port) <= 65535:
+            out.add(port)
+    out.update(m.group(1) for m in _BARE_PORT().finditer(text))
     return frozenset(out)
 
 

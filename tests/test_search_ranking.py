@@ -200,6 +200,31 @@ def test_a_port_the_entry_is_not_about_is_a_mismatch(idx: KBIndex) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("无法访问18083管理后台", {"18083"}),  # a product's port written bare in Chinese text
+        ("8080端口被占用", {"8080"}),
+        ("端口号：5432 已被占用", {"5432"}),
+        ("telnet 10.0.0.5 5672 hangs", {"5672"}),
+        ("host:15672/#/queues", {"15672"}),
+        ("emqx 4.4.18083 and 1621613733 and v1883 and build_8883", set()),  # not ports
+        ("other numbers stay numbers: 5432 3306", set()),  # bare, and not a product's port
+    ],
+)
+def test_ports_are_read_from_sentences_and_from_chinese(text: str, want: set[str]) -> None:
+    from indexer.lexicon import ports
+
+    assert set(ports(text)) == want
+
+
+def test_a_bare_port_in_chinese_text_is_compared_too(idx: KBIndex) -> None:
+    # 5672 is RabbitMQ's: the EMQX port entry is then about another service
+    hits = idx.search("启动失败 端口被占用 port is already allocated 5672")
+    assert not [h for h in hits if h.id == "emqx-port" and h.confident]
+    assert idx.search("启动失败 端口被占用 port is already allocated 1883")[0].id == "emqx-port"
+
+
 def test_an_exit_code_the_entry_is_not_about_is_a_mismatch(idx: KBIndex) -> None:
     hits = idx.search("container exited with code 2 after a few minutes")
     assert ids(hits)[:1] == ["container-stopped"]
