@@ -151,6 +151,7 @@ class KBIndex:
             products=products,
             ports=self._ports(query[:MAX_QUERY_CHARS]),
             exit_codes=rank.exit_codes(query[:MAX_QUERY_CHARS]),
+            idf=self._idf(query[:MAX_QUERY_CHARS], built.doc_count),
         )
         ranked = rank.rerank(cands, built, facts)[:want]
         if not ranked:
@@ -253,6 +254,18 @@ class KBIndex:
                 t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("products")
             )
         return self._product_names
+
+    def _idf(self, query: str, n: int) -> dict[str, float]:
+        """The query's index terms with their inverse document frequency (`rank.idf`)."""
+        from indexer import rank
+        from indexer.query import CJK_FIELD, FIELD
+        from indexer.tokens import fold, index_terms
+
+        latin, grams, _ = index_terms(fold(query))
+        reader = self._reader()
+        out = {t: rank.idf(reader.doc_frequency(FIELD, t), n) for t in set(latin)}
+        out.update((g, rank.idf(reader.doc_frequency(CJK_FIELD, g), n)) for g, _p in grams)
+        return out
 
     @staticmethod
     def _ports(query: str) -> frozenset[str]:

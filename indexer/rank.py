@@ -19,6 +19,9 @@ Re-ranking, in order:
    exit code the query names ranks up, and naming another product is no mismatch for it (an exit
    code is the container's, whatever runs inside).
    An FAQ ranks up when the query asks how to do something (`lexicon.asks_how`).
+   A query that says what one of an entry's titles or symptoms says (the share of the phrase's
+   terms it holds, weighed by their idf) ranks it up (`symptom_match`); the confidence rule's
+   margins compare scores without that factor (`Candidate.base`).
 4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
 5. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
@@ -56,6 +59,10 @@ PORT_MISMATCH = 0.5
 PLATFORM_PRODUCTS = frozenset({"docker"})
 EXIT_MATCH = 1.6  # an entry about the exit code the query names (title or signatures)
 FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failure report)
+# a query that says what one of an entry's symptoms (or titles) says: score x (1 + this x the
+# match, 0..1; `symptom_match`); UNIT_MASS: the summed idf at which a phrase's match is whole
+SYMPTOM_WEIGHT = 1.0
+UNIT_MASS = 8.0
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
 # weight of a query word the index has never seen, in the coverage: a word no entry knows is a
 # strong sign that no entry is about the problem (calibrated, see docs/search.md)
@@ -103,6 +110,12 @@ class Candidate:
     focus_coverage: float = 0.0
     confident: bool = False
     notes: list[str] = field(default_factory=list)
+    said: float = 1.0  # the symptom-match factor in `score` (`symptom_match`)
+
+    @property
+    def base(self) -> float:
+        """The score without the symptom-match factor: the confidence rule's margins use it."""
+        return self.score / self.said
 
     @property
     def text(self) -> str:
@@ -120,6 +133,23 @@ class QueryFacts:
     exit_codes: frozenset[str] = frozenset()  # container/process exit codes it names
     sig_ids: frozenset[str] = frozenset()  # entries whose signature matched
     primary_ids: frozenset[str] = frozenset()  # ... whose primary signature matched
+    # the query's index terms (Latin stems, CJK bigrams) -> inverse document frequency
+    idf: dict[str, float] = field(default_factory=dict)
+
+
+def symptom_match(units: Sequence[Sequence[str]], idf: dict[str, float]) -> float:
+    """How well the query says what one of the entry's titles or symptoms says, 0..1.
+
+    For each phrase: the share of its terms the query holds, times the informative weight
+    (summed idf, capped at `UNIT_MASS`) of what it holds. A bag of words over the whole entry
+    rewards long entries that hold the query's words here and there; a user who describes a
+    problem in their own words often says what one symptom says."""
+    best = 0.0
+    for unit in units:
+        held = [idf[t] for t in unit if t in idf]
+        if held:
+            best = max(best, len(held) / len(unit) * min(sum(held), UNIT_MASS) / UNIT_MASS)
+    return best
 
 
 def entry_ports(data: dict[str, Any]) -> frozenset[str]:
@@ -249,6 +279,9 @@ def rerank(
                 c.notes.append("exit code")
         if built.asks and c.data.get("kind") == "faq":
             score *= FAQ_BOOST
+        if facts.idf and SYMPTOM_WEIGHT:
+            c.said = 1.0 + SYMPTOM_WEIGHT * symptom_match(c.data.get("units", ()), facts.idf)
+            score *= c.said
         c.score = score
         out.append(c)
     out.sort(key=lambda c: (-c.score, c.id))
@@ -353,7 +386,7 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
         return
-    ahead = len(ranked) < 2 or first.score >= CONF_MARGIN * ranked[1].score
+    ahead = len(ranked) < 2 or first.base >= CONF_MARGIN * ranked[1].base
     if ahead and first.focus_coverage >= CONF_MARGIN_FOCUS:
         first.confident = True
         return
@@ -364,7 +397,7 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
         return
     if len(ranked) > 1 and first.data.get("kind") != "tree":
-        if first.score < CONF_TIE * ranked[1].score:
+        if first.base < CONF_TIE * ranked[1].base:
             return
     if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
         first.confident = True

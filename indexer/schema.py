@@ -31,7 +31,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from indexer.plaintext import markdown_to_text, regex_to_text
 from indexer.tokens import fold, index_terms
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SECTION_WEIGHTS: dict[str, float] = {
     "signatures": 4.0,
@@ -192,6 +192,16 @@ def _join(parts: Any) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _units(phrases: list[str]) -> list[list[str]]:
+    out = []
+    for phrase in phrases:
+        latin, grams, _ = index_terms(fold(phrase))
+        terms = sorted(set(latin) | {g for g, _p in grams})
+        if terms:
+            out.append(terms)
+    return out
+
+
 def entry_document(entry: Any) -> dict[str, Any]:
     """The index document for a `kb.model.Entry` (English text plus every translation)."""
     trs = list(entry.translations.values())
@@ -241,6 +251,9 @@ def entry_document(entry: Any) -> dict[str, Any]:
             # what the entry is about, as index terms (titles, symptoms, signatures): the
             # confidence rule measures a query against it (indexer/rank.py)
             "focus": sorted(set(flatin) | {g for g, _p in fgrams}),
+            # each title and symptom as its own set of index terms: a query that says what one
+            # symptom says ranks that entry up (`rank.symptom_match`)
+            "units": _units([*titles, *symptoms]),
             # holds Traditional characters: fold its text before comparing it with a query
             "trad": fold(value) != value,
         },

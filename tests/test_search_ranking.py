@@ -645,3 +645,50 @@ def test_a_broker_tree_is_not_about_docker_it_lists_last() -> None:
     broker_tree.notes, container_tree.notes = [], []
     ranked = {c.id: c for c in rerank([broker_tree, container_tree], _built(), facts)}
     assert ranked["a-broker-tree"].score == 1.3 and ranked["b-container-tree"].score == 1.3
+
+
+def test_symptom_match_is_the_share_of_one_phrase_weighed_by_its_idf() -> None:
+    from indexer.rank import UNIT_MASS, symptom_match
+
+    idf = {"broker": 1.0, "refus": 3.0, "connect": 2.0}
+    units = [["broker", "connect", "refus"], ["broker", "disk", "full", "alarm"]]
+    # the first phrase is held whole: its share is 1, its weight 6 of UNIT_MASS
+    assert symptom_match(units, idf) == pytest.approx(6.0 / UNIT_MASS)
+    # the best phrase counts, not the sum: a scatter over many phrases is worth little
+    assert symptom_match([["broker", "a"], ["connect", "b"], ["refus", "c"]], idf) == (
+        pytest.approx(0.5 * 3.0 / UNIT_MASS)
+    )
+    assert symptom_match(units, {}) == 0.0
+    assert symptom_match([["x"] * 2], {"x": 50.0}) == 1.0  # capped
+
+
+def test_saying_what_one_symptom_says_beats_an_entry_holding_the_words_here_and_there(
+    make_kb,  # type: ignore[no-untyped-def]
+) -> None:
+    kb = make_kb(
+        {
+            "emqx/long.md": entry(
+                "long",
+                "EMQX client reconnect and broker restart notes",
+                "Client sessions after a broker restart; reconnect behaviour.",
+                "## Notes\nThe client library retries.\n",
+                symptoms=(
+                    "client sessions lost after broker restart",
+                    "reconnect storms",
+                    "client cannot subscribe",
+                ),
+            ),
+            "emqx/short.md": entry(
+                "short",
+                "Listener comes back late after a restart",
+                "The listener opens after the clients have given up.",
+                "## Fix\nRaise the retry interval.\n",
+                symptoms=("client cannot reconnect after broker restart",),
+            ),
+        }
+    )
+    # BM25F alone ranks `long` first (6.65 against 6.32): it holds every word, in four places
+    with open_index([kb]) as index:
+        assert ids(index.search("my client cannot reconnect after the broker restart"))[:1] == [
+            "short"
+        ]
