@@ -81,6 +81,9 @@ CONF_MARGIN_FOCUS = 0.25
 # a first result within 2% of the second is a tie the ranking could not break: related reading
 # (not for a triage tree, which is first because several causes fit)
 CONF_TIE = 1.02
+# ... unless what the first is about (its titles, symptoms, signatures) holds this much of the
+# query and it says it better than the second (symptom match): a title that is the query
+CONF_WHOLE = 0.9
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -397,7 +400,9 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
         return
     if len(ranked) > 1 and first.data.get("kind") != "tree":
-        if first.base < CONF_TIE * ranked[1].base:
+        if first.base < CONF_TIE * ranked[1].base and not (
+            first.focus_coverage >= CONF_WHOLE and first.said > ranked[1].said
+        ):
             return
     if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
         first.confident = True
