@@ -367,6 +367,28 @@ def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, "rabbitmq-message-size-exceeds-max"))
 
 
+def test_captured_quorum_queue_lines_reach_exactly_their_entry(sigs):
+    # a 3-node 3.10.8 cluster with two nodes stopped: the failed consume (the crash frame), get,
+    # declare and forced delete name the entry, in the broker log and in what pika printed; node
+    # down/up lines, the crash reason lines, leader elections and membership changes name nothing
+    entry = "rabbitmq-quorum-queue-unavailable"
+    keys = (
+        "[{rabbit_quorum_queue,consume,3,",
+        "Cannot get a message from queue 'queue 'orders' in vhost '/'': {timeout,",
+        "Cannot declare quorum queue 'newq' in vhost '/' on node 'kbqq1@localhost' with leader on node 'kbqq1@localhost': cluster_not_formed",
+        "Could not delete quorum 'queue 'payments' in vhost '/'', not enough nodes  online to reach a quorum",
+    )
+    text = "\n".join(
+        (CAPTURED / name).read_text(encoding="utf-8")
+        for name in (
+            "rabbitmq-3.10.8-quorum-queue-unavailable.log",
+            "rabbitmq-3.10.8-quorum-queue-pika.txt",
+            "rabbitmq-queues-3.10.8-quorum-queue-unavailable.txt",
+        )
+    )
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+
+
 def _assert_claims(
     sigs, entry: str, own: tuple[str, ...], others: tuple[str, ...], *, only: bool = False
 ) -> None:

@@ -19,6 +19,7 @@ rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
 rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
 rabbitmq-message-size-exceeds-max rabbitmq-management-ui-not-reachable
+rabbitmq-quorum-queue-unavailable
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
