@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tui_support import make_app, type_text, wait_for
+from tui_support import make_app, pilot_test, type_text, wait_for
 
 SIZE = (80, 24)
 WIDE = (140, 45)
@@ -108,9 +108,32 @@ def test_entry_chinese(snap_compare):
     async def run_before(pilot):
         await _entry(pilot)
         await pilot.press("l")
+        await wait_for(pilot, lambda: pilot.app.lang == "zh", what="the language switch")
+        # the "语言：中文" toast lives 1.5 s: under load the picture was taken before or after
+        # it, so it is cleared and checked on its own (test_language_toggle_says_so)
+        pilot.app.clear_notifications()
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@pilot_test
+async def test_language_toggle_says_so() -> None:
+    app = make_app()
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):  # type: ignore[no-untyped-def]
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await _entry(pilot)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "语言：中文" in said, what="the toast")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "Language: English" in said, what="the toast")
 
 
 def test_tree_conclusion(snap_compare):
