@@ -32,10 +32,11 @@ from kb.paths import bundled_kb
 # more unanswerable queries became confident: right-first-confident's floor moved from 75 to 71
 # (held out 77.1 -> 71.8) and the development set's unanswerable bar from 21 to 22.
 # Round 8 then added 81 fresh queries (24 held out): dev 77.8 -> 76.9 hit@1, held out 72.7 ->
-# 72.2; and two entries (quorum queues, an unreachable VerneMQ peer; 6 development queries
-# relabelled from null): held-out top-3 fell from 87.2 to 85.6, its floor from 86 to 85.
+# 72.2; and four entries (quorum queues, an unreachable VerneMQ peer, RabbitMQ's disabled
+# metrics collector, the EMQX CPU alarm; 8 development queries relabelled from null): held-out
+# top-3 fell from 87.2 to 85.0, its floor from 86 to 85.
 FLOORS = {
-    "dev": (76.0, 89.0, 75.0, 19.0),
+    "dev": (76.0, 89.0, 76.0, 19.0),
     "heldout": (71.0, 85.0, 70.0, 20.0),
 }
 
