@@ -308,6 +308,11 @@ def test_host_disk_probe_measures_a_real_filesystem(tmp_path):
 CAPTURED = ROOT / "tests" / "fixtures" / "captured"
 
 
+def _captured(*names: str) -> str:
+    """The text of captured files, one after the other."""
+    return "\n".join((CAPTURED / name).read_text(encoding="utf-8") for name in names)
+
+
 def _assert_captured_lines(sigs, text: str, want: dict[str, str]) -> None:
     """Each line holding a key of `want` matches exactly that key's entry, every other line
     matches nothing, and every key occurs."""
@@ -324,7 +329,7 @@ def _assert_captured_lines(sigs, text: str, want: dict[str, str]) -> None:
 
 
 def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
-    text = (CAPTURED / "rabbitmq-3.10.8-channel-errors.log").read_text(encoding="utf-8")
+    text = _captured("rabbitmq-3.10.8-channel-errors.log")
     want = {
         "inequivalent arg 'durable'": "rabbitmq-inequivalent-arg-precondition-failed",
         "timed out waiting for delivery acknowledgement": "rabbitmq-consumer-ack-timeout",
@@ -333,7 +338,7 @@ def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
         "Invalid challenge reply": "rabbitmq-erlang-cookie-cli-auth-failed",
     }
     _assert_captured_lines(sigs, text, want)
-    cli = (CAPTURED / "rabbitmqctl-3.10.8-cookie-mismatch.txt").read_text(encoding="utf-8")
+    cli = _captured("rabbitmqctl-3.10.8-cookie-mismatch.txt")
     assert set(sigs.match_text(cli)) == {"rabbitmq-erlang-cookie-cli-auth-failed"}
 
 
@@ -349,12 +354,9 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
         "plugins_not_found",
         "enabled but missing",
     )
-    text = "\n".join(
-        (CAPTURED / name).read_text(encoding="utf-8")
-        for name in (
-            "rabbitmq-3.10.8-delayed-message-exchange.log",
-            "rabbitmq-plugins-3.10.8-delayed-message-exchange.txt",
-        )
+    text = _captured(
+        "rabbitmq-3.10.8-delayed-message-exchange.log",
+        "rabbitmq-plugins-3.10.8-delayed-message-exchange.txt",
     )
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
@@ -363,7 +365,7 @@ def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
     # the refused publish and the refused configuration value name the entry; the connection
     # lines and the channel-error header around them name nothing
     keys = ("is larger than configured max size", "max_message_size invalid")
-    text = (CAPTURED / "rabbitmq-3.10.8-max-message-size.log").read_text(encoding="utf-8")
+    text = _captured("rabbitmq-3.10.8-max-message-size.log")
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, "rabbitmq-message-size-exceeds-max"))
 
 
@@ -378,13 +380,10 @@ def test_captured_quorum_queue_lines_reach_exactly_their_entry(sigs):
         "Cannot declare quorum queue 'newq' in vhost '/' on node 'kbqq1@localhost' with leader on node 'kbqq1@localhost': cluster_not_formed",
         "Could not delete quorum 'queue 'payments' in vhost '/'', not enough nodes  online to reach a quorum",
     )
-    text = "\n".join(
-        (CAPTURED / name).read_text(encoding="utf-8")
-        for name in (
-            "rabbitmq-3.10.8-quorum-queue-unavailable.log",
-            "rabbitmq-3.10.8-quorum-queue-pika.txt",
-            "rabbitmq-queues-3.10.8-quorum-queue-unavailable.txt",
-        )
+    text = _captured(
+        "rabbitmq-3.10.8-quorum-queue-unavailable.log",
+        "rabbitmq-3.10.8-quorum-queue-pika.txt",
+        "rabbitmq-queues-3.10.8-quorum-queue-unavailable.txt",
     )
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
@@ -574,7 +573,7 @@ def test_new_signatures_stay_quiet_on_other_products_real_logs(kb):
 
 
 def test_waiting_for_tables_capture_reaches_only_its_entry(sigs):
-    text = (CAPTURED / "rabbitmq-3.10.8-waiting-for-tables.log").read_text(encoding="utf-8")
+    text = _captured("rabbitmq-3.10.8-waiting-for-tables.log")
     assert set(sigs.match_text(text)) == {"rabbitmq-waiting-for-mnesia-tables"}
 
 
@@ -585,14 +584,14 @@ def test_cookie_file_mode_error_reaches_its_entry(sigs):
 
 
 def test_out_of_fds_capture_reaches_only_its_entry(sigs):
-    text = (CAPTURED / "rabbitmq-3.10.8-out-of-fds.log").read_text(encoding="utf-8")
+    text = _captured("rabbitmq-3.10.8-out-of-fds.log")
     assert set(sigs.match_text(text)) == {"rabbitmq-out-of-file-descriptors"}
     # Ranch's own line is shared with other Ranch users (EMQX), so it names no entry by itself
     assert _matches(sigs, "Ranch acceptor reducing accept rate: out of file descriptors") == set()
 
 
 def test_unknown_delivery_tag_capture_reaches_only_its_entry(sigs):
-    text = (CAPTURED / "rabbitmq-3.10.8-unknown-delivery-tag.log").read_text(encoding="utf-8")
+    text = _captured("rabbitmq-3.10.8-unknown-delivery-tag.log")
     assert set(sigs.match_text(text)) == {"rabbitmq-unknown-delivery-tag"}
 
 
@@ -648,7 +647,7 @@ def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs
     # connection have none (the tree's conclusions answer them), so those lines name nothing
     login = "rabbitmq-login-refused-invalid-credentials"
     memory = "rabbitmq-memory-alarm-publishers-blocked"
-    broker = (CAPTURED / "rabbitmq-3.10.8-client-connect-errors.log").read_text(encoding="utf-8")
+    broker = _captured("rabbitmq-3.10.8-client-connect-errors.log")
     for key in (
         "vhost /mall not found",
         "access to vhost '/shop' refused for user 'mall'",
@@ -665,10 +664,10 @@ def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs
         "vm_memory_high_watermark set.": memory,
     }
     _assert_captured_lines(sigs, broker, want)
-    default_vhost = (CAPTURED / "rabbitmq-3.10.8-default-vhost.log").read_text(encoding="utf-8")
+    default_vhost = _captured("rabbitmq-3.10.8-default-vhost.log")
     assert "vhost / not found" in default_vhost
     _assert_captured_lines(sigs, default_vhost, {})
-    pika = (CAPTURED / "rabbitmq-3.10.8-pika-client-errors.txt").read_text(encoding="utf-8")
+    pika = _captured("rabbitmq-3.10.8-pika-client-errors.txt")
     # a pika client on the host refused by a stopped broker shows no container: the compose
     # entry's signatures leave it to the AMQP triage tree
     want = {"Login was refused": login}
@@ -678,12 +677,9 @@ def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs
 def test_amqp_tree_quotes_its_reproduced_lines_verbatim(kb):
     # the broker and pika texts the tree lists as printed here are in the captures, verbatim, in
     # both languages (Spring and Celery lines come from the public issues it cites)
-    captured = "\n".join(
-        (CAPTURED / name).read_text(encoding="utf-8")
-        for name in (
-            "rabbitmq-3.10.8-client-connect-errors.log",
-            "rabbitmq-3.10.8-pika-client-errors.txt",
-        )
+    captured = _captured(
+        "rabbitmq-3.10.8-client-connect-errors.log",
+        "rabbitmq-3.10.8-pika-client-errors.txt",
     )
     captured = captured.replace("\\'", "'")  # pika's output is a repr: quotes come escaped
     reproduced = re.compile(
