@@ -211,11 +211,14 @@ def entry_document(entry: Any) -> dict[str, Any]:
     for tr in trs:
         bodies[tr.lang] = markdown_to_text(tr.body)
         summaries[tr.lang] = tr.summary
+    titles = [entry.title, *(tr.title for tr in trs)]
+    symptoms = [*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]
+    signatures = _join(regex_to_text(s) for s in entry.signatures)
     value = sections_value(
         {
-            "title": _join([entry.title, *(tr.title for tr in trs)]),
-            "symptoms": _join([*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]),
-            "signatures": _join(regex_to_text(s) for s in entry.signatures),
+            "title": _join(titles),
+            "symptoms": _join(symptoms),
+            "signatures": signatures,
             "keywords": _join(
                 [entry.id.replace("-", " "), " ".join(entry.tags), " ".join(entry.products)]
             ),
@@ -223,10 +226,7 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "body": _join(bodies.values()),
         }
     )
-    titles = [entry.title, *(tr.title for tr in trs)]
-    symptoms = [*entry.symptoms, *(s for tr in trs for s in tr.symptoms)]
-    focus_text = fold(_join([*titles, *symptoms, *(regex_to_text(s) for s in entry.signatures)]))
-    flatin, fgrams, _ = index_terms(focus_text)
+    units = _units([*titles, *symptoms])
     return {
         "id": entry.id,
         "kind": entry.kind,
@@ -250,10 +250,10 @@ def entry_document(entry: Any) -> dict[str, Any]:
             "related": list(getattr(entry, "related", ())),
             # what the entry is about, as index terms (titles, symptoms, signatures): the
             # confidence rule measures a query against it (indexer/rank.py)
-            "focus": sorted(set(flatin) | {g for g, _p in fgrams}),
+            "focus": sorted({t for unit in units for t in unit}.union(*_units([signatures]))),
             # each title and symptom as its own set of index terms: a query that says what one
             # symptom says ranks that entry up (`rank.symptom_match`)
-            "units": _units([*titles, *symptoms]),
+            "units": units,
             # holds Traditional characters: fold its text before comparing it with a query
             "trad": fold(value) != value,
         },
