@@ -3,7 +3,8 @@
 idx = open_index(sources)            # (indexer.update) incremental update, then open
 hits = idx.search("monotonic time", product="emqx")
 hits[0].confident                    # a best match, or related reading
-idx.problems                         # load problems of bad entry files (re-warned each run)
+idx.errors                           # the bad entry files' errors (re-warned each run)
+idx.problems                         # every lint problem of the indexed files (read on demand)
 idx.close()
 
 Whoosh finds candidates (indexer.query builds the query), `indexer.rank` re-ranks them and
@@ -13,6 +14,7 @@ decides which are confident answers, and this module turns them into `Hit`s with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,10 @@ MAX_QUERY_CHARS = (
     20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
 )
 _ENTRY_CACHE = 4096  # entries whose folded text and term set are kept between queries
+
+
+def _sorted_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line, p.message))
 
 
 class KBIndex:
@@ -56,8 +62,20 @@ class KBIndex:
         self.reparsed = reparsed
         #: True when this open built the index from scratch
         self.rebuilt = rebuilt
-        self.problems: list[Problem] = sorted(
-            problems_from_json(state["problems"]), key=lambda p: (p.path, p.line, p.message)
+        # lint problems stay as the state's rows until asked for: a large KB may carry thousands
+        # of warnings that a search never shows (it warns about errors only)
+        self._problem_rows: list[list[Any]] = list(state["problems"])
+
+    @cached_property
+    def problems(self) -> list[Problem]:
+        """Every lint problem of the indexed files, sorted by file, line and message."""
+        return _sorted_problems(problems_from_json(self._problem_rows))
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that kept an entry out of the index (errors, not warnings), sorted."""
+        return _sorted_problems(
+            problems_from_json([r for r in self._problem_rows if r[3] == "error"])
         )
 
     # -- public --------------------------------------------------------------------------------
@@ -106,7 +124,9 @@ class KBIndex:
         self._freq = None
         self._texts.clear()
         self._product_names = None
-        self.rebuilt, self.reparsed, self.problems = True, fresh.reparsed, fresh.problems
+        self.rebuilt, self.reparsed = True, fresh.reparsed
+        self._problem_rows = fresh._problem_rows
+        self.__dict__.pop("problems", None)  # read again from the rebuilt index's rows
         self._repaired = True
 
     def _search(

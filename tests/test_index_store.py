@@ -20,7 +20,7 @@ import indexer.update as index_mod
 from benchmarks.synthetic import generate
 from indexer import IndexBusy, open_index
 from indexer.store import CURRENT, MANIFEST, STATE, Store, store_dir
-from tests.helpers import entry_text
+from tests.helpers import entry_text, run_kb
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -148,6 +148,29 @@ def test_bad_file_problems_are_kept_without_reparsing(kb):
     with open_index([kb]) as idx:
         assert idx.reparsed == ["entry-0"] and idx.problems == []
         assert found(idx, "doohickey") == ["entry-0"]
+
+
+def test_errors_are_told_apart_from_warnings_and_search_warns_only_errors(kb):
+    """A search re-warns the files kept out of the index, not every lint warning of a big KB;
+    `problems` (read on demand) still holds both, for `kb index` and the TUI."""
+    (kb / "emqx" / "entry-1.md").write_text(
+        entry_text("entry-1", title="Entry about blueberry", extra="versions: {emqx: '>= 5.0'}\n"),
+        encoding="utf-8",
+    )
+    (kb / "emqx" / "entry-1.zh.md").write_text(
+        "---\nid: entry-1\nlang: zh\ntitle: 蓝莓\nsummary: 一行说明。\n---\n正文。\n",
+        encoding="utf-8",
+    )
+    bad = kb / "emqx" / "entry-0.md"
+    bad.write_text("---\nid: entry-0\nkind: incident\ntitle: [unclosed\n---\nb\n", encoding="utf-8")
+    for _ in range(2):  # built, then read back from the stored state
+        with open_index([kb]) as idx:
+            assert [p.severity for p in idx.errors] == ["error"]
+            assert str(bad) in str(idx.errors[0])
+            assert sorted(p.severity for p in idx.problems) == ["error", "warning"]
+    r = run_kb("--kb", str(kb), "search", "blueberry")
+    assert r.returncode == 0, r.stderr
+    assert "entry-0.md" in r.stderr and "not translated" not in r.stderr
 
 
 def test_schema_version_change_rebuilds(kb, monkeypatch):

@@ -70,7 +70,7 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
 
     with LazyProgress("Indexing") as progress:
         idx = open_index(sources_for(args), progress=progress)
-    warn_problems(idx.problems)
+    warn_problems(idx.errors)
     return idx
 
 
