@@ -100,7 +100,7 @@ class Plan:
 
 
 def group_paths(group: Any) -> list[str]:
-    return [str(ef.path) for ef in group.files]
+    return [ef.file for ef in group.files]
 
 
 def plan_update(
@@ -148,7 +148,7 @@ def fingerprint(group: Any) -> dict[str, list[Any]]:
     Each record is [mtime_ns, size, sha256, lang]."""
     out: dict[str, list[Any]] = {}
     for ef in group.files:
-        path = str(ef.path)
+        path = ef.file
         try:
             st = os.stat(path)
             # never open what the loader will not read (a named pipe blocks, a huge file is slow):
@@ -187,7 +187,7 @@ def groups_from_manifest(
         group = EntryGroup(gid, overridden=[Path(p) for p in g.get("overridden", ())])
         for path, rec in g["files"].items():
             lang = rec[3] if len(rec) > 3 else "en"
-            ef = EntryFile(gid, lang, Path(path), root)
+            ef = EntryFile(gid, lang, path, root)
             if lang == "en":
                 group.en = ef
             else:
