@@ -37,7 +37,7 @@ from kb.paths import bundled_kb
 # top-3 fell from 87.2 to 85.0, its floor from 86 to 85.
 FLOORS = {
     "dev": (76.0, 89.0, 76.0, 19.0),
-    "heldout": (71.0, 85.0, 70.0, 20.0),
+    "heldout": (71.0, 85.0, 70.0, 21.0),
 }
 
 
