@@ -69,3 +69,16 @@ def test_bundled_kb_is_indexed(bundled):
     from kb.loader import load_kb
 
     assert bundled.doc_count == len(load_kb([bundled_kb()]).entries)
+
+
+# Words of Docker users that only the synonym file (assets/search/synonyms.txt) links to the
+# entry: 时差 (a time difference) for the time zone, an Apple M1 for the exec format error.
+SYNONYM_FIRST = [
+    ("部署后日志有时差", "docker-container-timezone"),
+    ("M1 芯片 上运行容器 exec 格式错误", "docker-exec-format-error"),
+]
+
+
+@pytest.mark.parametrize("query,expect", SYNONYM_FIRST)
+def test_users_words_reach_the_entry_through_synonyms(bundled, query, expect):
+    _rank(bundled, query, expect, 1)
