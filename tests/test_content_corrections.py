@@ -313,15 +313,17 @@ def _captured(*names: str) -> str:
     return "\n".join((CAPTURED / name).read_text(encoding="utf-8") for name in names)
 
 
-def _assert_captured_lines(sigs, text: str, want: dict[str, str]) -> None:
-    """Each line holding a key of `want` matches exactly that key's entry, every other line
-    matches nothing, and every key occurs."""
+def _assert_captured_lines(sigs, text: str, want: dict[str, str | frozenset[str]]) -> None:
+    """Each line holding a key of `want` matches exactly that key's entry (or entries), every
+    other line matches nothing, and every key occurs."""
     seen = set()
     for line in text.splitlines():
         got = _matches(sigs, line)
         keys = [key for key in want if key in line]
         if keys:
-            assert got == {want[keys[0]]}, f"{line!r} -> {sorted(got)}"
+            expected = want[keys[0]]
+            expected = {expected} if isinstance(expected, str) else set(expected)
+            assert got == expected, f"{line!r} -> {sorted(got)}"
             seen.update(keys)
         else:
             assert got == set(), f"an unrelated line matches {sorted(got)}: {line!r}"
@@ -358,6 +360,50 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
         "rabbitmq-3.10.8-delayed-message-exchange.log",
         "rabbitmq-plugins-3.10.8-delayed-message-exchange.txt",
     )
+    want: dict[str, str | frozenset[str]] = dict.fromkeys(keys, entry)
+    # any plugins_not_found is also rabbitmq-plugins-not-found's; the delayed entry's signature
+    # is primary, so search and diagnose put it first (test_plugin_not_found_lines_…)
+    want["plugins_not_found"] = frozenset({entry, "rabbitmq-plugins-not-found"})
+    _assert_captured_lines(sigs, text, want)
+
+
+def test_captured_plugins_not_found_lines_reach_their_entry(sigs, tmp_path, monkeypatch):
+    generic, delayed = "rabbitmq-plugins-not-found", "rabbitmq-delayed-message-exchange-plugin"
+    text = _captured("rabbitmq-plugins-3.10.8-plugins-not-found.txt")
+    want: dict[str, str | frozenset[str]] = {
+        'rabbitmq-management"]}': generic,  # hyphen for underscore
+        "rabbitmq_managment]}": generic,  # misspelt
+        '3.10.2.ez"]}': frozenset({generic, delayed}),  # the delayed plugin's file name
+    }
+    _assert_captured_lines(sigs, text, want)
+    # the delayed plugin's own name: its primary signature puts its entry first
+    from indexer import open_index
+    from kb.paths import bundled_kb
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
+    with open_index([bundled_kb()]) as idx:
+        for line, first in (
+            ("{:plugins_not_found, [:rabbitmq_delayed_message_exchange]}", delayed),
+            ('{:plugins_not_found, [:"rabbitmq-management"]}', generic),
+        ):
+            assert idx.search(line)[0].id == first, line
+
+
+def test_captured_exclusive_queue_lines_reach_their_entry(sigs):
+    # the broker's channel errors and the client's 405/403 name the entry; the channel-error
+    # header and the comments name nothing
+    entry = "rabbitmq-exclusive-queue-resource-locked"
+    keys = ("cannot obtain exclusive access to locked queue", "in exclusive use")
+    text = _captured("rabbitmq-3.10.8-exclusive-queue-locked.log")
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+
+
+def test_captured_docker_pull_lines_reach_their_entry(sigs):
+    # MANIFEST_UNKNOWN and the platform miss name the entry; other registries' bare
+    # "name unknown" / "unauthorized", the progress and comment lines name nothing
+    entry = "docker-pull-manifest-not-found"
+    keys = ("not found: manifest unknown", "no matching manifest for")
+    text = _captured("docker-20.10.24-pull-manifest-not-found.txt")
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
