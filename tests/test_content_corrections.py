@@ -879,3 +879,22 @@ def test_mosquitto_bind_errors_in_both_c_libraries_wordings(sigs):
         assert not {"mosquitto-address-already-in-use", "mosquitto-local-only-mode"} & _matches(
             sigs, line
         ), line
+
+
+def test_captured_credential_helper_lines_reach_their_entry(sigs, tmp_path, monkeypatch):
+    # the CLI's store error names the entry (and the OCI entry's 'exec: "X": executable file not
+    # found', whose primary signature it lacks); the commands and comments name nothing
+    entry = "docker-credential-helper-not-found"
+    text = _captured("docker-cli-28.2.2-credential-helper-missing.txt")
+    want: dict[str, str | frozenset[str]] = {
+        "error storing credentials": frozenset({entry, "docker-oci-executable-not-found"})
+    }
+    _assert_captured_lines(sigs, text, want)
+    from indexer import open_index
+    from kb.paths import bundled_kb
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
+    line = next(x for x in text.splitlines() if "error storing credentials" in x)
+    with open_index([bundled_kb()]) as idx:
+        hits = idx.search(line)
+        assert hits[0].id == entry and hits[0].confident
