@@ -898,3 +898,12 @@ def test_captured_credential_helper_lines_reach_their_entry(sigs, tmp_path, monk
     with open_index([bundled_kb()]) as idx:
         hits = idx.search(line)
         assert hits[0].id == entry and hits[0].confident
+
+
+def test_captured_mosquitto_passwd_lines_reach_their_entry(sigs):
+    # the backup and open-for-update failures name the entry; -c's "Unable to open file … for
+    # writing" is left to the words (it is not mosquitto_passwd's alone), comments name nothing
+    entry = "mosquitto-passwd-cannot-write"
+    keys = ("Error creating backup password file", "Unable to open password file")
+    text = _captured("mosquitto_passwd-2.0.11-cannot-write.txt")
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
