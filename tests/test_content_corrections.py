@@ -907,3 +907,12 @@ def test_captured_mosquitto_passwd_lines_reach_their_entry(sigs):
     keys = ("Error creating backup password file", "Unable to open password file")
     text = _captured("mosquitto_passwd-2.0.11-cannot-write.txt")
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+
+
+def test_captured_management_tag_lines_reach_their_entry(sigs):
+    # each missing-tag refusal (API answer and log line) names the entry; the wrong password,
+    # the commands and the comments name nothing
+    entry = "rabbitmq-management-not-management-user"
+    keys = ("Not management user", "Not administrator user", "Not monitor user")
+    text = _captured("rabbitmq-3.10.8-management-user-tags.txt")
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
