@@ -916,3 +916,12 @@ def test_captured_management_tag_lines_reach_their_entry(sigs):
     keys = ("Not management user", "Not administrator user", "Not monitor user")
     text = _captured("rabbitmq-3.10.8-management-user-tags.txt")
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+
+
+def test_captured_connection_forced_lines_reach_their_entry(sigs):
+    # the forced closures (client and broker, shutdown and an operator's reason) name the entry;
+    # the stop and SIGTERM notices, the connection headers and the comments name nothing
+    entry = "rabbitmq-connection-forced-shutdown"
+    keys = ("CONNECTION_FORCED - ", "connection_forced: ")
+    text = _captured("rabbitmq-3.10.8-connection-forced.log")
+    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
