@@ -925,3 +925,12 @@ def test_captured_connection_forced_lines_reach_their_entry(sigs):
     keys = ("CONNECTION_FORCED - ", "connection_forced: ")
     text = _captured("rabbitmq-3.10.8-connection-forced.log")
     _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+
+
+def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
+    # users quote Docker Hub's sentence without the registry's error code in front
+    entry = "docker-pull-rate-limit"
+    assert _matches(sigs, "error (`You have reached your pull rate limit`) when pulling") == {entry}
+    assert entry in _matches(
+        sigs, "toomanyrequests: You have reached your unauthenticated pull rate limit."
+    )
