@@ -934,3 +934,11 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
     assert entry in _matches(
         sigs, "toomanyrequests: You have reached your unauthenticated pull rate limit."
     )
+
+
+def test_captured_single_file_bind_mount_lines_reach_their_entry(sigs):
+    # the refused renames inside the container name the entry; the host's commands, the inode
+    # numbers and the stale file's own text name nothing
+    entry = "docker-single-file-bind-mount-out-of-sync"
+    text = _captured("docker-20.10.24-single-file-bind-mount.txt")
+    _assert_captured_lines(sigs, text, {"Device or resource busy": entry})
