@@ -35,6 +35,21 @@ def sigs(kb):
     return SignatureSet.from_entries(kb.entries.values())
 
 
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory):
+    """The search index of the bundled KB (for lines several entries' signatures match: which
+    one search puts first)."""
+    from indexer import open_index
+    from kb.paths import bundled_kb
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("corrections-home")))
+    idx = open_index([bundled_kb()])
+    yield idx
+    idx.close()
+    mp.undo()
+
+
 def _matches(sigs: SignatureSet, line: str) -> set[str]:
     return set(sigs.match_text(line))
 
@@ -367,7 +382,7 @@ def test_captured_delayed_message_exchange_lines_reach_exactly_their_entry(sigs)
     _assert_captured_lines(sigs, text, want)
 
 
-def test_captured_plugins_not_found_lines_reach_their_entry(sigs, tmp_path, monkeypatch):
+def test_captured_plugins_not_found_lines_reach_their_entry(sigs, bundled_index):
     generic, delayed = "rabbitmq-plugins-not-found", "rabbitmq-delayed-message-exchange-plugin"
     text = _captured("rabbitmq-plugins-3.10.8-plugins-not-found.txt")
     want: dict[str, str | frozenset[str]] = {
@@ -377,16 +392,11 @@ def test_captured_plugins_not_found_lines_reach_their_entry(sigs, tmp_path, monk
     }
     _assert_captured_lines(sigs, text, want)
     # the delayed plugin's own name: its primary signature puts its entry first
-    from indexer import open_index
-    from kb.paths import bundled_kb
-
-    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
-    with open_index([bundled_kb()]) as idx:
-        for line, first in (
-            ("{:plugins_not_found, [:rabbitmq_delayed_message_exchange]}", delayed),
-            ('{:plugins_not_found, [:"rabbitmq-management"]}', generic),
-        ):
-            assert idx.search(line)[0].id == first, line
+    for line, first in (
+        ("{:plugins_not_found, [:rabbitmq_delayed_message_exchange]}", delayed),
+        ('{:plugins_not_found, [:"rabbitmq-management"]}', generic),
+    ):
+        assert bundled_index.search(line)[0].id == first, line
 
 
 def test_captured_exclusive_queue_lines_reach_their_entry(sigs):
@@ -881,7 +891,7 @@ def test_mosquitto_bind_errors_in_both_c_libraries_wordings(sigs):
         ), line
 
 
-def test_captured_credential_helper_lines_reach_their_entry(sigs, tmp_path, monkeypatch):
+def test_captured_credential_helper_lines_reach_their_entry(sigs, bundled_index):
     # the CLI's store error names the entry (and the OCI entry's 'exec: "X": executable file not
     # found', whose primary signature it lacks); the commands and comments name nothing
     entry = "docker-credential-helper-not-found"
@@ -890,14 +900,9 @@ def test_captured_credential_helper_lines_reach_their_entry(sigs, tmp_path, monk
         "error storing credentials": frozenset({entry, "docker-oci-executable-not-found"})
     }
     _assert_captured_lines(sigs, text, want)
-    from indexer import open_index
-    from kb.paths import bundled_kb
-
-    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
     line = next(x for x in text.splitlines() if "error storing credentials" in x)
-    with open_index([bundled_kb()]) as idx:
-        hits = idx.search(line)
-        assert hits[0].id == entry and hits[0].confident
+    hits = bundled_index.search(line)
+    assert hits[0].id == entry and hits[0].confident
 
 
 def test_captured_mosquitto_passwd_lines_reach_their_entry(sigs):
