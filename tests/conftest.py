@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,20 @@ def _isolated_home(
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The search index of the bundled KB, built once per test module in a KBTUI_HOME of its own."""
+    from indexer import open_index
+    from kb.paths import bundled_kb
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("bundled-index-home")))
+    idx = open_index([bundled_kb()])
+    yield idx
+    idx.close()
+    mp.undo()
 
 
 @pytest.fixture

@@ -35,21 +35,6 @@ def sigs(kb):
     return SignatureSet.from_entries(kb.entries.values())
 
 
-@pytest.fixture(scope="module")
-def bundled_index(tmp_path_factory):
-    """The search index of the bundled KB (for lines several entries' signatures match: which
-    one search puts first)."""
-    from indexer import open_index
-    from kb.paths import bundled_kb
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("corrections-home")))
-    idx = open_index([bundled_kb()])
-    yield idx
-    idx.close()
-    mp.undo()
-
-
 def _matches(sigs: SignatureSet, line: str) -> set[str]:
     return set(sigs.match_text(line))
 
@@ -397,24 +382,6 @@ def test_captured_plugins_not_found_lines_reach_their_entry(sigs, bundled_index)
         ('{:plugins_not_found, [:"rabbitmq-management"]}', generic),
     ):
         assert bundled_index.search(line)[0].id == first, line
-
-
-def test_captured_exclusive_queue_lines_reach_their_entry(sigs):
-    # the broker's channel errors and the client's 405/403 name the entry; the channel-error
-    # header and the comments name nothing
-    entry = "rabbitmq-exclusive-queue-resource-locked"
-    keys = ("cannot obtain exclusive access to locked queue", "in exclusive use")
-    text = _captured("rabbitmq-3.10.8-exclusive-queue-locked.log")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
-
-
-def test_captured_docker_pull_lines_reach_their_entry(sigs):
-    # MANIFEST_UNKNOWN and the platform miss name the entry; other registries' bare
-    # "name unknown" / "unauthorized", the progress and comment lines name nothing
-    entry = "docker-pull-manifest-not-found"
-    keys = ("not found: manifest unknown", "no matching manifest for")
-    text = _captured("docker-20.10.24-pull-manifest-not-found.txt")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
 
 
 def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
@@ -905,33 +872,6 @@ def test_captured_credential_helper_lines_reach_their_entry(sigs, bundled_index)
     assert hits[0].id == entry and hits[0].confident
 
 
-def test_captured_mosquitto_passwd_lines_reach_their_entry(sigs):
-    # the backup and open-for-update failures name the entry; -c's "Unable to open file … for
-    # writing" is left to the words (it is not mosquitto_passwd's alone), comments name nothing
-    entry = "mosquitto-passwd-cannot-write"
-    keys = ("Error creating backup password file", "Unable to open password file")
-    text = _captured("mosquitto_passwd-2.0.11-cannot-write.txt")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
-
-
-def test_captured_management_tag_lines_reach_their_entry(sigs):
-    # each missing-tag refusal (API answer and log line) names the entry; the wrong password,
-    # the commands and the comments name nothing
-    entry = "rabbitmq-management-not-management-user"
-    keys = ("Not management user", "Not administrator user", "Not monitor user")
-    text = _captured("rabbitmq-3.10.8-management-user-tags.txt")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
-
-
-def test_captured_connection_forced_lines_reach_their_entry(sigs):
-    # the forced closures (client and broker, shutdown and an operator's reason) name the entry;
-    # the stop and SIGTERM notices, the connection headers and the comments name nothing
-    entry = "rabbitmq-connection-forced-shutdown"
-    keys = ("CONNECTION_FORCED - ", "connection_forced: ")
-    text = _captured("rabbitmq-3.10.8-connection-forced.log")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
-
-
 def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
     # users quote Docker Hub's sentence without the registry's error code in front
     entry = "docker-pull-rate-limit"
@@ -941,9 +881,53 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
     )
 
 
-def test_captured_single_file_bind_mount_lines_reach_their_entry(sigs):
-    # the refused renames inside the container name the entry; the host's commands, the inode
-    # numbers and the stale file's own text name nothing
-    entry = "docker-single-file-bind-mount-out-of-sync"
-    text = _captured("docker-20.10.24-single-file-bind-mount.txt")
-    _assert_captured_lines(sigs, text, {"Device or resource busy": entry})
+# One capture per entry written from a reproduction: the lines holding a key name the entry, every
+# other line of the capture (commands, comments, healthy log lines) names nothing.
+CAPTURED_ENTRIES = [
+    # the broker's channel errors and the client's 405/403; not the channel-error header
+    (
+        "rabbitmq-3.10.8-exclusive-queue-locked.log",
+        "rabbitmq-exclusive-queue-resource-locked",
+        ("cannot obtain exclusive access to locked queue", "in exclusive use"),
+    ),
+    # MANIFEST_UNKNOWN and the platform miss; not other registries' bare "name unknown" /
+    # "unauthorized" or the progress line
+    (
+        "docker-20.10.24-pull-manifest-not-found.txt",
+        "docker-pull-manifest-not-found",
+        ("not found: manifest unknown", "no matching manifest for"),
+    ),
+    # the backup and open-for-update failures; -c's "Unable to open file … for writing" is left
+    # to the words (it is not mosquitto_passwd's alone)
+    (
+        "mosquitto_passwd-2.0.11-cannot-write.txt",
+        "mosquitto-passwd-cannot-write",
+        ("Error creating backup password file", "Unable to open password file"),
+    ),
+    # each missing-tag refusal (API answer and log line); not the wrong password
+    (
+        "rabbitmq-3.10.8-management-user-tags.txt",
+        "rabbitmq-management-not-management-user",
+        ("Not management user", "Not administrator user", "Not monitor user"),
+    ),
+    # the forced closures (client and broker, shutdown and an operator's reason); not the stop
+    # and SIGTERM notices or the connection headers
+    (
+        "rabbitmq-3.10.8-connection-forced.log",
+        "rabbitmq-connection-forced-shutdown",
+        ("CONNECTION_FORCED - ", "connection_forced: "),
+    ),
+    # the refused renames inside the container; not the inode numbers or the stale file's text
+    (
+        "docker-20.10.24-single-file-bind-mount.txt",
+        "docker-single-file-bind-mount-out-of-sync",
+        ("Device or resource busy",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "capture,entry,keys", CAPTURED_ENTRIES, ids=[c[1] for c in CAPTURED_ENTRIES]
+)
+def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
+    _assert_captured_lines(sigs, _captured(capture), dict.fromkeys(keys, entry))

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indexer import open_index
 from kb.paths import bundled_kb
 
 SHARED_SAMPLE = Path(__file__).resolve().parent.parent.parent / "shared" / "queries-sample.yaml"
@@ -39,16 +38,6 @@ def _sample() -> list[tuple[str, str]]:
     return [(row["q"], row["expect"]) for row in yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))]
 
 
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("queries-home")))
-    idx = open_index([bundled_kb()])
-    yield idx
-    idx.close()
-    mp.undo()
-
-
 def _rank(idx, query: str, expect: str, within: int) -> None:
     assert expect in idx.ids(), f"{expect} is not in the bundled KB"
     got = [h.id for h in idx.search(query, limit=10)]
@@ -56,19 +45,19 @@ def _rank(idx, query: str, expect: str, within: int) -> None:
 
 
 @pytest.mark.parametrize("query,expect", _sample())
-def test_sample_query_ranks_expected_entry_in_top_3(bundled, query, expect):
-    _rank(bundled, query, expect, 3)
+def test_sample_query_ranks_expected_entry_in_top_3(bundled_index, query, expect):
+    _rank(bundled_index, query, expect, 3)
 
 
 @pytest.mark.parametrize("query,expect", FIRST)
-def test_done_when_queries_rank_first(bundled, query, expect):
-    _rank(bundled, query, expect, 1)
+def test_done_when_queries_rank_first(bundled_index, query, expect):
+    _rank(bundled_index, query, expect, 1)
 
 
-def test_bundled_kb_is_indexed(bundled):
+def test_bundled_kb_is_indexed(bundled_index):
     from kb.loader import load_kb
 
-    assert bundled.doc_count == len(load_kb([bundled_kb()]).entries)
+    assert bundled_index.doc_count == len(load_kb([bundled_kb()]).entries)
 
 
 # Words of Docker users that only the synonym file (assets/search/synonyms.txt) links to the
@@ -80,5 +69,5 @@ SYNONYM_FIRST = [
 
 
 @pytest.mark.parametrize("query,expect", SYNONYM_FIRST)
-def test_users_words_reach_the_entry_through_synonyms(bundled, query, expect):
-    _rank(bundled, query, expect, 1)
+def test_users_words_reach_the_entry_through_synonyms(bundled_index, query, expect):
+    _rank(bundled_index, query, expect, 1)

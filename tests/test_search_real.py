@@ -7,13 +7,12 @@ pass. `python benchmarks/relevance.py --misses` shows what changed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from benchmarks import relevance
-from indexer import KBIndex, open_index
+from indexer import KBIndex
 from kb.paths import bundled_kb
 
 # set -> (hit@1, hit@3, right first answers marked confident, unanswerable marked confident)
@@ -49,22 +48,12 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KBIndex]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("KBTUI_HOME", str(tmp_path_factory.mktemp("real-home")))
-    idx = open_index([bundled_kb()])
-    yield idx
-    idx.close()
-    mp.undo()
+def report(bundled_index: KBIndex) -> dict[str, Any]:
+    return relevance.evaluate(bundled_index, list(relevance.SETS))
 
 
-@pytest.fixture(scope="module")
-def report(bundled: KBIndex) -> dict[str, Any]:
-    return relevance.evaluate(bundled, list(relevance.SETS))
-
-
-def test_every_labelled_entry_exists(bundled: KBIndex) -> None:
-    known = set(bundled.ids())
+def test_every_labelled_entry_exists(bundled_index: KBIndex) -> None:
+    known = set(bundled_index.ids())
     for name, path in relevance.SETS.items():
         rows, _pending = relevance.load(path)
         missing = {r.expect for r in rows if r.expect is not None} - known
