@@ -68,3 +68,12 @@ def run_kb(
         timeout=timeout,
         cwd=REPO,
     )
+
+
+#: a Playwright wait predicate (argument: the query): the site's search has run for that query.
+#: Enter on a page's header form goes to search.html, and while that page loads there may be no
+#: form at all, so it must not throw on a missing one (it did once, under load)
+SEARCHED_JS = (
+    "q => { const f = document.querySelector('form[data-search]');"
+    " return f !== null && f.getAttribute('data-searched') === q; }"
+)

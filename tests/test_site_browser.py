@@ -17,6 +17,7 @@ import pytest
 from kb.loader import load_kb
 from kb.paths import bundled_kb
 from kb.site.export import export_site
+from tests.helpers import SEARCHED_JS
 
 pytestmark = pytest.mark.live
 
@@ -97,11 +98,7 @@ class Watch:
 def _search(page, query: str) -> None:
     page.fill("#q", query)
     page.press("#q", "Enter")
-    page.wait_for_function(
-        "q => document.querySelector('form[data-search]').getAttribute('data-searched') === q",
-        arg=query,
-        timeout=15000,
-    )
+    page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
 
 
 @pytest.mark.parametrize("query", ["monotonic time", "时钟回拨"])
@@ -126,9 +123,7 @@ def test_search_from_chinese_pages_opens_chinese_entry(browser, site):
     watch = Watch(page)
     page.goto(base + "zh/search.html?q=" + "时钟回拨")
     # a function, not an expression string: the page's CSP forbids eval (Playwright's too)
-    page.wait_for_function(
-        "() => document.querySelector('form[data-search]').getAttribute('data-searched') === '时钟回拨'"
-    )
+    page.wait_for_function(SEARCHED_JS, arg="时钟回拨")
     link = page.locator(".search-results a.result-link").first
     assert link.inner_text().startswith("EMQX 报")  # Chinese title in Chinese pages
     link.click()

@@ -14,6 +14,7 @@ import pytest
 from kb.loader import load_kb
 from kb.paths import bundled_kb
 from kb.site.export import export_site
+from tests.helpers import SEARCHED_JS
 from tests.test_site_browser import ARGS, CHROMIUM, Watch, _serve
 
 pytestmark = pytest.mark.live
@@ -57,11 +58,7 @@ def bundled(tmp_path_factory):
 
 
 def _wait_searched(page, query: str) -> None:
-    page.wait_for_function(
-        "q => document.querySelector('form[data-search]').getAttribute('data-searched') === q",
-        arg=query,
-        timeout=20000,
-    )
+    page.wait_for_function(SEARCHED_JS, arg=query, timeout=20000)
 
 
 def test_pasted_log_line_finds_its_entry_first(browser, bundled):
