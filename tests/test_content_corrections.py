@@ -923,6 +923,12 @@ CAPTURED_ENTRIES = [
         "docker-single-file-bind-mount-out-of-sync",
         ("Device or resource busy",),
     ),
+    # the thread failure under EPERM for clone3; not "Aborted" or the exit codes
+    (
+        "docker-20.10.24-seccomp-clone3.txt",
+        "docker-seccomp-clone3-operation-not-permitted",
+        ("Failed to create thread",),
+    ),
 ]
 
 
