@@ -30,11 +30,11 @@ Re-ranking, in order:
    when the tree fits the query about as well as the first incident (`prefer_trees`).
 
 Confidence: a result is confident when its own signature matched the query, or when it is the
-first result, without a product or port mismatch and without a query identifier no entry knows,
-and either covers enough of the query's informative words (`coverage`, and `focus_coverage` in
-what the entry is about) and is not tied with the second (`CONF_TIE`), or scores far ahead of
-the second result (`CONF_MARGIN`) with somewhat less in its focus. Everything else is related
-reading.
+first result, without a product or port mismatch, without a query identifier no entry knows, and
+(for a pasted log line its signatures do not match) with most of the line in its focus, and its
+*confidence score* is positive: a logistic score of how far it leads the second result, how well
+the query says one of its titles or symptoms and how much of the query its focus holds
+(`confidence_score`, fitted on the development set). Everything else is related reading.
 """
 
 from __future__ import annotations
@@ -68,22 +68,23 @@ PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature matc
 # strong sign that no entry is about the problem (calibrated, see docs/search.md)
 UNKNOWN_FACTOR = 2.0
 
-# Confidence thresholds (calibrated on tests/relevance/real.yaml; see docs/search.md)
-CONF_COVERAGE = 0.45  # share of the query's informative weight the entry holds anywhere
-# a pasted log line its entry's signatures do not match is related reading, unless the entry's
-# titles, symptoms and signatures (its focus) hold this much of the line
+# Confidence (fitted on tests/relevance/real.yaml; see docs/search.md, "Confidence"). A pasted
+# log line its entry's signatures do not match is related reading, unless the entry's titles,
+# symptoms and signatures (its focus) hold this much of the line
 LOG_FOCUS = 0.6
-CONF_FOCUS = 0.4  # ... in its titles, symptoms and signatures (what it is about)
-# a first result far ahead of the second (its score at least CONF_MARGIN times the second's) is
-# confident with less of the query in its focus: nothing else comes close
-CONF_MARGIN = 1.5
-CONF_MARGIN_FOCUS = 0.25
-# a first result within 2% of the second is a tie the ranking could not break: related reading
-# (not for a triage tree, which is first because several causes fit)
-CONF_TIE = 1.02
-# ... unless what the first is about (its titles, symptoms, signatures) holds this much of the
-# query and it says it better than the second (symptom match): a title that is the query
-CONF_WHOLE = 0.9
+# the confidence score: a logistic regression over four features of the first hit, fitted on the
+# development set's first hits (right = 1), its cut-off set where as many wrong or unanswerable
+# first hits are confident as under the hand-set rule it replaced
+CONF_W_MARGIN = 0.97  # x ln(its base score / the second's), the lead capped at CONF_MARGIN_CAP
+CONF_W_SAID = 0.49  # x its symptom-match factor (1..2, `symptom_match`)
+CONF_W_LEAD = 1.79  # x ln(its symptom-match factor / the second's)
+CONF_W_FOCUS = 1.09  # x its focus coverage (0..1)
+CONF_BIAS = 1.44  # the intercept and cut-off: confident when the weighted sum exceeds this
+CONF_MARGIN_CAP = 3.0  # a lead beyond 3x says nothing more
+# ... and never below this focus coverage: a hit whose titles, symptoms and signatures hold less
+# than a quarter of the query is about something else, however far ahead (on the development
+# set, 68% of such confident first hits were right, against 84% above it)
+CONF_FOCUS_FLOOR = 0.25
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -109,8 +110,8 @@ class Candidate:
     _text: str | None = None
     sig: bool = False
     primary: bool = False
-    coverage: float = 0.0
     focus_coverage: float = 0.0
+    conf_score: float | None = None  # the first hit's confidence score (`decide`)
     confident: bool = False
     notes: list[str] = field(default_factory=list)
     said: float = 1.0  # the symptom-match factor in `score` (`symptom_match`)
@@ -375,37 +376,43 @@ def _only_cjk(built: Any) -> bool:
     return all(any("\u3040" <= ch for ch in t) for t in built.own if built.own[t][1])
 
 
+def confidence_score(first: Candidate, second: Candidate | None) -> float:
+    """The first hit's confidence score: confident above 0 (docs/search.md, "Confidence").
+
+    Scale-free features only (ratios and shares), so the fit holds for a KB of any size.
+    """
+    lead = first.base / second.base if second is not None and second.base > 0 else CONF_MARGIN_CAP
+    margin = math.log(min(max(lead, 1e-3), CONF_MARGIN_CAP))
+    said_lead = math.log(first.said / second.said) if second is not None else math.log(first.said)
+    return (
+        CONF_W_MARGIN * margin
+        + CONF_W_SAID * first.said
+        + CONF_W_LEAD * said_lead
+        + CONF_W_FOCUS * first.focus_coverage
+        - CONF_BIAS
+    )
+
+
 def decide(ranked: Sequence[Candidate], built: Any) -> None:
-    """Set `coverage` and `confident` on the ranked hits (see the module docstring)."""
+    """Set `focus_coverage`, `conf_score` and `confident` on the ranked hits (module docstring)."""
     if not ranked:
         return
     n = max(built.doc_count, 1)
-    c = ranked[0]
-    focus = frozenset(c.data.get("focus", ()))
-    c.coverage = coverage(built, lambda t: holds(c.text, t), n, built.dfs, lambda b: b in c.text)
-    c.focus_coverage = coverage(built, focus.__contains__, n, built.dfs, focus.__contains__)
     first = ranked[0]
+    focus = frozenset(first.data.get("focus", ()))
+    first.focus_coverage = coverage(built, focus.__contains__, n, built.dfs, focus.__contains__)
     for c in ranked:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:
         return
-    ahead = len(ranked) < 2 or first.base >= CONF_MARGIN * ranked[1].base
-    if ahead and first.focus_coverage >= CONF_MARGIN_FOCUS:
-        first.confident = True
-        return
     if built.log_like and first.data.get("signatures") and first.focus_coverage < LOG_FOCUS:
         # a pasted log line that the entry's own signatures do not match (and that its focus
-        # does not mostly cover) is, most of the time,
-        # a sibling message of the same component (PRECONDITION_FAILED - unknown delivery tag
-        # is not PRECONDITION_FAILED - inequivalent arg): related reading, not the answer
+        # does not mostly cover) is, most of the time, a sibling message of the same component
+        # (PRECONDITION_FAILED - unknown delivery tag is not PRECONDITION_FAILED - inequivalent
+        # arg): related reading, not the answer
         return
-    if len(ranked) > 1 and first.data.get("kind") != "tree":
-        if first.base < CONF_TIE * ranked[1].base and not (
-            first.focus_coverage >= CONF_WHOLE and first.said > ranked[1].said
-        ):
-            return
-    if first.coverage >= CONF_COVERAGE and first.focus_coverage >= CONF_FOCUS:
-        first.confident = True
+    first.conf_score = confidence_score(first, ranked[1] if len(ranked) > 1 else None)
+    first.confident = first.conf_score > 0 and first.focus_coverage >= CONF_FOCUS_FLOOR
 
 
 # Products whose logs show Erlang process ids (`<0.356.0>`): a pasted line holding one was

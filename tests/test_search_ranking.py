@@ -6,6 +6,7 @@ Related output and exit codes."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -522,56 +523,78 @@ def _decide_built(*words: str):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_first_result_far_ahead_of_the_second_is_confident_with_less_focus() -> None:
-    from indexer.rank import CONF_COVERAGE, CONF_FOCUS, CONF_MARGIN, Candidate, decide
+def _ranked(second: float, focus: tuple[str, ...], said: tuple[float, float] = (1.0, 1.0)):  # type: ignore[no-untyped-def]
+    """A first hit scoring 10 (before its symptom-match factor) and a second one."""
+    from indexer.rank import Candidate
 
-    # seven equally weighted query words; the entry is about two of them (focus 2/7) and
-    # mentions two more in its body (coverage 4/7): enough coverage, too little focus
-    built = _decide_built("rate", "limit", "pull", "build", "jenkin", "test", "next")
+    first = Candidate(0, "first", 10.0 * said[0], {"focus": list(focus)}, said=said[0])
+    second_hit = Candidate(1, "second", second * said[1], {"focus": []}, said=said[1])
+    return [first, second_hit]
 
-    def ranked(second: float, focus: tuple[str, ...] = ("rate", "limit")) -> list[Candidate]:
-        first = Candidate(0, "pull-rate-limit", 10.0, {"focus": list(focus)})
-        first._text = " ".join((*focus, "pull", "build"))
-        return [first, Candidate(1, "other", second, {"focus": []})]
 
-    near = ranked(second=10.0 / CONF_MARGIN + 0.1)
-    decide(near, built)
-    assert round(near[0].focus_coverage, 3) == round(2 / 7, 3) < CONF_FOCUS
-    assert near[0].coverage > CONF_COVERAGE and not near[0].confident
-    ahead = ranked(second=10.0 / CONF_MARGIN)
+def test_confidence_grows_with_the_lead_over_the_second_result() -> None:
+    from indexer.rank import (
+        CONF_BIAS,
+        CONF_W_FOCUS,
+        CONF_W_MARGIN,
+        CONF_W_SAID,
+        decide,
+    )
+
+    # four equally weighted query words, two of them in what the entry is about (focus 0.5);
+    # no symptom-match factor: the score crosses 0 at this lead over the second result
+    built = _decide_built("rate", "limit", "pull", "jenkin")
+    focus = ("rate", "limit")
+    lead = math.exp((CONF_BIAS - CONF_W_SAID - CONF_W_FOCUS * 0.5) / CONF_W_MARGIN)
+    assert 1.2 < lead < 2.5
+    behind = _ranked(10.0 / (lead - 0.05), focus)
+    decide(behind, built)
+    assert behind[0].focus_coverage == 0.5 and behind[0].conf_score is not None
+    assert behind[0].conf_score < 0 and not behind[0].confident
+    ahead = _ranked(10.0 / (lead + 0.05), focus)
     decide(ahead, built)
+    assert ahead[0].conf_score is not None and ahead[0].conf_score > 0
     assert ahead[0].confident and not ahead[1].confident
-    # far ahead but about almost none of the query: still related reading
-    thin = ranked(second=1.0, focus=("rate",))
+    # a tie is related reading
+    tied = _ranked(10.0, focus)
+    decide(tied, built)
+    assert not tied[0].confident
+
+
+def test_saying_what_the_entry_says_better_than_the_second_makes_a_tie_confident() -> None:
+    from indexer.rank import decide
+
+    built = _decide_built("kafka", "bridge", "recover")
+    focus = ("kafka",)
+    plain = _ranked(10.0, focus)
+    decide(plain, built)
+    assert not plain[0].confident
+    # both say one of their symptoms as well (factor 1.9 each): still a tie
+    both = _ranked(10.0, focus, said=(1.9, 1.9))
+    decide(both, built)
+    assert not both[0].confident
+    # the query says one of the first entry's symptoms better than the second's (1.9 vs 1.1)
+    said = _ranked(10.0, focus, said=(1.9, 1.1))
+    decide(said, built)
+    assert said[0].confident
+
+
+def test_a_far_lead_is_not_enough_without_focus_or_with_an_unknown_identifier() -> None:
+    from indexer.rank import CONF_FOCUS_FLOOR, CONF_MARGIN_CAP, decide
+
+    built = _decide_built("rate", "limit", "pull", "build", "jenkin", "test", "next", "run")
+    # far ahead (at the cap) with one word of eight in its focus: about something else
+    thin = _ranked(10.0 / CONF_MARGIN_CAP, ("rate",))
     decide(thin, built)
-    assert not thin[0].confident
+    assert thin[0].focus_coverage < CONF_FOCUS_FLOOR and not thin[0].confident
+    enough = _ranked(10.0 / CONF_MARGIN_CAP, ("rate", "limit", "pull", "build"))
+    decide(enough, built)
+    assert enough[0].confident
     # a query word no entry knows keeps the first result unconfident, however far ahead
     built.unknown_ids = ("scylladbjenkin",)
-    unknown = ranked(second=1.0)
+    unknown = _ranked(10.0 / CONF_MARGIN_CAP, ("rate", "limit", "pull", "build"))
     decide(unknown, built)
     assert not unknown[0].confident
-
-
-def test_a_first_result_tied_with_the_second_is_related_reading() -> None:
-    from indexer.rank import CONF_TIE, Candidate, decide
-
-    built = _decide_built("kafka", "bridge")
-
-    def ranked(second: float, kind: str = "incident") -> list[Candidate]:
-        first = Candidate(0, "kafka-ack-mode", 10.0, {"focus": ["kafka", "bridge"], "kind": kind})
-        first._text = "kafka bridge"
-        return [first, Candidate(1, "kafka-bridge", second, {"focus": ["kafka", "bridge"]})]
-
-    tied = ranked(second=10.0 / CONF_TIE + 0.01)
-    decide(tied, built)
-    assert tied[0].coverage == 1.0 and not tied[0].confident
-    ahead = ranked(second=10.0 / CONF_TIE - 0.01)
-    decide(ahead, built)
-    assert ahead[0].confident
-    # a triage tree is first because several causes fit: a tie with one of them is expected
-    tree = ranked(second=10.0, kind="tree")
-    decide(tree, built)
-    assert tree[0].confident
 
 
 def test_mqtt_connect_return_codes_add_their_meaning() -> None:
