@@ -79,6 +79,7 @@ CONF_W_MARGIN = 0.97  # x ln(its base score / the second's), the lead capped at 
 CONF_W_SAID = 0.49  # x its symptom-match factor (1..2, `symptom_match`)
 CONF_W_LEAD = 1.79  # x ln(its symptom-match factor / the second's)
 CONF_W_FOCUS = 1.09  # x its focus coverage (0..1)
+CONF_WEIGHTS = (CONF_W_MARGIN, CONF_W_SAID, CONF_W_LEAD, CONF_W_FOCUS)
 CONF_BIAS = 1.44  # the intercept and cut-off: confident when the weighted sum exceeds this
 CONF_MARGIN_CAP = 3.0  # a lead beyond 3x says nothing more
 # ... and never below this focus coverage: a hit whose titles, symptoms and signatures hold less
@@ -376,21 +377,25 @@ def _only_cjk(built: Any) -> bool:
     return all(any("\u3040" <= ch for ch in t) for t in built.own if built.own[t][1])
 
 
-def confidence_score(first: Candidate, second: Candidate | None) -> float:
-    """The first hit's confidence score: confident above 0 (docs/search.md, "Confidence").
+def confidence_features(first: Candidate, second: Candidate | None) -> tuple[float, ...]:
+    """The confidence score's features, in the order of `CONF_WEIGHTS`.
 
-    Scale-free features only (ratios and shares), so the fit holds for a KB of any size.
+    Scale-free (ratios and shares), so the fit holds for a KB of any size.
     """
     lead = first.base / second.base if second is not None and second.base > 0 else CONF_MARGIN_CAP
-    margin = math.log(min(max(lead, 1e-3), CONF_MARGIN_CAP))
-    said_lead = math.log(first.said / second.said) if second is not None else math.log(first.said)
+    said_lead = first.said / second.said if second is not None else first.said
     return (
-        CONF_W_MARGIN * margin
-        + CONF_W_SAID * first.said
-        + CONF_W_LEAD * said_lead
-        + CONF_W_FOCUS * first.focus_coverage
-        - CONF_BIAS
+        math.log(min(max(lead, 1e-3), CONF_MARGIN_CAP)),
+        first.said,
+        math.log(said_lead),
+        first.focus_coverage,
     )
+
+
+def confidence_score(first: Candidate, second: Candidate | None) -> float:
+    """The first hit's confidence score: confident above 0 (docs/search.md, "Confidence")."""
+    x = confidence_features(first, second)
+    return sum(w * v for w, v in zip(CONF_WEIGHTS, x, strict=True)) - CONF_BIAS
 
 
 def decide(ranked: Sequence[Candidate], built: Any) -> None:
