@@ -929,6 +929,18 @@ CAPTURED_ENTRIES = [
         "docker-seccomp-clone3-operation-not-permitted",
         ("Failed to create thread",),
     ),
+    # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
+    (
+        "rabbitmqctl-3.10.8-node-not-running.txt",
+        "tree-broker-wont-start",
+        ("not running at all",),
+    ),
+    # the listener's CA file missing or holding no certificate; not the OpenSSL detail lines
+    (
+        "mosquitto-2.0.11-cafile-errors.txt",
+        "mosquitto-tls-certificate-errors",
+        ("Unable to load CA certificates",),
+    ),
 ]
 
 
