@@ -929,6 +929,18 @@ CAPTURED_ENTRIES = [
         "docker-seccomp-clone3-operation-not-permitted",
         ("Failed to create thread",),
     ),
+    # each plugin load failure and the loader's reason; not "Loading plugin:", the bare
+    # "Load error: (null)" or the start-up lines
+    (
+        "mosquitto-2.0.11-auth-plugin-load.txt",
+        "mosquitto-auth-plugin-load-error",
+        (
+            "Unable to load auth plugin",
+            "Unsupported auth plugin version",
+            "cannot open shared object file",
+            "undefined symbol",
+        ),
+    ),
     # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
     (
         "rabbitmqctl-3.10.8-node-not-running.txt",
