@@ -352,6 +352,7 @@ def _LOG_MARK() -> re.Pattern[str]:
         r"|\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d"  # timestamps
         r"|<\d+\.\d+\.\d+>"  # Erlang pids
         r"|^\d{9,10}: "  # Mosquitto epoch prefix
+        r"|\bError response from daemon: "  # the Docker CLI printing the daemon's error
         r"|(?i:\b(?:error|warn|warning|fatal|critical|exception)\b\s?[:\]])",
         re.MULTILINE,
     )

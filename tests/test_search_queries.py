@@ -71,3 +71,17 @@ SYNONYM_FIRST = [
 @pytest.mark.parametrize("query,expect", SYNONYM_FIRST)
 def test_users_words_reach_the_entry_through_synonyms(bundled_index, query, expect):
     _rank(bundled_index, query, expect, 1)
+
+
+def test_the_docker_clis_daemon_errors_are_pasted_lines_not_typed_words() -> None:
+    from indexer.query import looks_like_log
+
+    assert looks_like_log(
+        "Error response from daemon: failed to create task for container: failed to create shim"
+        " task: OCI runtime create failed: runc create failed: unable to start container process"
+    )
+    assert looks_like_log(
+        "docker: Error response from daemon: Conflict. The container name is in use"
+    )
+    # a person describing it in words is not a pasted line
+    assert not looks_like_log("docker run fails with an error response from the daemon")
