@@ -941,6 +941,13 @@ CAPTURED_ENTRIES = [
             "undefined symbol",
         ),
     ),
+    # each TLS alert line of the listener and the TLS header on the plain port; not their
+    # continuation lines (" - no_client_certificate_provided") or the connection header
+    (
+        "rabbitmq-3.10.8-tls-listener.log",
+        "rabbitmq-tls-handshake-failed",
+        ("TLS server: In state", "unsupported_record_type,65", "bad_header,<<22,3,1"),
+    ),
     # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
     (
         "rabbitmqctl-3.10.8-node-not-running.txt",
