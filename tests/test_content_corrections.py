@@ -948,6 +948,13 @@ CAPTURED_ENTRIES = [
         "rabbitmq-tls-handshake-failed",
         ("TLS server: In state", "unsupported_record_type,65", "bad_header,<<22,3,1"),
     ),
+    # a pika consumer through a node restart: the forced closure is the connection-forced
+    # entry's line; pika's bare AMQPConnectionError retries match nothing
+    (
+        "pika-1.4.4-rabbitmq-3.10.8-recovery.txt",
+        "rabbitmq-connection-forced-shutdown",
+        ("CONNECTION_FORCED",),
+    ),
     # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
     (
         "rabbitmqctl-3.10.8-node-not-running.txt",
