@@ -951,9 +951,21 @@ CAPTURED_ENTRIES = [
     # a pika consumer through a node restart: the forced closure is the connection-forced
     # entry's line; pika's bare AMQPConnectionError retries match nothing
     (
-        "pika-1.4.4-rabbitmq-3.10.8-recovery.txt",
+        "rabbitmq-3.10.8-pika-recovery.txt",
         "rabbitmq-connection-forced-shutdown",
         ("CONNECTION_FORCED",),
+    ),
+    # each packet the broker rejects; not the connect lines or the bare protocol-error
+    # disconnects (a wildcard publish, an invalid CONNECT's <unknown> client)
+    (
+        "mosquitto-2.0.11-malformed-packets.txt",
+        "mosquitto-malformed-packet-protocol-error",
+        (
+            "disconnected due to malformed packet",
+            "Invalid subscription string",
+            "Invalid QoS in PUBLISH",
+            "Invalid protocol version",
+        ),
     ),
     # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
     (
