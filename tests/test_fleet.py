@@ -167,6 +167,37 @@ def test_program_counts_each_entry_and_reports_omissions(make_kb) -> None:
     assert "/boom <\\d+>/" in prog.text
 
 
+def test_an_entry_longer_than_mtails_regex_limit_is_chained_and_counts_once(make_kb) -> None:
+    from kb.fleet.mtail import MAX_REGEX
+
+    # four signatures of ~300 bytes: one alternation would be ~1 200 bytes, over mtail's 1 024
+    sigs = [f"sig{i} " + "x" * 300 for i in range(4)]
+    extra = "signatures:\n" + "".join(f"  - '{p}'\n" for p in sigs)
+    root = make_kb({"emqx/fleet-long.md": entry_text("fleet-long", extra=extra)})
+    prog = build_program(load_kb([root]).entries.values())
+    assert prog.omitted == [] and prog.signatures == 4
+    regexes = re2.findall(r"/((?:\(\?:)?sig\d[^/]*)/ \{", prog.text)
+    assert len(regexes) >= 4  # at least two chained expressions in each branch
+    assert all(len(r.encode()) <= MAX_REGEX for r in regexes)
+    # every signature is in each branch once, and the later expressions sit under `else`, so a
+    # line matching two signatures adds one
+    for p in sigs:
+        assert prog.text.count(p) == 2
+    assert prog.text.count("} else {") == 2 * (len(regexes) // 2 - 1)
+    # a signature over the limit in one branch is left out of it, with its reason, instead of
+    # breaking mtail: 200 double quotes are 200 bytes plain but ~1 200 in the json-file branch
+    quotes = make_kb(
+        {
+            "emqx/fleet-quotes.md": entry_text(
+                "fleet-quotes", extra="signatures: ['" + '"' * 200 + "']\n"
+            )
+        }
+    )
+    prog = build_program(load_kb([quotes]).entries.values())
+    assert [o.branch for o in prog.omitted] == ["json-file"]
+    assert "1024-byte limit" in prog.omitted[0].reason
+
+
 def test_cli_exports_mtail_and_reports_left_out_signatures(make_kb, tmp_path: Path) -> None:
     root = make_kb(
         {"emqx/fleet-bad.md": entry_text("fleet-bad", extra="signatures: ['bad \\C byte', 'ok']\n")}
