@@ -967,6 +967,12 @@ CAPTURED_ENTRIES = [
             "Invalid protocol version",
         ),
     ),
+    # the image's entrypoint refusing two variables; not its advice line
+    (
+        "rabbitmq-image-4.1-deprecated-env-vars.txt",
+        "rabbitmq-docker-deprecated-env-vars",
+        ("is set but deprecated", "deprecated environment variables detected"),
+    ),
     # the CLI against a node name epmd does not know; not its generic reasons or diagnostics
     (
         "rabbitmqctl-3.10.8-node-not-running.txt",
