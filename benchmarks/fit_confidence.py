@@ -37,8 +37,8 @@ RATE = 0.3
 FOLDS = 5
 
 
-def first_hits(path: Path) -> list[tuple[tuple[float, ...], bool, bool]]:
-    """(features, right, confident now) of every first hit that reaches the score."""
+def first_hits(path: Path) -> list[tuple[tuple[float, ...], bool]]:
+    """(features, right) of every first hit that reaches the score."""
     import yaml
 
     from indexer import open_index, rank
@@ -64,13 +64,7 @@ def first_hits(path: Path) -> list[tuple[tuple[float, ...], bool, bool]]:
                     continue
                 ranked = seen[0][0]
                 first, second = ranked[0], ranked[1] if len(ranked) > 1 else None
-                out.append(
-                    (
-                        rank.confidence_features(first, second),
-                        first.id == row.get("expect"),
-                        first.confident,
-                    )
-                )
+                out.append((rank.confidence_features(first, second), first.id == row.get("expect")))
     finally:
         rank.decide = decide
     return out
@@ -115,8 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["KBTUI_HOME"] = home
         data = first_hits(DEV)
-    xs = [x for x, _, _ in data]
-    ys = [y for _, y, _ in data]
+    xs = [x for x, _ in data]
+    ys = [y for _, y in data]
     now = [score((-rank.CONF_BIAS, *rank.CONF_WEIGHTS), x) > 0 for x in xs]
     budget = sum(1 for c, y in zip(now, ys, strict=True) if c and not y)
     w = fit(xs, ys)

@@ -188,14 +188,8 @@ def idf(df: int, n: int) -> float:
     return math.log(1.0 + n / (df + 1.0))
 
 
-def coverage(
-    built: Any,
-    has: Callable[[str], bool],
-    n: int,
-    dfs: dict[str, int],
-    grams: Callable[[str], bool],
-) -> float:
-    """Share of the query's informative weight (weight x idf) that the entry holds.
+def coverage(built: Any, has: Callable[[str], bool], n: int, dfs: dict[str, int]) -> float:
+    """Share of the query's informative weight (weight x idf) that `has` holds (index terms).
 
     Words and short CJK runs count one by one; a long CJK run (a sentence) counts as one unit,
     held in the share of its bigrams the entry holds.
@@ -215,7 +209,7 @@ def coverage(
     for _run, bigrams in built.long_runs:
         w = sum(idf(dfs.get(b, 0), n) for b in bigrams) / len(bigrams)
         total += w
-        held += w * sum(1 for b in bigrams if grams(b)) / len(bigrams)
+        held += w * sum(1 for b in bigrams if has(b)) / len(bigrams)
     return held / total if total else 0.0
 
 
@@ -341,9 +335,7 @@ def rerank_signatures(cands: list[Candidate]) -> list[Candidate]:
 def focus_share(c: Candidate, built: Any) -> float:
     """Share of the query's informative weight in the entry's titles, symptoms and signatures."""
     focus = frozenset(c.data.get("focus", ()))
-    return coverage(
-        built, focus.__contains__, max(built.doc_count, 1), built.dfs, focus.__contains__
-    )
+    return coverage(built, focus.__contains__, max(built.doc_count, 1), built.dfs)
 
 
 def prefer_trees(ranked: list[Candidate], built: Any, facts: QueryFacts) -> list[Candidate]:
@@ -402,10 +394,8 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
     """Set `focus_coverage`, `conf_score` and `confident` on the ranked hits (module docstring)."""
     if not ranked:
         return
-    n = max(built.doc_count, 1)
     first = ranked[0]
-    focus = frozenset(first.data.get("focus", ()))
-    first.focus_coverage = coverage(built, focus.__contains__, n, built.dfs, focus.__contains__)
+    first.focus_coverage = focus_share(first, built)
     for c in ranked:
         c.confident = c.sig
     if first.sig or first.notes or built.unknown_ids:

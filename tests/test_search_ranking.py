@@ -372,7 +372,7 @@ def test_one_word_typed_counts_once_in_coverage() -> None:
     assert "contain" in alone and "read" not in alone
 
     def cov(built: SimpleNamespace, held: set[str]) -> float:
-        return coverage(built, held.__contains__, 100, {}, held.__contains__)
+        return coverage(built, held.__contains__, 100, {})
 
     base = {"own": {"readtimeout": (1.0, 4), "stop": (1.0, 4)}, "long_runs": [], "near": {}}
     # an entry holding the parts of a compound word holds the word

@@ -132,17 +132,20 @@ def build_program(entries: Iterable[Entry]) -> MtailProgram:
                 )
                 continue
             plain.append(go.plain)
-            json_refusal = go.json_refusal or "not exact" if go.json is None else _too_long(go.json)
-            if json_refusal is None and go.json is not None:
-                json.append(go.json)
+            if go.json is None:
+                json_refusal: str | None = go.json_refusal or "not exact"
             else:
+                json_refusal = _too_long(go.json)
+                if json_refusal is None:
+                    json.append(go.json)
+            if json_refusal is not None:
                 prog.omitted.append(
                     Omission(
                         entry.path,
                         signature_line(entry, i),
                         entry.id,
                         pattern,
-                        json_refusal or "not exact",
+                        json_refusal,
                         "json-file",
                     )
                 )
