@@ -3,6 +3,7 @@
     python benchmarks/relevance.py                 # dev and held-out sets, bundled KB
     python benchmarks/relevance.py --set heldout --misses
     python benchmarks/relevance.py --json
+    python benchmarks/relevance.py --file new-batch.yaml   # a fresh batch, before it joins a set
 
 The sets live in tests/relevance/ (real.yaml: development; real-heldout.yaml: held out, never
 tuned on). Each query has a kind (log, en, zh) and the entry a senior engineer would want first,
@@ -140,10 +141,13 @@ def figures(outcomes: Sequence[Outcome], kind: str | None = None) -> Figures:
     return f
 
 
-def evaluate(idx: Any, which: Sequence[str]) -> dict[str, dict[str, Any]]:
+def evaluate(idx: Any, which: Sequence[str | Path]) -> dict[str, dict[str, Any]]:
+    """Figures per set: a name of `SETS` or the path of another file in their format."""
     report: dict[str, dict[str, Any]] = {}
-    for name in which:
-        rows, pending = load(SETS[name])
+    for which_one in which:
+        path = SETS[which_one] if isinstance(which_one, str) else which_one
+        name = which_one if isinstance(which_one, str) else path.stem
+        rows, pending = load(path)
         outcomes = run(idx, rows)
         per: dict[str, Any] = {}
         for kind in (*KINDS, None):
@@ -166,9 +170,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--set", choices=(*SETS, "both"), default="both")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--misses", action="store_true", help="list wrong or unconfident answers")
+    ap.add_argument(
+        "--file",
+        type=Path,
+        action="append",
+        help="measure this file (same format) instead of the sets: a fresh batch on arrival",
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    which = list(SETS) if args.set == "both" else [args.set]
+    which: list[str | Path] = list(SETS) if args.set == "both" else [args.set]
+    if args.file:
+        which = list(args.file)
     with tempfile.TemporaryDirectory() as home:
         # always a fresh index: one updated in place keeps deleted documents in its term
         # statistics until segments merge, which moves scores (docs/search.md, "Store")

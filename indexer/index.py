@@ -171,9 +171,9 @@ class KBIndex:
             products=products,
             ports=self._ports(query[:MAX_QUERY_CHARS]),
             exit_codes=rank.exit_codes(query[:MAX_QUERY_CHARS]),
-            idf=self._idf(query[:MAX_QUERY_CHARS], built.doc_count),
+            idf=self._idf(query[:MAX_QUERY_CHARS], built.doc_count, built.log_like),
         )
-        ranked = rank.rerank(cands, built, facts)[:want]
+        ranked = rank.refine(rank.rerank(cands, built, facts)[:want], built)
         if not ranked:
             return []
         sig, primary = self._signature_matches(query, [(c.id, c.data) for c in ranked])
@@ -275,15 +275,24 @@ class KBIndex:
             )
         return self._product_names
 
-    def _idf(self, query: str, n: int) -> dict[str, float]:
+    def _idf(self, query: str, n: int, log_like: bool) -> dict[str, float]:
         """The query's index terms with their inverse document frequency (`rank.idf`)."""
         from indexer import rank
+        from indexer.lexicon import BOILERPLATE, BOILERPLATE_WEIGHT
         from indexer.query import CJK_FIELD, FIELD
         from indexer.tokens import fold, index_terms
 
         latin, grams, _ = index_terms(fold(query))
         reader = self._reader()
-        out = {t: rank.idf(reader.doc_frequency(FIELD, t), n) for t in set(latin)}
+        # in a pasted log line, runtime boilerplate (CRASH REPORT, gen_server, supervisor) says
+        # little of the problem: it weighs in a symptom phrase as in the query (a person who
+        # types "error" or "message" means them)
+        noise = BOILERPLATE if log_like else frozenset()
+        out = {
+            t: rank.idf(reader.doc_frequency(FIELD, t), n)
+            * (BOILERPLATE_WEIGHT if t in noise else 1.0)
+            for t in set(latin)
+        }
         out.update((g, rank.idf(reader.doc_frequency(CJK_FIELD, g), n)) for g, _p in grams)
         return out
 

@@ -22,9 +22,12 @@ Re-ranking, in order:
    A query that says what one of an entry's titles or symptoms says (the share of the phrase's
    terms it holds, weighed by their idf) ranks it up (`symptom_match`); the confidence rule's
    margins compare scores without that factor (`Candidate.base`).
-4. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
+4. Refinement. The first `REFINE_TOP` hits are reordered by a log-linear step fitted on the
+   development set (`refine`, `benchmarks/fit_refine.py`): the symptom-match factor counts
+   again, with how much of the query the entry's focus holds and a lift for triage trees.
+5. Signatures. An entry whose signature regex matches the raw query is lifted above every entry
    that does not; among those, an entry whose *primary* signature matched wins the tie.
-5. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
+6. Triage trees. A symptom that several causes fit equally (2 of the first 3 incidents are
    entries one tree links to, no signature matched, no exit code named, not a pasted log
    line) goes to that tree,
    when the tree fits the query about as well as the first incident (`prefer_trees`).
@@ -64,6 +67,12 @@ FAQ_BOOST = 1.15  # an FAQ, when the query asks how to do something (not a failu
 SYMPTOM_WEIGHT = 1.0
 UNIT_MASS = 8.0
 PRIMARY_BONUS = 0.5  # share of the top score added for a primary signature match
+# The refinement of the first hits (`refine`), a log-linear step fitted on the development set
+# (`benchmarks/fit_refine.py`): score x exp(a x (symptom-match factor - 1) + b x focus + c x tree)
+REFINE_TOP = 8  # hits it reorders
+REFINE_SAID = 0.52
+REFINE_FOCUS = 0.38
+REFINE_TREE = 0.25
 # weight of a query word the index has never seen, in the coverage: a word no entry knows is a
 # strong sign that no entry is about the problem (calibrated, see docs/search.md)
 UNKNOWN_FACTOR = 2.0
@@ -116,11 +125,13 @@ class Candidate:
     confident: bool = False
     notes: list[str] = field(default_factory=list)
     said: float = 1.0  # the symptom-match factor in `score` (`symptom_match`)
+    refined: float = 1.0  # the refinement factor in `score` (`refine`)
 
     @property
     def base(self) -> float:
-        """The score without the symptom-match factor: the confidence rule's margins use it."""
-        return self.score / self.said
+        """The score without the symptom-match and refinement factors: the confidence rule's
+        margins use it."""
+        return self.score / (self.said * self.refined)
 
     @property
     def text(self) -> str:
@@ -319,6 +330,21 @@ def holds(text: str, term: str) -> bool:
     if "_" in term:
         return term in text
     return _stem_finder(term).search(text) is not None
+
+
+def refine(ranked: list[Candidate], built: Any) -> list[Candidate]:
+    """Reorder the first `REFINE_TOP` hits by what bag-of-words scores under-weigh: how well the
+    query says one of the entry's titles or symptoms (again, beyond the factor in the score), how
+    much of the query the entry's focus holds, and whether it is a triage tree (a symptom in words
+    often fits several causes). Sets `focus_coverage` on the hits it weighs."""
+    for c in ranked[:REFINE_TOP]:
+        c.focus_coverage = focus_share(c, built)
+        tree = 1.0 if c.data.get("kind") == "tree" else 0.0
+        c.refined = math.exp(
+            REFINE_SAID * (c.said - 1.0) + REFINE_FOCUS * c.focus_coverage + REFINE_TREE * tree
+        )
+        c.score *= c.refined
+    return sorted(ranked, key=lambda c: (-c.score, c.id))
 
 
 def rerank_signatures(cands: list[Candidate]) -> list[Candidate]:

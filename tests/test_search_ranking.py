@@ -597,6 +597,48 @@ def test_a_far_lead_is_not_enough_without_focus_or_with_an_unknown_identifier() 
     assert not unknown[0].confident
 
 
+def test_refine_puts_the_entry_that_says_the_query_before_a_higher_bag_of_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from indexer import rank
+    from indexer.rank import Candidate, refine
+
+    built = _decide_built("broker", "refuse", "remote", "connect")
+
+    def pair() -> list[Candidate]:
+        # the first by bag of words holds one query word in what it is about (focus 0.25); the
+        # second holds three (0.75), and the query says one of its symptoms (its factor 1.5 is
+        # already in its score)
+        wordy = Candidate(0, "wordy", 14.0, {"focus": ["broker"]})
+        said = Candidate(1, "said", 9.0 * 1.5, {"focus": ["broker", "refuse", "remote"]}, said=1.5)
+        return [wordy, said]
+
+    out = refine(pair(), built)
+    assert [c.id for c in out] == ["said", "wordy"]
+    assert out[0].focus_coverage == 0.75 and out[1].focus_coverage == 0.25
+    # the confidence rule's margins ignore the refinement: base is the bag-of-words score
+    assert out[0].base == pytest.approx(9.0) and out[1].base == pytest.approx(14.0)
+    # without its weights the refinement changes nothing
+    for name in ("REFINE_SAID", "REFINE_FOCUS", "REFINE_TREE"):
+        monkeypatch.setattr(rank, name, 0.0)
+    assert [c.id for c in refine(pair(), built)] == ["wordy", "said"]
+    monkeypatch.undo()
+
+    # a triage tree gets its own lift (x e^REFINE_TREE), no more
+    def tree_after(score: float) -> list[str]:
+        tree = Candidate(2, "tree", score, {"focus": ["broker"], "kind": "tree"})
+        other = Candidate(3, "other", 14.0, {"focus": ["broker"], "kind": "incident"})
+        return [c.id for c in refine([other, tree], built)]
+
+    lift = math.exp(rank.REFINE_TREE)
+    assert tree_after(14.0 / lift * 0.98) == ["other", "tree"]
+    assert tree_after(14.0 / lift * 1.02) == ["tree", "other"]
+    # beyond the first REFINE_TOP hits nothing moves
+    many = [Candidate(i, f"c{i}", 20.0 - i, {"focus": []}) for i in range(rank.REFINE_TOP)]
+    late = Candidate(99, "late", 1.0, {"focus": ["broker", "refuse", "remote", "connect"]})
+    assert refine([*many, late], built)[-1].id == "late"
+
+
 def test_mqtt_connect_return_codes_add_their_meaning() -> None:
     from indexer.lexicon import connack_meanings, expansions
 
