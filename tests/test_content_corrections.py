@@ -330,6 +330,26 @@ def _assert_captured_lines(sigs, text: str, want: dict[str, str | frozenset[str]
     assert seen == set(want)
 
 
+def test_captured_shovel_errors_reach_exactly_their_entries(sigs):
+    """Five dynamic shovels that cannot connect, and the CLI and HTTP API without the plugin
+    (3.10.8); the remote node's login refusal is the credentials entry's line; the connection
+    headers, the missing exchange's report and shovel_status match nothing."""
+    shovel = "rabbitmq-shovel-cannot-connect"
+    login = "rabbitmq-login-refused-invalid-credentials"
+    want: dict[str, str | frozenset[str]] = {
+        # the shovel's own line of a refused login is the credentials entry's too; the shovel's
+        # primary signature puts it first in search
+        "ACCESS_REFUSED - Login was refused": frozenset({shovel, login}),
+        "failed to connect (URI:": shovel,
+        "has no more URIs to try for connection": shovel,
+        "could not connect to": shovel,
+        "component shovel not found": shovel,
+        "Command 'shovel_status' not found": shovel,
+        "PLAIN login refused: user 'bad'": login,
+    }
+    _assert_captured_lines(sigs, _captured("rabbitmq-3.10.8-shovel-errors.txt"), want)
+
+
 def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
     text = _captured("rabbitmq-3.10.8-channel-errors.log")
     want = {
