@@ -999,6 +999,18 @@ CAPTURED_ENTRIES = [
         "tree-broker-wont-start",
         ("not running at all",),
     ),
+    # a root-owned data base, log base and node directory: the one-line forms of each failure;
+    # not the pretty-printed BOOT FAILED blocks or the crash report around them
+    (
+        "rabbitmq-3.10.8-data-log-dir-eacces.txt",
+        "rabbitmq-data-dir-permission-denied",
+        (
+            "Failed to write PID file",
+            "failed to open log file at",
+            "Application rabbit exited with reason",
+            "Kernel pid terminated",
+        ),
+    ),
     # the listener's CA file missing or holding no certificate; not the OpenSSL detail lines
     (
         "mosquitto-2.0.11-cafile-errors.txt",
