@@ -89,7 +89,11 @@ CONF_W_SAID = 0.49  # x its symptom-match factor (1..2, `symptom_match`)
 CONF_W_LEAD = 1.79  # x ln(its symptom-match factor / the second's)
 CONF_W_FOCUS = 1.09  # x its focus coverage (0..1)
 CONF_WEIGHTS = (CONF_W_MARGIN, CONF_W_SAID, CONF_W_LEAD, CONF_W_FOCUS)
-CONF_BIAS = 1.44  # the intercept and cut-off: confident when the weighted sum exceeds this
+# the intercept and cut-off: confident when the weighted sum exceeds this. The weights are fitted
+# (benchmarks/fit_confidence.py); the cut-off is the lowest at which the development set's
+# unanswerable queries are confident at most 15% of the time, the target (1.44 before:
+# as many wrong confident answers as the hand-set rule it replaced; docs/search.md, "Confidence")
+CONF_BIAS = 1.58
 CONF_MARGIN_CAP = 3.0  # a lead beyond 3x says nothing more
 # ... and never below this focus coverage: a hit whose titles, symptoms and signatures hold less
 # than a quarter of the query is about something else, however far ahead (on the development
