@@ -166,7 +166,10 @@ def test_file_url_navigation(browser, site):
     assert page.url.endswith(f"/entries/{TARGET}.html")
     page.click("a.lang-switch")
     assert page.url.endswith(f"/zh/entries/{TARGET}.html")
-    # the stylesheet loaded (relative path from a sub-folder under file://)
+    # the stylesheet loaded (relative path from a sub-folder under file://); the click returns
+    # once the navigation commits, before the stylesheet is necessarily applied (a loaded CI
+    # machine read "block" once)
+    page.wait_for_load_state("load")
     color = page.evaluate("getComputedStyle(document.querySelector('header.top')).display")
     assert color == "flex"
     page.click("a.brand")
