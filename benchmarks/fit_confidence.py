@@ -99,6 +99,15 @@ def cut_at(scored: Sequence[tuple[float, bool]], budget: int) -> tuple[float, in
     return -math.inf, right
 
 
+def print_report(report: dict[str, Any], as_json: bool) -> None:
+    """The fit scripts' report: JSON, or one `key: value` line each."""
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        for k, v in report.items():
+            print(f"{k}: {v}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--json", action="store_true")
@@ -136,11 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cross_validated_right_confident": cv_right,
         "in_use": {"weights": list(rank.CONF_WEIGHTS), "bias": rank.CONF_BIAS},
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for k, v in report.items():
-            print(f"{k}: {v}")
+    print_report(report, args.json)
     return 0
 
 

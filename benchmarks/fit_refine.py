@@ -19,7 +19,6 @@ is never read here.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import random
@@ -121,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from fit_confidence import fit
+    from fit_confidence import fit, print_report
 
     from indexer import rank
 
@@ -148,11 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cross_validated_first_right": cv,
         "in_use": list(in_use[1:]),
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        for k, v in report.items():
-            print(f"{k}: {v}")
+    print_report(report, args.json)
     return 0
 
 

@@ -276,7 +276,8 @@ class KBIndex:
         return self._product_names
 
     def _idf(self, query: str, n: int, log_like: bool) -> dict[str, float]:
-        """The query's index terms with their inverse document frequency (`rank.idf`)."""
+        """The query's index terms with their inverse document frequency (`rank.idf`); in a
+        pasted log line (`log_like`), runtime boilerplate scaled by `BOILERPLATE_WEIGHT`."""
         from indexer import rank
         from indexer.lexicon import BOILERPLATE, BOILERPLATE_WEIGHT
         from indexer.query import CJK_FIELD, FIELD
