@@ -1024,6 +1024,12 @@ CAPTURED_ENTRIES = [
         "docker-bridge-subnet-overlaps-lan",
         (),
     ),
+    # a libwrap build at its open files limit: every refused connection; not the start-up lines
+    (
+        "mosquitto-2.0.11-open-files-limit.txt",
+        "mosquitto-open-files-limit",
+        ("denied access by tcpd",),
+    ),
     # the listener's CA file missing or holding no certificate; not the OpenSSL detail lines
     (
         "mosquitto-2.0.11-cafile-errors.txt",
