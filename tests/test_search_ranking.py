@@ -633,10 +633,18 @@ def test_refine_puts_the_entry_that_says_the_query_before_a_higher_bag_of_words(
     lift = math.exp(rank.REFINE_TREE)
     assert tree_after(14.0 / lift * 0.98) == ["other", "tree"]
     assert tree_after(14.0 / lift * 1.02) == ["tree", "other"]
-    # beyond the first REFINE_TOP hits nothing moves
-    many = [Candidate(i, f"c{i}", 20.0 - i, {"focus": []}) for i in range(rank.REFINE_TOP)]
-    late = Candidate(99, "late", 1.0, {"focus": ["broker", "refuse", "remote", "connect"]})
-    assert refine([*many, late], built)[-1].id == "late"
+    # beyond the first REFINE_TOP hits nothing moves: a hit just behind them, holding the whole
+    # query in its focus, stays last; one more place in the window and it climbs (x e^0.38)
+    top = rank.REFINE_TOP
+
+    def window() -> list[Candidate]:
+        many = [Candidate(i, f"c{i}", 20.0 - i, {"focus": []}) for i in range(top)]
+        late = Candidate(99, "late", 12.9, {"focus": ["broker", "refuse", "remote", "connect"]})
+        return [*many, late]
+
+    assert refine(window(), built)[-1].id == "late"
+    monkeypatch.setattr(rank, "REFINE_TOP", top + 1)
+    assert refine(window(), built)[-1].id != "late"
 
 
 def test_mqtt_connect_return_codes_add_their_meaning() -> None:
