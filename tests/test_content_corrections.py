@@ -1036,6 +1036,13 @@ CAPTURED_ENTRIES = [
         "mosquitto-tls-certificate-errors",
         ("Unable to load CA certificates",),
     ),
+    # busybox as a non-root uid on root-owned bind mounts; not touch's line, the read-only mount,
+    # the refused --mount or the commands
+    (
+        "docker-20.10.24-bind-mount-permission-denied.txt",
+        "docker-bind-mount-permission-denied",
+        ("can't create directory '/data/db'", "sh: can't create /data/error.log"),
+    ),
 ]
 
 
