@@ -1051,3 +1051,26 @@ CAPTURED_ENTRIES = [
 )
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     _assert_captured_lines(sigs, _captured(capture), dict.fromkeys(keys, entry))
+
+
+def test_docker_in_lxc_lines_name_only_their_entry(sigs):
+    """runc's failures inside an LXC container (the AppArmor denial of November 2025's runc and
+    the proc mount without nesting) name the LXC entry alone: the OCI-not-found entry's signature
+    asks for an exec failure, not any `OCI runtime create failed … permission denied`."""
+    lxc = "docker-in-lxc-container-start-fails"
+    lines = [
+        "docker: Error response from daemon: failed to create task for container: failed to create"
+        " shim task: OCI runtime create failed: runc create failed: unable to start container"
+        " process: error during container init: open sysctl net.ipv4.ip_unprivileged_port_start"
+        " file: reopen fd 8: permission denied: unknown",
+        "OCI runtime create failed: runc create failed: unable to start container process: error"
+        ' during container init: error mounting "proc" to rootfs at "/proc": mount proc:/proc'
+        " (via /proc/self/fd/6), flags: 0xe: permission denied: unknown",
+    ]
+    for line in lines:
+        assert _matches(sigs, line) == {lxc}, line
+    exec_denied = (
+        "OCI runtime create failed: container_linux.go:349: starting container process caused"
+        ' "exec: \\"/docker-entrypoint.sh\\": permission denied": unknown'
+    )
+    assert _matches(sigs, exec_denied) == {"docker-oci-executable-not-found"}
