@@ -1036,6 +1036,13 @@ CAPTURED_ENTRIES = [
         "mosquitto-tls-certificate-errors",
         ("Unable to load CA certificates",),
     ),
+    # a pull and a login with stored credentials the registry no longer accepts; not the
+    # anonymous pull's "manifest unknown" after the logout, nor the commands
+    (
+        "docker-20.10.24-pull-stale-credentials.txt",
+        "docker-pull-unauthorized-stale-login",
+        ("unauthorized: incorrect username or password",),
+    ),
     # busybox as a non-root uid on root-owned bind mounts; not touch's line, the read-only mount,
     # the refused --mount or the commands
     (
