@@ -1036,6 +1036,13 @@ CAPTURED_ENTRIES = [
         "mosquitto-tls-certificate-errors",
         ("Unable to load CA certificates",),
     ),
+    # listeners below 1024 refused (as root, as the mosquitto user, in a container with the sysctl
+    # at 1024); not the "Permission denied" lines after them, the setcap run or the commands
+    (
+        "mosquitto-2.0.11-privileged-port.txt",
+        "mosquitto-privileged-port-permission-denied",
+        ("If you are trying to bind to a privileged port",),
+    ),
     # a pull and a login with stored credentials the registry no longer accepts; not the
     # anonymous pull's "manifest unknown" after the logout, nor the commands
     (
