@@ -1057,6 +1057,14 @@ CAPTURED_ENTRIES = [
         "docker-bind-mount-permission-denied",
         ("can't create directory '/data/db'", "sh: can't create /data/error.log"),
     ),
+    # a stopped container whose network was pruned or removed, and docker run naming a missing
+    # network; not the prune report, the successful start after the network came back, or the
+    # commands
+    (
+        "docker-20.10.24-network-not-found.txt",
+        "docker-network-not-found",
+        ("network kbnf-net not found", "network kbnf-missing not found"),
+    ),
 ]
 
 
