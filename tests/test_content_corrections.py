@@ -1065,6 +1065,14 @@ CAPTURED_ENTRIES = [
         "docker-network-not-found",
         ("network kbnf-net not found", "network kbnf-missing not found"),
     ),
+    # a durable classic queue whose node is stopped, from the client and in the other node's
+    # log; not the list_queues output, the forget_cluster_node and delete_queue runs, or the
+    # "Channel error on connection" headers
+    (
+        "rabbitmq-3.10.8-home-node-down.txt",
+        "rabbitmq-classic-queue-home-node-down",
+        ("is down or inaccessible",),
+    ),
 ]
 
 
