@@ -1073,6 +1073,13 @@ CAPTURED_ENTRIES = [
         "rabbitmq-classic-queue-home-node-down",
         ("is down or inaccessible",),
     ),
+    # a persistent QoS 1 subscriber's queue (max_queued_messages 5) overflowing while it is
+    # offline; not the connection, subscription or PUBLISH lines around it
+    (
+        "mosquitto-2.0.11-queue-full-dropped.txt",
+        "mosquitto-outgoing-messages-dropped",
+        ("Outgoing messages are being dropped for client sub1.",),
+    ),
 ]
 
 
