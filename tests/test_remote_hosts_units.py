@@ -70,3 +70,25 @@ def test_set_host_to_a_broker_address_leaves_the_docker_endpoint_alone() -> None
     assert ctx.docker("tcp://10.0.0.5:2376").endpoint == "tcp://10.0.0.5:2376"
     named = RunContext(1.0, docker_hosts={"prod": "ssh://ops@prod-1"})
     assert named.docker("prod").endpoint == "ssh://ops@prod-1"
+
+
+class _Answer:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def json(self) -> dict[str, str]:
+        return {"message": self.message}
+
+
+def test_the_client_follows_the_api_bound_a_daemon_names() -> None:
+    """moby's version middleware refuses an API outside its range with a 400 that names the
+    bound (docker-v29.0.0 daemon/server/middleware/version.go); the pinned 1.41 moves to it."""
+    demanded = dockerclient._version_demanded
+    old = "client version 1.41 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version"
+    new = "client version 1.41 is too new. Maximum supported API version is 1.40"
+    assert demanded(_Answer(old), "1.41") == "1.44"
+    assert demanded(_Answer(new), "1.41") == "1.40"
+    # a bound docker-py cannot speak, a bound on the wrong side, another 400: left as they are
+    assert demanded(_Answer(new.replace("1.40", "1.12")), "1.41") is None
+    assert demanded(_Answer(old.replace("1.44", "1.30")), "1.41") is None
+    assert demanded(_Answer("invalid reference format"), "1.41") is None

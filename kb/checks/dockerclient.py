@@ -1,5 +1,8 @@
 """A read-only Docker client for checks: lazily created, pinned API version, refuses writes.
 
+The API version is pinned (1.41) rather than negotiated, which costs no extra request; a daemon
+that refuses it names the version it wants in its 400 answer, and the client re-pins to that.
+
 Every HTTP request goes through `ReadOnlyAPIClient.request`, which lets through GET and HEAD and,
 as the only exception, the two POSTs of an exec whose argv is exactly one of the allow-listed
 commands (`kb.checks.allowlist`). Anything else raises `ReadOnlyViolation` before a byte is sent.
@@ -32,7 +35,10 @@ from typing import Any
 from kb.checks.allowlist import ALLOWED_ARGV
 from kb.checks.base import DeadlineExceeded, ProbeContext
 
-PINNED_API_VERSION = "1.41"  # Docker 20.10+; newer daemons still serve it
+# Docker 20.10's API. Docker 29.0-29.2 refuse it (their default minimum is 1.44; 29.3 lowered it to
+# 1.40) and daemons older than 20.10 do not know it: the client then re-pins to the bound the
+# daemon's refusal names (`_version_demanded`), once per connection
+PINNED_API_VERSION = "1.41"
 DEFAULT_SOCKET = "unix:///var/run/docker.sock"
 DEFAULT_TIMEOUT = 5.0
 
@@ -160,6 +166,33 @@ def resolve_endpoint(url: str | None = None) -> str:
     return DEFAULT_SOCKET
 
 
+# moby's version middleware: "client version 1.41 is too old. Minimum supported API version is
+# 1.44, please upgrade your client to a newer version" / "client version 1.41 is too new. Maximum
+# supported API version is 1.40" (HTTP 400)
+_VERSION_BOUND = re.compile(
+    r"client version \S+ is too (old|new)\. (?:Minimum|Maximum) supported API version is (\d+\.\d+)"
+)
+# the oldest API docker-py speaks
+_OLDEST_API = (1, 24)
+
+
+def _version_demanded(resp: Any, current: str) -> str | None:
+    """The API version a daemon's 400 answer asks for instead of `current`, or None."""
+    try:
+        text = str(resp.json().get("message", ""))
+    except (ValueError, AttributeError):
+        return None
+    m = _VERSION_BOUND.search(text)
+    if m is None:
+        return None
+    want = m.group(2)
+    asked = tuple(int(x) for x in want.split("."))
+    have = tuple(int(x) for x in current.split("."))
+    if (m.group(1) == "old") != (asked > have) or asked < _OLDEST_API:
+        return None  # a bound on the wrong side, or older than docker-py can speak
+    return want
+
+
 def _make_api_client_class() -> type:
     import docker
 
@@ -167,6 +200,7 @@ def _make_api_client_class() -> type:
         """docker.APIClient whose every request is vetted: reads only, plus allow-listed exec."""
 
         _kb_exec_ids: set[str]
+        _version: str  # docker-py's: the API version in every URL it builds
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
             from urllib.parse import urlsplit
@@ -186,6 +220,15 @@ def _make_api_client_class() -> type:
                 # requests would otherwise swap the daemon's CA for REQUESTS_CA_BUNDLE when set
                 kwargs["verify"] = self.verify
             resp = super().request(method, url, *args, **kwargs)
+            repin = _version_demanded(resp, self._version) if resp.status_code == 400 else None
+            if repin is not None and f"/v{self._version}/" in url:
+                # the daemon serves another API range (Docker 29.0-29.2 refuse anything under
+                # 1.44; daemons older than 20.10 stop at 1.40): use its bound, once, from now on
+                url = url.replace(f"/v{self._version}/", f"/v{repin}/", 1)
+                self._version = repin
+                if ctx is not None:
+                    ctx.record("docker", f"{method} {urlsplit(url).path}")
+                resp = super().request(method, url, *args, **kwargs)
             if ctx is not None and kwargs.get("stream"):
                 self._kb_abortable(ctx, resp)
             if method == "POST" and _EXEC_CREATE.match(path) and resp.status_code == 201:

@@ -234,3 +234,87 @@ def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
         stop.set()
         srv.shutdown()
         srv.server_close()
+
+
+@contextlib.contextmanager
+def version_gate_docker(
+    path: str, minimum: str, upstream: str = "/var/run/docker.sock", upstream_api: str = "1.41"
+) -> Iterator[list[str]]:
+    """A unix socket at `path` in front of the real dockerd that serves only API `minimum` and
+    newer, as Docker 29.0-29.2 do with their default minimum of 1.44 (moby's version middleware:
+    the same 400 answer, the same message). What it lets through goes to the real daemon at the
+    newest API that daemon speaks (`upstream_api`: Docker 20.10.24 here, whose reads are the same
+    in the versions between). Yields the request lines seen, with the status given."""
+    import http.client
+    import json
+    import os
+    import re
+    import socketserver
+
+    seen: list[str] = []
+    floor = tuple(int(x) for x in minimum.split("."))
+
+    class Upstream(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.connect(upstream)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def address_string(self) -> str:
+            return "unix"
+
+        def _forward(self) -> None:
+            m = re.match(r"/v(\d+)\.(\d+)/", self.path)
+            if m and (int(m.group(1)), int(m.group(2))) < floor:
+                asked = f"{m.group(1)}.{m.group(2)}"
+                body = json.dumps(
+                    {
+                        "message": f"client version {asked} is too old. Minimum supported API "
+                        f"version is {minimum}, please upgrade your client to a newer version"
+                    }
+                ).encode()
+                seen.append(f"{self.command} {self.path.split('?')[0]} 400")
+                self.send_response(400)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            data = self.rfile.read(length) if length else None
+            conn = Upstream("localhost", timeout=30)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+            target = re.sub(r"^/v\d+\.\d+/", f"/v{upstream_api}/", self.path)
+            conn.request(self.command, target, body=data, headers=headers)
+            resp = conn.getresponse()
+            payload = resp.read()
+            conn.close()
+            seen.append(f"{self.command} {self.path.split('?')[0]} {resp.status}")
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("transfer-encoding", "content-length", "connection"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_HEAD = do_POST = _forward  # noqa: N815 - http.server API
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+        daemon_threads = True
+
+    if os.path.exists(path):
+        os.unlink(path)
+    srv = Server(path, Handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield seen
+    finally:
+        srv.shutdown()
+        srv.server_close()

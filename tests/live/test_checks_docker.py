@@ -220,3 +220,29 @@ def test_host_oom_sees_the_container_oom_kill(incident_containers):
     r = check("host.oom", {"since": "1h"})
     assert r.status == "fail" and "OOM kill" in r.summary
     assert any("in a memory cgroup" in e for e in r.evidence)
+
+
+def test_a_daemon_that_refuses_the_pinned_api_is_read_at_its_minimum(incident_containers, tmp_path):
+    """Docker 29.0-29.2 refuse every API under 1.44 ("client version 1.41 is too old. Minimum
+    supported API version is 1.44 …"); the checks pin 1.41. Against the real daemon behind a gate
+    that answers as those releases do, the client re-pins once and reads the real container."""
+    from live_servers import version_gate_docker
+
+    sock = str(tmp_path / "docker29.sock")
+    with version_gate_docker(sock, "1.44") as seen:
+        r = check("docker.container", {"container": "kbtui-test-oom", "host": f"unix://{sock}"})
+        assert r.status == "fail" and "OOM" in r.summary, (r.summary, r.evidence)
+        refused = [s for s in seen if s.endswith(" 400")]
+        assert len(refused) == 1 and "/v1.41/" in refused[0], seen
+        assert any("/v1.44/containers/kbtui-test-oom/json 200" in s for s in seen), seen
+        # the connection keeps the version it learnt: the next check is refused nothing
+        before = len(seen)
+        r = check(
+            "docker.container", {"container": "kbtui-test-restartloop", "host": f"unix://{sock}"}
+        )
+        assert r.status == "fail", r.summary
+        assert seen[before:] and not [s for s in seen[before:] if s.endswith(" 400")], seen
+        p = kb("doctor", "--host", f"unix://{sock}", "--json")
+        report = json.loads(p.stdout)
+        assert all(h["ok"] for h in report["hosts"]), report["hosts"]
+        assert b"too old" not in p.stdout + p.stderr

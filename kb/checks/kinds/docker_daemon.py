@@ -1,4 +1,4 @@
-"""`docker.daemon`: the Docker daemon answers; evidence is its version, API version and endpoint."""
+"""`docker.daemon`: the Docker daemon answers; evidence is its version, API versions and endpoint."""
 
 from __future__ import annotations
 
@@ -16,16 +16,23 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     return {
         "version": info.get("Version"),
         "api": info.get("ApiVersion"),
+        "min_api": info.get("MinAPIVersion"),
         "os": info.get("Os"),
         "endpoint": client.endpoint,
     }
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    evidence = [f"version: {data['version']}", f"api: {data['api']}"]
+    if data.get("min_api"):
+        # the oldest API it serves: clients built for an older one get "client version … is too
+        # old" (Docker 29.0-29.2: 1.44)
+        evidence.append(f"oldest api served: {data['min_api']}")
+    evidence.append(f"endpoint: {data['endpoint']}")
     return Verdict(
         PASS,
         f"Docker {data['version']} (API {data['api']}) answers at {data['endpoint']}",
-        (f"version: {data['version']}", f"api: {data['api']}", f"endpoint: {data['endpoint']}"),
+        tuple(evidence),
     )
 
 
