@@ -1080,6 +1080,13 @@ CAPTURED_ENTRIES = [
         "mosquitto-outgoing-messages-dropped",
         ("Outgoing messages are being dropped for client sub1.",),
     ),
+    # the daemon's refusals of an API outside its range, both directions, to both CLIs and to
+    # curl's JSON; not the /version answer, docker-py's own refusal or the negotiated versions
+    (
+        "docker-20.10.24-api-version-bounds.txt",
+        "docker-client-api-version-too-old",
+        ("is too old. Minimum supported API version", "is too new. Maximum supported API version"),
+    ),
 ]
 
 
