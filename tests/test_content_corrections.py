@@ -1087,6 +1087,20 @@ CAPTURED_ENTRIES = [
         "docker-client-api-version-too-old",
         ("is too old. Minimum supported API version", "is too new. Maximum supported API version"),
     ),
+    # paho-mqtt 2.0.0 and 2.1.0 refusing 1.x-style client creation, a 1.x callback under
+    # VERSION2, 1.6.1 without CallbackAPIVersion, the deprecation warning; not the script, the
+    # successful connections or the __del__ noise
+    (
+        "mosquitto-2.0.11-paho-mqtt-client-versions.txt",
+        "paho-mqtt-2-callback-api-version",
+        (
+            "Unsupported callback API version: version 2.0",
+            "missing 1 required positional argument: 'callback_api_version'",
+            "takes 4 positional arguments but 5 were given",
+            "has no attribute 'CallbackAPIVersion'",
+            "DeprecationWarning: Callback API version 1 is deprecated",
+        ),
+    ),
 ]
 
 
