@@ -279,3 +279,33 @@ def test_cli_alerts_validates_options(tmp_path: Path) -> None:
     r = run_kb("export", "alerts", "-", "--base-url", "https://x.example", "--window", "5m")
     assert r.returncode == 0
     assert "[5m]" in r.stdout and "KbKnownProblem" in r.stdout
+
+
+def test_lint_names_signatures_the_fleet_leaves_out_at_their_line(make_kb) -> None:
+    """`kb lint` warns, at the signature's own line, about a signature `kb export mtail` leaves
+    out, so it is caught before an export (it was first seen when a bundled signature's `.raw.`
+    could match a JSON quote and dropped out of the json-file branch). Items written as mappings
+    (`- pattern: …` with `primary: true` below) span two lines each."""
+    extra = (
+        "signatures:\n"
+        "  - pattern: 'first line \\d+'\n"
+        "    primary: true\n"
+        "  - pattern: 'table .raw. missing'\n"
+        "    primary: true\n"
+    )
+    root = make_kb({"emqx/fleet-lines.md": entry_text("fleet-lines", extra=extra)})
+    [omission] = build_program(load_kb([root]).entries.values()).omitted
+    path = root / "emqx/fleet-lines.md"
+    line = path.read_text().splitlines().index("  - pattern: 'table .raw. missing'") + 1
+    assert omission.line == line and omission.branch == "json-file"
+    r = run_kb("lint", "--kb", str(root), str(root))
+    assert r.returncode == 0, r.stderr  # a warning, not an error
+    warn = [w for w in r.stdout.splitlines() if ": warning: " in w and "mtail" in w]
+    assert len(warn) == 1 and warn[0].startswith(f"{path}:{line}: warning:"), r.stdout
+    assert run_kb("lint", "--kb", str(root), "--strict", str(root)).returncode == 1
+
+
+def test_bundled_kb_lints_clean_strict() -> None:
+    """No warning either: every bundled signature reaches the static site and the fleet."""
+    r = run_kb("lint", "--strict")
+    assert r.returncode == 0, r.stdout[-2000:]

@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
             sources.append(folder)
     kbase = load_kb(sources)
     kbase.problems.extend(_site_signature_warnings(kbase.entries.values()))
+    kbase.problems.extend(_fleet_signature_warnings(kbase.entries.values()))
 
     def wanted(path: str) -> bool:
         if not targets:
@@ -106,6 +107,24 @@ def _site_signature_warnings(entries: Any) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _fleet_signature_warnings(entries: Any) -> list[Problem]:
+    """A signature the fleet's mtail program leaves out (`kb export mtail`): say so."""
+    from kb.fleet.mtail import build_program
+    from kb.model import Problem
+
+    return [
+        Problem(
+            o.path,
+            o.line,
+            f"signature {o.pattern!r}: {o.reason}; the fleet's mtail program leaves it out"
+            + (" of the Docker json-file branch" if o.branch == "json-file" else "")
+            + " (kb search still uses it)",
+            "warning",
+        )
+        for o in build_program(entries).omitted
+    ]
 
 
 def _line_of(path: str, pattern: str) -> int:

@@ -64,15 +64,30 @@ class MtailProgram:
 
 def signature_line(entry: Entry, index: int) -> int:
     """Line of an entry's `index`-th signature in its file: the `signatures:` line itself for a flow
-    list (`signatures: ['a', 'b']`), else the index-th item line below it."""
+    list (`signatures: ['a', 'b']`), else the line of the index-th `- ` item below it (an item
+    written as a mapping, `- pattern: …` with `primary: true` under it, spans several lines)."""
     try:
         with open(entry.path, encoding="utf-8", errors="replace") as fh:
-            for number, text in enumerate(fh, start=1):
-                if text.startswith("signatures:"):
-                    flow = text.split(":", 1)[1].strip()
-                    return number if flow else number + 1 + index
+            lines = fh.read().splitlines()
     except OSError:
-        pass
+        return 1
+    for number, text in enumerate(lines, start=1):
+        if not text.startswith("signatures:"):
+            continue
+        if text.split(":", 1)[1].strip():
+            return number
+        item = -1
+        dash: int | None = None
+        for offset, below in enumerate(lines[number:], start=number + 1):
+            stripped = below.lstrip()
+            if below.strip() and not below[:1].isspace() and not below.startswith("-"):
+                break  # the next key: the list ended
+            if stripped.startswith("- ") and (dash is None or len(below) - len(stripped) == dash):
+                dash = len(below) - len(stripped)
+                item += 1
+                if item == index:
+                    return offset
+        return number + 1 + index
     return 1
 
 
