@@ -9,6 +9,7 @@ from kb.checks.base import (
     ERROR,
     FAIL,
     PASS,
+    SKIP,
     CheckKind,
     Description,
     Param,
@@ -57,6 +58,18 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             tuple(ev),
             advice="use the credentials of a monitoring user",
             settable=("username_env", "password_env"),
+        )
+    if data["status"] in (404, 406):
+        # the management API has no such path: a release older than the endpoint (the
+        # deprecated-features API came with 3.13) or another path; not a finding either way.
+        # For an unknown path RabbitMQ 3.10.8 answers 404 without an Accept header and 406 Not
+        # Acceptable (empty body) to the JSON requests this kind sends
+        return Verdict(
+            SKIP,
+            f"this management API has no {path} ({data['status']}): an older RabbitMQ release, "
+            "or another path",
+            tuple(ev),
+            settable=("url", "path"),
         )
     if data["status"] != 200:
         if data["body"]:
