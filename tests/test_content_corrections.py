@@ -1132,3 +1132,11 @@ def test_docker_in_lxc_lines_name_only_their_entry(sigs):
         ' "exec: \\"/docker-entrypoint.sh\\": permission denied": unknown'
     )
     assert _matches(sigs, exec_denied) == {"docker-oci-executable-not-found"}
+
+
+def test_tcp_probe_lines_name_no_entry(sigs):
+    """A TCP probe's `Client <unknown> closed its connection.` is harmless and periodic (a health
+    check every two minutes): no signature may claim it, or every such log would raise a fleet
+    alert and fill `kb diagnose`. Its entry (mosquitto-unknown-client-tcp-probe) is found by
+    words. The capture's HTTP probe, real client and start-up lines name nothing either."""
+    _assert_captured_lines(sigs, _captured("mosquitto-2.0.11-tcp-probes.txt"), {})
