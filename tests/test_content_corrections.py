@@ -1134,6 +1134,17 @@ def test_docker_in_lxc_lines_name_only_their_entry(sigs):
     assert _matches(sigs, exec_denied) == {"docker-oci-executable-not-found"}
 
 
+def test_captured_mqtt_v5_connects_to_rabbitmq_3_10_name_their_entry(sigs):
+    """Two MQTT 5 CONNECTs against the MQTT plugin of RabbitMQ 3.10.8: the first line of each
+    parse error names the MQTT 5 entry; the wrapped continuation lines, the 3.1.1 client's accept
+    and close, the clients' own output and the AMQP timeout warning name nothing."""
+    _assert_captured_lines(
+        sigs,
+        _captured("rabbitmq-3.10.8-mqtt-v5-client.log"),
+        {"unparseable payload: <<16,": "rabbitmq-mqtt-v5-client-rejected"},
+    )
+
+
 def test_tcp_probe_lines_name_no_entry(sigs):
     """A TCP probe's `Client <unknown> closed its connection.` is harmless and periodic (a health
     check every two minutes): no signature may claim it, or every such log would raise a fleet
