@@ -172,12 +172,12 @@ def resolve_endpoint(url: str | None = None) -> str:
 _VERSION_BOUND = re.compile(
     r"client version \S+ is too (old|new)\. (?:Minimum|Maximum) supported API version is (\d+\.\d+)"
 )
-# the oldest API docker-py speaks
-_OLDEST_API = (1, 24)
 
 
 def _version_demanded(resp: Any, current: str) -> str | None:
     """The API version a daemon's 400 answer asks for instead of `current`, or None."""
+    from docker.constants import MINIMUM_DOCKER_API_VERSION
+
     try:
         text = str(resp.json().get("message", ""))
     except (ValueError, AttributeError):
@@ -188,9 +188,24 @@ def _version_demanded(resp: Any, current: str) -> str | None:
     want = m.group(2)
     asked = tuple(int(x) for x in want.split("."))
     have = tuple(int(x) for x in current.split("."))
-    if (m.group(1) == "old") != (asked > have) or asked < _OLDEST_API:
+    oldest = tuple(int(x) for x in MINIMUM_DOCKER_API_VERSION.split("."))
+    if (m.group(1) == "old") != (asked > have) or asked < oldest:
         return None  # a bound on the wrong side, or older than docker-py can speak
     return want
+
+
+def _hold_to_deadline(
+    ctx: ProbeContext | None, method: str, path: str, kwargs: dict[str, Any]
+) -> None:
+    """Give the request about to be sent the time left before `ctx`'s deadline (none left: raise),
+    and note it for the audit."""
+    if ctx is None:
+        return
+    remaining = ctx.remaining()
+    if remaining <= 0:
+        raise DeadlineExceeded("no time left for the Docker request")
+    kwargs["timeout"] = max(0.05, remaining)
+    ctx.record("docker", f"{method} {path}")
 
 
 def _make_api_client_class() -> type:
@@ -210,12 +225,7 @@ def _make_api_client_class() -> type:
             if method not in ("GET", "HEAD"):
                 self._vet_write(method, path, kwargs)
             ctx = _request_deadline.get()
-            if ctx is not None:
-                remaining = ctx.remaining()
-                if remaining <= 0:
-                    raise DeadlineExceeded("no time left for the Docker request")
-                kwargs["timeout"] = max(0.05, remaining)
-                ctx.record("docker", f"{method} {path}")
+            _hold_to_deadline(ctx, method, path, kwargs)
             if self.verify is not True and "verify" not in kwargs:
                 # requests would otherwise swap the daemon's CA for REQUESTS_CA_BUNDLE when set
                 kwargs["verify"] = self.verify
@@ -226,8 +236,7 @@ def _make_api_client_class() -> type:
                 # 1.44; daemons older than 20.10 stop at 1.40): use its bound, once, from now on
                 url = url.replace(f"/v{self._version}/", f"/v{repin}/", 1)
                 self._version = repin
-                if ctx is not None:
-                    ctx.record("docker", f"{method} {urlsplit(url).path}")
+                _hold_to_deadline(ctx, method, urlsplit(url).path, kwargs)
                 resp = super().request(method, url, *args, **kwargs)
             if ctx is not None and kwargs.get("stream"):
                 self._kb_abortable(ctx, resp)

@@ -89,18 +89,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _site_signature_warnings(entries: Any) -> list[Problem]:
     """A signature with no exact JavaScript form is left out of the static site: say so."""
+    from kb.fleet.mtail import signature_line
     from kb.model import Problem
     from kb.signatures_js import translate
 
     out: list[Problem] = []
     for entry in entries:
-        for pattern in entry.signatures:
+        for i, pattern in enumerate(entry.signatures):
             why = translate(pattern)[1]
             if why:
                 out.append(
                     Problem(
                         entry.path,
-                        _line_of(entry.path, pattern),
+                        signature_line(entry, i),
                         f"signature {pattern!r}: {why}; the static site leaves it out "
                         "(kb search still uses it)",
                         "warning",
@@ -125,16 +126,3 @@ def _fleet_signature_warnings(entries: Any) -> list[Problem]:
         )
         for o in build_program(entries).omitted
     ]
-
-
-def _line_of(path: str, pattern: str) -> int:
-    """The line of `path` that holds `pattern` (as written, or YAML double-quoted), else 0."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 0
-    forms = (pattern, pattern.replace("\\", "\\\\").replace('"', '\\"'))
-    for n, line in enumerate(lines, 1):
-        if any(f in line for f in forms):
-            return n
-    return 0
