@@ -307,6 +307,10 @@ def version_gate_docker(
 
     class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
         daemon_threads = True
+        # socketserver listens with a backlog of 5; a unix connect() with a timeout past a full
+        # backlog fails at once with EAGAIN (no retry as TCP's SYN has), and kb doctor's
+        # parallel scan opens more than 5 at once. dockerd listens with the kernel's somaxconn.
+        request_queue_size = 128
 
     if os.path.exists(path):
         os.unlink(path)
