@@ -907,6 +907,22 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # each client library's own missed-heartbeat error and the broker's line; not the Java
+    # client's generic driver-error header, Go's 504 afterwards or the broker's "client unexpectedly
+    # closed TCP connection" (any client that goes away says that)
+    (
+        "rabbitmq-3.10.8-client-heartbeat-timeouts.txt",
+        "rabbitmq-missed-heartbeats",
+        (
+            "No activity or too many missed heartbeats",
+            "Too many heartbeats missed",
+            "Error: Heartbeat timeout",
+            "Heartbeat missing with heartbeat",
+            "Missed server heartbeat",
+            'i/o timeout"',
+            "missed heartbeats from client",
+        ),
+    ),
     # the broker's channel errors and the client's 405/403; not the channel-error header
     (
         "rabbitmq-3.10.8-exclusive-queue-locked.log",
