@@ -444,6 +444,9 @@ class ReadOnlyDocker:
     def version(self) -> dict[str, Any]:
         return self._call(self.api.version, api_version=False)
 
+    def info(self) -> dict[str, Any]:
+        return self._call(self.api.info)
+
     def containers(self, all: bool = True) -> list[dict[str, Any]]:
         return self._call(self.api.containers, all=all)
 

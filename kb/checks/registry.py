@@ -17,6 +17,7 @@ ENTRY_POINT_GROUP = "kbtui.checks"
 
 DEFAULT_KIND_MODULES: tuple[str, ...] = (
     "kb.checks.kinds.docker_daemon",
+    "kb.checks.kinds.docker_info",
     "kb.checks.kinds.docker_container",
     "kb.checks.kinds.docker_logs",
     "kb.checks.kinds.docker_env",

@@ -5,6 +5,7 @@ Kept free of heavy imports: the registry imports every kind module to validate e
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -190,6 +191,95 @@ def scalar_equals(actual: Any, expected: Any) -> bool:
     if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
         return float(actual) == float(expected)
     return str(actual) == str(expected)
+
+
+MISSING = object()  # `resolve`'s answer for a path that leads nowhere
+
+
+def resolve(doc: Any, dotted: str) -> Any:
+    """Walk `dotted` through nested dicts/lists; keys may themselves contain dots (labels, ports)."""
+    parts = dotted.split(".")
+    cur = doc
+    i = 0
+    while i < len(parts):
+        if isinstance(cur, list):
+            try:
+                cur = cur[int(parts[i])]
+            except (ValueError, IndexError):
+                return MISSING
+            i += 1
+            continue
+        if not isinstance(cur, dict):
+            return MISSING
+        # longest key first, so `Config.Labels.com.docker.compose.project` finds the label
+        for j in range(len(parts), i, -1):
+            key = ".".join(parts[i:j])
+            if key in cur:
+                cur = cur[key]
+                i = j
+                break
+        else:
+            return MISSING
+    return cur
+
+
+# the comparison a field check (`docker.inspect`, `docker.info`) makes of the value it finds
+FIELD_COMPARISON = (
+    Param("equals", ANY, help="the value must equal this"),
+    Param("not_equals", ANY, help="the value must not equal this"),
+    Param("present", bool, help="the field must exist (true) or be absent/empty (false)"),
+    Param("min", float, help="the value must be at least this", check=finite),
+    Param("max", float, help="the value must be at most this", check=finite),
+)
+
+
+def field_problems(value: Any, params: Mapping[str, Any]) -> list[str]:
+    """What is wrong with a field's value (MISSING when absent) under FIELD_COMPARISON."""
+    empty = value is MISSING or value in (None, "", [], {})
+    problems: list[str] = []
+    if "present" in params and params["present"] is not None:
+        if params["present"] and empty:
+            problems.append("is absent or empty")
+        if not params["present"] and not empty:
+            problems.append("is set")
+    if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
+        problems.append(f"is not {params['equals']!r}")
+    if params.get("not_equals") is not None and scalar_equals(value, params["not_equals"]):
+        problems.append(f"is {params['not_equals']!r}")
+    for bound, ok in (("min", lambda v, b: v >= b), ("max", lambda v, b: v <= b)):
+        if params.get(bound) is not None:
+            try:
+                if not ok(float(value), float(params[bound])):
+                    problems.append(f"is {'below' if bound == 'min' else 'above'} {params[bound]}")
+            except (TypeError, ValueError):
+                problems.append(f"is not a number (needed for `{bound}`)")
+    return problems
+
+
+def field_shown(value: Any) -> str:
+    """A field's value as evidence."""
+    if value is MISSING:
+        return "(absent)"
+    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else str(value)
+
+
+def field_conditions(params: Mapping[str, Any], zh: bool) -> str:
+    """FIELD_COMPARISON in plain words, for `describe`."""
+    conds: list[tuple[str, str, Any]] = []
+    for key, en, zh_word in (
+        ("equals", "equals", "等于"),
+        ("not_equals", "is not", "不等于"),
+        ("min", "is at least", "不小于"),
+        ("max", "is at most", "不大于"),
+    ):
+        if key in params:
+            conds.append((en, zh_word, shown(params, key)))
+    if "present" in params:
+        pres = params.get("present")
+        conds.append(("is present" if pres else "is absent", "存在" if pres else "不存在", None))
+    if zh:
+        return "、".join(f"{z} `{v}`" if v is not None else z for _, z, v in conds) or "满足条件"
+    return " and ".join(f"{e} `{v}`" if v is not None else e for e, _, v in conds) or "matches"
 
 
 def no_container(name: str) -> Verdict:

@@ -9,15 +9,16 @@ from kb.checks import httpget
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import (
     ANY,
+    MISSING,
     PASSWORD_ENV,
     TIMEOUT,
     USERNAME_ENV,
     http_url,
     in_range,
+    resolve,
     scalar_equals,
     shown,
 )
-from kb.checks.kinds.docker_inspect import _MISSING, resolve
 
 PARAMS = (
     TIMEOUT,
@@ -46,7 +47,7 @@ def judge_value(params: Params, data: dict[str, Any]) -> tuple[list[str], list[s
         if data["json"] is None:
             return [f"the body is not JSON (wanted {params['json']})"], [data["body"]]
         value = resolve(data["json"], params["json"])
-        if value is _MISSING:
+        if value is MISSING:
             return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])]
         ev.append(
             f"{params['json']}: {json.dumps(value) if isinstance(value, (dict, list)) else value}"
