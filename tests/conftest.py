@@ -120,6 +120,8 @@ OWN_SERVICES_FILES = {
     "test_checks_brokers.py",
     # the private --tlsverify dockerd (its own data root and containers) and the stock sshd
     "test_remote_docker.py",
+    # its own dockerd without the memory cgroup (the shared daemon's docker info is only read)
+    "test_checks_memory_cgroup.py",
 }
 
 

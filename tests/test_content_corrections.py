@@ -907,6 +907,18 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # the discarded limit (docker run -m and docker update), docker info's two limit warnings and
+    # the daemon's start-up line; not its blkio lines, the kernel-TCP or OOM-disable warnings
+    (
+        "docker-20.10.24-no-memory-cgroup.txt",
+        "docker-memory-limit-not-supported",
+        (
+            "Limitation discarded",
+            "No memory limit support",
+            "No swap limit support",
+            "does not support cgroup memory limit",
+        ),
+    ),
     # each client library's own missed-heartbeat error and the broker's line; not the Java
     # client's generic driver-error header, Go's 504 afterwards or the broker's "client unexpectedly
     # closed TCP connection" (any client that goes away says that)
