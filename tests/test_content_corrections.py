@@ -907,6 +907,15 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # a stopped vhost (its clients' 320 and the node's closures) and deleted users and vhosts; not
+    # a new client's 541 refusal (a connect failure: the AMQP client tree's vhost-down branch,
+    # found by its words), "because the vhost is stopping" (every node stop logs it), the node's
+    # "Closing connection … because" follow-ups or the deletion notices
+    (
+        "rabbitmq-3.10.8-vhost-down.txt",
+        "rabbitmq-connection-forced-shutdown",
+        ("CONNECTION_FORCED - ", 'connection_forced: "'),
+    ),
     # the discarded limit (docker run -m and docker update), docker info's two limit warnings and
     # the daemon's start-up line; not its blkio lines, the kernel-TCP or OOM-disable warnings
     (
