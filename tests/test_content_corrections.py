@@ -907,6 +907,12 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # PostgreSQL's two data-directory refusals; not its HINT and DETAIL lines
+    (
+        "docker-postgresql-15-data-directory-checks.txt",
+        "docker-bind-mount-permission-denied",
+        ("has wrong ownership", "has invalid permissions"),
+    ),
     # a stopped vhost (its clients' 320 and the node's closures) and deleted users and vhosts; not
     # a new client's 541 refusal (a connect failure: the AMQP client tree's vhost-down branch,
     # found by its words), "because the vhost is stopping" (every node stop logs it), the node's
