@@ -907,6 +907,12 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # the socket's refusal as the CLI, a Go client and docker-py word it; not the command lines
+    (
+        "docker-20.10.24-socket-permission-denied-clients.txt",
+        "docker-socket-permission-denied",
+        ("connect: permission denied", "PermissionError(13"),
+    ),
     # PostgreSQL's two data-directory refusals; not its HINT and DETAIL lines
     (
         "docker-postgresql-15-data-directory-checks.txt",
