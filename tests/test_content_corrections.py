@@ -907,6 +907,19 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # each client's "closed" error after the 404; not the 404 itself (the cause: the AMQP client
+    # tree's no-queue branch), the broker's channel-error lines or Go's 504 (a closed connection
+    # says it too)
+    (
+        "rabbitmq-3.10.8-channel-closed-after-404.txt",
+        "rabbitmq-channel-closed-after-channel-error",
+        (
+            "Channel is closed.",
+            "IllegalOperationError: Channel closed",
+            "channel is already closed due to channel error",
+            "Channel connection is closed.",
+        ),
+    ),
     # the socket's refusal as the CLI, a Go client and docker-py word it; not the command lines
     (
         "docker-20.10.24-socket-permission-denied-clients.txt",
