@@ -907,6 +907,13 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # the missing --mount source and the daemon's failed mkdir (read-only, /sys); not the commands
+    # or the root-owned directory -v made
+    (
+        "docker-20.10.24-bind-mount-source-missing.txt",
+        "docker-bind-mount-source-missing",
+        ("bind source path does not exist", "error while creating mount source path"),
+    ),
     # each client's "closed" error after the 404; not the 404 itself (the cause: the AMQP client
     # tree's no-queue branch), the broker's channel-error lines or Go's 504 (a closed connection
     # says it too)
@@ -1115,13 +1122,6 @@ CAPTURED_ENTRIES = [
         "docker-pull-unauthorized-stale-login",
         ("unauthorized: incorrect username or password",),
     ),
-    # busybox as a non-root uid on root-owned bind mounts; not touch's line, the read-only mount,
-    # the refused --mount or the commands
-    (
-        "docker-20.10.24-bind-mount-permission-denied.txt",
-        "docker-bind-mount-permission-denied",
-        ("can't create directory '/data/db'", "sh: can't create /data/error.log"),
-    ),
     # a stopped container whose network was pruned or removed, and docker run naming a missing
     # network; not the prune report, the successful start after the network came back, or the
     # commands
@@ -1207,6 +1207,22 @@ def test_captured_mqtt_v5_connects_to_rabbitmq_3_10_name_their_entry(sigs):
         sigs,
         _captured("rabbitmq-3.10.8-mqtt-v5-client.log"),
         {"unparseable payload: <<16,": "rabbitmq-mqtt-v5-client-rejected"},
+    )
+
+
+def test_bind_mount_capture_names_the_permission_and_the_missing_source_entries(sigs):
+    """busybox as a non-root uid on root-owned bind mounts (the permission entry), and the --mount
+    of a missing source in the same capture (the missing-source entry); not touch's line, the
+    read-only mount or the commands."""
+    perm = "docker-bind-mount-permission-denied"
+    _assert_captured_lines(
+        sigs,
+        _captured("docker-20.10.24-bind-mount-permission-denied.txt"),
+        {
+            "can't create directory '/data/db'": perm,
+            "sh: can't create /data/error.log": perm,
+            "bind source path does not exist": "docker-bind-mount-source-missing",
+        },
     )
 
 
