@@ -261,6 +261,33 @@ def test_xss_payloads_in_search_results_execute_nothing(browser, site):
         page.close()
 
 
+def test_chinese_pages_search_the_index_as_the_english_pages_do(browser, tmp_path_factory):
+    """The index is one "en" index; Pagefind picks its query handling from <html lang>, and on the
+    zh pages it once matched 回拨 in 79 entries and, after unrelated content changed the index, in
+    none (the bundled 时钟回拨 search then found nothing there). The same query must list the same
+    entries, in the same order, on both pages."""
+    out = _export(tmp_path_factory, [bundled_kb()], "bundled-site-langs")
+    server = _serve(out)
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        page = browser.new_page()
+        watch = Watch(page)
+        for query in ("时钟回拨", "回拨", "心跳超时", "权限"):
+            found = {}
+            for home in ("index.html", "zh/index.html"):
+                page.goto(base + home)
+                _search(page, query)
+                hrefs = page.locator(".search-results a.result-link").evaluate_all(
+                    "links => links.map(a => a.getAttribute('href').split('/').pop())"
+                )
+                found[home] = hrefs
+            assert found["index.html"], query
+            assert found["zh/index.html"] == found["index.html"], (query, found)
+        assert watch.problems == []
+    finally:
+        server.shutdown()
+
+
 def test_bundled_kb_search(browser, tmp_path_factory):
     """The real bundled knowledge base: both queries open the clock entry first."""
     if not (bundled_kb() / "emqx" / f"{TARGET}.md").is_file():

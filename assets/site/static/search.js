@@ -126,6 +126,20 @@
       var url = new URL(root + "pagefind/pagefind.js", document.baseURI).href;
       loading = import(url).then(function (pf) {
         return Promise.resolve(pf.options({ excerptLength: 24 })).then(function () {
+          // The index is built as one "en" index (kb/site/search.py), but Pagefind picks its
+          // query handling from <html lang>: on the zh pages it matched the bigram query its own
+          // way (回拨: 79 entries, then none once the index changed). Start it as the index was
+          // built; init() reads the attribute synchronously.
+          var html = document.documentElement;
+          var pageLang = html.getAttribute("lang");
+          html.setAttribute("lang", "en");
+          try {
+            return pf.init();
+          } finally {
+            if (pageLang === null) html.removeAttribute("lang");
+            else html.setAttribute("lang", pageLang);
+          }
+        }).then(function () {
           var merges = [];
           for (var i = 2; i <= shards; i++) {
             merges.push(pf.mergeIndex(new URL(root + "pagefind-" + i + "/", document.baseURI).href));
