@@ -13,6 +13,7 @@ from kb.checks.kinds._common import (
     PASSWORD_ENV,
     TIMEOUT,
     USERNAME_ENV,
+    field_shown,
     http_url,
     in_range,
     resolve,
@@ -49,9 +50,7 @@ def judge_value(params: Params, data: dict[str, Any]) -> tuple[list[str], list[s
         value = resolve(data["json"], params["json"])
         if value is MISSING:
             return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])]
-        ev.append(
-            f"{params['json']}: {json.dumps(value) if isinstance(value, (dict, list)) else value}"
-        )
+        ev.append(f"{params['json']}: {field_shown(value)}")
     elif data["body"]:
         ev.append(f"body: {data['body']}")
     if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
