@@ -245,6 +245,32 @@ class _Scan:
         return pick_entry(self.kbase, ids, tags)
 
 
+def _daemon_limits(scan: _Scan, client: Any, label: str) -> None:
+    """A daemon without the memory cgroup accepts `docker run -m` and `mem_limit` with a warning
+    and drops them: every container of the host runs unlimited. Said once per host, with the
+    daemon's own warnings as evidence (docker-memory-limit-not-supported)."""
+    try:
+        info = client.info()
+    except Exception:  # noqa: BLE001 - whether the host answers is the listing's to say
+        return
+    if info.get("MemoryLimit") is not False:
+        return
+    evidence = [str(w) for w in info.get("Warnings") or [] if "limit support" in str(w)]
+    entry = pick_entry(scan.kbase, ("docker-memory-limit-not-supported",), ("cgroup",))
+    scan.add(
+        Finding(
+            entry,
+            WARN,
+            "-",
+            label,
+            evidence or ["docker info: MemoryLimit false"],
+            f"{label}: the daemon cannot limit memory (no memory cgroup): -m and mem_limit are "
+            "discarded and every container runs unlimited",
+            "host",
+        )
+    )
+
+
 def _oom_times(client: Any, since: float, until: float) -> dict[str, list[float]]:
     """Container id -> times of the daemon's `oom` events (one read of the event log per host).
 
@@ -525,6 +551,7 @@ def _scan_host(
     try:
         now = time.time()
         oom = _oom_times(client, now - OOM_EVENT_WINDOW, now)
+        _daemon_limits(scan, client, label)
     finally:
         scan.release(ctx)
     client.cache_inspect(True)

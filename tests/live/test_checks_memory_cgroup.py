@@ -89,3 +89,16 @@ def test_the_entry_walks_to_the_kernel_on_that_daemon_and_passes_on_the_shared_o
     assert p.returncode == 0 and [m["id"] for m in json.loads(p.stdout)] == [ENTRY], p.stdout
     p = kb("check", f"{ENTRY}#daemon-memory", "--json")
     assert p.returncode == 0, p.stdout[-400:]
+
+
+def test_doctor_says_once_that_the_host_cannot_limit_memory(nomem: str) -> None:
+    p = kb("doctor", "--host", nomem, "--json")
+    report = json.loads(p.stdout)
+    host = [f for f in report["findings"] if f["kind"] == "host"]
+    assert [(f["entry"], f["status"]) for f in host] == [(ENTRY, "warn")], report["findings"]
+    assert "WARNING: No memory limit support" in host[0]["evidence"]
+    assert all(h["ok"] for h in report["hosts"]), report["hosts"]
+    # the shared daemon can: no such finding there
+    p = kb("doctor", "--json")
+    shared = json.loads(p.stdout)
+    assert not [f for f in shared["findings"] if f["entry"] == ENTRY], shared["findings"]
