@@ -76,6 +76,15 @@ def site(tmp_path_factory):
     server.shutdown()
 
 
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory):
+    """The bundled knowledge base exported once for the tests that search it."""
+    out = _export(tmp_path_factory, [bundled_kb()], "bundled-site")
+    server = _serve(out)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
 class Watch:
     """Fails the test on any dialog, page error or console error (CSP violations included)."""
 
@@ -261,53 +270,41 @@ def test_xss_payloads_in_search_results_execute_nothing(browser, site):
         page.close()
 
 
-def test_chinese_pages_search_the_index_as_the_english_pages_do(browser, tmp_path_factory):
+def test_chinese_pages_search_the_index_as_the_english_pages_do(browser, bundled_site):
     """The index is one "en" index; Pagefind picks its query handling from <html lang>, and on the
     zh pages it once matched 回拨 in 79 entries and, after unrelated content changed the index, in
     none (the bundled 时钟回拨 search then found nothing there). The same query must list the same
     entries, in the same order, on both pages."""
-    out = _export(tmp_path_factory, [bundled_kb()], "bundled-site-langs")
-    server = _serve(out)
-    try:
-        base = f"http://127.0.0.1:{server.server_port}/"
-        page = browser.new_page()
-        watch = Watch(page)
-        for query in ("时钟回拨", "回拨", "心跳超时", "权限"):
-            found = {}
-            for home in ("index.html", "zh/index.html"):
-                page.goto(base + home)
-                _search(page, query)
-                hrefs = page.locator(".search-results a.result-link").evaluate_all(
-                    "links => links.map(a => a.getAttribute('href').split('/').pop())"
-                )
-                found[home] = hrefs
-            assert found["index.html"], query
-            assert found["zh/index.html"] == found["index.html"], (query, found)
-        assert watch.problems == []
-    finally:
-        server.shutdown()
+    page = browser.new_page()
+    watch = Watch(page)
+    for query in ("时钟回拨", "回拨", "心跳超时", "权限"):
+        found = {}
+        for home in ("index.html", "zh/index.html"):
+            page.goto(bundled_site + home)
+            _search(page, query)
+            hrefs = page.locator(".search-results a.result-link").evaluate_all(
+                "links => links.map(a => a.getAttribute('href').split('/').pop())"
+            )
+            found[home] = hrefs
+        assert found["index.html"], query
+        assert found["zh/index.html"] == found["index.html"], (query, found)
+    assert watch.problems == []
 
 
-def test_bundled_kb_search(browser, tmp_path_factory):
+def test_bundled_kb_search(browser, bundled_site):
     """The real bundled knowledge base: both queries open the clock entry first."""
     if not (bundled_kb() / "emqx" / f"{TARGET}.md").is_file():
         pytest.skip(f"!!! bundled entry {TARGET} not written yet !!!")
-    out = _export(tmp_path_factory, [bundled_kb()], "bundled-site")
-    server = _serve(out)
-    try:
-        base = f"http://127.0.0.1:{server.server_port}/"
-        page = browser.new_page()
-        watch = Watch(page)
-        for home, query, lang_prefix in (
-            ("index.html", "monotonic time", ""),
-            ("index.html", "时钟回拨", ""),
-            ("zh/index.html", "时钟回拨", "zh/"),
-        ):
-            page.goto(base + home)
-            _search(page, query)
-            page.locator(".search-results a.result-link").first.click()
-            page.wait_for_load_state()
-            assert page.url == f"{base}{lang_prefix}entries/{TARGET}.html", query
-        assert watch.problems == []
-    finally:
-        server.shutdown()
+    page = browser.new_page()
+    watch = Watch(page)
+    for home, query, lang_prefix in (
+        ("index.html", "monotonic time", ""),
+        ("index.html", "时钟回拨", ""),
+        ("zh/index.html", "时钟回拨", "zh/"),
+    ):
+        page.goto(bundled_site + home)
+        _search(page, query)
+        page.locator(".search-results a.result-link").first.click()
+        page.wait_for_load_state()
+        assert page.url == f"{bundled_site}{lang_prefix}entries/{TARGET}.html", query
+    assert watch.problems == []

@@ -42,6 +42,7 @@ GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "restart-loop": (("tree-container-stopped-unexpectedly",), ("restart-loop", "container-exit")),
     "exit": (("tree-container-stopped-unexpectedly",), ("container-exit", "exit-code")),
     "unhealthy": (("tree-container-stopped-unexpectedly",), ("healthcheck",)),
+    "memory-limit": (("docker-memory-limit-not-supported",), ("cgroup",)),
 }
 # how specific a finding is: a log signature names the cause; a generic state points at triage
 SPECIFICITY = {
@@ -256,10 +257,9 @@ def _daemon_limits(scan: _Scan, client: Any, label: str) -> None:
     if info.get("MemoryLimit") is not False:
         return
     evidence = [str(w) for w in info.get("Warnings") or [] if "limit support" in str(w)]
-    entry = pick_entry(scan.kbase, ("docker-memory-limit-not-supported",), ("cgroup",))
     scan.add(
         Finding(
-            entry,
+            scan.generic("memory-limit"),
             WARN,
             "-",
             label,
