@@ -907,6 +907,18 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # dockerd's three refusals to start (the stale containerd.pid's timeout, no containerd at
+    # --containerd, a live --pidfile); not "containerd is still running" (normal when dockerd
+    # restarts while its containerd lives on), the grpc reconnect line or the pid parse error
+    (
+        "docker-20.10.24-containerd-start-timeout.txt",
+        "docker-daemon-containerd-start-timeout",
+        (
+            "timeout waiting for containerd to start",
+            "context deadline exceeded",
+            "ensure docker is not running or delete",
+        ),
+    ),
     # the missing --mount source and the daemon's failed mkdir (read-only, /sys); not the commands
     # or the root-owned directory -v made
     (
