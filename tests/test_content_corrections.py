@@ -907,6 +907,13 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # the daemon's user and group refusals at run and at exec; not the commands, the numeric ids
+    # that work or the echo into /etc/passwd
+    (
+        "docker-20.10.24-unable-to-find-user.txt",
+        "docker-unable-to-find-user-passwd",
+        ("no matching entries in passwd file", "no matching entries in group file"),
+    ),
     # dockerd's three refusals to start (the stale containerd.pid's timeout, no containerd at
     # --containerd, a live --pidfile); not "containerd is still running" (normal when dockerd
     # restarts while its containerd lives on), the grpc reconnect line or the pid parse error
