@@ -907,6 +907,13 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # a 32-bit program's clock read refused under a profile without the time64 calls; not the
+    # same program's successes or its sleep
+    (
+        "docker-20.10.24-seccomp-time64.txt",
+        "docker-seccomp-time64-operation-not-permitted",
+        ("failed: Operation not permitted (1)",),
+    ),
     # the daemon's user and group refusals at run and at exec; not the commands, the numeric ids
     # that work or the echo into /etc/passwd
     (
