@@ -83,9 +83,15 @@ from kb.paths import bundled_kb
 # development 79.2 / 90.6 / 75.3 / 10.5, held out 75.4 / 88.3 / 73.8 / 17.5 (76.6 / 88.9 / 74.0 /
 # 17.3 without round 22's held-out rows, which score 47.4 hit@1). The held-out hit@1 floor follows
 # the grown set: 76 -> 75.
+# Round 23 (session 16; 106 fresh queries from projects that run the brokers and from client
+# libraries, 30 held out; on arrival 60.0 / 68.0 / 73.3 / 9.7, English 39.5 hit@1) and three
+# entries read: development 78.2 / 89.6 / 75.2 / 10.5, held out 74.8 / 87.9 / 74.1 / 17.1; without
+# round 23's rows 79.0 / 90.7 / 75.3 / 10.6 and 75.4 / 88.3 / 73.8 / 17.5 (the held-out figures of
+# the session's start to the last digit). The hit@1 and top-3 floors follow the grown sets: 79 ->
+# 78, 90 -> 89, 75 -> 74, 88 -> 87.
 FLOORS = {
-    "dev": (79.0, 90.0, 74.0, 15.0),
-    "heldout": (75.0, 88.0, 73.0, 20.0),
+    "dev": (78.0, 89.0, 74.0, 15.0),
+    "heldout": (74.0, 87.0, 73.0, 20.0),
 }
 
 
