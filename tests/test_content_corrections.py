@@ -1225,6 +1225,30 @@ def test_docker_in_lxc_lines_name_only_their_entry(sigs):
     assert _matches(sigs, exec_denied) == {"docker-oci-executable-not-found"}
 
 
+def test_time64_clock_failures_of_each_runtime_name_only_their_entry(sigs):
+    """The clock failures the time64 entry quotes from its sources (not from its capture, which
+    is a stand-in program): Python 3.7, 3.8 and 3.9+ at start, the Erlang VM's abort and
+    Mosquitto's logging line, bare and behind a compose prefix. Python's other start-up lines, a
+    clock error that is not EPERM and Mosquitto's lines around it name nothing."""
+    entry = "docker-seccomp-time64-operation-not-permitted"
+    for line in (
+        "Fatal Python error: _Py_InitializeMainInterpreter: can't initialize time",
+        "Fatal Python error: pyinit_main: can't initialize time",
+        "Fatal Python error: init_interp_main: can't initialize time",
+        "clock_gettime(CLOCK_MONOTONIC, _) failed: Operation not permitted (1)",
+        "Error obtaining system time.",
+        "mosquitto_1  | Error obtaining system time.",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    for line in (
+        "Python runtime state: core initialized",
+        "PermissionError: [Errno 1] Operation not permitted",
+        "clock_gettime(CLOCK_MONOTONIC, _) failed: Invalid argument (22)",
+        "1612149585: Error obtaining system time for the log file name",
+    ):
+        assert _matches(sigs, line) == set(), line
+
+
 def test_captured_mqtt_v5_connects_to_rabbitmq_3_10_name_their_entry(sigs):
     """Two MQTT 5 CONNECTs against the MQTT plugin of RabbitMQ 3.10.8: the first line of each
     parse error names the MQTT 5 entry; the wrapped continuation lines, the 3.1.1 client's accept
