@@ -907,6 +907,13 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # a configuration file the node's user cannot read (in conf.d and as rabbitmq.conf); not the
+    # generic parse failure, the crash lines or the banner of the silently skipped directories
+    (
+        "rabbitmq-3.10.8-config-file-eacces.txt",
+        "rabbitmq-config-file-permission-denied",
+        ("File operation error: eacces", "Could not open file"),
+    ),
     # a 32-bit program's clock read refused under a profile without the time64 calls; not the
     # same program's successes or its sleep
     (
