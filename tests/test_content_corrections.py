@@ -1289,3 +1289,32 @@ def test_tcp_probe_lines_name_no_entry(sigs):
     alert and fill `kb diagnose`. Its entry (mosquitto-unknown-client-tcp-probe) is found by
     words. The capture's HTTP probe, real client and start-up lines name nothing either."""
     _assert_captured_lines(sigs, _captured("mosquitto-2.0.11-tcp-probes.txt"), {})
+
+
+def test_vernemq_refused_publish_and_subscribe_name_only_their_entry(sigs):
+    """VerneMQ's authorization refusals, in the shapes its source prints (the hook arguments up to
+    2.1.1, client / user / topic from 2.1.2, the SUBSCRIBE line from 2.1.2), name the
+    authorization entry; the authentication refusal of the same chain stays with its own entry,
+    and a refused publish for another reason (a cluster not ready) names neither."""
+    authz = "vernemq-publish-subscribe-not-authorized"
+    lines = [
+        'can\'t auth publish [<<"u">>,{[],<<"c1">>},0,[<<"a">>],<<"1">>,false] due to chain_exhausted',
+        '[error] can\'t auth publish [undefined,{[],<<"c2">>},1,[<<"t">>],<<>>,false] due to'
+        " plugin_chain_exhausted",
+        'can\'t auth publish for client {[],<<"c3">>} (user <<"u">>) on topic [<<"a">>,<<"b">>]'
+        " due to plugin_chain_exhausted",
+        'can\'t authorize SUBSCRIBE from v3 client {[],<<"c4">>} from 10.1.2.3:5000 due to'
+        " not_authorized",
+    ]
+    for line in lines:
+        assert _matches(sigs, line) == {authz}, line
+    login = (
+        'can\'t authenticate client {[],<<"c5">>} from 10.1.2.3:5001 due to plugin_chain_exhausted'
+    )
+    assert _matches(sigs, login) == {"vernemq-authentication-plugin-chain-exhausted"}
+    for other in (
+        'can\'t auth publish for client {[],<<"c6">>} (user <<"u">>) on topic [<<"a">>] due to'
+        " not_ready",
+        'can\'t authorize SUBSCRIBE from v3 client {[],<<"c7">>} from 10.1.2.3:5002 due to not_ready',
+    ):
+        assert _matches(sigs, other) == set(), other
