@@ -1318,3 +1318,16 @@ def test_vernemq_refused_publish_and_subscribe_name_only_their_entry(sigs):
         'can\'t authorize SUBSCRIBE from v3 client {[],<<"c7">>} from 10.1.2.3:5002 due to not_ready',
     ):
         assert _matches(sigs, other) == set(), other
+
+
+def test_captured_include_dir_failures_reach_the_config_file_entry(sigs):
+    """Mosquitto 2.0.11 with an include_dir it cannot open (a relative path started from /, a
+    directory its user cannot read): the include_dir line names the config-file entry; the
+    "Error found at FILE:LINE" that follows every configuration error stays the unknown-variable
+    entry's line (its signature, shared by any error in a config file); the successful start
+    from the config's own directory matches nothing."""
+    want: dict[str, str | frozenset[str]] = {
+        "Unable to open include_dir": "mosquitto-unable-to-open-config-file",
+        "Error found at": "mosquitto-unknown-configuration-variable",
+    }
+    _assert_captured_lines(sigs, _captured("mosquitto-2.0.11-include-dir.txt"), want)
