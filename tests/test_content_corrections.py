@@ -1331,3 +1331,16 @@ def test_captured_include_dir_failures_reach_the_config_file_entry(sigs):
         "Error found at": "mosquitto-unknown-configuration-variable",
     }
     _assert_captured_lines(sigs, _captured("mosquitto-2.0.11-include-dir.txt"), want)
+
+
+def test_mosquitto_restore_sub_assertion_names_the_persistence_entry(sigs):
+    """The abort of Mosquitto 2.0.18 and older restoring a subscription without a client id (the
+    assertion in persist__restore_sub, quoted from the fix's source) names the persistence
+    entry; 2.0.19's warning for the same file (the broker starts) names nothing."""
+    line = "mosquitto: persist_read.c:550: persist__restore_sub: Assertion `client_id' failed."
+    assert _matches(sigs, line) == {"mosquitto-corrupt-persistence-database"}
+    assert _matches(sigs, "[16:01:02] INFO: Starting mosquitto MQTT broker... " + line) == {
+        "mosquitto-corrupt-persistence-database"
+    }
+    warning = "1796387261: Warning: Persistence found a subscription with no client id, ignoring."
+    assert _matches(sigs, warning) == set()
