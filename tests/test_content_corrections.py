@@ -1344,3 +1344,21 @@ def test_mosquitto_restore_sub_assertion_names_the_persistence_entry(sigs):
     }
     warning = "1796387261: Warning: Persistence found a subscription with no client id, ignoring."
     assert _matches(sigs, warning) == set()
+
+
+def test_mosquitto_puid_pgid_refusals_name_their_entry(sigs):
+    """The refusals 2.1's check_uid() prints (format read off v2.1.0 and v2.1.1) name the PUID/PGID
+    entry, behind a compose prefix too; the broker's ordinary start lines and a config error
+    about the user option name nothing of it."""
+    entry = "mosquitto-puid-pgid-not-a-valid-id"
+    for line in (
+        "1770000000: Error: PGID not a valid ID '1001'",
+        "mosquitto  | 1770000000: Error: PUID not a valid ID 'mosquitto'",
+        "1770000000: Error: PUID must not be negative",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    for line in (
+        "1770000000: mosquitto version 2.1.1 starting",
+        "1770000000: Info: running mosquitto as user: mosquitto.",
+    ):
+        assert entry not in _matches(sigs, line), line
