@@ -1362,3 +1362,28 @@ def test_mosquitto_puid_pgid_refusals_name_their_entry(sigs):
         "1770000000: Info: running mosquitto as user: mosquitto.",
     ):
         assert entry not in _matches(sigs, line), line
+
+
+def test_hyperf_frame_heartbeat_lines_name_their_entry(sigs):
+    """php-amqplib's invalid-frame refusals for a heartbeat (the wordings of <= 2.5, 2.8-3.4 and
+    3.5+, read off its source) and Hyperf's read timeout in the receive loop name the Hyperf
+    entry; a method frame of another type, php-amqplib's missed-heartbeat exception and the
+    receive loop broken by a reset name none of it."""
+    entry = "hyperf-amqp-frame-heartbeat-recv-loop-broken"
+    for line in (
+        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting AMQP method, received frame"
+        " type 8 (FRAME-HEARTBEAT)",
+        "AMQPRuntimeException: Expecting AMQP method, received frame type: 8 (FRAME-HEARTBEAT)",
+        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
+        " (FRAME-HEARTBEAT)",
+        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
+        " Read data failed, The reason is Operation timed out",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    for line in (
+        "Expecting AMQP method, received frame type 3 (FRAME-BODY)",
+        "PhpAmqpLib\\Exception\\AMQPHeartbeatMissedException: Missed server heartbeat",
+        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
+        " Read data failed, The reason is Connection reset by peer",
+    ):
+        assert entry not in _matches(sigs, line), line
