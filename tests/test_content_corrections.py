@@ -1387,3 +1387,13 @@ def test_hyperf_frame_heartbeat_lines_name_their_entry(sigs):
         " Read data failed, The reason is Connection reset by peer",
     ):
         assert entry not in _matches(sigs, line), line
+
+
+def test_emqx_unknown_env_vars_warning_names_the_env_entry(sigs):
+    """EMQX 5's boot warning for EMQX_ variables that match no field (hocon's unknown_env_vars)
+    names the environment-variable entry; the override lines printed for accepted variables
+    name nothing."""
+    entry = "emqx-docker-env-vars-not-applied"
+    line = '2026-12-04T10:00:00+00:00 [warning] unknown_env_vars: ["EMQX_LISTENER__TCP__EXTERNAL"]'
+    assert _matches(sigs, line) == {entry}
+    assert _matches(sigs, "EMQX_NODE__NAME [node.name]: emqx@172.17.0.2") == set()
