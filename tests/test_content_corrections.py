@@ -907,6 +907,13 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
 # other line of the capture (commands, comments, healthy log lines) names nothing.
 CAPTURED_ENTRIES = [
+    # a fixed subnet equal to, around and inside an existing network's; not the commands, the
+    # network id or the inspect output
+    (
+        "docker-20.10.24-pool-overlaps.txt",
+        "docker-network-pool-overlaps",
+        ("Pool overlaps with other one on this address space",),
+    ),
     # a configuration file the node's user cannot read (in conf.d and as rabbitmq.conf); not the
     # generic parse failure, the crash lines or the banner of the silently skipped directories
     (
@@ -1305,6 +1312,8 @@ def test_vernemq_refused_publish_and_subscribe_name_only_their_entry(sigs):
         " due to plugin_chain_exhausted",
         'can\'t authorize SUBSCRIBE from v3 client {[],<<"c4">>} from 10.1.2.3:5000 due to'
         " not_authorized",
+        # the session's end as VerneMQ 1.4 and older logged it (vmq_ranch, before commit 792eeed)
+        "[warning] session stopped abnormally due to 'publish_not_authorized_3_1_1'",
     ]
     for line in lines:
         assert _matches(sigs, line) == {authz}, line
