@@ -57,6 +57,21 @@ SUPPLEMENT: list[tuple[str, str, str]] = [
         "a Charles session line for the host named in seeds/002 (representative, not captured)",
     ),
     (
+        "hyperf-amqp-frame-heartbeat-recv-loop-broken",
+        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Read data failed, The reason is Operation timed out",
+        "https://github.com/hyperf/hyperf/issues/7047 (its title, hyperf/amqp 3.1.28)",
+    ),
+    (
+        "emqx-docker-env-vars-not-applied",
+        '2023-06-14T08:01:52.000000+00:00 [warning] unknown_env_vars: ["EMQX_AUTHN_BUILTIN_DB_AUTHENTICATION__MECHANISM"]',
+        "https://github.com/emqx/emqx/issues/11068 (the variable the issue sets; its log line is cut off in the store, representative)",
+    ),
+    (
+        "docker-forward-policy-drop-breaks-routing",
+        "time=\"2026-12-04T10:00:00.000000000Z\" level=warning msg=\"IP forwarding policy set to 'drop', use '--ip-forward-no-drop' to disable\"",
+        "the warning of moby's daemon/libnetwork/drivers/bridge/setup_ip_forwarding.go in dockerd's log format (representative, not captured)",
+    ),
+    (
         "emqx-unknown-clients-censys",
         "2024-05-12T03:11:09.118442+00:00 [info] clientid: CENSYS, msg: client_connected, peername: 167.94.138.60:53722",
         "an EMQX 5 connect line with the client id seeds/004 names (representative, not captured)",

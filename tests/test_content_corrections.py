@@ -1406,3 +1406,20 @@ def test_emqx_unknown_env_vars_warning_names_the_env_entry(sigs):
     line = '2026-12-04T10:00:00+00:00 [warning] unknown_env_vars: ["EMQX_LISTENER__TCP__EXTERNAL"]'
     assert _matches(sigs, line) == {entry}
     assert _matches(sigs, "EMQX_NODE__NAME [node.name]: emqx@172.17.0.2") == set()
+
+
+def test_docker_forward_drop_warning_names_the_routing_entry(sigs):
+    """The bridge driver's warning when it sets the FORWARD policy to DROP (moby's
+    setup_ip_forwarding.go) names the routing entry, as logged by dockerd; the iptables failure
+    of a missing netfilter module, which also mentions the FORWARD chain, stays with its entry."""
+    entry = "docker-forward-policy-drop-breaks-routing"
+    line = (
+        'time="2026-12-04T10:00:00Z" level=warning msg="IP forwarding policy set to \'drop\','
+        " use '--ip-forward-no-drop' to disable\" ipv=4"
+    )
+    assert _matches(sigs, line) == {entry}
+    module = (
+        "unable to insert jump to DOCKER rule in FORWARD chain:  (iptables failed: iptables --wait"
+        " -I FORWARD -j DOCKER-USER: iptables: No chain/target/match by that name."
+    )
+    assert entry not in _matches(sigs, module)

@@ -53,6 +53,9 @@ NO_LOG_SIGNATURE = {
 # Incident entries of the MQTT brokers that no corpus line exercises yet, and why.
 UNEXERCISED = {
     "emqx-unknown-clients-censys": "no public log line of a CENSYS client found yet",
+    "emqx-docker-env-vars-not-applied": (
+        "the one public unknown_env_vars line found (emqx#11068) is cut off in the search store"
+    ),
 }
 
 
