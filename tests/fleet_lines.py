@@ -58,8 +58,8 @@ SUPPLEMENT: list[tuple[str, str, str]] = [
     ),
     (
         "hyperf-amqp-frame-heartbeat-recv-loop-broken",
-        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Read data failed, The reason is Operation timed out",
-        "https://github.com/hyperf/hyperf/issues/7047 (its title, hyperf/amqp 3.1.28)",
+        "[BUG] hyperf3.1 Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Read data failed, The reason is Operation timed out",
+        "https://github.com/hyperf/hyperf/issues/7047 (its title, verbatim; hyperf/amqp 3.1.28)",
     ),
     (
         "emqx-docker-env-vars-not-applied",

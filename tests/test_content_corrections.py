@@ -1357,8 +1357,8 @@ def test_mosquitto_restore_sub_assertion_names_the_persistence_entry(sigs):
 
 def test_mosquitto_puid_pgid_refusals_name_their_entry(sigs):
     """The refusals 2.1's check_uid() prints (format read off v2.1.0 and v2.1.1) name the PUID/PGID
-    entry, behind a compose prefix too; the broker's ordinary start lines and a config error
-    about the user option name nothing of it."""
+    entry, behind a compose prefix too; the broker's ordinary start lines (its version and the
+    user it runs as) name nothing of it."""
     entry = "mosquitto-puid-pgid-not-a-valid-id"
     for line in (
         "1770000000: Error: PGID not a valid ID '1001'",
