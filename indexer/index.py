@@ -57,6 +57,7 @@ class KBIndex:
         self._texts: dict[str, str] = {}
         self._product_names: frozenset[str] | None = None
         self._repaired = False
+        self._vector_table: Any = None  # indexer.semantic.VectorTable, False when off
         self._sources: list[str] = list(state.get("sources") or [])
         #: ids parsed during this open (empty when nothing changed)
         self.reparsed = reparsed
@@ -182,10 +183,46 @@ class KBIndex:
             c.sig = c.id in sig
             c.primary = c.id in primary
         ranked = rank.prefer_trees(rank.rerank_signatures(ranked), built, facts)[:limit]
+        ranked = rank.by_meaning(ranked, built, lambda cs: self._closeness(query, cs))
         rank.decide(ranked, built)
         terms = self._highlight_terms(built)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")
         return [self._hit(c, terms, prefer) for c in ranked]
+
+    def _vectors(self) -> Any:
+        """The entries' sentence vectors (indexer.semantic), or None when they are off or the
+        model cannot load (numpy missing, weights damaged: search goes on without them)."""
+        if self._vector_table is None:
+            from indexer import semantic
+
+            self._vector_table = False
+            if semantic.available():
+                try:
+                    semantic.encoder()
+                    self._vector_table = semantic.VectorTable(self.store.root / "vectors.npz")
+                except Exception as exc:  # noqa: BLE001 - a damaged model must not stop search
+                    from indexer.store import notice
+
+                    notice(f"sentence vectors are off ({type(exc).__name__}: {exc})")
+        return self._vector_table or None
+
+    def _closeness(self, query: str, cands: list[Any]) -> dict[str, float]:
+        from indexer import semantic
+
+        table = self._vectors()
+        if table is None:
+            return {}
+        per = {c.id: semantic.entry_texts(c.data) for c in cands}
+        try:
+            out = semantic.similarities(query[:MAX_QUERY_CHARS], per, table)
+            table.flush()
+        except Exception as exc:  # noqa: BLE001 - the words' order stands without them
+            from indexer.store import notice
+
+            notice(f"sentence vectors are off ({type(exc).__name__}: {exc})")
+            self._vector_table = False
+            return {}
+        return out
 
     def close(self) -> None:
         if self._searcher is not None:
