@@ -183,11 +183,19 @@ class KBIndex:
             c.sig = c.id in sig
             c.primary = c.id in primary
         ranked = rank.prefer_trees(rank.rerank_signatures(ranked), built, facts)[:limit]
-        ranked = rank.by_meaning(ranked, built, lambda cs: self._closeness(query, cs))
+        ranked = rank.by_meaning(
+            ranked, built, lambda cs: self._closeness(query, cs), len(query.split())
+        )
         rank.decide(ranked, built)
         terms = self._highlight_terms(built)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")
         return [self._hit(c, terms, prefer) for c in ranked]
+
+    def prepare_vectors(self) -> bool:
+        """Load the sentence encoder and the vector table now (a long-lived caller, the TUI,
+        does it in the background so that its first search does not wait); True when they are
+        on."""
+        return self._vectors() is not None
 
     def _vectors(self) -> Any:
         """The entries' sentence vectors (indexer.semantic), or None when they are off or the

@@ -105,6 +105,9 @@ CONF_FOCUS_FLOOR = 0.25
 # score / first score + weight x cosine; chosen on the development set (halves agreed)
 MEANING_TOP = 5
 MEANING_WEIGHT = 2.0
+# ... for a sentence: on the development set, the 10 queries of 5 words or fewer that would be
+# re-ranked gained nothing (one lost its right first answer), and keywords then load no model
+MEANING_MIN_WORDS = 6
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -403,7 +406,10 @@ def prefer_trees(ranked: list[Candidate], built: Any, facts: QueryFacts) -> list
 
 
 def by_meaning(
-    ranked: list[Candidate], built: Any, closeness: Callable[[list[Candidate]], dict[str, float]]
+    ranked: list[Candidate],
+    built: Any,
+    closeness: Callable[[list[Candidate]], dict[str, float]],
+    words: int = MEANING_MIN_WORDS,
 ) -> list[Candidate]:
     """Reorder the first `MEANING_TOP` hits by their score (as a share of the first's) plus
     `MEANING_WEIGHT` x the cosine of the query's sentence vector with the entry's closest text
@@ -411,10 +417,12 @@ def by_meaning(
     same thing ("forgets my users after docker compose up" and "data lost when the container
     is recreated") meet here. Not for Chinese queries (the model reads English), nor for a
     pasted log line (its rare words decide; measured: +0.3 points at a cost of a longer text to
-    encode), nor when the first hit's signature matched (the line names the entry).
+    encode), nor for a few keywords (`words`, the query's count, under `MEANING_MIN_WORDS`:
+    they carry no more meaning than their words), nor when the first hit's signature matched
+    (the line names the entry).
     `closeness` maps the candidates to their cosines (an empty map when sentence vectors are
     off: the order stays as it is)."""
-    if not ranked or ranked[0].sig or built.cjk or built.log_like:
+    if not ranked or ranked[0].sig or built.cjk or built.log_like or words < MEANING_MIN_WORDS:
         return ranked
     top = ranked[:MEANING_TOP]
     cos = closeness([c for c in top if not c.sig])

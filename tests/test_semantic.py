@@ -129,6 +129,16 @@ def test_meaning_leaves_chinese_log_lines_and_signature_matches_alone(built, fir
     assert [c.id for c in rank.by_meaning(ranked, built, closeness)] == ["a", "b"]
 
 
+def test_a_few_keywords_are_matched_by_their_words_alone():
+    ranked = [_cand("a", 10.0), _cand("b", 9.0)]
+
+    def closeness(cs):
+        raise AssertionError("not asked")
+
+    out = rank.by_meaning(ranked, _built(), closeness, rank.MEANING_MIN_WORDS - 1)
+    assert [c.id for c in out] == ["a", "b"]
+
+
 def test_no_vectors_keep_the_order():
     ranked = [_cand("a", 1.0), _cand("b", 2.0)]
     assert [c.id for c in rank.by_meaning(ranked, _built(), lambda cs: {})] == ["a", "b"]
@@ -246,3 +256,13 @@ def test_a_real_narrative_finds_its_entry_by_meaning(bundled_index):
     persistence entry; read for its meaning, the log-file entry is first."""
     hits = bundled_index.search("Mosquitto container log volume permission issue")
     assert hits[0].id == "mosquitto-unable-to-open-log-file"
+
+
+def test_prepare_vectors_loads_them_ahead_of_the_first_search(make_kb, monkeypatch):
+    root = make_kb(FILES)
+    with open_index([root]) as idx:
+        assert idx.prepare_vectors() is True
+        assert semantic.encoder.cache_info().currsize == 1
+    monkeypatch.setenv("KBTUI_NO_VECTORS", "1")
+    with open_index([root]) as idx:
+        assert idx.prepare_vectors() is False

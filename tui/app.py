@@ -142,6 +142,10 @@ class KbApp(App[None]):
             self.services.state.error = f"could not load the knowledge base: {exc}"
             self.services.loaded.set()
         self.call_from_thread(self._announce_loaded)
+        try:
+            self.services.warm()
+        except Exception:  # noqa: BLE001 - the first search loads it again, or goes without
+            pass
 
     def _announce_loaded(self) -> None:
         from tui.screens.home import HomeScreen

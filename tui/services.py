@@ -149,6 +149,13 @@ class Services:
         self.loaded.set()
         return self.state
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise load itself (the sentence encoder); run
+        in the background once the KB is shown. A search started meanwhile waits for it."""
+        if self.index is not None:
+            with self._lock:
+                self.index.prepare_vectors()
+
     def _build_index(self, sources: list[Path] | None = None, progress: Any = None) -> None:
         from indexer import open_index
 
