@@ -197,6 +197,34 @@ class KBIndex:
         on."""
         return self._vectors() is not None
 
+    def encode_all(self, progress: Any = None) -> tuple[int, int]:
+        """Give every indexed entry's texts their sentence vectors now (cached beside the index),
+        so that the first searches over a user's own entries rank as later ones do (searches
+        otherwise encode them as they meet them, `semantic.BUDGET_S` a query). `progress(done,
+        total)` is called per batch. Returns (texts, of them newly encoded); (0, 0) when the
+        vectors are off."""
+        table = self._vectors()
+        if table is None:
+            return 0, 0
+        from indexer import semantic
+
+        searcher = self._get_searcher()
+        texts = list(
+            dict.fromkeys(
+                t for f in searcher.all_stored_fields() for t in semantic.entry_texts(f["data"])
+            )
+        )
+        missing = [t for t in texts if not table.has(t)]
+        step = 64
+        for i in range(0, len(missing), step):
+            table.fill(missing[i : i + step], budget=float("inf"))
+            if progress is not None:
+                progress(min(i + step, len(missing)), len(missing))
+            if (i // step) % 8 == 7:
+                table.flush()  # an interrupted run keeps what it encoded
+        table.flush()
+        return len(texts), len(missing)
+
     def _vectors(self) -> Any:
         """The entries' sentence vectors (indexer.semantic), or None when they are off or the
         model cannot load (numpy missing, weights damaged: search goes on without them)."""

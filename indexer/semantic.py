@@ -33,6 +33,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
+# One BLAS thread, set before numpy is first imported (this module is imported first): a query's
+# matrices are small (10 ms either way), and OpenBLAS's idle threads spin, taking the CPU from
+# other processes (the relevance benchmark beside one busy core: 2 min 55 s, against 1 min 43 s)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 MODEL = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model ([CLS] and [SEP] included)
 MAX_WORD_CHARS = 100  # WordPiece: a longer word is [UNK]
@@ -351,6 +356,9 @@ class VectorTable:
 
         for k, v in _read_table(path).items():
             self._vecs[k] = v.astype(np.float32)
+
+    def has(self, text: str) -> bool:
+        return text_key(text) in self._vecs
 
     def fill(self, texts: Iterable[str], budget: float | None = None) -> bool:
         """Encode the texts that lack a vector, shortest first, a few at a time, until none is

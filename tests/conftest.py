@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 
+# before any test module imports numpy: see indexer/semantic.py (two xdist workers on two cores,
+# each with spinning OpenBLAS threads, made the suite twice as slow)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 

@@ -266,3 +266,18 @@ def test_prepare_vectors_loads_them_ahead_of_the_first_search(make_kb, monkeypat
     monkeypatch.setenv("KBTUI_NO_VECTORS", "1")
     with open_index([root]) as idx:
         assert idx.prepare_vectors() is False
+
+
+def test_kb_index_vectors_encodes_a_users_entries_once(make_kb):
+    from tests.helpers import run_kb
+
+    root = make_kb(FILES)
+    first = run_kb("--kb", str(root), "index", "--vectors", "--json")
+    assert first.returncode == 0, first.stderr
+    got = json.loads(first.stdout)
+    # two entries of the user's (title and one symptom each); the bundled KB's ship encoded
+    assert got["vectors_encoded"] == 4 and got["vector_texts"] >= 4
+    again = json.loads(run_kb("--kb", str(root), "index", "--vectors", "--json").stdout)
+    assert again["vectors_encoded"] == 0 and again["vector_texts"] == got["vector_texts"]
+    off = run_kb("--kb", str(root), "index", "--vectors", env={"KBTUI_NO_VECTORS": "1"})
+    assert off.returncode == 0 and "sentence vectors: 0 texts" in off.stdout

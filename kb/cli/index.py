@@ -15,6 +15,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "complete. Exit 0 on success, 2 when the index is busy or a source is unreadable.",
     )
     p.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
+    p.add_argument(
+        "--vectors",
+        action="store_true",
+        help="also encode every entry's sentence vectors now (the bundled KB's ship with kbtui; "
+        "your own entries are otherwise encoded as searches meet them)",
+    )
     p.add_argument("--json", action="store_true", help="print what was done as JSON")
     p.set_defaults(func=run)
 
@@ -34,8 +40,12 @@ def run(args: argparse.Namespace) -> int:
             "reparsed": len(idx.reparsed),
             "rebuilt": idx.rebuilt,
             "problems": len(idx.problems),
-            "seconds": round(time.perf_counter() - start, 3),
         }
+        if args.vectors:
+            with LazyProgress("Encoding sentence vectors") as progress:
+                texts, encoded = idx.encode_all(progress)
+            info["vector_texts"], info["vectors_encoded"] = texts, encoded
+        info["seconds"] = round(time.perf_counter() - start, 3)
     finally:
         idx.close()
     if args.json:
@@ -44,4 +54,10 @@ def run(args: argparse.Namespace) -> int:
         warn_problems(idx.problems)
         what = "rebuilt" if info["rebuilt"] else f"updated ({info['reparsed']} entries re-read)"
         print(f"index {what}: {info['entries']} entries in {info['seconds']} s at {info['path']}")
+        if args.vectors:
+            print(
+                f"sentence vectors: {info['vector_texts']} texts, {info['vectors_encoded']}"
+                " newly encoded"
+                + ("" if info["vector_texts"] else " (off: KBTUI_NO_VECTORS, or no model)")
+            )
     return 0
