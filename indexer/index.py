@@ -251,7 +251,6 @@ class KBIndex:
         per = {c.id: semantic.entry_texts(c.data) for c in cands}
         try:
             out = semantic.similarities(query[:MAX_QUERY_CHARS], per, table)
-            table.flush()
         except Exception as exc:  # noqa: BLE001 - the words' order stands without them
             from indexer.store import notice
 
@@ -261,6 +260,11 @@ class KBIndex:
         return out
 
     def close(self) -> None:
+        if self._vector_table:
+            try:  # what searches encoded, written once (the cache may be large)
+                self._vector_table.flush()
+            except Exception:  # noqa: BLE001 - a cache that cannot be written is encoded again
+                pass
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None

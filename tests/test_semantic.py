@@ -281,3 +281,15 @@ def test_kb_index_vectors_encodes_a_users_entries_once(make_kb):
     assert again["vectors_encoded"] == 0 and again["vector_texts"] == got["vector_texts"]
     off = run_kb("--kb", str(root), "index", "--vectors", env={"KBTUI_NO_VECTORS": "1"})
     assert off.returncode == 0 and "sentence vectors: 0 texts" in off.stdout
+
+
+def test_the_tui_loads_the_model_after_the_kb(make_kb):
+    from tui.services import Services
+
+    svc = Services([make_kb(FILES)], bundled=False)
+    svc.load()
+    assert svc.index._vector_table is None  # loading the KB does not wait for the model
+    svc.warm()
+    assert svc.index._vector_table  # the first search finds it loaded
+    assert svc.search("my users vanished after I recreated the container")
+    svc.close()
