@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from indexer.tokens import has_cjk
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -288,7 +290,7 @@ class Encoder:
         return out
 
 
-_DTYPES = {"I8": "<i1", "F32": "<f4"}
+_DTYPES = {"I8": "<i1", "F32": "<f4", "I64": "<i8"}
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -336,7 +338,7 @@ def entry_texts(data: dict[str, Any]) -> list[str]:
     """What an entry is about, in English: its title and English symptoms (its summary adds
     nothing measurable and costs more to encode than the rest: docs/search.md)."""
     texts = [data.get("title") or ""]
-    texts += [s for s in data.get("symptoms", ()) if not any("\u3040" <= ch for ch in s)]
+    texts += [s for s in data.get("symptoms", ()) if not has_cjk(s)]
     return [t for t in dict.fromkeys(texts) if t.strip()]
 
 

@@ -30,6 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from indexer.semantic import read_safetensors  # noqa: E402
+
 SAFETENSORS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
 OUT = Path(__file__).resolve().parent.parent / "assets" / "search" / "minilm"
@@ -42,20 +45,6 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    raw = path.read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + n])
-    base = 8 + n
-    out = {}
-    for name, meta in header.items():
-        if name == "__metadata__" or meta["dtype"] != "F32":
-            continue  # position_ids (I64) is 0..511
-        a, b = meta["data_offsets"]
-        out[name] = np.frombuffer(raw[base + a : base + b], dtype="<f4").reshape(meta["shape"])
-    return out
 
 
 def main(argv: list[str]) -> int:
@@ -71,6 +60,8 @@ def main(argv: list[str]) -> int:
     tensors = read_safetensors(src / "model.safetensors")
     out: dict[str, np.ndarray] = {}
     for name, w in tensors.items():
+        if w.dtype != np.float32:
+            continue  # position_ids (int64) is 0..511
         if w.ndim == 2 and name not in KEEP_FLOAT:
             scale = np.maximum(np.abs(w).max(axis=1), 1e-12) / 127.0
             q = np.clip(np.round(w / scale[:, None]), -127, 127).astype(np.int8)
