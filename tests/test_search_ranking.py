@@ -597,6 +597,27 @@ def test_a_far_lead_is_not_enough_without_focus_or_with_an_unknown_identifier() 
     assert not unknown[0].confident
 
 
+def test_only_a_real_mismatch_note_keeps_the_first_result_from_being_confident() -> None:
+    from indexer.rank import CONF_MARGIN_CAP, decide
+
+    built = _decide_built("rate", "limit", "pull", "build")
+    focus = ("rate", "limit", "pull", "build")
+    for note, confident in (
+        (None, True),
+        # the query names only a product the entry lists after its own (docker, for an EMQX
+        # entry): the score decides
+        ("secondary product", True),
+        ("product", False),  # the entry is about another product than the one named
+        ("port", False),
+        ("exit code", False),
+    ):
+        ranked = _ranked(10.0 / CONF_MARGIN_CAP, focus)
+        if note:
+            ranked[0].notes.append(note)
+        decide(ranked, built)
+        assert ranked[0].confident is confident, note
+
+
 def test_refine_puts_the_entry_that_says_the_query_before_a_higher_bag_of_words(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
