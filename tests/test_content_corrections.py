@@ -1036,6 +1036,13 @@ CAPTURED_ENTRIES = [
         "mosquitto-passwd-cannot-write",
         ("Error creating backup password file", "Unable to open password file"),
     ),
+    # 2.1's refusal of -c on a path that exists (O_EXCL); not 2.0.11's "Is a directory", the
+    # successful additions or the --help text
+    (
+        "mosquitto_passwd-2.1.2-c-file-exists.txt",
+        "mosquitto-passwd-cannot-write",
+        ("for writing. File exists.",),
+    ),
     # each missing-tag refusal (API answer and log line); not the wrong password
     (
         "rabbitmq-3.10.8-management-user-tags.txt",
