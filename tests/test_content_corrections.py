@@ -1043,6 +1043,18 @@ CAPTURED_ENTRIES = [
         "mosquitto-passwd-cannot-write",
         ("for writing. File exists.",),
     ),
+    # the node-name check's refusal for each resolver answer (nxdomain, timeout, address), the
+    # line and the reason term in the supervisor report and the Kernel pid line; not BOOT FAILED,
+    # the crash report's other lines or the crash-dump notice
+    (
+        (
+            "rabbitmq-3.10.8-epmd-error-nxdomain.log",
+            "rabbitmq-3.10.8-epmd-error-timeout.log",
+            "rabbitmq-3.10.8-epmd-error-address.log",
+        ),
+        "rabbitmq-epmd-error-host-nxdomain",
+        ("epmd error for host", "epmd_error,"),
+    ),
     # each missing-tag refusal (API answer and log line); not the wrong password
     (
         "rabbitmq-3.10.8-management-user-tags.txt",
@@ -1220,7 +1232,8 @@ CAPTURED_ENTRIES = [
     "capture,entry,keys", CAPTURED_ENTRIES, ids=[c[1] for c in CAPTURED_ENTRIES]
 )
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
-    _assert_captured_lines(sigs, _captured(capture), dict.fromkeys(keys, entry))
+    names = (capture,) if isinstance(capture, str) else capture
+    _assert_captured_lines(sigs, _captured(*names), dict.fromkeys(keys, entry))
 
 
 def test_docker_in_lxc_lines_name_only_their_entry(sigs):

@@ -268,6 +268,13 @@ def start_all() -> Net:
     go("port-holder", HOLDER_IMAGE, "--", "httpd", "-f", "-p", "5672", net=net, ip=15)
     go("rabbitmq-port-clash", r, "--network", f"container:{PREFIX}port-holder")
     go("rabbitmq-oom", r, "-m", "48m", "--memory-swap", "48m", net=net, ip=16)
+    # a node name whose host part no DNS knows: no network, and a resolver that refuses every
+    # lookup (nxdomain); the node retries for about a minute, then stops at prelaunch
+    go(
+        "rabbitmq-epmd-nxdomain",
+        r,
+        *("--network", "none", "--dns", "127.0.0.1", "-e", "RABBITMQ_NODENAME=rabbit@nosuchhost"),
+    )
     started["part1"] = pool.submit(_partition_node, net, "part1", "part2", 20, 21)
     started["part2"] = pool.submit(_partition_node, net, "part2", "part1", 21, 20)
     # Mosquitto

@@ -119,6 +119,17 @@ def test_rabbitmq_listener_port_clash_boot_failed(real_incidents: rb.Net) -> Non
     _keep("rabbitmq", "port-clash-boot-failed", lines, name="rabbitmq-port-clash")
 
 
+def test_rabbitmq_node_name_host_nxdomain_boot_failed(real_incidents: rb.Net) -> None:
+    """The node's host part answers nxdomain: "epmd error for host …" at prelaunch, BOOT FAILED,
+    and the container exits (code 0, like every boot failure of this image)."""
+    pattern = r"ERROR: epmd error for host nosuchhost: nxdomain \(non-existing domain\)"
+    rb.wait_for("rabbitmq-epmd-nxdomain", pattern, 180)
+    state = _wait_exit("rabbitmq-epmd-nxdomain", 60)
+    assert state["ExitCode"] == 0, state
+    lines = rb.logs("rabbitmq-epmd-nxdomain")
+    assert _key(lines, r"BOOT FAILED") and _key(lines, r'\{epmd_error,"nosuchhost",nxdomain\}')
+
+
 def _oom_event(name: str) -> bool:
     """Did the daemon record an `oom` event for the container? (OOMKilled misses some: when the
     event arrives after the exit was processed — a child of the wrapper was killed — it stays false.)"""
@@ -294,6 +305,9 @@ WONT_START: dict[str, tuple[str, str, str, str | None]] = {
         "RabbitMQ", "exit", "rmq-port-conclusion", "rabbitmq-listener-eaddrinuse-boot-failed",
     ),
     "rabbitmq-oom": ("RabbitMQ", "oom", "oom", "docker-container-oom-triage"),
+    "rabbitmq-epmd-nxdomain": (
+        "RabbitMQ", "exit", "rmq-epmd-conclusion", "rabbitmq-epmd-error-host-nxdomain",
+    ),
     "mosquitto-address-in-use": (
         "Mosquitto", "exit", "mosq-port-conclusion", "mosquitto-address-already-in-use",
     ),
@@ -356,6 +370,7 @@ DOCTOR_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "rabbitmq-port-clash": ("rabbitmq", ("rabbitmq-listener-eaddrinuse-boot-failed",)),
     "rabbitmq-oom": ("docker", ("docker-container-oom-triage",)),
+    "rabbitmq-epmd-nxdomain": ("rabbitmq", ("rabbitmq-epmd-error-host-nxdomain",)),
     "rabbitmq-lb-rst": (
         "rabbitmq",
         ("rabbitmq-enotconn-lb-tcp-health-check", "rabbitmq-mqtt-lb-tcp-check-crash-report"),
