@@ -322,9 +322,15 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
+def load_encoder() -> Encoder:
+    return Encoder(model_dir())
+
+
 def encoder() -> Encoder:
+    """The encoder, built once per process: the lock makes a second caller (the TUI's warm-up
+    and a search at once) wait for the first build instead of building it again."""
     with _lock:
-        return Encoder(model_dir())
+        return load_encoder()
 
 
 # -- entry vectors: bundled table, user cache, computed -----------------------------------------

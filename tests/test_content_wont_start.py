@@ -27,6 +27,7 @@ REAL = FIXTURES / "real-logs"
 # captured logs of real start-up failures -> the incident they are
 REAL_INCIDENT = {
     "rabbitmq/port-clash-boot-failed.log": "rabbitmq-listener-eaddrinuse-boot-failed",
+    "rabbitmq/epmd-nxdomain-boot-failed.log": "rabbitmq-epmd-error-host-nxdomain",
     "mosquitto/address-in-use.log": "mosquitto-address-already-in-use",
     "mosquitto/unknown-config-variable.log": "mosquitto-unknown-configuration-variable",
     "mosquitto/corrupt-database.log": "mosquitto-corrupt-persistence-database",
@@ -36,6 +37,7 @@ REAL_INCIDENT = {
 # captured log, healthy or with a problem that is not a start-up failure, matches none
 REAL_YES = {
     "rabbitmq/port-clash-boot-failed.log": {"rmq-boot-failed", "rmq-port"},
+    "rabbitmq/epmd-nxdomain-boot-failed.log": {"rmq-boot-failed", "rmq-epmd"},
     "mosquitto/address-in-use.log": {"mosq-port"},
     "mosquitto/unknown-config-variable.log": {"mosq-config"},
     "mosquitto/corrupt-database.log": {"mosq-db"},

@@ -209,13 +209,13 @@ def test_search_goes_on_when_the_model_cannot_load(make_kb, tmp_path, monkeypatc
     (broken / "weights.safetensors").write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00{broken}")
     (broken / "vocab.txt").write_text("[PAD]\n", encoding="utf-8")
     monkeypatch.setattr(semantic, "model_dir", lambda: broken)
-    semantic.encoder.cache_clear()
+    semantic.load_encoder.cache_clear()
     try:
         with open_index([root]) as idx:
             hits = idx.search("my users vanished after I recreated the container")
             again = idx.search("listener cannot bind")
     finally:
-        semantic.encoder.cache_clear()
+        semantic.load_encoder.cache_clear()
     assert hits and again and again[0].id == "emqx-port-busy"
     err = capsys.readouterr().err
     assert err.count("sentence vectors are off") == 1 and "Traceback" not in err
@@ -262,7 +262,7 @@ def test_prepare_vectors_loads_them_ahead_of_the_first_search(make_kb, monkeypat
     root = make_kb(FILES)
     with open_index([root]) as idx:
         assert idx.prepare_vectors() is True
-        assert semantic.encoder.cache_info().currsize == 1
+        assert semantic.load_encoder.cache_info().currsize == 1
     monkeypatch.setenv("KBTUI_NO_VECTORS", "1")
     with open_index([root]) as idx:
         assert idx.prepare_vectors() is False
