@@ -251,3 +251,44 @@ def test_diagnose_streams_in_chunks_with_file_line_numbers():
             ("e1", [(5000, "OS monotonic time stepped backwards!")])
         ]
     assert diagnose(kb, "nothing here\n", sigs=sigs) == []
+
+
+# -- docker.events: the daemon holds only its last 256 events ------------------------------------
+
+
+def _seen(**kw):
+    from kb.checks.kinds.docker_events import EventsSeen
+
+    base = {"since": 1000.0, "matches": (), "held": 10, "oldest": 1500.0}
+    return EventsSeen(**{**base, **kw})
+
+
+def test_docker_events_passes_only_when_the_whole_window_was_seen():
+    from kb.checks.kinds.docker_events import DAEMON_EVENTS_KEPT, evaluate
+
+    params = {"container": "emqx", "since": "1h"}
+    assert evaluate(params, _seen()).status == "pass"
+    # a full buffer that starts after `since`: older events are gone, so no pass
+    full = _seen(held=DAEMON_EVENTS_KEPT, oldest=1500.0)
+    v = evaluate(params, full)
+    assert v.status == "warn" and "could not be seen in full" in v.summary
+    assert any(f"last {DAEMON_EVENTS_KEPT} events" in e for e in v.evidence)
+    # a full buffer whose oldest event is before `since` covered the window
+    assert evaluate(params, _seen(held=DAEMON_EVENTS_KEPT, oldest=900.0)).status == "pass"
+
+
+def test_docker_events_falls_back_to_the_containers_own_last_stop():
+    from kb.checks.kinds.docker_events import evaluate
+
+    gone = _seen(held=256, oldest=1500.0, finished=1200.0, exit_code=137, oom_killed=True)
+    v = evaluate({"container": "emqx", "since": "1h"}, gone)
+    assert v.status == "fail" and "from its state" in v.summary
+    assert "exit code 137, OOMKilled" in v.evidence[0]
+    # oom asked: a stop that was not an OOM kill is not one
+    plain = _seen(finished=1200.0, exit_code=1)
+    assert evaluate({"container": "emqx", "events": ["oom"]}, plain).status == "pass"
+    assert evaluate({"container": "emqx", "events": ["die"]}, plain).status == "fail"
+    # events still held win over the state, with their own evidence
+    held = _seen(matches=({"time": 1300, "action": "die", "container": "emqx", "exit_code": "2"},))
+    v = evaluate({"container": "emqx"}, held)
+    assert v.status == "fail" and v.evidence[0].endswith("emqx die exit code 2")

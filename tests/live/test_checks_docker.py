@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import live_incidents as inc
 import pytest
@@ -85,10 +86,14 @@ def test_logs_env_mount_inspect(incident_containers):
 
 
 def test_events_and_top(incident_containers):
-    r = check("docker.events", {"container": "kbtui-test-oom", "since": "10m"})
-    assert r.status == "fail" and any("oom" in e for e in r.evidence)
-    r = check("docker.events", {"container": "kbtui-test-healthy", "since": "10m"})
-    assert r.status == "pass"
+    # the window reaches back to the session's start (the containers are made once per session and
+    # filtered by id): the OOM stand-in's events may have left the daemon's 256-event buffer since,
+    # and then its own State says it stopped
+    r = check("docker.events", {"container": "kbtui-test-oom", "since": "3h"})
+    assert r.status == "fail", r
+    assert any(" oom" in e or "exit code 137" in e for e in r.evidence), r.evidence
+    r = check("docker.events", {"container": "kbtui-test-healthy", "since": "3h"})
+    assert r.status in ("pass", "warn") and not any("healthy" in e for e in r.evidence), r
     inc.docker("rm", "-f", "kbtui-test-wrapper", check=False)
     inc.run("wrapper", cmd="sleep 600 & wait $!")
     try:
@@ -103,6 +108,52 @@ def test_events_and_top(incident_containers):
         inc.docker("rm", "-f", "kbtui-test-wrapper", check=False)
     r = check("docker.top", {"container": "kbtui-test-healthy"})
     assert r.status == "pass" and "sleep" in r.summary
+
+
+def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
+    """dockerd keeps only its last 256 events: a stop pushed out of that buffer is still found (from
+    the container's State) and a window the buffer no longer covers is a warn, never a pass."""
+    import docker
+
+    from kb.checks.kinds.docker_events import DAEMON_EVENTS_KEPT
+
+    for name in ("evicted", "flood"):
+        inc.docker("rm", "-f", inc.PREFIX + name, check=False)
+    inc.run("evicted", cmd="echo bye; exit 3")
+    inc.run("flood", cmd="exec sleep 600")
+    api = docker.APIClient(base_url=docker_engine, timeout=30)
+    try:
+        end = time.monotonic() + 30
+        while inc.inspect("evicted").get("State", {}).get("Status") != "exited":
+            assert time.monotonic() < end, "the evicted stand-in did not exit"
+            time.sleep(0.2)
+        r = check("docker.events", {"container": inc.PREFIX + "evicted", "since": "10m"})
+        assert r.status == "fail" and any(e.endswith("die exit code 3") for e in r.evidence), r
+        for _ in range(DAEMON_EVENTS_KEPT // 2 + 10):  # pause + unpause: two events each
+            api.pause(inc.PREFIX + "flood")
+            api.unpause(inc.PREFIX + "flood")
+        r = check("docker.events", {"container": inc.PREFIX + "evicted", "since": "10m"})
+        assert r.status == "fail" and "from its state" in r.summary, r
+        assert "exit code 3 (docker inspect State" in r.evidence[0], r.evidence
+        r = check("docker.events", {"container": inc.PREFIX + "flood", "since": "10m"})
+        assert r.status == "warn" and "could not be seen in full" in r.summary, r
+        # `docker events` itself no longer shows the stop: the fallback is what found it
+        out = inc.docker(
+            "events",
+            "--since",
+            "10m",
+            "--until",
+            "0s",
+            "--filter",
+            f"container={inc.PREFIX}evicted",
+            "--format",
+            "{{.Action}}",
+        )
+        assert "die" not in out.split()
+    finally:
+        api.close()
+        for name in ("evicted", "flood"):
+            inc.docker("rm", "-f", inc.PREFIX + name, check=False)
 
 
 def test_exec_allow_list(incident_containers):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from kb.checks.base import (
     FAIL,
     MAX_EVIDENCE_LINES,
     PASS,
+    WARN,
     CheckKind,
     Description,
     Param,
@@ -17,6 +19,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
+from kb.checks.container import iso_ts
 from kb.checks.kinds._common import DOCKER_COMMON, duration, on_docker_host, parse_duration, shown
 
 PARAMS = (
@@ -27,45 +30,133 @@ PARAMS = (
 )
 
 
-def probe(ctx: ProbeContext, params: Params) -> list[dict[str, Any]]:
-    since = time.time() - parse_duration(params.get("since", "1h"))
-    filters: dict[str, Any] = {
-        "type": ["container"],
-        "event": [str(e) for e in params.get("events", ["die", "oom", "kill"])],
-    }
+# moby keeps only its last 256 events in memory (daemon/events/events.go, eventsLimit, unchanged
+# up to v29) and none across a restart: `since` cannot reach further back than that buffer
+DAEMON_EVENTS_KEPT = 256
+
+
+@dataclass(frozen=True)
+class EventsSeen:
+    """What the daemon still holds for the window, and the container's own last stop."""
+
+    since: float
+    matches: tuple[dict[str, Any], ...]
+    held: int
+    """Events of any kind the daemon returned for the window (all types, all containers)."""
+    oldest: float | None
+    """Time of the oldest of them: how far back the daemon's memory reaches when `held` is full."""
+    finished: float | None = None
+    """The named container's last stop (`State.FinishedAt`), when it is inside the window."""
+    exit_code: int | None = None
+    oom_killed: bool = False
+
+    @property
+    def truncated(self) -> bool:
+        """The buffer was full and starts after `since`: older events are gone, not absent."""
+        return (
+            self.held >= DAEMON_EVENTS_KEPT and self.oldest is not None and self.oldest > self.since
+        )
+
+
+def probe(ctx: ProbeContext, params: Params) -> EventsSeen:
+    now = time.time()
+    since = now - parse_duration(params.get("since", "1h"))
+    wanted = {str(e) for e in params.get("events", ["die", "oom", "kill"])}
     client = ctx.docker(params.get("host"))
+    cid = state = None
     if params.get("container"):
         # by id when the container exists: a removed namesake's events are not this container's
         info = client.inspect_container(params["container"])
-        filters["container"] = [info["Id"] if info else params["container"]]
-    out = []
-    for ev in client.events(since=since, until=time.time(), filters=filters):
+        cid = info["Id"] if info else None
+        state = (info or {}).get("State") or {}
+    name = str(params.get("container") or "")
+    # unfiltered (the buffer holds at most DAEMON_EVENTS_KEPT): the count and the oldest time say
+    # whether the window was seen in full; the filtering is done here
+    held, oldest, out = 0, None, []
+    for ev in client.events(since=since, until=now, filters={}):
+        held += 1
+        when = ev.get("time")
+        if isinstance(when, (int, float)) and (oldest is None or when < oldest):
+            oldest = float(when)
+        ctx.check()
+        if ev.get("Type", ev.get("type")) != "container":
+            continue
+        action = str(ev.get("Action") or ev.get("status") or "")
+        verb = action.split(":", 1)[0]  # "exec_die", "health_status: healthy"
+        if verb not in wanted:
+            continue
         attrs = (ev.get("Actor") or {}).get("Attributes") or {}
+        ev_id = str(ev.get("id") or (ev.get("Actor") or {}).get("ID") or "")
+        if name and ev_id != cid and not (cid is None and attrs.get("name") == name):
+            continue
         out.append(
             {
-                "time": ev.get("time"),
-                "action": ev.get("Action") or ev.get("status"),
-                "container": attrs.get("name") or (ev.get("id") or "")[:12],
+                "time": when,
+                "action": action,
+                "container": attrs.get("name") or ev_id[:12],
                 "exit_code": attrs.get("exitCode"),
             }
         )
-        ctx.check()
-    return out
+    finished = iso_ts((state or {}).get("FinishedAt"))
+    inside = finished is not None and finished >= since
+    return EventsSeen(
+        since=since,
+        matches=tuple(out),
+        held=held,
+        oldest=oldest,
+        finished=finished if inside else None,
+        exit_code=(state or {}).get("ExitCode") if inside else None,
+        oom_killed=bool((state or {}).get("OOMKilled")) if inside else False,
+    )
+
+
+def _when(t: float | None) -> str:
+    return dt.datetime.fromtimestamp(t or 0, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _fmt(e: dict[str, Any]) -> str:
-    when = dt.datetime.fromtimestamp(e["time"] or 0, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     code = f" exit code {e['exit_code']}" if e.get("exit_code") not in (None, "") else ""
-    return f"{when} {e['container']} {e['action']}{code}"
+    return f"{_when(e['time'])} {e['container']} {e['action']}{code}"
 
 
-def evaluate(params: Params, data: list[dict[str, Any]]) -> Verdict:
+def _from_state(params: Params, seen: EventsSeen) -> str | None:
+    """The container's own record of a stop inside the window that the wanted events would have
+    shown (die: any stop; oom: OOMKilled), when the daemon no longer holds those events."""
+    wanted = {str(e) for e in params.get("events", ["die", "oom", "kill"])}
+    if seen.finished is None:
+        return None
+    if "die" in wanted or ("oom" in wanted and seen.oom_killed):
+        oom = ", OOMKilled" if seen.oom_killed else ""
+        return (
+            f"{_when(seen.finished)} {params.get('container')} stopped, exit code "
+            f"{seen.exit_code}{oom} (docker inspect State; the event itself is no longer held)"
+        )
+    return None
+
+
+def evaluate(params: Params, data: EventsSeen) -> Verdict:
     who = params.get("container") or "any container"
     since = params.get("since", "1h")
     kinds = ", ".join(str(e) for e in params.get("events", ["die", "oom", "kill"]))
-    if data:
-        ev = tuple(_fmt(e) for e in data[-MAX_EVIDENCE_LINES:])
-        return Verdict(FAIL, f"{len(data)} {kinds} event(s) for {who} in the last {since}", ev)
+    if data.matches:
+        ev = tuple(_fmt(e) for e in data.matches[-MAX_EVIDENCE_LINES:])
+        return Verdict(
+            FAIL, f"{len(data.matches)} {kinds} event(s) for {who} in the last {since}", ev
+        )
+    stopped = _from_state(params, data)
+    if stopped is not None:
+        return Verdict(FAIL, f"{who} stopped in the last {since} (from its state)", (stopped,))
+    if data.truncated:
+        return Verdict(
+            WARN,
+            f"no {kinds} events for {who} since {_when(data.oldest)}, but the last {since} "
+            "could not be seen in full",
+            (
+                f"the daemon keeps only its last {DAEMON_EVENTS_KEPT} events; the oldest it "
+                f"still holds is from {_when(data.oldest)}",
+            ),
+            advice="Look for older stops in the daemon's own log or in the fleet's monitoring.",
+        )
     return Verdict(PASS, f"no {kinds} events for {who} in the last {since}")
 
 
