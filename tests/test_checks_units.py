@@ -292,3 +292,39 @@ def test_docker_events_falls_back_to_the_containers_own_last_stop():
     held = _seen(matches=({"time": 1300, "action": "die", "container": "emqx", "exit_code": "2"},))
     v = evaluate({"container": "emqx"}, held)
     assert v.status == "fail" and v.evidence[0].endswith("emqx die exit code 2")
+
+
+# -- host.oom: the kernel's ring buffer forgets too ---------------------------------------------
+
+
+class _Ctx:
+    def check(self) -> None:
+        pass
+
+
+KMSG = [
+    b"6,5000,1000000,-;eth0: link up\n",
+    b"3,5001,2000000,-;Memory cgroup out of memory: Killed process 4242 (beam.smp) total-vm:1kB\n",
+    b"6,5002,3000000,-;veth1: entered promiscuous mode\n",
+]
+
+
+def test_host_oom_knows_when_the_ring_buffer_no_longer_reaches_the_window():
+    from kb.checks.kinds.host_oom import evaluate, scan_kmsg
+
+    # records 0-4999 were overwritten, and the oldest left (1 s after boot) is after the cutoff
+    found = scan_kmsg(_Ctx(), KMSG, cutoff_us=500_000, boot_wall=1_700_000_000)
+    assert found["truncated"] and found["kills"][0]["comm"] == "beam.smp"
+    assert evaluate({"since": "1h"}, {**found, "top": []}).status == "fail"
+    quiet = scan_kmsg(_Ctx(), [KMSG[0], KMSG[2]], cutoff_us=500_000, boot_wall=1_700_000_000)
+    v = evaluate({"since": "1h"}, {**quiet, "top": []})
+    assert v.status == "warn" and "could not be seen in full" in v.summary
+    assert "2023-11-14T22:13:21Z" in v.evidence[0]  # boot_wall + 1 s
+    # the buffer still reaches the cutoff: a kill before it is out of the window, a clean pass
+    early = scan_kmsg(_Ctx(), KMSG, cutoff_us=2_500_000, boot_wall=1_700_000_000)
+    assert not early["truncated"] and not early["kills"]
+    assert evaluate({"since": "1h"}, {**early, "top": []}).status == "pass"
+    # nothing lost since boot (sequence 0 first), booted inside the window: pass, and says so
+    whole = scan_kmsg(_Ctx(), [b"6,0,0,-;Linux version 6.1\n"], -1e12, 1_700_000_000)
+    v = evaluate({"since": "1d"}, {**whole, "booted": "2023-11-14T22:13:20Z", "top": []})
+    assert v.status == "pass" and "since the host booted" in v.summary

@@ -108,7 +108,9 @@ def test_host_kinds():
     r = check("host.clock", {})
     assert r.status in ("pass", "fail") and any(e.startswith("clock source:") for e in r.evidence)
     r = check("host.oom", {"since": "1d"})
-    assert r.status in ("pass", "fail") and any("oom_score" in e for e in r.evidence)
+    assert any("oom_score" in e for e in r.evidence), r
+    # warn only when the kernel's ring buffer has overwritten part of the day (a busy test host)
+    assert r.status in ("pass", "fail") or "could not be seen in full" in r.summary, r
 
 
 # -- tree-amqp-client-cannot-connect walked with its own checks against the host's RabbitMQ --------

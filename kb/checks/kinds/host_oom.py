@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kb.checks.base import (
     FAIL,
     MAX_EVIDENCE_LINES,
     PASS,
+    WARN,
     CheckKind,
     Description,
     Param,
@@ -34,49 +36,76 @@ KILLED = re.compile(
 MAX_KMSG_BYTES = 64 << 20
 
 
-def _kmsg_kills(ctx: Any, since_s: float) -> list[dict[str, Any]]:
-    # kmsg timestamps are microseconds on the kernel's monotonic clock (CLOCK_MONOTONIC)
-    cutoff_us = (time.clock_gettime(time.CLOCK_MONOTONIC) - since_s) * 1e6
-    boot_wall = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
-    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-    kills = []
+def _records(fd: int) -> Iterator[bytes]:
+    """The kernel log's records still in its ring buffer, oldest first (non-blocking, bounded)."""
     read = 0
+    while read < MAX_KMSG_BYTES:
+        try:
+            rec = os.read(fd, 8192)
+        except BlockingIOError:
+            return
+        except OSError as exc:  # EPIPE: a record was overwritten while reading; keep going
+            if exc.errno == 32:
+                continue
+            raise
+        if not rec:
+            return
+        read += len(rec)
+        yield rec
+
+
+def scan_kmsg(
+    ctx: Any, records: Iterable[bytes], cutoff_us: float, boot_wall: float
+) -> dict[str, Any]:
+    """The OOM kills after `cutoff_us` (kernel monotonic microseconds) among /dev/kmsg records
+    ("prio,seq,usec,flags;message"), and where the buffer starts: the first record's sequence
+    number is above 0 when older records have been overwritten."""
+    kills = []
+    first_seq: int | None = None
+    first_us: int | None = None
+    for rec in records:
+        head, _, msg = rec.decode("utf-8", "replace").partition(";")
+        fields = head.split(",")
+        if len(fields) < 3 or not fields[1].isdigit() or not fields[2].isdigit():
+            continue
+        ts = int(fields[2])
+        if first_seq is None:
+            first_seq, first_us = int(fields[1]), ts
+        if ts < cutoff_us:
+            continue
+        m = KILLED.search(msg)
+        if m:
+            ctx.check()
+            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall + ts / 1e6))
+            kills.append(
+                {
+                    "time": when,
+                    "pid": m.group(2),
+                    "comm": m.group(3),
+                    "cgroup": m.group(1).startswith("Memory cgroup"),
+                    "detail": m.group(4).strip()[:120],
+                }
+            )
+    # the buffer no longer reaches the cutoff: records were overwritten and the oldest left is
+    # younger than the window's start
+    lost = bool(first_seq) and first_us is not None and first_us > cutoff_us
+    oldest = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall + (first_us or 0) / 1e6))
+    return {"kills": kills, "truncated": lost, "oldest": oldest if lost else None}
+
+
+def _kmsg_kills(ctx: Any, since_s: float) -> dict[str, Any]:
+    # kmsg timestamps are microseconds on the kernel's monotonic clock (CLOCK_MONOTONIC)
+    uptime = time.clock_gettime(time.CLOCK_MONOTONIC)
+    cutoff_us = (uptime - since_s) * 1e6
+    boot_wall = time.time() - uptime
+    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
     try:
-        while read < MAX_KMSG_BYTES:
-            try:
-                rec = os.read(fd, 8192)
-            except BlockingIOError:
-                break
-            except OSError as exc:  # EPIPE: a record was overwritten while reading; keep going
-                if exc.errno == 32:
-                    continue
-                raise
-            if not rec:
-                break
-            read += len(rec)
-            head, _, msg = rec.decode("utf-8", "replace").partition(";")
-            fields = head.split(",")
-            if len(fields) < 3:
-                continue
-            ts = int(fields[2])
-            if ts < cutoff_us:
-                continue
-            m = KILLED.search(msg)
-            if m:
-                ctx.check()
-                when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall + ts / 1e6))
-                kills.append(
-                    {
-                        "time": when,
-                        "pid": m.group(2),
-                        "comm": m.group(3),
-                        "cgroup": m.group(1).startswith("Memory cgroup"),
-                        "detail": m.group(4).strip()[:120],
-                    }
-                )
+        out = scan_kmsg(ctx, _records(fd), cutoff_us, boot_wall)
     finally:
         os.close(fd)
-    return kills
+    if since_s > uptime:
+        out["booted"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall))
+    return out
 
 
 def _top_scores(limit: int = 5) -> list[tuple[int, str, str]]:
@@ -99,12 +128,12 @@ def _top_scores(limit: int = 5) -> list[tuple[int, str, str]]:
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     since_s = parse_duration(params.get("since", "24h"))
     try:
-        kills = _kmsg_kills(ctx, since_s)
+        found = _kmsg_kills(ctx, since_s)
     except PermissionError as exc:
         raise PermissionError(
             "cannot read the kernel log (/dev/kmsg): run as root or allow dmesg"
         ) from exc
-    return {"kills": kills, "top": _top_scores()}
+    return {**found, "top": _top_scores()}
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
@@ -121,6 +150,28 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             f"{len(kills)} kernel OOM kill(s) in the last {since}; last: {data['kills'][-1]['comm']}",
             ev,
             advice="check memory limits (-m) and the processes with the highest oom_score",
+        )
+    if data.get("truncated"):
+        return Verdict(
+            WARN,
+            f"no kernel OOM kill since {data['oldest']}, but the last {since} could not be seen "
+            "in full",
+            (
+                f"the kernel's ring buffer has overwritten its older messages; the oldest left is "
+                f"from {data['oldest']}",
+                *top,
+            ),
+            advice="Look for older kills in the persistent journal (journalctl -k) or syslog.",
+        )
+    if data.get("booted"):
+        return Verdict(
+            PASS,
+            f"no kernel OOM kill since the host booted at {data['booted']}",
+            (
+                f"the host booted at {data['booted']}, less than {since} ago; the kernel log "
+                "starts there",
+                *top,
+            ),
         )
     return Verdict(PASS, f"no kernel OOM kill in the last {since}", tuple(top))
 
