@@ -34,6 +34,7 @@ DEFAULT_KIND_MODULES: tuple[str, ...] = (
     "kb.checks.kinds.mqtt_roundtrip",
     "kb.checks.kinds.amqp_connect",
     "kb.checks.kinds.rabbitmq_api",
+    "kb.checks.kinds.rabbitmq_consumers",
     "kb.checks.kinds.host_clock",
     "kb.checks.kinds.host_oom",
     "kb.checks.kinds.host_disk",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import ROOT, make_entry, spec
@@ -92,6 +93,64 @@ def test_amqp_and_management_api(brokers):
     # JSON request for an unknown path) as evidence
     r = check("rabbitmq.api", {"path": "/api/deprecated-features/used", "equals": "[]"})
     assert r.status == "skip" and "406" in r.summary, (r.summary, r.evidence)
+
+
+def _poll(kind: str, params: dict, until, timeout: float = 20.0):
+    """The check's result once `until(result)` holds (the management API's channel figures lag
+    by its statistics interval, 5 s by default), or the last result after `timeout`."""
+    end = time.monotonic() + timeout
+    while True:
+        r = check(kind, params)
+        if until(r) or time.monotonic() > end:
+            return r
+        time.sleep(0.5)
+
+
+def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
+    """A worker that acks by hand without basic.qos is sent the whole backlog while a worker with
+    prefetch 1 beside it gets nothing: reproduced on the host's RabbitMQ with pika."""
+    import uuid
+
+    import pika
+
+    queue = f"kbtui-prefetch-{uuid.uuid4().hex[:8]}"
+    params = {"queue": queue}
+    creds = pika.PlainCredentials("guest", "guest")
+    greedy = pika.BlockingConnection(
+        pika.ConnectionParameters("127.0.0.1", 5672, credentials=creds)
+    )
+    polite = pika.BlockingConnection(
+        pika.ConnectionParameters("127.0.0.1", 5672, credentials=creds)
+    )
+    try:
+        ch = greedy.channel()
+        ch.queue_declare(queue, auto_delete=True)
+        for i in range(40):
+            ch.basic_publish("", queue, f"job {i}".encode())
+        ch.basic_consume(queue, lambda *a: None, auto_ack=False)  # never acks, no basic.qos
+        ch2 = polite.channel()
+        ch2.basic_qos(prefetch_count=1)
+        ch2.basic_consume(queue, lambda *a: None, auto_ack=False)
+        r = _poll("rabbitmq.consumers", params, lambda r: "holds 40" in r.summary)
+        assert r.status == "fail" and "1 of 2 consumer(s)" in r.summary, (r.summary, r.evidence)
+        assert "holds 40 unacknowledged" in r.summary
+        assert r.evidence[0].endswith("no prefetch limit, 40 unacknowledged"), r.evidence
+        assert r.evidence[1].endswith("prefetch 1, 0 unacknowledged"), r.evidence
+        greedy.close()  # its 40 go back to the queue; the polite worker takes one
+        r = _poll("rabbitmq.consumers", params, lambda r: "at their limit" in r.summary)
+        assert (
+            r.status == "pass" and "1 consumer(s)" in r.summary and "1 at their limit" in r.summary
+        )
+        assert r.evidence[0].endswith("prefetch 1, 1 unacknowledged (at its limit)"), r.evidence
+        polite.close()
+        r = _poll("rabbitmq.consumers", params, lambda r: r.status == "skip")
+        assert r.status == "skip" and queue in r.summary
+    finally:
+        for conn in (greedy, polite):
+            if conn.is_open:
+                conn.close()
+    r = check("rabbitmq.consumers", {"username_env": "KBTUI_TEST_NO_SUCH_USER"})
+    assert r.status == "error" and "refused the credentials" in r.summary, r.summary
 
 
 def test_net_kinds(brokers):

@@ -37,19 +37,26 @@ PARAMS = (
 )
 
 
-def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
+def read(ctx: ProbeContext, params: Params, path: str) -> dict[str, Any]:
+    """GET `path` from the management API at `url`, with the check's credentials (guest/guest,
+    RabbitMQ's loopback-only default, when none are named)."""
     user = ctx.credential(params.get("username_env"))
     pwd = ctx.credential(params.get("password_env"))
     if user is None and pwd is None and not params.get("username_env"):
-        user, pwd = "guest", "guest"  # RabbitMQ's loopback-only default
-    url = params.get("url", "http://127.0.0.1:15672").rstrip("/") + params.get(
-        "path", "/api/health/checks/alarms"
-    )
+        user, pwd = "guest", "guest"
+    url = params.get("url", "http://127.0.0.1:15672").rstrip("/") + path
     return httpget.get(ctx, url, user, pwd)
 
 
-def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
-    path = params.get("path", "/api/health/checks/alarms")
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
+    return read(ctx, params, params.get("path", "/api/health/checks/alarms"))
+
+
+def not_read(
+    path: str, data: dict[str, Any], settable: tuple[str, ...] = ("url", "path")
+) -> Verdict | None:
+    """The verdict for an answer that is not a 200 (None for a 200): refused credentials are an
+    error, a path the API does not have a skip, any other status a fail."""
     ev = [f"HTTP {data['status']} {data['reason']}"]
     if data["status"] in (401, 403):
         return Verdict(
@@ -69,12 +76,21 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             f"this management API has no {path} ({data['status']}): an older RabbitMQ release, "
             "or another path",
             tuple(ev),
-            settable=("url", "path"),
+            settable=settable,
         )
     if data["status"] != 200:
         if data["body"]:
             ev.append(f"body: {data['body']}")
         return Verdict(FAIL, f"{path} answered {data['status']} {data['reason']}", tuple(ev))
+    return None
+
+
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    path = params.get("path", "/api/health/checks/alarms")
+    refused = not_read(path, data)
+    if refused is not None:
+        return refused
+    ev = [f"HTTP {data['status']} {data['reason']}"]
     problems, more = judge_value(params, data)
     ev.extend(more)
     if problems:
