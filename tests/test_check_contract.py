@@ -206,3 +206,19 @@ def test_the_verdict_sees_what_the_flag_and_the_exit_code_hide() -> None:
     ).with_observations(oom_at=[end])
     [problem] = judge(running, Expectation())
     assert problem.what == "oom" and problem.status == "warn"
+
+
+def test_exit_137_without_an_oom_record_is_a_kill_that_the_oom_entry_sorts_out() -> None:
+    """The daemon keeps only its last 256 events: once the oom event is gone and OOMKilled was
+    false (RabbitMQ's beam.smp killed under its wrapper shell), exit 137 still names the entry
+    that tells an OOM kill from docker kill or a stop timeout, never a plain "exited"."""
+    from kb.checks.doctor import GENERIC_ENTRIES
+
+    plain = ContainerState.from_inspect(_inspect(ExitCode=137))
+    [problem] = judge(plain, Expectation())
+    assert problem.what == "killed" and "no OOM record" in problem.text
+    assert GENERIC_ENTRIES["killed"][0] == ("docker-container-oom-triage",)
+    # a code the entry's checks expect is not a problem; other codes stay plain exits
+    assert judge(plain, Expectation(exit_codes=frozenset({0, 137}))) == []
+    [other] = judge(ContainerState.from_inspect(_inspect(ExitCode=1)), Expectation())
+    assert other.what == "exit"

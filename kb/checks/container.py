@@ -121,6 +121,9 @@ class ContainerState:
         return ev
 
 
+SIGKILL_EXIT = 137  # 128 + 9: the main process was killed by SIGKILL
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What healthy means for a container. `running=None`: either, as long as a stop was clean."""
@@ -133,7 +136,8 @@ class Expectation:
 
 @dataclass(frozen=True)
 class ContainerProblem:
-    """One thing wrong: `what` is oom, restart-loop, exit, not-running, running or unhealthy."""
+    """One thing wrong: `what` is oom, killed (exit 137 without an OOM record), restart-loop,
+    exit, not-running, running or unhealthy."""
 
     what: str
     text: str
@@ -193,7 +197,18 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
     elif expect.running is False and state.running:
         out.append(ContainerProblem("running", "running"))
     elif stopped and not killed:
-        if state.exit_code not in expect.exit_codes:
+        if state.exit_code == SIGKILL_EXIT and SIGKILL_EXIT not in expect.exit_codes:
+            # the OOM killer, `docker kill` or a stop timeout: without OOMKilled or an oom event
+            # (the daemon keeps only its last 256 events) only the kernel log can say which
+            out.append(
+                ContainerProblem(
+                    "killed",
+                    "killed by SIGKILL (exit code 137) with no OOM record left: the OOM killer, "
+                    "docker kill or a stop timeout",
+                    ("OOMKilled: false, and no oom event among those the daemon still holds",),
+                )
+            )
+        elif state.exit_code not in expect.exit_codes:
             codes = ", ".join(str(c) for c in sorted(expect.exit_codes))
             out.append(
                 ContainerProblem(

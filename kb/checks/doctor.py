@@ -39,6 +39,7 @@ OOM_EVENT_WINDOW = 7 * 86400.0  # how far back the daemon's `oom` events are rea
 # Generic findings point at these entries (first that exists), else at an entry with the tag.
 GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "oom": (("docker-container-oom-triage",), ("oom",)),
+    "killed": (("docker-container-oom-triage",), ("exit-137", "oom")),
     "restart-loop": (("tree-container-stopped-unexpectedly",), ("restart-loop", "container-exit")),
     "exit": (("tree-container-stopped-unexpectedly",), ("container-exit", "exit-code")),
     "unhealthy": (("tree-container-stopped-unexpectedly",), ("healthcheck",)),
@@ -50,6 +51,7 @@ SPECIFICITY = {
     "probe": 2,
     "check": 2,
     "oom": 1,
+    "killed": 1,
     "restart-loop": 1,
     "unhealthy": 1,
     "exit": 0,
@@ -67,7 +69,9 @@ class Finding:
     host: str
     evidence: list[str]
     summary: str
-    kind: str = "state"  # oom | restart-loop | exit | unhealthy | signature | probe | check | host
+    kind: str = (
+        "state"  # oom | killed | restart-loop | exit | unhealthy | signature | probe | check | host
+    )
     check: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

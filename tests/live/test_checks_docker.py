@@ -117,7 +117,7 @@ def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
 
     from kb.checks.kinds.docker_events import DAEMON_EVENTS_KEPT
 
-    for name in ("evicted", "flood"):
+    for name in ("evicted", "flood", "flood-b"):
         inc.docker("rm", "-f", inc.PREFIX + name, check=False)
     inc.run("evicted", cmd="echo bye; exit 3")
     inc.run("flood", cmd="exec sleep 600")
@@ -129,9 +129,10 @@ def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
             time.sleep(0.2)
         r = check("docker.events", {"container": inc.PREFIX + "evicted", "since": "10m"})
         assert r.status == "fail" and any(e.endswith("die exit code 3") for e in r.evidence), r
-        for _ in range(DAEMON_EVENTS_KEPT // 2 + 10):  # pause + unpause: two events each
-            api.pause(inc.PREFIX + "flood")
-            api.unpause(inc.PREFIX + "flood")
+        flood = inc.PREFIX + "flood"
+        for _ in range(DAEMON_EVENTS_KEPT // 2 + 10):  # two rename events each, no state change
+            api.rename(flood, flood + "-b")
+            api.rename(flood + "-b", flood)
         r = check("docker.events", {"container": inc.PREFIX + "evicted", "since": "10m"})
         assert r.status == "fail" and "from its state" in r.summary, r
         assert "exit code 3 (docker inspect State" in r.evidence[0], r.evidence
@@ -152,7 +153,7 @@ def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
         assert "die" not in out.split()
     finally:
         api.close()
-        for name in ("evicted", "flood"):
+        for name in ("evicted", "flood", "flood-b"):
             inc.docker("rm", "-f", inc.PREFIX + name, check=False)
 
 
