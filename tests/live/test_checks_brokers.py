@@ -136,6 +136,15 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
         assert "holds 40 unacknowledged" in r.summary
         assert r.evidence[0].endswith("no prefetch limit, 40 unacknowledged"), r.evidence
         assert r.evidence[1].endswith("prefetch 1, 0 unacknowledged"), r.evidence
+        # a quorum queue turns "no limit" into 2000: the evidence says so (still no limit set)
+        qq = greedy.channel()  # a channel of its own: unacknowledged counts are per channel
+        qq.queue_declare(queue + "-qq", durable=True, arguments={"x-queue-type": "quorum"})
+        qq.basic_consume(queue + "-qq", lambda *a: None, auto_ack=False)
+        r = _poll("rabbitmq.consumers", {"queue": queue + "-qq"}, lambda r: r.status == "fail")
+        assert r.status == "fail", (r.summary, r.evidence)
+        assert r.evidence[0].endswith(
+            "no prefetch limit (a quorum queue caps it at 2000), 0 unacknowledged"
+        ), r.evidence
         greedy.close()  # its 40 go back to the queue; the polite worker takes one
         r = _poll("rabbitmq.consumers", params, lambda r: "at their limit" in r.summary)
         assert (
@@ -149,6 +158,10 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
         for conn in (greedy, polite):
             if conn.is_open:
                 conn.close()
+        with pika.BlockingConnection(
+            pika.ConnectionParameters("127.0.0.1", 5672, credentials=creds)
+        ) as tidy:
+            tidy.channel().queue_delete(queue + "-qq")  # durable: it would outlive the test
     r = check("rabbitmq.consumers", {"username_env": "KBTUI_TEST_NO_SUCH_USER"})
     assert r.status == "error" and "refused the credentials" in r.summary, r.summary
 

@@ -47,25 +47,33 @@ CONSUMER_COLUMNS = (
     "queue.name,queue.vhost,channel_details.name,consumer_tag,prefetch_count,ack_required"
 )
 CHANNEL_COLUMNS = "name,prefetch_count,global_prefetch_count,messages_unacknowledged"
+QUEUE_COLUMNS = "name,vhost,type"
+# a quorum queue turns "no limit" into this many (rabbit_quorum_queue.erl since 3.12.0,
+# rabbit_fifo_client.erl UNLIMITED_PREFETCH_COUNT in 4.x)
+QUORUM_UNLIMITED = 2000
 
 
-def _paths(params: Params) -> tuple[str, str]:
+def _paths(params: Params) -> tuple[str, str, str]:
     vhost = params.get("vhost")
     if vhost is None:
         return (
             f"/api/consumers?columns={CONSUMER_COLUMNS}",
             f"/api/channels?columns={CHANNEL_COLUMNS}",
+            f"/api/queues?columns={QUEUE_COLUMNS}",
         )
     v = quote(str(vhost), safe="")
     return (
         f"/api/consumers/{v}?columns={CONSUMER_COLUMNS}",
         f"/api/vhosts/{v}/channels?columns={CHANNEL_COLUMNS}",
+        f"/api/queues/{v}?columns={QUEUE_COLUMNS}",
     )
 
 
+KEYS = ("consumers", "channels", "queues")
+
+
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
-    consumers, channels = _paths(params)
-    return {"consumers": read(ctx, params, consumers), "channels": read(ctx, params, channels)}
+    return {key: read(ctx, params, path) for key, path in zip(KEYS, _paths(params), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -79,12 +87,15 @@ class Consumer:
     """The prefetch that applies: the consumer's own, else its channel's global one (0: none)."""
     unacked: int
     """Unacknowledged messages on its channel (shared by the channel's consumers)."""
+    queue_type: str = "classic"
 
     def line(self) -> str:
         where = f"queue '{self.queue}' (vhost '{self.vhost}'), channel {self.channel}"
         if not self.manual_ack:
             return f"{where}: automatic acknowledgement (no prefetch applies)"
         limit = f"prefetch {self.limit}" if self.limit else "no prefetch limit"
+        if not self.limit and self.queue_type == "quorum":
+            limit += f" (a quorum queue caps it at {QUORUM_UNLIMITED})"
         full = " (at its limit)" if self.limit and self.unacked >= self.limit else ""
         return f"{where}: {limit}, {self.unacked} unacknowledged{full}"
 
@@ -92,6 +103,11 @@ class Consumer:
 def consumers_of(params: Params, data: dict[str, Any]) -> list[Consumer]:
     channels = {
         str(c.get("name")): c for c in data["channels"]["json"] or [] if isinstance(c, dict)
+    }
+    types = {
+        (str(q.get("vhost")), str(q.get("name"))): str(q.get("type") or "classic")
+        for q in data["queues"]["json"] or []
+        if isinstance(q, dict)
     }
     out = []
     for c in data["consumers"]["json"] or []:
@@ -113,13 +129,14 @@ def consumers_of(params: Params, data: dict[str, Any]) -> list[Consumer]:
                 manual_ack=bool(c.get("ack_required")),
                 limit=limit,
                 unacked=int(ch.get("messages_unacknowledged") or 0),
+                queue_type=types.get((str(queue.get("vhost")), str(queue.get("name"))), "classic"),
             )
         )
     return out
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
-    for key, path in zip(("consumers", "channels"), _paths(params), strict=True):
+    for key, path in zip(KEYS, _paths(params), strict=True):
         refused = not_read(path.split("?")[0], data[key], settable=("url", "vhost"))
         if refused is not None:
             return refused
