@@ -106,7 +106,7 @@ def _poll(kind: str, params: dict, until, timeout: float = 20.0):
         time.sleep(0.5)
 
 
-def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
+def test_consumer_prefetch_against_the_host_rabbitmq(brokers, bundled_kb):
     """A worker that acks by hand without basic.qos is sent the whole backlog while a worker with
     prefetch 1 beside it gets nothing: reproduced on the host's RabbitMQ with pika."""
     import uuid
@@ -136,6 +136,11 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
         assert "holds 40 unacknowledged" in r.summary
         assert r.evidence[0].endswith("no prefetch limit, 40 unacknowledged"), r.evidence
         assert r.evidence[1].endswith("prefetch 1, 0 unacknowledged"), r.evidence
+        # the entry's tree, walked with its own check, ends at the missing limit
+        from tree_walk import walk
+
+        tree = "rabbitmq-consumer-prefetch-unfair-dispatch"
+        assert walk(bundled_kb, tree, params, {}).end.id == "no-limit"
         # a quorum queue turns "no limit" into 2000: the evidence says so (still no limit set)
         qq = greedy.channel()  # a channel of its own: unacknowledged counts are per channel
         qq.queue_declare(queue + "-qq", durable=True, arguments={"x-queue-type": "quorum"})
@@ -154,6 +159,9 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers):
             r.status == "pass" and "1 consumer(s)" in r.summary and "1 at their limit" in r.summary
         )
         assert r.evidence[0].endswith("prefetch 1, 1 unacknowledged (at its limit)"), r.evidence
+        size = bundled_kb.get(tree).tree.nodes["size"]
+        quick = {"size": size.options[1].label}  # jobs are quick: the limit is not the problem
+        assert walk(bundled_kb, tree, params, quick).end.id == "stuck"
         polite.close()
         r = _poll("rabbitmq.consumers", params, lambda r: r.status == "skip")
         assert r.status == "skip" and queue in r.summary
