@@ -328,3 +328,24 @@ def test_host_oom_knows_when_the_ring_buffer_no_longer_reaches_the_window():
     whole = scan_kmsg(_Ctx(), [b"6,0,0,-;Linux version 6.1\n"], -1e12, 1_700_000_000)
     v = evaluate({"since": "1d"}, {**whole, "booted": "2023-11-14T22:13:20Z", "top": []})
     assert v.status == "pass" and "since the host booted" in v.summary
+
+
+# -- docker.network_mtu --------------------------------------------------------------------------
+
+
+def test_network_mtu_models_each_driver_and_says_when_it_cannot_compare():
+    from kb.checks.kinds.docker_network_mtu import Network, evaluate
+
+    params = {"container": "emqx"}
+    overlay = Network("swarm-net", "overlay", None)
+    assert overlay.mtu == 1450 and "minus 50 for VXLAN" in overlay.line()
+    assert Network("vpn-net", "overlay", 1400).mtu == 1350
+    assert Network("mv", "macvlan", None).mtu is None  # the parent interface decides, not Docker
+    data = {"mode": "swarm-net", "networks": [overlay], "limit": 1420, "source": "max"}
+    v = evaluate(params, data)
+    assert v.status == "fail" and "network MTU 1450 is larger than the path out (1420)" in v.summary
+    remote = {**data, "limit": None, "source": "the Docker host ssh://prod is not this machine"}
+    v = evaluate(params, remote)
+    assert v.status == "skip" and "ssh://prod is not this machine" in v.summary
+    assert v.settable == ("max",)
+    assert evaluate(params, {**data, "mode": "host"}).status == "skip"

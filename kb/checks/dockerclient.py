@@ -473,6 +473,14 @@ class ReadOnlyDocker:
                     ctx.add_secret(value)
         return info
 
+    def inspect_network(self, name: str) -> dict[str, Any] | None:
+        import docker.errors
+
+        try:
+            return self._call(self.api.inspect_network, name)
+        except docker.errors.NotFound:
+            return None
+
     def top(self, name: str) -> dict[str, Any]:
         return self._call(self.api.top, name)
 

@@ -157,6 +157,60 @@ def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
             inc.docker("rm", "-f", inc.PREFIX + name, check=False)
 
 
+def test_network_mtu_against_real_networks(incident_containers):
+    """Docker gives a user-defined network 1500 unless its driver option says otherwise, whatever
+    the host's own MTU: the check compares what the container's interfaces really get (read back
+    from inside it) with the host's route out."""
+    from kb.checks.kinds.docker_network_mtu import host_path_mtu
+
+    name, plain, small = inc.PREFIX + "mtu", inc.PREFIX + "mtu-plain", inc.PREFIX + "mtu-1280"
+    inc.docker("rm", "-f", name, name + "-small", check=False)
+    for net in (plain, small):
+        inc.docker("network", "rm", net, check=False)
+    inc.docker("network", "create", plain)
+    inc.docker("network", "create", "-o", "com.docker.network.driver.mtu=1280", small)
+    try:
+        inc.docker("run", "-d", "--name", name, "--network", plain, inc.BASE_IMAGE, "sleep", "600")
+        inc.docker("network", "connect", small, name)
+        # what the kernel really gave the container: 1500 where no option is set
+        mtus = inc.docker("exec", name, "cat", "/sys/class/net/eth0/mtu", "/sys/class/net/eth1/mtu")
+        assert sorted(mtus.split()) == ["1280", "1500"], mtus
+        r = check("docker.network_mtu", {"container": name, "max": 1400})
+        assert r.status == "fail" and "network MTU 1500 is larger than the path out (1400)" in (
+            r.summary
+        ), r
+        assert f"network {plain} (bridge): MTU 1500 (no com.docker.network.driver.mtu" in str(
+            r.evidence
+        )
+        assert f"network {small} (bridge): MTU 1280 (com.docker.network.driver.mtu=1280)" in str(
+            r.evidence
+        )
+        # against this host's own route out (1400 on the test machines: the real mismatch)
+        host = host_path_mtu("1.1.1.1")
+        r = check("docker.network_mtu", {"container": name})
+        assert r.status == ("fail" if host < 1500 else "pass"), (host, r)
+        assert f"path out: MTU {host} (this host's route to 1.1.1.1)" in r.evidence, r.evidence
+        inc.docker(
+            "run",
+            "-d",
+            "--name",
+            name + "-small",
+            "--network",
+            small,
+            inc.BASE_IMAGE,
+            "sleep",
+            "600",
+        )
+        r = check("docker.network_mtu", {"container": name + "-small", "max": 1400})
+        assert r.status == "pass" and "fits the path out (1400)" in r.summary, r
+        r = check("docker.network_mtu", {"container": inc.PREFIX + "healthy"})
+        assert r.status == "skip" and "network mode none" in r.summary, r
+    finally:
+        inc.docker("rm", "-f", name, name + "-small", check=False)
+        for net in (plain, small):
+            inc.docker("network", "rm", net, check=False)
+
+
 def test_exec_allow_list(incident_containers):
     r = check(
         "docker.exec", {"container": "kbtui-test-healthy", "command": "date", "pattern": r"^\d{4}-"}
