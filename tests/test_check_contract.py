@@ -23,6 +23,7 @@ CONTAINER_KINDS = {
     "docker.logs",
     "docker.env",
     "docker.mount",
+    "docker.network_mtu",
     "docker.inspect",
     "docker.top",
     "docker.exec",

@@ -58,6 +58,29 @@ def test_json_schema_accepts_every_valid_bundled_entry():
     assert checked > 0
 
 
+def test_json_schema_names_every_registered_check_kind():
+    """Editors validate entries with the schema: a kind the registry has and the schema lacks
+    makes every entry using it look invalid there."""
+    from kb.checks import registry
+
+    schema = json.loads((REPO / "assets" / "schema" / "entry.schema.json").read_text())
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            kind = node.get("properties", {}).get("kind", {})
+            if "enum" in kind and "." in str(kind["enum"][0]):
+                found.append(set(kind["enum"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert found == [set(registry.kinds())]
+
+
 def test_json_schema_rejects_what_the_loader_rejects():
     import jsonschema
 

@@ -52,7 +52,7 @@ def test_whole_suite_makes_no_write_but_the_round_trip(
                         over["container"] = "kbtui-test-cookie"
                 elif spec.kind.startswith("mqtt."):
                     over["port"] = mproxy.port
-                elif spec.kind in ("http.get", "rabbitmq.api"):
+                elif spec.kind in ("http.get", "rabbitmq.api", "rabbitmq.consumers"):
                     if spec.kind == "http.get":
                         path = (
                             "/api/" + spec.params.get("url", "/").split("/api/", 1)[-1]
@@ -67,6 +67,7 @@ def test_whole_suite_makes_no_write_but_the_round_trip(
                 if spec.kind == "mqtt.roundtrip" and r.status == "pass":
                     roundtrips += 1
                 assert r.active == (spec.kind == "mqtt.roundtrip")
+        assert "rabbitmq.consumers" in ran, ran  # its management API reads were recorded too
         report = run_doctor(bundled_kb, hosts=[docker_url])
         assert report.findings and all(h.ok for h in report.hosts)
     finally:
