@@ -157,7 +157,7 @@ def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
             inc.docker("rm", "-f", inc.PREFIX + name, check=False)
 
 
-def test_network_mtu_against_real_networks(incident_containers):
+def test_network_mtu_against_real_networks(incident_containers, bundled_kb):
     """Docker gives a user-defined network 1500 unless its driver option says otherwise, whatever
     the host's own MTU: the check compares what the container's interfaces really get (read back
     from inside it) with the host's route out."""
@@ -185,6 +185,13 @@ def test_network_mtu_against_real_networks(incident_containers):
         assert f"network {small} (bridge): MTU 1280 (com.docker.network.driver.mtu=1280)" in str(
             r.evidence
         )
+        # the entry's tree, its question answered by the check, ends at the fix
+        from tree_walk import walk
+
+        entry = "docker-network-mtu-mismatch"
+        yes = bundled_kb.get(entry).tree.nodes["host-net"].options[0].label
+        got = walk(bundled_kb, entry, {"container": name, "max": 1400}, {"host-net": yes})
+        assert got.end.id == "fix", got.trail()
         # against this host's own route out (1400 on the test machines: the real mismatch)
         host = host_path_mtu("1.1.1.1")
         r = check("docker.network_mtu", {"container": name})
