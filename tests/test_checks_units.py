@@ -349,3 +349,77 @@ def test_network_mtu_models_each_driver_and_says_when_it_cannot_compare():
     assert v.status == "skip" and "ssh://prod is not this machine" in v.summary
     assert v.settable == ("max",)
     assert evaluate(params, {**data, "mode": "host"}).status == "skip"
+
+
+# -- rabbitmq.consumers: what the management API does and does not say ---------------------------
+
+
+def _api(consumers, channels, version="3.10.8"):
+    ok = {"status": 200, "reason": "OK", "body": "[]"}
+    return {
+        "consumers": {**ok, "json": consumers},
+        "channels": {**ok, "json": channels},
+        "queues": {**ok, "json": [{"name": "q", "vhost": "/", "type": "classic"}]},
+        "overview": {**ok, "json": {"rabbitmq_version": version}},
+    }
+
+
+def _consumer(channel, prefetch, ack=True, **kw):
+    return {
+        "queue": {"name": "q", "vhost": "/"},
+        "channel_details": {"name": channel} if channel else [],
+        "consumer_tag": "t",
+        "prefetch_count": prefetch,
+        "ack_required": ack,
+        "active": True,
+        "activity_status": "up",
+        **kw,
+    }
+
+
+def test_rabbitmq_consumers_cannot_tell_a_channel_wide_limit_it_is_not_shown():
+    """4.0.3-4.2.x still enforce global QoS (Celery's) but stopped reporting it: a consumer with
+    no limit of its own is a doubt there, a fail where the global limit is shown (3.x) or where
+    global QoS is denied and turned per-consumer (4.3+)."""
+    from kb.checks.kinds.rabbitmq_consumers import evaluate
+
+    shown = [
+        {
+            "name": "c1",
+            "prefetch_count": 0,
+            "global_prefetch_count": 16,
+            "messages_unacknowledged": 16,
+        }
+    ]
+    v = evaluate({}, _api([_consumer("c1", 0)], shown))
+    assert v.status == "pass" and "1 at their limit" in v.summary, v
+    hidden = [{"name": "c1", "prefetch_count": 0, "messages_unacknowledged": 16}]
+    v = evaluate({}, _api([_consumer("c1", 0)], hidden, version="4.2.1"))
+    assert v.status == "warn" and "does not report" in v.summary, v
+    v = evaluate({}, _api([_consumer("c1", 0)], hidden, version="4.3.0"))
+    assert v.status == "fail" and "no prefetch limit" in v.summary, v
+
+
+def test_rabbitmq_consumers_judges_each_kind_of_consumer():
+    from kb.checks.kinds.rabbitmq_consumers import evaluate
+
+    channels = [
+        {
+            "name": "c1",
+            "prefetch_count": 10,
+            "global_prefetch_count": 0,
+            "messages_unacknowledged": 20,
+        }
+    ]
+    # two consumers of 10 on one channel may hold 20 together: at their limit, not over it
+    two = [_consumer("c1", 10), _consumer("c1", 10)]
+    v = evaluate({}, _api(two, channels))
+    assert v.status == "pass" and "2 at their limit" in v.summary, v
+    # automatic acknowledgement: no limit applies at all, a doubt rather than a pass
+    v = evaluate({}, _api([_consumer("c1", 0, ack=False)], channels))
+    assert v.status == "warn" and "automatic acknowledgement" in v.summary, v
+    # a single-active-consumer standby and an AMQP 1.0 link are no findings
+    waiting = _consumer("c1", 0, active=False, activity_status="waiting")
+    v = evaluate({}, _api([waiting, _consumer(None, 0)], channels))
+    assert v.status == "pass", v
+    assert any("waiting" in e for e in v.evidence) and any("AMQP 0-9-1" in e for e in v.evidence)

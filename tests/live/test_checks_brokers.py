@@ -153,14 +153,23 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers, bundled_kb):
         assert r.evidence[0].endswith(
             "no prefetch limit (a quorum queue caps it at 2000), 2000 unacknowledged"
         ), r.evidence
+        # automatic acknowledgement: no limit applies at all, so a doubt, never a pass
+        auto = greedy.channel()
+        auto.queue_declare(queue + "-auto", auto_delete=True)
+        auto.basic_consume(queue + "-auto", lambda *a: None, auto_ack=True)
+        r = _poll("rabbitmq.consumers", {"queue": queue + "-auto"}, lambda r: r.status != "skip")
+        assert r.status == "warn" and "automatic acknowledgement" in r.summary, r
         greedy.close()  # its 40 go back to the queue; the polite worker takes one
         r = _poll("rabbitmq.consumers", params, lambda r: "at their limit" in r.summary)
         assert (
             r.status == "pass" and "1 consumer(s)" in r.summary and "1 at their limit" in r.summary
         )
         assert r.evidence[0].endswith("prefetch 1, 1 unacknowledged (at its limit)"), r.evidence
-        size = bundled_kb.get(tree).tree.nodes["size"]
-        quick = {"size": size.options[1].label}  # jobs are quick: the limit is not the problem
+        nodes = bundled_kb.get(tree).tree.nodes
+        quick = {  # every consumer active, jobs quick: the limit is not the problem
+            "design": nodes["design"].options[1].label,
+            "size": nodes["size"].options[1].label,
+        }
         assert walk(bundled_kb, tree, params, quick).end.id == "stuck"
         polite.close()
         r = _poll("rabbitmq.consumers", params, lambda r: r.status == "skip")

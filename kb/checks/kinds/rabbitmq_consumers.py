@@ -18,6 +18,7 @@ from kb.checks.base import (
     MAX_EVIDENCE_LINES,
     PASS,
     SKIP,
+    WARN,
     CheckKind,
     Description,
     Param,
@@ -44,36 +45,60 @@ PARAMS = (
 )
 
 CONSUMER_COLUMNS = (
-    "queue.name,queue.vhost,channel_details.name,consumer_tag,prefetch_count,ack_required"
+    "queue.name,queue.vhost,channel_details.name,consumer_tag,prefetch_count,ack_required,"
+    "active,activity_status"
 )
 CHANNEL_COLUMNS = "name,prefetch_count,global_prefetch_count,messages_unacknowledged"
 QUEUE_COLUMNS = "name,vhost,type"
-# a quorum queue turns "no limit" into this many (rabbit_quorum_queue.erl since 3.12.0,
-# rabbit_fifo_client.erl UNLIMITED_PREFETCH_COUNT in 4.x)
+# a quorum queue turns "no limit" into this many (since quorum queues came in 3.8.0:
+# rabbit_quorum_queue.erl up to 3.13, rabbit_fifo_client.erl UNLIMITED_PREFETCH_COUNT in 4.x)
 QUORUM_UNLIMITED = 2000
+# 4.0.3 stopped reporting a channel's global (channel-wide) limit, which is still enforced up to
+# 4.2.x (rabbitmq-server 1539e08d83); 4.3.0 denies global QoS by default and turns a request for
+# it into a per-consumer limit, so from there a consumer's own prefetch is the whole story
+GLOBAL_DENIED = (4, 3, 0)
 
 
-def _paths(params: Params) -> tuple[str, str, str]:
+def _paths(params: Params) -> tuple[str, str, str, str]:
     vhost = params.get("vhost")
+    overview = "/api/overview?columns=rabbitmq_version"
     if vhost is None:
         return (
             f"/api/consumers?columns={CONSUMER_COLUMNS}",
             f"/api/channels?columns={CHANNEL_COLUMNS}",
             f"/api/queues?columns={QUEUE_COLUMNS}",
+            overview,
         )
     v = quote(str(vhost), safe="")
     return (
         f"/api/consumers/{v}?columns={CONSUMER_COLUMNS}",
         f"/api/vhosts/{v}/channels?columns={CHANNEL_COLUMNS}",
         f"/api/queues/{v}?columns={QUEUE_COLUMNS}",
+        overview,
     )
 
 
-KEYS = ("consumers", "channels", "queues")
+KEYS = ("consumers", "channels", "queues", "overview")
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     return {key: read(ctx, params, path) for key, path in zip(KEYS, _paths(params), strict=True)}
+
+
+def _version(text: Any) -> tuple[int, ...] | None:
+    parts = str(text or "").split("+")[0].split("-")[0].split(".")
+    return tuple(int(p) for p in parts) if parts and all(p.isdigit() for p in parts) else None
+
+
+# what is known about one consumer's limit
+LIMITED, UNLIMITED, UNKNOWN, AUTO_ACK, WAITING, OTHER_PROTOCOL = (
+    "limited",
+    "unlimited",
+    "unknown",
+    "auto-ack",
+    "waiting",
+    "other-protocol",
+)
 
 
 @dataclass(frozen=True)
@@ -81,22 +106,32 @@ class Consumer:
     queue: str
     vhost: str
     channel: str
-    tag: str
-    manual_ack: bool
+    state: str
     limit: int
-    """The prefetch that applies: the consumer's own, else its channel's global one (0: none)."""
+    """The prefetch that applies: the consumer's own, and its channel's global one (0: none)."""
     unacked: int
     """Unacknowledged messages on its channel (shared by the channel's consumers)."""
+    capacity: int | None = None
+    """What the channel's consumers may hold together (None: no limit, or not known)."""
     queue_type: str = "classic"
 
     def line(self) -> str:
         where = f"queue '{self.queue}' (vhost '{self.vhost}'), channel {self.channel}"
-        if not self.manual_ack:
-            return f"{where}: automatic acknowledgement (no prefetch applies)"
+        if self.state == WAITING:
+            return f"{where}: waiting (a single active consumer or a higher priority one has it)"
+        if self.state == OTHER_PROTOCOL:
+            return f"{where}: not an AMQP 0-9-1 channel (its protocol's own flow control applies)"
+        if self.state == AUTO_ACK:
+            return f"{where}: automatic acknowledgement (no limit applies)"
+        if self.state == UNKNOWN:
+            return (
+                f"{where}: no prefetch of its own; this broker does not report channel-wide "
+                f"(global) limits, which Celery uses: cannot tell, {self.unacked} unacknowledged"
+            )
         limit = f"prefetch {self.limit}" if self.limit else "no prefetch limit"
         if not self.limit and self.queue_type == "quorum":
             limit += f" (a quorum queue caps it at {QUORUM_UNLIMITED})"
-        full = " (at its limit)" if self.limit and self.unacked >= self.limit else ""
+        full = " (at its limit)" if self.capacity and self.unacked >= self.capacity else ""
         return f"{where}: {limit}, {self.unacked} unacknowledged{full}"
 
 
@@ -109,34 +144,68 @@ def consumers_of(params: Params, data: dict[str, Any]) -> list[Consumer]:
         for q in data["queues"]["json"] or []
         if isinstance(q, dict)
     }
+    overview = data["overview"]["json"] if isinstance(data["overview"]["json"], dict) else {}
+    version = _version(overview.get("rabbitmq_version"))
+    own_only = version is not None and version >= GLOBAL_DENIED
+    every = [c for c in data["consumers"]["json"] or [] if isinstance(c, dict)]
+    # the channel's consumers together may hold the sum of their own limits (each is per
+    # consumer), or at most its global limit
+    owns: dict[str, list[int]] = {}
+    for c in every:
+        if c.get("ack_required"):
+            name = str((c.get("channel_details") or {}).get("name") or "")
+            owns.setdefault(name, []).append(int(c.get("prefetch_count") or 0))
     out = []
-    for c in data["consumers"]["json"] or []:
-        if not isinstance(c, dict):
-            continue
+    for c in every:
         queue = c.get("queue") or {}
         if params.get("queue") is not None and queue.get("name") != params["queue"]:
             continue
-        name = str((c.get("channel_details") or {}).get("name") or "?")
-        ch = channels.get(name) or {}
-        own, shared = int(c.get("prefetch_count") or 0), int(ch.get("global_prefetch_count") or 0)
-        limit = min(x for x in (own, shared) if x) if (own or shared) else 0
+        name = str((c.get("channel_details") or {}).get("name") or "")
+        ch = channels.get(name)
+        own = int(c.get("prefetch_count") or 0)
+        shared = int((ch or {}).get("global_prefetch_count") or 0)
+        global_known = ch is not None and ("global_prefetch_count" in ch or own_only)
+        limits = [x for x in (own, shared) if x]
+        per_consumer = owns.get(name, [])
+        capacity = None
+        if per_consumer and all(per_consumer):
+            capacity = sum(per_consumer)
+        if shared:
+            capacity = min(capacity or shared, shared)
+        if c.get("active") is False or c.get("activity_status") == "waiting":
+            state = WAITING
+        elif not name:
+            state = OTHER_PROTOCOL
+        elif not c.get("ack_required"):
+            state = AUTO_ACK
+        elif limits:
+            state = LIMITED
+        elif global_known:
+            state = UNLIMITED
+        else:
+            state = UNKNOWN
         out.append(
             Consumer(
                 queue=str(queue.get("name") or "?"),
                 vhost=str(queue.get("vhost") or "?"),
-                channel=name,
-                tag=str(c.get("consumer_tag") or ""),
-                manual_ack=bool(c.get("ack_required")),
-                limit=limit,
-                unacked=int(ch.get("messages_unacknowledged") or 0),
+                channel=name or "-",
+                state=state,
+                limit=min(limits) if limits else 0,
+                unacked=int((ch or {}).get("messages_unacknowledged") or 0),
+                capacity=capacity,
                 queue_type=types.get((str(queue.get("vhost")), str(queue.get("name"))), "classic"),
             )
         )
     return out
 
 
+ORDER = (UNLIMITED, UNKNOWN, AUTO_ACK, LIMITED, WAITING, OTHER_PROTOCOL)
+
+
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     for key, path in zip(KEYS, _paths(params), strict=True):
+        if key == "overview":
+            continue  # the version only sharpens the verdict; older or locked-down APIs lack it
         refused = not_read(path.split("?")[0], data[key], settable=("url", "vhost"))
         if refused is not None:
             return refused
@@ -151,15 +220,15 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where = f" of queue '{params['queue']}'" if params.get("queue") is not None else ""
     if not found:
         return Verdict(SKIP, f"no consumers{where} to look at")
-    unlimited = [c for c in found if c.manual_ack and not c.limit]
-    ordered = sorted(found, key=lambda c: (c not in unlimited, -c.unacked))
+    ordered = sorted(found, key=lambda c: (ORDER.index(c.state), -c.unacked))
     ev = tuple(c.line() for c in ordered[:MAX_EVIDENCE_LINES])
-    if unlimited:
-        held = max(c.unacked for c in unlimited)
+    by = {state: [c for c in found if c.state == state] for state in ORDER}
+    if by[UNLIMITED]:
+        held = max(c.unacked for c in by[UNLIMITED])
         return Verdict(
             FAIL,
-            f"{len(unlimited)} of {len(found)} consumer(s){where} acknowledge by hand with no "
-            f"prefetch limit (the greediest channel holds {held} unacknowledged)",
+            f"{len(by[UNLIMITED])} of {len(found)} consumer(s){where} acknowledge by hand with "
+            f"no prefetch limit (the greediest channel holds {held} unacknowledged)",
             ev,
             advice=(
                 "Give every consumer a prefetch limit (basic.qos) in its client settings, so the "
@@ -167,7 +236,18 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             ),
             settable=("vhost", "queue"),
         )
-    full = sum(1 for c in found if c.manual_ack and c.unacked >= c.limit > 0)
+    doubts = []
+    if by[UNKNOWN]:
+        doubts.append(
+            f"{len(by[UNKNOWN])} whose limit this broker does not report (a channel-wide one)"
+        )
+    if by[AUTO_ACK]:
+        doubts.append(f"{len(by[AUTO_ACK])} with automatic acknowledgement (no limit applies)")
+    if doubts:
+        return Verdict(
+            WARN, f"{len(found)} consumer(s){where}: " + "; ".join(doubts), ev, settable=("queue",)
+        )
+    full = sum(1 for c in by[LIMITED] if c.capacity and c.unacked >= c.capacity)
     at_limit = f"; {full} at their limit" if full else ""
     return Verdict(PASS, f"{len(found)} consumer(s){where} have a prefetch limit{at_limit}", ev)
 
