@@ -164,7 +164,7 @@ def test_network_mtu_against_real_networks(incident_containers, bundled_kb):
     from kb.checks.kinds.docker_network_mtu import host_path_mtu
 
     name, plain, small = inc.PREFIX + "mtu", inc.PREFIX + "mtu-plain", inc.PREFIX + "mtu-1280"
-    inc.docker("rm", "-f", name, name + "-small", check=False)
+    inc.docker("rm", "-f", name + "-side", name, name + "-small", check=False)
     for net in (plain, small):
         inc.docker("network", "rm", net, check=False)
     inc.docker("network", "create", plain)
@@ -194,6 +194,8 @@ def test_network_mtu_against_real_networks(incident_containers, bundled_kb):
         assert got.end.id == "fix", got.trail()
         # against this host's own route out (1400 on the test machines: the real mismatch)
         host = host_path_mtu("1.1.1.1")
+        with open("/sys/class/net/lo/mtu") as fh:  # an IPv6 target reads the IPv6 route's MTU
+            assert host_path_mtu("::1") == int(fh.read())
         r = check("docker.network_mtu", {"container": name})
         assert r.status == ("fail" if host < 1500 else "pass"), (host, r)
         assert f"path out: MTU {host} (this host's route to 1.1.1.1)" in r.evidence, r.evidence
@@ -212,8 +214,23 @@ def test_network_mtu_against_real_networks(incident_containers, bundled_kb):
         assert r.status == "pass" and "fits the path out (1400)" in r.summary, r
         r = check("docker.network_mtu", {"container": inc.PREFIX + "healthy"})
         assert r.status == "skip" and "network mode none" in r.summary, r
+        # a container that shares another's network (Compose network_mode "service:vpn") is
+        # judged by that container's networks
+        inc.docker(
+            "run",
+            "-d",
+            "--name",
+            name + "-side",
+            "--network",
+            f"container:{name}",
+            inc.BASE_IMAGE,
+            "sleep",
+            "600",
+        )
+        r = check("docker.network_mtu", {"container": name + "-side", "max": 1400})
+        assert r.status == "fail" and f"(the network of {name}" in r.summary, r
     finally:
-        inc.docker("rm", "-f", name, name + "-small", check=False)
+        inc.docker("rm", "-f", name + "-side", name, name + "-small", check=False)
         for net in (plain, small):
             inc.docker("network", "rm", net, check=False)
 

@@ -48,7 +48,7 @@ PARAMS = (
         "target",
         str,
         default="1.1.1.1",
-        help="an outside IPv4 address whose route gives the host's MTU (no packet is sent)",
+        help="an outside IP address whose route gives the host's MTU (no packet is sent)",
         check=ip_literal,
     ),
 )
@@ -56,8 +56,9 @@ PARAMS = (
 MTU_OPTION = "com.docker.network.driver.mtu"
 DEFAULT_MTU = 1500  # moby daemon/config DefaultNetworkMtu, the kernel's default for veth
 VXLAN_OVERHEAD = 50  # the overlay driver subtracts it (libnetwork/drivers/overlay vxlanEncap)
-IP_MTU = 14  # <linux/in.h>: the path MTU the kernel holds for a connected socket's route
-LOCAL_ENDPOINTS = ("unix://", "npipe://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")
+IP_MTU, IPV6_MTU = 14, 24  # <linux/in.h>, <linux/in6.h>: the MTU of a connected socket's route
+LOCAL_ENDPOINTS = ("unix://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")
+GWBRIDGE = "docker_gwbridge"  # swarm tasks reach the outside through it, not their overlay
 
 
 @dataclass(frozen=True)
@@ -66,30 +67,66 @@ class Network:
     driver: str
     option: int | None
     """The network's `com.docker.network.driver.mtu` (None: not set)."""
+    internal: bool = False
+    egress_of: str | None = None
+    """For docker_gwbridge: the overlay network whose containers go out through it."""
 
     @property
     def mtu(self) -> int | None:
-        """What the container's interface gets (None: this driver's MTU is not Docker's to say)."""
-        if self.driver == "bridge":
+        """The size that must fit the host's path out (None: not Docker's to say). For an overlay
+        that is the network's MTU itself, which VXLAN's 50 bytes are taken out of for the
+        containers; macvlan and ipvlan take the parent interface's MTU and ignore the option."""
+        if self.driver in ("bridge", "overlay"):
             return self.option or DEFAULT_MTU
-        if self.driver == "overlay":
-            return (self.option or DEFAULT_MTU) - VXLAN_OVERHEAD
-        return self.option
+        return None
 
     def line(self) -> str:
+        if self.mtu is None:
+            return f"network {self.name} ({self.driver}): the parent interface's MTU (not judged)"
         how = f"{MTU_OPTION}={self.option}" if self.option else f"no {MTU_OPTION}: Docker's 1500"
         if self.driver == "overlay":
-            how += f", minus {VXLAN_OVERHEAD} for VXLAN"
-        shown_mtu = self.mtu if self.mtu is not None else "set by the driver"
-        return f"network {self.name} ({self.driver}): MTU {shown_mtu} ({how})"
+            how += f"; containers get {self.mtu - VXLAN_OVERHEAD} inside VXLAN"
+        if self.egress_of:
+            how += f"; the way out of overlay {self.egress_of}"
+        if self.internal:
+            how += "; internal, no way out (not judged)"
+        return f"network {self.name} ({self.driver}): MTU {self.mtu} ({how})"
 
 
 def host_path_mtu(target: str) -> int:
-    """The MTU of the local host's route to `target`, as the kernel would use it (policy routing
-    and route MTUs included); connecting a UDP socket sends nothing."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+    """The MTU of this host's route to `target` (the learned path MTU, else the route's mtu, else
+    the device's), from a connected UDP socket: nothing is sent. Linux only."""
+    family, level, option = (
+        (socket.AF_INET6, socket.IPPROTO_IPV6, IPV6_MTU)
+        if ":" in target
+        else (socket.AF_INET, socket.IPPROTO_IP, IP_MTU)
+    )
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
         s.connect((target, 9))
-        return int(s.getsockopt(socket.IPPROTO_IP, IP_MTU))
+        return int(s.getsockopt(level, option))
+
+
+def _network(client: Any, ref: str, name: str) -> Network:
+    net = client.inspect_network(ref) or {}
+    raw = str((net.get("Options") or {}).get(MTU_OPTION) or "").strip()
+    option = int(raw) if raw.isdigit() and int(raw) > 0 else None
+    return Network(name, str(net.get("Driver") or "?"), option, bool(net.get("Internal")))
+
+
+def _local_reason(client: Any) -> str | None:
+    """Why this machine's route says nothing about the Docker host's (None: it does)."""
+    import sys
+
+    if not client.endpoint.startswith(LOCAL_ENDPOINTS):
+        return f"the Docker host {client.endpoint} is not this machine"
+    if not sys.platform.startswith("linux"):
+        return "this machine is not Linux (Docker Desktop runs containers in a VM)"
+    info = client.info()
+    if "Docker Desktop" in str(info.get("OperatingSystem") or ""):
+        return "Docker Desktop sends containers' traffic through its own host sockets"
+    if any("rootless" in str(o) for o in info.get("SecurityOptions") or []):
+        return "rootless Docker re-creates containers' connections from host sockets"
+    return None
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
@@ -98,36 +135,44 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     if info is None:
         return None
     mode = str((info.get("HostConfig") or {}).get("NetworkMode") or "")
+    via = None
+    if mode.startswith("container:"):  # e.g. Compose network_mode "service:vpn": its networks
+        ref = mode.split(":", 1)[1]
+        info = client.inspect_container(ref) or {}
+        via = str(info.get("Name") or ref[:12]).lstrip("/")
+        mode = str((info.get("HostConfig") or {}).get("NetworkMode") or "")
     networks = []
     for name, attached in ((info.get("NetworkSettings") or {}).get("Networks") or {}).items():
-        net = client.inspect_network((attached or {}).get("NetworkID") or name) or {}
-        raw = str((net.get("Options") or {}).get(MTU_OPTION) or "").strip()
-        option = int(raw) if raw.isdigit() and int(raw) > 0 else None
-        networks.append(Network(name, str(net.get("Driver") or "?"), option))
+        networks.append(_network(client, (attached or {}).get("NetworkID") or name, name))
         ctx.check()
+    overlays = [n.name for n in networks if n.driver == "overlay"]
+    if overlays and client.inspect_network(GWBRIDGE) is not None:
+        gw = _network(client, GWBRIDGE, GWBRIDGE)
+        networks.append(Network(gw.name, gw.driver, gw.option, False, overlays[0]))
     limit, source = params.get("max"), "max"
     if limit is None:
-        local = client.endpoint.startswith(LOCAL_ENDPOINTS)
-        if local:
-            target = params.get("target", "1.1.1.1")
+        target = params.get("target", "1.1.1.1")
+        reason = _local_reason(client)
+        if reason is None:
             try:
                 limit, source = host_path_mtu(target), f"this host's route to {target}"
             except OSError as exc:
                 source = f"no route to {target} from this host ({exc.strerror or exc})"
         else:
-            source = f"the Docker host {client.endpoint} is not this machine"
-    return {"mode": mode, "networks": networks, "limit": limit, "source": source}
+            source = reason
+    return {"mode": mode, "via": via, "networks": networks, "limit": limit, "source": source}
 
 
 def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
+    who = f"{name} (the network of {data['via']})" if data.get("via") else name
     if data["mode"] in ("host", "none") or data["mode"].startswith("container:"):
-        return Verdict(SKIP, f"{name} uses network mode {data['mode']}: no Docker network MTU")
+        return Verdict(SKIP, f"{who} uses network mode {data['mode']}: no Docker network MTU")
     networks: list[Network] = data["networks"]
     if not networks:
-        return Verdict(SKIP, f"{name} is attached to no network")
+        return Verdict(SKIP, f"{who} is attached to no network")
     ev = [n.line() for n in networks]
     limit = data["limit"]
     if limit is None:
@@ -135,24 +180,31 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             SKIP,
             f"cannot tell the path MTU to compare with: {data['source']}",
             tuple(ev),
-            settable=("max",),
+            settable=("max", "target"),
         )
     ev.append(f"path out: MTU {limit} ({data['source']})")
-    over = [n for n in networks if n.mtu is not None and n.mtu > limit]
+    judged = [n for n in networks if n.mtu is not None and not n.internal]
+    over = [n for n in judged if (n.mtu or 0) > limit]
     if over:
         worst = max(n.mtu or 0 for n in over)
         return Verdict(
             FAIL,
-            f"{name}: network MTU {worst} is larger than the path out ({limit}); large packets "
+            f"{who}: network MTU {worst} is larger than the path out ({limit}); large packets "
             "can vanish where path-MTU discovery is blocked",
             tuple(ev),
             advice=(
                 "Give the container's networks an MTU no larger than the host's path out, and "
                 "recreate them; the daemon's own mtu setting reaches the default bridge only."
             ),
-            settable=("max",),
+            settable=("max", "target"),
         )
-    return Verdict(PASS, f"{name}: every network's MTU fits the path out ({limit})", tuple(ev))
+    return Verdict(
+        PASS,
+        f"{who}: every network's MTU fits the path out ({limit}); a smaller link further on is "
+        "not seen from here",
+        tuple(ev),
+        settable=("max", "target"),
+    )
 
 
 def describe(params: Params, lang: str) -> Description:
