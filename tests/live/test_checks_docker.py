@@ -189,8 +189,8 @@ def test_network_mtu_against_real_networks(incident_containers, bundled_kb):
         from tree_walk import walk
 
         entry = "docker-network-mtu-mismatch"
-        yes = bundled_kb.get(entry).tree.nodes["host-net"].options[0].label
-        got = walk(bundled_kb, entry, {"container": name, "max": 1400}, {"host-net": yes})
+        yes = bundled_kb.get(entry).tree.nodes["confirm"].options[0].label
+        got = walk(bundled_kb, entry, {"container": name, "max": 1400}, {"confirm": yes})
         assert got.end.id == "fix", got.trail()
         # against this host's own route out (1400 on the test machines: the real mismatch)
         host = host_path_mtu("1.1.1.1")
