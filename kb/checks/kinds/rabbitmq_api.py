@@ -20,15 +20,13 @@ from kb.checks.base import (
 from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url, shown
 from kb.checks.kinds.http_get import judge_value
 
+MANAGEMENT_URL = Param(
+    "url", str, default="http://127.0.0.1:15672", help="management API base URL", check=http_url
+)
+
 PARAMS = (
     TIMEOUT,
-    Param(
-        "url",
-        str,
-        default="http://127.0.0.1:15672",
-        help="management API base URL",
-        check=http_url,
-    ),
+    MANAGEMENT_URL,
     Param("path", str, default="/api/health/checks/alarms", help="API path to read"),
     Param("json", str, help="dotted path into the JSON body"),
     Param("equals", ANY, help="the JSON value must equal this"),

@@ -26,18 +26,12 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
-from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url, shown
-from kb.checks.kinds.rabbitmq_api import not_read, read
+from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, shown
+from kb.checks.kinds.rabbitmq_api import MANAGEMENT_URL, not_read, read
 
 PARAMS = (
     TIMEOUT,
-    Param(
-        "url",
-        str,
-        default="http://127.0.0.1:15672",
-        help="management API base URL",
-        check=http_url,
-    ),
+    MANAGEMENT_URL,
     Param("vhost", str, help="only this virtual host (default: all)"),
     Param("queue", str, help="only the consumers of this queue (default: all)"),
     USERNAME_ENV,
