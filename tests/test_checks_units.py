@@ -429,3 +429,16 @@ def test_rabbitmq_consumers_judges_each_kind_of_consumer():
     v = evaluate({}, _api([waiting, _consumer(None, 0)], channels))
     assert v.status == "pass", v
     assert any("waiting" in e for e in v.evidence) and any("AMQP 0-9-1" in e for e in v.evidence)
+
+
+def test_mqtt_idle_tells_a_closed_from_a_forgotten_from_a_surviving_connection():
+    from kb.checks.kinds.mqtt_idle import evaluate
+
+    base = {"where": "lb:1883", "idle": 21.0, "asked": 25.0, "closed_after": None, "answered": True}
+    v = evaluate({}, base)
+    assert v.status == "pass" and "survived 21.0 s" in v.summary
+    assert "asked for 25.0 s; the deadline left room for 21.0 s" in v.evidence
+    v = evaluate({}, {**base, "closed_after": 10.0})
+    assert v.status == "fail" and "closed after 10.0 s" in v.summary and "below 10.0 s" in v.advice
+    v = evaluate({}, {**base, "answered": False})
+    assert v.status == "fail" and "no longer answered" in v.summary

@@ -85,11 +85,12 @@ class Session:
     def where(self) -> str:
         return f"{self.host}:{self.port}"
 
-    def connect(self) -> Any:
-        """Open the connection and wait for CONNACK; returns the reason code (success or refusal)."""
+    def connect(self, keepalive: int = 30) -> Any:
+        """Open the connection and wait for CONNACK; returns the reason code (success or refusal).
+        `keepalive=0` asks for no PINGREQ at all (the idle check needs a silent connection)."""
         self.client.connect_timeout = max(0.05, self.ctx.remaining())
         try:
-            self.client.connect(self.host, self.port, keepalive=30)
+            self.client.connect(self.host, self.port, keepalive=keepalive)
         except ConnectionRefusedError as exc:
             raise MqttError(f"no MQTT broker at {self.where}: connection refused") from exc
         except TimeoutError as exc:

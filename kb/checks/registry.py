@@ -33,6 +33,7 @@ DEFAULT_KIND_MODULES: tuple[str, ...] = (
     "kb.checks.kinds.mqtt_connect",
     "kb.checks.kinds.mqtt_sys",
     "kb.checks.kinds.mqtt_roundtrip",
+    "kb.checks.kinds.mqtt_idle",
     "kb.checks.kinds.amqp_connect",
     "kb.checks.kinds.rabbitmq_api",
     "kb.checks.kinds.rabbitmq_consumers",

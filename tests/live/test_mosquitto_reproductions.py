@@ -244,3 +244,88 @@ def test_acl_denied_publish(mosquitto_bin, kb_sigs, work):
     )
     assert "Denied PUBLISH from kbtui-acl" in out, out
     _assert_names(kb_sigs, out, "mosquitto-acl-denied-publish")
+
+
+HAPROXY_CFG = """\
+global
+    log stdout format raw local0
+defaults
+    mode tcp
+    log global
+    option tcplog
+    timeout connect 2s
+    timeout client 3s
+    timeout server 3s
+frontend mqtt
+    bind 127.0.0.1:{front}
+    default_backend brokers
+backend brokers
+    server m1 127.0.0.1:{back}
+"""
+
+
+def test_haproxy_idle_timeout_drops_silent_mqtt_clients(mosquitto_bin, work):
+    """A real HAProxy 2.6 with `timeout client/server 3s` in front of a real Mosquitto: a client
+    that sends nothing is cut after 3 s (mqtt.idle fails and says so, the broker logs the close),
+    the same check straight at the broker passes, and a client whose keepalive (1 s) is below the
+    proxy's timeout stays connected."""
+    from conftest import make_entry, spec
+
+    from kb.checks.runner import run_check
+
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        subprocess.run(["bash", str(ROOT / "scripts/provision")], check=True)
+        haproxy = shutil.which("haproxy")
+    assert haproxy, "haproxy missing after provisioning"
+
+    def check(params: dict):
+        s = spec("mqtt.idle", params)
+        return run_check(make_entry(s), s)
+
+    results: dict[str, object] = {}
+
+    def drive(port: int) -> None:
+        (front,) = free_ports(1)
+        cfg = work / "haproxy.cfg"
+        cfg.write_text(HAPROXY_CFG.format(front=front, back=port))
+        log = work / "haproxy.log"
+        with log.open("wb") as fh:
+            proxy = subprocess.Popen([haproxy, "-db", "-f", str(cfg)], stdout=fh, stderr=fh)
+            try:
+                end = time.monotonic() + 5
+                while time.monotonic() < end:
+                    try:
+                        socket.create_connection(("127.0.0.1", front), timeout=0.2).close()
+                        break
+                    except OSError:
+                        time.sleep(0.05)
+                results["proxied"] = check({"port": front, "idle": 8, "timeout": 14})
+                results["direct"] = check({"port": port, "idle": 5, "timeout": 10})
+                # keepalive 1 s < the proxy's 3 s: PINGREQ every second keeps the path open
+                sock = socket.create_connection(("127.0.0.1", front), timeout=3)
+                sock.sendall(_connect_packet("kbtui-pinger", keepalive=1))
+                got = sock.recv(4)
+                pongs = 0
+                for _ in range(6):
+                    time.sleep(1)
+                    sock.sendall(b"\xc0\x00")
+                    if sock.recv(2) == b"\xd0\x00":
+                        pongs += 1
+                sock.close()
+                results["connack"], results["pongs"] = got, pongs
+            finally:
+                proxy.terminate()
+                proxy.wait(timeout=10)
+        results["haproxy_log"] = log.read_text(errors="replace")
+
+    out = _run(mosquitto_bin, work, "listener PORT 127.0.0.1\nallow_anonymous true", drive)
+    proxied, direct = results["proxied"], results["direct"]
+    assert proxied.status == "fail", (proxied.summary, proxied.evidence)
+    assert "closed after 3." in proxied.summary, proxied.summary
+    assert direct.status == "pass" and "survived 5.0 s" in direct.summary, direct.summary
+    assert results["connack"][:1] == b"\x20" and results["pongs"] == 6, results
+    # the broker sees a client that closed its connection, not a keepalive timeout
+    assert "closed its connection." in out and "exceeded timeout" not in out, out
+    # HAProxy's log: the client side timed out during the data phase (termination state cD)
+    assert " cD " in results["haproxy_log"], results["haproxy_log"]

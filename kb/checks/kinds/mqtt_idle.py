@@ -1,0 +1,146 @@
+"""`mqtt.idle`: an MQTT connection that sends nothing survives a given idle time.
+
+A load balancer, proxy or NAT between clients and the broker that closes idle TCP connections
+sooner than the clients' keepalive makes every quiet client drop at the same interval. This check
+connects with keepalive 0 (no PINGREQ), stays silent for `idle` seconds while watching the socket,
+then subscribes to a unique topic: a connection the path closed, or forgot, shows either way.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from kb.checks.base import (
+    FAIL,
+    MAX_TIMEOUT,
+    PASS,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
+from kb.checks.kinds._common import MQTT_COMMON, in_range, mqtt_where, shown, timeout_seconds
+from kb.checks.mqtt import MqttError, Session
+
+PARAMS = (
+    Param(
+        "timeout",
+        float,
+        default=MAX_TIMEOUT,
+        help="whole-probe deadline in seconds (max 30): the idle time plus a few seconds",
+        check=timeout_seconds,
+    ),
+    *(p for p in MQTT_COMMON if p.name != "timeout"),
+    Param(
+        "idle",
+        float,
+        default=25.0,
+        help="seconds to stay silent (at most the deadline less 4 s)",
+        check=in_range(1, 26, "a number of seconds"),
+    ),
+)
+SPARE = 4.0  # seconds of the deadline kept for connecting and for the subscribe after the wait
+
+
+def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
+    s = Session(ctx, params)
+    try:
+        rc = s.connect(keepalive=0)
+        if rc.is_failure:
+            raise MqttError(f"{s.where} refused the connection ({rc})")
+        idle = max(0.5, min(float(params.get("idle", 25.0)), ctx.remaining() - SPARE))
+        start = time.monotonic()
+        closed_after = None
+        while time.monotonic() - start < idle:
+            ctx.check()
+            rc_loop = s.client.loop(timeout=min(0.2, idle - (time.monotonic() - start) + 0.01))
+            if rc_loop != 0 or s.disconnected:
+                closed_after = round(time.monotonic() - start, 1)
+                break
+        answered = False
+        if closed_after is None:
+            topic = f"kbtui/probe/idle/{uuid.uuid4().hex[:12]}"
+            _rc, mid = s.client.subscribe(topic, qos=0)
+            try:
+                s.wait(lambda: mid in s.subacked, "SUBACK after the idle wait")
+                answered = True
+            except MqttError:
+                answered = False
+        return {
+            "where": s.where,
+            "idle": round(idle, 1),
+            "asked": float(params.get("idle", 25.0)),
+            "closed_after": closed_after,
+            "answered": answered,
+        }
+    finally:
+        s.close()
+
+
+def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    where, idle = data["where"], data["idle"]
+    ev = [f"silent for {idle} s with keepalive 0 (no PINGREQ)"]
+    if data["asked"] > idle:
+        ev.append(f"asked for {data['asked']} s; the deadline left room for {idle} s")
+    if data["closed_after"] is not None:
+        t = data["closed_after"]
+        return Verdict(
+            FAIL,
+            f"{where}: the connection was closed after {t} s without traffic; something on the "
+            "path (a load balancer, proxy or NAT) drops idle connections that soon",
+            (*ev, f"closed by the other side after {t} s"),
+            advice=(
+                f"Give the clients a keepalive well below {t} s, or raise the idle timeout of the "
+                "load balancer or proxy in front of the broker."
+            ),
+            settable=("idle", "host", "port"),
+        )
+    if not data["answered"]:
+        return Verdict(
+            FAIL,
+            f"{where}: after {idle} s without traffic the connection no longer answered; a load "
+            "balancer or NAT forgot it",
+            (*ev, "no SUBACK to a subscribe sent after the wait"),
+            advice=(
+                f"Give the clients a keepalive well below {idle} s, or raise the idle timeout on "
+                "the path."
+            ),
+            settable=("idle", "host", "port"),
+        )
+    return Verdict(
+        PASS,
+        f"{where}: a silent connection survived {idle} s (any idle timeout on the path is longer)",
+        (*ev, "the broker answered a subscribe after the wait"),
+        settable=("idle",),
+    )
+
+
+def describe(params: Params, lang: str) -> Description:
+    zh = lang == "zh"
+    where = mqtt_where(params, zh)
+    idle = shown(params, "idle", 25)
+    if zh:
+        return Description(
+            f"连到{where}、{idle} 秒内不发任何数据（keepalive 0）的 MQTT 连接",
+            "连接没有被关闭，之后 Broker 仍然应答",
+        )
+    return Description(
+        f"an MQTT connection to {where} that sends nothing for {idle} s (keepalive 0)",
+        "it is not closed, and the broker still answers afterwards",
+    )
+
+
+KINDS = [
+    CheckKind(
+        "mqtt.idle",
+        "a silent MQTT connection survives an idle time",
+        PARAMS,
+        probe,
+        evaluate,
+        describe=describe,
+    )
+]
