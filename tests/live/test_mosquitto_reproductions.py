@@ -264,7 +264,7 @@ backend brokers
 """
 
 
-def test_haproxy_idle_timeout_drops_silent_mqtt_clients(mosquitto_bin, work):
+def test_haproxy_idle_timeout_drops_silent_mqtt_clients(mosquitto_bin, kb_sigs, work):
     """A real HAProxy 2.6 with `timeout client/server 3s` in front of a real Mosquitto: a client
     that sends nothing is cut after 3 s (mqtt.idle fails and says so, the broker logs the close),
     the same check straight at the broker passes, and a client whose keepalive (1 s) is below the
@@ -301,6 +301,12 @@ def test_haproxy_idle_timeout_drops_silent_mqtt_clients(mosquitto_bin, work):
                     except OSError:
                         time.sleep(0.05)
                 results["proxied"] = check({"port": front, "idle": 8, "timeout": 14})
+                # the entry's tree, its first question answered by the same check, ends at the fix
+                from tree_walk import walk
+
+                entry = "mqtt-load-balancer-idle-timeout"
+                got = walk(kb_sigs[0], entry, {"port": front, "idle": 8, "timeout": 14}, {})
+                results["walk"] = got.end.id
                 results["direct"] = check({"port": port, "idle": 5, "timeout": 10})
                 # keepalive 1 s < the proxy's 3 s: PINGREQ every second keeps the path open
                 sock = socket.create_connection(("127.0.0.1", front), timeout=3)
@@ -324,6 +330,7 @@ def test_haproxy_idle_timeout_drops_silent_mqtt_clients(mosquitto_bin, work):
     assert proxied.status == "fail", (proxied.summary, proxied.evidence)
     assert "closed after 3." in proxied.summary, proxied.summary
     assert direct.status == "pass" and "survived 5.0 s" in direct.summary, direct.summary
+    assert results["walk"] == "fix", results["walk"]
     assert results["connack"][:1] == b"\x20" and results["pongs"] == 6, results
     # the broker sees a client that closed its connection, not a keepalive timeout
     assert "closed its connection." in out and "exceeded timeout" not in out, out
