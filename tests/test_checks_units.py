@@ -442,3 +442,9 @@ def test_mqtt_idle_tells_a_closed_from_a_forgotten_from_a_surviving_connection()
     assert v.status == "fail" and "closed after 10.0 s" in v.summary and "below 10.0 s" in v.advice
     v = evaluate({}, {**base, "answered": False})
     assert v.status == "fail" and "no longer answered" in v.summary
+    # closed right after the subscribe: a middlebox reset, or a broker refusing the subscription
+    v = evaluate({}, {**base, "answered": False, "closed_on_subscribe": True})
+    assert v.status == "fail" and "closed when the probe subscribed" in v.summary
+    assert "straight at the broker" in v.advice
+    v = evaluate({}, {**base, "keepalive": 30, "server_keepalive": 20, "idle": 19.0})
+    assert "the broker imposed a keepalive of 20 s (MQTT 5)" in v.evidence

@@ -40,6 +40,7 @@ class Session:
             protocol=mqtt.MQTTv5 if self.v5 else mqtt.MQTTv311,
         )
         self.connack: Any = None
+        self.connack_props: Any = None
         self.connected = False
         self.disconnected = False
         self.subacked: set[int] = set()
@@ -74,6 +75,7 @@ class Session:
         self, client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any
     ) -> None:
         self.connack = reason_code
+        self.connack_props = properties
         self.connected = not reason_code.is_failure
 
     def _on_disconnect(

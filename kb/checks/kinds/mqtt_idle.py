@@ -2,8 +2,10 @@
 
 A load balancer, proxy or NAT between clients and the broker that closes idle TCP connections
 sooner than the clients' keepalive makes every quiet client drop at the same interval. This check
-connects with keepalive 0 (no PINGREQ), stays silent for `idle` seconds while watching the socket,
-then subscribes to a unique topic: a connection the path closed, or forgot, shows either way.
+connects with a keepalive a little longer than the wait (so no PINGREQ is sent), stays silent for
+`idle` seconds while watching the socket, then subscribes to a unique topic: a connection the path
+closed, or forgot, shows either way. It waits at most 26 s and speaks plain MQTT over TCP or TLS,
+so longer timeouts (60 s and up) and WebSocket-only paths are beyond it.
 """
 
 from __future__ import annotations
@@ -49,10 +51,21 @@ SPARE = 4.0  # seconds of the deadline kept for connecting and for the subscribe
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     s = Session(ctx, params)
     try:
-        rc = s.connect(keepalive=0)
+        asked = float(params.get("idle", 25.0))
+        # a keepalive longer than the wait keeps the client silent through it (no PINGREQ), and
+        # unlike 0 it is accepted by brokers with a max_keepalive (Mosquitto 2.0.12-2.0.15 refuse
+        # keepalive 0 from 3.1.1 clients by default)
+        keepalive = int(asked) + 5
+        rc = s.connect(keepalive=keepalive)
         if rc.is_failure:
             raise MqttError(f"{s.where} refused the connection ({rc})")
-        idle = max(0.5, min(float(params.get("idle", 25.0)), ctx.remaining() - SPARE))
+        room = ctx.remaining() - SPARE
+        server_ka = getattr(s.connack_props, "ServerKeepAlive", None) if s.v5 else None
+        idle = max(0.5, min(asked, room))
+        if server_ka:
+            # an MQTT 5 broker that imposes its own keepalive closes a silent client after 1.5 x
+            # it: stay within it, so that the broker's rule is not mistaken for the path's
+            idle = max(0.5, min(idle, float(server_ka) - 1))
         start = time.monotonic()
         closed_after = None
         while time.monotonic() - start < idle:
@@ -61,21 +74,24 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
             if rc_loop != 0 or s.disconnected:
                 closed_after = round(time.monotonic() - start, 1)
                 break
-        answered = False
+        answered, closed_on_subscribe = False, False
         if closed_after is None:
             topic = f"kbtui/probe/idle/{uuid.uuid4().hex[:12]}"
             _rc, mid = s.client.subscribe(topic, qos=0)
             try:
                 s.wait(lambda: mid in s.subacked, "SUBACK after the idle wait")
                 answered = True
-            except MqttError:
-                answered = False
+            except MqttError as exc:
+                closed_on_subscribe = not exc.timed_out
         return {
             "where": s.where,
             "idle": round(idle, 1),
-            "asked": float(params.get("idle", 25.0)),
+            "asked": asked,
+            "keepalive": keepalive,
+            "server_keepalive": server_ka,
             "closed_after": closed_after,
             "answered": answered,
+            "closed_on_subscribe": closed_on_subscribe,
         }
     finally:
         s.close()
@@ -83,7 +99,9 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where, idle = data["where"], data["idle"]
-    ev = [f"silent for {idle} s with keepalive 0 (no PINGREQ)"]
+    ev = [f"silent for {idle} s (keepalive {data.get('keepalive', 0)}: no PINGREQ in that time)"]
+    if data.get("server_keepalive"):
+        ev.append(f"the broker imposed a keepalive of {data['server_keepalive']} s (MQTT 5)")
     if data["asked"] > idle:
         ev.append(f"asked for {data['asked']} s; the deadline left room for {idle} s")
     if data["closed_after"] is not None:
@@ -96,6 +114,19 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             advice=(
                 f"Give the clients a keepalive well below {t} s, or raise the idle timeout of the "
                 "load balancer or proxy in front of the broker."
+            ),
+            settable=("idle", "host", "port"),
+        )
+    if data.get("closed_on_subscribe"):
+        return Verdict(
+            FAIL,
+            f"{where}: the connection was closed when the probe subscribed after {idle} s "
+            "without traffic: a load balancer or NAT that forgot it resets it then, unless the "
+            "broker itself closes connections on a subscription it refuses",
+            (*ev, "closed after a SUBSCRIBE to a unique kbtui/probe/idle/ topic"),
+            advice=(
+                f"Compare with the same check straight at the broker; if that passes, give the "
+                f"clients a keepalive well below {idle} s or raise the idle timeout on the path."
             ),
             settable=("idle", "host", "port"),
         )
@@ -125,11 +156,11 @@ def describe(params: Params, lang: str) -> Description:
     idle = shown(params, "idle", 25)
     if zh:
         return Description(
-            f"连到{where}、{idle} 秒内不发任何数据（keepalive 0）的 MQTT 连接",
+            f"连到{where}、{idle} 秒内不发任何数据的 MQTT 连接",
             "连接没有被关闭，之后 Broker 仍然应答",
         )
     return Description(
-        f"an MQTT connection to {where} that sends nothing for {idle} s (keepalive 0)",
+        f"an MQTT connection to {where} that sends nothing for {idle} s",
         "it is not closed, and the broker still answers afterwards",
     )
 
