@@ -448,3 +448,12 @@ def test_mqtt_idle_tells_a_closed_from_a_forgotten_from_a_surviving_connection()
     assert "straight at the broker" in v.advice
     v = evaluate({}, {**base, "keepalive": 30, "server_keepalive": 20, "idle": 19.0})
     assert "the broker imposed a keepalive of 20 s (MQTT 5)" in v.evidence
+
+
+def test_a_kind_may_declare_a_longer_default_deadline():
+    """mqtt.idle's wait needs its own 30 s default: the general 5 s would leave it 1 s of idling."""
+    from kb.checks.runner import _timeout_for
+
+    assert _timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {}) == 30.0
+    assert _timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {"timeout": 12}) == 12.0
+    assert _timeout_for(CheckSpec("c", "net.tcp", "t", {}), {}) == 5.0

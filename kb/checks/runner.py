@@ -1,7 +1,7 @@
 """Run an entry's checks: resolve parameters, enforce the deadline, evaluate, redact, present.
 
 Each probe runs in a daemon thread. The runner waits for it until the whole-probe deadline (the
-check's `timeout`, default 5 s, capped at 30 s) or a cancel, then abandons it: it shuts down the
+check's `timeout`, default 5 s or the kind's own, capped at 30 s) or a cancel, then abandons it: it shuts down the
 sockets the probe registered and returns `error`. Exceptions become `error` with a one-line reason;
 no traceback ever reaches a result.
 """
@@ -99,7 +99,12 @@ def resolve_params(
 
 
 def _timeout_for(spec: CheckSpec, params: Mapping[str, Any]) -> float:
-    value = params.get("timeout") or spec.timeout or DEFAULT_TIMEOUT
+    value = params.get("timeout") or spec.timeout
+    if not value:
+        # a kind may declare a longer default of its own (mqtt.idle waits up to 26 s)
+        kind = registry.get(spec.kind)
+        declared = kind.param("timeout") if kind is not None else None
+        value = (declared.default if declared is not None else None) or DEFAULT_TIMEOUT
     try:
         value = float(value)
     except (TypeError, ValueError):
