@@ -452,8 +452,8 @@ def test_mqtt_idle_tells_a_closed_from_a_forgotten_from_a_surviving_connection()
 
 def test_a_kind_may_declare_a_longer_default_deadline():
     """mqtt.idle's wait needs its own 30 s default: the general 5 s would leave it 1 s of idling."""
-    from kb.checks.runner import _timeout_for
+    from kb.checks.runner import timeout_for
 
-    assert _timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {}) == 30.0
-    assert _timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {"timeout": 12}) == 12.0
-    assert _timeout_for(CheckSpec("c", "net.tcp", "t", {}), {}) == 5.0
+    assert timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {}) == 30.0
+    assert timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {"timeout": 12}) == 12.0
+    assert timeout_for(CheckSpec("c", "net.tcp", "t", {}), {}) == 5.0

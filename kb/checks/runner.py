@@ -98,7 +98,9 @@ def resolve_params(
     return params, registry.validate_params(spec.kind, params)
 
 
-def _timeout_for(spec: CheckSpec, params: Mapping[str, Any]) -> float:
+def timeout_for(spec: CheckSpec, params: Mapping[str, Any]) -> float:
+    """The deadline a check runs under: its `timeout` parameter, the spec's, the kind's declared
+    default, else DEFAULT_TIMEOUT; capped at MAX_TIMEOUT."""
     value = params.get("timeout") or spec.timeout
     if not value:
         # a kind may declare a longer default of its own (mqtt.idle waits up to 26 s)
@@ -170,7 +172,7 @@ def run_check(
         verdict = Verdict(ERROR, "; ".join(problems))
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
-    timeout = _timeout_for(spec, resolved)
+    timeout = timeout_for(spec, resolved)
     ctx = RunContext(
         timeout,
         cancel,

@@ -77,6 +77,8 @@ def test_every_check_of_every_bundled_entry_returns_a_result(
 ):
     from concurrent.futures import ThreadPoolExecutor
 
+    from kb.checks.runner import timeout_for
+
     entries = [entry for entry in bundled_kb.entries.values() if entry.checks]
     # entries run side by side: most of the time is checks waiting out their deadline (a $SYS
     # topic Mosquitto never publishes: 10 s), and each entry's own time is still measured
@@ -85,7 +87,7 @@ def test_every_check_of_every_bundled_entry_returns_a_result(
     ran = 0
     for entry, (results, elapsed) in zip(entries, timed, strict=True):
         assert len(results) == len(entry.checks)
-        budget = max((c.timeout or 5.0) for c in entry.checks)
+        budget = max(timeout_for(c, c.params) for c in entry.checks)
         assert elapsed < min(budget, MAX_TIMEOUT) * len(entry.checks) + 2, (entry.id, elapsed)
         for r in results:
             ran += 1
@@ -97,7 +99,8 @@ def test_every_check_of_every_bundled_entry_returns_a_result(
             )
             assert (
                 r.entry == entry.id
-                and r.duration <= (entry.check(r.check).timeout or 5.0) + 0.5 + 1.0
+                and r.duration
+                <= timeout_for(entry.check(r.check), entry.check(r.check).params) + 0.5 + 1.0
             )
     assert ran >= 100, f"only {ran} checks ran"
 
