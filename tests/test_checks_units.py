@@ -457,3 +457,20 @@ def test_a_kind_may_declare_a_longer_default_deadline():
     assert timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {}) == 30.0
     assert timeout_for(CheckSpec("c", "mqtt.idle", "t", {}), {"timeout": 12}) == 12.0
     assert timeout_for(CheckSpec("c", "net.tcp", "t", {}), {}) == 5.0
+
+
+def test_the_kernel_names_the_container_of_an_oom_kill():
+    """The oom-kill summary line (kernel 6.18 here, cgroupfs driver) ends its memcg paths in the
+    container's id: `kb doctor` keeps that when the daemon's 256-event buffer has lost the event."""
+    from kb.checks.kinds.host_oom import memcg_kills
+
+    cid = "9f0ec04b282d3726d6a3b40dbf54d865822e90b8b063096c5954ac16368f94c9"
+    line = (
+        f"6,5210,6258981249,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset={cid},"
+        f"mems_allowed=0,oom_memcg=/docker/{cid},task_memcg=/docker/{cid},task=beam.smp,"
+        "pid=30345,uid=101\n"
+    ).encode()
+    other = b"3,5211,6258981314,-;Memory cgroup out of memory: Killed process 30345 (beam.smp)\n"
+    systemd = line.replace(f"/docker/{cid}".encode(), f"/system.slice/docker-{cid}.scope".encode())
+    assert memcg_kills([line, other], boot_wall=1000.0) == {cid: [1000.0 + 6258.981249]}
+    assert list(memcg_kills([systemd], boot_wall=0.0)) == [cid]

@@ -160,8 +160,8 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
         ev = [f"memory limit: {limit // (1 << 20)} MiB" if limit else "memory limit: none"]
         if state.oom_by_event:
             ev.append(
-                f"daemon event: oom at {_when(min(state.oom_at))} (after the exit was recorded, "
-                "so OOMKilled is false)"
+                f"oom kill at {_when(min(state.oom_at))}, from the daemon's events or the kernel "
+                "log (after the exit was recorded, so OOMKilled is false)"
             )
         out.append(
             ContainerProblem(
@@ -174,7 +174,7 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
             ContainerProblem(
                 "oom",
                 f"the OOM killer killed a process in it at {when} (the container kept running)",
-                (f"daemon event: oom at {when}",),
+                (f"oom kill at {when}, from the daemon's events or the kernel log",),
                 status="warn",
             )
         )

@@ -555,6 +555,26 @@ class ReadOnlyDocker:
         return code, text
 
 
+LOCAL_ENDPOINTS = ("unix://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")
+
+
+def not_this_kernel(client: ReadOnlyDocker) -> str | None:
+    """Why this machine's kernel and routes are not the Docker host's (None: they are): a remote
+    daemon, a non-Linux client, Docker Desktop's VM, rootless Docker's user-space network."""
+    import sys
+
+    if not client.endpoint.startswith(LOCAL_ENDPOINTS):
+        return f"the Docker host {client.endpoint} is not this machine"
+    if not sys.platform.startswith("linux"):
+        return "this machine is not Linux (Docker Desktop runs containers in a VM)"
+    info = client.info()
+    if "Docker Desktop" in str(info.get("OperatingSystem") or ""):
+        return "Docker Desktop sends containers' traffic through its own host sockets"
+    if any("rootless" in str(o) for o in info.get("SecurityOptions") or []):
+        return "rootless Docker re-creates containers' connections from host sockets"
+    return None
+
+
 def close_all() -> None:
     """Close every client and ssh connection (end of a scan; the process exiting does it too)."""
     with _clients_lock:

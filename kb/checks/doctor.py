@@ -297,6 +297,22 @@ def _oom_times(client: Any, since: float, until: float) -> dict[str, list[float]
     return out
 
 
+def _kernel_oom_times(client: Any, oom: dict[str, list[float]]) -> None:
+    """Add the kernel log's OOM kills per container to the daemon's events when the Docker host is
+    this machine: the daemon keeps only its last 256 events, the kernel names the container's
+    memory cgroup in its oom-kill line for as long as its ring buffer holds it."""
+    from kb.checks.dockerclient import not_this_kernel
+    from kb.checks.kinds.host_oom import container_oom_kills
+
+    try:
+        if not_this_kernel(client) is not None:
+            return
+    except Exception:  # noqa: BLE001 - only extra evidence is lost
+        return
+    for cid, times in container_oom_kills().items():
+        oom.setdefault(cid, []).extend(times)
+
+
 def _label(summary: dict[str, Any]) -> str:
     names = summary.get("Names") or []
     return (names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
@@ -555,6 +571,7 @@ def _scan_host(
     try:
         now = time.time()
         oom = _oom_times(client, now - OOM_EVENT_WINDOW, now)
+        _kernel_oom_times(client, oom)
         _daemon_limits(scan, client, label)
     finally:
         scan.release(ctx)

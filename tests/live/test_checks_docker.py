@@ -110,6 +110,15 @@ def test_events_and_top(incident_containers):
     assert r.status == "pass" and "sleep" in r.summary
 
 
+def test_the_kernel_log_names_the_oom_stand_in(incident_containers):
+    """The kernel's oom-kill line names the OOM stand-in's memory cgroup, so `kb doctor` can tell
+    an OOM kill after the daemon's event buffer has lost it."""
+    from kb.checks.kinds.host_oom import container_oom_kills
+
+    cid = inc.inspect("oom")["Id"]
+    assert cid in container_oom_kills(), cid
+
+
 def test_events_beyond_the_daemons_buffer(incident_containers, docker_engine):
     """dockerd keeps only its last 256 events: a stop pushed out of that buffer is still found (from
     the container's State) and a window the buffer no longer covers is a warn, never a pass."""

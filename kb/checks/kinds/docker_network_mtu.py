@@ -24,6 +24,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
+from kb.checks.dockerclient import not_this_kernel
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
@@ -57,7 +58,6 @@ MTU_OPTION = "com.docker.network.driver.mtu"
 DEFAULT_MTU = 1500  # moby daemon/config DefaultNetworkMtu, the kernel's default for veth
 VXLAN_OVERHEAD = 50  # the overlay driver subtracts it (libnetwork/drivers/overlay vxlanEncap)
 IP_MTU, IPV6_MTU = 14, 24  # <linux/in.h>, <linux/in6.h>: the MTU of a connected socket's route
-LOCAL_ENDPOINTS = ("unix://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")
 GWBRIDGE = "docker_gwbridge"  # swarm tasks reach the outside through it, not their overlay
 
 
@@ -113,22 +113,6 @@ def _network(client: Any, ref: str, name: str) -> Network:
     return Network(name, str(net.get("Driver") or "?"), option, bool(net.get("Internal")))
 
 
-def _local_reason(client: Any) -> str | None:
-    """Why this machine's route says nothing about the Docker host's (None: it does)."""
-    import sys
-
-    if not client.endpoint.startswith(LOCAL_ENDPOINTS):
-        return f"the Docker host {client.endpoint} is not this machine"
-    if not sys.platform.startswith("linux"):
-        return "this machine is not Linux (Docker Desktop runs containers in a VM)"
-    info = client.info()
-    if "Docker Desktop" in str(info.get("OperatingSystem") or ""):
-        return "Docker Desktop sends containers' traffic through its own host sockets"
-    if any("rootless" in str(o) for o in info.get("SecurityOptions") or []):
-        return "rootless Docker re-creates containers' connections from host sockets"
-    return None
-
-
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
@@ -152,7 +136,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     limit, source = params.get("max"), "max"
     if limit is None:
         target = params.get("target", "1.1.1.1")
-        reason = _local_reason(client)
+        reason = not_this_kernel(client)
         if reason is None:
             try:
                 limit, source = host_path_mtu(target), f"this host's route to {target}"

@@ -93,6 +93,40 @@ def scan_kmsg(
     return {"kills": kills, "truncated": lost, "oldest": oldest if lost else None}
 
 
+# the kernel's summary line of a memory-cgroup OOM kill names the cgroup, and Docker's cgroup paths
+# end in the container's id (/docker/<id>, /system.slice/docker-<id>.scope)
+MEMCG_KILL = re.compile(r"oom-kill:.*?\btask_memcg=\S*?([0-9a-f]{64})")
+
+
+def memcg_kills(records: Iterable[bytes], boot_wall: float) -> dict[str, list[float]]:
+    """Container id -> wall-clock times of the kernel's OOM kills in its memory cgroup."""
+    out: dict[str, list[float]] = {}
+    for rec in records:
+        head, _, msg = rec.decode("utf-8", "replace").partition(";")
+        fields = head.split(",")
+        if len(fields) < 3 or not fields[2].isdigit():
+            continue
+        m = MEMCG_KILL.search(msg)
+        if m:
+            out.setdefault(m.group(1), []).append(boot_wall + int(fields[2]) / 1e6)
+    return out
+
+
+def container_oom_kills() -> dict[str, list[float]]:
+    """The kernel log's OOM kills per container id on this machine ({} when it cannot be read)."""
+    boot_wall = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
+    try:
+        fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return {}
+    try:
+        return memcg_kills(_records(fd), boot_wall)
+    except OSError:
+        return {}
+    finally:
+        os.close(fd)
+
+
 def _kmsg_kills(ctx: Any, since_s: float) -> dict[str, Any]:
     # kmsg timestamps are microseconds on the kernel's monotonic clock (CLOCK_MONOTONIC)
     uptime = time.clock_gettime(time.CLOCK_MONOTONIC)
