@@ -114,7 +114,10 @@ class Consumer:
         if self.state == WAITING:
             return f"{where}: waiting (a single active consumer or a higher priority one has it)"
         if self.state == OTHER_PROTOCOL:
-            return f"{where}: not an AMQP 0-9-1 channel (its protocol's own flow control applies)"
+            return (
+                f"{where}: no prefetch and no channel reported (an AMQP 1.0 link, which its "
+                "credit limits, or a channel the API has not reported yet): cannot tell"
+            )
         if self.state == AUTO_ACK:
             return f"{where}: automatic acknowledgement (no limit applies)"
         if self.state == UNKNOWN:
@@ -168,12 +171,14 @@ def consumers_of(params: Params, data: dict[str, Any]) -> list[Consumer]:
             capacity = min(capacity or shared, shared)
         if c.get("active") is False or c.get("activity_status") == "waiting":
             state = WAITING
-        elif not name:
-            state = OTHER_PROTOCOL
         elif not c.get("ack_required"):
             state = AUTO_ACK
         elif limits:
             state = LIMITED
+        elif not name:
+            # no channel: an AMQP 1.0 link (its credit limits it), or an AMQP 0-9-1 consumer whose
+            # channel figures the API has not reported yet (up to one statistics interval)
+            state = OTHER_PROTOCOL
         elif global_known:
             state = UNLIMITED
         else:
@@ -235,6 +240,8 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
         doubts.append(
             f"{len(by[UNKNOWN])} whose limit this broker does not report (a channel-wide one)"
         )
+    if by[OTHER_PROTOCOL]:
+        doubts.append(f"{len(by[OTHER_PROTOCOL])} without a channel reported (cannot tell)")
     if by[AUTO_ACK]:
         doubts.append(f"{len(by[AUTO_ACK])} with automatic acknowledgement (no limit applies)")
     if doubts:
