@@ -145,7 +145,8 @@ class ContainerProblem:
     status: str = "fail"
 
 
-def _when(t: float) -> str:
+def utc_stamp(t: float) -> str:
+    """Seconds since the epoch as an RFC 3339 UTC time to the second (evidence lines)."""
     import time
 
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
@@ -160,7 +161,7 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
         ev = [f"memory limit: {limit // (1 << 20)} MiB" if limit else "memory limit: none"]
         if state.oom_by_event:
             ev.append(
-                f"oom kill at {_when(min(state.oom_at))}, from the daemon's events or the kernel "
+                f"oom kill at {utc_stamp(min(state.oom_at))}, from the daemon's events or the kernel "
                 "log (after the exit was recorded, so OOMKilled is false)"
             )
         out.append(
@@ -169,7 +170,7 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
             )
         )
     elif state.running and state.oom_at and not expect.allow_oom:
-        when = _when(max(state.oom_at))
+        when = utc_stamp(max(state.oom_at))
         out.append(
             ContainerProblem(
                 "oom",

@@ -558,7 +558,7 @@ class ReadOnlyDocker:
 LOCAL_ENDPOINTS = ("unix://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")
 
 
-def not_this_kernel(client: ReadOnlyDocker) -> str | None:
+def not_this_kernel(client: ReadOnlyDocker, info: dict[str, Any] | None = None) -> str | None:
     """Why this machine's kernel and routes are not the Docker host's (None: they are): a remote
     daemon, a non-Linux client, Docker Desktop's VM, rootless Docker's user-space network."""
     import sys
@@ -567,7 +567,8 @@ def not_this_kernel(client: ReadOnlyDocker) -> str | None:
         return f"the Docker host {client.endpoint} is not this machine"
     if not sys.platform.startswith("linux"):
         return "this machine is not Linux (Docker Desktop runs containers in a VM)"
-    info = client.info()
+    if info is None:
+        info = client.info()
     if "Docker Desktop" in str(info.get("OperatingSystem") or ""):
         return "Docker Desktop sends containers' traffic through its own host sockets"
     if any("rootless" in str(o) for o in info.get("SecurityOptions") or []):

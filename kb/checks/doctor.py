@@ -250,15 +250,11 @@ class _Scan:
         return pick_entry(self.kbase, ids, tags)
 
 
-def _daemon_limits(scan: _Scan, client: Any, label: str) -> None:
+def _daemon_limits(scan: _Scan, info: dict[str, Any] | None, label: str) -> None:
     """A daemon without the memory cgroup accepts `docker run -m` and `mem_limit` with a warning
     and drops them: every container of the host runs unlimited. Said once per host, with the
     daemon's own warnings as evidence (docker-memory-limit-not-supported)."""
-    try:
-        info = client.info()
-    except Exception:  # noqa: BLE001 - whether the host answers is the listing's to say
-        return
-    if info.get("MemoryLimit") is not False:
+    if info is None or info.get("MemoryLimit") is not False:
         return
     evidence = [str(w) for w in info.get("Warnings") or [] if "limit support" in str(w)]
     scan.add(
@@ -297,17 +293,16 @@ def _oom_times(client: Any, since: float, until: float) -> dict[str, list[float]
     return out
 
 
-def _kernel_oom_times(client: Any, oom: dict[str, list[float]]) -> None:
+def _kernel_oom_times(
+    client: Any, info: dict[str, Any] | None, oom: dict[str, list[float]]
+) -> None:
     """Add the kernel log's OOM kills per container to the daemon's events when the Docker host is
     this machine: the daemon keeps only its last 256 events, the kernel names the container's
     memory cgroup in its oom-kill line for as long as its ring buffer holds it."""
     from kb.checks.dockerclient import not_this_kernel
     from kb.checks.kinds.host_oom import container_oom_kills
 
-    try:
-        if not_this_kernel(client) is not None:
-            return
-    except Exception:  # noqa: BLE001 - only extra evidence is lost
+    if info is None or not_this_kernel(client, info) is not None:
         return
     for cid, times in container_oom_kills().items():
         oom.setdefault(cid, []).extend(times)
@@ -571,8 +566,12 @@ def _scan_host(
     try:
         now = time.time()
         oom = _oom_times(client, now - OOM_EVENT_WINDOW, now)
-        _kernel_oom_times(client, oom)
-        _daemon_limits(scan, client, label)
+        try:
+            info: dict[str, Any] | None = client.info()
+        except Exception:  # noqa: BLE001 - whether the host answers is the listing's to say
+            info = None
+        _kernel_oom_times(client, info, oom)
+        _daemon_limits(scan, info, label)
     finally:
         scan.release(ctx)
     client.cache_inspect(True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
-from kb.checks.container import iso_ts
+from kb.checks.container import iso_ts, utc_stamp
 from kb.checks.kinds._common import DOCKER_COMMON, duration, on_docker_host, parse_duration, shown
 
 PARAMS = (
@@ -110,13 +109,9 @@ def probe(ctx: ProbeContext, params: Params) -> EventsSeen:
     )
 
 
-def _when(t: float | None) -> str:
-    return dt.datetime.fromtimestamp(t or 0, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _fmt(e: dict[str, Any]) -> str:
     code = f" exit code {e['exit_code']}" if e.get("exit_code") not in (None, "") else ""
-    return f"{_when(e['time'])} {e['container']} {e['action']}{code}"
+    return f"{utc_stamp(e['time'] or 0)} {e['container']} {e['action']}{code}"
 
 
 def _from_state(params: Params, seen: EventsSeen) -> str | None:
@@ -128,7 +123,7 @@ def _from_state(params: Params, seen: EventsSeen) -> str | None:
     if "die" in wanted or ("oom" in wanted and seen.oom_killed):
         oom = ", OOMKilled" if seen.oom_killed else ""
         return (
-            f"{_when(seen.finished)} {params.get('container')} stopped, exit code "
+            f"{utc_stamp(seen.finished)} {params.get('container')} stopped, exit code "
             f"{seen.exit_code}{oom} (docker inspect State; the event itself is no longer held)"
         )
     return None
@@ -149,11 +144,11 @@ def evaluate(params: Params, data: EventsSeen) -> Verdict:
     if data.truncated:
         return Verdict(
             WARN,
-            f"no {kinds} events for {who} since {_when(data.oldest)}, but the last {since} "
+            f"no {kinds} events for {who} since {utc_stamp(data.oldest or 0)}, but the last {since} "
             "could not be seen in full",
             (
                 f"the daemon keeps only its last {DAEMON_EVENTS_KEPT} events; the oldest it "
-                f"still holds is from {_when(data.oldest)}",
+                f"still holds is from {utc_stamp(data.oldest or 0)}",
             ),
             advice="Look for older stops in the daemon's own log or in the fleet's monitoring.",
         )

@@ -5,6 +5,7 @@ Reads the kernel log from /dev/kmsg (non-blocking, bounded) and /proc/*/oom_scor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -23,6 +24,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
+from kb.checks.container import utc_stamp
 from kb.checks.kinds._common import TIMEOUT, duration, parse_duration, shown
 
 PARAMS = (
@@ -54,32 +56,47 @@ def _records(fd: int) -> Iterator[bytes]:
         yield rec
 
 
+def _header(rec: bytes) -> tuple[int, int, str] | None:
+    """A /dev/kmsg record ("prio,seq,usec,flags;message") as (seq, usec, message)."""
+    head, _, msg = rec.decode("utf-8", "replace").partition(";")
+    fields = head.split(",")
+    if len(fields) < 3 or not fields[1].isdigit() or not fields[2].isdigit():
+        return None
+    return int(fields[1]), int(fields[2]), msg
+
+
+@contextlib.contextmanager
+def _kmsg() -> Iterator[Iterator[bytes]]:
+    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        yield _records(fd)
+    finally:
+        os.close(fd)
+
+
 def scan_kmsg(
     ctx: Any, records: Iterable[bytes], cutoff_us: float, boot_wall: float
 ) -> dict[str, Any]:
-    """The OOM kills after `cutoff_us` (kernel monotonic microseconds) among /dev/kmsg records
-    ("prio,seq,usec,flags;message"), and where the buffer starts: the first record's sequence
-    number is above 0 when older records have been overwritten."""
+    """The OOM kills after `cutoff_us` (kernel monotonic microseconds) among /dev/kmsg records,
+    and where the buffer starts: the first record's sequence number is above 0 when older
+    records have been overwritten."""
     kills = []
-    first_seq: int | None = None
-    first_us: int | None = None
+    first: tuple[int, int] | None = None  # (seq, usec) of the oldest record still held
     for rec in records:
-        head, _, msg = rec.decode("utf-8", "replace").partition(";")
-        fields = head.split(",")
-        if len(fields) < 3 or not fields[1].isdigit() or not fields[2].isdigit():
+        parsed = _header(rec)
+        if parsed is None:
             continue
-        ts = int(fields[2])
-        if first_seq is None:
-            first_seq, first_us = int(fields[1]), ts
+        seq, ts, msg = parsed
+        if first is None:
+            first = (seq, ts)
         if ts < cutoff_us:
             continue
         m = KILLED.search(msg)
         if m:
             ctx.check()
-            when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall + ts / 1e6))
             kills.append(
                 {
-                    "time": when,
+                    "time": utc_stamp(boot_wall + ts / 1e6),
                     "pid": m.group(2),
                     "comm": m.group(3),
                     "cgroup": m.group(1).startswith("Memory cgroup"),
@@ -88,9 +105,9 @@ def scan_kmsg(
             )
     # the buffer no longer reaches the cutoff: records were overwritten and the oldest left is
     # younger than the window's start
-    lost = bool(first_seq) and first_us is not None and first_us > cutoff_us
-    oldest = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall + (first_us or 0) / 1e6))
-    return {"kills": kills, "truncated": lost, "oldest": oldest if lost else None}
+    lost = first is not None and first[0] > 0 and first[1] > cutoff_us
+    oldest = utc_stamp(boot_wall + first[1] / 1e6) if lost and first is not None else None
+    return {"kills": kills, "truncated": lost, "oldest": oldest}
 
 
 # the kernel's summary line of a memory-cgroup OOM kill names the cgroup, and Docker's cgroup paths
@@ -102,13 +119,10 @@ def memcg_kills(records: Iterable[bytes], boot_wall: float) -> dict[str, list[fl
     """Container id -> wall-clock times of the kernel's OOM kills in its memory cgroup."""
     out: dict[str, list[float]] = {}
     for rec in records:
-        head, _, msg = rec.decode("utf-8", "replace").partition(";")
-        fields = head.split(",")
-        if len(fields) < 3 or not fields[2].isdigit():
-            continue
-        m = MEMCG_KILL.search(msg)
-        if m:
-            out.setdefault(m.group(1), []).append(boot_wall + int(fields[2]) / 1e6)
+        parsed = _header(rec)
+        m = MEMCG_KILL.search(parsed[2]) if parsed else None
+        if parsed and m:
+            out.setdefault(m.group(1), []).append(boot_wall + parsed[1] / 1e6)
     return out
 
 
@@ -116,29 +130,20 @@ def container_oom_kills() -> dict[str, list[float]]:
     """The kernel log's OOM kills per container id on this machine ({} when it cannot be read)."""
     boot_wall = time.time() - time.clock_gettime(time.CLOCK_MONOTONIC)
     try:
-        fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        with _kmsg() as records:
+            return memcg_kills(records, boot_wall)
     except OSError:
         return {}
-    try:
-        return memcg_kills(_records(fd), boot_wall)
-    except OSError:
-        return {}
-    finally:
-        os.close(fd)
 
 
 def _kmsg_kills(ctx: Any, since_s: float) -> dict[str, Any]:
     # kmsg timestamps are microseconds on the kernel's monotonic clock (CLOCK_MONOTONIC)
     uptime = time.clock_gettime(time.CLOCK_MONOTONIC)
-    cutoff_us = (uptime - since_s) * 1e6
     boot_wall = time.time() - uptime
-    fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        out = scan_kmsg(ctx, _records(fd), cutoff_us, boot_wall)
-    finally:
-        os.close(fd)
+    with _kmsg() as records:
+        out = scan_kmsg(ctx, records, (uptime - since_s) * 1e6, boot_wall)
     if since_s > uptime:
-        out["booted"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(boot_wall))
+        out["booted"] = utc_stamp(boot_wall)
     return out
 
 
