@@ -257,6 +257,13 @@ def files_unchanged(state: dict[str, Any]) -> bool:
     return changed_files(state) == []
 
 
+#: a KB with at least this many files is stat'ed by several threads (`changed_files`): stat(2)
+#: releases the GIL, so on a 10 000-entry KB the freshness check of a cold `kb search` takes
+#: ~25 ms instead of ~36 ms on two cores (docs/search.md, "Benchmark")
+PARALLEL_STAT_MIN = 2000
+STAT_THREADS = 2
+
+
 def changed_files(state: dict[str, Any]) -> list[str] | None:
     """The files the state lists whose mtime or size moved (or that are gone); None when the
     state itself is malformed. Every file is looked at, so an update need not stat them again."""
@@ -265,12 +272,41 @@ def changed_files(state: dict[str, Any]) -> list[str] | None:
     try:
         mtimes.frombytes(state["mtimes"])
         sizes.frombytes(state["sizes"])
+        rows = list(zip(state["paths"], mtimes, sizes, strict=True))
     except (KeyError, TypeError, ValueError):
         return None
+    threads = min(STAT_THREADS, os.cpu_count() or 1)
+    if len(rows) < PARALLEL_STAT_MIN or threads < 2:
+        return _moved(rows)
+    import threading
+
+    step = -(-len(rows) // threads)
+    parts: list[list[str] | None] = [None] * threads
+
+    def run(i: int) -> None:
+        parts[i] = _moved(rows[i * step : (i + 1) * step])
+
+    workers = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(1, threads)]
+    for w in workers:
+        w.start()
+    run(0)
+    for w in workers:
+        w.join()
+    out: list[str] = []
+    for part in parts:
+        if part is None:  # a malformed path (the state is damaged): look at everything again
+            return None
+        out.extend(part)
+    return out
+
+
+def _moved(rows: list[tuple[Any, int, int]]) -> list[str] | None:
+    """The paths among (path, mtime_ns, size) whose file moved or is gone; None when a path is
+    not a path."""
     stat = os.stat
     changed: list[str] = []
     try:
-        for path, m, size in zip(state["paths"], mtimes, sizes, strict=True):
+        for path, m, size in rows:
             try:
                 st = stat(path)
             except OSError:

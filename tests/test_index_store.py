@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from array import array
 from pathlib import Path
 
 import pytest
@@ -453,3 +454,33 @@ def test_deleted_documents_past_a_share_trigger_a_rebuild(tmp_path):
             assert deleted() <= limit
             assert idx.doc_count == total
     assert kinds.count("updated") >= STALE_MIN and "rebuilt" in kinds, kinds
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_changed_files_is_the_same_with_several_stat_threads(tmp_path, monkeypatch, threads):
+    """The freshness check of a large KB stats its files in threads: the same files, in the same
+    order, are found changed or gone whatever the number of threads, and a malformed state is
+    still None."""
+    import indexer.store as store_mod
+
+    files = []
+    for i in range(11):
+        p = tmp_path / f"e{i:02}.md"
+        p.write_text("x" * i, "utf-8")
+        files.append(p)
+    stats = [os.stat(p) for p in files]
+    state = {  # as the store records it: paths, then mtimes and sizes as int64 arrays
+        "paths": [str(p) for p in files],
+        "mtimes": array("q", [s.st_mtime_ns for s in stats]).tobytes(),
+        "sizes": array("q", [s.st_size for s in stats]).tobytes(),
+    }
+    monkeypatch.setattr(store_mod, "PARALLEL_STAT_MIN", 1)
+    monkeypatch.setattr(store_mod, "STAT_THREADS", threads)
+    monkeypatch.setattr(store_mod.os, "cpu_count", lambda: 4)
+    assert store_mod.changed_files(state) == []
+    files[2].write_text("changed", "utf-8")
+    files[9].unlink()
+    os.utime(files[5], ns=(1, 1))
+    assert store_mod.changed_files(state) == [str(files[2]), str(files[5]), str(files[9])]
+    assert store_mod.changed_files({**state, "paths": [*state["paths"][:-1], None]}) is None
+    assert store_mod.changed_files({**state, "paths": state["paths"][:-1]}) is None
