@@ -24,6 +24,7 @@ CONTAINER_KINDS = {
     "docker.env",
     "docker.mount",
     "docker.network_mtu",
+    "docker.shared_mount",
     "docker.inspect",
     "docker.top",
     "docker.exec",

@@ -477,3 +477,32 @@ def test_the_kernel_names_the_container_of_an_oom_kill():
     systemd = line.replace(f"/docker/{cid}".encode(), f"/system.slice/docker-{cid}.scope".encode())
     assert memcg_kills([line, other], boot_wall=1000.0) == {cid: [1000.0 + 6258.981249]}
     assert list(memcg_kills([systemd], boot_wall=0.0)) == [cid]
+
+
+# -- docker.shared_mount ------------------------------------------------------------------------
+def _m(source: str, dest: str, rw: bool = True, name: str = "", kind: str = "bind") -> dict:
+    return {"type": kind, "name": name, "source": source, "destination": dest, "rw": rw}
+
+
+def test_shared_mount_judges_writers_by_host_path() -> None:
+    from kb.checks.kinds.docker_shared_mount import evaluate
+
+    params = {"container": "vmq", "destination": "/vernemq/data/meta"}
+    mine = [_m("/var/lib/docker/volumes/v/_data", "/vernemq/data", name="v", kind="volume")]
+    other = {"name": "vmq2", "mounts": [_m("/var/lib/docker/volumes/v/_data", "/d", name="v")]}
+    r = evaluate(params, {"id": "x", "mounts": mine, "others": [other]})
+    assert r.status == "fail" and "volume v" in r.summary
+    # a sibling path that only shares a prefix of characters is another directory
+    near = {"name": "n", "mounts": [_m("/var/lib/docker/volumes/v2/_data", "/d")]}
+    assert evaluate(params, {"id": "x", "mounts": mine, "others": [near]}).status == "pass"
+    # a bind of a directory inside the volume's data is the same data
+    inner = {"name": "i", "mounts": [_m("/var/lib/docker/volumes/v/_data/meta", "/m")]}
+    assert evaluate(params, {"id": "x", "mounts": mine, "others": [inner]}).status == "fail"
+    ro = {"name": "r", "mounts": [_m("/var/lib/docker/volumes/v/_data", "/b", rw=False)]}
+    r = evaluate(params, {"id": "x", "mounts": mine, "others": [ro]})
+    assert r.status == "pass" and "read-only only" in r.summary
+    # the innermost mount covering the path decides (a separate volume mounted below a bind)
+    nested = [*mine, _m("/srv/meta", "/vernemq/data/meta")]
+    r = evaluate(params, {"id": "x", "mounts": nested, "others": [other]})
+    assert r.status == "pass" and "/srv/meta" in r.summary
+    assert evaluate(params, None).status == "skip"

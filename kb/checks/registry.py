@@ -23,6 +23,7 @@ DEFAULT_KIND_MODULES: tuple[str, ...] = (
     "kb.checks.kinds.docker_env",
     "kb.checks.kinds.docker_mount",
     "kb.checks.kinds.docker_network_mtu",
+    "kb.checks.kinds.docker_shared_mount",
     "kb.checks.kinds.docker_inspect",
     "kb.checks.kinds.docker_events",
     "kb.checks.kinds.docker_top",

@@ -68,7 +68,12 @@ def test_whole_suite_makes_no_write_but_the_round_trip(
                     roundtrips += 1
                 assert r.active == (spec.kind == "mqtt.roundtrip")
         # the newest kinds' reads went through the recording proxies too
-        assert {"rabbitmq.consumers", "docker.network_mtu", "mqtt.idle"} <= set(ran), ran
+        assert {
+            "rabbitmq.consumers",
+            "docker.network_mtu",
+            "docker.shared_mount",
+            "mqtt.idle",
+        } <= set(ran), ran
         report = run_doctor(bundled_kb, hosts=[docker_url])
         assert report.findings and all(h.ok for h in report.hosts)
     finally:
