@@ -385,3 +385,101 @@ def test_a_daemon_that_refuses_the_pinned_api_is_read_at_its_minimum(incident_co
         report = json.loads(p.stdout)
         assert all(h["ok"] for h in report["hosts"]), report["hosts"]
         assert b"too old" not in p.stdout + p.stderr
+
+
+LEVELDB_LOCK = (
+    '{"Kernel pid terminated",application_controller,"{application_start_failure,plumtree,{{error,'
+    "{shutdown,{failed_to_start_child,plumtree_metadata_leveldb_instance_sup,{shutdown,"
+    '{failed_to_start_child,plmtrlvld_0,{db_open,\\"IO error: lock /vernemq/data/meta/meta/0/LOCK: '
+    'Resource temporarily unavailable\\"}}}}}},{plumtree_app,start,[normal,[]]}}}"}'
+)
+
+
+def test_shared_mount_finds_the_second_writer(incident_containers, bundled_kb, tmp_path):
+    """Two running containers on one data volume (what `docker compose up --scale` or a second
+    `docker run` with the same -v makes): the check names the other writer; a read-only sharer, a
+    stopped one and a container with its own volume are not judged writers; a bind of a parent
+    directory is the same data."""
+    p = inc.PREFIX + "store"
+    vol, own = p + "-vol", p + "-own"
+    names = [p + s for s in ("-a", "-b", "-ro", "-own", "-parent", "-child")]
+    for n in names:
+        inc.docker("rm", "-f", n, check=False)
+    for v in (vol, own):
+        inc.docker("volume", "rm", "-f", v, check=False)
+    parent = tmp_path / "broker"
+    (parent / "data").mkdir(parents=True)
+    try:
+        run = ("run", "-d", "--name")
+        inc.docker(*run, p + "-a", "-v", f"{vol}:/vernemq/data", inc.BASE_IMAGE, "sleep", "600")
+        # the second broker: its log has the real LevelDB lock line (a stand-in that echoes it)
+        inc.docker(
+            *run,
+            p + "-b",
+            "-v",
+            f"{vol}:/vernemq/data",
+            inc.BASE_IMAGE,
+            "sh",
+            "-c",
+            f"echo '{LEVELDB_LOCK}'; sleep 600",
+        )
+        inc.docker(*run, p + "-ro", "-v", f"{vol}:/backup:ro", inc.BASE_IMAGE, "sleep", "600")
+        inc.docker(*run, p + "-own", "-v", f"{own}:/vernemq/data", inc.BASE_IMAGE, "sleep", "600")
+        # what the entry tells users to run lists both writers (and the reader)
+        listed = inc.docker("ps", "--filter", f"volume={vol}", "--format", "{{.Names}}").split()
+        assert sorted(listed) == sorted([p + "-a", p + "-b", p + "-ro"]), listed
+
+        r = check("docker.shared_mount", {"container": p + "-b", "destination": "/vernemq/data"})
+        assert r.status == "fail" and "1 other running container(s)" in r.summary, r
+        assert any(
+            e.startswith(f"{p}-a: volume {vol} -> /vernemq/data (read-write)") for e in r.evidence
+        ), r.evidence
+        assert any(
+            e.startswith(f"{p}-ro: volume {vol} -> /backup (read-only)") for e in r.evidence
+        ), r.evidence
+        r = check("docker.shared_mount", {"container": p + "-own", "destination": "/vernemq/data"})
+        assert (
+            r.status == "pass" and f"no other running container mounts volume {own}" in r.summary
+        ), r
+        # a path with nothing mounted lives in the container's own layer
+        r = check("docker.shared_mount", {"container": p + "-own", "destination": "/var/lib/x"})
+        assert r.status == "pass" and "nothing is mounted at /var/lib/x" in r.summary, r
+        assert (
+            check("docker.shared_mount", {"container": p + "-nope", "destination": "/d"}).status
+            == "skip"
+        )
+
+        # the entry's tree, both questions answered by its checks, ends at the second writer
+        from tree_walk import walk
+
+        entry = "broker-store-lock-held-by-another-process"
+        got = walk(bundled_kb, entry, {"container": p + "-b", "destination": "/vernemq/data"}, {})
+        assert got.end.id == "two-writers", got.trail()
+
+        # a stopped writer holds no lock: the reader alone is not a writer
+        inc.docker("stop", "-t", "0", p + "-a")
+        r = check("docker.shared_mount", {"container": p + "-b", "destination": "/vernemq/data"})
+        assert r.status == "pass" and "read-only only" in r.summary, r
+
+        # a bind of the parent directory reaches the same files as a bind of its child
+        inc.docker(*run, p + "-parent", "-v", f"{parent}:/srv", inc.BASE_IMAGE, "sleep", "600")
+        inc.docker(
+            *run,
+            p + "-child",
+            "-v",
+            f"{parent / 'data'}:/opt/emqx/data",
+            inc.BASE_IMAGE,
+            "sleep",
+            "600",
+        )
+        r = check(
+            "docker.shared_mount", {"container": p + "-child", "destination": "/opt/emqx/data"}
+        )
+        assert (
+            r.status == "fail" and f"{p}-parent: bind {parent} -> /srv (read-write)" in r.evidence
+        ), r
+    finally:
+        for n in names:
+            inc.docker("rm", "-f", n, check=False)
+        for v in (vol, own):
+            inc.docker("volume", "rm", "-f", v, check=False)
