@@ -708,3 +708,30 @@ async def test_results_say_best_match_or_related():
         assert rl.get_option_at_index(rl.highlighted).id != home.last_hits[0].id
         await search(pilot, " broker")
         assert rl.get_option_at_index(rl.highlighted).id == home.last_hits[0].id
+
+
+@pilot_test
+async def test_a_recently_opened_tree_is_listed_once_and_home_starts(tmp_path, monkeypatch):
+    """A triage tree opened recently is both a tree and a recent entry: home lists it once (the
+    list's ids must be unique; it used to stop the app at start with DuplicateID)."""
+    import json
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
+    (tmp_path / "data").mkdir(parents=True, exist_ok=True)
+    recent = ["tree-tui-triage", "tui-evil-faq"]
+    (tmp_path / "data" / "tui-recent.json").write_text(json.dumps(recent), "utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        home = await wait_for(
+            pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen, what="home"
+        )
+        await wait_for(pilot, lambda: home.showing_home, what="home view")
+        results = home.query_one(ResultList)
+        ids = [results.get_option_at_index(i).id for i in range(results.option_count)]
+        assert ids.count("tree-tui-triage") == 1 and "tui-evil-faq" in ids, ids
+        assert ids.index("tree-tui-triage") < ids.index("tui-evil-faq")
+        await type_text(pilot, "x")  # a search, then back home: the list is rebuilt
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: home.showing_home, what="home view again")
+        assert app.is_running

@@ -103,10 +103,15 @@ class ResultList(OptionList):
         self._replace(options, keep)
 
     def show_sections(self, sections: list[tuple[str, list[Any]]], lang: str = "en") -> None:
-        """Entries under headings (the home view: triage trees, recently opened)."""
+        """Entries under headings (the home view: triage trees, recently opened). An entry is
+        listed once, under the first heading that holds it (a triage tree opened recently stays
+        under "Triage trees"): option ids must be unique."""
         keep = self._current_id()
         options: list[Option | None] = []
-        for heading, entries in sections:
+        listed: set[str] = set()
+        for heading, all_entries in sections:
+            entries = [e for e in all_entries if e.id not in listed]
+            listed.update(e.id for e in entries)
             if not entries:
                 continue
             options.append(Option(Text(heading, style="bold underline"), disabled=True))
