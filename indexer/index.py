@@ -24,7 +24,7 @@ from kb.model import Problem
 
 CANDIDATES = 30  # hits re-ranked before cutting to `limit`
 MAX_QUERY_CHARS = (
-    20000  # words beyond this in a pasted log are not tokenised (signatures still see all)
+    20000  # words beyond this in a pasted log are not tokenised (signatures see it all: _search)
 )
 _ENTRY_CACHE = 4096  # entries whose folded text and term set are kept between queries
 
@@ -51,6 +51,7 @@ class KBIndex:
         self._ix = ix
         self._searcher: Any = searcher
         self._sig_cache: dict[str, Any] = {}
+        self._all_sigs: Any = None  # every entry's signatures, for long pasted logs
         self._topdocs: Any = None  # indexer.scoring.TopDocs over this searcher
         self._stored: dict[int, dict[str, Any]] = {}  # docnum -> stored fields (read-only)
         self._freq: _FreqReader | None = None
@@ -120,6 +121,7 @@ class KBIndex:
         self.close()
         self.path, self._ix, self._searcher = fresh.path, fresh._ix, fresh._searcher
         self._sig_cache.clear()
+        self._all_sigs = None
         self._topdocs = None
         self._stored.clear()
         self._freq = None
@@ -157,7 +159,7 @@ class KBIndex:
             if relaxed.query is not None:
                 built = relaxed
                 scored = self._top(built.query, want, flt)
-        if not scored:
+        if not scored and len(query) <= MAX_QUERY_CHARS:
             return []
         cands = [self._candidate(score, d) for score, d in scored]
         products = rank.named_products(
@@ -175,6 +177,11 @@ class KBIndex:
             idf=self._idf(query[:MAX_QUERY_CHARS], built.doc_count, built.log_like),
         )
         ranked = rank.refine(rank.rerank(cands, built, facts)[:want], built)
+        if len(query) > MAX_QUERY_CHARS:
+            # only the first MAX_QUERY_CHARS were tokenised, and `docker logs … | kb search -`
+            # has its error at the bottom: entries whose signature matches anywhere in the whole
+            # text join the candidates (signatures then lift them, as for a short line)
+            ranked += self._beyond_words(query, {c.id for c in ranked}, flt, ranked)
         if not ranked:
             return []
         sig, primary = self._signature_matches(query, [(c.id, c.data) for c in ranked])
@@ -379,6 +386,33 @@ class KBIndex:
         from indexer.lexicon import ports
 
         return ports(query)
+
+    def _beyond_words(self, query: str, have: set[str], flt: Any, ranked: list[Any]) -> list[Any]:
+        """Candidates for entries (passing the filters) whose signatures match somewhere in a
+        query longer than the tokenised part, that the words did not find. One RE2 set of every
+        indexed entry's signatures, compiled on the first such query and kept."""
+        from whoosh import query as wq
+
+        from kb.signatures import SignatureSet
+
+        if self._all_sigs is None:
+            self._all_sigs = SignatureSet.from_entries(
+                _SigEntry(f["id"], tuple(f["data"]["signatures"]), ())
+                for f in self._get_searcher().all_stored_fields()
+                if f["data"]["signatures"]
+            )
+        try:
+            ids = [i for i in self._all_sigs.match_text(query) if i not in have]
+        except TypeError:  # re2.Set.Match gives None when nothing matches
+            return []
+        score = ranked[0].score if ranked else 1.0
+        out = []
+        searcher = self._get_searcher()
+        for eid in ids[:CANDIDATES]:
+            found = searcher.search(wq.Term("id", eid), filter=flt, limit=1)
+            if len(found):
+                out.append(self._candidate(score, found.docnum(0)))
+        return out
 
     def _signature_matches(
         self, query: str, stored: Iterable[tuple[str, dict[str, Any]]]

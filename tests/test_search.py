@@ -235,6 +235,24 @@ def test_a_pasted_log_with_many_lines_still_finds_the_entry(idx):
     assert hits and hits[0].id == "rabbitmq-enotconn"
 
 
+def test_a_signature_past_the_tokenised_part_of_a_long_log_is_still_found(idx):
+    """`docker logs … | kb search -`: the error is at the bottom, past the part of the text that
+    is tokenised (MAX_QUERY_CHARS); words of the noise find other entries, the signature of the
+    last line still makes its entry the confident first answer, within the filters."""
+    from indexer.index import MAX_QUERY_CHARS
+
+    noise = "\n".join(
+        f"2024-05-01T10:{i // 60:02d}:{i % 60:02d}Z [info] AMQP connection socket error {i}"
+        for i in range(600)
+    )
+    assert len(noise) > MAX_QUERY_CHARS
+    log = noise + "\nOS monotonic time stepped backwards! Maybe add '+c false' in vm.args\n"
+    hits = idx.search(log)
+    assert hits and hits[0].id == "emqx-clock" and hits[0].confident, ids(hits)
+    assert "emqx-clock" not in ids(idx.search(log, product="rabbitmq"))
+    assert "emqx-clock" not in ids(idx.search(noise))
+
+
 @pytest.mark.parametrize("query", ["monotnic", "monotonik time", "netspilt"])
 def test_one_typo_still_finds_it(idx, query):
     hits = idx.search(query)
