@@ -69,3 +69,25 @@ def test_help_and_readme_document_every_code() -> None:
     for code, meaning in ((3, "a check could not run"), (70, "internal error")):
         assert re.search(rf"\b{code}\b[^;.]*{meaning}", help_text), help_text
         assert re.search(rf"\b{code}\b[^;.]*{meaning}", readme)
+
+
+def test_an_output_path_that_cannot_be_written_is_a_one_line_usage_error(tmp_path):
+    """A file or folder the command is told to write that cannot be: one line naming the path
+    as given, exit 2, never "internal error"; --junit is looked at before the checks run."""
+    r = run_kb("check", "emqx-unknown-clients-censys", "--junit", str(tmp_path / "no" / "x.xml"))
+    assert r.returncode == 2, r
+    assert (
+        r.stderr.strip()
+        == f"kb: --junit {tmp_path / 'no' / 'x.xml'}: the folder {tmp_path / 'no'} does not exist"
+    )
+    assert r.stdout == ""  # no check ran
+    r = run_kb("check", "emqx-unknown-clients-censys", "--junit", str(tmp_path))
+    assert r.returncode == 2 and "is a folder" in r.stderr, r
+    r = run_kb("export", "site", "/proc/kbtui-site")  # /proc takes no new files, even for root
+    assert r.returncode == 2, r
+    assert r.stderr.strip() == "kb: cannot use /proc/kbtui-site: No such file or directory", r
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = run_kb("export", "mtail", str(blocker / "sub"))
+    assert r.returncode == 2 and r.stderr.startswith(f"kb: cannot use {blocker}"), r
+    assert "internal error" not in r.stderr

@@ -113,6 +113,22 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", clean(redact(text), tabs="\t"))
 
 
+def _writable_file(path: str) -> None:
+    """Raise a UserError unless `path` can be written as a file (its folder exists and is
+    writable, and it is not a folder itself)."""
+    import os
+
+    from kb.errors import UserError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UserError(f"--junit {path}: is a folder; give a file name, e.g. {path}/checks.xml")
+    if not os.path.isdir(folder):
+        raise UserError(f"--junit {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise UserError(f"--junit {path}: cannot write there (permission denied)")
+
+
 def write_junit(path: str, results: list[Any], duration: float) -> None:
     """JUnit XML: one testcase per check (classname = entry id), evidence in system-out."""
     import xml.etree.ElementTree as ET
@@ -184,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
     except ParamError as exc:
         raise UserError(f"check: {exc}") from exc
     target, docker_hosts = target_for(args.target, "check")
+    if args.junit:
+        _writable_file(args.junit)  # before the checks run, not after a minute of them
     _validate_overrides(selected, overrides, target)
 
     st = Style(use_color() and not args.json)

@@ -178,13 +178,47 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:
+        if args.debug or exc.filename is None or exc.errno not in _PATH_ERRNOS:
+            if args.debug:
+                raise
+            return _internal(exc)
+        # a file or folder the command was told to write (or read) cannot be used: the user's
+        # to fix, not a bug (kb export site /read-only/dir, kb check --junit /no/such/dir/x.xml)
+        sys.stderr.write(f"kb: cannot use {_shown_path(exc.filename)}: {exc.strerror}\n")
+        return EXIT_USAGE
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
             raise
-        sys.stderr.write(
-            f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n"
-        )
-        return EXIT_INTERNAL
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    sys.stderr.write(
+        f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n"
+    )
+    return EXIT_INTERNAL
+
+
+def _path_errnos() -> frozenset[int]:
+    import errno
+
+    names = ("EACCES", "EPERM", "ENOENT", "EISDIR", "ENOTDIR", "EROFS", "ENOSPC", "EDQUOT")
+    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
+
+
+_PATH_ERRNOS = _path_errnos()
+
+
+def _shown_path(filename: object) -> str:
+    """The path as the user gave it: a temporary file written beside the target for an atomic
+    replace (`.NAME.tmp-…`) is shown as the target, FOLDER/NAME."""
+    import os
+    import re
+
+    path = os.fsdecode(filename) if isinstance(filename, (str, bytes)) else str(filename)
+    m = re.fullmatch(r"\.(.+?)\.tmp[-.].*", os.path.basename(path))
+    return os.path.join(os.path.dirname(path), m.group(1)) if m else path
 
 
 if __name__ == "__main__":
