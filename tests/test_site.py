@@ -87,6 +87,23 @@ def test_markdown_escapes_html_and_drops_unsafe_links():
     assert '<img src="local.png" alt="d"' in out
 
 
+def test_links_to_another_entrys_file_point_at_its_page_wherever_they_are():
+    """Entries link each other as files (`[x](other-id.md)`, for readers of the Markdown); on
+    the site the link goes to the page, in a paragraph, a list item or a table cell alike."""
+
+    def linker(entry_id: str) -> str | None:
+        return f"{entry_id}.html" if entry_id in ("known-entry",) else None
+
+    out = render.markdown(
+        "See [it](known-entry.md).\n\n- item: [it](known-entry.md#fix)\n\n"
+        "  - nested [it](./known-entry.md)\n\n| a |\n| - |\n| [it](known-entry.md) |\n\n"
+        "[other](unknown-entry.md) [file](notes.txt)",
+        linker,
+    )
+    assert out.count('href="known-entry.html"') == 3 and 'href="known-entry.html#fix"' in out
+    assert 'href="unknown-entry.md"' in out and 'href="notes.txt"' in out
+
+
 def test_cjk_bigrams_match_the_query_split():
     assert cjk.bigrams("EMQX 时钟回拨 test 钟") == ["时钟", "钟回", "回拨", "钟"]
     assert cjk.index_text("时钟回拨，时钟") == "时钟 钟回 回拨"

@@ -214,6 +214,7 @@ def _link_entry_ids(state: Any) -> None:
         depth = 0
         for tok in block.children:
             if tok.type == "link_open":
+                _entry_href(tok, linker)
                 depth += 1
             elif tok.type == "link_close":
                 depth -= 1
@@ -237,6 +238,18 @@ def _link_entry_ids(state: Any) -> None:
             elif pos < len(text):
                 out.append(_text(Token, text[pos:]))
         block.children = out
+
+
+_MD_HREF = re.compile(r"(?:\./)?([a-z0-9][a-z0-9-]*)(?:\.[a-z]{2})?\.md(#[\w-]*)?")
+
+
+def _entry_href(tok: Any, linker: Linker) -> None:
+    """A Markdown link to another entry's file (`[text](other-id.md)`, as entries link each
+    other for readers of the files) points at that entry's page, wherever the link is."""
+    m = _MD_HREF.fullmatch(str(tok.attrGet("href") or ""))
+    url = linker(m.group(1)) if m else None
+    if m and url:
+        tok.attrSet("href", url + (m.group(2) or ""))
 
 
 def _text(token_cls: Any, content: str) -> Any:
