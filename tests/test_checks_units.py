@@ -505,4 +505,22 @@ def test_shared_mount_judges_writers_by_host_path() -> None:
     nested = [*mine, _m("/srv/meta", "/vernemq/data/meta")]
     r = evaluate(params, {"id": "x", "mounts": nested, "others": [other]})
     assert r.status == "pass" and "/srv/meta" in r.summary
+    # a bind of a directory above the data (Portainer's agent binds /var/lib/docker/volumes)
+    # reaches the files but is no broker: listed, not judged
+    agent = {"name": "agent", "mounts": [_m("/var/lib/docker/volumes", "/var/lib/docker/volumes")]}
+    r = evaluate(params, {"id": "x", "mounts": mine, "others": [agent]})
+    assert r.status == "pass" and any("a directory above the data" in e for e in r.evidence)
+    # the same named volume is the same data even when no host path is reported (plugins, CSI)
+    bare = [_m("", "/vernemq/data", name="vmq", kind="volume")]
+    twin = {"name": "vmq2", "mounts": [_m("", "/vernemq/data", name="vmq", kind="volume")]}
+    r = evaluate(params, {"id": "x", "mounts": bare, "others": [twin]})
+    assert r.status == "fail" and "no host path reported" in r.evidence[0]
     assert evaluate(params, None).status == "skip"
+
+
+def test_shared_mount_wants_an_absolute_destination() -> None:
+    from kb.checks.kinds.docker_shared_mount import PARAMS
+
+    dest = next(p for p in PARAMS if p.name == "destination")
+    assert dest.check is not None
+    assert dest.check("/vernemq/data") is None and "absolute" in (dest.check("vernemq/data") or "")

@@ -1,11 +1,19 @@
-"""`docker.shared_mount`: no other running container writes to a container's data directory.
+"""`docker.shared_mount`: no other running container of the same Docker daemon mounts a
+container's data directory read-write.
 
-Two broker processes on one data directory fight over its lock: LevelDB (VerneMQ) and RocksDB
-(EMQX 5's `mnesia_rocksdb`, its durable storage) take a POSIX lock on `LOCK` when they open a
-store, and the second opener gets `IO error: lock …/LOCK: Resource temporarily unavailable`
-(LevelDB) or `IO error: While lock file: …/LOCK: Resource temporarily unavailable` (RocksDB).
-Containers share the host's kernel, so a volume or bind mount used by two running containers is
-one file for both. One `docker ps` (its Mounts) answers it: no per-container inspect.
+Two broker processes on one data directory fight over its stores' locks: LevelDB as VerneMQ builds
+it (basho's fork: `flock`) and RocksDB (EMQX 5 and later, Mnesia tables kept by `mnesia_rocksdb`
+and durable storage: `fcntl`) lock a `LOCK` file in each store they open, and the second opener
+gets `IO error: lock …/LOCK: Resource temporarily unavailable` (LevelDB) or `IO error: While lock
+file: …/LOCK: Resource temporarily unavailable` (RocksDB). Containers share the host's kernel, so
+a volume or bind mount used by two running containers is one set of files and locks for both.
+
+A writer is another container mounting the same volume (by name), or a host directory that is the
+data directory or lies inside it. A bind of a directory above it (Portainer's agent binds
+/var/lib/docker/volumes) reaches the files but is no broker: listed, not judged. Only this daemon's
+containers are seen: Kubernetes pods (each mounts a volume from its own kubelet path), Podman, a
+second daemon, other hosts on a network filesystem and a broker installed on the host are not.
+One `docker ps` (its Mounts) and one inspect answer it.
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ PARAMS = (
         str,
         required=True,
         help="its data directory inside the container, e.g. /vernemq/data or /opt/emqx/data",
+        check=lambda v: (
+            None if str(v).startswith("/") else "must be an absolute path, e.g. /vernemq/data"
+        ),
     ),
 )
 
@@ -99,33 +110,46 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     shown_src = f"volume {mine['name']}" if mine["type"] == "volume" else src
     writers: list[str] = []
     readers: list[str] = []
+    above: list[str] = []
     for other in data["others"]:
         for m in other["mounts"]:
-            if not m["source"] or not src:
+            same_volume = mine["type"] == m["type"] == "volume" and mine["name"] == m["name"] != ""
+            if same_volume or (src and m["source"] and _covers(src, m["source"])):
+                # the same volume, or the data directory itself or a directory inside it
+                where = (readers, writers)[m["rw"]]
+            elif src and m["source"] and _covers(m["source"], src):
+                where = above  # a directory above it: reaches the files, is no broker
+            else:
                 continue
-            # the same host directory, or one inside the other (a bind of a parent directory)
-            if _covers(m["source"], src) or _covers(src, m["source"]):
-                line = (
-                    f"{other['name']}: {m['type']} {m['name'] or m['source']} -> "
-                    f"{m['destination']} ({'read-write' if m['rw'] else 'read-only'})"
-                )
-                (writers if m["rw"] else readers).append(line)
-    ev = (f"{name}: {shown_src} ({src}) -> {mine['destination']}", *writers, *readers)
+            where.append(
+                f"{other['name']}: {m['type']} {m['name'] or m['source']} -> "
+                f"{m['destination']} ({'read-write' if m['rw'] else 'read-only'})"
+            )
+    ev = (
+        f"{name}: {shown_src} ({src or 'no host path reported'}) -> {mine['destination']}",
+        *writers,
+        *readers,
+        *(f"{line}; a directory above the data, not judged" for line in above),
+        "seen: this Docker daemon's running containers (not Kubernetes pods, other daemons or"
+        " hosts)",
+    )
     if writers:
         return Verdict(
             FAIL,
             f"{name}: {len(writers)} other running container(s) mount its data directory"
-            f" ({shown_src}) read-write; two brokers on one data directory fight over its lock",
+            f" ({shown_src}) read-write: two brokers on one store fight over its lock",
             ev,
         )
     if readers:
         return Verdict(
             PASS,
-            f"{name}: other running containers mount {shown_src} read-only only (they cannot"
-            " take the store's lock)",
+            f"{name}: other running containers of this daemon mount {shown_src} read-only only"
+            " (they cannot take the store's lock)",
             ev,
         )
-    return Verdict(PASS, f"{name}: no other running container mounts {shown_src}", ev)
+    return Verdict(
+        PASS, f"{name}: no other running container of this daemon mounts {shown_src}", ev
+    )
 
 
 def describe(params: Params, lang: str) -> Description:
