@@ -350,6 +350,14 @@ class KBIndex:
             self._texts[eid] = text
         return text
 
+    def facet_values(self, field: str) -> list[str]:
+        """Every value of a facet field ("products" or "tags") in the index, sorted (lower case,
+        as filters compare them)."""
+        reader = self._get_searcher().reader()
+        return sorted(
+            t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(field)
+        )
+
     def _products(self) -> frozenset[str]:
         """Every product name in the index (a few dozen terms; read once per open)."""
         if self._product_names is None:

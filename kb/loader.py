@@ -144,10 +144,20 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
     # `root` is a normalised Path, so each entry.path is what str(Path(entry.path)) would be,
     # except for the "./" that scanning "." puts in front
     cut = 2 if str(root) == "." else 0
-    for _dirpath, files in _scan(str(root)):
+    for _dirpath, files in _scan(str(root), problems):
         for entry in files:
             m = FILE_RE.match(entry.name)
             if not m:
+                if entry.name.endswith(".md") and _starts_front_matter(entry.path):
+                    problems.append(
+                        Problem(
+                            entry.path[cut:],
+                            1,
+                            "looks like an entry, but its name is not an entry id: name it "
+                            "<id>.md or <id>.<lang>.md (lower case, digits, hyphens); not loaded",
+                            "warning",
+                        )
+                    )
                 continue
             if not entry.is_symlink():
                 yield EntryFile(m["id"], m["lang"] or "en", entry.path[cut:], root)
@@ -177,14 +187,34 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
             yield EntryFile(m["id"], m["lang"] or "en", entry.path[cut:], root)
 
 
-def _scan(dirpath: str) -> Iterable[tuple[str, list[os.DirEntry[str]]]]:
+def _starts_front_matter(path: str) -> bool:
+    """The file begins with a front-matter fence (`---`): a regular file only, 3 bytes read."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(3) == b"---"
+    except OSError:
+        return False
+
+
+def _scan(
+    dirpath: str, problems: list[Problem] | None = None
+) -> Iterable[tuple[str, list[os.DirEntry[str]]]]:
     """os.walk(followlinks=False), top-down, sorted, skipping folders starting with '.' or '_',
     but on DirEntry objects: their is_symlink() costs no system call, which makes discovery of
-    15 000 files ~5x faster (every `kb search` after a file was added or renamed pays it)."""
+    15 000 files ~5x faster (every `kb search` after a file was added or renamed pays it). A
+    folder that cannot be read is a problem (its entries would vanish without a word)."""
     try:
         with os.scandir(dirpath) as it:
             entries = list(it)
-    except OSError:
+    except OSError as exc:
+        if problems is not None:
+            problems.append(
+                Problem(
+                    dirpath, 0, f"cannot read this folder ({exc.strerror}); its entries are skipped"
+                )
+            )
         return
     files, dirs = [], []
     for e in entries:
@@ -199,7 +229,7 @@ def _scan(dirpath: str) -> Iterable[tuple[str, list[os.DirEntry[str]]]]:
     files.sort(key=lambda e: e.name)
     yield dirpath, files
     for name in sorted(dirs):
-        yield from _scan(os.path.join(dirpath, name))
+        yield from _scan(os.path.join(dirpath, name), problems)
 
 
 def discover(sources: list[Path], problems: list[Problem] | None = None) -> dict[str, EntryGroup]:

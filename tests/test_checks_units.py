@@ -135,8 +135,11 @@ def test_resolve_params_precedence_and_validation():
         and params["password_env"] == "P"
     )
     _, problems = resolve_params(spec, {"port": "x"})
+    # text that is no number: no advice about quotes (there were none on the command line)
+    assert problems == ["mqtt.connect: parameter 'port' must be an integer, got str 'x'"]
+    _, problems = resolve_params(spec, {"port": "1883"})  # a quoted number in an entry file
     assert problems == [
-        "mqtt.connect: parameter 'port' must be an integer, got str 'x'; write it without quotes"
+        "mqtt.connect: parameter 'port' must be an integer, got str '1883'; write it without quotes"
     ]
 
 

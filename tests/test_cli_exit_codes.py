@@ -91,3 +91,17 @@ def test_an_output_path_that_cannot_be_written_is_a_one_line_usage_error(tmp_pat
     r = run_kb("export", "mtail", str(blocker / "sub"))
     assert r.returncode == 2 and r.stderr.startswith(f"kb: cannot use {blocker}"), r
     assert "internal error" not in r.stderr
+
+
+def test_a_filter_value_no_entry_has_is_named_with_the_known_ones():
+    """`-p rabbit` (not a product here) used to look like "nothing found" (and `kb list` printed
+    nothing at all): a usage error naming it and the known values, exit 2."""
+    r = run_kb("search", "memory alarm", "-p", "rabbit")
+    assert r.returncode == 2 and r.stderr.startswith(
+        "kb: no product 'rabbit' in this knowledge base; known: "
+    )
+    assert "rabbitmq" in r.stderr
+    r = run_kb("list", "-t", "nosuch")
+    assert r.returncode == 2 and r.stderr.startswith("kb: no tag 'nosuch' in this knowledge base")
+    r = run_kb("list", "-p", "RabbitMQ", "--ids")  # filters compare in lower case
+    assert r.returncode == 0 and "rabbitmq-memory-alarm-publishers-blocked" in r.stdout.split()

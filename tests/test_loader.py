@@ -381,3 +381,35 @@ def test_kb_search_still_answers_with_a_bad_entry(make_kb):
     assert out.returncode == 0, out.stderr
     assert "clock-entry" in out.stdout
     assert "sample-entry.md:" in out.stderr and "duplicate key 'symptoms'" in out.stderr
+
+
+def test_an_entry_with_a_name_that_is_no_id_and_an_unreadable_folder_are_told(
+    tmp_path, monkeypatch
+):
+    """A Markdown file that starts like an entry but whose name is not an id is a warning (it
+    used to vanish, lint clean); a plain README is not. A folder that cannot be read is an error
+    naming it; the other entries still load."""
+    import kb.loader as loader
+
+    good = tmp_path / "emqx" / "entry-one.md"
+    good.parent.mkdir()
+    good.write_text(entry_text("entry-one"), "utf-8")
+    (tmp_path / "My-Entry.md").write_text(entry_text("my-entry"), "utf-8")
+    (tmp_path / "README.md").write_text("# notes\n", "utf-8")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = os.scandir
+
+    def scandir(path):  # the tests run as root, whom permission bits do not stop
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(loader.os, "scandir", scandir)
+    problems: list = []
+    groups = discover([tmp_path], problems)
+    assert list(groups) == ["entry-one"]
+    told = {(Path(p.path).name, p.severity): p.message for p in problems}
+    assert "not an entry id" in told[("My-Entry.md", "warning")]
+    assert told[("locked", "error")].startswith("cannot read this folder (Permission denied)")
+    assert not any(Path(p.path).name == "README.md" for p in problems)

@@ -90,6 +90,21 @@ def _type_ok(value: Any, typ: type) -> bool:
     return isinstance(value, typ)
 
 
+def _type_hint(value: Any, typ: type) -> str:
+    """What to do about a value of the wrong type: a number or true/false written in quotes
+    (`port: "1883"`) is text to YAML; text where text is not wanted has no quick fix."""
+    if not isinstance(value, str):
+        return "; quote it if it is text" if typ is str else ""
+    text = value.strip().lower()
+    if typ is bool:
+        return "; write it without quotes" if text in ("true", "false") else ""
+    try:
+        (int if typ is int else float)(text)
+    except (TypeError, ValueError):
+        return ""
+    return "; write it without quotes" if typ in (int, float) else ""
+
+
 def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
     """Problems with `params` for `kind_name`, each one line saying what to do. Empty if fine."""
     kind = get(kind_name)
@@ -103,10 +118,9 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
             allowed = ", ".join(x.name for x in kind.params) or "none"
             problems.append(f"{kind_name}: unknown parameter {name!r}; allowed: {allowed}")
         elif not _type_ok(value, p.type):
-            hint = "write it without quotes" if isinstance(value, str) else "quote it if it is text"
             problems.append(
                 f"{kind_name}: parameter {name!r} must be {_TYPE_NAMES.get(p.type, p.type.__name__)},"
-                f" got {type(value).__name__} {value!r}; {hint}"
+                f" got {type(value).__name__} {value!r}{_type_hint(value, p.type)}"
             )
         elif p.choices and value not in p.choices:
             problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")

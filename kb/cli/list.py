@@ -22,10 +22,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kb.cli.common import print_json
-    from kb.cli.search import open_index_for, print_hits
+    from kb.cli.search import open_index_for, print_hits, unknown_filters
 
     idx = open_index_for(args)
     try:
+        unknown_filters(idx, args)
         hits = idx.search("", product=args.product, tag=args.tag, kind=args.kind, limit=10**9)
     finally:
         idx.close()

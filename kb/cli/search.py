@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from indexer.hit import Hit
@@ -130,6 +130,22 @@ def _highlight(runs: list[tuple[str, bool]], st: Style) -> str:
     return "".join(st.hl(t) if hl else t for t, hl in runs)
 
 
+def unknown_filters(idx: Any, args: argparse.Namespace) -> None:
+    """A UserError naming a --product or --tag value no entry has, with the known ones (a filter
+    nobody matches would otherwise look like "nothing found")."""
+    from kb.errors import UserError
+
+    for option, field in (("product", "products"), ("tag", "tags")):
+        wanted = getattr(args, option, None) or []
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        known = idx.facet_values(field)
+        for value in wanted:
+            if value.lower() not in known:
+                shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
+                raise UserError(f"no {option} {value!r} in this knowledge base; known: {shown}")
+
+
 def run(args: argparse.Namespace) -> int:
     from kb.cli.common import print_json
     from kb.errors import UserError
@@ -141,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--limit must be at least 1")
     idx = open_index_for(args)
     try:
+        unknown_filters(idx, args)
         hits = idx.search(
             query, product=args.product, tag=args.tag, kind=args.kind, limit=args.limit
         )

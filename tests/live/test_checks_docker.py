@@ -439,7 +439,8 @@ def test_shared_mount_finds_the_second_writer(incident_containers, bundled_kb, t
         ), r.evidence
         r = check("docker.shared_mount", {"container": p + "-own", "destination": "/vernemq/data"})
         assert (
-            r.status == "pass" and f"no other running container of this daemon mounts volume {own}" in r.summary
+            r.status == "pass"
+            and f"no other running container of this daemon mounts volume {own}" in r.summary
         ), r
         # a path with nothing mounted lives in the container's own layer
         r = check("docker.shared_mount", {"container": p + "-own", "destination": "/var/lib/x"})
