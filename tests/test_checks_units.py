@@ -527,3 +527,19 @@ def test_shared_mount_wants_an_absolute_destination() -> None:
     dest = next(p for p in PARAMS if p.name == "destination")
     assert dest.check is not None
     assert dest.check("/vernemq/data") is None and "absolute" in (dest.check("vernemq/data") or "")
+
+
+# -- logs in other encodings (kb diagnose, kb search -) -------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "utf-8"])
+def test_a_log_in_utf16_or_with_a_bom_is_read_as_text(encoding) -> None:
+    """Windows PowerShell writes `docker logs x > file` as UTF-16 (with a byte-order mark);
+    some tools write it without one, or UTF-8 with a mark: each is read as the text it holds."""
+    import io
+
+    from kb.checks.diagnose import _chunks, decode_log, log_stream
+
+    text = "2024-01-01 boot\nOS monotonic time stepped backwards! Maybe add '+c false'\n" * 50
+    data = text.encode(encoding)
+    assert decode_log(data) == text
+    got = "".join(_chunks(log_stream(io.BytesIO(data)), 64))
+    assert got == text

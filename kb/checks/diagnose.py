@@ -29,6 +29,38 @@ class Diagnosis:
         }
 
 
+def log_encoding(head: bytes) -> str:
+    """The encoding of a log from its first bytes: UTF-16 with a byte-order mark (what Windows
+    PowerShell writes for `docker logs x > file`) or without one (NUL in every other byte of
+    ASCII text), UTF-8 with or without its mark."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    sample = head[:512]
+    if len(sample) >= 8 and sample.count(0) * 3 >= len(sample):
+        odd = sample[1::2].count(0)
+        return "utf-16-le" if odd > sample[0::2].count(0) else "utf-16-be"
+    return "utf-8"
+
+
+def decode_log(data: bytes) -> str:
+    """A whole log (pasted on stdin) as text, in its encoding (`log_encoding`)."""
+    return data.decode(log_encoding(data[:512]), "replace")
+
+
+def log_stream(binary: Any) -> Any:
+    """A binary stream as one `_chunks` reads: itself when it is UTF-8, else a text stream of the
+    UTF-16 it holds (its first bytes decide; they are put back)."""
+    import io
+
+    buffered = binary if hasattr(binary, "peek") else io.BufferedReader(binary)
+    encoding = log_encoding(buffered.peek(512)[:512])
+    if encoding == "utf-8":
+        return buffered
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
+
+
 def _chunks(source: Any, chunk_size: int) -> Iterator[str]:
     """Text chunks that end at a line boundary (except possibly the last)."""
     if isinstance(source, str):

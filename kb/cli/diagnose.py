@@ -24,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.checks.diagnose import diagnose
+    from kb.checks.diagnose import diagnose, log_stream
     from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
 
@@ -34,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(
                 "diagnose: no input; pipe a log in (docker logs NAME 2>&1 | kb diagnose -) or give FILE"
             )
-        results = diagnose(kbase, sys.stdin.buffer)
+        results = diagnose(kbase, log_stream(sys.stdin.buffer))
     else:
         try:
             with open(args.file, "rb") as fh:
-                results = diagnose(kbase, fh)
+                results = diagnose(kbase, log_stream(fh))
         except OSError as exc:
             raise UserError(
                 f"{args.file}: {exc.strerror or exc}; give a readable log file or - for stdin"

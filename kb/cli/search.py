@@ -58,8 +58,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def read_query(parts: list[str]) -> str:
     if parts == ["-"]:
-        data = sys.stdin.buffer.read(MAX_STDIN)
-        return data.decode("utf-8", "replace")
+        from kb.checks.diagnose import decode_log
+
+        return decode_log(sys.stdin.buffer.read(MAX_STDIN))
     return " ".join(parts)
 
 
