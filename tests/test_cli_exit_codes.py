@@ -105,3 +105,44 @@ def test_a_filter_value_no_entry_has_is_named_with_the_known_ones():
     assert r.returncode == 2 and r.stderr.startswith("kb: no tag 'nosuch' in this knowledge base")
     r = run_kb("list", "-p", "RabbitMQ", "--ids")  # filters compare in lower case
     assert r.returncode == 0 and "rabbitmq-memory-alarm-publishers-blocked" in r.stdout.split()
+
+
+def test_show_takes_an_id_in_capitals_and_names_ids_holding_a_word():
+    r = run_kb("show", "EMQX-MONOTONIC-TIME-STEPPED-BACKWARDS")
+    assert r.returncode == 0 and "monotonic time stepped backwards" in r.stdout
+    r = run_kb("show", "monotonic")
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        "kb: no entry 'monotonic'; did you mean: emqx-monotonic-time-stepped-backwards"
+    )
+
+
+def test_binary_data_on_stdin_is_not_searched_as_text():
+    import random
+    import subprocess
+    import sys
+
+    noise = bytes(random.Random(7).randrange(256) for _ in range(20000))
+    r = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "search", "-"],
+        input=noise,
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == 2 and b"the input is not text" in r.stderr, r
+    assert r.stdout == b""
+
+
+def test_an_entry_named_twice_runs_its_checks_once():
+    import argparse
+
+    from kb.cli.check import _select
+    from kb.loader import load_kb
+    from kb.paths import bundled_kb
+
+    kbase = load_kb([bundled_kb()])
+    eid = "emqx-unknown-clients-censys"
+    checks = [c.id for c in kbase.get(eid).checks]
+    args = argparse.Namespace(all=False, id=[eid, eid, f"{eid}#{checks[0]}"])
+    selected = _select(kbase, args)
+    assert [(e.id, [s.id for s in specs]) for e, specs in selected] == [(eid, checks)]

@@ -72,7 +72,12 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
             raise UserError(f"check: {entry_id} declares no checks")
         else:
             out.append((entry, list(entry.checks)))
-    return out
+    # an entry or check named twice (kb check A A, A A/x) runs once, in the order first named
+    merged: dict[str, tuple[Any, list[Any]]] = {}
+    for entry, specs in out:
+        kept = merged.setdefault(entry.id, (entry, []))[1]
+        kept.extend(s for s in specs if all(s.id != k.id for k in kept))
+    return list(merged.values())
 
 
 def _validate_overrides(

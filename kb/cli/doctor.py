@@ -119,7 +119,13 @@ def run(args: argparse.Namespace) -> int:
             )
     if report.interrupted:
         sys.stderr.write("kb: doctor: interrupted; the findings above are what was found so far\n")
-    if not report.findings:
+    if not report.findings and partial:
+        # not an all-clear: part of the scan did not happen
+        print(
+            f"No known problem found so far: {scanned} container(s) scanned on "
+            f"{len(report.hosts)} host(s){partial}."
+        )
+    elif not report.findings:
         print(
             f"No known problem found in {scanned} container(s) on {len(report.hosts)} host(s){partial}."
         )

@@ -56,6 +56,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def _not_text(query: str) -> bool:
+    """Mostly undecodable bytes or control characters: binary data, not a log."""
+    sample = query[:4096]
+    bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r") for ch in sample)
+    return bad * 10 > len(sample)
+
+
 def read_query(parts: list[str]) -> str:
     if parts == ["-"]:
         from kb.checks.diagnose import decode_log
@@ -154,6 +161,10 @@ def run(args: argparse.Namespace) -> int:
     query = read_query(args.query)
     if not query.strip():
         raise UserError("empty query; type some words or pipe a log into 'kb search -'")
+    if _not_text(query):
+        raise UserError(
+            "the input is not text (binary data); pipe a log, e.g. docker logs NAME 2>&1 | kb search -"
+        )
     if args.limit < 1:
         raise UserError("--limit must be at least 1")
     idx = open_index_for(args)

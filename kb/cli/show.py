@@ -98,7 +98,12 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
 
 
 def not_found(known_ids: Any, entry_id: str) -> int:
-    close = difflib.get_close_matches(entry_id, list(known_ids), n=3, cutoff=0.5)
+    ids = list(known_ids)
+    word = entry_id.strip().lower()
+    # a word of an id (kb show monotonic) names the ids holding it; else the nearest spellings
+    close = [i for i in ids if word and word in i][:3] or difflib.get_close_matches(
+        word, ids, n=3, cutoff=0.5
+    )
     hint = (
         f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
     )
@@ -112,6 +117,9 @@ def run(args: argparse.Namespace) -> int:
 
     # only this entry is parsed: showing one entry of a 10 000-entry KB must not read them all
     entry, problems, known = load_one(sources_for(args), args.id)
+    if entry is None and args.id.strip().lower() != args.id:
+        # ids are lower case: EMQX-MONOTONIC-… pasted from a title or a ticket is the same entry
+        entry, problems, known = load_one(sources_for(args), args.id.strip().lower())
     warn_problems(problems)
     if entry is None:
         return not_found(known, args.id)
