@@ -371,8 +371,11 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
                     )
                 else:
                     used[status] = i
-            if label and goto:
-                options.append(Option(label=label, goto=goto, when=when))
+            if goto:
+                # a label of the wrong type (yes/no read as booleans) is reported above; the
+                # option still counts for the tree's structure, so that no false errors follow
+                shown = label if label else str(omap.get("label", f"option {i + 1}"))
+                options.append(Option(label=shown, goto=goto, when=when))
         if question is not None and len(options) < 2:
             ctx.error(path, f"question node {nid!r} needs at least two options")
         if conclusion is not None and options:

@@ -163,6 +163,21 @@ def test_tree_validation(make_kb):
     assert all(":" in p.split(" error: ")[0] for p in probs)
 
 
+def test_yes_no_labels_give_their_own_error_and_no_false_ones(make_kb):
+    """Unquoted yes/no labels are booleans to YAML: that is the error, not "needs at least two
+    options" or "cannot be reached" (the options still count for the structure), and a real
+    structural error beside it is still found."""
+    tree = (
+        "tree:\n  start: a\n  nodes:\n    a:\n      question: Is it?\n      options:\n"
+        "        - {label: yes, goto: b}\n        - {label: no, goto: missing}\n"
+        "    b:\n      conclusion: done\n"
+    )
+    probs = problems_of(make_kb({"a/sample-entry.md": entry_text(extra=tree)}))
+    assert sum("quote it" in p for p in probs) == 2, probs
+    assert any("option goes to 'missing', which is not a node" in p for p in probs), probs
+    assert not any("at least two options" in p or "cannot be reached" in p for p in probs), probs
+
+
 def test_one_bad_entry_never_stops_the_others(make_kb):
     root = make_kb(
         {
