@@ -58,13 +58,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def entry_ids() -> list[str]:
+def entry_ids(extra: list[str] | None = None) -> list[str]:
+    """Ids of the KB the command line names: the usual folders and its `--kb DIR`s."""
     from kb.loader import discover, kb_sources
 
     try:
-        return list(discover(kb_sources()))
+        return list(discover(kb_sources(extra or [])))
     except Exception:
         return []
+
+
+def _kb_options(words: list[str]) -> list[str]:
+    return [words[i + 1] for i, w in enumerate(words[:-1]) if w == "--kb"] + [
+        w.split("=", 1)[1] for w in words if w.startswith("--kb=")
+    ]
 
 
 def candidates(cword: int, words: list[str]) -> list[str]:
@@ -77,6 +84,14 @@ def candidates(cword: int, words: list[str]) -> list[str]:
     previous = words[cword - 1] if cword >= 1 and cword - 1 < len(words) else ""
     command = next((w for w in words[1:cword] if w in sub_action.choices), None)
     active = sub_action.choices[command] if command else parser
+    nested = next((a for a in active._actions if isinstance(a, argparse._SubParsersAction)), None)
+    if command and nested is not None:
+        # a command with its own commands (kb export site|mtail|alerts)
+        chosen = next((w for w in words[1:cword] if w in nested.choices), None)
+        if chosen is None and not current.startswith("-"):
+            return sorted(nested.choices)
+        if chosen is not None:
+            active = nested.choices[chosen]
     for action in active._actions:
         if previous in action.option_strings and action.nargs != 0:
             if previous in FILE_OPTIONS:
@@ -89,7 +104,7 @@ def candidates(cword: int, words: list[str]) -> list[str]:
     if command is None:
         return sorted(sub_action.choices)
     if command in ID_COMMANDS:
-        return entry_ids()
+        return entry_ids(_kb_options(words[:cword]))
     if command == "completion":
         return ["bash", "zsh", "fish"]
     return []
