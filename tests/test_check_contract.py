@@ -224,3 +224,17 @@ def test_exit_137_without_an_oom_record_is_a_kill_that_the_oom_entry_sorts_out()
     assert judge(plain, Expectation(exit_codes=frozenset({0, 137}))) == []
     [other] = judge(ContainerState.from_inspect(_inspect(ExitCode=1)), Expectation())
     assert other.what == "exit"
+
+
+def test_doctor_shows_a_repeated_log_line_once_with_its_count() -> None:
+    from kb.checks.doctor import _distinct_lines
+
+    matched = [
+        (1, "Error: Address already in use"),
+        (2, "other"),
+        (3, "Error: Address already in use"),
+    ]
+    assert _distinct_lines("log", matched) == [
+        "log line 1: Error: Address already in use (x2)",
+        "log line 2: other",
+    ]

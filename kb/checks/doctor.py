@@ -456,7 +456,7 @@ def _scan_one(
                 "signature",
                 status,
                 f"{name}: {prefix} matches “{title}”",
-                [*(extra or []), *(f"{prefix} line {n}: {t}" for n, t in matched)],
+                [*(extra or []), *_distinct_lines(prefix, matched)],
                 entry=entry_id,
             )
             added += 1
@@ -786,3 +786,18 @@ def follow_events(
         rest = until - time.time()
         if rest > 0:
             stop.wait(rest)
+
+
+def _distinct_lines(prefix: str, matched: list[tuple[int, str]]) -> list[str]:
+    """Evidence lines for a signature's matches: a line repeated word for word (each restart of
+    a crash-looping container prints it again) is shown once, with its first line number and how
+    often it came."""
+    firsts: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for n, t in matched:
+        firsts.setdefault(t, n)
+        counts[t] = counts.get(t, 0) + 1
+    return [
+        f"{prefix} line {n}: {t}" + (f" (x{counts[t]})" if counts[t] > 1 else "")
+        for t, n in firsts.items()
+    ]
