@@ -598,3 +598,24 @@ async def test_resize_and_light_theme():
         assert app.theme == "textual-light"
         await pilot.press("f9")
         assert app.theme == "textual-dark"
+
+
+def test_the_preview_shows_markdown_as_readable_text():
+    """The preview pane (120 columns and wider) reads like the entry, not like its source: no
+    `##`, no code fences, no emphasis markers; markup-looking text stays text."""
+    from tui.screens.home import markdown_preview
+
+    body = (
+        "## Symptoms\n\n- Clients print **Connection refused**.\n- Logs say [red]x[/red]\n\n"
+        "```text\nError: Address in use\n```\n\nA paragraph\nwrapped in the source.\n\n"
+        + "\n\n".join(f"Line {i}." for i in range(50))
+    )
+    text = markdown_preview(body, 10)
+    plain = text.plain
+    assert plain.startswith("Symptoms\n") and "##" not in plain and "```" not in plain
+    assert "• Clients print Connection refused." in plain and "**" not in plain
+    assert "• Logs say [red]x[/red]" in plain  # text, never markup
+    assert "  Error: Address in use" in plain
+    assert "A paragraph wrapped in the source." in plain
+    assert plain.rstrip().endswith("…") and "Line 49." not in plain
+    assert any(span.style == "bold" for span in text.spans)

@@ -52,10 +52,56 @@ def render_preview(entry: Any, lang: str) -> Text:
     out.append(f"\n{entry.id}", style="dim")
     out.append("\n\n")
     out.append(clean(text.summary), style="italic")
-    body = clean(text.body).strip("\n").split("\n")
-    out.append("\n\n" + "\n".join(body[:PREVIEW_LINES]))
-    if len(body) > PREVIEW_LINES:
-        out.append("\n…", style="dim")
+    out.append("\n\n")
+    out.append_text(markdown_preview(text.body, PREVIEW_LINES))
+    return out
+
+
+def markdown_preview(body: str, max_lines: int) -> Text:
+    """An entry body as readable text for the preview pane: headings bold without their `#`,
+    paragraphs joined into one line each (the pane wraps them), list items with a bullet, code
+    blocks dim and indented without their fences, emphasis markers gone; plain text only (a
+    body never becomes markup). About `max_lines` lines, then "…"."""
+    from markdown_it import MarkdownIt
+
+    out = Text()
+    lines = 0
+    lists: list[str] = []
+    heading = False
+    for tok in MarkdownIt("commonmark").enable("table").parse(clean(body)):
+        if lines >= max_lines:
+            out.append("…", style="dim")
+            break
+        kind = tok.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists.append("• " if kind == "bullet_list_open" else "‣ ")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            if not lists:
+                out.append("\n")
+        elif kind == "heading_open":
+            heading = True
+        elif kind == "heading_close":
+            heading = False
+            out.append("\n")
+        elif kind == "paragraph_close" and not lists:
+            out.append("\n")
+        elif kind == "inline" and tok.children is not None:
+            words = "".join(
+                " " if c.type in ("softbreak", "hardbreak") else c.content
+                for c in tok.children
+                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+            )
+            lead = "  " * (len(lists) - 1) + lists[-1] if lists else ""
+            out.append(lead + one_line(words) + "\n", style="bold" if heading else "")
+            lines += 1
+        elif kind in ("fence", "code_block"):
+            code = tok.content.rstrip("\n").split("\n")[: max(max_lines - lines, 1)]
+            for line in code:
+                out.append("  " + line + "\n", style="dim")
+            out.append("\n")
+            lines += len(code)
+    out.rstrip()
     return out
 
 
