@@ -238,3 +238,25 @@ def test_doctor_shows_a_repeated_log_line_once_with_its_count() -> None:
         "log line 1: Error: Address already in use (x2)",
         "log line 2: other",
     ]
+
+
+def test_doctor_host_names_are_checked_before_scanning(tmp_path, monkeypatch) -> None:
+    """--host takes a URL, host:port, a Docker context, a configured name or "local" (what the
+    report calls the default daemon); anything else is a usage error naming the choices, and a
+    host named twice is scanned once."""
+    import pytest as _pytest
+
+    from kb.checks.doctor import run_doctor
+    from kb.errors import UserError
+    from kb.loader import load_kb
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))  # no contexts
+    (tmp_path / "kb").mkdir()
+    empty = load_kb([tmp_path / "kb"])
+    with _pytest.raises(UserError, match="neither a Docker endpoint"):
+        run_doctor(empty, hosts=["bogus"])
+    report = run_doctor(
+        empty, hosts=[f"unix://{tmp_path}/none.sock", f"unix://{tmp_path}/none.sock"], timeout=5
+    )
+    assert len(report.hosts) == 1 and not report.hosts[0].ok

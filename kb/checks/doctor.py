@@ -656,7 +656,26 @@ def run_doctor(
             named = targets_mod.load().docker_urls()
         except Exception:  # an explicit --host must work without a config
             named = {}
-        wanted: list[tuple[str, str | None]] = [(h, named.get(h, h)) for h in hosts]
+        from kb.checks.dockerclient import context_endpoint, resolve_endpoint
+
+        wanted: list[tuple[str, str | None]] = []
+        for h in dict.fromkeys(hosts):  # a host named twice is scanned once
+            if h in named:
+                wanted.append((h, named[h]))
+            elif h == "local" and "local" not in named:  # what reports call the default
+                wanted.append(("local", resolve_endpoint(None)))
+            elif "://" not in h and ":" not in h and not context_endpoint(h):
+                # not a URL, not host:port (docker-py's tcp://host:port), not a Docker context
+                from kb.errors import UserError
+
+                known = ", ".join(sorted(named)) or "none configured"
+                raise UserError(
+                    f"doctor: --host {h!r} is neither a Docker endpoint (unix:///var/run/"
+                    "docker.sock, tcp://HOST:2376, ssh://USER@HOST), a Docker context nor a "
+                    f"configured host (known: {known}; 'local' is this machine's daemon)"
+                )
+            else:
+                wanted.append((h, h))
     elif conf is not None and conf.docker_hosts:
         wanted = [(h.name, h.url) for h in conf.docker_hosts]
     else:
