@@ -147,6 +147,8 @@ def unknown_filters(idx: Any, args: argparse.Namespace) -> None:
         wanted = getattr(args, option, None) or []
         if isinstance(wanted, str):
             wanted = [wanted]
+        if not wanted:
+            continue  # no filter: nothing to read (a cold search stays as cheap as before)
         known = idx.facet_values(field)
         for value in wanted:
             if value.lower() not in known:
