@@ -554,6 +554,11 @@ async def test_help_lists_every_binding():
             "Command palette",
         ):
             assert must in text
+        # keys as they are labelled, not Textual's names for them
+        assert "slash" not in text and "question_mark" not in text and "escape" not in text
+        assert any(
+            keys.startswith("/") for _t, rows in sections(type(app).BINDINGS) for keys, _d in rows
+        )
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 

@@ -205,7 +205,7 @@ ZH: dict[str, str] = {
     "Start over": "重新开始",
     "In kbtui: p chooses the container or target, c runs the checks of {id}.": "在 kbtui 中：p 选择容器或目标，c 运行 {id} 的检查。",
     # --- paste log ---
-    "Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results.": "粘贴一段日志，按 ctrl+s 查找匹配的条目；ctrl+o 转到结果。",
+    "Paste a log, ctrl+s finds matching entries, ctrl+o goes to them.": "粘贴日志，ctrl+s 查找匹配的条目，ctrl+o 转到结果。",
     "Nothing to diagnose: paste a log first.": "没有可诊断的内容：请先粘贴日志。",
     "Matching…": "正在匹配…",
     "{n} matching entries — Enter opens one": "{n} 个匹配的条目——Enter 打开",

@@ -22,6 +22,19 @@ ACTION_NAMES = {
 }
 
 
+# Textual's key names, as the keys are labelled (the footer shows them the same way)
+KEY_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "esc",
+    "plus": "+",
+    "minus": "-",
+    "full_stop": ".",
+    "comma": ",",
+    "space": "space",
+}
+
+
 def _rows(bindings: list[Any], lang: str = "en") -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -37,7 +50,7 @@ def _rows(bindings: list[Any], lang: str = "en") -> list[tuple[str, str]]:
             continue
         desc = b.description or ACTION_NAMES.get(action) or action.replace("_", " ").capitalize()
         desc = tr(desc, lang)
-        keys = ", ".join(k.strip() for k in b.key.split(","))
+        keys = ", ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in b.key.split(","))
         rows.append((keys, desc))
     return rows
 

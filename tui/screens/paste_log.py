@@ -67,7 +67,7 @@ class PasteLogScreen(Screen[None]):
         yield Static(
             Text(
                 tr(
-                    "Paste a log excerpt, then ctrl+s to find matching entries; ctrl+o goes to the results.",
+                    "Paste a log, ctrl+s finds matching entries, ctrl+o goes to them.",
                     self.lang,
                 )
             ),

@@ -47,7 +47,7 @@ class TreeScreen(Screen[None]):
         Binding("escape,q", "close", "Close"),
         Binding("b,backspace", "back", "Back"),
         Binding("r", "restart", "Restart"),
-        Binding("e", "open_entry", "Open entry"),
+        Binding("e", "open_entry", "Entry"),  # short: the 80-column footer keeps f1 Help
         Binding("c", "checks", "Checks"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
         Binding("p", "where", "Where"),
