@@ -218,7 +218,7 @@ async def test_live_doctor_picks_up_a_container_that_dies(doomed_container):
 
 
 @pilot_test
-async def test_where_dialog_lists_running_containers(doomed_container):
+async def test_where_dialog_lists_containers_running_first(doomed_container, incident_containers):
     from tui.screens.check_settings import CheckSettingsScreen
 
     app = make_app(kb=None, bundled=True)
@@ -237,6 +237,14 @@ async def test_where_dialog_lists_running_containers(doomed_container):
         )
         item = next(i for i in dialog.items if i.name == doomed_container)
         assert item.kind == "container"
+        # a stopped container can be picked too (a tree about a container that stopped), listed
+        # after the running ones with its status
+        stopped = [i for i in dialog.items if i.kind == "container" and " · " in i.detail]
+        running = [i for i in dialog.items if i.kind == "container" and " · " not in i.detail]
+        assert stopped and running, dialog.items
+        kinds = [" · " in i.detail for i in dialog.items if i.kind == "container"]
+        assert kinds == sorted(kinds)
+        assert any("Exited" in i.detail for i in stopped), stopped
         dialog.pick(item)
         await pilot.press("ctrl+s")
         await pilot.pause(0.2)

@@ -79,7 +79,7 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class PickItem:
-    """One choice in the target picker: a configured target or a running container."""
+    """One choice in the target picker: a configured target or a container."""
 
     kind: str  # "docker_host" | "broker" | "container"
     name: str
@@ -359,7 +359,8 @@ class Services:
             return []
 
     def pick_items(self, timeout: float = 2.0) -> list[PickItem]:
-        """Configured targets, then the running containers of the current Docker host. Blocking."""
+        """Configured targets, then the containers of the current Docker host (running ones
+        first). Blocking."""
         items: list[PickItem] = []
         try:
             from kb.checks.targets import load
@@ -371,25 +372,32 @@ class Services:
                 items.append(PickItem("broker", b.name, f"{b.kind} {b.host}"))
         except Exception:  # an unreadable config: containers can still be picked
             pass
-        items.extend(self.running_containers(timeout=timeout))
+        items.extend(self.containers(timeout=timeout))
         return items
 
-    def running_containers(self, host: str | None = None, timeout: float = 2.0) -> list[PickItem]:
-        """Running containers on `host` (default: DOCKER_HOST / the local socket); [] if unreachable."""
+    def containers(self, host: str | None = None, timeout: float = 2.0) -> list[PickItem]:
+        """The containers on `host` (default: DOCKER_HOST / the local socket), running ones first,
+        then the stopped ones with their status (a tree about a container that stopped needs to
+        pick it); [] if unreachable."""
         from kb.checks import dockerclient
         from kb.checks.context import RunContext
 
         try:
             client = dockerclient.get_client(host).bound(RunContext(timeout, threading.Event()))
-            rows = client.containers(all=False)
+            rows = client.containers(all=True)
         except Exception:  # no Docker here: the picker lists the configured targets only
             return []
         out = []
         for c in rows:
             names = [str(n).lstrip("/") for n in c.get("Names") or []]
-            if names:
-                out.append(PickItem("container", names[0], str(c.get("Image", "")), host))
-        return sorted(out, key=lambda p: p.name)
+            if not names:
+                continue
+            running = c.get("State") == "running"
+            detail = str(c.get("Image", ""))
+            if not running:
+                detail += f" · {c.get('Status') or c.get('State') or 'stopped'}"
+            out.append((not running, names[0], PickItem("container", names[0], detail, host)))
+        return [item for _stopped, _name, item in sorted(out, key=lambda t: (t[0], t[1]))]
 
     def set_check_settings(self, scope: str, target: str | None, params_text: str) -> list[str]:
         """Validate and apply a target name and `k=v k=v` overrides to `scope`; returns problems."""
