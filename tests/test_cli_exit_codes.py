@@ -146,3 +146,18 @@ def test_an_entry_named_twice_runs_its_checks_once():
     args = argparse.Namespace(all=False, id=[eid, eid, f"{eid}#{checks[0]}"])
     selected = _select(kbase, args)
     assert [(e.id, [s.id for s in specs]) for e, specs in selected] == [(eid, checks)]
+
+
+def test_check_lines_say_which_set_values_the_run_used():
+    """A check's title is the entry's words ("… on port 1883"); with --set port=… the line says
+    which values this run used, only for checks that take them."""
+    r = run_kb(
+        "check",
+        "emqx-unknown-clients-censys#anonymous-refused",
+        "--set",
+        "port=1",
+        "--set",
+        "timeout=1",
+    )
+    first = next(line for line in r.stdout.splitlines() if "on port 1883" in line)
+    assert first.endswith("[--set port=1 timeout=1]"), r.stdout

@@ -194,6 +194,7 @@ def next_steps(result: CheckResult) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     import time
 
+    from kb.checks import registry
     from kb.checks.runner import ParamError, exit_code, overall, parse_overrides, run_checks
     from kb.cli.common import Style, load_kb_for, print_json, sanitize, target_for, use_color
     from kb.errors import UserError
@@ -220,7 +221,14 @@ def run(args: argparse.Namespace) -> int:
             current.append(r.entry)
             print(st.bold(r.entry))
         active = st.dim(" [active: sends one message]") if r.active else ""
-        print(f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(r.title)}{active}")
+        kind = registry.get(r.kind)
+        used = [f"{k}={v}" for k, v in overrides.items() if kind is not None and kind.param(k)]
+        # the title is the entry's words (port 1883); say which --set values this run used
+        setting = st.dim(f" [--set {' '.join(used)}]") if used else ""
+        print(
+            f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(r.title)}"
+            f"{sanitize(setting)}{active}"
+        )
         print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")
         for line in r.evidence:
             print(f"        {st.dim(sanitize(line))}")
