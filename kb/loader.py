@@ -426,14 +426,44 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
     return entry, problems
 
 
+def _line_of(path: str | Path, needle: str, after: str = "") -> int:
+    """The line of `path` where `needle` first appears (after the line starting with `after:`),
+    for a problem found once every entry is loaded; 1 when it cannot be told."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read(MAX_LINE_SCAN).split("\n")
+    except OSError:
+        return 1
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{after}:")), 0)
+    for i in range(start, len(lines)):
+        if needle in lines[i]:
+            return i + 1
+    return 1
+
+
+MAX_LINE_SCAN = 1 << 20  # entry files are capped at 1 MiB (kb.frontmatter.MAX_FILE_BYTES)
+
+
 def cross_check(entries: dict[str, Entry]) -> list[Problem]:
     """Problems that need every entry: related ids, tree links to entries and other entries' checks."""
     problems: list[Problem] = []
     for entry in entries.values():
         for rid in entry.related:
-            if rid not in entries:
+            if rid == entry.id:
                 problems.append(
-                    Problem(entry.path, 1, f"related id {rid!r} does not exist; fix or remove it")
+                    Problem(
+                        entry.path,
+                        _line_of(entry.path, rid, after="related"),
+                        f"related id {rid!r} is this entry itself; remove it",
+                    )
+                )
+            elif rid not in entries:
+                problems.append(
+                    Problem(
+                        entry.path,
+                        _line_of(entry.path, rid, after="related"),
+                        f"related id {rid!r} does not exist; fix or remove it",
+                    )
                 )
         if entry.tree is None:
             continue

@@ -114,6 +114,12 @@ def test_dangling_related_and_duplicate_ids(make_kb):
     probs = problems_of(root)
     assert any("related id 'no-such-entry' does not exist" in p for p in probs)
     assert any("duplicate id 'sample-entry'" in p and "b/sample-entry.md" in p for p in probs)
+    # the problem names the line of the related list, and an entry relating to itself is told
+    text = (root / "a/sample-entry.md").read_text()
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if "no-such-entry" in t)
+    assert any(f"sample-entry.md:{line}: error: related id 'no-such-entry'" in p for p in probs)
+    root2 = make_kb({"c/self-entry.md": entry_text("self-entry", extra="related: [self-entry]\n")})
+    assert any("related id 'self-entry' is this entry itself" in p for p in problems_of(root2))
 
 
 def test_bad_signature_regex_is_a_lint_error(make_kb):
