@@ -282,6 +282,13 @@ def field_conditions(params: Mapping[str, Any], zh: bool) -> str:
     return " and ".join(f"{e} `{v}`" if v is not None else e for e, _, v in conds) or "matches"
 
 
+def path_covers(outer: str, inner: str) -> bool:
+    """POSIX path `inner` is `outer` or lies below it (compared as strings, trailing slashes
+    ignored): a mount at `outer` holds `inner`."""
+    outer, inner = outer.rstrip("/") or "/", inner.rstrip("/") or "/"
+    return inner == outer or outer == "/" or inner.startswith(outer + "/")
+
+
 def no_container(name: str) -> Verdict:
     """The verdict of every container check when the container does not exist: not applicable."""
     return Verdict(

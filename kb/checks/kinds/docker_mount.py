@@ -21,6 +21,7 @@ from kb.checks.kinds._common import (
     container_description,
     no_container,
     on_docker_host,
+    path_covers,
     shown,
 )
 
@@ -45,19 +46,13 @@ def probe(ctx: ProbeContext, params: Params) -> list[dict[str, Any]] | None:
         for m in info.get("Mounts") or []
     ]
     if not any(
-        m["destination"] and _covers(m["destination"], params["destination"]) for m in mounts
+        m["destination"] and path_covers(m["destination"], params["destination"]) for m in mounts
     ):
         # a container that has no such path keeps its data elsewhere (e.g. Debian's mosquitto
         # package uses /var/lib/mosquitto, the eclipse-mosquitto image /mosquitto/data)
         if client.path_exists(params["container"], params["destination"]) is False:
             mounts.append({"type": "absent", "source": "", "destination": None})
     return mounts
-
-
-def _covers(mount_dest: str, path: str) -> bool:
-    mount_dest = mount_dest.rstrip("/") or "/"
-    path = path.rstrip("/") or "/"
-    return path == mount_dest or mount_dest == "/" or path.startswith(mount_dest + "/")
 
 
 def evaluate(params: Params, data: list[dict[str, Any]] | None) -> Verdict:
@@ -77,7 +72,7 @@ def evaluate(params: Params, data: list[dict[str, Any]] | None) -> Verdict:
         )
     ev = tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data) or ("no mounts",)
     for m in data:
-        if m["destination"] and _covers(m["destination"], dest):
+        if m["destination"] and path_covers(m["destination"], dest):
             return Verdict(PASS, f"{name}: {dest} is on a {m['type']} mount", ev)
     return Verdict(
         FAIL, f"{name}: nothing is mounted at {dest}; its data lives in the container layer", ev

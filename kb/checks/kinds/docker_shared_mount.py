@@ -36,6 +36,7 @@ from kb.checks.kinds._common import (
     container_description,
     no_container,
     on_docker_host,
+    path_covers,
     shown,
 )
 
@@ -52,12 +53,6 @@ PARAMS = (
         ),
     ),
 )
-
-
-def _covers(outer: str, inner: str) -> bool:
-    """Path `inner` is `outer` or lies below it."""
-    outer, inner = outer.rstrip("/") or "/", inner.rstrip("/") or "/"
-    return inner == outer or outer == "/" or inner.startswith(outer + "/")
 
 
 def _name(c: dict[str, Any]) -> str:
@@ -96,7 +91,9 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name, dest = params["container"], params["destination"]
     if data is None:
         return no_container(name)
-    covering = [m for m in data["mounts"] if m["destination"] and _covers(m["destination"], dest)]
+    covering = [
+        m for m in data["mounts"] if m["destination"] and path_covers(m["destination"], dest)
+    ]
     if not covering:
         return Verdict(
             PASS,
@@ -114,10 +111,10 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     for other in data["others"]:
         for m in other["mounts"]:
             same_volume = mine["type"] == m["type"] == "volume" and mine["name"] == m["name"] != ""
-            if same_volume or (src and m["source"] and _covers(src, m["source"])):
+            if same_volume or (src and m["source"] and path_covers(src, m["source"])):
                 # the same volume, or the data directory itself or a directory inside it
                 where = (readers, writers)[m["rw"]]
-            elif src and m["source"] and _covers(m["source"], src):
+            elif src and m["source"] and path_covers(m["source"], src):
                 where = above  # a directory above it: reaches the files, is no broker
             else:
                 continue
