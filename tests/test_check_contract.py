@@ -260,3 +260,32 @@ def test_doctor_host_names_are_checked_before_scanning(tmp_path, monkeypatch) ->
         empty, hosts=[f"unix://{tmp_path}/none.sock", f"unix://{tmp_path}/none.sock"], timeout=5
     )
     assert len(report.hosts) == 1 and not report.hosts[0].ok
+
+
+@pytest.mark.parametrize(
+    ("interrupted", "ok", "said"),
+    [
+        (False, True, "No known problem found in 3 container(s) on 1 host(s)."),
+        (
+            True,
+            True,
+            "No known problem found so far: 3 container(s) scanned on 1 host(s) (not all scanned).",
+        ),
+        (
+            False,
+            False,
+            "No known problem found so far: 3 container(s) scanned on 1 host(s) (not all scanned).",
+        ),
+    ],
+)
+def test_a_partial_doctor_scan_with_no_finding_is_no_all_clear(
+    monkeypatch, capsys, interrupted, ok, said
+):
+    import kb.checks.doctor as doctor_mod
+    from kb.checks.doctor import DoctorReport, HostReport
+    from kb.cli.main import main
+
+    report = DoctorReport(hosts=[HostReport("local", "unix:///x", ok, 3)], interrupted=interrupted)
+    monkeypatch.setattr(doctor_mod, "run_doctor", lambda *a, **k: report)
+    main(["doctor"])
+    assert said in capsys.readouterr().out
