@@ -346,7 +346,9 @@ def _removed(exc: BaseException) -> bool:
     return isinstance(exc, docker.errors.NotFound)
 
 
-def _why(scan: _Scan, ctx: RunContext | None, host: str | None = None) -> str:
+def _why(
+    scan: _Scan, ctx: RunContext | None, host: str | None = None, step: str = "container"
+) -> str:
     now = time.monotonic()
     if scan.cancel.is_set() and now < scan.deadline:
         return "interrupted"
@@ -355,9 +357,7 @@ def _why(scan: _Scan, ctx: RunContext | None, host: str | None = None) -> str:
     host_end = scan.host_deadlines.get(host or "")
     if host_end is not None and now >= host_end:
         return f"cut short by the {scan.host_timeout:g} s host deadline"
-    return (
-        f"cut short by the {ctx.timeout if ctx else scan.container_timeout:g} s container deadline"
-    )
+    return f"cut short by the {ctx.timeout if ctx else scan.container_timeout:g} s {step} deadline"
 
 
 def _scan_one(
@@ -556,7 +556,8 @@ def _scan_host(
         containers = client.containers(all=True)
     except Exception as exc:  # an unreachable host is a result, not a crash
         late = ctx.remaining() <= 0 or scan.over()
-        why = _why(scan, ctx, label) if late else present.reason(exc)
+        # the daemon did not list its containers in time: no container was involved yet
+        why = _why(scan, ctx, label, "container-list") if late else present.reason(exc)
         scan.add(Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {why}", "host"))
         return HostReport(label, client.endpoint, False, 0, why)
     finally:

@@ -81,3 +81,22 @@ def test_ctrl_c_stops_within_a_second_and_prints_what_was_found(tmp_path):
     assert p.returncode == 130, err
     assert "exited unexpectedly with code 1" in out  # found before Ctrl-C, printed after it
     assert "interrupted" in err
+
+
+def test_a_daemon_that_never_lists_its_containers_is_told_so(tmp_path):
+    """A port that accepts and never answers: the listing's own deadline cuts the host short,
+    and the report says so (it used to name a container deadline with no container involved)."""
+    import socket
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the backlog; nothing is ever read or written
+    try:
+        port = silent.getsockname()[1]
+        p = _doctor("--host", f"tcp://127.0.0.1:{port}", "--timeout", "60", "--json", home=tmp_path)
+        out, err = p.communicate(timeout=90)
+    finally:
+        silent.close()
+    [host] = json.loads(out)["hosts"]
+    assert p.returncode == 3 and host["ok"] is False, (out, err)
+    assert "container-list deadline" in host["error"] and "container deadline" not in host["error"]
