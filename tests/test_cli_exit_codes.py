@@ -161,3 +161,28 @@ def test_check_lines_say_which_set_values_the_run_used():
     )
     first = next(line for line in r.stdout.splitlines() if "on port 1883" in line)
     assert first.endswith("[--set port=1 timeout=1]"), r.stdout
+
+
+def test_a_reader_that_goes_away_keeps_the_exit_code(monkeypatch):
+    """`kb search x | head -1` under `set -o pipefail`: the reader closing the pipe early does not
+    turn "no confident answer" (1) into success, nor an answer into failure."""
+    import io
+    import os
+    import sys
+
+    def run_into_closed_pipe(argv: list[str]) -> int:
+        r, w = os.pipe()
+        os.close(r)  # the reader is gone: the first write raises BrokenPipeError
+        out = io.TextIOWrapper(os.fdopen(w, "wb", buffering=0), write_through=True)
+        monkeypatch.setattr(sys, "stdout", out)
+        try:
+            return cli_main.main(argv)
+        finally:
+            monkeypatch.undo()
+
+    assert (
+        run_into_closed_pipe(["search", "rabbitmq shovel creation crashes with dest-queue-args"])
+        == 1
+    )
+    assert run_into_closed_pipe(["search", "OS monotonic time stepped backwards"]) == 0
+    assert run_into_closed_pipe(["list", "-p", "mosquitto"]) == 0

@@ -12,6 +12,17 @@ from kb.loader import KnowledgeBase, kb_sources, load_kb
 from kb.model import Problem
 
 
+#: the exit code a command will return once its output is written (`will_exit`): a reader that
+#: goes away early (`kb search x | head -1`) must not turn "no confident answer" into success
+PENDING_EXIT: list[int] = []
+
+
+def will_exit(code: int) -> int:
+    """Record the exit code before printing the output it belongs to; returns it."""
+    PENDING_EXIT[:] = [code]
+    return code
+
+
 def sources_for(args: argparse.Namespace) -> list:
     return kb_sources(getattr(args, "kb", []) or [])
 

@@ -30,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
         hits = idx.search("", product=args.product, tag=args.tag, kind=args.kind, limit=10**9)
     finally:
         idx.close()
+    from kb.cli.common import will_exit
+
+    will_exit(0 if hits else 1)
     if args.json:
         print_json(
             [

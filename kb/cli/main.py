@@ -177,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        from kb.cli.common import PENDING_EXIT
+
+        return PENDING_EXIT[0] if PENDING_EXIT else EXIT_OK
     except OSError as exc:
         if args.debug or exc.filename is None or exc.errno not in _PATH_ERRNOS:
             if args.debug:

@@ -178,6 +178,9 @@ def run(args: argparse.Namespace) -> int:
     finally:
         idx.close()
     confident = any(h.confident for h in hits)
+    from kb.cli.common import will_exit
+
+    will_exit(0 if confident else 1)
     if args.json:
         print_json([h.to_dict() for h in hits])
     elif hits:
