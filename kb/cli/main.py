@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    from kb.cli.common import PENDING_EXIT
+
+    PENDING_EXIT.clear()  # one command per call (tests call main() again in one process)
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
@@ -177,8 +180,6 @@ def main(argv: list[str] | None = None) -> int:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        from kb.cli.common import PENDING_EXIT
-
         return PENDING_EXIT[0] if PENDING_EXIT else EXIT_OK
     except OSError as exc:
         if args.debug or exc.filename is None or exc.errno not in _PATH_ERRNOS:
