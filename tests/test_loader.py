@@ -434,3 +434,18 @@ def test_an_entry_with_a_name_that_is_no_id_and_an_unreadable_folder_are_told(
     assert "not an entry id" in told[("My-Entry.md", "warning")]
     assert told[("locked", "error")].startswith("cannot read this folder (Permission denied)")
     assert not any(Path(p.path).name == "README.md" for p in problems)
+
+
+def test_lint_of_a_folder_keeps_the_warning_about_a_link_out_of_it(tmp_path):
+    """`kb lint DIR` reports what `kb lint` reports for DIR: a link that leads out of the KB is
+    a problem of the folder it lies in, not of the file it points at."""
+    from tests.helpers import run_kb
+
+    (tmp_path / "sample-entry.md").write_text(entry_text(), "utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.md"
+    outside.write_text(entry_text("outside-entry"), "utf-8")
+    (tmp_path / "outside-entry.md").symlink_to(outside)
+    r = run_kb("--kb", str(tmp_path), "lint", str(tmp_path))
+    assert "outside-entry.md:0: warning: symlink leads out of the KB folder" in r.stdout, r
+    r = run_kb("--kb", str(tmp_path), "lint", str(tmp_path / "sample-entry.md"))
+    assert "symlink" not in r.stdout, r

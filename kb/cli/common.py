@@ -11,7 +11,6 @@ from typing import Any
 from kb.loader import KnowledgeBase, kb_sources, load_kb
 from kb.model import Problem
 
-
 #: the exit code a command will return once its output is written (`will_exit`): a reader that
 #: goes away early (`kb search x | head -1`) must not turn "no confident answer" into success
 PENDING_EXIT: list[int] = []

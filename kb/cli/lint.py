@@ -53,11 +53,14 @@ def run(args: argparse.Namespace) -> int:
     def wanted(path: str) -> bool:
         if not targets:
             return True
+        # a link is judged by where it lies, not where it leads (a link out of the KB folder
+        # is a problem of the folder it lies in)
+        link = Path(path).absolute()
         try:
-            p = Path(path).resolve()
+            p = link.parent.resolve() / link.name
         except (OSError, RuntimeError):  # a symlink loop is reported under its own name
-            p = Path(path).absolute()
-        return any(p == t or p.is_relative_to(t) for t in targets)
+            p = link
+        return any(x == t or x.is_relative_to(t) for x in (p, _resolved(p)) for t in targets)
 
     problems = sorted((p for p in kbase.problems if wanted(p.path)), key=lambda p: (p.path, p.line))
     n_entries = sum(1 for g in kbase.groups.values() if any(wanted(str(f.path)) for f in g.files))
@@ -126,3 +129,10 @@ def _fleet_signature_warnings(entries: Any) -> list[Problem]:
         )
         for o in build_program(entries).omitted
     ]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path
