@@ -361,10 +361,7 @@ class KBIndex:
     def _products(self) -> frozenset[str]:
         """Every product name in the index (a few dozen terms; read once per open)."""
         if self._product_names is None:
-            reader = self._get_searcher().reader()
-            self._product_names = frozenset(
-                t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("products")
-            )
+            self._product_names = frozenset(self.facet_values("products"))
         return self._product_names
 
     def _idf(self, query: str, n: int, log_like: bool) -> dict[str, float]:

@@ -145,6 +145,13 @@ class ContainerProblem:
     status: str = "fail"
 
 
+def list_name(summary: Mapping[str, Any]) -> str:
+    """A container's name as `docker ps` lists it (its first name without the leading slash),
+    else its short id."""
+    names = summary.get("Names") or []
+    return str(names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
+
+
 def utc_stamp(t: float) -> str:
     """Seconds since the epoch as an RFC 3339 UTC time to the second (evidence lines)."""
     import time

@@ -23,7 +23,14 @@ from typing import Any
 from kb.checks import present
 from kb.checks.base import ERROR, FAIL, SEVERITY, WARN, Cancelled, DeadlineExceeded
 from kb.checks.brokers import recognise
-from kb.checks.container import DEFAULT_MAX_RESTARTS, ContainerState, Expectation, iso_ts, judge
+from kb.checks.container import (
+    DEFAULT_MAX_RESTARTS,
+    ContainerState,
+    Expectation,
+    iso_ts,
+    judge,
+    list_name,
+)
 from kb.checks.context import RunContext
 from kb.redact import secrets_in_env
 
@@ -308,11 +315,6 @@ def _kernel_oom_times(
         oom.setdefault(cid, []).extend(times)
 
 
-def _label(summary: dict[str, Any]) -> str:
-    names = summary.get("Names") or []
-    return (names[0] if names else str(summary.get("Id", "?"))[:12]).lstrip("/")
-
-
 def _scan_container(
     scan: _Scan,
     client: Any,
@@ -322,18 +324,18 @@ def _scan_container(
 ) -> None:
     host_end = scan.host_deadlines.get(host)
     if scan.over() or (host_end is not None and time.monotonic() >= host_end):
-        scan.incomplete(host, f"{_label(summary)}: not scanned ({_why(scan, None, host)})")
+        scan.incomplete(host, f"{list_name(summary)}: not scanned ({_why(scan, None, host)})")
         return
     ctx = scan.context(until=host_end)
     try:
         _scan_one(scan, ctx, client.bound(ctx), host, summary, oom_events)
     except (DeadlineExceeded, Cancelled):
-        scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
+        scan.incomplete(host, f"{list_name(summary)}: {_why(scan, ctx, host)}")
     except Exception as exc:
         if _removed(exc):  # `docker rm` between the listing and its logs: nothing was lost
             return
         if ctx.remaining() <= 0 or scan.over():  # a read broken by the abort at the deadline
-            scan.incomplete(host, f"{_label(summary)}: {_why(scan, ctx, host)}")
+            scan.incomplete(host, f"{list_name(summary)}: {_why(scan, ctx, host)}")
         else:
             raise
     finally:
@@ -587,7 +589,7 @@ def _scan_host(
                 failed = fut.exception()
                 if failed is not None:  # one broken container must not hide the others
                     # ... and a host that lost one is not a clean bill of health
-                    scan.incomplete(label, f"{_label(futures[fut])}: {present.reason(failed)}")
+                    scan.incomplete(label, f"{list_name(futures[fut])}: {present.reason(failed)}")
                     scan.add(
                         Finding(
                             None,
@@ -607,7 +609,7 @@ def _scan_host(
                 # the watchdog aborted them; give them a moment to hand in what they found
                 done, pending = wait(pending, timeout=GRACE)
                 for fut in pending:
-                    scan.incomplete(label, f"{_label(futures[fut])}: {_why(scan, None, label)}")
+                    scan.incomplete(label, f"{list_name(futures[fut])}: {_why(scan, None, label)}")
                     fut.cancel()
                 break
     finally:

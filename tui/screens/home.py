@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from rich.text import Text
@@ -57,18 +58,24 @@ def render_preview(entry: Any, lang: str) -> Text:
     return out
 
 
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """One Markdown parser for every preview (the cursor moves it once per key)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
 def markdown_preview(body: str, max_lines: int) -> Text:
     """An entry body as readable text for the preview pane: headings bold without their `#`,
     paragraphs joined into one line each (the pane wraps them), list items with a bullet, code
     blocks dim and indented without their fences, emphasis markers gone; plain text only (a
     body never becomes markup). About `max_lines` lines, then "…"."""
-    from markdown_it import MarkdownIt
-
     out = Text()
     lines = 0
     lists: list[str] = []
     heading = False
-    for tok in MarkdownIt("commonmark").enable("table").parse(clean(body)):
+    for tok in _markdown().parse(clean(body)):
         if lines >= max_lines:
             out.append("…", style="dim")
             break

@@ -30,6 +30,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
+from kb.checks.container import list_name
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
@@ -55,11 +56,6 @@ PARAMS = (
 )
 
 
-def _name(c: dict[str, Any]) -> str:
-    names = c.get("Names") or [c.get("Id", "")[:12]]
-    return str(names[0]).lstrip("/")
-
-
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
@@ -70,7 +66,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
         "mounts": [_mount(m) for m in info.get("Mounts") or []],
         # running containers only: a stopped one holds no lock
         "others": [
-            {"name": _name(c), "mounts": [_mount(m) for m in c.get("Mounts") or []]}
+            {"name": list_name(c), "mounts": [_mount(m) for m in c.get("Mounts") or []]}
             for c in client.containers(all=False)
             if c.get("Id") != info.get("Id")
         ],
