@@ -86,6 +86,11 @@ class _Ctx:
             if required:
                 self.error(path, f"missing required field {self.where(path)!r}; add it")
             return None
+        if value is None and not self.loc.raw.get(path):
+            # `title:` with nothing after it: YAML reads null
+            if required:
+                self.error(path, f"{self.where(path)!r} has no value; write it after the colon")
+            return None
         if isinstance(value, str):
             if not value.strip() and required:
                 self.error(path, f"{self.where(path)!r} is empty; write something")
@@ -114,7 +119,10 @@ class _Ctx:
         path: tuple[Any, ...],
         pattern: re.Pattern[str] | None = None,
         what: str = "",
+        *,
+        unique: bool = False,
     ) -> tuple[str, ...]:
+        """A list of strings; with `unique`, an item named again is warned about and dropped."""
         out: list[str] = []
         for i, item in enumerate(self.want_list(value, path)):
             s = self.want_str(item, (*path, i))
@@ -125,6 +133,9 @@ class _Ctx:
                     (*path, i),
                     f"{self.where(path)} item {s!r} is not a valid {what or 'slug'} (lowercase letters, digits, '-')",
                 )
+                continue
+            if unique and s in out:
+                self.warn((*path, i), f"{self.where(path)} names {s!r} twice; keep one")
                 continue
             out.append(s)
         return tuple(out)
@@ -447,7 +458,7 @@ def build_entry(
         return None, ctx.problems
     _unknown_fields(ctx, data, ENTRY_FIELDS)
     eid = ctx.want_str(data.get("id"), ("id",), required=True)
-    if eid is not None and eid != file_id:
+    if eid is not None and SLUG.match(eid) and eid != file_id:
         ctx.error(
             ("id",),
             f"id {eid!r} does not match the file name {file_id!r}; rename the file or fix the id",
@@ -471,12 +482,13 @@ def build_entry(
     if title and len(title) > 160:
         ctx.error(("title",), "title is longer than 160 characters; move detail to the summary")
     summary = ctx.want_str(data.get("summary"), ("summary",), required=True)
-    products = ctx.want_str_list(data.get("products"), ("products",), TAG, "product")
-    if "products" in data and not products:
+    before = len(ctx.problems)
+    products = ctx.want_str_list(data.get("products"), ("products",), TAG, "product", unique=True)
+    if "products" in data and not products and len(ctx.problems) == before:
         ctx.error(("products",), "products is empty; name at least one product (emqx, docker, …)")
     elif "products" not in data:
         ctx.error(("products",), "missing required field 'products'; add e.g. products: [emqx]")
-    tags = ctx.want_str_list(data.get("tags"), ("tags",), TAG, "tag")
+    tags = ctx.want_str_list(data.get("tags"), ("tags",), TAG, "tag", unique=True)
     versions: dict[str, str] = {}
     for key, val in ctx.want_map(data.get("versions"), ("versions",)).items():
         s = ctx.want_str(val, ("versions", key))
@@ -508,12 +520,14 @@ def build_entry(
             sources.append(
                 Source(stitle, url, ctx.want_str(item.get("ref"), ("sources", i, "ref")))
             )
-    related = ctx.want_str_list(data.get("related"), ("related",), SLUG, "entry id")
-    symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",))
+    related = ctx.want_str_list(data.get("related"), ("related",), SLUG, "entry id", unique=True)
+    before = len(ctx.problems)
+    symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",), unique=True)
+    symptoms_broken = len(ctx.problems) > before
     signatures, primary_signatures = _signatures(ctx, data.get("signatures"))
     checks = _checks(ctx, data.get("checks"))
     tree = _tree(ctx, data.get("tree"), checks)
-    if kind == "incident" and not symptoms:
+    if kind == "incident" and not symptoms and not symptoms_broken:
         ctx.error(("symptoms",), "an incident needs symptoms: short phrases a user would type")
     if kind == "tree" and tree is None and "tree" not in data:
         ctx.error(("kind",), "an entry of kind 'tree' needs a 'tree' field")
@@ -597,7 +611,7 @@ def build_translation(
         )
     title = ctx.want_str(data.get("title"), ("title",), required=True)
     summary = ctx.want_str(data.get("summary"), ("summary",), required=True)
-    symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",))
+    symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",), unique=True)
     check_titles: dict[str, str] = {}
     known_checks = {c.id for c in entry.checks} if entry else set()
     for cid, val in ctx.want_map(data.get("checks"), ("checks",)).items():

@@ -77,6 +77,45 @@ def test_wrong_types_and_missing_fields(make_kb):
     assert any(":6: error: 'updated' must be a date YYYY-MM-DD" in p for p in probs)
 
 
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        (
+            "products: [emqx]",
+            "products: emqx",
+            ":6: error: 'products' must be a list; write it as [emqx]",
+        ),
+        (
+            "products: [emqx]",
+            "products: [EMQX]",
+            ":6: error: products item 'EMQX' is not a valid product",
+        ),
+        (
+            "products: [emqx]",
+            "products: {emqx: 5}",
+            ":6: error: 'products' must be a list, not dict",
+        ),
+        ("products: [emqx]", "products: []", ":6: error: products is empty; name at least one"),
+        ("products: [emqx]", "products: [emqx, emqx]", ":6: warning: products names 'emqx' twice"),
+        ("symptoms: [it breaks]", "symptoms: it breaks", ":8: error: 'symptoms' must be a list"),
+        ("symptoms: [it breaks]", "symptoms: []", ":8: error: an incident needs symptoms"),
+        (
+            "title: A sample entry",
+            "title:",
+            ":4: error: 'title' has no value; write it after the colon",
+        ),
+        ("id: sample-entry", "id: Sample", ":2: error: id 'Sample' must be a slug"),
+    ],
+)
+def test_one_mistake_gives_one_message(make_kb, old, new, expected):
+    """A wrong field is told once: no follow-on 'is empty' or 'does not match' for the same slip."""
+    text = entry_text()
+    assert old in text
+    root = make_kb({"a/sample-entry.md": text.replace(old, new)})
+    probs = problems_of(root)
+    assert len(probs) == 1 and expected in probs[0], probs
+
+
 def test_unknown_check_kind_and_param(make_kb):
     checks = (
         "checks:\n  - {id: a, kind: docker.teleport, title: T}\n"
