@@ -225,6 +225,10 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
                 if len(term) == 1:  # a lone CJK character: the bigrams that start with it
                     if not syn:
                         subs.append(wq.Prefix(CJK_FIELD, term, boost=0.5))
+                elif term[0] == term[1] and not syn:
+                    # a doubled character (时时, 常常) is where two words meet in the entries'
+                    # text (超时|时间) or an adverb: nothing to answer on its own
+                    own[term] = (1.0, 0)
                 elif df[term]:  # a two-character run is one bigram
                     subs.append(wq.Term(CJK_FIELD, term, boost=weight))
                     if not syn:
@@ -272,7 +276,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
             (
                 b
                 for b in set(group)
-                if df[b] and not (long and (b[0] in CJK_STOP or b[1] in CJK_STOP))
+                if df[b] and not (long and (b[0] in CJK_STOP or b[1] in CJK_STOP or b[0] == b[1]))
             ),
             key=lambda b: (df[b], b),
         )

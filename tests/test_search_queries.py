@@ -85,3 +85,14 @@ def test_the_docker_clis_daemon_errors_are_pasted_lines_not_typed_words() -> Non
     )
     # a person describing it in words is not a pasted line
     assert not looks_like_log("docker run fails with an error response from the daemon")
+
+
+@pytest.mark.parametrize("query", ["时时", "常常"])
+def test_a_doubled_chinese_character_alone_answers_nothing(bundled_index, query):
+    # 时时 is only where 超时 meets 时间 in the entries' text (QA found it a confident answer)
+    assert bundled_index.search(query) == []
+
+
+def test_a_doubled_character_inside_a_sentence_leaves_the_rest_to_match(bundled_index):
+    hits = bundled_index.search("容器常常自己停了")
+    assert hits and hits[0].id == "tree-container-stopped-unexpectedly"
