@@ -13,7 +13,9 @@ decides which are confident answers, and this module turns them into `Hit`s with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ CANDIDATES = 30  # hits re-ranked before cutting to `limit`
 MAX_QUERY_CHARS = (
     20000  # words beyond this in a pasted log are not tokenised (signatures see it all: _search)
 )
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,80}")  # an entry id (kb.validate.SLUG's shape)
 _ENTRY_CACHE = 4096  # entries whose folded text and term set are kept between queries
 
 
@@ -141,10 +144,38 @@ class KBIndex:
         limit: int,
     ) -> list[Hit]:
         from indexer import query as qmod
-        from indexer import rank
 
         self._get_searcher()  # raises when closed
         flt = qmod.filter_query(product, tag, kind)
+        hits = self._by_words(query, flt, limit)
+        named = self._named(query, flt)
+        if named is None:
+            return hits
+        # A query that is an entry's id (what alerts, doctor findings, `kb show` and the site's
+        # addresses hand the on-call engineer) puts that entry first, as the answer; the
+        # words' hits follow as related reading
+        rest = [replace(h, confident=False) for h in hits if h.id != named.id]
+        top = max([h.score for h in hits] or [1.0])
+        return [replace(named, score=top, confident=True), *rest][:limit]
+
+    def _named(self, query: str, flt: Any) -> Hit | None:
+        """The entry whose id the query is (filters apply), or None."""
+        eid = query.strip().lower()
+        if "-" not in eid or not _ID.fullmatch(eid):
+            return None
+        searcher = self._get_searcher()
+        docnum = searcher.document_number(id=eid)
+        if docnum is None:
+            return None
+        if flt is not None and docnum not in set(searcher.docs_for_query(flt)):
+            return None
+        c = self._candidate(0.0, docnum)
+        return _make_hit(c.id, c.data, 0.0, frozenset(), ("en", "zh"), False, True)
+
+    def _by_words(self, query: str, flt: Any, limit: int) -> list[Hit]:
+        from indexer import query as qmod
+        from indexer import rank
+
         built = qmod.build(query[:MAX_QUERY_CHARS], self._reader())
         if built.query is None:
             # nothing searchable: an empty query lists entries; stop words or noise find nothing

@@ -96,3 +96,25 @@ def test_a_doubled_chinese_character_alone_answers_nothing(bundled_index, query)
 def test_a_doubled_character_inside_a_sentence_leaves_the_rest_to_match(bundled_index):
     hits = bundled_index.search("容器常常自己停了")
     assert hits and hits[0].id == "tree-container-stopped-unexpectedly"
+
+
+@pytest.mark.parametrize(
+    "eid",
+    [
+        "mqtt-load-balancer-idle-timeout",
+        "docker-container-oom-triage",
+        "Docker-Container-OOM-Triage ",
+    ],
+)
+def test_an_entry_id_finds_that_entry_first_as_the_answer(bundled_index, eid):
+    # ids are what alerts, doctor findings and `kb show` hand the on-call engineer; QA found
+    # another entry the confident "Best match" for mqtt-load-balancer-idle-timeout
+    hits = bundled_index.search(eid)
+    assert hits[0].id == eid.strip().lower() and hits[0].confident
+    assert not any(h.confident for h in hits[1:])
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_an_entry_id_outside_the_filters_is_not_forced_in(bundled_index):
+    hits = bundled_index.search("docker-container-oom-triage", product="rabbitmq")
+    assert all(h.id != "docker-container-oom-triage" for h in hits)
