@@ -8,6 +8,7 @@ no traceback ever reaches a result.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -172,6 +173,20 @@ def run_check(
         verdict = Verdict(ERROR, "; ".join(problems))
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
+    unset = unset_credentials(resolved)
+    if unset:
+        named = " and ".join(f"{n} names {resolved[n]}" for n in unset)
+        verdict = Verdict(
+            ERROR,
+            f"{named}, which {'is' if len(unset) == 1 else 'are'} not set in kb's environment;"
+            " nothing was sent",
+            advice="set "
+            + " and ".join(str(resolved[n]) for n in unset)
+            + " in the environment kb runs in, or name the variables that hold the credentials",
+            settable=tuple(unset),
+        )
+        return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
+
     timeout = timeout_for(spec, resolved)
     ctx = RunContext(
         timeout,
@@ -229,6 +244,19 @@ def run_check(
         target_name,
         kind.active,
         subject if isinstance(subject, str) else None,
+    )
+
+
+def unset_credentials(params: Mapping[str, Any]) -> list[str]:
+    """The `*_env` parameters (username_env, password_env) naming a variable that is not set:
+    a check would otherwise log in anonymously, or with an empty user, and report on that."""
+    return sorted(
+        (
+            n
+            for n, v in params.items()
+            if n.endswith("_env") and v and os.environ.get(str(v)) is None
+        ),
+        key=lambda n: (n != "username_env", n),
     )
 
 

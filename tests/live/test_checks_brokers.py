@@ -56,7 +56,12 @@ def test_connect_with_and_without_credentials(brokers, protocol):
             "password_env": "KBTUI_TEST_NO_SUCH_VAR",
         },
     )
-    assert r.status == "fail"
+    # a variable that is not set is told, not sent as no password (QA: the broker on 1883,
+    # which lets anyone in, "accepted the credentials" of two variables that did not exist)
+    assert r.status == "error" and "password_env names KBTUI_TEST_NO_SUCH_VAR" in r.summary
+    unset = {"username_env": "KBTUI_TEST_NO_SUCH_USER", "password_env": "KBTUI_TEST_NO_SUCH_VAR"}
+    r = check("mqtt.connect", {"port": 1883, "protocol": protocol, **unset})
+    assert r.status == "error" and "not set in kb's environment" in r.summary
 
 
 def test_roundtrip_passes_and_errors_against_stopped_broker(brokers):
@@ -106,7 +111,7 @@ def _poll(kind: str, params: dict, until, timeout: float = 20.0):
         time.sleep(0.5)
 
 
-def test_consumer_prefetch_against_the_host_rabbitmq(brokers, bundled_kb):
+def test_consumer_prefetch_against_the_host_rabbitmq(brokers, bundled_kb, monkeypatch):
     """A worker that acks by hand without basic.qos is sent the whole backlog while a worker with
     prefetch 1 beside it gets nothing: reproduced on the host's RabbitMQ with pika."""
     import uuid
@@ -186,7 +191,10 @@ def test_consumer_prefetch_against_the_host_rabbitmq(brokers, bundled_kb):
             pika.ConnectionParameters("127.0.0.1", 5672, credentials=creds)
         ) as tidy:
             tidy.channel().queue_delete(queue + "-qq")  # durable: it would outlive the test
-    r = check("rabbitmq.consumers", {"username_env": "KBTUI_TEST_NO_SUCH_USER"})
+    monkeypatch.setenv("KBTUI_TEST_WRONG_USER", "nobody")
+    monkeypatch.setenv("KBTUI_TEST_WRONG_PASSWORD", "wrong")
+    wrong = {"username_env": "KBTUI_TEST_WRONG_USER", "password_env": "KBTUI_TEST_WRONG_PASSWORD"}
+    r = check("rabbitmq.consumers", wrong)
     assert r.status == "error" and "refused the credentials" in r.summary, r.summary
 
 
