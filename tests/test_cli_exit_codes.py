@@ -163,6 +163,16 @@ def test_check_lines_say_which_set_values_the_run_used():
     assert first.endswith("[--set port=1 timeout=1]"), r.stdout
 
 
+def test_the_set_values_a_check_line_shows_are_redacted():
+    """QA: `--set url=http://admin:PASSWORD@…` was echoed in clear on the check's line (the JSON
+    and JUnit output redacted it)."""
+    r = run_kb(
+        "check", "emqx-how-to-get#status-api", "--set", "url=http://admin:UrlPw77@127.0.0.1:1/x"
+    )
+    assert "UrlPw77" not in r.stdout + r.stderr
+    assert "[--set url=http://admin:<redacted>@127.0.0.1:1/x]" in r.stdout, r.stdout
+
+
 def test_a_reader_that_goes_away_keeps_the_exit_code(monkeypatch):
     """`kb search x | head -1` under `set -o pipefail`: the reader closing the pipe early does not
     turn "no confident answer" (1) into success, nor an answer into failure."""

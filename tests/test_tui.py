@@ -624,3 +624,13 @@ def test_the_preview_shows_markdown_as_readable_text():
     assert "A paragraph wrapped in the source." in plain
     assert plain.rstrip().endswith("…") and "Line 49." not in plain
     assert any(span.style == "bold" for span in text.spans)
+
+
+def test_the_tui_says_where_checks_run_without_secrets():
+    from tui.services import CheckContext, Services
+
+    svc = Services([], bundled=True)
+    url = "http://admin:UrlPw77@127.0.0.1:1/x"
+    svc.set_context("emqx-how-to-get", CheckContext(overrides={"url": url}))
+    text = svc.where_text("emqx-how-to-get", "http.get")
+    assert "UrlPw77" not in text and "admin:<redacted>@" in text, text

@@ -344,7 +344,9 @@ class Services:
             first = tr("default Docker host", lang)
         else:
             first = tr("the host and port the check names", lang)
-        parts = [first] + [f"{k}={v}" for k, v in ctx.overrides.items()]
+        from kb.redact import redact
+
+        parts = [first] + [redact(f"{k}={v}") for k, v in ctx.overrides.items()]
         if ctx.origin:
             parts.append(ctx.origin)
         return " · ".join(parts)

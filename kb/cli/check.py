@@ -7,6 +7,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from kb.redact import redact
+
 if TYPE_CHECKING:
     from kb.checks.base import CheckResult
 
@@ -224,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
         kind = registry.get(r.kind)
         used = [f"{k}={v}" for k, v in overrides.items() if kind is not None and kind.param(k)]
         # the title is the entry's words (port 1883); say which --set values this run used
-        setting = st.dim(f" [--set {' '.join(used)}]") if used else ""
+        # (through the one redactor: `--set url=http://user:password@…` is a secret too)
+        setting = st.dim(f" [--set {redact(' '.join(used))}]") if used else ""
         print(
             f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(r.title)}"
             f"{sanitize(setting)}{active}"
