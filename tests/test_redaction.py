@@ -38,6 +38,22 @@ SHAPES = [
     ("auth_token=C4N-authtoken", "C4N-authtoken"),
     ('["app", "--password", "C4N-argv", "-v"]', "C4N-argv"),  # docker inspect Config.Cmd
     ('{"Cmd": "echo {\\"password\\": \\"C4N-nested\\"}"}', "C4N-nested"),  # JSON in JSON
+    # bare password arguments of the commands entrypoint scripts seed broker users with (QA)
+    (
+        "sh -c mosquitto_passwd -b -c /mosquitto/config/passwd admin C4N-mosq && mosquitto",
+        "C4N-mosq",
+    ),
+    ("mosquitto_passwd -H sha512 -b /m/passwd user 'C4N mosq2'", "C4N mosq2"),
+    ("mosquitto_passwd -bc /m/passwd user C4N-mosq3", "C4N-mosq3"),
+    (
+        "rabbitmqctl add_user admin C4N-rmq; rabbitmqctl set_user_tags admin administrator",
+        "C4N-rmq",
+    ),
+    ('rabbitmqctl -n rabbit@h change_password admin "C4N rmq2"', "C4N rmq2"),
+    ("emqx_ctl admins passwd admin C4N-emqx4", "C4N-emqx4"),
+    ("emqx ctl admins add bob C4N-emqx5 'ops'", "C4N-emqx5"),
+    ("docker login -u me -p C4N-dockerlogin registry.example.com", "C4N-dockerlogin"),
+    ("MQTT_CREDS=user:C4N-creds", "C4N-creds"),
 ]
 
 
@@ -53,7 +69,16 @@ def test_redaction_keeps_the_names_and_the_words_around():
         redact("--password a --token b --verbose") == f"--password {MASK} --token {MASK} --verbose"
     )
     assert redact("X-Api-Key: k next") == f"X-Api-Key: {MASK} next"
-    for plain in ("author: Jane", "the token is fine", "HostConfig.Memory: 0", "bypass=1"):
+    for plain in (
+        "author: Jane",
+        "the token is fine",
+        "HostConfig.Memory: 0",
+        "bypass=1",
+        "incredible=1 credit=2",
+        "mosquitto_passwd -c /m/passwd admin",  # prompts for it: nothing on the line
+        "mosquitto_passwd -U /m/passwd",
+        "rabbitmqctl list_users",
+    ):
         assert redact(plain) == plain
 
 
@@ -70,7 +95,15 @@ def test_known_secrets_are_masked_before_any_cut():
 def test_redaction_is_linear_on_hostile_lines():
     import time
 
-    for text in ("a:" * 200_000, "--password " * 40_000, '"password":' * 40_000, "token" * 80_000):
+    for text in (
+        "a:" * 200_000,
+        "--password " * 40_000,
+        '"password":' * 40_000,
+        "token" * 80_000,
+        "mosquitto_passwd " + "-b " * 100_000,
+        "rabbitmqctl " + "add_user " * 50_000,
+        "emqx ctl admins add " + "a " * 200_000,
+    ):
         start = time.monotonic()
         redact(text)
         assert time.monotonic() - start < 10  # unbounded quantifiers took minutes
