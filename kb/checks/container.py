@@ -38,6 +38,8 @@ class ContainerState:
     a kill that lands after the exit was recorded)."""
     boot_failure: str | None = None
     """A log line saying the service failed to boot (RabbitMQ's `BOOT FAILED` exits 0)."""
+    paused: bool = False
+    """Frozen by `docker pause` (Docker's `State.Running` stays true while paused)."""
 
     @classmethod
     def from_inspect(cls, info: Mapping[str, Any]) -> ContainerState:
@@ -59,10 +61,8 @@ class ContainerState:
             image=(info.get("Config") or {}).get("Image"),
             memory_limit=int(host_config.get("Memory") or 0),
             restart_policy=(host_config.get("RestartPolicy") or {}).get("Name"),
-            health_log=tuple(
-                f"health check: {(h.get('Output') or '').strip()[:200]} (exit {h.get('ExitCode')})"
-                for h in (health.get("Log") or [])[-3:]
-            ),
+            health_log=health_lines(health),
+            paused=bool(state.get("Paused")),
         )
 
     def with_observations(
@@ -108,6 +108,8 @@ class ContainerState:
             f"OOMKilled: {str(self.oom_killed).lower()}",
             f"restart count: {self.restart_count}",
         ]
+        if self.paused:
+            ev.append("paused: true")
         if self.health:
             ev.append(f"health: {self.health}")
         if self.image:
@@ -124,6 +126,25 @@ class ContainerState:
 SIGKILL_EXIT = 137  # 128 + 9: the main process was killed by SIGKILL
 
 
+def health_lines(health: Mapping[str, Any]) -> tuple[str, ...]:
+    """The last health probes (`State.Health.Log`, newest last) as evidence: the same result
+    repeated is one line with its count, an empty output says so."""
+    out: list[str] = []
+    counts: list[int] = []
+    for h in (health.get("Log") or [])[-3:]:
+        output = " ".join(str(h.get("Output") or "").split())[:200] or "no output"
+        line = f"health check: exit {h.get('ExitCode')}, {output}"
+        if out and out[-1] == line:
+            counts[-1] += 1
+        else:
+            out.append(line)
+            counts.append(1)
+    lines = [f"{line} ({n} times)" if n > 1 else line for line, n in zip(out, counts, strict=True)]
+    if int(health.get("FailingStreak") or 0) > 1:
+        lines.append(f"failing streak: {health.get('FailingStreak')} probes in a row")
+    return tuple(lines)
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What healthy means for a container. `running=None`: either, as long as a stop was clean."""
@@ -137,7 +158,7 @@ class Expectation:
 @dataclass(frozen=True)
 class ContainerProblem:
     """One thing wrong: `what` is oom, killed (exit 137 without an OOM record), restart-loop,
-    exit, not-running, running or unhealthy."""
+    exit, not-running, running, paused or unhealthy."""
 
     what: str
     text: str
@@ -232,6 +253,15 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                     (f"log: {state.boot_failure.strip()}",),
                 )
             )
+    if state.paused and expect.running is not False:
+        out.append(
+            ContainerProblem(
+                "paused",
+                f"paused (docker pause): its processes are frozen, so connections are accepted "
+                f"but never answered; docker unpause {state.name}",
+                status="fail" if expect.running else "warn",
+            )
+        )
     if state.health == "unhealthy":
         out.append(ContainerProblem("unhealthy", "fails its health check", state.health_log))
     return out

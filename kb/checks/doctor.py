@@ -50,6 +50,8 @@ GENERIC_ENTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "restart-loop": (("tree-container-stopped-unexpectedly",), ("restart-loop", "container-exit")),
     "exit": (("tree-container-stopped-unexpectedly",), ("container-exit", "exit-code")),
     "unhealthy": (("tree-container-stopped-unexpectedly",), ("healthcheck",)),
+    # a paused container: the tree's first check (is it running?) fails on it and says so
+    "paused": (("tree-container-stopped-unexpectedly",), ("container-exit",)),
     "memory-limit": (("docker-memory-limit-not-supported",), ("cgroup",)),
 }
 # how specific a finding is: a log signature names the cause; a generic state points at triage
@@ -61,6 +63,7 @@ SPECIFICITY = {
     "killed": 1,
     "restart-loop": 1,
     "unhealthy": 1,
+    "paused": 1,
     "exit": 0,
     "host": 0,
 }

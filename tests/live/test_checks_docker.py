@@ -493,3 +493,44 @@ def test_shared_mount_finds_the_second_writer(incident_containers, bundled_kb, t
             inc.docker("rm", "-f", n, check=False)
         for v in (vol, own):
             inc.docker("volume", "rm", "-f", v, check=False)
+
+
+def test_a_paused_container_is_no_healthy_one(incident_containers):
+    """QA: `docker pause` left a broker frozen (connections accepted, never answered) and the
+    check said "running and healthy" (State.Running stays true), doctor said nothing. And a
+    failing health check with no output showed three identical "health check:  (exit 1)" lines."""
+    paused, sick = inc.PREFIX + "paused", inc.PREFIX + "sick"
+    try:
+        inc.run("paused", cmd="exec sleep 3600")
+        inc.docker("pause", paused)
+        inc.run(
+            "sick",
+            "--health-cmd",
+            "false",
+            "--health-interval",
+            "1s",
+            "--health-retries",
+            "2",
+            cmd="exec sleep 3600",
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            state = json.loads(inc.docker("inspect", sick))[0]["State"]
+            if len(state.get("Health", {}).get("Log") or []) >= 3:
+                break
+            time.sleep(0.5)
+        r = check("docker.container", {"container": paused})
+        assert (
+            r.status == "fail" and "paused" in r.summary and f"docker unpause {paused}" in r.summary
+        )
+        assert "paused: true" in r.evidence
+        r = check("docker.container", {"container": sick})
+        assert r.status == "fail" and "health check" in r.summary
+        health = [e for e in r.evidence if e.startswith("health check:")]
+        assert health == ["health check: exit 1, no output (3 times)"], r.evidence
+        report = json.loads(kb("doctor", "--json").stdout)
+        found = {f["container"]: f for f in report["findings"]}
+        assert found[paused]["status"] == "warn" and "paused" in found[paused]["summary"]
+        assert found[paused]["entry"] == "tree-container-stopped-unexpectedly"
+    finally:
+        inc.docker("rm", "-f", paused, sick, check=False)
