@@ -543,3 +543,67 @@ def test_a_log_in_utf16_or_with_a_bom_is_read_as_text(encoding) -> None:
     assert decode_log(data) == text
     got = "".join(_chunks(log_stream(io.BytesIO(data)), 64))
     assert got == text
+
+
+@pytest.mark.parametrize(
+    "overrides,target,away",
+    [
+        ({"host": "tcp://192.0.2.1:2375"}, None, "tcp://192.0.2.1:2375"),
+        ({"host": "ssh://ops@prod-1"}, None, "ssh://ops@prod-1"),
+        ({"host": "10.0.0.5"}, None, "10.0.0.5"),  # a broker on another machine
+        ({"host": "127.0.0.1"}, None, None),
+        ({"host": "unix:///var/run/docker.sock"}, None, None),
+        ({}, None, None),
+        ({}, "broker", "10.0.0.5"),
+        ({}, "docker", "tcp://192.0.2.1:2376"),
+    ],
+)
+def test_host_checks_skip_a_run_about_another_machine(monkeypatch, overrides, target, away):
+    """QA: host.oom read this machine's kernel and passed for a container on a remote Docker
+    host. host.* kinds read only the machine kb runs on."""
+    from kb.checks.targets import Broker, DockerHost
+
+    monkeypatch.delenv("DOCKER_HOST", raising=False)
+    monkeypatch.setenv("DOCKER_CONTEXT", "default")
+    tgt = {
+        None: None,
+        "broker": Broker("b", "rabbitmq", host="10.0.0.5"),
+        "docker": DockerHost("prod", url="tcp://192.0.2.1:2376"),
+    }[target]
+    spec = CheckSpec("c", "host.disk", "t", {"path": "/"})
+    r = run_check(entry(spec), spec, tgt, overrides)
+    if away is None:
+        assert r.status != "skip", r
+    else:
+        assert r.status == "skip" and away in r.summary and "this machine's kernel" in r.summary
+
+
+def test_an_http_server_that_is_no_docker_daemon_is_an_error_not_a_missing_container():
+    """QA: a wrong port answered 404 to everything; container checks said "no container named
+    …" (skip), docker.events passed, and the run exited 0. A real daemon's 404 carries a JSON
+    {"message": "No such container: …"} (the live tests keep that a skip)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NotDocker(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<h1>Not Found</h1>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotDocker)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        host = f"tcp://127.0.0.1:{server.server_address[1]}"
+        for kind, params in (
+            ("docker.container", {"container": "emqx"}),
+            ("docker.events", {"container": "emqx", "events": ["oom"]}),
+        ):
+            spec = CheckSpec("c", kind, "t", {**params, "host": host})
+            r = run_check(entry(spec), spec)
+            assert r.status == "error" and "is not a Docker daemon" in r.summary, (kind, r)
+    finally:
+        server.shutdown()

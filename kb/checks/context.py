@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kb.checks.base import Cancelled, DeadlineExceeded
@@ -114,10 +114,18 @@ class RunContext:
         """
         from kb.checks import dockerclient
 
-        if host and host not in self.docker_hosts and "://" not in host:
-            host = _docker_name(host)  # None for a broker address: not a Docker endpoint
-        url = self.docker_hosts.get(host, host) if host else self.default_docker_host
+        url = docker_url(host, self.docker_hosts, self.default_docker_host)
         return dockerclient.get_client(url).bound(self)
+
+
+def docker_url(
+    host: str | None, docker_hosts: Mapping[str, str], default: str | None = None
+) -> str | None:
+    """The Docker URL `host` stands for (a URL, a configured name, a context); `default` when
+    it is none of them (a broker's address) or unset. None: the environment's own endpoint."""
+    if host and host not in docker_hosts and "://" not in host:
+        host = _docker_name(host)  # None for a broker address: not a Docker endpoint
+    return docker_hosts.get(host, host) if host else default
 
 
 def _docker_name(name: str) -> str | None:

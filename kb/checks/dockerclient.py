@@ -397,7 +397,14 @@ class ReadOnlyDocker:
             return fn(*args, **kwargs)
         except (ReadOnlyViolation, DeadlineExceeded):
             raise
-        except docker.errors.NotFound:
+        except docker.errors.NotFound as exc:
+            if not _docker_404(exc):
+                # an HTTP server that is not a Docker daemon (a wrong port, a proxy) answers 404
+                # to everything: that is no "no such container", and no empty event list either
+                raise DockerUnavailable(
+                    f"{self.endpoint} is not a Docker daemon: it answered 404 without Docker's "
+                    "error body (a wrong port, or a proxy in front of it?)"
+                ) from exc
             raise
         except requests.exceptions.ConnectionError as exc:
             raise DockerUnavailable(self._explain(exc)) from exc
@@ -553,6 +560,19 @@ class ReadOnlyDocker:
         code = self._call(self.api.exec_inspect, ex["Id"]).get("ExitCode")
         text = (out or b"")[:65536].decode("utf-8", "replace")
         return code, text
+
+
+def _docker_404(exc: Any) -> bool:
+    """A 404 the Docker daemon itself sent: a JSON body with a `message` ("No such container:
+    x"), which every Docker API error carries."""
+    response = getattr(exc, "response", None)
+    if response is None:
+        return True  # raised by docker-py itself, not from an answer: trust it
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and isinstance(body.get("message"), str)
 
 
 LOCAL_ENDPOINTS = ("unix://", "tcp://127.0.0.1", "tcp://localhost", "tcp://[::1]")

@@ -173,6 +173,20 @@ def run_check(
         verdict = Verdict(ERROR, "; ".join(problems))
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
+    away = (
+        elsewhere(params, target, docker_hosts, default_docker_host)
+        if spec.kind.startswith("host.")
+        else None
+    )
+    if away:
+        import socket
+
+        verdict = Verdict(
+            SKIP,
+            f"reads this machine's kernel ({socket.gethostname()}), and this run is about {away}:"
+            " run kb on that machine to read its own",
+        )
+        return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
     unset = unset_credentials(resolved)
     if unset:
         named = " and ".join(f"{n} names {resolved[n]}" for n in unset)
@@ -245,6 +259,35 @@ def run_check(
         kind.active,
         subject if isinstance(subject, str) else None,
     )
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def elsewhere(
+    overrides: Mapping[str, Any] | None,
+    target: Target | None,
+    docker_hosts: Mapping[str, str] | None,
+    default_docker_host: str | None,
+) -> str | None:
+    """The other machine a run is about (a remote Docker endpoint, or a broker's address that is
+    not this machine), or None when it is this one: `host.*` checks read only this machine's
+    kernel, so elsewhere they would answer for the wrong machine."""
+    from kb.checks import dockerclient
+    from kb.checks import targets as targets_mod
+    from kb.checks.context import docker_url
+
+    host = (overrides or {}).get("host")
+    if not host and target is not None:
+        host = targets_mod.params_for("docker.container", {"host"}, target).get("host")
+        host = host or targets_mod.params_for("net.tcp", {"host"}, target).get("host")
+    host = str(host) if host else None
+    url = docker_url(host, docker_hosts or {}, default_docker_host)
+    if host and url in (None, default_docker_host) and "://" not in host:
+        # a broker's address: elsewhere unless it names this machine
+        return None if host.split(":")[0] in LOOPBACK else host
+    endpoint = dockerclient.resolve_endpoint(url)
+    return None if endpoint.startswith(dockerclient.LOCAL_ENDPOINTS) else endpoint
 
 
 def unset_credentials(params: Mapping[str, Any]) -> list[str]:
