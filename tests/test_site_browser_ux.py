@@ -5,6 +5,7 @@ npm, provisioned by scripts/provision.d/browser.sh), keyboard and Back behaviour
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +15,7 @@ import pytest
 from kb.loader import load_kb
 from kb.paths import bundled_kb
 from kb.site.export import export_site
-from tests.helpers import SEARCHED_JS
+from tests.helpers import SEARCHED_JS, run_kb
 from tests.test_site_browser import ARGS, CHROMIUM, Watch, _serve
 
 pytestmark = pytest.mark.live
@@ -29,6 +30,17 @@ AMQP_LINE = (
     "(10.0.0.5:49152 -> 10.0.0.6:5672, state: starting): enotconn (socket is not connected)"
 )
 AMQP_ENTRY = "rabbitmq-enotconn-lb-tcp-health-check"
+# `docker compose logs` of two services. The middle line is the one
+# docker-seccomp-time64-operation-not-permitted's signature matches, and that signature is
+# anchored to the line (`^(?:\S+\s+\|\s+)?Error obtaining system time\.?\s*$`): it can match
+# only if the box keeps the log's line breaks.
+COMPOSE_LOG = (
+    "app-1       | 2024-05-01 12:00:00 INFO Starting app\n"
+    "worker-1    | Error obtaining system time\n"
+    "app-1       | 2024-05-01 12:00:01 ERROR AmqpConnectException: "
+    "java.net.ConnectException: Connection refused\n"
+)
+SECCOMP_ENTRY = "docker-seccomp-time64-operation-not-permitted"
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +97,91 @@ def test_pasted_log_line_finds_its_entry_first(browser, bundled):
     page.wait_for_load_state()
     assert page.url == f"{base}entries/{AMQP_ENTRY}.html"
     assert watch.problems == []
+
+
+def _diagnosed(log: str, home: Path) -> dict[str, str]:
+    """What `kb diagnose -` names for `log`: entry id -> the first line it matched."""
+    proc = run_kb("diagnose", "--json", "-", input=log, env={"KBTUI_HOME": str(home)})
+    assert proc.returncode == 0, proc.stderr
+    return {d["id"]: d["lines"][0]["text"] for d in json.loads(proc.stdout)}
+
+
+def _log_matches(page) -> dict[str, str]:
+    """The site's "Matches your log": entry id -> the log line shown under it."""
+    found = {}
+    for li in page.locator(".log-results li").all():
+        href = li.locator("a.result-link").get_attribute("href")
+        found[href.rsplit("/", 1)[-1].removesuffix(".html")] = li.locator(".matched").inner_text()
+    return found
+
+
+def test_pasted_multiline_log_matches_as_kb_diagnose_does_on_a_phone(browser, bundled, tmp_path):
+    """A log pasted from the clipboard (Ctrl+V, the real clipboard) keeps its lines: the entries
+    `kb diagnose` names are "Matches your log", each with its own matching line, not the paste.
+    A single-line search input glued the lines and the anchored signature never matched."""
+    _, base = bundled
+    expected = _diagnosed(COMPOSE_LOG, tmp_path)
+    assert SECCOMP_ENTRY in expected and len(expected) == 2, expected
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(base + "search.html")
+    box = page.locator("#q")
+    one_row = box.bounding_box()["height"]
+    assert 44 <= one_row < 60  # empty, the box is one row, like a search field
+    page.evaluate("text => navigator.clipboard.writeText(text)", COMPOSE_LOG)
+    box.focus()
+    page.keyboard.press("Control+V")
+    _wait_searched(page, COMPOSE_LOG)  # searched as pasted, line breaks and all
+    assert page.input_value("#q") == COMPOSE_LOG
+    assert box.bounding_box()["height"] > 2 * one_row  # it grew to show the log
+    assert _log_matches(page) == expected
+    assert expected[SECCOMP_ENTRY] == "worker-1    | Error obtaining system time"
+    assert page.locator(".search-status").inner_text().startswith("Matches your log: 2.")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # the query kept in the URL keeps the lines too: a reload (or Back) searches the same log
+    page.reload()
+    _wait_searched(page, COMPOSE_LOG)
+    assert _log_matches(page) == expected
+    assert watch.problems == []
+    context.close()
+
+
+def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_path):
+    """Keyboard only, from an ordinary page's header box: Shift+Enter starts a new line, Enter
+    searches (on search.html, with the lines kept); ↓ moves down the log and, from its last line,
+    to the first result."""
+    _, base = bundled
+    lines = COMPOSE_LOG.splitlines()
+    expected = _diagnosed(COMPOSE_LOG, tmp_path)
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + f"entries/{AMQP_ENTRY}.html")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    assert page.evaluate("document.activeElement.id") == "q"
+    for i, line in enumerate(lines):
+        if i:
+            page.keyboard.press("Shift+Enter")
+        page.keyboard.type(line)
+    assert page.input_value("#q") == "\n".join(lines)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path.endswith("/search.html")
+    _wait_searched(page, "\n".join(lines))
+    assert _log_matches(page) == expected
+    page.focus("#q")
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("ArrowDown")  # caret to the second line, focus stays in the box
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.press("Control+End")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.className") == "result-link"
+    assert watch.problems == []
+    page.close()
 
 
 def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):

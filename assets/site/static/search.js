@@ -11,6 +11,9 @@
  * The Pagefind binary from PyPI does not segment Chinese, so the exporter indexes Chinese runs as
  * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way.
  * Results are built with textContent (never innerHTML).
+ * The box is a one-row <textarea> (a single-line input drops a pasted log's line breaks, and the
+ * signatures anchored to a line, ^…$, then never match): it grows with its text, Enter searches
+ * as in a search box, Shift+Enter starts a new line (attachBox).
  */
 (function () {
   "use strict";
@@ -305,9 +308,36 @@
     };
   }
 
+  /* --- the search box (every page) ---------------------------------------------------------- */
+
+  /* One row high until the text needs more (a pasted log, a long line wrapping on a phone).
+   * Setting style.height from a script is allowed by the page's CSP (no inline style). */
+  function fit(box) {
+    box.style.height = "auto";
+    var cs = getComputedStyle(box);
+    var border = (parseFloat(cs.borderTopWidth) || 0) + (parseFloat(cs.borderBottomWidth) || 0);
+    var height = box.scrollHeight + border;
+    box.style.height = height + "px";
+    // a scroll bar only once the text is taller than the box may grow (site.css max-height)
+    box.style.overflowY = height > (parseFloat(cs.maxHeight) || Infinity) ? "auto" : "hidden";
+  }
+
+  function attachBox(form, box) {
+    box.addEventListener("keydown", function (ev) {
+      // Enter submits as in a search box; Shift+Enter is a new line; Enter that picks a
+      // candidate in a Chinese input method (composing) is the input method's, not ours
+      if (ev.key !== "Enter" || ev.shiftKey || ev.altKey || ev.isComposing || ev.keyCode === 229) return;
+      ev.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+    box.addEventListener("input", function () { fit(box); });
+    window.addEventListener("resize", function () { fit(box); });
+    fit(box);
+  }
+
   /* --- the search page ----------------------------------------------------------------------- */
   function attachPage(form, out) {
-    var input = form.querySelector("input[name=q]");
+    var input = form.querySelector("[name=q]");
     var status = out.querySelector(".search-status");
     var logBox = out.querySelector(".log-matches");
     var logList = out.querySelector(".log-results");
@@ -434,7 +464,8 @@
     // keyboard: ↓ from the box to the first result, ↑/↓ between results, Esc back to the box
     function links() { return Array.prototype.slice.call(out.querySelectorAll(".search-results a.result-link, .more-results:not([hidden])")); }
     input.addEventListener("keydown", function (ev) {
-      if (ev.key === "ArrowDown") {
+      // from the last line of the box only: above it, ↓ moves the caret down the pasted log
+      if (ev.key === "ArrowDown" && input.value.indexOf("\n", input.selectionEnd) < 0) {
         var all = links();
         if (all.length) { ev.preventDefault(); all[0].focus(); }
       }
@@ -455,13 +486,13 @@
     });
 
     var q = new URLSearchParams(location.search).get("q");
-    if (q) input.value = q;
+    if (q) { input.value = q; fit(input); }
     if (input.value) run(); else setStatus("");
     // Back/forward from a result: the page may come from the cache with the old results
     window.addEventListener("pageshow", function (ev) {
       if (ev.persisted) {
         var again = new URLSearchParams(location.search).get("q");
-        if (again !== null && again !== input.value) { input.value = again; run(); }
+        if (again !== null && again !== input.value) { input.value = again; fit(input); run(); }
       }
     });
   }
@@ -469,7 +500,10 @@
   function init() {
     var out = document.querySelector("[data-search-output]");
     var form = document.querySelector("form[data-search]");
-    if (!form || !out) return; // other pages: the header form submits to the search page
+    var box = form && form.querySelector("[name=q]");
+    if (!form || !box) return;
+    attachBox(form, box);
+    if (!out) return; // other pages: the header form submits to the search page
     attachPage(form, out);
   }
   window.kbLogMatches = function (raw) { return logMatches(raw).map(function (r) { return r.id; }); };
