@@ -281,6 +281,29 @@ def test_cli_alerts_validates_options(tmp_path: Path) -> None:
     assert "[5m]" in r.stdout and "KbKnownProblem" in r.stdout
 
 
+BAD_BASE_URLS = [
+    # (base URL, what the one-line error must say)
+    ("https://kb.example.com/path?x=1", "use https://kb.example.com/path"),
+    ("https://kb.example.com/#frag", "use https://kb.example.com/"),
+    ("https://kb.example.com/docs/?", "no ?query or #fragment"),
+    ("https://", "names no host"),
+    ("https://kb.example.com:port/", "not a valid URL"),
+    ("https://bob:hunter22@kb.example.com/", "leave out the user name and password"),
+]
+
+
+@pytest.mark.parametrize(("url", "says"), BAD_BASE_URLS)
+def test_cli_alerts_refuses_a_base_url_page_paths_cannot_follow(tmp_path: Path, url, says) -> None:
+    """Runbook URLs are the base followed by the entry's path: with `?x=1` or `#frag` in the
+    base they were `https://kb.example.com/path?x=1/entries/….html` (exit 0)."""
+    out = tmp_path / "rules.yml"
+    r = run_kb("export", "alerts", str(out), "--base-url", url, env={"KBTUI_HOME": str(tmp_path)})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("kb: --base-url ") and r.stderr.count("\n") == 1, r.stderr
+    assert says in r.stderr and "hunter22" not in r.stderr
+    assert not out.exists()
+
+
 def test_lint_names_signatures_the_fleet_leaves_out_at_their_line(make_kb) -> None:
     """`kb lint` warns, at the signature's own line, about a signature `kb export mtail` leaves
     out, so it is caught before an export (it was first seen when a bundled signature's `.raw.`

@@ -459,3 +459,23 @@ def test_cli_export(tmp_path):
     # refused before the KB is even loaded: one line, saying what to do
     assert bad.stderr.startswith("kb: ") and bad.stderr.count("\n") == 1, bad.stderr
     assert "choose an empty or new folder" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["https://kb.example.com/docs?x=1", "https://kb.example.com/#top", "kb.example.com"]
+)
+def test_cli_refuses_a_base_url_page_paths_cannot_follow(tmp_path, url):
+    """Canonical links and sitemap.xml are the base followed by a page's path, so a base with a
+    ?query or #fragment is refused as `kb export alerts` refuses it (one line, exit 2)."""
+    out = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "export", "site", str(out), "--no-search"]
+        + ["--base-url", url],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KBTUI_HOME": str(tmp_path / "home")},
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("kb: --base-url ") and proc.stderr.count("\n") == 1
+    assert not out.exists()

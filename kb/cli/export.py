@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
     from kb.errors import UserError
     from kb.site.export import export_site
 
-    if args.base_url and not args.base_url.startswith(("http://", "https://")):
-        raise UserError(f"--base-url {args.base_url}: must start with http:// or https://")
+    if args.base_url:
+        check_base_url(args.base_url)
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"--templates {args.templates}: no such folder")
     from kb.site.atomic import check_target
@@ -110,6 +110,40 @@ def run(args: argparse.Namespace) -> int:
                 "are not matched on the site; `kb lint` lists them\n"
             )
     return 0
+
+
+def check_base_url(url: str) -> None:
+    """Refuse a --base-url that page paths cannot be appended to. Runbook URLs, canonical links and
+    sitemap.xml are the base followed by `entries/ID.html`, so a `?query` or `#fragment` in the
+    base swallowed the path (`https://kb.example.com/?x=1/entries/…`), and a `user:password@`
+    would be published in every alert and page. One line, exit 2 (UserError)."""
+    from urllib.parse import urlsplit
+
+    from kb.errors import UserError
+    from kb.redact import redact
+    from kb.sanitize import one_line
+
+    shown = one_line(redact(url))
+    if not url.startswith(("http://", "https://")):
+        raise UserError(f"--base-url {shown}: must start with http:// or https://")
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    if cut >= 0:
+        raise UserError(
+            f"--base-url {shown}: a site URL has no ?query or #fragment (page paths are appended "
+            f"to it); use {one_line(redact(url[:cut]))}"
+        )
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise UserError(f"--base-url {shown}: not a valid URL") from None
+    if not parts.hostname:
+        raise UserError(f"--base-url {shown}: names no host; e.g. https://kb.example.com/")
+    if "@" in parts.netloc:
+        raise UserError(
+            f"--base-url {shown}: the URL is published in every page and alert; "
+            "leave out the user name and password"
+        )
 
 
 def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
@@ -213,8 +247,7 @@ def run_alerts(args: argparse.Namespace) -> int:
     from kb.fleet.alerts import build_rules, render, valid_window
     from kb.site.atomic import write_text_atomic
 
-    if not args.base_url.startswith(("http://", "https://")):
-        raise UserError(f"--base-url {args.base_url}: must start with http:// or https://")
+    check_base_url(args.base_url)
     if not valid_window(args.window):
         raise UserError(f"--window {args.window}: use a Prometheus range such as 5m, 90s or 1h")
     kbase = load_kb_for(args)
