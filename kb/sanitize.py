@@ -26,6 +26,22 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 _SAFE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*")
 
 
+# The colour and cursor sequences a program writes inside a line (CSI, OSC ended on the same
+# line, two-byte ESC): removed before signatures are matched, so that `\x1b[31mOS monotonic…`
+# meets `\bOS monotonic` as the plain text does. Never spans a newline: line numbers stay.
+_INLINE_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)|\x1b[ -/]*[0-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+
+
+def strip_escapes(text: str) -> str:
+    """`text` without the terminal escape sequences written inside its lines (colours)."""
+    if "\x1b" not in text and "\x9b" not in text:
+        return text
+    return _INLINE_ESCAPES.sub("", text)
+
+
 def clean(text: object, *, keep_newlines: bool = True, tabs: str = "    ") -> str:
     """`text` without escape sequences or control characters. Tabs become `tabs`; `\\r\\n` -> `\\n`."""
     s = "" if text is None else str(text)

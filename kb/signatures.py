@@ -64,8 +64,12 @@ def _clip(data: bytes, start: int, end: int) -> str:
 
 
 def _encode(text: str) -> bytes:
-    # RE2 works on UTF-8 bytes; encoding once per chunk (not once per search) keeps scanning linear
-    return text.encode("utf-8", "backslashreplace")
+    # RE2 works on UTF-8 bytes; encoding once per chunk (not once per search) keeps scanning linear.
+    # Colour codes go first: `\x1b[31mOS monotonic` must meet `\bOS monotonic` (`m` is a word
+    # character, so the \b would fail) the way the same line without colour does.
+    from kb.sanitize import strip_escapes
+
+    return strip_escapes(text).encode("utf-8", "backslashreplace")
 
 
 class SignatureSet:

@@ -607,3 +607,13 @@ def test_an_http_server_that_is_no_docker_daemon_is_an_error_not_a_missing_conta
             assert r.status == "error" and "is not a Docker daemon" in r.summary, (kind, r)
     finally:
         server.shutdown()
+
+
+def test_colour_codes_do_not_hide_a_line_from_the_signatures():
+    from kb.signatures import SignatureSet
+
+    e = entry(signatures=(r"(?i)\bOS monotonic time stepped backwards",))
+    sigs = SignatureSet.from_entries([e])
+    text = "start\n\x1b[1;31mOS monotonic time stepped backwards\x1b[0m\n\x1b]0;title\x07tail\n"
+    assert sigs.scan_text(text) == {"unit": [(2, "OS monotonic time stepped backwards")]}
+    assert sigs.match_text("\x1b[33mOS monotonic time stepped backwards") == ["unit"]

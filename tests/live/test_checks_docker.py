@@ -534,3 +534,31 @@ def test_a_paused_container_is_no_healthy_one(incident_containers):
         assert found[paused]["entry"] == "tree-container-stopped-unexpectedly"
     finally:
         inc.docker("rm", "-f", paused, sick, check=False)
+
+
+def test_a_coloured_log_line_meets_a_signature_that_starts_with_a_word_boundary(
+    incident_containers,
+):
+    """QA: `\\x1b[31mOS monotonic …` (a colour logger, a TTY) did not match `\\bOS monotonic …`:
+    the `m` ending the colour code is a word character. docker.logs passed "not seen" and doctor
+    missed the line."""
+    name = inc.PREFIX + "coloured"
+    try:
+        inc.run(
+            "coloured",
+            cmd="printf '\\033[31mOS monotonic time stepped backwards! Maybe add +c false\\033[0m\\n'; exit 1",
+        )
+        deadline = time.monotonic() + 20
+        while inc.inspect("coloured").get("State", {}).get("Status") != "exited":
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        r = check(
+            "docker.logs",
+            {"container": name, "pattern": r"(?i)\bOS monotonic time stepped backwards"},
+        )
+        assert r.status == "fail" and r.evidence[0].startswith("OS monotonic"), r
+        report = json.loads(kb("doctor", "--json").stdout)
+        entries = {f["entry"] for f in report["findings"] if f["container"] == name}
+        assert "emqx-monotonic-time-stepped-backwards" in entries, report["findings"]
+    finally:
+        inc.docker("rm", "-f", name, check=False)

@@ -31,6 +31,7 @@ from kb.checks.kinds._common import (
     parse_duration,
     shown,
 )
+from kb.sanitize import strip_escapes
 
 MAX_TAIL = 100_000
 
@@ -76,8 +77,9 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     matches: list[str] = []
     scanned = 0
     total_matches = 0
-    for line in client.log_lines(name, tail=tail, since_seconds=since):
+    for raw in client.log_lines(name, tail=tail, since_seconds=since):
         scanned += 1
+        line = strip_escapes(raw)  # a coloured line matches as its text does
         if any(p.search(line) for p in pats):
             total_matches += 1
             if len(matches) < MAX_EVIDENCE_LINES:
