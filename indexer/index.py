@@ -70,6 +70,11 @@ class KBIndex:
         # lint problems stay as the state's rows until asked for: a large KB may carry thousands
         # of warnings that a search never shows (it warns about errors only)
         self._problem_rows: list[list[Any]] = list(state["problems"])
+        #: one line when the index folder could not be written and this index is the last one
+        #: built (stale) or one built in memory: what happened and what to do (None normally)
+        self.warning: str | None = None
+        #: the manifest of an index built in memory (None: it is read from `path` on demand)
+        self.manifest: dict[str, Any] | None = None
 
     @cached_property
     def problems(self) -> list[Problem]:
@@ -90,7 +95,7 @@ class KBIndex:
 
     def ids(self) -> list[str]:
         """Ids of the indexed entries (reads the full manifest: not for the hot path)."""
-        manifest = Store.read_manifest(self.path) or {"groups": {}}
+        manifest = self.manifest or Store.read_manifest(self.path) or {"groups": {}}
         return sorted(g for g, v in manifest["groups"].items() if v.get("indexed"))
 
     def search(
@@ -131,6 +136,7 @@ class KBIndex:
         self._texts.clear()
         self._product_names = None
         self.rebuilt, self.reparsed = True, fresh.reparsed
+        self.warning, self.manifest = fresh.warning, fresh.manifest
         self._problem_rows = fresh._problem_rows
         self.__dict__.pop("problems", None)  # read again from the rebuilt index's rows
         self._repaired = True

@@ -16,6 +16,11 @@ the commit (tmp file + os.replace). A crash between the two leaves a manifest th
 the index; the next run then re-applies the same changes, which is idempotent
 (`update_document`/`delete_by_term` by unique id).
 
+A write that fails (disk full, read-only folder) leaves the last good generation as it was: a
+failed rebuild removes its folder, a failed update the files it added (`discard_new`), and the
+manifest is reserved before an update's commit (`reserve`) so that the disk cannot fill up between
+the commit and its manifest. `indexer.update.open_index` then searches without writing.
+
 Cold path: if no file changed (same mtime and size, or same sha256 when those moved), nothing is
 parsed, no lock is taken and nothing is written.
 """
@@ -67,6 +72,33 @@ HELD_LOCK_FDS: set[int] = set()
 
 class IndexBusy(UserError):
     """Another process holds the index lock for longer than we were willing to wait."""
+
+
+# what a full disk, a quota, a read-only mount or a folder owned by someone else (a `sudo kb` that
+# made ~/.cache root's) raise: the environment's to fix, and no rebuild can help
+_UNWRITABLE = frozenset(
+    getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM") if hasattr(errno, n)
+)
+_NO_SPACE = frozenset(getattr(errno, n) for n in ("ENOSPC", "EDQUOT") if hasattr(errno, n))
+
+
+def unwritable(exc: BaseException) -> bool:
+    """The index cannot be written here (disk full, read-only, not ours), as opposed to a bug."""
+    return isinstance(exc, OSError) and exc.errno in _UNWRITABLE
+
+
+class IndexUnwritable(UserError):
+    """The index folder cannot be written: `kb index` says so; searches fall back (see update)."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        from kb.paths import cache_override_hint
+
+        self.folder = folder
+        self.reason = exc.strerror or type(exc).__name__
+        first = "free space there" if exc.errno in _NO_SPACE else "make it writable"
+        #: what to do, for the one-line warning of a search that fell back
+        self.fix = f"{first} or set {cache_override_hint()} to a writable folder"
+        super().__init__(f"cannot write the search index in {folder} ({self.reason}); {self.fix}")
 
 
 def store_dir(sources: list[Path]) -> Path:
@@ -529,18 +561,64 @@ class Store:
             os.close(fd)
 
     @staticmethod
-    def write_manifest(gen: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    def write_manifest(
+        gen: Path, manifest: dict[str, Any], *, reserved: bool = False
+    ) -> dict[str, Any]:
         """Write the manifest, then the state derived from it (each atomically). A crash between
         the two leaves a state older than the manifest: the cold check then sees changed files
-        and takes the slow path, which reads the manifest. Never the other way round."""
+        and takes the slow path, which reads the manifest. Never the other way round.
+        `reserved`: `reserve` wrote the tmp files before the commit; they are overwritten in
+        place, in disk blocks they already hold."""
         state = state_of(manifest)
         state["index_files"] = index_files(gen)
         for name, data in ((MANIFEST, manifest), (STATE, state)):
             tmp = gen / f"{name}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as f:
-                marshal.dump(data, f, 4)
+            try:
+                with open(tmp, "r+b" if reserved else "wb") as f:
+                    marshal.dump(data, f, 4)
+                    if reserved:
+                        f.truncate()
+            except BaseException:  # a full disk: leave no half-written file behind
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                raise
             os.replace(tmp, gen / name)
         return state
+
+    @staticmethod
+    def reserve(gen: Path, manifest: dict[str, Any]) -> None:
+        """Before an update's commit: write the manifest and state aside, with room to spare for
+        what the commit changes (the deleted count, the list of Whoosh files), so that
+        `write_manifest(reserved=True)` after the commit needs no new disk space. A disk that
+        fills up then fails here, while the live index is still the last committed one, and
+        not between the commit and its manifest. (A copy-on-write file system, btrfs or ZFS,
+        may still need space for the overwrite.)"""
+        state = state_of(manifest)
+        state["index_files"] = index_files(gen)
+        for name, data, room in ((MANIFEST, manifest, 4096), (STATE, state, 65536)):
+            with open(gen / f"{name}.{os.getpid()}.tmp", "wb") as f:
+                f.write(marshal.dumps(data, 4))
+                f.write(bytes(room))
+
+    @staticmethod
+    def discard_new(gen: Path, before: set[str]) -> None:
+        """Remove what a failed update added to the live generation (a half-written segment, a
+        Whoosh TOC or manifest tmp file): its files are again exactly the committed ones, so
+        the next run finds the index valid instead of damaged. Under the lock: no reader opens
+        uncommitted files."""
+        try:
+            names = os.listdir(gen)
+        except OSError:
+            return
+        for name in names:
+            if name in before:
+                continue
+            path = gen / name
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def new_tmp(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -549,16 +627,24 @@ class Store:
         return tmp
 
     def publish(self, tmp: Path) -> Path:
-        """Turn a finished tmp folder into the live generation (atomic for readers)."""
+        """Turn a finished tmp folder into the live generation (atomic for readers). When the
+        pointer cannot be written (disk full), the new generation is removed again and CURRENT
+        still names the previous one."""
         gen = self.root / f"gen-{time.time_ns()}"
         os.rename(tmp, gen)
         halt_point("renamed")
         pointer = self.root / f"{CURRENT}.{os.getpid()}.tmp"
-        pointer.write_text(gen.name + "\n", encoding="utf-8")
-        with open(pointer, "rb") as f:
-            os.fsync(f.fileno())
-        halt_point("pointer-written")
-        os.replace(pointer, self.root / CURRENT)
+        try:
+            pointer.write_text(gen.name + "\n", encoding="utf-8")
+            with open(pointer, "rb") as f:
+                os.fsync(f.fileno())
+            halt_point("pointer-written")
+            os.replace(pointer, self.root / CURRENT)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                pointer.unlink()
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
         return gen
 
     def cleanup(self, keep: Path) -> None:

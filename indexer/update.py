@@ -8,6 +8,8 @@ See docs/search.md ("Store") for the layout and the crash-safety argument.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from indexer.store import (
     REBUILD_SHARE,
     STALE_MIN,
     STALE_SHARE,
+    IndexUnwritable,
     Plan,
     Progress,
     Store,
@@ -33,7 +36,9 @@ from indexer.store import (
     plan_update,
     problems_to_json,
     same_files,
+    state_of,
     store_dir,
+    unwritable,
 )
 from kb.model import Problem
 
@@ -82,23 +87,29 @@ def _build(
     from indexer.schema import make_schema
 
     tmp = store.new_tmp()
-    FileStorage(str(tmp)).create_index(make_schema()).close()
-    halt_point("tmp-created")
-    manifest: dict[str, Any] = {
-        "format": _fmt_cached(),
-        "sources": [str(s) for s in sources],
-        "groups": {},
-    }
-    write_all(tmp, groups, manifest["groups"], progress)
-    halt_point("written")
-    # keep the manifest in the order of the groups (ids), whatever order workers finished in
-    manifest["groups"] = {
-        g: {**manifest["groups"][g], **group_record(groups[g], sources)} for g in groups
-    }
-    manifest.update(extra)
-    state = store.write_manifest(tmp, manifest)
-    halt_point("manifest-written")
-    gen = store.publish(tmp)
+    try:
+        FileStorage(str(tmp)).create_index(make_schema()).close()
+        halt_point("tmp-created")
+        manifest: dict[str, Any] = {
+            "format": _fmt_cached(),
+            "sources": [str(s) for s in sources],
+            "groups": {},
+        }
+        write_all(tmp, groups, manifest["groups"], progress)
+        halt_point("written")
+        # keep the manifest in the order of the groups (ids), whatever order workers finished in
+        manifest["groups"] = {
+            g: {**manifest["groups"][g], **group_record(groups[g], sources)} for g in groups
+        }
+        manifest.update(extra)
+        state = store.write_manifest(tmp, manifest)
+        halt_point("manifest-written")
+        gen = store.publish(tmp)
+    except BaseException:
+        # a failed build (a full disk) leaves nothing behind: CURRENT still names the previous
+        # generation (publish removes a renamed one itself)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     halt_point("published")
     store.cleanup(keep=gen)
     return gen, state
@@ -113,21 +124,30 @@ def _apply(
     progress: Progress | None,
     extra: dict[str, Any],
 ) -> dict[str, Any]:
-    """Apply `plan` to the live generation in place (see the store module for why it is safe)."""
-    if plan.changed or plan.removed:
-        from whoosh.filedb.filestore import FileStorage
+    """Apply `plan` to the live generation in place (see the store module for why it is safe).
 
-        from indexer.build import add_groups, new_writer
+    A write that fails before the commit (a full disk) is rolled back: the files it added are
+    removed, so the generation is again exactly the last committed one and its state matches."""
+    if not (plan.changed or plan.removed):
+        for gid, files in plan.refreshed.items():
+            manifest["groups"][gid]["files"].update(files)
+        manifest.update(extra)
+        return Store.write_manifest(gen, manifest)
+    from whoosh.filedb.filestore import FileStorage
 
-        ix = FileStorage(str(gen)).open_index()
+    from indexer.build import add_groups, new_writer
+
+    before = set(os.listdir(gen))
+    ix = FileStorage(str(gen)).open_index()
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(plan.changed))
+
+    try:
         writer = new_writer(ix)
-        done = [0]
-
-        def tick() -> None:
-            done[0] += 1
-            if progress is not None:
-                progress(done[0], len(plan.changed))
-
         try:
             for gid in plan.removed:
                 writer.delete_by_term("id", gid)
@@ -139,25 +159,39 @@ def _apply(
                 tick,
                 update=True,
             )
+            for gid in plan.changed:
+                manifest["groups"][gid].update(group_record(groups[gid], sources))
+            for gid, files in plan.refreshed.items():
+                manifest["groups"][gid]["files"].update(files)
+            manifest.update(extra)
+            Store.reserve(gen, manifest)
             halt_point("update-written")
             writer.commit()
             halt_point("update-committed")
         except BaseException:
-            writer.cancel()
+            with contextlib.suppress(Exception):  # a failed commit has closed the writer itself
+                writer.cancel()
             raise
-        finally:
-            ix.close()
-        ix = FileStorage(str(gen)).open_index()
-        try:  # documents kept as deleted in their segments (see STALE_SHARE)
-            manifest["deleted"] = int(ix.doc_count_all() - ix.doc_count())
-        finally:
-            ix.close()
-        for gid in plan.changed:
-            manifest["groups"][gid].update(group_record(groups[gid], sources))
-    for gid, files in plan.refreshed.items():
-        manifest["groups"][gid]["files"].update(files)
-    manifest.update(extra)
-    return Store.write_manifest(gen, manifest)
+    except BaseException:
+        ix.close()
+        if not _committed(gen, before):
+            Store.discard_new(gen, before)
+        raise
+    ix.close()
+    ix = FileStorage(str(gen)).open_index()
+    try:  # documents kept as deleted in their segments (see STALE_SHARE)
+        manifest["deleted"] = int(ix.doc_count_all() - ix.doc_count())
+    finally:
+        ix.close()
+    return Store.write_manifest(gen, manifest, reserved=True)
+
+
+def _committed(gen: Path, before: set[str]) -> bool:
+    """Whether a new Whoosh table of contents is in place (the commit happened: its files stay)."""
+    try:
+        return any(n.endswith(".toc") and n not in before for n in os.listdir(gen))
+    except OSError:
+        return True  # cannot tell: remove nothing
 
 
 def open_index(
@@ -166,12 +200,19 @@ def open_index(
     *,
     rebuild: bool = False,
     wait: float = 30.0,
+    fallback: bool = True,
 ) -> KBIndex:
     """Bring the index of `sources` up to date (incrementally) and open it.
 
     `progress(done, total)` is called while entries are parsed. `rebuild=True` throws the index
     away first. Another process updating the same index is waited for up to `wait` seconds, then
     `IndexBusy` (a `UserError`) is raised.
+
+    When the index folder cannot be written (disk full, read-only, owned by another user), a
+    failed update is rolled back and the search goes on: from the last index built if there is
+    one (stale by the entries that changed since), else from an index built in memory; either
+    way `KBIndex.warning` says so and what to do. `fallback=False` (`kb index`, which was asked
+    to write) raises `IndexUnwritable` instead.
 
     Cold path, when nothing changed: read the pointer and the manifest, stat the KB folders (none
     moved: no file was added or removed, so no discovery walk) and every entry file (same mtime
@@ -198,6 +239,30 @@ def open_index(
                 with contextlib.suppress(Exception):
                     return _open(store, gen, cold, [], False)
 
+    pending: list[int] = []  # how many entries an update found changed, once it knows
+    try:
+        return _update(store, srcs, progress, rebuild, wait, checked, cold, changed, pending)
+    except OSError as exc:
+        if not unwritable(exc):
+            raise
+        problem = IndexUnwritable(store.root.parent, exc)
+        if not fallback:
+            raise problem from exc
+        return _fallback(store, srcs, problem, progress, pending, use_last=not rebuild)
+
+
+def _update(
+    store: Store,
+    srcs: list[Path],
+    progress: Progress | None,
+    rebuild: bool,
+    wait: float,
+    checked: Path | None,
+    cold: dict[str, Any] | None,
+    changed: list[str] | None,
+    pending: list[int],
+) -> KBIndex:
+    """The slow path of `open_index`, under the lock: update or rebuild, then open."""
     with store.locked(wait):
         # another process may have done the work while we waited: look again under the lock
         gen = None if rebuild else store.current()
@@ -245,6 +310,7 @@ def open_index(
                 plan = plan_update(groups.paths_of(changed), manifest, partial=True)
             else:
                 plan = plan_update(groups.paths(), manifest)
+            pending.append(len(plan.changed) + len(plan.removed))
             total = len(groups.ids())
             stale = int(manifest.get("deleted", 0)) + len(plan.changed) + len(plan.removed)
             if len(plan.changed) > max(200, REBUILD_SHARE * total) or stale > max(
@@ -260,7 +326,9 @@ def open_index(
                         gen, manifest, srcs, groups.some(plan.changed), plan, progress, extra
                     )
                     reparsed = list(plan.changed)
-                except Exception:
+                except Exception as exc:
+                    if unwritable(exc):
+                        raise  # a full or read-only disk: a rebuild cannot help (open_index)
                     # an index we cannot write to is an index we rebuild
                     gen, state = _build(store, srcs, groups.all(), progress, extra)
                     reparsed, rebuilt = groups.ids(), True
@@ -327,9 +395,15 @@ def _open(
     """Open the Whoosh index in `gen` and check it holds what the manifest says, or raise."""
     from whoosh.filedb.filestore import FileStorage
 
+    ix = FileStorage(str(gen), readonly=True).open_index()
+    return _opened(store, gen, ix, state, reparsed, rebuilt)
+
+
+def _opened(
+    store: Store, path: Path, ix: Any, state: dict[str, Any], reparsed: list[str], rebuilt: bool
+) -> KBIndex:
     from indexer.scoring import CachedBM25F
 
-    ix = FileStorage(str(gen), readonly=True).open_index()
     try:
         searcher = ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
         expected = state["indexed"]
@@ -341,4 +415,87 @@ def _open(
     except BaseException:
         ix.close()
         raise
-    return KBIndex(store, gen, ix, searcher, state, reparsed, rebuilt)
+    return KBIndex(store, path, ix, searcher, state, reparsed, rebuilt)
+
+
+# -- an index folder that cannot be written ----------------------------------------------------
+def _fallback(
+    store: Store,
+    srcs: list[Path],
+    problem: IndexUnwritable,
+    progress: Progress | None,
+    pending: list[int],
+    *,
+    use_last: bool,
+) -> KBIndex:
+    """Search without writing: the last generation built, if it is whole (stale by the entries
+    that changed since), else an index built in memory. The warning names the folder, why, and
+    what to do."""
+    gen = store.current() if use_last else None
+    state = Store.read_state(gen) if gen is not None else None
+    if (
+        gen is not None
+        and state is not None
+        and _manifest_ok(state, srcs)
+        and index_damage(gen, state) is None
+    ):
+        try:
+            idx = _open(store, gen, state, [], False)
+        except Exception:  # noqa: BLE001 - unreadable or damaged: build one in memory instead
+            pass
+        else:
+            n = pending[-1] if pending else None
+            if n == 0:  # only touched files (same content): nothing is missing
+                stale = "its results are complete"
+            elif n is None:
+                stale = "results may miss recent changes to the KB files"
+            else:
+                stale = f"results may miss {n} changed {'entry' if n == 1 else 'entries'}"
+            idx.warning = (
+                f"cannot update the search index in {problem.folder} ({problem.reason}); "
+                f"{stale}; {problem.fix}"
+            )
+            return idx
+    idx = _in_memory(store, srcs, progress)
+    idx.warning = (
+        f"cannot write the search index in {problem.folder} ({problem.reason}); searching an "
+        f"index built in memory for this run; {problem.fix}"
+    )
+    return idx
+
+
+def _in_memory(store: Store, srcs: list[Path], progress: Progress | None) -> KBIndex:
+    """Every entry parsed and indexed in RAM (one process: workers write segment files)."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from indexer.build import add_groups, new_writer
+    from indexer.schema import make_schema
+    from kb.loader import discover
+
+    found: list[Problem] = []
+    groups = discover(srcs, found)
+    manifest: dict[str, Any] = {
+        "format": _fmt_cached(),
+        "sources": [str(s) for s in srcs],
+        "groups": {},
+        "discover_problems": problems_to_json(found),
+    }
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], len(groups))
+
+    ix = RamStorage().create_index(make_schema())
+    writer = new_writer(ix)
+    try:
+        add_groups(writer, list(groups.items()), manifest["groups"], tick)
+        writer.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    idx = _opened(store, store.root, ix, state_of(manifest), list(groups), True)
+    idx.manifest = manifest
+    return idx

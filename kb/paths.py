@@ -37,6 +37,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir(APP))
 
 
+def cache_override_hint() -> str:
+    """The environment variable(s) that move the cache, for a message saying what to do when it
+    cannot be written: KBTUI_HOME, and XDG_CACHE_HOME where platformdirs reads it (not macOS or
+    Windows) and KBTUI_HOME does not override it."""
+    import sys
+
+    if _home() is not None or sys.platform in ("darwin", "win32"):
+        return HOME_ENV
+    return f"{HOME_ENV} or XDG_CACHE_HOME"
+
+
 def data_dir() -> Path:
     home = _home()
     if home is not None:

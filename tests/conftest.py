@@ -49,6 +49,26 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 @pytest.fixture
+def tmpfs() -> Iterator[Callable[[Path, str], Path]]:
+    """tmpfs(path, "size=4m") or tmpfs(path, "ro"): a fresh tmpfs mounted there, unmounted after the
+    test; for real ENOSPC and EROFS (tests/test_index_unwritable.py). Needs root, as in CI."""
+    if os.geteuid() != 0:
+        pytest.skip("TMPFS TESTS SKIPPED: mounting a tmpfs needs root; run scripts/test as root")
+    mounted: list[Path] = []
+
+    def make(path: Path, options: str) -> Path:
+        path.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], check=True)
+        mounted.append(path)
+        return path
+
+    yield make
+    for path in reversed(mounted):
+        if subprocess.run(["umount", str(path)], check=False).returncode:
+            subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+@pytest.fixture
 def make_kb(tmp_path: Path) -> Callable[..., Path]:
     """make_kb({"emqx/some-id.md": "---\\n...\\n---\\nbody"}) -> folder with those files."""
 

@@ -12,7 +12,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="update or rebuild the search index",
         description="Update the search index incrementally (kb search does this too), or "
         "rebuild it from scratch. The previous index keeps answering until the new one is "
-        "complete. Exit 0 on success, 2 when the index is busy or a source is unreadable.",
+        "complete. Exit 0 on success, 2 when the index is busy, its folder cannot be written (disk "
+        "full, read-only) or a source is unreadable.",
     )
     p.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
     p.add_argument(
@@ -32,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     with LazyProgress("Indexing entries") as progress:
-        idx = open_index(sources_for(args), progress=progress, rebuild=args.rebuild)
+        # asked to write the index: a folder that cannot be written is an error (IndexUnwritable),
+        # not a search from memory; a failed write leaves the previous index as it was
+        idx = open_index(sources_for(args), progress=progress, rebuild=args.rebuild, fallback=False)
     try:
         info = {
             "path": str(idx.path),

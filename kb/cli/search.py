@@ -78,6 +78,10 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
 
     with LazyProgress("Indexing") as progress:
         idx = open_index(sources_for(args), progress=progress)
+    if idx.warning:  # the index folder cannot be written: the search goes on (docs/search.md)
+        from kb.sanitize import one_line
+
+        sys.stderr.write(f"kb: warning: {one_line(idx.warning)}\n")
     warn_problems(idx.errors)
     return idx
 
