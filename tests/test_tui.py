@@ -634,3 +634,23 @@ def test_the_tui_says_where_checks_run_without_secrets():
     svc.set_context("emqx-how-to-get", CheckContext(overrides={"url": url}))
     text = svc.where_text("emqx-how-to-get", "http.get")
     assert "UrlPw77" not in text and "admin:<redacted>@" in text, text
+
+
+@pilot_test
+async def test_read_only_cache_still_shows_results_with_a_warning(tmpfs, monkeypatch, tmp_path):
+    # a root-owned or read-only ~/.cache: the index is built in memory, results show as usual and
+    # the warning (folder, reason, what to do) sits above the status line instead of replacing them
+    home = tmp_path / "home"
+    monkeypatch.setenv("KBTUI_HOME", str(home))
+    tmpfs(home / "cache", "ro")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await search(pilot, "refused")
+        assert set(result_ids(app)) == {"tui-probe-listener", "tree-tui-triage"}
+        text = " ".join(screen_text(app).split())
+        assert "could not load" not in text
+        assert "cannot write the search index in" in text
+        assert "(Read-only file system); searching an index built in memory" in text
+        assert "make it writable or set KBTUI_HOME to a writable folder" in text
+        assert "3 entries" in text

@@ -94,6 +94,9 @@ class LoadState:
     entries: int = 0
     problems: list[str] = field(default_factory=list)
     error: str | None = None
+    #: the search index could not be written (disk full, read-only): searching works, from the
+    #: last index or one built in memory; the line says what to do (KBIndex.warning)
+    warning: str | None = None
 
 
 class Services:
@@ -145,6 +148,7 @@ class Services:
         self.state = LoadState(
             entries=len(self.kbase.entries),
             problems=[str(p) for p in getattr(self.kbase, "problems", [])],
+            warning=getattr(self.index, "warning", None),
         )
         self.loaded.set()
         return self.state

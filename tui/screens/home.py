@@ -152,6 +152,7 @@ class HomeScreen(Screen[None]):
             yield ResultList(id="results")
             with VerticalScroll(id="preview"):
                 yield Static(id="preview-text")
+        yield Static(id="index-warning")
         yield Static(id="status", classes="status-line")
         yield KbFooter()
 
@@ -195,6 +196,12 @@ class HomeScreen(Screen[None]):
                 msg = f"{extra} · {msg}"
             text = plain(msg)
         self.query_one("#status", Static).update(text)
+        # above the status line, wrapped (the folder and the fix do not fit in 80 columns); the
+        # results stay: this index answers, it may only be stale or rebuilt on every start
+        warning = self.query_one("#index-warning", Static)
+        warning.display = bool(svc.state.warning) and not svc.state.error
+        if warning.display:
+            warning.update(plain(svc.state.warning))
 
     def _show_filters(self) -> None:
         query = self.query_one("#search", SearchInput).value
