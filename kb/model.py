@@ -138,6 +138,8 @@ class Entry:
     signatures: tuple[str, ...] = ()
     # the signatures marked `primary: true`: they name this entry's own problem (a subset)
     primary_signatures: tuple[str, ...] = ()
+    # the file line of each of `signatures` (the ones that failed validation are not in either)
+    signature_lines: tuple[int, ...] = ()
     checks: tuple[CheckSpec, ...] = ()
     tree: Tree | None = None
     translations: dict[str, Translation] = field(default_factory=dict)

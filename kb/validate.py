@@ -188,14 +188,15 @@ def _date(ctx: _Ctx, value: Any) -> dt.date | None:
     return None
 
 
-def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(every signature, the primary ones). An item is a pattern string, or a mapping
+def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
+    """(every valid signature, the primary ones, the file line of each valid one). An item is a pattern string, or a mapping
     `{pattern: ..., primary: true}` marking the signature that names the entry's own problem
     (it wins a tie against an entry that merely shares the line)."""
     from kb.signatures import compile_pattern
 
     out = []
     primary = []
+    lines: list[int] = []
     for i, item in enumerate(ctx.want_list(value, ("signatures",))):
         is_primary = False
         if isinstance(item, dict):
@@ -236,9 +237,10 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
             )
             continue
         out.append(pattern)
+        lines.append(ctx.line("signatures", i))
         if is_primary:
             primary.append(pattern)
-    return tuple(out), tuple(primary)
+    return tuple(out), tuple(primary), tuple(lines)
 
 
 def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
@@ -524,7 +526,7 @@ def build_entry(
     before = len(ctx.problems)
     symptoms = ctx.want_str_list(data.get("symptoms"), ("symptoms",), unique=True)
     symptoms_broken = len(ctx.problems) > before
-    signatures, primary_signatures = _signatures(ctx, data.get("signatures"))
+    signatures, primary_signatures, signature_lines = _signatures(ctx, data.get("signatures"))
     checks = _checks(ctx, data.get("checks"))
     tree = _tree(ctx, data.get("tree"), checks)
     if kind == "incident" and not symptoms and not symptoms_broken:
@@ -554,6 +556,7 @@ def build_entry(
         symptoms=symptoms,
         signatures=signatures,
         primary_signatures=primary_signatures,
+        signature_lines=signature_lines,
         checks=checks,
         tree=tree,
         body_line=body_line,

@@ -65,7 +65,11 @@ class MtailProgram:
 def signature_line(entry: Entry, index: int) -> int:
     """Line of an entry's `index`-th signature in its file: the `signatures:` line itself for a flow
     list (`signatures: ['a', 'b']`), else the line of the index-th `- ` item below it (an item
-    written as a mapping, `- pattern: …` with `primary: true` under it, spans several lines)."""
+    written as a mapping, `- pattern: …` with `primary: true` under it, spans several lines).
+    The loader records each valid signature's line (`Entry.signature_lines`): an invalid one
+    earlier in the list is not among `signatures`, so counting items would point too high."""
+    if index < len(entry.signature_lines):
+        return entry.signature_lines[index]
     try:
         with open(entry.path, encoding="utf-8", errors="replace") as fh:
             lines = fh.read().splitlines()
