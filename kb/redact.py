@@ -6,11 +6,14 @@ secret-named container env values, URL passwords, tokens registered by probes) a
 wherever they appear. And text shapes that carry secrets are masked even when the value was never
 registered:
 - `key=value`, `key: value`, `"key": "value"`, `--flag value`, `--flag=value` and `Header: value`
-  where the name says password, passwd, pwd, pass, secret, token, api key, private key, credential,
+  where the name says password, passwd, pwd, pass, secret, token, api key, private key, credential, creds,
   cookie or auth (not "author"; "pass" only as a word part, so "bypass" is not a secret): the value is masked, the name kept;
 - `Authorization: <scheme> <credentials>`: the credentials, whatever the scheme;
 - `Cookie:` / `Set-Cookie:` headers: the whole value;
 - `scheme://user:password@host` anywhere in a line: the password;
+- the password argument of commands that take one bare (`mosquitto_passwd -b FILE USER PASS`,
+  `rabbitmqctl add_user|change_password USER PASS`, `emqx ctl admins add|passwd
+  USER PASS`, `docker login -p PASS`): how entrypoint scripts seed a broker's users;
 - PEM private-key blocks: the whole block.
 Every quantifier is bounded, so redaction stays linear on hostile input (one 4 MB line).
 """
@@ -25,7 +28,7 @@ MASK = "<redacted>"
 # a secret-sounding word inside a name (env var, config key, flag, header)
 _WORD = (
     r"(?:passw(?:or)?d|passphrase|(?<![a-z])pass(?![a-z])|pwd|secret|token|api[-_ .]?key|apikey"
-    r"|private[-_ .]?key|credential|cookie|auth(?!or(?!i[sz])))"
+    r"|private[-_ .]?key|credential|(?<![a-z])creds?(?![a-z])|cookie|auth(?!or(?!i[sz])))"
 )
 SECRET_NAME = re.compile(r"(?i)" + _WORD)
 _NAME = r"[\w.\-]{0,64}?" + _WORD + r"[\w.\-]{0,64}"
@@ -46,6 +49,38 @@ _ASSIGN = re.compile(
     r"(?i)(?<![\w.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
     r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\"'])\s{0,8},\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
     r"(?P<scheme>" + _SCHEME + r")(?P<value>" + _VALUE + r")"
+)
+# Commands that take a password as a bare argument (how entrypoint scripts seed a broker's users):
+# the argument is masked, the command kept. Each pattern ends at the password (`value`).
+_ARG = r"(?:\"(?:[^\"\\\n]|\\.){0,4096}\"|'[^'\n]{0,4096}'|[^\s;&|'\"]{1,4096})"
+_POSITIONAL = tuple(
+    (command, re.compile(pattern))
+    for command, pattern in (
+        # mosquitto_passwd [-c] [-H sha512] -b FILE USER PASSWORD
+        (
+            "mosquitto_passwd",
+            r"(?P<pre>\bmosquitto_passwd(?:\s{1,8}-(?:[HI]\s{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}?"
+            r"\s{1,8}-[a-zA-Z]{0,7}b[a-zA-Z]{0,7}(?:\s{1,8}-(?:[HI]\s{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}"
+            r"(?:\s{1,8}" + _ARG + r"){2}\s{1,8})(?P<value>" + _ARG + ")",
+        ),
+        # rabbitmqctl [options] add_user|change_password|authenticate_user USER PASSWORD
+        (
+            "rabbitmqctl",
+            r"(?P<pre>\brabbitmqctl\b[^\n;&|]{0,200}?\s(?:add_user|change_password|authenticate_user)"
+            r"\s{1,8}" + _ARG + r"\s{1,8})(?P<value>" + _ARG + ")",
+        ),
+        # emqx ctl / emqx_ctl admins|users add|passwd|update USER PASSWORD
+        (
+            "emqx",
+            r"(?P<pre>\bemqx(?:_ctl|\s{1,8}ctl)\s{1,8}(?:admins|users)\s{1,8}(?:add|passwd|update)"
+            r"\s{1,8}" + _ARG + r"\s{1,8})(?P<value>" + _ARG + ")",
+        ),
+        # docker login -p PASSWORD (the short flag; --password is a secret-named flag already)
+        (
+            "login",
+            r"(?P<pre>\bdocker\s{1,8}login\b[^\n;&|]{0,200}?\s-p\s{1,8})(?P<value>" + _ARG + ")",
+        ),
+    )
 )
 _COOKIE_HDR = re.compile(r"(?im)(\b(?:set-)?cookie2?\s{0,8}:\s{0,8})([^\r\n]{1,8192})")
 _URL_CRED = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]{0,31}://)([^/\s:@]{0,256}):([^/\s@]{1,1024})@")
@@ -83,6 +118,12 @@ def _assign(m: re.Match[str]) -> str:
     return f"{m.group('key')}{m.group('scheme')}{quote}{MASK}{quote}"
 
 
+def _positional(m: re.Match[str]) -> str:
+    value = m.group("value")
+    quote = value[0] if value[:1] in "\"'" and len(value) > 1 else ""
+    return f"{m.group('pre')}{quote}{MASK}{quote}"
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with known secret values and secret-shaped substrings masked."""
     if not text:
@@ -94,6 +135,9 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     if "://" in text:
         text = _URL_CRED.sub(lambda m: f"{m.group(1)}{m.group(2)}:{MASK}@", text)
     text = _COOKIE_HDR.sub(lambda m: m.group(1) + MASK, text)
+    for command, pattern in _POSITIONAL:
+        if command in text:  # a substring test first: most text names none of these commands
+            text = pattern.sub(_positional, text)
     return _ASSIGN.sub(_assign, text)
 
 
