@@ -132,3 +132,46 @@ def test_once_runs_the_checks_with_their_parameters(make_kb, tmp_path: Path) -> 
         "serve", "metrics", "--once", "--no-doctor", "--check", "nope", "--kb", str(root)
     )
     assert unknown.returncode == 2 and "no entry 'nope'" in unknown.stderr
+
+
+def test_bad_overrides_are_refused_at_start_up_like_kb_check(make_kb) -> None:
+    """A typo or a bad value in --set stops `kb serve metrics` with kb check's own message (exit 2)
+    instead of monitoring the defaults, or an `error` series, for as long as the service runs."""
+    (port,) = free_ports(1)
+    root = make_kb(
+        {
+            "emqx/m-port.md": entry_text(
+                "m-port",
+                extra=(
+                    "checks:\n  - id: port-open\n    kind: net.tcp\n    title: The port answers\n"
+                    f"    params: {{host: 127.0.0.1, port: {port}}}\n"
+                ),
+            )
+        }
+    )
+    for bad in ("prot=1884", "port=abc", "port=70000"):
+        check = run_kb("check", "m-port", "--set", bad, "--kb", str(root))
+        served = run_kb(
+            "serve", "metrics", "--once", "--no-doctor", "--check", "m-port",
+            "--set", bad, "--kb", str(root),
+        )  # fmt: skip
+        assert check.returncode == 2, check.stderr
+        assert served.returncode == 2, (bad, served.stdout, served.stderr)
+        assert served.stdout == ""
+        reason = check.stderr.strip().removeprefix("kb: check: ")
+        assert reason.startswith("--set")
+        assert served.stderr.strip().splitlines()[-1] == f"kb: serve metrics: {reason}"
+    typo = run_kb(
+        "serve", "metrics", "--once", "--no-doctor", "--check", "m-port",
+        "--set", "prot=1884", "--kb", str(root),
+    )  # fmt: skip
+    assert "--set prot: no selected check has that parameter; known: " in typo.stderr
+    # not only --once: the service refuses before it binds its port (it would serve forever)
+    (listen,) = free_ports(1)
+    service = run_kb(
+        "serve", "metrics", "--no-doctor", "--check", "m-port", "--set", "port=abc",
+        "--listen", f"127.0.0.1:{listen}", "--kb", str(root), timeout=30,
+    )  # fmt: skip
+    assert service.returncode == 2, service.stderr
+    assert "serving metrics" not in service.stderr
+    assert service.stderr.strip().endswith("must be an integer, got str 'abc'")

@@ -62,6 +62,35 @@ def parse_overrides(items: Iterable[str] | dict[str, Any] | None) -> dict[str, A
     return out
 
 
+def validate_overrides(
+    specs: Iterable[CheckSpec], overrides: Mapping[str, Any], target: Target | None = None
+) -> None:
+    """Raise ParamError (one line) unless every override is a parameter of at least one of `specs`
+    and is a valid value for each of them that declares it.
+
+    The one rule for `--set`: `kb check`, `kb serve metrics` and the TUI's "Where checks run" all
+    refuse what it refuses, so a typo never runs the checks on their defaults unnoticed. Problems
+    the checks have without the overrides (an entry's own bad default) are not blamed on them.
+    """
+    if not overrides:
+        return
+    specs = list(specs)
+    kinds = [registry.get(s.kind) for s in specs]
+    declared = {p.name for kind in kinds if kind is not None for p in kind.params}
+    unknown = sorted(set(overrides) - declared)
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise ParamError(
+            f"--set {unknown[0]}: no selected check has that parameter; known: {known}"
+        )
+    for spec in specs:
+        _, base = resolve_params(spec, None, target)
+        _, problems = resolve_params(spec, overrides, target)
+        new = [p for p in problems if p not in base]
+        if new:
+            raise ParamError(f"--set: {new[0]}")
+
+
 def _coerce(kind_name: str, params: dict[str, Any]) -> dict[str, Any]:
     """Small friendly coercions: an int where a number is declared is fine; `--set x=5` for a string."""
     kind = registry.get(kind_name)

@@ -82,32 +82,6 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
     return list(merged.values())
 
 
-def _validate_overrides(
-    selected: list[tuple[Any, list[Any]]], overrides: dict[str, Any], target: Any
-) -> None:
-    from kb.checks import registry
-    from kb.checks.runner import resolve_params
-    from kb.errors import UserError
-
-    if not overrides:
-        return
-    kinds = [registry.get(s.kind) for _, specs in selected for s in specs]
-    declared = {p.name for kind in kinds if kind is not None for p in kind.params}
-    unknown = sorted(set(overrides) - declared)
-    if unknown:
-        raise UserError(
-            f"check: --set {unknown[0]}: no selected check has that parameter; "
-            f"known: {', '.join(sorted(declared))}"
-        )
-    for _, specs in selected:
-        for spec in specs:
-            _, base = resolve_params(spec, None, target)
-            _, problems = resolve_params(spec, overrides, target)
-            new = [p for p in problems if p not in base]
-            if new:
-                raise UserError(f"check: --set: {new[0]}")
-
-
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -197,7 +171,14 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from kb.checks import registry
-    from kb.checks.runner import ParamError, exit_code, overall, parse_overrides, run_checks
+    from kb.checks.runner import (
+        ParamError,
+        exit_code,
+        overall,
+        parse_overrides,
+        run_checks,
+        validate_overrides,
+    )
     from kb.cli.common import Style, load_kb_for, print_json, sanitize, target_for, use_color
     from kb.errors import UserError
 
@@ -210,7 +191,10 @@ def run(args: argparse.Namespace) -> int:
     target, docker_hosts = target_for(args.target, "check")
     if args.junit:
         _writable_file(args.junit)  # before the checks run, not after a minute of them
-    _validate_overrides(selected, overrides, target)
+    try:
+        validate_overrides((s for _, specs in selected for s in specs), overrides, target)
+    except ParamError as exc:
+        raise UserError(f"check: {exc}") from None
 
     st = Style(use_color() and not args.json)
     colour = {"pass": "1;32", "fail": "1;31", "error": "1;35", "warn": "1;33", "skip": "2"}

@@ -91,7 +91,13 @@ def _listen(value: str) -> tuple[str, int]:
 def run_metrics(args: argparse.Namespace) -> int:
     import threading
 
-    from kb.checks.runner import ParamError, parse_overrides, resolve_params, run_check
+    from kb.checks.runner import (
+        ParamError,
+        parse_overrides,
+        resolve_params,
+        run_check,
+        validate_overrides,
+    )
     from kb.cli.common import load_kb_for, sanitize, target_for
     from kb.errors import UserError
     from kb.fleet.metrics import Round, Selected, Server, collect, host_label, render, select_checks
@@ -110,8 +116,14 @@ def run_metrics(args: argparse.Namespace) -> int:
     try:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
-        raise UserError(f"--set: {exc}") from None
+        raise UserError(f"serve metrics: {exc}") from None
     target, docker_hosts = target_for(args.target, "--target")
+    try:
+        # refused at start-up, as kb check does: a typo would quietly monitor the defaults and a
+        # bad value would serve an `error` series for as long as the service runs
+        validate_overrides((spec for _, spec in chosen), overrides, target)
+    except ParamError as exc:
+        raise UserError(f"serve metrics: {exc}") from None
     docker_host = args.host[0] if args.host else None
     selected: list[Selected] = []
     for entry, spec in chosen:
