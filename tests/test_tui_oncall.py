@@ -460,6 +460,54 @@ async def test_d10_where_dialog_fits_80_columns_with_footer_and_example_placehol
 
 
 @pilot_test
+async def test_where_dialog_refuses_overrides_kb_check_refuses():
+    """A typo (`prot=`) or a bad value in the tree's dialog is shown under the field, as kb check
+    says it, and not applied: the tree's check is not rerun on its defaults and its suggested
+    answer stays the one for where it really ran. A parameter of the check the tree names from
+    another entry (net.tcp's `port`) is accepted."""
+    app = make_app()
+    with tcp_listener() as port:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            app.open_tree("tree-tui-triage")
+            tree = await wait_for(
+                pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="tree"
+            )
+            await wait_for(pilot, lambda: tree.results, what="tree check")
+            first = tree.results["tui-probe-listener#port-open"]
+            assert first.status == "fail" and tree.suggested == 1
+            await pilot.press("p")
+            dialog = await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, CheckSettingsScreen) and app.screen,
+                what="where dialog",
+            )
+            problems = dialog.query_one("#settings-problems")
+            for typed, said in (
+                (f"prot={port}", "prot: no selected check has that parameter; known: host, port, timeout"),
+                ("port=abc", "net.tcp: parameter 'port' must be an integer, got str 'abc'"),
+                ("port=70000", "net.tcp: parameter 'port' must be a TCP port"),
+            ):  # fmt: skip
+                dialog.query_one("#params", Input).value = typed
+                await pilot.press("ctrl+s")
+                await pilot.pause(0.1)
+                assert app.screen is dialog  # still open: nothing applied
+                assert str(problems.render()).startswith(said)
+                assert app.services.context("tree-tui-triage").is_default()
+            assert tree.results["tui-probe-listener#port-open"] is first  # not rerun
+            dialog.query_one("#params", Input).value = f"port={port}"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.screen is tree, what="applied")
+            assert app.services.context("tree-tui-triage").overrides == {"port": port}
+            await wait_for(
+                pilot,
+                lambda: tree.results.get("tui-probe-listener#port-open") not in (None, first),
+                what="the check rerun on the new port",
+            )
+            assert tree.results["tui-probe-listener#port-open"].status == "pass"
+
+
+@pilot_test
 async def test_d11_tcp_checks_are_not_on_a_docker_host_and_next_steps_are_keys(make_kb):
     app = app_with(extra_kb(make_kb))
     async with app.run_test(size=SIZE) as pilot:

@@ -405,9 +405,25 @@ class Services:
             out.append((not running, names[0], PickItem("container", names[0], detail, host)))
         return [item for _stopped, _name, item in sorted(out, key=lambda t: (t[0], t[1]))]
 
+    def scope_checks(self, scope: str) -> list[CheckSpec]:
+        """The checks that run in `scope`: the entry's own and, for a tree, those its nodes name
+        (another entry's included), so an override is checked against what it can reach."""
+        entry = self.get(scope)
+        if entry is None:
+            return []
+        specs = list(entry.checks)
+        for node in entry.tree.nodes.values() if entry.tree is not None else ():
+            resolved = self.resolve_check(entry, node.check) if node.check else None
+            if resolved is not None and resolved[1] not in specs:
+                specs.append(resolved[1])
+        return specs
+
     def set_check_settings(self, scope: str, target: str | None, params_text: str) -> list[str]:
-        """Validate and apply a target name and `k=v k=v` overrides to `scope`; returns problems."""
-        from kb.checks.runner import ParamError, parse_overrides
+        """Validate and apply a target name and `k=v k=v` overrides to `scope`; returns problems.
+
+        The overrides pass the rule `kb check --set` uses (`validate_overrides`): a name no check
+        of the scope declares, or a bad value, is refused, never run on the defaults."""
+        from kb.checks.runner import ParamError, parse_overrides, validate_overrides
 
         problems: list[str] = []
         target = (target or "").strip() or None
@@ -417,8 +433,10 @@ class Services:
             )
         try:
             overrides = parse_overrides(params_text.replace(",", " ").split())
+            validate_overrides(self.scope_checks(scope), overrides, self._target_obj(target))
         except ParamError as exc:
-            problems.append(str(exc).replace("--set ", ""))
+            # the dialog's field is the --set: say NAME: …, not --set NAME: …
+            problems.append(re.sub(r"--set:? ", "", str(exc)))
             overrides = {}
         if not problems:
             self.set_context(scope, CheckContext(target, overrides))
