@@ -507,6 +507,60 @@ async def test_where_dialog_refuses_overrides_kb_check_refuses():
             assert tree.results["tui-probe-listener#port-open"].status == "pass"
 
 
+def _visible(widget) -> bool:
+    """`widget` is drawn whole inside the dialog's visible area (not scrolled or cut off below
+    the screen's bottom edge, as the Parameters field was at 80x24)."""
+    dialog = widget.screen.query_one("#dialog")
+    view = dialog.scrollable_content_region
+    return view.contains_region(widget.region) and widget.screen.region.contains_region(view)
+
+
+@pilot_test
+async def test_where_dialog_at_80x24_shows_the_focused_field_and_its_error(monkeypatch):
+    """With a long picker (ten brokers) the field that has focus when the dialog opens, what is
+    typed into it and the error under it are all on screen at 80x24."""
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")  # targets only
+    brokers = [{"name": f"emqx-{i}", "kind": "emqx", "host": "10.0.0.5"} for i in range(10)]
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump({"brokers": brokers}))
+    path.chmod(0o600)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.open_tree("tree-tui-triage")
+        await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen), what="tree")
+        await pilot.press("p")
+        dialog = await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
+            ),
+            what="picker",
+        )
+        await pilot.pause(0.1)
+        assert len(dialog.items) == 10
+        assert app.focused is dialog.query_one("#params", Input)
+        assert _visible(app.focused)
+        await type_text(pilot, "prot=18830")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        problems = dialog.query_one("#settings-problems")
+        assert "prot: no selected check has that parameter" in str(problems.render())
+        assert _visible(app.focused) and _visible(problems)
+        shown = " ".join(screen_text(app).split())
+        assert "prot=18830" in shown and "no selected check has that parameter" in shown
+        # QA's repro: a container name typed as the target and as a misspelt parameter; the two
+        # problems wrap to four lines and the dialog scrolls to show them whole
+        dialog.query_one("#target", Input).value = "qa22-exit1"
+        dialog.query_one("#params", Input).value = "contaner=qa22-exit1"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        assert problems.region.height == 4  # two problems, wrapped at 80 columns
+        assert "no target named 'qa22-exit1'" in str(problems.render())
+        assert _visible(problems)
+
+
 @pilot_test
 async def test_d11_tcp_checks_are_not_on_a_docker_host_and_next_steps_are_keys(make_kb):
     app = app_with(extra_kb(make_kb))

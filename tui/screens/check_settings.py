@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -53,7 +53,9 @@ class CheckSettingsScreen(ModalScreen[bool]):
         entry = svc.get(self.scope)
         title = entry.text(lang).title if entry is not None else self.scope
         params = " ".join(f"{k}={v}" for k, v in ctx.overrides.items())
-        with Vertical(id="dialog"):
+        # the dialog scrolls: at 80x24 with a long container list or a wrapped error it is taller
+        # than the screen, and the focused field and its error must stay in view
+        with VerticalScroll(id="dialog", can_focus=False):
             yield Static(
                 Text(
                     tr("Where checks run — {scope}", lang, scope=one_line(title, 60)), style="bold"
@@ -149,9 +151,10 @@ class CheckSettingsScreen(ModalScreen[bool]):
             self.query_one("#params", Input).value,
         )
         if problems:
-            self.query_one("#settings-problems", Static).update(
-                Text("\n".join(problems), style="bold red")
-            )
+            shown = self.query_one("#settings-problems", Static)
+            shown.update(Text("\n".join(problems), style="bold red"))
+            # below the field, which may be at the bottom of the screen: bring it into view
+            self.call_after_refresh(shown.scroll_visible, animate=False)
             return
         self.dismiss(True)
 
