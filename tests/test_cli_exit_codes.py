@@ -173,6 +173,23 @@ def test_the_set_values_a_check_line_shows_are_redacted():
     assert "[--set url=http://admin:<redacted>@127.0.0.1:1/x]" in r.stdout, r.stdout
 
 
+def test_check_and_diagnose_titles_follow_lang():
+    """QA: --lang zh was ignored by kb check and kb diagnose, though the Chinese titles exist."""
+    r = run_kb(
+        "--lang",
+        "zh",
+        "check",
+        "emqx-monotonic-time-stepped-backwards#erl-flags",
+        "--set",
+        "container=kbtui-no-such-container",
+    )
+    assert "ERL_FLAGS 中带有" in r.stdout, r.stdout
+    r = run_kb("--lang", "zh", "diagnose", "-", input="OS monotonic time stepped backwards\n")
+    assert "EMQX 容器启动十分钟左右自动退出" in r.stdout, r.stdout
+    r = run_kb("--lang", "en", "diagnose", "-", input="OS monotonic time stepped backwards\n")
+    assert "EMQX container stops about ten minutes after start" in r.stdout, r.stdout
+
+
 def test_a_reader_that_goes_away_keeps_the_exit_code(monkeypatch):
     """`kb search x | head -1` under `set -o pipefail`: the reader closing the pipe early does not
     turn "no confident answer" (1) into success, nor an answer into failure."""

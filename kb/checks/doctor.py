@@ -193,10 +193,12 @@ class _Scan:
         timeout: float = SCAN_TIMEOUT,
         container_timeout: float = PER_CONTAINER_TIMEOUT,
         host_timeout: float | None = None,
+        lang: str = "en",
     ) -> None:
         from kb.signatures import SignatureSet
 
         self.kbase = kbase
+        self.lang = lang  # the language of entry and check titles in findings
         self.cancel = cancel or threading.Event()
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
@@ -456,7 +458,7 @@ def _scan_one(
             entry = scan.kbase.get(entry_id)
             if entry is not None and brokers.is_foreign(tuple(entry.products), product, entry.kind):
                 continue
-            title = entry.title if entry is not None else entry_id
+            title = entry.text(scan.lang).title if entry is not None else entry_id
             add(
                 "signature",
                 status,
@@ -513,7 +515,11 @@ def _scan_one(
                 "check",
                 FAIL,
                 text,
-                [f"check {entry.id}#{spec.id}: {spec.title}", *result.evidence],
+                [
+                    f"check {entry.id}#{spec.id}: "
+                    + entry.text(scan.lang).check_titles.get(spec.id, spec.title),
+                    *result.evidence,
+                ],
                 entry=entry.id,
                 check=spec.id,
             )
@@ -642,8 +648,10 @@ def run_doctor(
     timeout: float = SCAN_TIMEOUT,
     container_timeout: float = PER_CONTAINER_TIMEOUT,
     host_timeout: float | None = None,
+    lang: str = "en",
 ) -> DoctorReport:
     """Scan `hosts` (URLs or configured names; default: configured hosts, else the local one).
+    Entry and check titles in findings are in `lang` where the entry has that translation.
 
     The whole scan ends by `timeout` seconds and each container's by `container_timeout` (log
     streams included): what is still running then is aborted, what was found so far is kept, and
@@ -655,7 +663,7 @@ def run_doctor(
     from kb.checks import targets as targets_mod
 
     start = time.monotonic()
-    scan = _Scan(kbase, cancel, timeout, container_timeout, host_timeout)
+    scan = _Scan(kbase, cancel, timeout, container_timeout, host_timeout, lang)
     conf = targets_mod.load() if not hosts else None
     if hosts:
         try:

@@ -179,7 +179,15 @@ def run(args: argparse.Namespace) -> int:
         run_checks,
         validate_overrides,
     )
-    from kb.cli.common import Style, load_kb_for, print_json, sanitize, target_for, use_color
+    from kb.cli.common import (
+        Style,
+        lang_for,
+        load_kb_for,
+        print_json,
+        sanitize,
+        target_for,
+        use_color,
+    )
     from kb.errors import UserError
 
     kbase = load_kb_for(args)
@@ -199,6 +207,12 @@ def run(args: argparse.Namespace) -> int:
     st = Style(use_color() and not args.json)
     colour = {"pass": "1;32", "fail": "1;31", "error": "1;35", "warn": "1;33", "skip": "2"}
     current: list[str] = []
+    lang = lang_for(args)
+
+    def title_of(r: Any) -> str:
+        """The check's title in the --lang language, where its entry has that translation."""
+        entry = kbase.get(r.entry)
+        return redact(entry.text(lang).check_titles.get(r.check, r.title)) if entry else r.title
 
     def show(r: Any) -> None:
         if args.json:
@@ -213,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
         # (through the one redactor: `--set url=http://user:password@…` is a secret too)
         setting = st.dim(f" [--set {redact(' '.join(used))}]") if used else ""
         print(
-            f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(r.title)}"
+            f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(title_of(r))}"
             f"{sanitize(setting)}{active}"
         )
         print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")

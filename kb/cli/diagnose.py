@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kb.checks.diagnose import diagnose, log_stream
-    from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
 
     kbase = load_kb_for(args)
@@ -50,8 +50,11 @@ def run(args: argparse.Namespace) -> int:
     if not results:
         print("No entry's signature matches this log.")
         return 1
+    lang = lang_for(args)
     for d in results:
-        print(f"{st.bold(d.id)}  {sanitize(d.title)}")
+        entry = kbase.get(d.id)
+        title = entry.text(lang).title if entry is not None else d.title
+        print(f"{st.bold(d.id)}  {sanitize(title)}")
         for n, text in d.lines:
             print(f"  {st.dim(f'{n:>7}:')} {sanitize(text)}")
         if d.count > len(d.lines):

@@ -72,7 +72,7 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
 
 def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import run_doctor
-    from kb.cli.common import Style, load_kb_for, print_json, sanitize, use_color
+    from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.redact import redact
 
     kbase = load_kb_for(args)
@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout or SCAN_TIMEOUT,
         container_timeout=args.container_timeout or PER_CONTAINER_TIMEOUT,
         host_timeout=args.host_timeout,
+        lang=lang_for(args),
     )
     code = (
         EXIT_INTERRUPTED

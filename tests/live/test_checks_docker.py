@@ -560,5 +560,9 @@ def test_a_coloured_log_line_meets_a_signature_that_starts_with_a_word_boundary(
         report = json.loads(kb("doctor", "--json").stdout)
         entries = {f["entry"] for f in report["findings"] if f["container"] == name}
         assert "emqx-monotonic-time-stepped-backwards" in entries, report["findings"]
+        # --lang zh: the finding names the entry by its Chinese title (QA: titles stayed English)
+        report = json.loads(kb("--lang", "zh", "doctor", "--json").stdout)
+        summaries = [f["summary"] for f in report["findings"] if f["container"] == name]
+        assert any("EMQX 容器启动十分钟左右自动退出" in s for s in summaries), summaries
     finally:
         inc.docker("rm", "-f", name, check=False)
