@@ -7,7 +7,8 @@ Each rule fires while the entry's counter from `kb export mtail` went up within 
 The second half catches a series that did not exist `w` ago (mtail restarted, or a series born
 with its first match, which `increase` alone would miss). Labels: `entry`, `product` (the entry's
 first product), `severity` (the entry's `severity`, default "warning"); annotations: `summary`
-(title), `description` (summary) in the chosen language, and `runbook_url`, the entry's page on a
+(title), `description` (summary) in the chosen language (a `{{` in them escaped: Prometheus
+expands annotations as Go templates), and `runbook_url`, the entry's page on a
 site exported with the same `--base-url`.
 """
 
@@ -37,6 +38,14 @@ def plain_text(text: str) -> str:
     """Markdown inline markup of a title/summary, flattened for an alert annotation."""
     text = _MD_EMPH.sub(r"\2", _MD_CODE.sub(r"\1", text))
     return " ".join(text.split())
+
+
+def literal(text: str) -> str:
+    """`text` as a literal in an annotation: Prometheus expands annotations as Go templates, so
+    an entry's `docker inspect -f '{{.State.OOMKilled}}'` would be run as an action (an error
+    in the alert), and an unbalanced `{{ end }}` would make Prometheus refuse the whole rule
+    file. Only `{{` opens an action; it is written as the action that prints it."""
+    return text.replace("{{", '{{ "{{" }}')
 
 
 def runbook_url(base_url: str, entry_id: str, lang: str) -> str:
@@ -82,9 +91,9 @@ def build_rules(
                     "severity": entry.severity or DEFAULT_SEVERITY,
                 },
                 "annotations": {
-                    "summary": plain_text(text.title),
-                    "description": plain_text(text.summary),
-                    "runbook_url": runbook_url(base_url, entry.id, lang),
+                    "summary": literal(plain_text(text.title)),
+                    "description": literal(plain_text(text.summary)),
+                    "runbook_url": literal(runbook_url(base_url, entry.id, lang)),
                 },
             }
         )

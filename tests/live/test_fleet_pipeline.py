@@ -459,3 +459,73 @@ def test_kb_serve_metrics_is_scraped_by_prometheus(stack: dict, incident_contain
             server.kill()
             raise AssertionError("kb serve metrics did not stop within 5 s of SIGTERM") from None
     assert code == 0, server.stderr.read() if server.stderr else ""
+
+
+def test_template_text_in_an_entry_is_shown_literally_by_prometheus(tmp_path: Path) -> None:
+    """QA: a team entry whose summary holds `docker inspect -f '{{.State.OOMKilled}}'` gave an
+    "error expanding template" annotation, and a `{{ end }}` made promtool (and so Prometheus)
+    refuse the whole rule file, while the export said nothing. Annotations are Go templates."""
+    import yaml
+
+    from tests.helpers import entry_text
+
+    title = "Exits: docker inspect -f '{{.State.ExitCode}}' shows 137 {{ end }}"
+    summary = "Run docker inspect -f '{{.State.OOMKilled}}' NAME."
+    text = entry_text(
+        "qa-template-entry", title=f'"{title}"', extra="signatures: ['qa template line']\n"
+    )
+    text = text.replace("summary: One line about it.", f'summary: "{summary}"')
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "qa-template-entry.md").write_text(text)
+    rules = tmp_path / "rules.yml"
+    r = run_kb(
+        "--kb", str(tmp_path / "kb"), "export", "alerts", str(rules), "--base-url", BASE_URL,
+        "--window", "2m",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    checked = subprocess.run(
+        ["promtool", "check", "rules", str(rules)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (rule,) = [
+        r
+        for r in yaml.safe_load(rules.read_text())["groups"][0]["rules"]
+        if r["labels"]["entry"] == "qa-template-entry"
+    ]
+    test_file = tmp_path / "rules_test.yml"
+    expected = {**rule["annotations"], "summary": title, "description": summary}
+    test_file.write_text(
+        yaml.safe_dump(
+            {
+                "rule_files": [str(rules)],
+                "evaluation_interval": "1m",
+                "tests": [
+                    {
+                        "interval": "1m",
+                        "input_series": [
+                            {
+                                "series": 'kb_signature_matches_total{entry="qa-template-entry",job="x"}',
+                                "values": "0 0 0 1 1 1",
+                            }
+                        ],
+                        "alert_rule_test": [
+                            {
+                                "eval_time": "4m",
+                                "alertname": "KbKnownProblem",
+                                "exp_alerts": [
+                                    {
+                                        "exp_labels": {**rule["labels"], "job": "x"},
+                                        "exp_annotations": expected,
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        )
+    )
+    proc = subprocess.run(
+        ["promtool", "test", "rules", str(test_file)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
