@@ -169,21 +169,29 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
     from kb.errors import UserError
 
     class Handler(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            # liveness probes (`curl -I`, load balancers) ask with HEAD: the GET headers, no body
+            self._answer(body=False)
+
         def do_GET(self) -> None:
+            self._answer(body=True)
+
+        def _answer(self, body: bool) -> None:
             if self.path.split("?", 1)[0] == "/metrics":
-                body = server.text().encode()
+                content = server.text().encode()
                 ctype = "text/plain; version=0.0.4; charset=utf-8"
             elif self.path == "/":
-                body = b"kb serve metrics: see /metrics\n"
+                content = b"kb serve metrics: see /metrics\n"
                 ctype = "text/plain; charset=utf-8"
             else:
                 self.send_error(404)
                 return
             self.send_response(200)
             self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            self.wfile.write(body)
+            if body:
+                self.wfile.write(content)
 
         def log_message(self, *args: object) -> None:
             pass

@@ -451,6 +451,11 @@ def test_kb_serve_metrics_is_scraped_by_prometheus(stack: dict, incident_contain
         )
         assert lint.returncode == 0, lint.stdout + lint.stderr
         assert b"kb_refresh_complete 1" in body
+        # liveness probes ask with HEAD (QA: 501 with an HTML body): GET's headers, no body
+        head = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", method="HEAD")
+        with urllib.request.urlopen(head, timeout=5) as r:
+            assert r.status == 200 and r.headers["Content-Type"].startswith("text/plain")
+            assert int(r.headers["Content-Length"]) > 0 and r.read() == b""
     finally:
         server.send_signal(signal.SIGTERM)
         try:
