@@ -25,6 +25,23 @@ def test_entry_ids_include_the_folders_named_with_kb(tmp_path):
     assert "own-entry-one" not in candidates(2, ["kb", "show", ""])
 
 
+def test_option_values_check_ids_and_set_names(tmp_path, monkeypatch):
+    """QA: ID#CHECK, --target, -p/-t values and --set names completed nothing."""
+    eid = "emqx-monotonic-time-stepped-backwards"
+    assert f"{eid}#clock-log" in candidates(2, ["kb", "check", f"{eid}#"])
+    assert {"emqx", "docker", "rabbitmq"} <= set(candidates(3, ["kb", "search", "-p", ""]))
+    assert "oom" in candidates(3, ["kb", "list", "--tag", ""])
+    names = candidates(4, ["kb", "check", eid, "--set", ""])
+    assert "container=" in names and "since=" in names
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    config = home / "config" / "config.yaml"
+    config.write_text("docker_hosts:\n  - {name: prod-1, url: 'ssh://ops@prod-1'}\n")
+    config.chmod(0o600)
+    monkeypatch.setenv("KBTUI_HOME", str(home))
+    assert candidates(3, ["kb", "check", "--target", ""]) == ["prod-1"]
+
+
 def test_the_bash_function_completes_in_a_real_bash(tmp_path):
     """The script `kb completion bash` prints, loaded into bash, fills COMPREPLY."""
     bindir = tmp_path / "bin"

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kb.model import Entry
 
 ID_COMMANDS = {"show", "check"}
 FILE_OPTIONS = {"--kb", "--junit", "--templates"}
@@ -96,18 +100,66 @@ def candidates(cword: int, words: list[str]) -> list[str]:
         if previous in action.option_strings and action.nargs != 0:
             if previous in FILE_OPTIONS:
                 return ["__files__"]
-            return [str(c) for c in action.choices] if action.choices else []
+            if action.choices:
+                return [str(c) for c in action.choices]
+            return _values(action.dest, command, words[:cword])
     if current.startswith("-"):
         return sorted(
             o for a in active._actions for o in a.option_strings if a.help != argparse.SUPPRESS
         )
     if command is None:
         return sorted(sub_action.choices)
+    if command == "check" and "#" in current:
+        # ENTRY#CHECK: the entry's own check ids
+        entry = _entry(current.split("#", 1)[0], words[:cword])
+        return [f"{entry.id}#{c.id}" for c in entry.checks] if entry is not None else []
     if command in ID_COMMANDS:
         return entry_ids(_kb_options(words[:cword]))
     if command == "completion":
         return ["bash", "zsh", "fish"]
     return []
+
+
+def _values(dest: str, command: str | None, words: list[str]) -> list[str]:
+    """Values of an option that takes one: products and tags of the KB, configured targets,
+    the parameters the chosen entries' checks declare (`--set NAME=`)."""
+    try:
+        if dest == "target":
+            from kb.checks import targets
+
+            return targets.load().names()
+        if dest in ("product", "tag"):
+            from kb.loader import kb_sources, load_kb
+
+            kbase = load_kb(kb_sources(_kb_options(words)))
+            field = "products" if dest == "product" else "tags"
+            return sorted({v for e in kbase.entries.values() for v in getattr(e, field)})
+        if dest == "overrides" and command == "check":
+            from kb.checks import registry
+
+            names: set[str] = set()
+            for word in words[2:]:
+                entry = _entry(word.split("#", 1)[0], words)
+                for spec in entry.checks if entry is not None else ():
+                    kind = registry.get(spec.kind)
+                    if kind is not None:
+                        names.update(p.name for p in kind.params)
+            return sorted(f"{n}=" for n in names)
+    except Exception:  # noqa: BLE001 - completion never fails the shell
+        return []
+    return []
+
+
+def _entry(eid: str, words: list[str]) -> Entry | None:
+    """The entry called `eid` in the KB the command line names, or None."""
+    from kb.loader import kb_sources, load_kb
+
+    if not eid or eid.startswith("-"):
+        return None
+    try:
+        return load_kb(kb_sources(_kb_options(words))).get(eid)
+    except Exception:  # noqa: BLE001 - completion never fails the shell
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
