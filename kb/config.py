@@ -14,6 +14,9 @@ from typing import Any
 from kb import paths
 from kb.errors import UserError
 
+#: the settings a config.yaml may hold; anything else is reported (kb.checks.targets.parse)
+KEYS = ("kb_paths", "docker_hosts", "brokers")
+
 
 def check_private(path: Path) -> None:
     """Refuse a settings file that others can read or write (it may point at secrets)."""
@@ -26,30 +29,37 @@ def check_private(path: Path) -> None:
 
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """The parsed settings, or {} when there is no file."""
+    return load_located(path)[0]
+
+
+def load_located(path: Path | None = None) -> tuple[dict[str, Any], Any, Path]:
+    """The parsed settings, where each value came from (a `kb.safeyaml.Located`, None when there
+    is no file) and the file's path: problems in the file are reported as `path:line: …`."""
     path = path or paths.config_file()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}  # the common case: no YAML parser imported at all
+        return {}, None, path  # the common case: no YAML parser imported at all
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror}); check its permissions") from None
     check_private(path)
     from kb.safeyaml import YamlError, parse
 
     try:
-        data = parse(raw.decode("utf-8")).data
+        located = parse(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise UserError(f"{path}:1: not UTF-8 text; save it as UTF-8") from None
     except YamlError as exc:
         raise UserError(f"{path}:{exc.line}: {exc.message}") from None
+    data = located.data
     if data is None:
-        return {}
+        return {}, located, path
     if not isinstance(data, dict):
         raise UserError(f"{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)")
     kb_paths = data.get("kb_paths", [])
     if not isinstance(kb_paths, list) or not all(isinstance(p, str) for p in kb_paths):
         raise UserError(f"{path}: kb_paths must be a list of folder paths")
-    return data
+    return data, located, path
 
 
 def save_config(data: dict[str, Any], path: Path | None = None) -> Path:

@@ -665,17 +665,24 @@ def run_doctor(
     start = time.monotonic()
     scan = _Scan(kbase, cancel, timeout, container_timeout, host_timeout, lang)
     conf = targets_mod.load() if not hosts else None
+    # configured hosts that are not used (a problem in config.yaml): reported as not scanned
+    dropped: list[HostReport] = []
     if hosts:
         try:
-            named = targets_mod.load().docker_urls()
+            found = targets_mod.load()
         except Exception:  # an explicit --host must work without a config
-            named = {}
+            found = targets_mod.Targets()
+        named = found.docker_urls()
         from kb.checks.dockerclient import context_endpoint, resolve_endpoint
 
         wanted: list[tuple[str, str | None]] = []
         for h in dict.fromkeys(hosts):  # a host named twice is scanned once
             if h in named:
                 wanted.append((h, named[h]))
+            elif found.unusable_named(h, "docker_hosts") is not None and "://" not in h:
+                from kb.errors import UserError
+
+                raise UserError(f"doctor: --host {h!r}: {found.missing(h)}")
             elif h == "local" and "local" not in named:  # what reports call the default
                 wanted.append(("local", resolve_endpoint(None)))
             elif "://" not in h and ":" not in h and not context_endpoint(h):
@@ -690,14 +697,19 @@ def run_doctor(
                 )
             else:
                 wanted.append((h, h))
-    elif conf is not None and conf.docker_hosts:
+    elif conf is not None and (conf.docker_hosts or conf.unusable_named_in("docker_hosts")):
+        # never the local daemon in place of configured hosts that cannot be used
         wanted = [(h.name, h.url) for h in conf.docker_hosts]
+        dropped = [
+            HostReport(u.name, "", False, 0, f"not scanned: {u.why()}")
+            for u in conf.unusable_named_in("docker_hosts")
+        ]
     else:
         from kb.checks.dockerclient import resolve_endpoint
 
         wanted = [("local", resolve_endpoint(None))]
     progress = [0, 0]
-    report = DoctorReport()
+    report = DoctorReport(hosts=list(dropped))
     pool, host_pool = _Pool(WORKERS), _Pool(max(1, len(wanted)))
     threading.Thread(target=scan.watchdog, daemon=True, name="kb-doctor-watchdog").start()
     futs = [

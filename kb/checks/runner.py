@@ -83,12 +83,28 @@ def validate_overrides(
         raise ParamError(
             f"--set {unknown[0]}: no selected check has that parameter; known: {known}"
         )
+    host = overrides.get("host")
+    if isinstance(host, str) and "://" not in host:
+        _refuse_unusable_host(host)
     for spec in specs:
         _, base = resolve_params(spec, None, target)
         _, problems = resolve_params(spec, overrides, target)
         new = [p for p in problems if p not in base]
         if new:
             raise ParamError(f"--set: {new[0]}")
+
+
+def _refuse_unusable_host(host: str) -> None:
+    """`--set host=NAME` naming a Docker host that config.yaml has but cannot use: docker.* checks
+    would otherwise take NAME for a broker address and run on the default (local) daemon."""
+    from kb.checks import targets as targets_mod
+
+    try:
+        conf = targets_mod.load()
+    except Exception:  # noqa: BLE001 - an unreadable config: NAME is no configured host
+        return
+    if conf.docker_host(host) is None and conf.unusable_named(host, "docker_hosts") is not None:
+        raise ParamError(f"--set host: {conf.missing(host)}")
 
 
 def _coerce(kind_name: str, params: dict[str, Any]) -> dict[str, Any]:

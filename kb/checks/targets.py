@@ -22,21 +22,50 @@ brokers:
     docker_host: prod         # where its container runs (for docker.* checks)
     container: emqx
 ```
+
+An item with a problem (an unknown key, a `url` that is not a Docker endpoint, a missing TLS file,
+an unknown context or kind) is not used: `parse` reports it as `config.yaml:LINE: …` and keeps its
+name in `Targets.unusable`, so `--target NAME` says why instead of running on the defaults (the
+local daemon, 127.0.0.1).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
+
+from kb.model import Problem
 
 BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
+# the keys each item may have: anything else is reported, and the item is not used (a typo such
+# as `hostname:` for `host:` or `urll:` for `url:` would otherwise check the defaults: 127.0.0.1,
+# the local Docker daemon)
+HOST_KEYS = ("name", "url", "context", "ca", "cert", "key", "tls_verify")
+BROKER_KEYS = (
+    "name",
+    "kind",
+    "host",
+    "ports",
+    "api_url",
+    "username_env",
+    "password_env",
+    "docker_host",
+    "container",
+)
+PORT_KEYS = ("mqtt", "amqp", "http")
+DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https")
+DOCKER_URL_FORMS = "tcp://HOST:PORT, ssh://USER@HOST, unix://PATH"
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_USER_KEYS = ("username", "user", "login")
 
 
 @dataclass(frozen=True)
 class DockerHost:
     name: str
-    url: str | None = None  # None: resolve DOCKER_HOST / context / socket at use
+    url: str | None = None  # from the config always set (its url, or its context's endpoint)
 
 
 @dataclass(frozen=True)
@@ -56,10 +85,38 @@ class Broker:
 Target = DockerHost | Broker
 
 
+@dataclass(frozen=True)
+class Unusable:
+    """A named item of the config that is not used, and why (so `--target NAME` can say so)."""
+
+    name: str
+    section: str  # docker_hosts | brokers
+    problems: tuple[Problem, ...]
+
+    def why(self) -> str:
+        """`path:line: label: problem; problem; line N: problem` (one line)."""
+        first, *rest = self.problems
+        parts = [where(first)]
+        for p in rest:  # each message starts with the item's label, said once above
+            msg = p.message.split(": ", 1)[-1]
+            parts.append(msg if p.line == first.line else f"line {p.line}: {msg}")
+        return "; ".join(parts)
+
+
+def where(problem: Problem) -> str:
+    """`path:line: message` (no severity word): a problem quoted inside another message."""
+    from kb.sanitize import one_line, path_text
+
+    return f"{path_text(problem.path)}:{problem.line}: {one_line(problem.message)}"
+
+
 @dataclass
 class Targets:
     docker_hosts: list[DockerHost] = field(default_factory=list)
     brokers: list[Broker] = field(default_factory=list)
+    # every problem of the file (items with one are in `unusable`, not in the lists above)
+    problems: list[Problem] = field(default_factory=list)
+    unusable: list[Unusable] = field(default_factory=list)
 
     def broker(self, name: str) -> Broker | None:
         return next((b for b in self.brokers if b.name == name), None)
@@ -77,6 +134,27 @@ class Targets:
         """The broker or Docker host called `name` (brokers first, as `kb check --target`)."""
         return self.broker(name) or self.docker_host(name)
 
+    def unusable_named(self, name: str, section: str | None = None) -> Unusable | None:
+        return next(
+            (
+                u
+                for u in self.unusable
+                if u.name == name and (section is None or u.section == section)
+            ),
+            None,
+        )
+
+    def unusable_named_in(self, section: str) -> list[Unusable]:
+        return [u for u in self.unusable if u.section == section]
+
+    def missing(self, name: str) -> str:
+        """Why `name` is no usable target: in the config but unusable (and why), or unknown."""
+        bad = self.unusable_named(name)
+        if bad is not None:
+            return f"target {name!r} is in the config but unusable: {bad.why()}"
+        known = ", ".join(self.names()) or "none configured"
+        return f"no target named {name!r} in the config; known: {known}"
+
 
 def _context_host(name: str) -> str | None:
     """A Docker context's endpoint (its TLS material registered for the Docker client)."""
@@ -85,81 +163,271 @@ def _context_host(name: str) -> str | None:
     return context_endpoint(name)
 
 
-def parse(config: dict[str, Any]) -> tuple[Targets, list[str]]:
-    """Targets from a loaded config dict, plus problems (one line each) with what to fix."""
-    problems: list[str] = []
-    out = Targets()
-    for i, raw in enumerate(config.get("docker_hosts") or []):
-        if not isinstance(raw, dict) or not raw.get("name"):
-            problems.append(f"docker_hosts[{i}]: needs a `name`")
-            continue
-        url = raw.get("url")
-        if raw.get("context"):
-            url = _context_host(str(raw["context"]))
-            if url is None:
-                problems.append(f"docker_hosts[{i}]: no Docker context named {raw['context']!r}")
-                continue
-        tls_keys = [k for k in ("ca", "cert", "key", "tls_verify") if k in raw]
-        if tls_keys and url:
-            from kb.checks.dockerclient import TLSFiles, register_tls
+def docker_url_problem(url: object) -> str | None:
+    """Why `url` is not a Docker endpoint URL (unix://, tcp://, ssh:// …), or None when it is one.
+    docker-py would take `10.0.0.9:2376` as tcp:// and kb as a context name or a broker address,
+    so a config says which it means."""
+    text = str(url) if isinstance(url, str) else ""
+    scheme, sep, rest = text.partition("://")
+    ok = bool(sep) and scheme.lower() in DOCKER_SCHEMES and rest and not re.search(r"\s", text)
+    if ok and scheme.lower() not in ("unix", "npipe"):
+        try:
+            parts = urlsplit(text)
+            ok = bool(parts.hostname) and (parts.port is None or 0 < parts.port < 65536)
+        except ValueError:  # a port that is no number, a bad IPv6 literal
+            ok = False
+    if ok:
+        return None
+    from kb.redact import redact
 
-            paths = {k: str(raw[k]) for k in ("ca", "cert", "key") if raw.get(k)}
-            missing = [f"{k}: {v}" for k, v in paths.items() if not os.path.isfile(v)]
-            if missing:
-                problems.append(f"docker_hosts[{i}]: no such file ({', '.join(missing)})")
-                continue
-            if ("cert" in paths) != ("key" in paths):
-                problems.append(f"docker_hosts[{i}]: `cert` and `key` go together")
-                continue
-            register_tls(
-                str(url),
-                TLSFiles(
-                    ca=paths.get("ca"),
-                    cert=paths.get("cert"),
-                    key=paths.get("key"),
-                    verify=bool(raw.get("tls_verify", True)),
-                ),
+    shown = redact(str(url))
+    hint = ""
+    if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", text):
+        hint = f"; write tcp://{shown}"
+    return f"{shown!r} is not a Docker endpoint ({DOCKER_URL_FORMS}){hint}"
+
+
+class _Reader:
+    """Collects problems with the line each comes from."""
+
+    def __init__(self, located: Any, path: str) -> None:
+        self.located = located
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def line(self, keys: tuple[Any, ...]) -> int:
+        return int(self.located.line(keys)) if self.located is not None else 1
+
+    def problem(self, keys: tuple[Any, ...], message: str, severity: str = "error") -> Problem:
+        p = Problem(self.path, self.line(keys), message, severity)  # type: ignore[arg-type]
+        self.problems.append(p)
+        return p
+
+
+def _unknown_key(section: str, key: object, known: tuple[str, ...]) -> str:
+    name = str(key)
+    if name.lower() in _USER_KEYS:
+        return (
+            f"{name!r} is not read: store the NAME of an environment variable that holds the "
+            "user name in username_env (username_env: EMQX_USER)"
+        )
+    from kb.redact import is_secret_name
+
+    if is_secret_name(name):
+        return (
+            f"{name!r} is not read and must not hold a secret: store the NAME of an environment "
+            "variable that holds it in password_env (password_env: EMQX_PASS)"
+        )
+    return f"unknown key {name!r}; known: {', '.join(known)}"
+
+
+def _items(config: dict[str, Any], section: str, rd: _Reader) -> list[Any]:
+    items = config.get(section)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        rd.problem((section,), f"{section} must be a list of items (- name: …)")
+        return []
+    return items
+
+
+def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | None]:
+    """(key, problem) pairs of one docker_hosts item, and its Docker URL when it has none."""
+    out: list[tuple[str, str]] = []
+    for key in raw:
+        if key not in HOST_KEYS:
+            out.append((key, _unknown_key("docker_hosts", key, HOST_KEYS)))
+    url, context = raw.get("url"), raw.get("context")
+    if url and context:
+        out.append(("context", "give `url` or `context`, not both"))
+    elif context:
+        url = _context_host(str(context)) if isinstance(context, str) else None
+        if url is None:
+            out.append(("context", f"no Docker context named {str(context)!r} (docker context ls)"))
+    elif url:
+        why = docker_url_problem(url)
+        if why:
+            out.append(("url", f"url {why}"))
+    else:
+        out.append(
+            ("name", f"needs `url` ({DOCKER_URL_FORMS}) or `context` (a Docker context name)")
+        )
+    if out:
+        return out, None
+    tls_keys = [k for k in ("ca", "cert", "key", "tls_verify") if k in raw]
+    if tls_keys and not str(url).startswith(("tcp://", "https://")):
+        out.append((tls_keys[0], f"{'/'.join(tls_keys)} apply to tcp:// endpoints only"))
+    if "tls_verify" in raw and not isinstance(raw["tls_verify"], bool):
+        out.append(("tls_verify", "tls_verify must be true or false"))
+    paths = {k: str(raw[k]) for k in ("ca", "cert", "key") if raw.get(k)}
+    missing = [f"{k}: {v}" for k, v in paths.items() if not os.path.isfile(v)]
+    if missing:
+        out.append((next(iter(paths)), f"no such file ({', '.join(missing)})"))
+    if ("cert" in paths) != ("key" in paths):
+        out.append(("cert" if "cert" in paths else "key", "`cert` and `key` go together"))
+    if not out and tls_keys:
+        from kb.checks.dockerclient import TLSFiles, register_tls
+
+        register_tls(
+            str(url),
+            TLSFiles(
+                ca=paths.get("ca"),
+                cert=paths.get("cert"),
+                key=paths.get("key"),
+                verify=bool(raw.get("tls_verify", True)),
+            ),
+        )
+    return out, str(url)
+
+
+def _broker_problems(raw: dict[str, Any], hosts: Targets) -> list[tuple[str, str]]:
+    """(key, problem) pairs of one brokers item; `hosts` holds the docker_hosts read before."""
+    out: list[tuple[str, str]] = []
+    for key in raw:
+        if key not in BROKER_KEYS:
+            out.append((key, _unknown_key("brokers", key, BROKER_KEYS)))
+    if str(raw.get("kind", "")).lower() not in BROKER_KINDS:
+        out.append(("kind", f"kind must be one of {', '.join(BROKER_KINDS)}"))
+    host = raw.get("host", "127.0.0.1")
+    if not isinstance(host, str) or not host or re.search(r"\s|/", host):
+        out.append(("host", "host must be a host name or address (api_url takes a URL)"))
+    ports = raw.get("ports") or {}
+    if not isinstance(ports, dict):
+        out.append(("ports", "ports must map mqtt/amqp/http to numbers"))
+        ports = {}
+    for key, value in ports.items():
+        if key not in PORT_KEYS:
+            out.append(("ports", f"unknown port {str(key)!r}; known: {', '.join(PORT_KEYS)}"))
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
+            out.append(("ports", f"ports.{key} must be a port number from 1 to 65535"))
+    api_url = raw.get("api_url")
+    if api_url is not None and not re.match(r"^https?://\S+$", str(api_url)):
+        out.append(("api_url", "api_url must start with http:// or https://"))
+    for key in ("username_env", "password_env"):
+        value = raw.get(key)
+        if value is not None and not (isinstance(value, str) and _ENV_NAME.match(value)):
+            # the value is not shown: it may be the secret itself
+            out.append((key, f"{key} takes the NAME of an environment variable (EMQX_PASS)"))
+    docker_host = raw.get("docker_host")
+    if docker_host is not None:
+        name = str(docker_host)
+        bad = hosts.unusable_named(name, "docker_hosts")
+        if hosts.docker_host(name) is not None:
+            pass
+        elif bad is not None:
+            line = bad.problems[0].line
+            out.append(("docker_host", f"docker_host {name!r} is unusable (line {line})"))
+        elif docker_url_problem(name) is not None and _context_host(name) is None:
+            known = ", ".join(h.name for h in hosts.docker_hosts) or "none configured"
+            out.append(
+                (
+                    "docker_host",
+                    f"docker_host {name!r} is neither a configured Docker host (known: {known}), "
+                    "a Docker URL nor a Docker context",
+                )
             )
-        out.docker_hosts.append(DockerHost(str(raw["name"]), str(url) if url else None))
-    for i, raw in enumerate(config.get("brokers") or []):
-        if not isinstance(raw, dict) or not raw.get("name"):
-            problems.append(f"brokers[{i}]: needs a `name`")
+    container = raw.get("container")
+    if container is not None and not isinstance(container, str):
+        out.append(("container", "container must be a container name"))
+    return out
+
+
+def parse(
+    config: dict[str, Any], located: Any = None, path: str = "config.yaml"
+) -> tuple[Targets, list[Problem]]:
+    """Targets from a loaded config dict, plus problems (one line each, with the line of the
+    file when `located` (a `kb.safeyaml.Located`) says it) with what to fix.
+
+    The one rule for what a config item must be: an item with a problem is left out (and listed
+    in `Targets.unusable` under its name), never used with its defaults in place of what it says.
+    """
+    from kb.config import KEYS
+
+    rd = _Reader(located, path)
+    out = Targets()
+    for key in config:
+        if key not in KEYS:
+            rd.problem((key,), f"unknown key {str(key)!r}; known: {', '.join(KEYS)}", "warning")
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(_items(config, "docker_hosts", rd)):
+        name = _name(raw, "docker_hosts", i, rd)
+        if name is None:
             continue
-        kind = str(raw.get("kind", "")).lower()
-        if kind not in BROKER_KINDS:
-            problems.append(
-                f"brokers[{i}] ({raw['name']}): kind must be one of {', '.join(BROKER_KINDS)}"
-            )
+        label = f"docker_hosts[{i}] ({name})"
+        found, url = _host_problems(raw)
+        found += _duplicate(name, seen, ("docker_hosts", i), rd)
+        if found:
+            _drop(out, rd, "docker_hosts", i, name, label, found)
             continue
-        ports = raw.get("ports") or {}
-        if not isinstance(ports, dict) or not all(isinstance(v, int) for v in ports.values()):
-            problems.append(
-                f"brokers[{i}] ({raw['name']}): ports must map mqtt/amqp/http to numbers"
-            )
-            ports = {}
+        out.docker_hosts.append(DockerHost(name, url))
+    seen = {}
+    for i, raw in enumerate(_items(config, "brokers", rd)):
+        name = _name(raw, "brokers", i, rd)
+        if name is None:
+            continue
+        label = f"brokers[{i}] ({name})"
+        found = _broker_problems(raw, out) + _duplicate(name, seen, ("brokers", i), rd)
+        if found:
+            _drop(out, rd, "brokers", i, name, label, found)
+            continue
+        docker_host = raw.get("docker_host")
         out.brokers.append(
             Broker(
-                name=str(raw["name"]),
-                kind=kind,
+                name=name,
+                kind=str(raw["kind"]).lower(),
                 host=str(raw.get("host", "127.0.0.1")),
-                ports=dict(ports),
+                ports=dict(raw.get("ports") or {}),
                 api_url=raw.get("api_url"),
                 username_env=raw.get("username_env"),
                 password_env=raw.get("password_env"),
-                docker_host=raw.get("docker_host"),
+                docker_host=str(docker_host) if docker_host is not None else None,
                 container=raw.get("container"),
             )
         )
-    return out, problems
+    out.problems = sorted(rd.problems, key=lambda p: p.line)
+    return out, out.problems
+
+
+def _name(raw: Any, section: str, i: int, rd: _Reader) -> str | None:
+    if not isinstance(raw, dict):
+        rd.problem((section, i), f"{section}[{i}]: must be a mapping (- name: …)")
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        rd.problem((section, i), f"{section}[{i}]: needs a `name`")
+        return None
+    return name
+
+
+def _duplicate(
+    name: str, seen: dict[str, int], keys: tuple[Any, ...], rd: _Reader
+) -> list[tuple[str, str]]:
+    if name in seen:
+        return [("name", f"name {name!r} is used twice (first at line {seen[name]}); rename one")]
+    seen[name] = rd.line(keys)
+    return []
+
+
+def _drop(
+    out: Targets,
+    rd: _Reader,
+    section: str,
+    i: int,
+    name: str,
+    label: str,
+    found: list[tuple[str, str]],
+) -> None:
+    problems = tuple(rd.problem((section, i, key), f"{label}: {msg}") for key, msg in found)
+    out.unusable.append(Unusable(name, section, problems))
 
 
 def load() -> Targets:
-    """Targets from the user config (kb.config.load_config refuses a config readable by others)."""
-    try:
-        from kb.config import load_config
-    except ImportError:  # pragma: no cover - the lead's config module is part of the package
-        return Targets()
-    targets, _ = parse(load_config() or {})
+    """Targets from the user config (kb.config.load_config refuses a config readable by others);
+    `problems` and `unusable` say what in the file is not used and why, with its line."""
+    from kb.config import load_located
+
+    data, located, path = load_located()
+    targets, _ = parse(data, located, str(path))
     return targets
 
 

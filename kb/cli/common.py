@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from kb.loader import KnowledgeBase, kb_sources, load_kb
@@ -64,19 +65,38 @@ def use_color(stream: Any = None) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
-    """`--target NAME` from the config: (the target or None, configured Docker host name -> URL).
-    An unknown name is a UserError naming the known ones; `what` starts the message."""
-    if not name:
-        return None, {}
+#: config.yaml's problems are written once per process (a command may load the targets twice)
+_CONFIG_WARNED: list[str] = []
+
+
+def config_targets(skip: Iterable[str] = ()) -> Any:
+    """The targets of config.yaml (`kb.checks.targets.load`); the problems of the file go to
+    stderr once, as `path:line: …`, except those of the items named in `skip` (their refusal
+    says them). An unreadable config is a UserError."""
     from kb.checks import targets as targets_mod
-    from kb.errors import UserError
 
     conf = targets_mod.load()
+    if not _CONFIG_WARNED:
+        _CONFIG_WARNED.append("warned")
+        quiet = {p for u in conf.unusable if u.name in set(skip) for p in u.problems}
+        for p in conf.problems:
+            if p not in quiet:
+                sys.stderr.write(f"kb: warning: {p}\n")
+    return conf
+
+
+def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
+    """`--target NAME` from the config: (the target or None, configured Docker host name -> URL).
+    An unknown name, or one whose item in the config has a problem, is a UserError saying which
+    (`Targets.missing`); `what` starts the message."""
+    if not name:
+        return None, {}
+    from kb.errors import UserError
+
+    conf = config_targets(skip=[name])
     target = conf.find(name)
     if target is None:
-        known = ", ".join(conf.names()) or "none configured"
-        raise UserError(f"{what}: no target named {name!r} in the config; known: {known}")
+        raise UserError(f"{what}: {conf.missing(name)}")
     return target, conf.docker_urls()
 
 

@@ -70,6 +70,19 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _config_warnings(hosts: list[str]) -> None:
+    """config.yaml's problems on stderr when the scan uses it (its hosts, or a --host NAME); an
+    unreadable config is left to the scan (an explicit --host URL works without one)."""
+    from kb.cli.common import config_targets
+    from kb.errors import UserError
+
+    try:
+        config_targets(skip=hosts)
+    except UserError:
+        if not hosts:
+            raise
+
+
 def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import run_doctor
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
@@ -77,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
 
     kbase = load_kb_for(args)
     from kb.checks.doctor import PER_CONTAINER_TIMEOUT, SCAN_TIMEOUT
+
+    if not args.host or any("://" not in h for h in args.host):
+        _config_warnings(args.host or [])
     from kb.errors import EXIT_COULD_NOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM
 
     report = run_doctor(
@@ -115,7 +131,10 @@ def run(args: argparse.Namespace) -> int:
     for h in report.hosts:
         if not h.ok:
             sys.stderr.write(
-                sanitize(f"kb: doctor: {h.host} ({redact(h.endpoint)}): {redact(h.error or '')}")
+                sanitize(
+                    f"kb: doctor: {h.host}{f' ({redact(h.endpoint)})' if h.endpoint else ''}: "
+                    f"{redact(h.error or '')}"
+                )
                 + "\n"
             )
     if report.interrupted:

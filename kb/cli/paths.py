@@ -18,9 +18,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kb import paths
+    from kb.checks import targets
     from kb.cli.common import print_json, sources_for
 
     sources = sources_for(args)
+    # what of config.yaml's docker_hosts/brokers the checks will not use, and why (path:line: …)
+    problems = [str(p) for p in targets.load().problems]
     data = {
         "config_file": str(paths.config_file()),
         "cache_dir": str(paths.cache_dir()),
@@ -31,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         "kb_sources": [str(s) for s in sources],
     }
     if args.json:
-        print_json(data)
+        print_json({**data, "config_problems": problems})
         return 0
     for key, value in data.items():
         if key == "kb_sources":
@@ -40,4 +43,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {s}{'' if s.exists() else '  (missing)'}")
         else:
             print(f"{key + ':':<15} {value}")
+    if problems:
+        print("config problems (these targets are not used until fixed):")
+        for problem in problems:
+            print(f"  {problem}")
     return 0

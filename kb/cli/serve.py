@@ -98,7 +98,7 @@ def run_metrics(args: argparse.Namespace) -> int:
         run_check,
         validate_overrides,
     )
-    from kb.cli.common import load_kb_for, sanitize, target_for
+    from kb.cli.common import config_targets, load_kb_for, sanitize, target_for
     from kb.errors import UserError
     from kb.fleet.metrics import Round, Selected, Server, collect, host_label, render, select_checks
 
@@ -117,6 +117,11 @@ def run_metrics(args: argparse.Namespace) -> int:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
         raise UserError(f"serve metrics: {exc}") from None
+    # config.yaml's problems on stderr; a --target or --host NAME it cannot use is refused
+    conf = config_targets(skip=[args.target or "", *(args.host or [])])
+    for name in args.host or []:
+        if "://" not in name and conf.unusable_named(name, "docker_hosts") is not None:
+            raise UserError(f"serve metrics: --host {name!r}: {conf.missing(name)}")
     target, docker_hosts = target_for(args.target, "--target")
     try:
         # refused at start-up, as kb check does: a typo would quietly monitor the defaults and a
