@@ -469,6 +469,57 @@ async def test_paste_log_dialog_from_keyboard():
 
 # --- targets --------------------------------------------------------------------------------------
 @pilot_test
+async def test_targets_screen_shows_what_the_checks_will_not_use():
+    """QA 23 M2/M3: an item with a problem vanished from every target list without a word."""
+    from kb import paths
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "docker_hosts:\n  - {name: prod, url: '10.0.0.9:2376'}\n"
+        "brokers:\n  - {name: mq, kind: mosquitto, hostname: 10.9.9.9}\n"
+    )
+    path.chmod(0o600)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="targets")
+        text = " ".join(screen_text(app).split())
+        assert "config.yaml:2: error: docker_hosts[0] (prod): url '10.0.0.9:2376' is not a" in text
+        assert "config.yaml:4: error: brokers[0] (mq): unknown key 'hostname'" in text
+
+
+def test_tui_picker_shows_unusable_targets_and_the_dialog_says_why() -> None:
+    from kb import paths
+    from tui.services import Services
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "docker_hosts:\n  - {name: prod, url: '10.0.0.9:2376'}\n"
+        "brokers:\n  - {name: mq, kind: emqx, host: 10.0.0.5}\n"
+    )
+    path.chmod(0o600)
+    svc = Services([], bundled=True)
+    items = [i for i in svc.pick_items(timeout=0.2) if i.kind != "container"]
+    assert [(i.name, bool(i.problem)) for i in items] == [("mq", False), ("prod", True)]
+    assert items[1].problem.startswith(f"{path}:2: docker_hosts[0] (prod): url '10.0.0.9:2376'")
+    problems = svc.set_check_settings("tui-probe-listener", "prod", "")
+    assert len(problems) == 1 and "target 'prod' is in the config but unusable" in problems[0]
+    assert "fix it on the Targets screen (F8)" in problems[0]
+
+
+def test_tui_form_refuses_a_host_the_checks_would_not_use() -> None:
+    from tui.screens.targets import validate_host
+
+    assert validate_host({"name": "lab"}, set()) == (None, ["Give a URL or a context"])
+    item, problems = validate_host({"name": "lab", "url": "tcp://"}, set())
+    assert item is None and problems == ["URL: must start with unix://, tcp://, ssh:// or npipe://"]
+    assert validate_host({"name": "lab", "url": "ssh://ops@h"}, set())[1] == []
+
+
+@pilot_test
 async def test_targets_edit_validate_and_save_0600():
     from kb import paths
 

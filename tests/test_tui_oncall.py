@@ -289,6 +289,8 @@ async def test_d03_ctrl_q_on_targets_with_unsaved_changes_asks():
             pilot, lambda: isinstance(app.screen, TargetForm) and app.screen, what="form"
         )
         form.query_one("#f-name", Input).value = "lab"
+        # a host needs a URL or a context (the checks' parser refuses one without either)
+        form.query_one("#f-url", Input).value = "unix:///var/run/docker.sock"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: targets.dirty, what="unsaved change")
         await pilot.press("ctrl+q")

@@ -161,6 +161,7 @@ ZH: dict[str, str] = {
     "no targets configured (F8) and no running containers": "没有配置目标（F8），也没有正在运行的容器",
     "Docker host": "Docker 主机",
     "broker": "代理",
+    "unusable": "不可用",
     "container on {host}": "{host} 上的容器",
     "no target named {name!r} in the config; add it on the Targets screen (F8)": "配置中没有名为 {name!r} 的目标；在目标页（F8）添加",
     "Settings for this entry only": "仅对本条目生效",

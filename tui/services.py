@@ -85,6 +85,7 @@ class PickItem:
     name: str
     detail: str = ""
     host: str | None = None  # for containers: the Docker host (configured name or None = default)
+    problem: str = ""  # a configured target that cannot be used: why (config.yaml:LINE: …)
 
 
 @dataclass
@@ -321,9 +322,7 @@ class Services:
             conf = load()
             name, target = target, conf.find(target)
             if target is None:
-                return CheckResult(
-                    spec.id, spec.kind, spec.title, ERROR, f"no target named {name!r} in the config"
-                )
+                return CheckResult(spec.id, spec.kind, spec.title, ERROR, conf.missing(name))
             docker_hosts = conf.docker_urls()
         return run_check(entry, spec, target, overrides or None, cancel, docker_hosts=docker_hosts)
 
@@ -364,18 +363,34 @@ class Services:
         except Exception:
             return []
 
+    @staticmethod
+    def _missing_target(name: str) -> str:
+        """Why `name` is no target: in the config but unusable (and why), or not there."""
+        try:
+            from kb.checks.targets import load
+
+            conf = load()
+        except Exception as exc:  # an unreadable config: its one-line fix
+            return str(exc)
+        if conf.unusable_named(name) is not None:
+            return conf.missing(name) + "; fix it on the Targets screen (F8)"
+        return f"no target named {name!r} in the config; add it on the Targets screen (F8)"
+
     def pick_items(self, timeout: float = 2.0) -> list[PickItem]:
         """Configured targets, then the containers of the current Docker host (running ones
         first). Blocking."""
         items: list[PickItem] = []
         try:
-            from kb.checks.targets import load
+            from kb.checks.targets import load, where
 
             conf = load()
             for h in conf.docker_hosts:
                 items.append(PickItem("docker_host", h.name, h.url or ""))
             for b in conf.brokers:
                 items.append(PickItem("broker", b.name, f"{b.kind} {b.host}"))
+            for u in conf.unusable:  # shown, not pickable: the user sees why it is not there
+                kind = "docker_host" if u.section == "docker_hosts" else "broker"
+                items.append(PickItem(kind, u.name, problem=where(u.problems[0])))
         except Exception:  # an unreadable config: containers can still be picked
             pass
         items.extend(self.containers(timeout=timeout))
@@ -428,9 +443,7 @@ class Services:
         problems: list[str] = []
         target = (target or "").strip() or None
         if target is not None and target not in self.target_names():
-            problems.append(
-                f"no target named {target!r} in the config; add it on the Targets screen (F8)"
-            )
+            problems.append(self._missing_target(target))
         try:
             overrides = parse_overrides(params_text.replace(",", " ").split())
             validate_overrides(self.scope_checks(scope), overrides, self._target_obj(target))

@@ -119,7 +119,11 @@ class CheckSettingsScreen(ModalScreen[bool]):
             label.append(f"  {what}", style="dim")
             if item.detail:
                 label.append(f"  {one_line(item.detail, 40)}", style="dim")
-            pick.add_option(Option(label, id=str(i)))
+            if item.problem:  # in the config but unusable: why, and not pickable
+                label.append(
+                    f"  {tr('unusable', lang)}: {one_line(item.problem, 120)}", style="red"
+                )
+            pick.add_option(Option(label, id=str(i), disabled=bool(item.problem)))
 
     @on(OptionList.OptionSelected, "#pick")
     def _picked(self, event: OptionList.OptionSelected) -> None:

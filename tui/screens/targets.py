@@ -72,8 +72,13 @@ def validate_host(
         problems.append(f"Name: {name!r} is already used")
     if url and context:
         problems.append("Give a URL or a context, not both")
-    if url and not DOCKER_URL_RE.match(url):
+    from kb.checks.targets import docker_url_problem
+
+    if url and (not DOCKER_URL_RE.match(url) or docker_url_problem(url)):
         problems.append("URL: must start with unix://, tcp://, ssh:// or npipe://")
+    if not url and not context:
+        # an item without either is refused by the checks' parser (kb.checks.targets.parse)
+        problems.append("Give a URL or a context")
     if context and not NAME_RE.match(context):
         problems.append("Context: a Docker context name (letters, digits, '.', '_', '-')")
     item: dict[str, Any] = {"name": name}
@@ -226,6 +231,7 @@ class TargetsScreen(Screen[None]):
         self.brokers: list[dict[str, Any]] = []
         self.dirty = False
         self.error: str | None = None
+        self.file_problems: list[str] = []  # config.yaml's problems as loaded (path:line: …)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
@@ -285,11 +291,16 @@ class TargetsScreen(Screen[None]):
         self._table().action_cursor_up()
 
     def load(self) -> None:
-        from kb.config import load_config
+        from kb.checks.targets import parse
+        from kb.config import load_located
 
+        self.file_problems = []
         try:
-            self.config = dict(load_config() or {})
+            data, located, path = load_located()
+            self.config = dict(data or {})
             self.error = None
+            # what the checks will not use, with its line: the same rule as `kb check --target`
+            self.file_problems = [str(p) for p in parse(self.config, located, str(path))[1]]
         except Exception as exc:  # e.g. a group-readable file: show the one-line fix
             self.config = {}
             self.error = str(exc)
@@ -345,6 +356,12 @@ class TargetsScreen(Screen[None]):
                 tr("  — unsaved changes (ctrl+s)", self.lang) if self.dirty else ""
             )
             text = Text(one_line(msg, 300))
+            if self.file_problems and not self.dirty:
+                for problem in self.file_problems[:3]:
+                    text.append("\n" + one_line(problem, 300), style="bold red")
+                if len(self.file_problems) > 3:
+                    more = len(self.file_problems) - 3
+                    text.append(f"\n{more} more problems: kb paths lists them", style="bold red")
         if extra:
             text.append("\n" + one_line(extra, 300))
         self.query_one("#targets-status", Static).update(text)
@@ -427,7 +444,8 @@ class TargetsScreen(Screen[None]):
             data.pop("docker_hosts")
         if not self.brokers:
             data.pop("brokers")
-        _, problems = parse(data)
+        _, found = parse(data)
+        problems = [p.message for p in found if p.severity == "error"]
         if problems:
             self._status("Not saved: " + "; ".join(problems))
             return
@@ -439,6 +457,7 @@ class TargetsScreen(Screen[None]):
         self.config = data
         self.dirty = False
         self.error = None
+        self.file_problems = [str(p) for p in found]  # warnings only: errors are not saved
         self._status(f"Saved (mode 0600): {path}")
         self.notify("Targets saved", markup=False)
 
@@ -461,7 +480,7 @@ class TargetsScreen(Screen[None]):
         key = "docker_hosts" if what == "host" else "brokers"
         targets, problems = parse({key: [item]})
         if problems:
-            self.app.call_from_thread(self._status, "; ".join(problems))
+            self.app.call_from_thread(self._status, "; ".join(p.message for p in problems))
             return
         target = (targets.docker_hosts or targets.brokers)[0]
         result = svc.probe_target(target)
