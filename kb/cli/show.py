@@ -140,10 +140,10 @@ def run(args: argparse.Namespace) -> int:
 
 def render(entry: Entry, lang: str) -> None:
     from rich.console import Console
-    from rich.markdown import Markdown
     from rich.text import Text
 
     from kb.cli.common import sanitize
+    from kb.cli.terminal import print_markdown
     from kb.sanitize import path_text
 
     text = entry.text(lang)
@@ -181,7 +181,7 @@ def render(entry: Entry, lang: str) -> None:
     console.print(Text(sanitize(text.summary), style="italic"))
     console.print()
     # entry text is untrusted: control characters removed, no HTML, no Rich markup interpretation
-    console.print(Markdown(sanitize(text.body), hyperlinks=False), soft_wrap=False)
+    print_markdown(console, sanitize(text.body))
     if entry.checks:
         console.print()
         console.print(Text("检查项" if zh else "Checks", style="bold"))

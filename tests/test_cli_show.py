@@ -1,0 +1,113 @@
+"""`kb show`: what people copy out of it (commands whole, no padding), trees, languages."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+
+from helpers import REPO, entry_text, run_kb
+
+LONG_CMD = (
+    "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' "
+    "$(docker network ls -q) | sort -k2 | awk '{print $1, $2}' | column -t"
+)
+INDENTED_CMD = (
+    "docker logs --since 1h mosquitto 2>&1 | grep 'exceeded timeout' | awk '{print $1}' "
+    "| uniq -c | sort -rn | head"
+)
+WIDE_BODY = f"""## How to confirm
+
+A paragraph of prose that is long enough to be wrapped at the console width, so that the test can
+see prose wrapped while the command below is left whole, exactly as the entry wrote it down.
+
+```sh
+{LONG_CMD}
+ip route
+```
+
+1. Count the timeouts per client:
+
+   ```sh
+   {INDENTED_CMD}
+   ```
+
+> A quote with a command:
+>
+> ```
+> {LONG_CMD}
+> ```
+"""
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _wide_kb(make_kb):
+    return make_kb({"docker/sample-entry.md": entry_text(body=WIDE_BODY)})
+
+
+def _assert_commands_whole(out: str) -> None:
+    lines = out.splitlines()
+    assert [ln for ln in lines if ln != ln.rstrip()] == [], "a line has trailing blanks"
+    # each command on one line, as written (indentation before it is fine)
+    assert sum(ln.strip() == LONG_CMD for ln in lines) == 1, out
+    assert sum(ln.strip() == INDENTED_CMD for ln in lines) == 1, out
+    assert sum(ln.endswith(LONG_CMD) and "▌" in ln for ln in lines) == 1, out
+    assert not any(ln.strip() == "$(docker network ls -q)" for ln in lines)
+
+
+def test_piped_show_keeps_commands_whole_and_has_no_padding(make_kb):
+    out = run_kb("--kb", str(_wide_kb(make_kb)), "show", "sample-entry", env={"COLUMNS": ""})
+    assert out.returncode == 0, out.stderr
+    _assert_commands_whole(out.stdout)
+    # prose still wraps at a readable width when piped (80 columns, as man does)
+    prose = [ln for ln in out.stdout.splitlines() if ln.startswith("A paragraph")]
+    assert prose and all(len(ln) <= 80 for ln in prose), out.stdout
+
+
+def test_piped_show_of_a_bundled_entry_keeps_its_long_command():
+    out = run_kb("show", "docker-address-pools-exhausted", env={"COLUMNS": ""})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    want = "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' $(docker network ls -q)"
+    assert want in [ln.strip() for ln in lines], out.stdout
+    assert [ln for ln in lines if ln != ln.rstrip()] == []
+
+
+def test_show_in_an_80_column_terminal_keeps_commands_whole(make_kb):
+    """In a real terminal (a pty 80 columns wide, colours on) code is not wrapped either."""
+    root = _wide_kb(make_kb)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb.cli.main", "--kb", str(root), "show", "sample-entry"],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        if not ready:
+            break
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(30) == 0, proc.stderr.read() if proc.stderr else ""
+    os.close(master)
+    raw = b"".join(chunks).decode()
+    assert "\x1b[" in raw  # it did think it was on a terminal
+    _assert_commands_whole(ANSI.sub("", raw.replace("\r\n", "\n")))
