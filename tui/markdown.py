@@ -66,12 +66,8 @@ def entry_id_from_href(href: str) -> str | None:
     return m.group(1) if m else None
 
 
-def code_blocks(markdown: str) -> list[str]:
-    """The fenced and indented code blocks of `markdown` (fix commands, config), cleaned."""
-    out = []
-    for token in safe_parser().parse(markdown):
-        if token.type in ("fence", "code_block"):
-            text = clean(token.content).strip("\n")
-            if text.strip():
-                out.append(text)
-    return out
+def fix_commands(markdown: str) -> list[str]:
+    """The command blocks of `markdown` (kb.codeblocks decides which: not logs), cleaned."""
+    from kb.codeblocks import fix_commands as commands
+
+    return [text for text in (clean(c) for c in commands(markdown)) if text.strip()]

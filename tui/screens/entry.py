@@ -15,7 +15,7 @@ from textual.widgets import Header, Markdown, Static
 
 from kb.model import Entry
 from tui.i18n import tr
-from tui.markdown import code_blocks, entry_id_from_href, links_in, safe_parser
+from tui.markdown import entry_id_from_href, fix_commands, links_in, safe_parser
 from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import kind_badge, product_badges, status_badge, tag_text
@@ -170,7 +170,7 @@ class EntryScreen(Screen[None]):
         """Copy a fix command: the only code block at once, else pick one from a list."""
         from tui.screens.choice import ChoiceScreen
 
-        blocks = code_blocks(self.entry.text(self.lang).body)
+        blocks = fix_commands(self.entry.text(self.lang).body)
         if not blocks:
             self.notify(tr("Nothing to copy here", self.lang), severity="warning")
             return
