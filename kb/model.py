@@ -100,6 +100,33 @@ class Tree:
     start: str
     nodes: dict[str, Node]
 
+    def reading_order(self) -> list[Node]:
+        """Nodes in reading order: breadth-first from `start`, then any unreachable ones (sorted).
+        The site's outline and step numbers and `kb show`'s outline follow it."""
+        order = list(self._first_reached())
+        order.extend(sorted(set(self.nodes) - set(order)))
+        return [self.nodes[n] for n in order]
+
+    def outline_homes(self) -> dict[str, tuple[str, int]]:
+        """Where an outline writes each node out in full: node id -> (parent id, option index) of
+        the option that first reaches it in reading order (so at its shallowest). Every other
+        option leading there refers to it; `start` and unreachable nodes have no parent."""
+        return {n: home for n, home in self._first_reached().items() if home is not None}
+
+    def _first_reached(self) -> dict[str, tuple[str, int] | None]:
+        """Reachable node ids in breadth-first order, each with the option that reached it first."""
+        if self.start not in self.nodes:
+            return {}
+        reached: dict[str, tuple[str, int] | None] = {self.start: None}
+        queue = [self.start]
+        while queue:
+            nid = queue.pop(0)
+            for i, option in enumerate(self.nodes[nid].options):
+                if option.goto in self.nodes and option.goto not in reached:
+                    reached[option.goto] = (nid, i)
+                    queue.append(option.goto)
+        return reached
+
 
 @dataclass(frozen=True)
 class Translation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -111,3 +112,117 @@ def test_show_in_an_80_column_terminal_keeps_commands_whole(make_kb):
     raw = b"".join(chunks).decode()
     assert "\x1b[" in raw  # it did think it was on a terminal
     _assert_commands_whole(ANSI.sub("", raw.replace("\r\n", "\n")))
+
+
+TREE = """checks:
+  - {id: up, kind: net.tcp, title: The port answers, params: {host: 127.0.0.1, port: 1883}}
+tree:
+  start: q
+  nodes:
+    q:
+      question: Does the broker answer on 1883?
+      check: up
+      options:
+        - {label: "Yes", when: [pass], goto: auth}
+        - {label: "No", when: [fail, error], goto: down}
+    auth:
+      question: Is the client refused with "not authorised"?
+      options:
+        - {label: "Yes", goto: creds}
+        - {label: "No, it times out", goto: down}
+    creds:
+      conclusion: The credentials are wrong.
+      fix: |-
+        Reset the password:
+
+        ```sh
+        mosquitto_passwd -b /mosquitto/config/passwd app 'a-new-password-that-is-long-enough-to-pass-eighty-columns-on-its-own'
+        ```
+      entry: other-entry
+    down:
+      conclusion: The broker is down; start it.
+"""
+TREE_ZH = """---
+id: sample-entry
+lang: zh
+title: 示例
+summary: 一行。
+checks:
+  up: 端口有应答
+tree:
+  q:
+    question: Broker 在 1883 上有应答吗？
+    options: [有, 没有]
+  down:
+    conclusion: Broker 没有运行；启动它。
+---
+正文
+"""
+
+
+def _tree_kb(make_kb):
+    return make_kb(
+        {
+            "a/sample-entry.md": entry_text(kind="tree", extra=TREE),
+            "a/sample-entry.zh.md": TREE_ZH,
+            "a/other-entry.md": entry_text("other-entry"),
+        }
+    )
+
+
+def _outline(stdout: str, head: str) -> list[str]:
+    lines = stdout.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith(head))
+    # the outline ends at a blank line before an unindented one (a fix may hold blank lines)
+    end = start + 1
+    while end < len(lines) and not (
+        lines[end] == "" and (end + 1 == len(lines) or not lines[end + 1].startswith(" "))
+    ):
+        end += 1
+    return lines[start + 1 : end]
+
+
+def test_show_prints_a_tree_as_an_outline_with_node_ids(make_kb):
+    out = run_kb("--kb", str(_tree_kb(make_kb)), "show", "sample-entry", "--lang", "en")
+    assert out.returncode == 0, out.stderr
+    assert _outline(out.stdout, "Decision tree (4 nodes") == [
+        "[q] Does the broker answer on 1883?",
+        "  check: kb check sample-entry#up",
+        "  • Yes  (check pass)",
+        '    [auth] Is the client refused with "not authorised"?',
+        "      • Yes",
+        "        [creds] Conclusion: The credentials are wrong.",
+        "          Fix:",
+        "            Reset the password:",
+        "",
+        # the command in the fix stays on one line
+        "              mosquitto_passwd -b /mosquitto/config/passwd app"
+        " 'a-new-password-that-is-long-enough-to-pass-eighty-columns-on-its-own'",
+        "          Entry: kb show other-entry",
+        "      • No, it times out",
+        "        → see [down] below",
+        "  • No  (check fail, error)",
+        # reached from two options: written out once, where reading order first meets it
+        "    [down] Conclusion: The broker is down; start it.",
+    ]
+
+
+def test_show_tree_outline_in_chinese_and_json(make_kb):
+    root = _tree_kb(make_kb)
+    out = run_kb("--kb", str(root), "show", "sample-entry", "--lang", "zh")
+    assert out.returncode == 0, out.stderr
+    outline = _outline(out.stdout, "决策树（4 个节点")
+    assert outline[0] == "[q] Broker 在 1883 上有应答吗？"
+    assert "  • 有（检查 pass）" in outline
+    assert "        → 见下文 [down]" in outline
+    assert "    [down] 结论: Broker 没有运行；启动它。" in outline
+    # untranslated nodes stay English, beside the Chinese ones
+    assert "        [creds] 结论: The credentials are wrong." in outline
+    data = json.loads(run_kb("--kb", str(root), "show", "sample-entry", "--json").stdout)
+    assert data["tree"]["start"] == "q"
+    assert data["tree"]["nodes"]["q"]["options"][1] == {
+        "label": "No",
+        "goto": "down",
+        "when": ["fail", "error"],
+    }
+    assert data["translations"]["zh"]["tree"]["q"]["options"] == ["有", "没有"]

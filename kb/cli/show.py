@@ -90,6 +90,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
                 "summary": t.summary,
                 "symptoms": list(t.symptoms),
                 "body": t.body,
+                # the tree's text in this language, by node id (question/conclusion/fix, options)
+                "tree": t.tree_text,
                 "path": t.path,
             }
             for lang, t in entry.translations.items()
@@ -192,13 +194,9 @@ def render(entry: Entry, lang: str) -> None:
             console.print(Text(f"  {c.id:<24} {c.kind:<18} {sanitize(redact(title))}"))
         console.print(Text(f"  kb check {entry.id}", style="dim"))
     if entry.tree is not None:
-        console.print(
-            Text(
-                ("决策树: " if zh else "Decision tree: ")
-                + f"{len(entry.tree.nodes)} nodes (walk it in kbtui)",
-                style="dim",
-            )
-        )
+        console.print()
+        print_tree(console, entry, lang)
+        console.print()
     if entry.related:
         console.print(
             Text(("相关: " if zh else "Related: ") + ", ".join(entry.related), style="dim")
@@ -211,3 +209,95 @@ def render(entry: Entry, lang: str) -> None:
                 style="dim",
             )
         )
+
+
+# the outline's words, by language (the node text itself comes from the entry's translation)
+_TREE_WORDS = {
+    "en": {
+        "head": "Decision tree ({n} nodes; [id] names a node; kbtui walks it and runs its checks)",
+        "check": "check: ",
+        "when": "  (check {statuses})",
+        "conclusion": "Conclusion: ",
+        "fix": "Fix:",
+        "entry": "Entry: ",
+        "see": "→ see [{id}] {where}",
+        "above": "above",
+        "below": "below",
+        "unreached": "Not reachable from the start:",
+    },
+    "zh": {
+        "head": "决策树（{n} 个节点；[id] 是节点名；在 kbtui 中逐步走查并运行检查）",
+        "check": "检查: ",
+        "when": "（检查 {statuses}）",
+        "conclusion": "结论: ",
+        "fix": "修复:",
+        "entry": "条目: ",
+        "see": "→ 见{where} [{id}]",
+        "above": "上文",
+        "below": "下文",
+        "unreached": "从起点无法到达:",
+    },
+}
+
+
+def print_tree(console: Any, entry: Entry, lang: str) -> None:
+    """The tree as an indented outline: each question, its options, under each option the node it
+    leads to; a node reached from several options is written out once, where reading order first
+    meets it (`Tree.outline_homes`, the order the site uses), and referred to by id elsewhere."""
+    from rich.text import Text
+
+    from kb.cli.common import sanitize
+    from kb.cli.terminal import print_markdown, print_wrapped
+    from kb.redact import redact
+
+    tree = entry.tree
+    assert tree is not None
+    words = _TREE_WORDS["zh" if lang == "zh" and "zh" in entry.translations else "en"]
+    homes = tree.outline_homes()
+    printed: set[str] = set()
+
+    def node(nid: str, indent: str) -> None:
+        n = tree.nodes[nid]
+        printed.add(nid)
+        t = entry.node_text(n, lang)
+        tag = Text(f"[{nid}] ", style="bold magenta")
+        if n.is_conclusion:
+            line = tag + Text(words["conclusion"], style="bold") + Text(sanitize(t["conclusion"]))
+            print_wrapped(console, line, indent, indent + "  ")
+            if t.get("fix"):
+                console.print(Text(indent + "  " + words["fix"], style="bold"))
+                print_markdown(console, sanitize(t["fix"]), indent + "    ")
+            if n.entry:
+                console.print(Text(f"{indent}  {words['entry']}kb show {n.entry}", style="dim"))
+            return
+        print_wrapped(
+            console, tag + Text(sanitize(t["question"] or ""), style="bold"), indent, indent + "  "
+        )
+        if n.check:
+            ref = n.check if "#" in n.check else f"{entry.id}#{n.check}"
+            console.print(
+                Text(f"{indent}  {words['check']}kb check {sanitize(redact(ref))}", style="dim")
+            )
+        for i, (option, label) in enumerate(zip(n.options, t["options"], strict=True)):
+            statuses = n.statuses_for(i)
+            line = Text("• " + sanitize(label))
+            if statuses:
+                line.append(words["when"].format(statuses=", ".join(statuses)), style="dim")
+            print_wrapped(console, line, indent + "  ", indent + "    ")
+            if homes.get(option.goto) == (nid, i):
+                node(option.goto, indent + "    ")
+            else:
+                where = words["above"] if option.goto in printed else words["below"]
+                console.print(
+                    Text(f"{indent}    " + words["see"].format(id=option.goto, where=where))
+                )
+
+    console.print(Text(words["head"].format(n=len(tree.nodes)), style="bold"))
+    if tree.start in tree.nodes:
+        node(tree.start, "")
+    rest = [n.id for n in tree.reading_order() if n.id not in printed]
+    if rest:
+        console.print(Text(words["unreached"], style="bold"))
+        for nid in rest:
+            if nid not in printed:
+                node(nid, "  ")

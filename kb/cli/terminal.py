@@ -20,24 +20,48 @@ CODE_INDENT = "  "
 _META = "kb_code"
 
 
-def print_markdown(console: Any, markdown: str) -> None:
-    """Print `markdown` (already sanitised) on `console`: see the module docstring."""
+#: prose indented deeper than this still gets this many columns (a deep tree at 80 columns)
+MIN_TEXT_WIDTH = 40
+
+
+def print_markdown(console: Any, markdown: str, indent: str = "") -> None:
+    """Print `markdown` (already sanitised) on `console`, each line after `indent`: see the
+    module docstring."""
     from rich.segment import Segment
     from rich.style import Style
-    from rich.text import Text
 
     code_style = Style(color="cyan")
-    lines = console.render_lines(_markdown(markdown), console.options, pad=False)
+    lines = console.render_lines(_markdown(markdown), _narrowed(console, indent), pad=False)
     for line in lines:
         marker = next((i for i, seg in enumerate(line) if _code_of(seg) is not None), None)
         if marker is None:
-            console.print(_text(Text, _rstrip(line)), soft_wrap=True)
+            _print_line(console, indent, line)
             continue
         code = _code_of(line[marker]) or ""
         prefix = [Segment(s.text, s.style) for s in line[:marker]]
         for code_line in code.split("\n"):
             out = [*prefix, Segment(CODE_INDENT + code_line, code_style)] if code_line else prefix
-            console.print(_text(Text, _rstrip(out)), soft_wrap=True)
+            _print_line(console, indent, out)
+
+
+def print_wrapped(console: Any, text: Any, indent: str = "", hanging: str | None = None) -> None:
+    """Print a Rich `Text` wrapped to the width after `indent` (`hanging` for the lines after the
+    first, `indent` by default), with no trailing blanks."""
+    widest = max(indent, hanging or "", key=len)
+    for i, line in enumerate(console.render_lines(text, _narrowed(console, widest), pad=False)):
+        _print_line(console, indent if i == 0 or hanging is None else hanging, line)
+
+
+def _narrowed(console: Any, indent: str) -> Any:
+    return console.options.update_width(max(MIN_TEXT_WIDTH, console.width - len(indent)))
+
+
+def _print_line(console: Any, indent: str, segments: list[Any]) -> None:
+    from rich.segment import Segment
+    from rich.text import Text
+
+    line = _rstrip([Segment(indent), *segments] if indent else segments)
+    console.print(_text(Text, line), soft_wrap=True)
 
 
 def _code_of(segment: Any) -> str | None:

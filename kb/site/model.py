@@ -135,19 +135,9 @@ def _related(site: Site, extra: int = 5) -> dict[str, list[str]]:
 
 
 def tree_order(entry: Entry) -> list[Node]:
-    """Tree nodes in reading order: breadth-first from `start`, then any unreachable ones."""
+    """Tree nodes in reading order (`Tree.reading_order`: breadth-first from `start`)."""
     assert entry.tree is not None
-    nodes = entry.tree.nodes
-    order: list[str] = []
-    queue = [entry.tree.start] if entry.tree.start in nodes else []
-    while queue:
-        nid = queue.pop(0)
-        if nid in order or nid not in nodes:
-            continue
-        order.append(nid)
-        queue.extend(o.goto for o in nodes[nid].options)
-    order.extend(sorted(set(nodes) - set(order)))
-    return [nodes[n] for n in order]
+    return entry.tree.reading_order()
 
 
 def resolve_check(site: Site, entry: Entry, ref: str | None) -> tuple[Entry, CheckSpec] | None:
