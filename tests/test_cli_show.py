@@ -226,3 +226,23 @@ def test_show_tree_outline_in_chinese_and_json(make_kb):
         "when": ["fail", "error"],
     }
     assert data["translations"]["zh"]["tree"]["q"]["options"] == ["有", "没有"]
+
+
+def test_show_in_chinese_of_an_entry_without_a_chinese_version_says_so(make_kb):
+    root = make_kb({"a/sample-entry.md": entry_text(title="An odd entry")})
+    out = run_kb("--kb", str(root), "show", "sample-entry", "--lang", "zh")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("An odd entry\n")
+    assert out.stderr == "kb: sample-entry 暂无中文版，以下为英文原文\n"
+    data = json.loads(
+        run_kb("--kb", str(root), "show", "sample-entry", "--lang", "zh", "--json").stdout
+    )
+    assert data["shown_lang"] == "en" and data["languages"] == ["en"]
+    # translated, or asked for in English: no note, and the JSON says which language was shown
+    for lang, shown in (("zh", "zh"), ("en", "en")):
+        out = run_kb("show", "emqx-monotonic-time-stepped-backwards", "--lang", lang)
+        assert out.returncode == 0 and out.stderr == "", out.stderr
+        data = json.loads(
+            run_kb("show", "emqx-monotonic-time-stepped-backwards", "--lang", lang, "--json").stdout
+        )
+        assert data["shown_lang"] == shown

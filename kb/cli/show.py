@@ -99,6 +99,13 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     }
 
 
+#: said (on stderr) when the entry has no companion in the language asked for, in that language
+UNTRANSLATED = {
+    "en": "{id} has no translation in this language; shown in English",
+    "zh": "{id} 暂无中文版，以下为英文原文",
+}
+
+
 def not_found(known_ids: Any, entry_id: str) -> int:
     ids = list(known_ids)
     word = entry_id.strip().lower()
@@ -126,9 +133,13 @@ def run(args: argparse.Namespace) -> int:
     if entry is None:
         return not_found(known, args.id)
     lang = lang_for(args)
+    # the language the entry is shown in: the one asked for, or English when it has no companion
+    shown = lang if lang == "en" or lang in entry.translations else "en"
     if args.json:
-        print_json(entry_to_dict(entry))
+        print_json({**entry_to_dict(entry), "shown_lang": shown})
         return 0
+    if shown != lang:
+        sys.stderr.write(f"kb: {UNTRANSLATED.get(lang, UNTRANSLATED['en']).format(id=entry.id)}\n")
     if args.raw:
         tr = entry.translations.get(lang)
         with open(tr.path if tr else entry.path, encoding="utf-8") as fh:
