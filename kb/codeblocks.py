@@ -1,30 +1,19 @@
-"""Which code blocks of an entry are commands to run: the one rule for "fix commands".
+"""Which code blocks of an entry are fixes to copy: the one rule for "fix commands".
 
-Entries fence log excerpts and command output as ```text (or ```log) and commands as ```sh,
-```bash, ```console or without a label. Only the commands are offered where a reader picks one to
-copy (the TUI's `f`); a log line pasted into a shell runs its first word. A console transcript
-(`$ command` lines followed by output) yields its commands without the prompt.
+Entries fence log excerpts and command output as ```text (or ```log), commands as ```sh,
+```bash, ```console or without a label, and configuration as ```hocon, ```properties, ```yaml …
+Commands and configuration snippets are offered where a reader picks one to copy (the TUI's `f`);
+log excerpts never are (a log line pasted into a shell runs its first word). A console
+transcript (`$ command` lines followed by output) yields its commands without the prompt.
 """
 
 from __future__ import annotations
 
-# the fence labels of commands; "" is an unlabelled fence or an indented block
-COMMAND_LANGS: frozenset[str] = frozenset(
-    {
-        "",
-        "sh",
-        "bash",
-        "zsh",
-        "shell",
-        "console",
-        "shell-session",
-        "sh-session",
-        "bat",
-        "cmd",
-        "powershell",
-        "ps1",
-        "pwsh",
-    }
+# the fence labels of what a program printed (log excerpts, command output): never a fix. Every
+# other block is something to paste: a command (sh, console, unlabelled) or a configuration
+# snippet (hocon, properties, yaml, ini, conf …) that the fix says to put in a file
+OUTPUT_LANGS: frozenset[str] = frozenset(
+    {"text", "txt", "log", "logs", "output", "plaintext", "plain", "none", "stdout", "stderr"}
 )
 PROMPT = "$ "
 
@@ -36,12 +25,13 @@ def fence_lang(info: str) -> str:
 
 
 def fix_commands(markdown: str) -> list[str]:
-    """The command blocks of `markdown`, in order, as the text to paste (not yet sanitised)."""
+    """The command and configuration blocks of `markdown`, in order, as the text to paste (not
+    yet sanitised); log excerpts and output are left out."""
     from markdown_it import MarkdownIt
 
     out: list[str] = []
     for token in MarkdownIt("commonmark", {"html": False}).parse(markdown or ""):
-        if token.type == "fence" and fence_lang(token.info) not in COMMAND_LANGS:
+        if token.type == "fence" and fence_lang(token.info) in OUTPUT_LANGS:
             continue
         if token.type not in ("fence", "code_block"):
             continue

@@ -48,12 +48,13 @@ CONTAINER ID   IMAGE
 """
 
 
-def test_only_command_blocks_are_fix_commands_not_logs():
+def test_commands_and_config_snippets_are_fixes_logs_are_not():
     assert fix_commands(BODY) == [
         "docker logs --tail 200 apollo",
         "docker restart apollo",
         "docker ps -a --filter name=apollo",
         "docker inspect -f '{{.State.ExitCode}}' apollo",
+        "restart: unless-stopped",  # a configuration snippet is a fix to copy too
         # a console transcript: the commands as typed, without prompt or output
         "docker update --restart unless-stopped \\\n    apollo\ndocker ps",
     ]
