@@ -246,6 +246,32 @@ def test_acl_denied_publish(mosquitto_bin, kb_sigs, work):
     _assert_names(kb_sigs, out, "mosquitto-acl-denied-publish")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_acl_fix_as_written_is_a_valid_acl_file(mosquitto_bin, kb_sigs, work, lang):
+    """The entry's ACL fix, pasted as the whole file, loads and grants what it says. (It used to
+    carry a `# then: kill -HUP` comment after the topic: Mosquitto reads the rest of a `topic`
+    line as the topic, rejects the file and does not start.)"""
+    kb, _ = kb_sigs
+    entry = kb.get("mosquitto-acl-denied-publish")
+    fix = entry.node_text(entry.tree.nodes["write-rule"], lang)["fix"]
+    pw, acl = work / "passwd", work / "acl"
+    subprocess.run(["mosquitto_passwd", "-c", "-b", str(pw), "sensor", "s3cret"], check=True)
+    acl.write_text(fix + "\n")
+    for f in (pw, acl):
+        f.chmod(0o644)  # test credentials only: the broker's user must read them
+    packets = [_connect_packet("kbtui-fix", user="sensor", password="s3cret")]
+    packets += [_publish_packet("sensors/t1", b"1"), _publish_packet("other/t1", b"1")]
+    out = _run(
+        mosquitto_bin,
+        work,
+        f"listener PORT 127.0.0.1\nallow_anonymous false\npassword_file {pw}\nacl_file {acl}",
+        drive=lambda port: _mqtt_session(port, packets).close(),
+    )
+    assert "Invalid ACL" not in out and "Error opening acl file" not in out, out
+    assert "Received PUBLISH from kbtui-fix (d0, q0, r0, m0, 'sensors/t1'" in out, out
+    assert "Denied PUBLISH from kbtui-fix (d0, q0, r0, m0, 'other/t1'" in out, out
+
+
 HAPROXY_CFG = """\
 global
     log stdout format raw local0
