@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.checks.kinds._common import compile_pattern
 from kb.loader import load_kb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +57,31 @@ def test_no_mosquitto_config_or_acl_line_carries_a_trailing_comment(kb):
         if TRAILING_COMMENT.match(line)
     ]
     assert bad == [], "put the comment on its own line starting with #:\n" + "\n".join(bad)
+
+
+# --- rabbitmq-data-lost-new-hostname ---------------------------------------------------------------
+
+# The banner line of a container named after its id, as RabbitMQ prints it: `database dir` up to
+# 3.11 (real, captured from 3.10.8 in tests/fixtures/real-logs), `data dir` from 3.12.0 (rabbit.erl
+# v3.12.0 to v4.3.5: {"data dir", data_dir()}, padded like every banner key).
+BANNER_3_10 = next(
+    line
+    for line in (ROOT / "tests/fixtures/real-logs/rabbitmq/disk-alarm.log").read_text().splitlines()
+    if " database dir " in line
+)
+BANNER_3_12 = (
+    "2024-01-14 06:17:07.849232+00:00 [info] <0.230.0>  data dir       : "
+    "/var/lib/rabbitmq/mnesia/rabbit@9d35ed036e68"
+)
+BANNER_PINNED = "[info] <0.230.0>  data dir       : /var/lib/rabbitmq/mnesia/rabbit@rabbitmq-dev"
+
+
+def test_id_hostname_check_sees_the_container_id_in_old_and_new_banners(kb):
+    """The check used to look for `database dir` only: from 3.12 it passed on every node named
+    after its container id, and the tree concluded "stable"."""
+    pat = compile_pattern(
+        kb.get("rabbitmq-data-lost-new-hostname").check("id-hostname").params["pattern"]
+    )
+    assert pat.search(BANNER_3_10), BANNER_3_10
+    assert pat.search(BANNER_3_12)
+    assert not pat.search(BANNER_PINNED)
