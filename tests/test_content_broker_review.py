@@ -85,3 +85,33 @@ def test_id_hostname_check_sees_the_container_id_in_old_and_new_banners(kb):
     assert pat.search(BANNER_3_10), BANNER_3_10
     assert pat.search(BANNER_3_12)
     assert not pat.search(BANNER_PINNED)
+
+
+# --- rabbitmqctl list_queues columns --------------------------------------------------------------
+
+# @info_keys of list_queues in rabbitmq-server v3.10.8 (deps/rabbitmq_cli/.../list_queues_command.ex):
+# the release this KB reproduces on. effective_policy_definition arrived in 3.10.13/3.11.5/3.12.0, so
+# 3.10.8 answers "Info key(s) effective_policy_definition are not supported".
+LIST_QUEUES_KEYS_3_10_8 = set(
+    """name durable auto_delete arguments policy pid owner_pid exclusive exclusive_consumer_pid
+    exclusive_consumer_tag messages_ready messages_unacknowledged messages messages_ready_ram
+    messages_unacknowledged_ram messages_ram messages_persistent message_bytes message_bytes_ready
+    message_bytes_unacknowledged message_bytes_ram message_bytes_persistent head_message_timestamp
+    disk_reads disk_writes consumers consumer_utilisation consumer_capacity memory slave_pids
+    synchronised_slave_pids state type leader members online""".split()
+)
+LIST_QUEUES = re.compile(r"rabbitmqctl list_queues((?: +(?:-p +\S+|--?[a-z-]+|[a-z_]+))*)")
+
+
+def test_list_queues_commands_run_on_rabbitmq_3_10_8(kb):
+    bad = []
+    for e in kb.entries.values():
+        if "rabbitmq" not in e.products:
+            continue
+        for line in _texts(e):
+            for m in LIST_QUEUES.finditer(line):
+                cols = [c for c in re.sub(r"-p +\S+", "", m.group(1)).split() if c[0] != "-"]
+                unknown = [c for c in cols if c not in LIST_QUEUES_KEYS_3_10_8]
+                if unknown:
+                    bad.append(f"{e.id}: {m.group(0)}  (3.10.8 lacks {unknown})")
+    assert bad == [], "\n".join(bad)
