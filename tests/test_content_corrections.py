@@ -158,6 +158,18 @@ def test_cookie_entry_treats_the_default_cookie_as_remote_code_execution(kb):
     assert any(c.kind == "docker.inspect" and "4370" in c.params["field"] for c in e.checks)
 
 
+def test_cookie_entry_sees_host_networking_before_it_calls_the_port_closed(kb):
+    """A `--network host` container has no PortBindings, so the 4370 check passes on it; the
+    tree asks about the network mode first (review emqx22, finding 7.2)."""
+    e = kb.get("emqx-default-erlang-cookie-warning")
+    host = next(c for c in e.checks if c.id == "not-host-network")
+    assert host.params["field"] == "HostConfig.NetworkMode" and host.params["not_equals"] == "host"
+    single = next(o for o in e.tree.nodes["cluster"].options if o.label.startswith("No"))
+    assert single.goto == "host-net"
+    on_fail = next(o for o in e.tree.nodes["host-net"].options if "fail" in (o.when or []))
+    assert on_fail.goto == "exposed-rce"
+
+
 # --- rabbitmq-enotconn-lb-tcp-health-check ----------------------------------------------------
 
 
