@@ -204,6 +204,7 @@ ZH: dict[str, str] = {
     "Fix: ": "修复：",
     "Open entry: ": "打开条目：",
     "Start over": "重新开始",
+    "Started over: b goes back to where you were": "已重新开始：按 b 回到之前的位置",
     "In kbtui: p chooses the container or target, c runs the checks of {id}.": "在 kbtui 中：p 选择容器或目标，c 运行 {id} 的检查。",
     # --- paste log ---
     "Paste a log, ctrl+s finds matching entries, ctrl+o goes to them.": "粘贴日志，ctrl+s 查找匹配的条目，ctrl+o 转到结果。",

@@ -63,6 +63,8 @@ class TreeScreen(Screen[None]):
         self.dtree = entry.tree
         self.node_id = self.dtree.start
         self.path: list[Step] = []
+        # walks left by "Start over" (node, answers), newest last: `b` at the start returns to them
+        self.before_restart: list[tuple[str, list[Step]]] = []
         self.results: dict[str, Any] = {}  # check ref -> CheckResult, so going back does not re-run
         self.suggested: int | None = None
         self.running: str | None = None  # check ref being run for the current node
@@ -173,7 +175,11 @@ class TreeScreen(Screen[None]):
                 buttons.append(button)
                 self.option_buttons.append(button)
         box.mount_all(buttons)
-        if buttons:
+        if node.is_conclusion:
+            # not a button: Enter takes every suggested answer on the way here, and one Enter too
+            # many must not open another screen or wipe the walk ("Start over" is `r`)
+            self.call_after_refresh(self.query_one("#tree-scroll").focus)
+        elif buttons:
             self.call_after_refresh(buttons[0].focus)
 
     def _update_check_panel(self) -> None:
@@ -298,14 +304,20 @@ class TreeScreen(Screen[None]):
         self.show_node()
 
     def action_back(self) -> None:
-        if not self.path:
+        if self.path:
+            step = self.path.pop()
+            self.node_id = step.node
+        elif self.before_restart:  # back over a "Start over": the walk as it was
+            self.node_id, self.path = self.before_restart.pop()
+        else:
             return
-        step = self.path.pop()
-        self.node_id = step.node
         self.show_node()
 
     def action_restart(self) -> None:
-        self.path.clear()
+        if self.path:
+            self.before_restart.append((self.node_id, self.path))
+            self.notify(tr("Started over: b goes back to where you were", self.lang))
+        self.path = []
         self.node_id = self.dtree.start
         self.show_node()
 
@@ -361,7 +373,7 @@ class TreeScreen(Screen[None]):
         if action == "open_entry":
             return True if (self.node.is_conclusion and self.node.entry) else None
         if action == "back":
-            return True if self.path else None
+            return True if (self.path or self.before_restart) else None
         if action == "checks":
             return True if self._checks_entry() is not None else None
         return True

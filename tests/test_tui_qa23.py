@@ -1,0 +1,80 @@
+"""Pilot tests for the TUI findings of QA pass 23 (M5, L2-L5, L8), one or more per finding.
+
+The real loader, indexer and check engine on tests/fixtures/tui_kb; real TCP listeners answer the
+checks. An unreachable Docker daemon is a unix socket that is bound but not listening
+(`DOCKER_HOST=unix://…/dead.sock`): the shared daemon is never touched.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tui_support import closed_port, loaded, make_app, pilot_test, screen_text, tcp_listener, wait_for
+
+from tui.screens.entry import EntryScreen
+from tui.screens.tree import TreeScreen
+
+SIZE = (80, 24)
+
+
+async def walk_tree(pilot, entry_id: str, params: str) -> TreeScreen:
+    """Open `entry_id`'s tree with `params` as where its checks run (what `p` sets)."""
+    app = pilot.app
+    await loaded(pilot)
+    app.services.set_check_settings(entry_id, None, params)
+    app.open_tree(entry_id)
+    return await wait_for(
+        pilot, lambda: isinstance(app.screen, TreeScreen) and app.screen, what="the tree"
+    )
+
+
+# --- M5: one Enter too many at a conclusion -------------------------------------------------------
+@pilot_test
+async def test_m5_enter_at_a_conclusion_keeps_it_and_b_undoes_start_over():
+    app = make_app()
+    with tcp_listener() as port:
+        async with app.run_test(size=SIZE) as pilot:
+            tree = await walk_tree(pilot, "tui-probe-listener", f"port={port}")
+            await wait_for(pilot, lambda: tree.suggested == 0, what="the check's suggestion")
+            await pilot.press("enter")  # take the suggested answer
+            await wait_for(pilot, lambda: tree.node_id == "auth", what="the next question")
+            await pilot.pause(0.2)
+            await pilot.press("enter")  # the first option has focus: "Yes"
+            await wait_for(pilot, lambda: tree.node_id == "check-acl", what="the conclusion")
+            await pilot.pause(0.2)
+            await pilot.press("enter")  # one more, by habit or key repeat
+            await pilot.pause(0.2)
+            assert tree.node_id == "check-acl" and [s.node for s in tree.path] == [
+                "listening",
+                "auth",
+            ]
+            assert "Check the ACL file" in screen_text(app)
+            assert app.screen is tree
+
+            await pilot.press("r")
+            assert tree.node_id == "listening" and tree.path == []
+            await pilot.press("b")  # back over the restart: the walk as it was
+            assert tree.node_id == "check-acl"
+            assert [s.node for s in tree.path] == ["listening", "auth"]
+            assert "Check the ACL file" in screen_text(app)
+            await pilot.press("b")  # and on back through its answers
+            assert tree.node_id == "auth"
+
+
+@pilot_test
+async def test_m5_enter_at_a_conclusion_naming_an_entry_does_not_leave_the_tree():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        tree = await walk_tree(pilot, "tree-tui-triage", f"port={closed_port()}")
+        await wait_for(pilot, lambda: tree.suggested == 1, what="the check's suggestion")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: tree.node_id == "see-entry", what="the conclusion")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.screen is tree and tree.node_id == "see-entry"
+        await pilot.press("e")  # the entry is a key away
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
