@@ -7,15 +7,20 @@ checks. An unreachable Docker daemon is a unix socket that is bound but not list
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from tui_support import closed_port, loaded, make_app, pilot_test, screen_text, tcp_listener, wait_for
+from textual.widgets._footer import FooterKey
+from tui_support import (
+    closed_port,
+    loaded,
+    make_app,
+    pilot_test,
+    screen_text,
+    tcp_listener,
+    wait_for,
+)
 
 from tui.screens.entry import EntryScreen
 from tui.screens.tree import TreeScreen
+from tui.widgets.footer import KbFooter
 
 SIZE = (80, 24)
 
@@ -78,3 +83,33 @@ async def test_m5_enter_at_a_conclusion_naming_an_entry_does_not_leave_the_tree(
         assert app.screen is tree and tree.node_id == "see-entry"
         await pilot.press("e")  # the entry is a key away
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+
+
+# --- L5: the Chinese footer at 80 columns -------------------------------------------------------
+def footer_line(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+@pilot_test
+async def test_l5_footer_drops_whole_keys_and_never_splits_a_wide_character():
+    app = make_app(lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        footer = app.screen.query_one(KbFooter)
+        for size in (SIZE, (160, 30), SIZE, (60, 20)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            line = footer_line(app)
+            assert line.endswith("^p 命令面板"), line
+            keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+            shown = [k for k in keys if k.display]
+            for key in shown:  # every key shown is whole: its key and its whole label
+                assert f"{key.key_display} {key.description}" in line, (key.description, line)
+            for key in keys:
+                if not key.display:
+                    assert key.description not in line
+            assert shown == keys[: len(shown)]  # keys are dropped from the end only
+            if size == (160, 30):
+                assert "f8 目标" in line and len(shown) == len(keys)
+            else:
+                assert len(shown) < len(keys)
