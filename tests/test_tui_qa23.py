@@ -7,6 +7,7 @@ checks. An unreachable Docker daemon is a unix socket that is bound but not list
 
 from __future__ import annotations
 
+from textual.command import CommandPalette
 from textual.widgets._footer import FooterKey
 from tui_support import (
     closed_port,
@@ -15,10 +16,13 @@ from tui_support import (
     pilot_test,
     screen_text,
     tcp_listener,
+    type_text,
     wait_for,
 )
 
 from tui.screens.entry import EntryScreen
+from tui.screens.home import HomeScreen
+from tui.screens.problems import ProblemsScreen
 from tui.screens.tree import TreeScreen
 from tui.widgets.footer import KbFooter
 
@@ -113,3 +117,31 @@ async def test_l5_footer_drops_whole_keys_and_never_splits_a_wide_character():
                 assert "f8 目标" in line and len(shown) == len(keys)
             else:
                 assert len(shown) < len(keys)
+
+
+# --- L8: the palette has Problems (F6) and Home (F2) ----------------------------------------------
+async def run_from_palette(pilot, words: str) -> None:
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette), what="palette")
+    await type_text(pilot, words)
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await wait_for(
+        pilot, lambda: not isinstance(pilot.app.screen, CommandPalette), what="palette closed"
+    )
+
+
+@pilot_test
+async def test_l8_palette_opens_problems_and_goes_home():
+    app = make_app()  # the fixture KB loads without problems: F6 still answers
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert not app.services.problems()
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Problems" in commands and "Home" in commands
+        await run_from_palette(pilot, "problems")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen), what="problems")
+        app.open_entry("tui-probe-listener")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+        await run_from_palette(pilot, "home")
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")

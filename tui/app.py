@@ -327,6 +327,9 @@ class KbApp(App[None]):
         t = self.t
         yield SystemCommand(t("Search"), "Go back to the search box (/)", self.action_search)
         yield SystemCommand(
+            t("Home"), "The search screen, with trees and recent entries (F2)", self.action_home
+        )
+        yield SystemCommand(
             t("Triage trees"), "Pick a decision tree to walk (ctrl+t)", self.action_trees
         )
         yield SystemCommand(
@@ -340,10 +343,10 @@ class KbApp(App[None]):
             "View and edit Docker hosts and broker endpoints (F8)",
             self.action_targets,
         )
-        if self.services.problems():
-            yield SystemCommand(
-                t("Problems"), "The knowledge base's lint problems (F6)", self.action_problems
-            )
+        # always listed, as F6 always works: "no problems" is an answer too
+        yield SystemCommand(
+            t("Problems"), "The knowledge base's lint problems (F6)", self.action_problems
+        )
         yield SystemCommand(
             "Language: English / 中文",
             "Switch the display language (ctrl+l)",
