@@ -7,7 +7,15 @@ checks. An unreachable Docker daemon is a unix socket that is bound but not list
 
 from __future__ import annotations
 
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from textual.command import CommandPalette
+from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
 from tui_support import (
     closed_port,
@@ -20,6 +28,7 @@ from tui_support import (
     wait_for,
 )
 
+from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.home import HomeScreen
 from tui.screens.problems import ProblemsScreen
@@ -145,3 +154,42 @@ async def test_l8_palette_opens_problems_and_goes_home():
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
         await run_from_palette(pilot, "home")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
+
+
+# --- an unreachable Docker daemon (L2, L3) --------------------------------------------------------
+@pytest.fixture
+def dead_docker(monkeypatch) -> Iterator[str]:
+    """DOCKER_HOST at a unix socket that exists but refuses connections (bound, not listening)."""
+    folder = Path(tempfile.mkdtemp(prefix="tui-dead-", dir="/tmp"))  # short: a socket path ≤ 107
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "dead.sock"))
+    url = f"unix://{folder / 'dead.sock'}"
+    monkeypatch.setenv("DOCKER_HOST", url)
+    try:
+        yield url
+    finally:
+        sock.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pilot_test
+async def test_l3_where_dialog_says_why_it_lists_no_containers(dead_docker):
+    for lang, said in (("en", "cannot list containers: "), ("zh", "无法列出容器：")):
+        app = make_app(lang=lang)
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            app.open_entry("tui-probe-listener")
+            await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+            await pilot.press("p")
+            dialog = await wait_for(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
+                ),
+                what="the picker",
+            )
+            await pilot.pause(0.2)
+            pick = dialog.query_one("#pick", OptionList)
+            shown = [str(pick.get_option_at_index(i).prompt) for i in range(pick.option_count)]
+            assert not any("no running containers" in s or "没有正在运行的容器" in s for s in shown)
+            assert f"{said}no Docker daemon at {dead_docker}: connection refused" in shown, shown

@@ -159,6 +159,8 @@ ZH: dict[str, str] = {
     "e.g. prod-docker": "例如 prod-docker",
     "Loading targets and containers…": "正在加载目标和容器…",
     "no targets configured (F8) and no running containers": "没有配置目标（F8），也没有正在运行的容器",
+    "no targets configured (F8)": "没有配置目标（F8）",
+    "cannot list containers: {error}": "无法列出容器：{error}",
     "Docker host": "Docker 主机",
     "broker": "代理",
     "unusable": "不可用",

@@ -376,9 +376,12 @@ class Services:
             return conf.missing(name) + "; fix it on the Targets screen (F8)"
         return f"no target named {name!r} in the config; add it on the Targets screen (F8)"
 
-    def pick_items(self, timeout: float = 2.0) -> list[PickItem]:
+    def pick_items(self, timeout: float = 2.0) -> tuple[list[PickItem], str | None]:
         """Configured targets, then the containers of the current Docker host (running ones
-        first). Blocking."""
+        first), and why the containers could not be listed (None when they were). Blocking."""
+        from kb.checks.present import reason
+        from kb.redact import redact
+
         items: list[PickItem] = []
         try:
             from kb.checks.targets import load, where
@@ -393,21 +396,21 @@ class Services:
                 items.append(PickItem(kind, u.name, problem=where(u.problems[0])))
         except Exception:  # an unreadable config: containers can still be picked
             pass
-        items.extend(self.containers(timeout=timeout))
-        return items
+        try:
+            items.extend(self.containers(timeout=timeout))
+        except Exception as exc:  # no Docker here: the targets can still be picked
+            return items, redact(reason(exc))
+        return items, None
 
     def containers(self, host: str | None = None, timeout: float = 2.0) -> list[PickItem]:
         """The containers on `host` (default: DOCKER_HOST / the local socket), running ones first,
         then the stopped ones with their status (a tree about a container that stopped needs to
-        pick it); [] if unreachable."""
+        pick it). Raises when the daemon cannot be reached (`DockerUnavailable` says why)."""
         from kb.checks import dockerclient
         from kb.checks.context import RunContext
 
-        try:
-            client = dockerclient.get_client(host).bound(RunContext(timeout, threading.Event()))
-            rows = client.containers(all=True)
-        except Exception:  # no Docker here: the picker lists the configured targets only
-            return []
+        client = dockerclient.get_client(host).bound(RunContext(timeout, threading.Event()))
+        rows = client.containers(all=True)
         out = []
         for c in rows:
             names = [str(n).lstrip("/") for n in c.get("Names") or []]

@@ -91,16 +91,23 @@ class CheckSettingsScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="pick")
     def load_items(self) -> None:
-        items = kb_app(self).services.pick_items()
-        self.app.call_from_thread(self._show_items, items)
+        items, unlisted = kb_app(self).services.pick_items()
+        self.app.call_from_thread(self._show_items, items, unlisted)
 
-    def _show_items(self, items: list[PickItem]) -> None:
+    def _show_items(self, items: list[PickItem], unlisted: str | None = None) -> None:
+        """The targets and containers; `unlisted` says why there are no containers (no daemon)."""
         self.items = items
         self.loaded = True
         lang = self.lang
         pick = self.query_one("#pick", OptionList)
         pick.clear_options()
-        if not items:
+        if unlisted is not None:
+            # the picker has no containers because of the daemon, not because none runs
+            if not items:
+                pick.add_option(Option(Text(tr("no targets configured (F8)", lang)), disabled=True))
+            note = tr("cannot list containers: {error}", lang, error=one_line(unlisted, 160))
+            pick.add_option(Option(Text(note, style="bold red"), disabled=True))
+        elif not items:
             pick.add_option(
                 Option(
                     Text(tr("no targets configured (F8) and no running containers", lang)),
