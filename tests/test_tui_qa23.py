@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
 from tui_support import (
     closed_port,
@@ -29,6 +29,7 @@ from tui_support import (
 )
 
 from tui.screens.check_settings import CheckSettingsScreen
+from tui.screens.doctor import DoctorScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.home import HomeScreen
 from tui.screens.problems import ProblemsScreen
@@ -172,24 +173,150 @@ def dead_docker(monkeypatch) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+async def picker_lines(lang: str) -> list[str]:
+    """What the "Where checks run" picker lists for an entry, in `lang`."""
+    app = make_app(lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.open_entry("tui-probe-listener")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+        await pilot.press("p")
+        dialog = await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
+            ),
+            what="the picker",
+        )
+        await pilot.pause(0.2)
+        pick = dialog.query_one("#pick", OptionList)
+        return [str(pick.get_option_at_index(i).prompt) for i in range(pick.option_count)]
+
+
 @pilot_test
 async def test_l3_where_dialog_says_why_it_lists_no_containers(dead_docker):
     for lang, said in (("en", "cannot list containers: "), ("zh", "无法列出容器：")):
-        app = make_app(lang=lang)
-        async with app.run_test(size=SIZE) as pilot:
-            await loaded(pilot)
-            app.open_entry("tui-probe-listener")
-            await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
-            await pilot.press("p")
-            dialog = await wait_for(
-                pilot,
-                lambda: (
-                    isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
-                ),
-                what="the picker",
-            )
-            await pilot.pause(0.2)
-            pick = dialog.query_one("#pick", OptionList)
-            shown = [str(pick.get_option_at_index(i).prompt) for i in range(pick.option_count)]
-            assert not any("no running containers" in s or "没有正在运行的容器" in s for s in shown)
-            assert f"{said}no Docker daemon at {dead_docker}: connection refused" in shown, shown
+        shown = await picker_lines(lang)
+        assert not any("no running containers" in s or "没有正在运行的容器" in s for s in shown)
+        assert f"{said}no Docker daemon at {dead_docker}: connection refused" in shown, shown
+
+
+def flat(text: str) -> str:
+    """Screen text with its line breaks and runs of spaces as one space (status lines wrap)."""
+    return " ".join(text.split())
+
+
+async def doctor_done(pilot) -> DoctorScreen:
+    await pilot.press("f7")
+    doctor = await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, DoctorScreen)
+            and not pilot.app.screen.scanning
+            and pilot.app.screen.report is not None
+            and pilot.app.screen
+        ),
+        timeout=30,
+        what="the doctor's scan",
+    )
+    await pilot.pause(0.2)
+    return doctor
+
+
+@pilot_test
+async def test_l2_doctor_names_an_unreachable_daemon_and_enter_opens_its_entry(dead_docker):
+    app = make_app(kb=None, bundled=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        doctor = await doctor_done(pilot)
+        (finding,) = doctor.findings
+        assert doctor._title(finding) == f"Cannot reach the Docker daemon at {dead_docker}"
+        text = flat(screen_text(app))
+        assert "Cannot reach the Docker daemon" in text and "None" not in text
+        status = flat(str(doctor.query_one("#doctor-status", Static).render()))
+        assert "finding" not in status  # the host error is no finding
+        assert status.startswith(f"could not scan local: no Docker daemon at {dead_docker}")
+        await pilot.press("enter")
+        entry = await wait_for(
+            pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="the entry"
+        )
+        assert entry.entry.id == "docker-daemon-not-running"
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is doctor, what="the doctor again")
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.3)
+        status = flat(str(doctor.query_one("#doctor-status", Static).render()))
+        assert status.startswith(f"无法扫描 local：no Docker daemon at {dead_docker}")
+        assert "无法连接" in flat(screen_text(app))
+
+
+@pilot_test
+async def test_l2_enter_on_a_finding_without_an_entry_says_so(dead_docker):
+    app = make_app()  # the fixture KB has no entry about the daemon
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        doctor = await doctor_done(pilot)
+        assert "Cannot reach the Docker daemon" in flat(screen_text(app))
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is doctor
+        said = [str(n.message) for n in app._notifications]
+        assert any(s.startswith("No entry for this finding: Cannot reach") for s in said), said
+
+
+# --- L4: the doctor's Container column stays on screen --------------------------------------------
+LONG = "exited with code 1 after 0.4s; its log ends: " + "Waiting for server startup… " * 6
+
+
+@pilot_test
+async def test_l4_container_column_is_visible_at_80_and_160_columns():
+    from kb.checks.doctor import DoctorReport, Finding, HostReport
+
+    findings = [
+        Finding("tui-probe-listener", "fail", "qa23-exit1", "local", [LONG], LONG, "exit"),
+        Finding("tui-evil-faq", "warn", "kbtui-test-apollo", "local", [], "restarting", "state"),
+    ]
+    report = DoctorReport(findings=findings, hosts=[HostReport("local", "unix://x", True, 2)])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        doctor = DoctorScreen(autoscan=False, live=False)
+        await app.push_screen(doctor)
+        doctor._done(report, None)
+        for size in (SIZE, (160, 48), SIZE):
+            await pilot.resize_terminal(*size)
+            await pilot.pause(0.3)
+            lines = screen_text(app).splitlines()
+            header = next(line for line in lines if "Finding" in line)
+            assert header.rstrip().endswith("Container"), header
+            assert len(header.rstrip()) <= size[0]
+            assert any(line.rstrip().endswith("qa23-exit1") for line in lines), lines
+            assert any("kbtui-test-apol" in line for line in lines)
+            assert any("…" in line and "exited with code 1" in line for line in lines)
+
+
+# --- L5: the doctor's live status in Chinese ------------------------------------------------------
+@pilot_test
+async def test_l5_doctor_live_status_is_worded_in_the_language_shown():
+    from kb.checks.doctor import DoctorReport, HostReport
+
+    report = DoctorReport(hosts=[HostReport("local", "unix://x", True, 0)])
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot)
+        doctor = DoctorScreen(autoscan=False, live=False)
+        await app.push_screen(doctor)
+        doctor._done(report, None)
+        # what the events worker hands over after a `die` event and the re-scan of its container
+        doctor._rescanned("local", "qa23-restarting", "die", [])
+        await pilot.pause(0.2)
+
+        def status() -> str:
+            return flat(str(doctor.query_one("#doctor-status", Static).render()))
+
+        assert status().endswith("live: die qa23-restarting → rescanned")
+        await pilot.press("ctrl+l")  # the note was worded in English; it follows the switch
+        await pilot.pause(0.3)
+        assert status().endswith("实时：qa23-restarting 退出 → 已重新扫描"), status()
+        assert "live" not in status() and "die" not in status()

@@ -10,11 +10,11 @@ container and host as the place that entry's checks run.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
+from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import CheckContext
@@ -30,6 +31,16 @@ from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
 
 MAX_EVIDENCE = 20
+STATUS_W = 10
+CONTAINER_W = 16
+
+# why the daemon could not be reached (`DockerUnavailable`, kb/checks/dockerclient.py) -> the
+# bundled entry about it; an unlisted reason (TLS, not a Docker daemon, an API error) has none
+DAEMON_ENTRIES = (
+    ("permission denied on ", "docker-socket-permission-denied"),
+    ("no Docker daemon at ", "docker-daemon-not-running"),
+    ("cannot reach the Docker daemon at ", "docker-daemon-not-running"),
+)
 
 
 def finding_context(finding: Any) -> CheckContext | None:
@@ -41,6 +52,30 @@ def finding_context(finding: Any) -> CheckContext | None:
     target = host if host and host != "local" else None
     origin = f"doctor: {container}" + (f" @ {host}" if host else "")
     return CheckContext(target=target, overrides={"container": container}, origin=origin)
+
+
+def unreached_host(finding: Any, report: Any) -> Any:
+    """The host report behind `finding` when it says the host's daemon could not be reached (it
+    did not list its containers); None for every other finding."""
+    if getattr(finding, "kind", None) != "host" or getattr(finding, "entry", None) is not None:
+        return None
+    for host in getattr(report, "hosts", []) or []:
+        if host.host == getattr(finding, "host", None) and not host.ok and not host.containers:
+            return host
+    return None
+
+
+def _container_cell(finding: Any) -> str:
+    container = str(getattr(finding, "container", "") or "")
+    return "—" if container in ("", "-") else container  # "-": the host, no container
+
+
+def daemon_entry(reason: str) -> str | None:
+    """The entry about an unreachable daemon, from the client's one-line reason."""
+    for start, entry_id in DAEMON_ENTRIES:
+        if reason.startswith(start):
+            return entry_id
+    return None
 
 
 class DoctorScreen(Screen[None]):
@@ -65,8 +100,9 @@ class DoctorScreen(Screen[None]):
         self.findings: list[Any] = []
         self.scanning = False
         self.report: Any = None
-        self.error: str | None = None
-        self.live_note = ""
+        self.error: str | None = None  # why the scan failed (worded at display time)
+        # the live line, worded in the language shown when it is shown (ctrl+l rewords it)
+        self.live_note: Callable[[str], str] | None = None
         self.live_events = 0  # events handled (tests wait on it)
         self._stop = threading.Event()
         self._following: set[str] = set()
@@ -86,9 +122,9 @@ class DoctorScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         lang = self.lang
-        table.add_column(tr("Status", lang), key="status", width=10)
-        table.add_column(tr("Finding", lang), key="title")
-        table.add_column(tr("Container", lang), key="container", width=16)
+        table.add_column(tr("Status", lang), key="status", width=STATUS_W)
+        table.add_column(tr("Finding", lang), key="title", width=self._title_width())
+        table.add_column(tr("Container", lang), key="container", width=CONTAINER_W)
         self._status(tr("Press s to scan the configured Docker host(s).", lang))
         self.watch(self.app, "lang", lambda _lang: self._refill(), init=False)
         if self.autoscan:
@@ -96,6 +132,20 @@ class DoctorScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+    def _title_width(self) -> int:
+        """Finding takes what Status and Container leave, so Container never scrolls out of view
+        (sized to its longest line, it pushed Container off an 80- and a 160-column screen)."""
+        width = self.app.size.width if self.size.width == 0 else self.size.width
+        # each column has one cell of padding on both sides; 2 more for a vertical scrollbar
+        return max(12, width - STATUS_W - CONTAINER_W - 3 * 2 - 2)
+
+    def on_resize(self, event: events.Resize) -> None:
+        column = self.query_one(DataTable).columns.get(ColumnKey("title"))
+        if column is not None and column.width != self._title_width():
+            column.width = self._title_width()
+            column.auto_width = False
+            self._refill()
 
     def _status(self, msg: str, style: str = "") -> None:
         self.query_one("#doctor-status", Static).update(Text(one_line(msg, 300), style=style))
@@ -122,7 +172,7 @@ class DoctorScreen(Screen[None]):
             report = svc.doctor(on_progress=progress)
             error = None
         except Exception as exc:  # no Docker, bad config: a line on screen, not a crash
-            report, error = None, tr("Doctor could not scan: {error}", self.lang, error=exc)
+            report, error = None, one_line(exc, 200)
         self.app.call_from_thread(self._done, report, error)
 
     def _done(self, report: Any, error: str | None) -> None:
@@ -139,23 +189,30 @@ class DoctorScreen(Screen[None]):
     def _summary(self) -> tuple[str, str]:
         lang = self.lang
         if self.error:
-            return self.error, "bold red"
+            return tr("Doctor could not scan: {error}", lang, error=self.error), "bold red"
         host_reports = list(getattr(self.report, "hosts", []) or [])
-        hosts = ", ".join(str(getattr(h, "host", h)) for h in host_reports)
-        failed = [h for h in host_reports if getattr(h, "ok", True) is False]
-        n = len(self.findings)
-        if n:
-            msg = tr("1 finding", lang) if n == 1 else tr("{n} findings", lang, n=n)
-        else:
-            msg = tr("No known problem found", lang)
-        if hosts:
-            msg += tr(" on {hosts}", lang, hosts=hosts)
-        for h in failed:
-            msg += f" · {getattr(h, 'host', '?')}: {getattr(h, 'error', 'unreachable')}"
-        msg += " · " + tr("Enter opens the entry · s scans again", lang)
-        if self.live_note:
-            msg += " · " + self.live_note
-        return msg, "bold red" if failed else ""
+        # a host whose daemon did not list its containers was not scanned: its error is no finding
+        unreached = [h for h in host_reports if not h.ok and not h.containers]
+        scanned = [h for h in host_reports if h not in unreached]
+        parts = []
+        if scanned or not unreached:
+            n = sum(1 for f in self.findings if getattr(f, "kind", None) != "host")
+            if n:
+                msg = tr("1 finding", lang) if n == 1 else tr("{n} findings", lang, n=n)
+            else:
+                msg = tr("No known problem found", lang)
+            if scanned:
+                msg += tr(" on {hosts}", lang, hosts=", ".join(h.host for h in scanned))
+            parts.append(msg)
+        for h in host_reports:
+            if h in unreached:
+                parts.append(tr("could not scan {host}: {error}", lang, host=h.host, error=h.error))
+            elif not h.ok:  # scanned, but not every container
+                parts.append(f"{h.host}: {h.error or 'unreachable'}")
+        parts.append(tr("Enter opens the entry · s scans again", lang))
+        if self.live_note is not None:
+            parts.append(self.live_note(lang))
+        return " · ".join(parts), "bold red" if len(scanned) < len(host_reports) else ""
 
     def _refill(self) -> None:
         lang = self.lang
@@ -169,16 +226,15 @@ class DoctorScreen(Screen[None]):
         if self.report is not None or self.error:
             self._status(*self._summary())
         for i, f in enumerate(self.findings):
-            entry = self._entry_of(f)
-            title = entry.text(lang).title if entry is not None else str(getattr(f, "entry", "?"))
-            cell = Text(one_line(title, 200))
+            # ellipsised to the column, a cell at a time (never half a wide character)
+            cell = Text(one_line(self._title(f), 200), no_wrap=True, overflow="ellipsis")
             summary = getattr(f, "summary", "")
             if summary:
                 cell.append("\n" + one_line(summary, 200), style="dim")
             table.add_row(
-                status_badge(getattr(f, "status", "?"), width=10, lang=lang),
+                status_badge(getattr(f, "status", "?"), width=STATUS_W, lang=lang),
                 cell,
-                Text(one_line(getattr(f, "container", "") or "—", 16)),
+                Text(one_line(_container_cell(f), CONTAINER_W)),
                 key=str(i),
                 height=2 if summary else 1,
             )
@@ -191,7 +247,7 @@ class DoctorScreen(Screen[None]):
         if host in self._following:
             return
         self._following.add(host)
-        self.live_note = tr("live: following Docker events", self.lang)
+        self.live_note = lambda lang: tr("live: following Docker events", lang)
         self._status(*self._summary())
         self.follow(host)
 
@@ -211,14 +267,12 @@ class DoctorScreen(Screen[None]):
             svc.follow_events(None if host == "local" else host, self._stop, on_event)
         except Exception as exc:  # the daemon went away: say so; `s` still scans
             if not self._stop.is_set():
-                note = tr(
-                    "live: cannot follow events: {error}", self.lang, error=one_line(exc, 120)
-                )
-                self.app.call_from_thread(self._live_failed, host, note)
+                error = one_line(exc, 120)
+                self.app.call_from_thread(self._live_failed, host, error)
 
-    def _live_failed(self, host: str, note: str) -> None:
+    def _live_failed(self, host: str, error: str) -> None:
         self._following.discard(host)
-        self.live_note = note
+        self.live_note = lambda lang: tr("live: cannot follow events: {error}", lang, error=error)
         self._status(*self._summary())
 
     def _rescanned(self, host: str, container: str, action: str, found: list[Any]) -> None:
@@ -238,14 +292,16 @@ class DoctorScreen(Screen[None]):
         from kb.checks.doctor import _rank_key
 
         self.findings.sort(key=_rank_key)
-        self.live_note = tr(
-            "live: {event} {container} → rescanned", self.lang, event=action, container=container
+        self.live_note = lambda lang: tr(
+            "live: {event} {container} → rescanned",
+            lang,
+            event=tr(action, lang),  # the Docker event: die, oom, health_status, start
+            container=container,
         )
         self._refill()
         for f in found:
             if (getattr(f, "entry", None), getattr(f, "kind", None)) not in before:
-                entry = self._entry_of(f)
-                title = entry.text(self.lang).title if entry is not None else f.summary
+                title = self._title(f)
                 self.notify(
                     tr(
                         "New finding: {title} ({container})",
@@ -258,8 +314,25 @@ class DoctorScreen(Screen[None]):
                 )
 
     # --- details and actions -------------------------------------------------------------------
+    def _title(self, finding: Any) -> str:
+        """What the finding is called: its entry's title; an unreachable daemon says so."""
+        host = unreached_host(finding, self.report)
+        if host is not None:
+            return tr(
+                "Cannot reach the Docker daemon at {endpoint}",
+                self.lang,
+                endpoint=redact(str(host.endpoint)),
+            )
+        entry = self._entry_of(finding)
+        if entry is not None:
+            return str(entry.text(self.lang).title)
+        return str(getattr(finding, "summary", "") or getattr(finding, "entry", "") or "?")
+
     def _entry_of(self, finding: Any) -> Any:
         ref = getattr(finding, "entry", None)
+        if ref is None:
+            host = unreached_host(finding, self.report)
+            ref = daemon_entry(str(host.error or "")) if host is not None else None
         if ref is None:
             return None
         if not isinstance(ref, str):
@@ -291,7 +364,9 @@ class DoctorScreen(Screen[None]):
             x
             for x in (
                 tr("host {host}", lang, host=host) if host else "",
-                tr("container {name}", lang, name=container) if container else "",
+                tr("container {name}", lang, name=container)
+                if container not in (None, "", "-")
+                else "",
             )
             if x
         )
@@ -308,8 +383,15 @@ class DoctorScreen(Screen[None]):
 
     def action_open(self) -> None:
         f = self._current()
-        entry = self._entry_of(f) if f is not None else None
+        if f is None:
+            return
+        entry = self._entry_of(f)
         if entry is None:
+            self.notify(
+                tr("No entry for this finding: {title}", self.lang, title=self._title(f)),
+                severity="warning",
+                markup=False,
+            )
             return
         ctx = finding_context(f)
         if entry.tree is not None and entry.kind == "tree":
