@@ -502,7 +502,7 @@ def test_tui_picker_shows_unusable_targets_and_the_dialog_says_why() -> None:
     )
     path.chmod(0o600)
     svc = Services([], bundled=True)
-    items = [i for i in svc.pick_items(timeout=0.2) if i.kind != "container"]
+    items = [i for i in svc.pick_items(timeout=0.2)[0] if i.kind != "container"]
     assert [(i.name, bool(i.problem)) for i in items] == [("mq", False), ("prod", True)]
     assert items[1].problem.startswith(f"{path}:2: docker_hosts[0] (prod): url '10.0.0.9:2376'")
     problems = svc.set_check_settings("tui-probe-listener", "prod", "")
