@@ -109,6 +109,8 @@ def _assign(m: re.Match[str]) -> str:
         return m.group(0)
     if not _flag_ok(m):
         return m.group(0)
+    if m.group("key").rstrip(" =:\"'").lower().endswith("_env"):
+        return m.group(0)  # password_env=MQTT_PASSWORD names a variable; it holds no secret
     value = m.group("value")
     quote = ""
     if value.startswith('\\"'):

@@ -617,3 +617,20 @@ def test_colour_codes_do_not_hide_a_line_from_the_signatures():
     text = "start\n\x1b[1;31mOS monotonic time stepped backwards\x1b[0m\n\x1b]0;title\x07tail\n"
     assert sigs.scan_text(text) == {"unit": [(2, "OS monotonic time stepped backwards")]}
     assert sigs.match_text("\x1b[33mOS monotonic time stepped backwards") == ["unit"]
+
+
+def test_unset_credential_variables_the_entry_names_skip_those_the_user_names_are_errors(
+    monkeypatch,
+):
+    """Review: an entry's own default (MQTT_USERNAME) left unset made an error, which trees read
+    as 'the TLS handshake fails'; it is a skip (nothing was tried). A variable the user names
+    with --set (or a target) and forgot to export stays an error (QA: it had passed anonymously)."""
+    monkeypatch.delenv("KBTUI_T_USER", raising=False)
+    monkeypatch.delenv("KBTUI_T_PASS", raising=False)
+    names = {"username_env": "KBTUI_T_USER", "password_env": "KBTUI_T_PASS"}
+    spec = CheckSpec("c", "mqtt.connect", "t", {"port": 1, **names})
+    r = run_check(entry(spec), spec)
+    assert r.status == "skip" and "KBTUI_T_USER" in r.summary and "nothing was sent" in r.summary
+    r = run_check(entry(spec), spec, None, dict(names))
+    assert r.status == "error" and "KBTUI_T_PASS" in r.summary
+    assert "KBTUI_T_PASS" in redact(r.summary)  # a variable's name is no secret

@@ -235,8 +235,18 @@ def run_check(
     unset = unset_credentials(resolved)
     if unset:
         named = " and ".join(f"{n} names {resolved[n]}" for n in unset)
+        # names the user or the target gave are a mistake to report (error); the entry's own
+        # defaults (MQTT_USERNAME) are an offer the user did not take: the check cannot tell
+        # (skip), and a tree must not read it as a refused handshake or login
+        from kb.checks import targets as targets_mod
+
+        asked = set(params or {}) | set(
+            targets_mod.params_for(spec.kind, {p.name for p in kind.params}, target)
+            if target is not None
+            else {}
+        )
         verdict = Verdict(
-            ERROR,
+            ERROR if asked.intersection(unset) else SKIP,
             f"{named}, which {'is' if len(unset) == 1 else 'are'} not set in kb's environment;"
             " nothing was sent",
             advice="set "
