@@ -152,13 +152,19 @@ def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int)
             if count[0] % 50 == 0:
                 queue.put(("progress", 50))
 
-    add_groups(writer, groups, part, tick)
-    segment = writer._finalize_segment()
-    if parent_gone():
+    try:
+        add_groups(writer, groups, part, tick)
+        segment = writer._finalize_segment()
+        if parent_gone():
+            os._exit(1)
+        out = Path(folder) / f"part-{os.getpid()}.pickle"
+        with open(out, "wb") as f:
+            pickle.dump((segment, part), f, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        # a full or read-only disk: the parent raises it as such (and falls back), instead of
+        # "worker exited with 1" under a page of tracebacks
+        queue.put(("oserror", exc.errno, exc.strerror, exc.filename))
         os._exit(1)
-    out = Path(folder) / f"part-{os.getpid()}.pickle"
-    with open(out, "wb") as f:
-        pickle.dump((segment, part), f, protocol=pickle.HIGHEST_PROTOCOL)
     queue.put(("done", str(out), count[0] % 50))
 
 
@@ -186,7 +192,8 @@ def write_all(
                 add_groups(writer, items, manifest_groups, tick)
                 writer.commit()
             except BaseException:
-                writer.cancel()
+                with contextlib.suppress(Exception):  # a failed commit closed the writer itself
+                    writer.cancel()
                 raise
             return
         _write_parallel(ix, str(folder), items, workers, manifest_groups, tick)
@@ -231,6 +238,8 @@ def _write_parallel(
             if msg[0] == "progress":
                 tick(msg[1])
                 continue
+            if msg[0] == "oserror":
+                raise OSError(msg[1], msg[2], msg[3])
             _, path, rest = msg
             with open(path, "rb") as f:
                 segment, part = pickle.load(f)
@@ -253,5 +262,6 @@ def _write_parallel(
         writer._commit_toc(segments)
         writer._finish()
     except BaseException:
-        writer.cancel()
+        with contextlib.suppress(Exception):
+            writer.cancel()
         raise

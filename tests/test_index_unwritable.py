@@ -223,3 +223,33 @@ def test_full_disk_with_only_touched_files_says_results_are_complete(home, kb, t
         assert idx.warning is not None and "its results are complete" in idx.warning
         assert ids(idx, "cranberry") == ["entry-2"]
     assert committed_files(kb) == (gen, state, files)  # no half-written manifest left behind
+
+
+def leave_free(folder: Path, free: int) -> None:
+    """Fill `folder`'s file system, then give `free` bytes back: room to start a build, not to
+    finish it."""
+    filler = fill(folder)
+    os.truncate(filler, max(0, filler.stat().st_size - free))
+
+
+# built in-process (the commit fails), and by worker processes (400+ entries; a worker fails)
+@pytest.mark.parametrize("entries,free", [(60, 40 << 10), (420, 96 << 10)])
+def test_a_build_that_fills_the_disk_falls_back_like_an_update(
+    home, tmp_path, tmpfs, entries, free
+):
+    """Review: a *build* failing on a full disk (the first search, kb index --rebuild, a repair)
+    still exited 70: the failed commit's writer.cancel() raised "This writer is closed" over the
+    ENOSPC, and a worker's ENOSPC became "index worker exited with 1"."""
+    root = tmp_path / "big"
+    for i in range(entries):
+        write_entry(root, i, f"{WORDS[i % len(WORDS)]} word{i} " * 40)
+    cache = tmpfs(home / "cache", "size=8m")
+    leave_free(cache, free)
+    with open_index([root]) as idx:
+        assert ids(idx, "word7")[:1] == ["entry-7"]
+        assert idx.warning is not None and "No space left on device" in idx.warning
+    r = run_kb("--kb", str(root), "index", "--rebuild")
+    assert r.returncode == 2 and "No space left on device" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    r = run_kb("--kb", str(root), "search", "word7")
+    assert r.returncode in (0, 1) and "entry-7" in r.stdout, r.stderr
