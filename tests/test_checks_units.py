@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import threading
 import time
 from pathlib import Path
@@ -552,6 +553,12 @@ def test_a_log_in_utf16_or_with_a_bom_is_read_as_text(encoding) -> None:
         ({"host": "ssh://ops@prod-1"}, None, "ssh://ops@prod-1"),
         ({"host": "10.0.0.5"}, None, "10.0.0.5"),  # a broker on another machine
         ({"host": "127.0.0.1"}, None, None),
+        # this machine by other names (review: they were taken for another machine)
+        ({"host": "::1"}, None, None),
+        ({"host": "[::1]:1883"}, None, None),
+        ({"host": "127.0.1.1"}, None, None),
+        ({"host": "0.0.0.0"}, None, None),
+        ({"host": socket.gethostname()}, None, None),
         ({"host": "unix:///var/run/docker.sock"}, None, None),
         ({}, None, None),
         ({}, "broker", "10.0.0.5"),

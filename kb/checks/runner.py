@@ -8,6 +8,7 @@ no traceback ever reaches a result.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -316,7 +317,39 @@ def run_check(
     )
 
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+def this_machine(address: str) -> bool:
+    """Whether a broker address (`host`, `host:port`, `[v6]:port`) names the machine kb runs on:
+    loopback, the unspecified address, localhost, this host's name or one of its addresses."""
+    import ipaddress
+    import socket
+
+    host = address.strip()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None and (ip.is_loopback or ip.is_unspecified):
+        return True
+    names = {"localhost", socket.gethostname().lower(), socket.getfqdn().lower()}
+    if ip is None:
+        return host.lower() in names
+    mine: set[str] = set()
+    with contextlib.suppress(OSError):
+        mine.update(str(a[4][0]) for a in socket.getaddrinfo(socket.gethostname(), None))
+    for probe in ("192.0.2.1", "2001:db8::1"):  # the source address of the default route
+        with (
+            contextlib.suppress(OSError),
+            socket.socket(
+                socket.AF_INET6 if ":" in probe else socket.AF_INET, socket.SOCK_DGRAM
+            ) as s,
+        ):
+            s.connect((probe, 9))  # UDP: nothing is sent
+            mine.add(str(s.getsockname()[0]))
+    return str(ip) in mine
 
 
 def elsewhere(
@@ -340,7 +373,7 @@ def elsewhere(
     url = docker_url(host, docker_hosts or {}, default_docker_host)
     if host and url in (None, default_docker_host) and "://" not in host:
         # a broker's address: elsewhere unless it names this machine
-        return None if host.split(":")[0] in LOOPBACK else host
+        return None if this_machine(host) else host
     endpoint = dockerclient.resolve_endpoint(url)
     return None if endpoint.startswith(dockerclient.LOCAL_ENDPOINTS) else endpoint
 
