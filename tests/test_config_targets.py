@@ -39,7 +39,6 @@ def only_problem(conf: targets.Targets) -> str:
         ('{name: prod, url: "htp:/x y"}', "url 'htp:/x y' is not a Docker endpoint"),
         ('{name: prod, url: "tcp://"}', "url 'tcp://' is not a Docker endpoint"),
         ('{name: prod, urll: "ssh://ops@prod-1"}', "unknown key 'urll'; known: name, url,"),
-        ("{name: prod}", "needs `url` (tcp://HOST:PORT, ssh://USER@HOST, unix://PATH) or"),
     ],
 )
 def test_a_docker_host_that_names_no_endpoint_is_not_used(item: str, shown: str) -> None:
@@ -255,3 +254,26 @@ def test_a_broker_on_an_unusable_docker_host_is_not_used() -> None:
     conf = targets.load()
     assert conf.find("mq") is None
     assert "docker_host 'prod' is unusable (line 2)" in conf.missing("mq")
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "{name: local}",  # the environment's own endpoint, as it always was
+        '{name: local, url: "unix:///var/run/docker.sock", context: default}',  # url wins
+        '{name: local, url: "ssh://ops@prod-1", tls_verify: false}',  # tls_verify ignored
+    ],
+)
+def test_configs_that_worked_before_still_work(item: str) -> None:
+    """Review: these were refused after the validation came in, though they had worked."""
+    write_config(f"docker_hosts:\n  - {item}\n")
+    conf = targets.load()
+    assert conf.problems == [] and conf.find("local") is not None
+
+
+def test_tls_and_websocket_ports_of_a_broker_are_accepted() -> None:
+    write_config(
+        "brokers:\n  - {name: mq, kind: emqx, ports: {mqtt: 1883, mqtts: 8883, wss: 8084}}\n"
+    )
+    conf = targets.load()
+    assert conf.problems == [] and conf.find("mq") is not None

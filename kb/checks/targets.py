@@ -55,7 +55,8 @@ BROKER_KEYS = (
     "docker_host",
     "container",
 )
-PORT_KEYS = ("mqtt", "amqp", "http")
+# mqtt, amqp and http are used by the checks; the TLS and WebSocket ports may be listed too
+PORT_KEYS = ("mqtt", "amqp", "http", "mqtts", "amqps", "https", "ws", "wss")
 DOCKER_SCHEMES = ("unix", "tcp", "ssh", "npipe", "http", "https")
 DOCKER_URL_FORMS = "tcp://HOST:PORT, ssh://USER@HOST, unix://PATH"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -238,9 +239,7 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
         if key not in HOST_KEYS:
             out.append((key, _unknown_key("docker_hosts", key, HOST_KEYS)))
     url, context = raw.get("url"), raw.get("context")
-    if url and context:
-        out.append(("context", "give `url` or `context`, not both"))
-    elif context:
+    if context and not url:  # both: the url is used (as before)
         url = _context_host(str(context)) if isinstance(context, str) else None
         if url is None:
             out.append(("context", f"no Docker context named {str(context)!r} (docker context ls)"))
@@ -248,14 +247,11 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
         why = docker_url_problem(url)
         if why:
             out.append(("url", f"url {why}"))
-    else:
-        out.append(
-            ("name", f"needs `url` ({DOCKER_URL_FORMS}) or `context` (a Docker context name)")
-        )
+    # neither: the environment's own endpoint (DOCKER_HOST, the current context, the socket)
     if out:
         return out, None
     tls_keys = [k for k in ("ca", "cert", "key", "tls_verify") if k in raw]
-    if tls_keys and not str(url).startswith(("tcp://", "https://")):
+    if [k for k in tls_keys if k != "tls_verify"] and not str(url).startswith(("tcp://", "https://")):
         out.append((tls_keys[0], f"{'/'.join(tls_keys)} apply to tcp:// endpoints only"))
     if "tls_verify" in raw and not isinstance(raw["tls_verify"], bool):
         out.append(("tls_verify", "tls_verify must be true or false"))
@@ -277,7 +273,7 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
                 verify=bool(raw.get("tls_verify", True)),
             ),
         )
-    return out, str(url)
+    return out, str(url) if url else None
 
 
 def _broker_problems(raw: dict[str, Any], hosts: Targets) -> list[tuple[str, str]]:
