@@ -59,26 +59,28 @@ _POSITIONAL = tuple(
         # mosquitto_passwd [-c] [-H sha512] -b FILE USER PASSWORD
         (
             "mosquitto_passwd",
-            r"(?P<pre>\bmosquitto_passwd(?:\s{1,8}-(?:[HI]\s{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}?"
-            r"\s{1,8}-[a-zA-Z]{0,7}b[a-zA-Z]{0,7}(?:\s{1,8}-(?:[HI]\s{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}"
-            r"(?:\s{1,8}" + _ARG + r"){2}\s{1,8})(?P<value>" + _ARG + ")",
+            r"(?P<pre>\bmosquitto_passwd(?:[ \t]{1,8}-(?:[HI][ \t]{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}?"
+            r"[ \t]{1,8}-[a-zA-Z]{0,7}b[a-zA-Z]{0,7}(?:[ \t]{1,8}-(?:[HI][ \t]{1,8}\S{1,64}|[a-zA-Z]{1,8})){0,6}"
+            r"(?:[ \t]{1,8}" + _ARG + r"){2}[ \t]{1,8})(?P<value>" + _ARG + ")",
         ),
         # rabbitmqctl [options] add_user|change_password|authenticate_user USER PASSWORD
         (
             "rabbitmqctl",
-            r"(?P<pre>\brabbitmqctl\b[^\n;&|]{0,200}?\s(?:add_user|change_password|authenticate_user)"
-            r"\s{1,8}" + _ARG + r"\s{1,8})(?P<value>" + _ARG + ")",
+            r"(?P<pre>\brabbitmqctl\b[^\n;&|]{0,200}?[ \t](?:add_user|change_password|authenticate_user)"
+            r"[ \t]{1,8}" + _ARG + r"[ \t]{1,8})(?P<value>" + _ARG + ")",
         ),
         # emqx ctl / emqx_ctl admins|users add|passwd|update USER PASSWORD
         (
             "emqx",
-            r"(?P<pre>\bemqx(?:_ctl|\s{1,8}ctl)\s{1,8}(?:admins|users)\s{1,8}(?:add|passwd|update)"
-            r"\s{1,8}" + _ARG + r"\s{1,8})(?P<value>" + _ARG + ")",
+            r"(?P<pre>\bemqx(?:_ctl|[ \t]{1,8}ctl)[ \t]{1,8}(?:admins|users)[ \t]{1,8}(?:add|passwd|update)"
+            r"[ \t]{1,8}" + _ARG + r"[ \t]{1,8})(?P<value>" + _ARG + ")",
         ),
         # docker login -p PASSWORD (the short flag; --password is a secret-named flag already)
         (
             "login",
-            r"(?P<pre>\bdocker\s{1,8}login\b[^\n;&|]{0,200}?\s-p\s{1,8})(?P<value>" + _ARG + ")",
+            r"(?P<pre>\bdocker[ \t]{1,8}login\b[^\n;&|]{0,200}?[ \t]-p[ \t]{1,8})(?P<value>"
+            + _ARG
+            + ")",
         ),
     )
 )

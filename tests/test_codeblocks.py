@@ -66,7 +66,7 @@ def test_the_tui_list_uses_the_same_rule_and_cleans_the_text():
 
 
 # the start of a log or output line: a timestamp, a [level] tag, a WARNING: line
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d|\[\w+\]|WARNING:|ERROR:|Waiting for server)")
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d|\[\w+\]|WARNING:|ERROR:|Waiting for server|!!!!)")
 
 
 def test_no_bundled_entry_offers_a_log_line_as_a_fix_command():

@@ -78,6 +78,7 @@ def test_redaction_keeps_the_names_and_the_words_around():
         "mosquitto_passwd -c /m/passwd admin",  # prompts for it: nothing on the line
         "mosquitto_passwd -U /m/passwd",
         "rabbitmqctl list_users",
+        "rabbitmqctl add_user alice\nError: the next line is not the password",
     ):
         assert redact(plain) == plain
 

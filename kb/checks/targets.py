@@ -251,7 +251,9 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
     if out:
         return out, None
     tls_keys = [k for k in ("ca", "cert", "key", "tls_verify") if k in raw]
-    if [k for k in tls_keys if k != "tls_verify"] and not str(url).startswith(("tcp://", "https://")):
+    if [k for k in tls_keys if k != "tls_verify"] and not str(url).startswith(
+        ("tcp://", "https://")
+    ):
         out.append((tls_keys[0], f"{'/'.join(tls_keys)} apply to tcp:// endpoints only"))
     if "tls_verify" in raw and not isinstance(raw["tls_verify"], bool):
         out.append(("tls_verify", "tls_verify must be true or false"))
