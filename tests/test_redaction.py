@@ -165,3 +165,14 @@ def test_site_check_descriptions_are_redacted():
     for lang in ("en", "zh"):
         words = explain(spec, lang)
         assert "C4N-" not in words.looks_at + words.healthy and MASK in words.looks_at
+
+
+def test_doctor_never_shows_a_docker_url_password():
+    """Review: `kb doctor --host tcp://ops:PASSWORD@…` printed the password in its finding (text
+    and JSON); findings and host reports redact where they are made."""
+    from tests.helpers import run_kb
+
+    url = "tcp://ops:C4NARYdoctor@127.0.0.1:1"
+    for args in (("doctor", "--host", url), ("doctor", "--host", url, "--json")):
+        r = run_kb(*args)
+        assert r.returncode == 3 and "C4NARY" not in r.stdout + r.stderr, r.stdout + r.stderr

@@ -32,7 +32,7 @@ from kb.checks.container import (
     list_name,
 )
 from kb.checks.context import RunContext
-from kb.redact import secrets_in_env
+from kb.redact import redact, secrets_in_env
 
 LOG_TAIL = 500  # lines of each container's log matched against signatures
 LOG_MAX_BYTES = 2 << 20
@@ -84,6 +84,12 @@ class Finding:
     )
     check: str | None = None
 
+    def __post_init__(self) -> None:
+        # a host may be a URL with a password (tcp://ops:secret@…): redacted where it is made,
+        # so no output (text, JSON, the TUI, metrics labels) can show it
+        self.host = redact(self.host)
+        self.summary = redact(self.summary)
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -95,6 +101,10 @@ class HostReport:
     ok: bool
     containers: int = 0
     error: str | None = None
+
+    def __post_init__(self) -> None:
+        self.host, self.endpoint = redact(self.host), redact(self.endpoint)
+        self.error = redact(self.error) if self.error else self.error
 
 
 @dataclass
