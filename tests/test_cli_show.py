@@ -246,3 +246,28 @@ def test_show_in_chinese_of_an_entry_without_a_chinese_version_says_so(make_kb):
             run_kb("show", "emqx-monotonic-time-stepped-backwards", "--lang", lang, "--json").stdout
         )
         assert data["shown_lang"] == shown
+
+
+def test_show_of_a_very_deep_tree_neither_crashes_nor_runs_away(make_kb):
+    """Review: a 1 050-level chain ended in RecursionError (internal error), and a 790-level one
+    printed 5 MB of indentation. Deep trees continue from the margin (so recursion is bounded
+    too; a chain deep enough to hit the recursion limit exceeds the 64 KiB front-matter cap)."""
+    n = 300
+    nodes = "".join(
+        f"    n{i}:\n      question: Step {i}?\n      options:\n"
+        f"        - {{label: 'Go on', goto: n{i + 1}}}\n        - {{label: 'Stop', goto: end}}\n"
+        for i in range(n)
+    )
+    nodes += f"    n{n}:\n      conclusion: The last step.\n    end:\n      conclusion: Stopped.\n"
+    root = make_kb(
+        {
+            "a/sample-entry.md": entry_text(
+                kind="tree", extra=f"tree:\n  start: n0\n  nodes:\n{nodes}"
+            )
+        }
+    )
+    r = run_kb("--kb", str(root), "show", "sample-entry", timeout=120)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-500:]
+    assert "[n299] Step 299?" in r.stdout and "[n300]" in r.stdout
+    assert max(len(line) - len(line.lstrip()) for line in r.stdout.splitlines()) <= 200
+    assert len(r.stdout) < 1_000_000

@@ -251,6 +251,9 @@ _TREE_WORDS = {
 }
 
 
+MAX_OUTLINE_DEPTH = 40  # deeper nodes continue from the margin below
+
+
 def print_tree(console: Any, entry: Entry, lang: str) -> None:
     """The tree as an indented outline: each question, its options, under each option the node it
     leads to; a node reached from several options is written out once, where reading order first
@@ -267,7 +270,7 @@ def print_tree(console: Any, entry: Entry, lang: str) -> None:
     homes = tree.outline_homes()
     printed: set[str] = set()
 
-    def node(nid: str, indent: str) -> None:
+    def node(nid: str, indent: str, depth: int = 0) -> None:
         n = tree.nodes[nid]
         printed.add(nid)
         t = entry.node_text(n, lang)
@@ -295,8 +298,16 @@ def print_tree(console: Any, entry: Entry, lang: str) -> None:
             if statuses:
                 line.append(words["when"].format(statuses=", ".join(statuses)), style="dim")
             print_wrapped(console, line, indent + "  ", indent + "    ")
-            if homes.get(option.goto) == (nid, i):
-                node(option.goto, indent + "    ")
+            if homes.get(option.goto) == (nid, i) and depth < MAX_OUTLINE_DEPTH:
+                node(option.goto, indent + "    ", depth + 1)
+            elif homes.get(option.goto) == (nid, i):
+                # a very deep tree continues below, from the margin (no runaway indentation or
+                # recursion)
+                console.print(
+                    Text(
+                        f"{indent}    " + words["see"].format(id=option.goto, where=words["below"])
+                    )
+                )
             else:
                 where = words["above"] if option.goto in printed else words["below"]
                 console.print(
@@ -306,6 +317,10 @@ def print_tree(console: Any, entry: Entry, lang: str) -> None:
     console.print(Text(words["head"].format(n=len(tree.nodes)), style="bold"))
     if tree.start in tree.nodes:
         node(tree.start, "")
+    deep = [nid for nid, home in homes.items() if home is not None and nid not in printed]
+    while deep:  # the continuations of a tree deeper than MAX_OUTLINE_DEPTH, in reading order
+        node(deep[0], "")
+        deep = [nid for nid in deep if nid not in printed]
     rest = [n.id for n in tree.reading_order() if n.id not in printed]
     if rest:
         console.print(Text(words["unreached"], style="bold"))
