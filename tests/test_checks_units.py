@@ -563,6 +563,7 @@ def test_a_log_in_utf16_or_with_a_bom_is_read_as_text(encoding) -> None:
         ({}, None, None),
         ({}, "broker", "10.0.0.5"),
         ({}, "docker", "tcp://192.0.2.1:2376"),
+        ({}, "default-docker", None),  # a configured host with only a name: this daemon
     ],
 )
 def test_host_checks_skip_a_run_about_another_machine(monkeypatch, overrides, target, away):
@@ -576,6 +577,7 @@ def test_host_checks_skip_a_run_about_another_machine(monkeypatch, overrides, ta
         None: None,
         "broker": Broker("b", "rabbitmq", host="10.0.0.5"),
         "docker": DockerHost("prod", url="tcp://192.0.2.1:2376"),
+        "default-docker": DockerHost("local"),
     }[target]
     spec = CheckSpec("c", "host.disk", "t", {"path": "/"})
     r = run_check(entry(spec), spec, tgt, overrides)

@@ -366,6 +366,10 @@ def elsewhere(
     from kb.checks.context import docker_url
 
     host = (overrides or {}).get("host")
+    if not host and isinstance(target, targets_mod.DockerHost):
+        # a configured Docker host: its url, or with none the environment's own endpoint
+        endpoint = dockerclient.resolve_endpoint(target.url)
+        return None if endpoint.startswith(dockerclient.LOCAL_ENDPOINTS) else endpoint
     if not host and target is not None:
         host = targets_mod.params_for("docker.container", {"host"}, target).get("host")
         host = host or targets_mod.params_for("net.tcp", {"host"}, target).get("host")
