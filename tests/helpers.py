@@ -77,3 +77,14 @@ SEARCHED_JS = (
     "q => { const f = document.querySelector('form[data-search]');"
     " return f !== null && f.getAttribute('data-searched') === q; }"
 )
+
+
+def write_config(text: str) -> Path:
+    """The user's config.yaml (under KBTUI_HOME) with `text`, mode 0600 as kb requires."""
+    from kb import paths
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o600)
+    return path

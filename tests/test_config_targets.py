@@ -9,18 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import run_kb
+from helpers import run_kb, write_config
 
-from kb import paths
 from kb.checks import targets
-
-
-def write_config(text: str) -> Path:
-    path = paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    path.chmod(0o600)
-    return path
 
 
 def only_problem(conf: targets.Targets) -> str:

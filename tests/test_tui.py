@@ -22,6 +22,7 @@ from tui_support import (
     wait_for,
 )
 
+from tests.helpers import write_config
 from tui.screens.checks import ChecksScreen
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -471,15 +472,10 @@ async def test_paste_log_dialog_from_keyboard():
 @pilot_test
 async def test_targets_screen_shows_what_the_checks_will_not_use():
     """QA 23 M2/M3: an item with a problem vanished from every target list without a word."""
-    from kb import paths
-
-    path = paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    write_config(
         "docker_hosts:\n  - {name: prod, url: '10.0.0.9:2376'}\n"
         "brokers:\n  - {name: mq, kind: mosquitto, hostname: 10.9.9.9}\n"
     )
-    path.chmod(0o600)
     app = make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await loaded(pilot)
@@ -491,16 +487,12 @@ async def test_targets_screen_shows_what_the_checks_will_not_use():
 
 
 def test_tui_picker_shows_unusable_targets_and_the_dialog_says_why() -> None:
-    from kb import paths
     from tui.services import Services
 
-    path = paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
+    path = write_config(
         "docker_hosts:\n  - {name: prod, url: '10.0.0.9:2376'}\n"
         "brokers:\n  - {name: mq, kind: emqx, host: 10.0.0.5}\n"
     )
-    path.chmod(0o600)
     svc = Services([], bundled=True)
     items = [i for i in svc.pick_items(timeout=0.2)[0] if i.kind != "container"]
     assert [(i.name, bool(i.problem)) for i in items] == [("mq", False), ("prod", True)]

@@ -219,22 +219,14 @@ async def test_live_doctor_picks_up_a_container_that_dies(doomed_container):
 
 @pilot_test
 async def test_where_dialog_lists_containers_running_first(doomed_container, incident_containers):
-    from tui.screens.check_settings import CheckSettingsScreen
+    from tui_support import open_picker
 
     app = make_app(kb=None, bundled=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         app.open_entry(ENTRY)
         await pilot.pause(0.3)
-        await pilot.press("p")
-        dialog = await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
-            ),
-            timeout=20,
-            what="picker",
-        )
+        dialog = await open_picker(pilot, timeout=20)
         item = next(i for i in dialog.items if i.name == doomed_container)
         assert item.kind == "container"
         # a stopped container can be picked too (a tree about a container that stopped), listed

@@ -21,6 +21,7 @@ from tui_support import (
     closed_port,
     loaded,
     make_app,
+    open_picker,
     pilot_test,
     screen_text,
     tcp_listener,
@@ -532,14 +533,7 @@ async def test_where_dialog_at_80x24_shows_the_focused_field_and_its_error(monke
         await loaded(pilot)
         app.open_tree("tree-tui-triage")
         await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen), what="tree")
-        await pilot.press("p")
-        dialog = await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
-            ),
-            what="picker",
-        )
+        dialog = await open_picker(pilot)
         await pilot.pause(0.1)
         assert len(dialog.items) == 10
         assert app.focused is dialog.query_one("#params", Input)
@@ -761,14 +755,7 @@ async def test_where_dialog_picks_a_configured_target():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_entry(pilot, "refused", "tui-probe-listener")
-        await pilot.press("p")
-        dialog = await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
-            ),
-            what="picker",
-        )
+        dialog = await open_picker(pilot)
         names = [i.name for i in dialog.items]
         assert names[0] == "emqx-lab"
         dialog.pick(dialog.items[0])

@@ -21,6 +21,7 @@ from tui_support import (
     closed_port,
     loaded,
     make_app,
+    open_picker,
     pilot_test,
     screen_text,
     tcp_listener,
@@ -28,7 +29,6 @@ from tui_support import (
     wait_for,
 )
 
-from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.doctor import DoctorScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.home import HomeScreen
@@ -180,14 +180,7 @@ async def picker_lines(lang: str) -> list[str]:
         await loaded(pilot)
         app.open_entry("tui-probe-listener")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
-        await pilot.press("p")
-        dialog = await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen
-            ),
-            what="the picker",
-        )
+        dialog = await open_picker(pilot)
         await pilot.pause(0.2)
         pick = dialog.query_one("#pick", OptionList)
         return [str(pick.get_option_at_index(i).prompt) for i in range(pick.option_count)]

@@ -42,6 +42,21 @@ async def wait_for(
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+async def open_picker(pilot, timeout: float = 15.0):
+    """Press `p` and wait for the "Where checks run" dialog with its targets and containers
+    listed; returns the dialog."""
+    from tui.screens.check_settings import CheckSettingsScreen
+
+    app = pilot.app
+    await pilot.press("p")
+    return await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CheckSettingsScreen) and app.screen.loaded and app.screen,
+        timeout,
+        "the picker",
+    )
+
+
 async def loaded(pilot) -> None:
     await wait_for(pilot, pilot.app.services.loaded.is_set, 60, "the KB to load")
     await pilot.pause(0.1)

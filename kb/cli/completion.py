@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from kb.loader import KnowledgeBase
     from kb.model import Entry
 
 ID_COMMANDS = {"show", "check"}
@@ -129,17 +130,16 @@ def _values(dest: str, command: str | None, words: list[str]) -> list[str]:
 
             return targets.load().names()
         if dest in ("product", "tag"):
-            from kb.loader import kb_sources, load_kb
-
-            kbase = load_kb(kb_sources(_kb_options(words)))
             field = "products" if dest == "product" else "tags"
-            return sorted({v for e in kbase.entries.values() for v in getattr(e, field)})
+            entries = _load(words).entries.values()
+            return sorted({v for e in entries for v in getattr(e, field)})
         if dest == "overrides" and command == "check":
             from kb.checks import registry
 
+            kbase = _load(words)  # once, whatever the number of ids on the line
             names: set[str] = set()
             for word in words[2:]:
-                entry = _entry(word.split("#", 1)[0], words)
+                entry = kbase.get(word.split("#", 1)[0]) if not word.startswith("-") else None
                 for spec in entry.checks if entry is not None else ():
                     kind = registry.get(spec.kind)
                     if kind is not None:
@@ -150,14 +150,19 @@ def _values(dest: str, command: str | None, words: list[str]) -> list[str]:
     return []
 
 
-def _entry(eid: str, words: list[str]) -> Entry | None:
-    """The entry called `eid` in the KB the command line names, or None."""
+def _load(words: list[str]) -> KnowledgeBase:
+    """The KB the command line names (the usual folders and its `--kb DIR`s)."""
     from kb.loader import kb_sources, load_kb
 
+    return load_kb(kb_sources(_kb_options(words)))
+
+
+def _entry(eid: str, words: list[str]) -> Entry | None:
+    """The entry called `eid` in the KB the command line names, or None."""
     if not eid or eid.startswith("-"):
         return None
     try:
-        return load_kb(kb_sources(_kb_options(words))).get(eid)
+        return _load(words).get(eid)
     except Exception:  # noqa: BLE001 - completion never fails the shell
         return None
 
