@@ -13,6 +13,7 @@ decides which are confident answers, and this module turns them into `Hit`s with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cached_property
@@ -27,6 +28,7 @@ CANDIDATES = 30  # hits re-ranked before cutting to `limit`
 MAX_QUERY_CHARS = (
     20000  # words beyond this in a pasted log are not tokenised (signatures see it all: _search)
 )
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,80}")  # an entry id (kb.validate.SLUG's shape)
 _ENTRY_CACHE = 4096  # entries whose folded text and term set are kept between queries
 
 
@@ -164,10 +166,8 @@ class KBIndex:
 
     def _named(self, query: str, flt: Any) -> Hit | None:
         """The entry whose id the query is (filters apply), or None."""
-        from kb.validate import SLUG  # the one rule for what an entry id looks like
-
         eid = query.strip().lower()
-        if "-" not in eid or not SLUG.match(eid):
+        if "-" not in eid or not _ID.fullmatch(eid):
             return None
         searcher = self._get_searcher()
         docnum = searcher.document_number(id=eid)
