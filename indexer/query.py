@@ -311,6 +311,9 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         subs.append(wq.Term(CJK_FIELD, known_bigrams[0], boost=1.5))
         runs.append((run, True))
         own[run] = (1.5, df[known_bigrams[0]])
+        # an entry's focus (titles, symptoms, signatures) is kept as index terms, bigrams for
+        # Chinese: the run counts as held in the share of its bigrams the focus holds
+        parts[run] = tuple(dict.fromkeys(group))
     if not subs:
         return Built(None, groups, fuzzy_words, own=own, doc_count=n_docs, unknown_ids=unknown_ids)
     q = subs[0] if len(subs) == 1 else Or(subs)
