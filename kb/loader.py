@@ -136,7 +136,6 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
                 str(root),
                 0,
                 "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)",
-                "warning",
             )
         )
         return

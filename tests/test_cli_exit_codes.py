@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -91,6 +93,78 @@ def test_an_output_path_that_cannot_be_written_is_a_one_line_usage_error(tmp_pat
     r = run_kb("export", "mtail", str(blocker / "sub"))
     assert r.returncode == 2 and r.stderr.startswith(f"kb: cannot use {blocker}"), r
     assert "internal error" not in r.stderr
+
+
+def test_a_file_in_the_way_of_an_output_folder_is_a_one_line_usage_error(tmp_path):
+    """QA: a regular file where an output folder must be (the target itself or a folder of its
+    path) ended in "internal error: FileExistsError", exit 70; a folder given for the alerts file
+    was named by the temporary file beside it; --junit under a file said the folder was missing."""
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    base = ("--base-url", "https://kb.example.com/")
+    for args in (
+        ("export", "mtail", str(blocker)),
+        ("export", "site", str(blocker / "site"), "--no-search"),
+        ("export", "alerts", str(blocker / "x.yml"), *base),
+    ):
+        r = run_kb(*args)
+        assert r.returncode == 2, (args, r)
+        assert r.stderr.strip() == f"kb: cannot use {blocker}: it is a file, not a folder", r
+    r = run_kb("export", "alerts", str(tmp_path), *base)
+    assert r.returncode == 2 and r.stderr.strip() == (
+        f"kb: cannot use {tmp_path}: is a folder; give a file name"
+    ), r
+    r = run_kb("check", "emqx-unknown-clients-censys", "--junit", str(blocker / "x.xml"))
+    assert r.returncode == 2 and r.stderr.strip().endswith(f"{blocker} is a file, not a folder"), r
+
+
+def test_a_kb_folder_that_does_not_exist_is_never_silently_dropped(tmp_path):
+    """QA: `kb --kb /typo export site` exported the bundled KB alone and exited 0, and a
+    mistyped KB_PATH folder was a warning nobody saw: a CI job would publish or lint without the
+    team's entries and pass. A --kb typed on the line is refused; KB_PATH's and the config's
+    folders are problems every command prints, and lint fails on them."""
+    missing = tmp_path / "team-kb"
+    r = run_kb("--kb", str(missing), "export", "site", str(tmp_path / "site"), "--no-search")
+    assert r.returncode == 2, r
+    assert r.stderr.strip() == (
+        f"kb: --kb {missing}: no such folder; give a folder of entries (or an entry file)"
+    )
+    assert not (tmp_path / "site").exists()
+    env = {"KB_PATH": str(missing), "KBTUI_HOME": str(tmp_path / "home")}
+    r = run_kb("search", "monotonic time", env=env)
+    assert r.returncode == 0 and f"{missing}:0: error: KB folder does not exist" in r.stderr, r
+    r = run_kb("lint", env=env)
+    assert r.returncode == 1 and "1 error," in r.stdout, r
+
+
+def test_binary_input_is_refused_by_diagnose_as_by_search(tmp_path):
+    """QA: 50 MB of random bytes got "No entry's signature matches this log" after seconds."""
+    blob = tmp_path / "blob"
+    blob.write_bytes(bytes(range(256)) * 64)
+    r = run_kb("diagnose", str(blob))
+    assert r.returncode == 2, r
+    assert r.stderr.strip() == f"kb: {blob}: not text (binary data); give a log file or - for stdin"
+    r = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", "diagnose", "-"],
+        input=blob.read_bytes(),
+        capture_output=True,
+        cwd=REPO,
+    )
+    assert r.returncode == 2 and b"stdin: not text" in r.stderr, r
+
+
+def test_an_entry_that_failed_to_load_is_not_suggested_as_itself(tmp_path):
+    """QA: `kb show latin-one` (its file is not UTF-8) printed "no entry 'latin-one'; did you
+    mean: latin-one"."""
+    (tmp_path / "latin-one.md").write_bytes(b"---\nid: latin-one\ntitle: caf\xe9\n---\nbody\n")
+    r = run_kb("--kb", str(tmp_path), "show", "latin-one")
+    assert r.returncode == 2, r
+    assert "did you mean" not in r.stderr
+    assert "latin-one.md:3: error: not valid UTF-8" in r.stderr
+    assert r.stderr.strip().endswith(
+        "kb: entry 'latin-one' could not be loaded; fix the problem above ('kb lint' lists every"
+        " problem)"
+    )
 
 
 def test_a_filter_value_no_entry_has_is_named_with_the_known_ones():
@@ -213,3 +287,38 @@ def test_a_reader_that_goes_away_keeps_the_exit_code(monkeypatch):
     )
     assert run_into_closed_pipe(["search", "OS monotonic time stepped backwards"]) == 0
     assert run_into_closed_pipe(["list", "-p", "mosquitto"]) == 0
+
+
+def test_search_from_a_terminal_says_what_it_waits_for(tmp_path):
+    """QA: `kb search -` typed at a terminal sat silently until Ctrl-D."""
+    import os
+    import pty
+    import select
+    import time
+
+    env = {**os.environ, "KBTUI_HOME": str(tmp_path)}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: kb on the pty, as a user runs it
+        os.chdir(REPO)
+        os.execve(sys.executable, [sys.executable, "-m", "kb.cli.main", "search", "-"], env)
+    seen = b""
+    try:
+        end = time.monotonic() + 60
+        while b"Ctrl-D" not in seen and time.monotonic() < end:
+            if select.select([fd], [], [], 1)[0]:
+                seen += os.read(fd, 4096)
+        assert b"kb: paste the log line or symptom, then press Ctrl-D on a new line" in seen
+        os.write(fd, b"OS monotonic time stepped backwards\n\x04")
+        while time.monotonic() < end:
+            if select.select([fd], [], [], 1)[0]:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+        assert b"emqx-monotonic-time-stepped-backwards" in seen, seen
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)

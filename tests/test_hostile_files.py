@@ -169,7 +169,7 @@ def test_lint_on_a_folder_of_every_hostile_file_at_once(make_kb, tmp_path):
         assert len(mine) == 1, (name, lines)
     assert "\x1b" not in r.stdout
     # the symlink loop never becomes an entry; the pipe is a warning, every other bad file an error
-    assert lines[-1] == f"{len(bad) - 1 + 2} entries checked: {len(bad) - 1} errors, 1 warnings"
+    assert lines[-1] == f"{len(bad) - 1 + 2} entries checked: {len(bad) - 1} errors, 1 warning"
     listed = run_kb("list", "--kb", str(root), env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert "good-entry" in listed.stdout and "other-good" in listed.stdout

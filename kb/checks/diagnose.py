@@ -49,6 +49,21 @@ def decode_log(data: bytes) -> str:
     return data.decode(log_encoding(data[:512]), "replace")
 
 
+def not_text(text: str) -> bool:
+    """Mostly undecodable bytes or control characters: binary data, not a log (its first 4 KiB
+    decide)."""
+    sample = text[:4096]
+    bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r") for ch in sample)
+    return bad * 10 > len(sample)
+
+
+def binary_head(buffered: Any) -> bool:
+    """Does a buffered binary stream start with binary data rather than a log? (Peeks; nothing is
+    consumed.)"""
+    head = bytes(buffered.peek(4096)[:4096])
+    return bool(head) and not_text(head.decode(log_encoding(head[:512]), "replace"))
+
+
 def log_stream(binary: Any) -> Any:
     """A binary stream as one `_chunks` reads: itself when it is UTF-8, else a text stream of the
     UTF-16 it holds (its first bytes decide; they are put back)."""

@@ -105,7 +105,8 @@ def _writable_file(path: str) -> None:
     if os.path.isdir(path):
         raise UserError(f"--junit {path}: is a folder; give a file name, e.g. {path}/checks.xml")
     if not os.path.isdir(folder):
-        raise UserError(f"--junit {path}: the folder {folder} does not exist")
+        what = "is a file, not a folder" if os.path.exists(folder) else "does not exist"
+        raise UserError(f"--junit {path}: the folder {folder} {what}")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise UserError(f"--junit {path}: cannot write there (permission denied)")
 

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from kb.loader import KnowledgeBase, kb_sources, load_kb
@@ -24,7 +25,20 @@ def will_exit(code: int) -> int:
 
 
 def sources_for(args: argparse.Namespace) -> list:
-    return kb_sources(getattr(args, "kb", []) or [])
+    """The KB sources of this command. A `--kb` the user typed that names nothing is refused
+    (a CI job with a mistyped path must not publish or lint the bundled KB alone and pass);
+    KB_PATH and the config's kb_paths are reported as problems by the loader."""
+    from kb.errors import UserError
+    from kb.sanitize import path_text
+
+    extra = getattr(args, "kb", []) or []
+    for path in extra:
+        if not Path(path).exists():
+            raise UserError(
+                f"--kb {path_text(str(path))}: no such folder; give a folder of entries"
+                " (or an entry file)"
+            )
+    return kb_sources(extra)
 
 
 def warn_problems(problems: list[Problem], *, limit: int = 20) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,21 +25,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.checks.diagnose import diagnose, log_stream
+    import io
+
+    from kb.checks.diagnose import binary_head, diagnose, log_stream
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
 
     kbase = load_kb_for(args)
+
+    def scan(raw: Any, name: str) -> Any:
+        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+        if binary_head(buffered):
+            raise UserError(f"{name}: not text (binary data); give a log file or - for stdin")
+        return diagnose(kbase, log_stream(buffered))
+
     if args.file == "-":
         if sys.stdin is None or sys.stdin.isatty():
             raise UserError(
                 "diagnose: no input; pipe a log in (docker logs NAME 2>&1 | kb diagnose -) or give FILE"
             )
-        results = diagnose(kbase, log_stream(sys.stdin.buffer))
+        results = scan(sys.stdin.buffer, "stdin")
     else:
         try:
             with open(args.file, "rb") as fh:
-                results = diagnose(kbase, log_stream(fh))
+                results = scan(fh, sanitize(args.file))
         except OSError as exc:
             raise UserError(
                 f"{args.file}: {exc.strerror or exc}; give a readable log file or - for stdin"

@@ -86,7 +86,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(p)
-        print(f"{n_entries} entries checked: {len(errors)} errors, {len(warnings)} warnings")
+        print(
+            f"{_count(n_entries, 'entry', 'entries')} checked: "
+            f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
+        )
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -136,3 +139,7 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path
+
+
+def _count(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"

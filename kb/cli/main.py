@@ -188,7 +188,13 @@ def main(argv: list[str] | None = None) -> int:
             return _internal(exc)
         # a file or folder the command was told to write (or read) cannot be used: the user's
         # to fix, not a bug (kb export site /read-only/dir, kb check --junit /no/such/dir/x.xml)
-        sys.stderr.write(f"kb: cannot use {_shown_path(exc.filename)}: {exc.strerror}\n")
+        import errno
+
+        why = exc.strerror
+        if exc.errno == errno.EEXIST:
+            # mkdir(parents=True) met a file where a folder of the path must be
+            why = "it is a file, not a folder"
+        sys.stderr.write(f"kb: cannot use {_shown_path(exc.filename)}: {why}\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
@@ -206,7 +212,17 @@ def _internal(exc: BaseException) -> int:
 def _path_errnos() -> frozenset[int]:
     import errno
 
-    names = ("EACCES", "EPERM", "ENOENT", "EISDIR", "ENOTDIR", "EROFS", "ENOSPC", "EDQUOT")
+    names = (
+        "EACCES",
+        "EPERM",
+        "ENOENT",
+        "EISDIR",
+        "ENOTDIR",
+        "EEXIST",
+        "EROFS",
+        "ENOSPC",
+        "EDQUOT",
+    )
     return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
 
 

@@ -56,17 +56,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _not_text(query: str) -> bool:
-    """Mostly undecodable bytes or control characters: binary data, not a log."""
-    sample = query[:4096]
-    bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r") for ch in sample)
-    return bad * 10 > len(sample)
-
-
 def read_query(parts: list[str]) -> str:
     if parts == ["-"]:
         from kb.checks.diagnose import decode_log
 
+        if sys.stdin is not None and sys.stdin.isatty():
+            # nothing piped in: say what it waits for instead of sitting there silently
+            sys.stderr.write("kb: paste the log line or symptom, then press Ctrl-D on a new line\n")
+            sys.stderr.flush()
         return decode_log(sys.stdin.buffer.read(MAX_STDIN))
     return " ".join(parts)
 
@@ -167,7 +164,9 @@ def run(args: argparse.Namespace) -> int:
     query = read_query(args.query)
     if not query.strip():
         raise UserError("empty query; type some words or pipe a log into 'kb search -'")
-    if _not_text(query):
+    from kb.checks.diagnose import not_text
+
+    if not_text(query):
         raise UserError(
             "the input is not text (binary data); pipe a log, e.g. docker logs NAME 2>&1 | kb search -"
         )

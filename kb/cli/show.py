@@ -131,6 +131,14 @@ def run(args: argparse.Namespace) -> int:
         entry, problems, known = load_one(sources_for(args), args.id.strip().lower())
     warn_problems(problems)
     if entry is None:
+        if args.id.strip().lower() in set(known):
+            # its file is there but did not load: the problem printed above says why; suggesting
+            # the same id back ("did you mean: huge-one") helps nobody
+            sys.stderr.write(
+                f"kb: entry {args.id.strip().lower()!r} could not be loaded; fix the problem above"
+                " ('kb lint' lists every problem)\n"
+            )
+            return 2
         return not_found(known, args.id)
     lang = lang_for(args)
     # the language the entry is shown in: the one asked for, or English when it has no companion

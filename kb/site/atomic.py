@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -79,8 +80,11 @@ def staging(out: Path) -> Iterator[Path]:
 
 def write_text_atomic(target: Path, text: str) -> None:
     """Write one file so that readers (mtail, Prometheus reloads) see the old or the new content."""
+    if target.is_dir():
+        # os.replace would name the temporary file in its error, not the folder in the way
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
