@@ -76,6 +76,25 @@ def test_validate_params_catches_mistakes():
     assert unknown.startswith("unknown check kind 'nope.kind'; use one of: amqp.connect, ")
 
 
+def test_a_check_with_nothing_to_test_is_refused_at_lint_time():
+    """Audit: docker.logs without `pattern` or `signatures: true` passed `kb lint` and failed at
+    run time (error, exit 3); docker.inspect/docker.info without a comparison passed on any
+    value."""
+    validate = registry.validate_params
+    for params in ({"container": "x"}, {"container": "x", "signatures": False}):
+        assert validate("docker.logs", params) == [
+            "docker.logs: set 'pattern' or 'signatures'; without one the check has nothing to test"
+        ]
+    assert validate("docker.logs", {"container": "x", "signatures": True}) == []
+    assert validate("docker.logs", {"container": "x", "pattern": "boom"}) == []
+    [problem] = validate("docker.inspect", {"container": "x", "field": "State.Status"})
+    assert problem.startswith("docker.inspect: set 'equals' or 'not_equals' or 'present'")
+    assert validate("docker.info", {"field": "MemoryLimit"}) != []
+    # a comparison with a false or zero value is a comparison
+    for extra in ({"present": False}, {"equals": 0}, {"equals": False}, {"max": 0}):
+        assert validate("docker.inspect", {"container": "x", "field": "f", **extra}) == [], extra
+
+
 def test_importing_the_registry_imports_no_heavy_library():
     import subprocess
     import sys

@@ -56,3 +56,18 @@ def test_kb_search_parses_like_before():
     argv = ["--kb", "/tmp/x", "search", "-p", "emqx", "--json", "monotonic", "time"]
     assert _outcome(build_parser(only=command_in(argv)), argv) == _outcome(build_parser(), argv)
     assert build_parser(only="search").parse_args(argv).func is not None
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [
+        ["site", "out"],
+        ["mtail", "out"],
+        ["alerts", "a.yml", "--base-url", "https://kb.example.com/"],
+    ],
+)
+def test_every_export_takes_kb_and_debug_after_the_command(fmt):
+    """Audit: `kb export site OUT --kb DIR` was refused (unrecognized arguments) while mtail,
+    alerts and every other command take the global options after the command."""
+    args = build_parser().parse_args(["export", *fmt, "--kb", "team-kb", "--debug"])
+    assert args.kb == ["team-kb"] and args.debug is True

@@ -271,3 +271,15 @@ def test_show_of_a_very_deep_tree_neither_crashes_nor_runs_away(make_kb):
     assert "[n299] Step 299?" in r.stdout and "[n300]" in r.stdout
     assert max(len(line) - len(line.lstrip()) for line in r.stdout.splitlines()) <= 200
     assert len(r.stdout) < 1_000_000
+
+
+def test_show_json_carries_severity_and_primary_signatures():
+    """Audit: `kb show --json` ("every front-matter field") left out `severity` and which
+    signatures are primary."""
+    import json
+
+    out = run_kb("show", "mosquitto-websockets-oom-allocating-fds", "--json")
+    data = json.loads(out.stdout)
+    assert data["severity"] == "critical"
+    assert data["primary_signatures"] == [r"OOM allocating \d+ fds"]
+    assert set(data["primary_signatures"]) <= set(data["signatures"])

@@ -21,8 +21,8 @@ BAD = [
     ("amqp.connect", {"port": -1}, "must be a TCP port, 1-65535"),
     ("docker.events", {"since": "-5h"}, "not negative"),
     ("docker.events", {"since": "soon"}, "must be a duration"),
-    ("docker.logs", {"container": "x", "since": "-1m"}, "not negative"),
-    ("docker.logs", {"container": "x", "tail": 0}, "between 1 and 100000"),
+    ("docker.logs", {"container": "x", "pattern": "boom", "since": "-1m"}, "not negative"),
+    ("docker.logs", {"container": "x", "pattern": "boom", "tail": 0}, "between 1 and 100000"),
     ("docker.logs", {"container": "x", "pattern": "x*"}, "matches the empty string"),
     ("docker.logs", {"container": "x", "pattern": ""}, "matches the empty string"),
     (

@@ -146,6 +146,9 @@ class CheckKind:
     evaluate: Evaluate
     describe: Describe | None = None
     active: bool = False  # sends something (only the MQTT round trip)
+    # groups of parameters of which each check must set at least one (docker.logs: a pattern or
+    # the entry's signatures; docker.inspect: a comparison), so `kb lint` says so, not the run
+    needs_one_of: tuple[tuple[str, ...], ...] = ()
 
     def param(self, name: str) -> Param | None:
         for p in self.params:

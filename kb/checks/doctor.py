@@ -645,7 +645,7 @@ def _scan_host(
 lock_progress = threading.Lock()
 
 
-def _rank_key(f: Finding) -> tuple[int, int, str, str]:
+def rank_key(f: Finding) -> tuple[int, int, str, str]:
     return (-SEVERITY[f.status], -SPECIFICITY.get(f.kind, 0), f.host, f.container)
 
 
@@ -753,7 +753,7 @@ def run_doctor(
         pool.shutdown()
         host_pool.shutdown()
     with scan.lock:
-        report.findings = sorted(scan.findings, key=_rank_key)
+        report.findings = sorted(scan.findings, key=rank_key)
     report.duration = time.monotonic() - start
     return report
 
@@ -803,7 +803,7 @@ def scan_containers(
     finally:
         scan.done.set()
     with scan.lock:
-        return sorted(scan.findings, key=_rank_key)
+        return sorted(scan.findings, key=rank_key)
 
 
 WATCHED_EVENTS = ("die", "oom", "health_status", "start")

@@ -129,4 +129,16 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
     for p in kind.params:
         if p.required and p.name not in params:
             problems.append(f"{kind_name}: missing required parameter {p.name!r}")
+    def given(name: str) -> bool:
+        value = params.get(name)
+        if value is None:
+            return False
+        # `signatures: false` is the switch left off; `present: false` is a comparison
+        p = kind.param(name)
+        return not (value is False and p is not None and p.default is False)
+
+    for group in kind.needs_one_of:
+        if not any(given(name) for name in group):
+            names = " or ".join(repr(n) for n in group)
+            problems.append(f"{kind_name}: set {names}; without one the check has nothing to test")
     return problems

@@ -53,7 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="SECONDS",
         help="deadline for each host (hosts are scanned concurrently; default: --timeout)",
     )
-    p.add_argument("--json", action="store_true", help="print {findings: [...], hosts: [...]}")
+    p.add_argument(
+        "--json", action="store_true", help="print {findings, hosts, duration, interrupted}"
+    )
     p.set_defaults(func=run)
 
 

@@ -50,6 +50,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     site.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     site.add_argument("--json", action="store_true", help="print a summary as JSON")
+    from kb.cli.main import _global_options
+
+    _global_options(site, argparse.SUPPRESS, lang=False)  # --kb and --debug after the command too
     site.set_defaults(func=run)
     _add_fleet_parsers(kinds)
     parser.set_defaults(func=lambda args: (parser.print_help(), 2)[1])
@@ -147,6 +150,7 @@ def check_base_url(url: str) -> None:
 
 
 def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
+
     from kb.cli.main import _global_options
 
     mtail = kinds.add_parser(

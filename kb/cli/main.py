@@ -72,7 +72,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+def _global_options(parser: argparse.ArgumentParser, default: object, *, lang: bool = True) -> None:
+    """--kb, --lang and --debug (`lang=False` for a command whose own --lang means something
+    else: `kb export site --lang` picks the languages exported)."""
     parser.add_argument(
         "--kb",
         action="append",
@@ -80,12 +82,13 @@ def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
         metavar="PATH",
         help="add a knowledge-base folder (repeatable; overrides entries with the same id)",
     )
-    parser.add_argument(
-        "--lang",
-        choices=("en", "zh"),
-        default=default,
-        help="language to show (default: from the locale)",
-    )
+    if lang:
+        parser.add_argument(
+            "--lang",
+            choices=("en", "zh"),
+            default=default,
+            help="language to show (default: from the locale)",
+        )
     parser.add_argument(
         "--debug", action="store_true", default=default, help="show tracebacks on errors"
     )

@@ -7,7 +7,7 @@ import difflib
 import sys
 from typing import Any
 
-from kb.model import Entry
+from kb.model import DEFAULT_SEVERITY, Entry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -68,6 +68,9 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         "related": list(entry.related),
         "symptoms": list(entry.symptoms),
         "signatures": list(entry.signatures),
+        # the subset marked `primary: true` (they name this entry's own problem)
+        "primary_signatures": list(entry.primary_signatures),
+        "severity": entry.severity or DEFAULT_SEVERITY,
         "checks": [
             {
                 "id": c.id,

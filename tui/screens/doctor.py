@@ -289,9 +289,9 @@ class DoctorScreen(Screen[None]):
             if not (getattr(f, "container", None) == container and getattr(f, "host", None) == host)
         ]
         self.findings.extend(found)
-        from kb.checks.doctor import _rank_key
+        from kb.checks.doctor import rank_key
 
-        self.findings.sort(key=_rank_key)
+        self.findings.sort(key=rank_key)
         self.live_note = lambda lang: tr(
             "live: {event} {container} → rescanned",
             lang,

@@ -233,6 +233,10 @@ FIELD_COMPARISON = (
 )
 
 
+#: a field check with no comparison would pass on any value (`CheckKind.needs_one_of`)
+FIELD_COMPARED = (tuple(p.name for p in FIELD_COMPARISON),)
+
+
 def field_problems(value: Any, params: Mapping[str, Any]) -> list[str]:
     """What is wrong with a field's value (MISSING when absent) under FIELD_COMPARISON."""
     empty = value is MISSING or value in (None, "", [], {})

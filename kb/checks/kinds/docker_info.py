@@ -7,6 +7,7 @@ from typing import Any
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import (
     DOCKER_COMMON,
+    FIELD_COMPARED,
     FIELD_COMPARISON,
     MISSING,
     field_conditions,
@@ -68,5 +69,6 @@ KINDS = [
         probe,
         evaluate,
         describe=describe,
+        needs_one_of=FIELD_COMPARED,
     )
 ]

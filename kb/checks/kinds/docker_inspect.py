@@ -8,6 +8,7 @@ from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, Pr
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
+    FIELD_COMPARED,
     FIELD_COMPARISON,
     MISSING,
     container_description,
@@ -72,5 +73,6 @@ KINDS = [
         probe,
         evaluate,
         describe=describe,
+        needs_one_of=FIELD_COMPARED,
     )
 ]

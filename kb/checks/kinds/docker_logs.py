@@ -142,5 +142,6 @@ KINDS = [
         probe,
         evaluate,
         describe=describe,
+        needs_one_of=(("pattern", "signatures"),),
     )
 ]
