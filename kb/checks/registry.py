@@ -129,6 +129,7 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
     for p in kind.params:
         if p.required and p.name not in params:
             problems.append(f"{kind_name}: missing required parameter {p.name!r}")
+
     def given(name: str) -> bool:
         value = params.get(name)
         if value is None:
