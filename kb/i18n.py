@@ -29,3 +29,53 @@ def pick_lang(explicit: str | None = None) -> str:
         if value:
             return normalise(value) or "en"
     return "en"
+
+
+#: Chinese for the words the command line prints around the entries' own text (the TUI's
+#: table, tui/i18n.py, starts from these): keyed by the English text, `str.format` fields kept
+ZH_WORDS: dict[str, str] = {
+    "pass": "通过",
+    "warn": "警告",
+    "fail": "失败",
+    "error": "错误",
+    "skip": "跳过",
+    "kb: nothing found; try other words, fewer filters, or 'kb list'": (
+        "kb：没有找到；换些词语、少用筛选，或运行 'kb list'"
+    ),
+    "kb: no confident answer; the entries above are related reading": (
+        "kb：没有把握的答案；上面的条目仅供参考"
+    ),
+    "kb: paste the log line or symptom, then press Ctrl-D on a new line": (
+        "kb：粘贴日志行或现象描述，然后在新的一行按 Ctrl-D"
+    ),
+    "No entry's signature matches this log.": "没有条目的特征行与这段日志匹配。",
+    "… {n} more matching lines": "… 另有 {n} 行匹配",
+    "look elsewhere: {flags}": "换个位置再查：{flags}",
+    "read: kb show {id}": "阅读：kb show {id}",
+    " [active: sends one message]": " [主动检查：会发送一条消息]",
+    "{n} check(s): {summary} in {seconds} s": "{n} 项检查：{summary}，用时 {seconds} 秒",
+    "kb: doctor: interrupted; the findings above are what was found so far": (
+        "kb：doctor：已中断；上面是到目前为止的发现"
+    ),
+    " (not all scanned)": "（未全部扫描）",
+    "No known problem found so far: {containers} container(s) scanned on {hosts} host(s){partial}.": (
+        "目前没有发现已知问题：已扫描 {hosts} 台主机上的 {containers} 个容器{partial}。"
+    ),
+    "No known problem found in {containers} container(s) on {hosts} host(s){partial}.": (
+        "在 {hosts} 台主机上的 {containers} 个容器中没有发现已知问题{partial}。"
+    ),
+    "{n} finding(s) in {containers} container(s) on {hosts} host(s){partial}, {seconds} s": (
+        "{hosts} 台主机上的 {containers} 个容器中有 {n} 项发现{partial}，用时 {seconds} 秒"
+    ),
+}
+
+
+def say(text: str, lang: str, /, **fields: object) -> str:
+    """`text` in `lang` (English when it has no translation), with its `{fields}` filled in."""
+    out = ZH_WORDS.get(text, text) if lang == "zh" else text
+    return out.format(**fields) if fields else out
+
+
+def status_label(status: str, lang: str) -> str:
+    """A check status as a 5-column label: `PASS `, `FAIL `; `通过 ` in Chinese (2 wide chars)."""
+    return say(status, lang) + " " if lang == "zh" else status.upper().ljust(5)

@@ -8,7 +8,11 @@ that every key binding's description has a Chinese translation.
 
 from __future__ import annotations
 
+from kb.i18n import ZH_WORDS
+
 ZH: dict[str, str] = {
+    # --- the words the command line shares (check statuses, …) ---
+    **ZH_WORDS,
     # --- key bindings (footer, help) ---
     "Help": "帮助",
     "中文/EN": "中文/EN",
@@ -142,11 +146,6 @@ ZH: dict[str, str] = {
     "Checks are already running (x to cancel)": "检查正在运行（x 取消）",
     "Checks finished: {summary}": "检查完成：{summary}",
     "Cancelling…": "正在取消…",
-    "pass": "通过",
-    "warn": "警告",
-    "fail": "失败",
-    "error": "错误",
-    "skip": "跳过",
     "pending": "等待",
     "running": "运行中",
     "cancelled": "已取消",

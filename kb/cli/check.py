@@ -155,16 +155,19 @@ def write_junit(path: str, results: list[Any], duration: float) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def next_steps(result: CheckResult) -> list[str]:
+def next_steps(result: CheckResult, lang: str = "en") -> list[str]:
     """What to do next, worded for the command line (the result carries it as data)."""
+    from kb.i18n import say
+
     nxt = result.next
     if nxt is None:
         return []
     steps = [nxt.advice] if nxt.advice else []
     if nxt.params:
-        steps.append("look elsewhere: " + " ".join(f"--set {p}=…" for p in nxt.params))
+        flags = " ".join(f"--set {p}=…" for p in nxt.params)
+        steps.append(say("look elsewhere: {flags}", lang, flags=flags))
     if nxt.entry:
-        steps.append(f"read: kb show {nxt.entry}")
+        steps.append(say("read: kb show {id}", lang, id=nxt.entry))
     return steps
 
 
@@ -190,6 +193,7 @@ def run(args: argparse.Namespace) -> int:
         use_color,
     )
     from kb.errors import UserError
+    from kb.i18n import say, status_label
 
     kbase = load_kb_for(args)
     selected = _select(kbase, args)
@@ -221,21 +225,21 @@ def run(args: argparse.Namespace) -> int:
         if current[-1:] != [r.entry]:
             current.append(r.entry)
             print(st.bold(r.entry))
-        active = st.dim(" [active: sends one message]") if r.active else ""
+        active = st.dim(say(" [active: sends one message]", lang)) if r.active else ""
         kind = registry.get(r.kind)
         used = [f"{k}={v}" for k, v in overrides.items() if kind is not None and kind.param(k)]
         # the title is the entry's words (port 1883); say which --set values this run used
         # (through the one redactor: `--set url=http://user:password@…` is a secret too)
         setting = st.dim(f" [--set {redact(' '.join(used))}]") if used else ""
         print(
-            f"  {st(r.status.upper().ljust(5), colour[r.status])} {sanitize(title_of(r))}"
+            f"  {st(status_label(r.status, lang), colour[r.status])} {sanitize(title_of(r))}"
             f"{sanitize(setting)}{active}"
         )
         print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")
         for line in r.evidence:
             print(f"        {st.dim(sanitize(line))}")
         if r.status != "pass":
-            for step in next_steps(r):
+            for step in next_steps(r, lang):
                 print(f"        → {sanitize(step)}")
         sys.stdout.flush()
 
@@ -254,6 +258,8 @@ def run(args: argparse.Namespace) -> int:
         counts: dict[str, int] = {}
         for r in results:
             counts[r.status] = counts.get(r.status, 0) + 1
-        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        print(st.dim(f"{len(results)} check(s): {summary} in {duration:.2f} s"))
+        sep = "、" if lang == "zh" else ", "
+        summary = sep.join(f"{n} {say(s, lang)}" for s, n in sorted(counts.items()))
+        line = "{n} check(s): {summary} in {seconds} s"
+        print(st.dim(say(line, lang, n=len(results), summary=summary, seconds=f"{duration:.2f}")))
     return exit_code(results)

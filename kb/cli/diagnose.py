@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.checks.diagnose import binary_head, diagnose, log_stream
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
+    from kb.i18n import say
 
     kbase = load_kb_for(args)
 
@@ -57,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
         print_json([d.to_dict() for d in results])
         return 0 if results else 1
     st = Style(use_color())
-    if not results:
-        print("No entry's signature matches this log.")
-        return 1
     lang = lang_for(args)
+    if not results:
+        print(say("No entry's signature matches this log.", lang))
+        return 1
     for d in results:
         entry = kbase.get(d.id)
         title = entry.text(lang).title if entry is not None else d.title
@@ -68,6 +69,6 @@ def run(args: argparse.Namespace) -> int:
         for n, text in d.lines:
             print(f"  {st.dim(f'{n:>7}:')} {sanitize(text)}")
         if d.count > len(d.lines):
-            print(st.dim(f"  … {d.count - len(d.lines)} more matching lines"))
+            print(st.dim("  " + say("… {n} more matching lines", lang, n=d.count - len(d.lines))))
         print(st.dim(f"  → kb show {d.id}"))
     return 0

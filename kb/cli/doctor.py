@@ -88,6 +88,7 @@ def _config_warnings(hosts: list[str]) -> None:
 def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import run_doctor
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
+    from kb.i18n import say, status_label
     from kb.redact import redact
 
     kbase = load_kb_for(args)
@@ -97,13 +98,14 @@ def run(args: argparse.Namespace) -> int:
         _config_warnings(args.host or [])
     from kb.errors import EXIT_COULD_NOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM
 
+    lang = lang_for(args)
     report = run_doctor(
         kbase,
         hosts=args.host or None,
         timeout=args.timeout or SCAN_TIMEOUT,
         container_timeout=args.container_timeout or PER_CONTAINER_TIMEOUT,
         host_timeout=args.host_timeout,
-        lang=lang_for(args),
+        lang=lang,
     )
     code = (
         EXIT_INTERRUPTED
@@ -120,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     for f in report.findings:
         where = f.container if len(report.hosts) < 2 else f"{f.container} @ {f.host}"
         print(
-            f"{st(f.status.upper().ljust(5), colour.get(f.status, '0'))} {st.bold(sanitize(where))}  {sanitize(f.summary.removeprefix(f.container + ': '))}"
+            f"{st(status_label(f.status, lang), colour.get(f.status, '0'))} {st.bold(sanitize(where))}  {sanitize(f.summary.removeprefix(f.container + ': '))}"
         )
         for line in f.evidence:
             print(f"      {st.dim(sanitize(line))}")
@@ -128,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"      → kb show {f.entry}")
     scanned = sum(h.containers for h in report.hosts)
     partial = (
-        "" if all(h.ok for h in report.hosts) and not report.interrupted else " (not all scanned)"
+        ""
+        if all(h.ok for h in report.hosts) and not report.interrupted
+        else say(" (not all scanned)", lang)
     )
     for h in report.hosts:
         if not h.ok:
@@ -140,22 +144,23 @@ def run(args: argparse.Namespace) -> int:
                 + "\n"
             )
     if report.interrupted:
-        sys.stderr.write("kb: doctor: interrupted; the findings above are what was found so far\n")
+        stop = "kb: doctor: interrupted; the findings above are what was found so far"
+        sys.stderr.write(say(stop, lang) + "\n")
     if not report.findings and partial:
         # not an all-clear: part of the scan did not happen
-        print(
-            f"No known problem found so far: {scanned} container(s) scanned on "
-            f"{len(report.hosts)} host(s){partial}."
+        line = (
+            "No known problem found so far: {containers} container(s) scanned on {hosts} host(s)"
+            "{partial}."
         )
+        print(say(line, lang, containers=scanned, hosts=len(report.hosts), partial=partial))
     elif not report.findings:
-        print(
-            f"No known problem found in {scanned} container(s) on {len(report.hosts)} host(s){partial}."
-        )
+        line = "No known problem found in {containers} container(s) on {hosts} host(s){partial}."
+        print(say(line, lang, containers=scanned, hosts=len(report.hosts), partial=partial))
     else:
-        n = len(report.findings)
-        print(
-            st.dim(
-                f"{n} finding(s) in {scanned} container(s) on {len(report.hosts)} host(s){partial}, {report.duration:.2f} s"
-            )
+        line = (
+            "{n} finding(s) in {containers} container(s) on {hosts} host(s){partial}, {seconds} s"
         )
+        counts = {"containers": scanned, "hosts": len(report.hosts), "partial": partial}
+        seconds = f"{report.duration:.2f}"
+        print(st.dim(say(line, lang, n=len(report.findings), seconds=seconds, **counts)))
     return code

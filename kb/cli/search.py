@@ -56,13 +56,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_query(parts: list[str]) -> str:
+def read_query(parts: list[str], lang: str = "en") -> str:
     if parts == ["-"]:
         from kb.checks.diagnose import decode_log
 
         if sys.stdin is not None and sys.stdin.isatty():
             # nothing piped in: say what it waits for instead of sitting there silently
-            sys.stderr.write("kb: paste the log line or symptom, then press Ctrl-D on a new line\n")
+            from kb.i18n import say
+
+            hint = say("kb: paste the log line or symptom, then press Ctrl-D on a new line", lang)
+            sys.stderr.write(hint + "\n")
             sys.stderr.flush()
         return decode_log(sys.stdin.buffer.read(MAX_STDIN))
     return " ".join(parts)
@@ -158,10 +161,12 @@ def unknown_filters(idx: Any, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import print_json
+    from kb.cli.common import lang_for, print_json
     from kb.errors import UserError
+    from kb.i18n import say
 
-    query = read_query(args.query)
+    lang = lang_for(args)
+    query = read_query(args.query, lang)
     if not query.strip():
         raise UserError("empty query; type some words or pipe a log into 'kb search -'")
     from kb.checks.diagnose import not_text
@@ -189,7 +194,9 @@ def run(args: argparse.Namespace) -> int:
     elif hits:
         print_hits(hits, args, headings=True)
         if not confident:
-            sys.stderr.write("kb: no confident answer; the entries above are related reading\n")
+            related = say("kb: no confident answer; the entries above are related reading", lang)
+            sys.stderr.write(related + "\n")
     else:
-        sys.stderr.write("kb: nothing found; try other words, fewer filters, or 'kb list'\n")
+        none = say("kb: nothing found; try other words, fewer filters, or 'kb list'", lang)
+        sys.stderr.write(none + "\n")
     return 0 if confident else 1
