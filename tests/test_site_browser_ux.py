@@ -342,3 +342,46 @@ def test_axe_finds_no_serious_violation(browser, bundled, scheme):
             found[path] = result
     context.close()
     assert found == {}
+
+
+# every result title link: its own display and, for each highlighted word, its display and the
+# number of boxes it is drawn in (a word split across lines or letter by letter has several)
+TITLE_LAYOUT_JS = """links => links.map(a => ({
+    title: a.textContent,
+    display: getComputedStyle(a).display,
+    height: a.getBoundingClientRect().height,
+    marks: [...a.querySelectorAll('mark')].map(m => ({
+        text: m.textContent, display: getComputedStyle(m).display,
+        boxes: m.getClientRects().length, width: m.getBoundingClientRect().width})),
+}))"""
+
+
+@pytest.mark.parametrize(
+    ("width", "path", "query"),
+    [
+        (375, "search.html", "not authorised"),
+        (1000, "search.html", "monotonic time"),
+        (375, "zh/search.html", "时钟回拨"),
+    ],
+)
+def test_result_titles_wrap_as_text_with_inline_highlights(browser, bundled, width, path, query):
+    """A highlighted title is one run of text: `display: inline-flex` on the link made each text
+    node and <mark> a flex item, so titles broke into narrow columns, letter by letter."""
+    _, base = bundled
+    context = browser.new_context(viewport={"width": width, "height": 667})
+    page = context.new_page()
+    page.goto(base + path + "?q=" + query)
+    _wait_searched(page, query)
+    links = page.locator(".text-results a.result-link").evaluate_all(TITLE_LAYOUT_JS)
+    assert links and any(link["marks"] for link in links), links
+    for link in links:
+        assert link["display"] not in ("flex", "inline-flex", "grid", "inline-grid"), link
+        assert link["height"] >= 44, link  # still a touch target
+        for mark in link["marks"]:
+            assert mark["display"] == "inline", (link["title"], mark)
+            # one highlighted word is drawn in one box, at least as wide as two letters
+            if " " not in mark["text"]:
+                assert mark["boxes"] == 1, (link["title"], mark)
+                assert mark["width"] > 14, (link["title"], mark)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
