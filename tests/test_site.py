@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html.parser
+import json
 import os
 import re
 import subprocess
@@ -111,6 +112,56 @@ def test_cjk_bigrams_match_the_query_split():
     # the character ranges of the query splitter must equal the indexer's
     ranges = re.search(r"var CJK = /\[(.+?)\]\+/g;", js).group(1)
     assert ranges == cjk.CJK_RUN.pattern[1:-2]
+
+
+def _zh_entry(zh_title: str, zh_body: str, body: str = "Hello") -> Entry:
+    from kb.model import Translation
+
+    return Entry(
+        id="clock-entry",
+        kind="incident",
+        title="Clock stepped back",
+        summary="The `host` clock",
+        body=body,
+        path="x.md",
+        tags=("clock",),
+        symptoms=("clock moved",),
+        translations={"zh": Translation("zh", "x.zh.md", zh_title, "摘要", zh_body)},
+    )
+
+
+def test_traditional_chinese_is_folded_in_the_index_and_for_queries(tmp_path):
+    """`kb search` folds Traditional to Simplified (assets/search/t2s.txt) in entries and queries;
+    the site folds the index's bigrams, and ships the part of the table its queries need."""
+    from kb.site.search import record_content
+
+    assert cjk.fold("時鐘回撥 EMQX") == "时钟回拨 EMQX"
+    trad, simp = cjk.t2s_pairs(set("时钟回拨"))
+    assert "鐘" in trad and "撥" in trad and len(trad) == len(simp) and set(simp) <= set("时钟回拨")
+    content = record_content(_zh_entry("時鐘回撥", "宿主機發生時鐘回撥"))
+    assert "时钟 钟回 回拨" in content  # found by the folded query's bigrams
+    out = tmp_path / "site"
+    export_site([_zh_entry("時鐘回撥", "宿主機")], out)
+    script = (out / "t2s.js").read_text()
+    table = json.loads(script.split("window.kbT2S=", 1)[1].rstrip(";\n"))
+    assert "鐘" in table[0] and len(table[0]) == len(table[1])
+    assert "Apache-2.0" in script and "Apache License" in (out / "t2s.LICENSE.txt").read_text()
+    assert 'src="t2s.js"' in (out / "search.html").read_text()
+
+
+def test_record_content_puts_the_prose_first():
+    """Results quote only the record's prose (the English summary, symptoms and body), which
+    static/search.js finds before the English title repeated three times; titles, id, tags and
+    Chinese bigrams come after it. No copy of the text goes in the meta: Pagefind indexes meta
+    values as words, and a long one moved results around."""
+    from kb.site.search import record_content, record_meta
+
+    e = _zh_entry("时钟回拨", "宿主机发生时钟回拨", "Body\ttext\u200bhere")
+    words = record_content(e).split()
+    prose = ["The", "`host`", "clock", "clock", "moved", "Body", "text", "here"]
+    assert words[: len(prose) + 9] == prose + ["Clock", "stepped", "back"] * 3
+    assert "\t" not in record_content(e) and "\u200b" not in record_content(e)
+    assert sorted(record_meta(e)) == ["id", "kind", "summary", "summary_zh", "title", "title_zh"]
 
 
 # --- check wording ------------------------------------------------------------------------------

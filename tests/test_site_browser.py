@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import pytest
 from kb.loader import load_kb
 from kb.paths import bundled_kb
 from kb.site.export import export_site
-from tests.helpers import SEARCHED_JS
+from tests.helpers import SEARCHED_JS, run_kb
 
 pytestmark = pytest.mark.live
 
@@ -308,3 +310,111 @@ def test_bundled_kb_search(browser, bundled_site):
         page.wait_for_load_state()
         assert page.url == f"{bundled_site}{lang_prefix}entries/{TARGET}.html", query
     assert watch.problems == []
+
+
+def _results(page) -> list[dict]:
+    """Each text result: its entry id, whether it is the best match, its excerpt (text and
+    marks) and, for every mark, the characters just before and after it."""
+    return page.locator(".text-results > li").evaluate_all(
+        """items => items.map(li => {
+            const ex = li.querySelector('p.excerpt');
+            const marks = ex ? [...ex.querySelectorAll('mark')] : [];
+            const near = node => node === null ? '' : node.textContent;
+            return {
+                id: li.querySelector('a.result-link').getAttribute('href').split('/').pop()
+                    .replace(/\\.html$/, ''),
+                title: li.querySelector('a.result-link').textContent,
+                best: li.querySelector('.badge.best') !== null,
+                excerpt: ex ? ex.textContent : '',
+                marks: marks.map(m => m.textContent),
+                around: marks.map(m => [near(m.previousSibling).slice(-1),
+                                        near(m.nextSibling).slice(0, 1)]),
+            };
+        })"""
+    )
+
+
+# three bigrams in a row ("十分 分钟 钟左"): the index's Chinese, not anything a person wrote
+BIGRAM_RUN = re.compile(r"(?:[\u4e00-\u9fff]{2} ){2}[\u4e00-\u9fff]{2}(?:\s|$)")
+
+
+@pytest.mark.parametrize("home", ["search.html", "zh/search.html"])
+def test_chinese_results_quote_readable_text(browser, bundled_site, home):
+    """Pagefind's excerpt of a Chinese query quoted the hidden bigram field
+    ("动十 十分 分钟 钟左 …"): a result quotes the entry's own Chinese, the run marked whole."""
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(bundled_site + home + "?q=时钟回拨")
+    page.wait_for_function(SEARCHED_JS, arg="时钟回拨", timeout=15000)
+    results = _results(page)
+    assert results and results[0]["id"] == TARGET, results
+    assert "时钟回拨" in results[0]["marks"], results[0]
+    for r in results:
+        assert r["excerpt"], r
+        assert not BIGRAM_RUN.search(r["excerpt"]), r
+        assert set(r["marks"]) <= {"时钟回拨", "时钟", "钟回", "回拨"}, r
+    assert watch.problems == []
+    page.close()
+
+
+def test_english_excerpts_quote_prose_with_its_spaces(browser, bundled_site):
+    """Excerpts ran words together ("OS monotonictimestepped backwards": the page dropped the
+    spaces around each <mark>) and quoted the hidden title, id, product and tag text
+    ("own log timeoption. docker container timezonedocker emqx")."""
+    page = browser.new_page()
+    watch = Watch(page)
+    for query in ("monotonic time", "not authorised", "permission denied"):
+        page.goto(bundled_site + "search.html?q=" + query)
+        page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
+        results = _results(page)
+        assert results, (query, page.locator(".search-status").inner_text())
+        for r in results:
+            text = r["excerpt"]
+            assert "monotonictime" not in text and "timestepped" not in text, r
+            assert "timezonedocker" not in text and "notauthorised" not in text, r
+            assert r["title"] not in text, r  # the title was indexed three times after the prose
+            for before, after in r["around"]:  # a marked word stands apart
+                assert before in ("", " ", "…") and after in ("", " ", "…"), r
+    assert watch.problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("home", ["search.html", "zh/search.html"])
+def test_traditional_chinese_query_is_folded_like_kb_search(browser, bundled_site, home):
+    """`kb search 時鐘回撥` folds Traditional to Simplified (assets/search/t2s.txt); the site said
+    "No entry matches". Now it lists what 时钟回拨 lists, its run marked in the excerpt."""
+    page = browser.new_page()
+    watch = Watch(page)
+    found = {}
+    for query in ("时钟回拨", "時鐘回撥"):
+        page.goto(bundled_site + home + "?q=" + query)
+        page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
+        found[query] = _results(page)
+    assert [r["id"] for r in found["時鐘回撥"]] == [r["id"] for r in found["时钟回拨"]]
+    assert found["時鐘回撥"][0]["id"] == TARGET
+    assert "时钟回拨" in found["時鐘回撥"][0]["marks"]
+    assert found["時鐘回撥"][0]["best"] == found["时钟回拨"][0]["best"]
+    assert watch.problems == []
+    page.close()
+
+
+def test_best_match_does_not_depend_on_the_page_language(browser, bundled_site, tmp_path):
+    """`search.html?q=时钟回拨` said "No confident answer" (it looked for 时钟回拨 in the English
+    title and summary only) while the Chinese page and `kb search` call the clock entry the
+    answer. The verdict is now taken from every language's title and summary."""
+    proc = run_kb("search", "--json", "时钟回拨", env={"KBTUI_HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    cli = json.loads(proc.stdout)
+    assert cli[0]["id"] == TARGET and cli[0]["confident"] is True
+    page = browser.new_page()
+    verdicts = {}
+    for query in ("时钟回拨", "時鐘回撥", "monotonic time"):
+        for home in ("search.html", "zh/search.html"):
+            page.goto(bundled_site + home + "?q=" + query)
+            page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
+            results = _results(page)
+            status = page.locator(".search-status").inner_text()
+            verdicts[(query, home)] = (results[0]["id"], results[0]["best"])
+            assert results[0]["best"] != ("No confident answer" in status or "没有把握" in status)
+    assert set(verdicts.values()) == {(TARGET, True)}, verdicts
+    page.close()

@@ -139,10 +139,11 @@ def _write_site(
     worker = None
     shipped, left_out = 0, 0
     if search:
-        from kb.site.search import build_index, shard_count, write_signatures
+        from kb.site.search import build_index, shard_count, write_signatures, write_t2s
 
         site.search_shards = shard_count(len(site.entries))
         shipped, left_out = write_signatures(site, tmp)
+        write_t2s(site, tmp)
 
         def index() -> None:
             try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -42,21 +43,41 @@ _UNUSED = (
 )
 
 
-def record_content(entry: Entry) -> str:
-    """Searchable text of an entry: English, then each translation, then Chinese bigrams."""
-    parts: list[str] = []
+# Whitespace the three tokenizers disagree on (Python's str.split, JavaScript's \s and Pagefind's
+# Rust split_whitespace) becomes a plain space, and U+200B would switch Pagefind's excerpts to
+# "words separated by zero-width spaces": static/search.js finds a word of the record by its
+# position in the text split on whitespace, which must be Pagefind's position.
+_ODD_SPACE = re.compile(r"[^\S \n]|[\u200b\ufeff]")
+
+
+def _record_parts(entry: Entry) -> tuple[list[str], list[str]]:
+    """(prose, the rest): what a reader can read (the English summary, symptoms and body, in that
+    order) and what is only there to be found and weighed (titles, id, products, tags, the
+    translations)."""
+    prose = [entry.summary, *entry.symptoms, entry.body]
     # The title three times: custom records have no headings, so this is how the title weighs more.
-    parts += [entry.title] * 3
-    parts += [entry.summary, entry.id.replace("-", " "), " ".join(entry.products)]
-    parts += [" ".join(entry.tags), *entry.symptoms]
-    # Raw Markdown: Pagefind's tokenizer drops the markup, and parsing again would double the cost.
-    parts.append(entry.body)
+    rest = [entry.title] * 3
+    rest += [entry.id.replace("-", " "), " ".join(entry.products), " ".join(entry.tags)]
     for lang in sorted(entry.translations):
         tr = entry.translations[lang]
-        parts += [tr.title] * 3
-        parts += [tr.summary, *tr.symptoms, tr.body]
-    text = "\n".join(p for p in parts if p)
-    grams = cjk.index_text(text)
+        rest += [tr.title] * 3
+        rest += [tr.summary, *tr.symptoms, tr.body]
+    return prose, rest
+
+
+def _join(parts: list[str]) -> str:
+    return "\n".join(_ODD_SPACE.sub(" ", p).strip() for p in parts if p and not p.isspace())
+
+
+def record_content(entry: Entry) -> str:
+    """Searchable text of an entry: the English prose first (the only part results quote:
+    static/search.js finds where it ends by the English title, which follows it three times), then
+    titles, id, products, tags, each translation, and Chinese bigrams. Pagefind's ranking does not
+    depend on where a word is (the bundled KB's scores are the same in either order)."""
+    # Raw Markdown: Pagefind's tokenizer drops the markup, and parsing again would double the cost.
+    prose, rest = _record_parts(entry)
+    text = "\n".join(t for t in (_join(prose), _join(rest)) if t)
+    grams = cjk.index_text(cjk.fold(text))
     if grams:
         # A query is always split into bigrams, so a whole run (one long unique "word" to
         # Pagefind) never matches; but each run still counts as a word of the page, which ranking
@@ -65,7 +86,7 @@ def record_content(entry: Entry) -> str:
         text = cjk.CJK_RUN.sub(lambda m: m.group(0)[:4], text)
         # Titles and symptoms again as bigrams so that their words rank like the title above.
         head = "\n".join(
-            cjk.index_text(tr.title + " " + " ".join(tr.symptoms))
+            cjk.index_text(cjk.fold(tr.title + " " + " ".join(tr.symptoms)))
             for tr in entry.translations.values()
         )
         text += "\n" + head + "\n" + head + "\n" + grams
@@ -73,7 +94,9 @@ def record_content(entry: Entry) -> str:
 
 
 def record_meta(entry: Entry) -> dict[str, str]:
-    """What a result shows: titles and summaries as plain text (no Markdown backticks)."""
+    """What a result shows: titles and summaries as plain text (no Markdown backticks).
+    Pagefind indexes meta values as words too (a long meta field moved results around): nothing
+    else goes here."""
     from kb.site.render import plain_inline
 
     meta = {
@@ -151,6 +174,35 @@ def write_signatures(site: Site, out: Path) -> tuple[int, int]:
         encoding="utf-8",
     )
     return len(table["sigs"]), left_out
+
+
+def write_t2s(site: Site, out: Path) -> int:
+    """`out/t2s.js`: the Traditional -> Simplified characters the search box folds a query with
+    (as `kb search` does), limited to those whose Simplified form is in the site's text, and
+    `out/t2s.LICENSE.txt` (the table comes from OpenCC, Apache-2.0). Returns the pairs shipped."""
+    from kb.paths import assets_dir
+
+    used: set[str] = set()
+    for e in site.entries.values():
+        texts = [e.title, e.summary, e.body, *e.symptoms]
+        for tr in e.translations.values():
+            texts += [tr.title, tr.summary, tr.body, *tr.symptoms]
+        for text in texts:
+            for run in cjk.CJK_RUN.findall(text):
+                used.update(cjk.fold(run))
+    trad, simp = cjk.t2s_pairs(used)
+    data = json.dumps([trad, simp], ensure_ascii=False, separators=(",", ":"))
+    (out / "t2s.js").write_text(
+        "/* generated by kb export site: Traditional -> Simplified Chinese characters for search\n"
+        "   queries, from assets/search/t2s.txt (OpenCC TSCharacters.txt, Apache-2.0; see\n"
+        "   t2s.LICENSE.txt), only those whose Simplified form occurs in this site */\n"
+        f"window.kbT2S={data};\n",
+        encoding="utf-8",
+    )
+    licence = assets_dir() / "search" / "t2s.LICENSE"
+    if licence.is_file():
+        (out / "t2s.LICENSE.txt").write_bytes(licence.read_bytes())
+    return len(trad)
 
 
 # Records per Pagefind index. The binary keeps a whole index in memory until it writes it (about

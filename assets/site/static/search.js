@@ -9,7 +9,11 @@
  *    is searched on its own and entries are ranked by the rarity-weighted words they hold
  *    (Pagefind alone requires every word). These results are "related", not confident.
  * The Pagefind binary from PyPI does not segment Chinese, so the exporter indexes Chinese runs as
- * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way.
+ * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way; both fold
+ * Traditional characters to Simplified first (t2s.js, the table `kb search` uses).
+ * A result quotes its entry's readable text: the English prose of the record for words
+ * (proseExcerpt), the entry's Chinese page for Chinese (cjkExcerpt), never the titles, tags and
+ * bigrams indexed after the prose.
  * Results are built with textContent (never innerHTML).
  * The box is a one-row <textarea> (a single-line input drops a pasted log's line breaks, and the
  * signatures anchored to a line, ^…$, then never match): it grows with its text, Enter searches
@@ -34,6 +38,27 @@
     "fri sat sun host localhost").split(" ");
   var stop = {};
   STOP.forEach(function (w) { stop[w] = true; });
+
+  /* Traditional -> Simplified, one character for one (t2s.js, written by the export: only the
+   * characters whose Simplified form is in the site). Pairs of unequal UTF-16 length are left
+   * out, so a folded text keeps the offsets of the original. */
+  var t2s = null;
+  function fold(text) {
+    if (t2s === null) {
+      t2s = {};
+      var table = window.kbT2S;
+      if (table && table.length === 2) {
+        var trad = Array.from(table[0]);
+        var simp = Array.from(table[1]);
+        for (var i = 0; i < trad.length && i < simp.length; i++) {
+          if (trad[i].length === simp[i].length) t2s[trad[i]] = simp[i];
+        }
+      }
+    }
+    if (!/[^\x00-\x7f]/.test(text)) return text;
+    return text.replace(/[\s\S]/gu, function (c) { return t2s[c] || c; });
+  }
+  window.kbFold = fold;
 
   function cjkBigrams(query) {
     return query.replace(CJK, function (run) {
@@ -128,7 +153,7 @@
       var shards = parseInt((out && out.getAttribute("data-shards")) || "1", 10) || 1;
       var url = new URL(root + "pagefind/pagefind.js", document.baseURI).href;
       loading = import(url).then(function (pf) {
-        return Promise.resolve(pf.options({ excerptLength: 24 })).then(function () {
+        return Promise.resolve(pf.options({ excerptLength: EXCERPT_WORDS })).then(function () {
           // The index is built as one "en" index (kb/site/search.py), but Pagefind picks its
           // query handling from <html lang>: on the zh pages it matched the bigram query its own
           // way (回拨: 79 entries, then none once the index changed). Start it as the index was
@@ -229,21 +254,171 @@
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
 
-  function excerptInto(parent, excerpt) {
-    // Pagefind's excerpt is HTML with <mark>; keep the marks, decode the rest as text
-    var parts = String(excerpt || "").split(/<(\/?)mark>/);
-    var parser = new DOMParser();
-    var inMark = false;
-    for (var i = 0; i < parts.length; i++) {
-      if (i % 2 === 1) { inMark = parts[i] !== "/"; continue; }
-      var text = parser.parseFromString(parts[i], "text/html").documentElement.textContent || "";
-      if (!text) continue;
-      if (inMark) {
-        var mark = document.createElement("mark");
-        mark.textContent = text;
-        parent.appendChild(mark);
-      } else parent.appendChild(document.createTextNode(text));
+  var EXCERPT_WORDS = 24;
+  var EXCERPT_BEFORE = 30; // characters of a Chinese quote before the match
+  var EXCERPT_AFTER = 70;
+  var MD_MARKS = /`+|\*\*+|__+/g;
+  var MD_TOKEN = /^(#{1,6}|[-*+>|]|-{3,}|={3,}|\|[-:| ]*\|?)$/;
+
+  /* The record's content is its English prose (summary, symptoms, body; kb/site/search.py) and
+   * then what is there only to be found: the English title three times, id, products, tags,
+   * translations, Chinese bigrams. Where the prose ends: where the title starts, thrice. */
+  function proseEnd(words, title) {
+    var t = String(title || "").replace(CJK, function (run) { return run.slice(0, 4); })
+      .split(/[\r\n\s]+/g).filter(function (w) { return w; });
+    if (!t.length) return 0;
+    var thrice = t.concat(t, t);
+    for (var i = 0; i + thrice.length <= words.length; i++) {
+      var j = 0;
+      while (j < thrice.length && words[i + j] === thrice[j]) j++;
+      if (j === thrice.length) return i;
     }
+    return 0;
+  }
+
+  /* Pagefind's own excerpt may quote any of the content; this one quotes the prose only, around
+   * its densest run of matched words (Pagefind's weighted locations are positions in the content
+   * split on whitespace, as the exporter normalises it). */
+  function proseExcerpt(data) {
+    var all = String(data.content || "").split(/[\r\n\s]+/g);
+    var n = proseEnd(all, (data.meta || {}).title);
+    var score = {};
+    var any = false;
+    (data.weighted_locations || []).forEach(function (l) {
+      if (l.location >= n) return;
+      score[l.location] = (score[l.location] || 0) + (l.balanced_score || 1);
+      any = true;
+    });
+    if (!any) return null;
+    var words = all.slice(0, n);
+    var best = -1, bestAt = 0, sum = 0;
+    for (var i = 0; i < words.length; i++) {
+      sum += score[i] || 0;
+      if (i >= EXCERPT_WORDS) sum -= score[i - EXCERPT_WORDS] || 0;
+      if (sum > best) { best = sum; bestAt = Math.max(0, i - EXCERPT_WORDS + 1); }
+    }
+    // centre the window on the matches it holds
+    var first = -1, last = -1;
+    for (var j = bestAt; j < bestAt + EXCERPT_WORDS && j < words.length; j++) {
+      if (score[j]) { if (first < 0) first = j; last = j; }
+    }
+    var start = Math.round((first + last) / 2 - EXCERPT_WORDS / 2);
+    start = Math.max(0, Math.min(start, words.length - EXCERPT_WORDS));
+    var end = Math.min(words.length, start + EXCERPT_WORDS);
+    var pieces = [];
+    if (start > 0) pieces.push({ text: "…" });
+    for (var k = start; k < end; k++) {
+      // the prose is raw Markdown: drop its markup as the entry page would
+      var word = words[k].replace(MD_MARKS, "");
+      if (!word || MD_TOKEN.test(word)) continue;
+      if (pieces.length) pieces.push({ text: " " });
+      pieces.push({ text: word, mark: !!score[k] });
+    }
+    if (end < words.length) pieces.push({ text: " …" });
+    return pieces;
+  }
+
+  /* A Chinese query: the record's Chinese is bigrams and 4-character stubs, and Pagefind indexes
+   * meta fields as words (a copy of the text there changed the ranking), so the quote comes from
+   * the entry's Chinese page (the English one if the site has no Chinese pages): its summary,
+   * symptoms and body as text, fetched once per entry. */
+  var pageTexts = {};
+  function pageText(id) {
+    if (!pageTexts[id]) {
+      var out = document.querySelector("[data-search-output]");
+      var langs = ((out && out.getAttribute("data-langs")) || "en zh").split(" ");
+      var pageLang = langs.indexOf("zh") >= 0 ? "zh/" : "";
+      pageTexts[id] = fetch(root + pageLang + "entries/" + id + ".html").then(function (resp) {
+        return resp.ok ? resp.text() : "";
+      }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var parts = ["article .summary", "article .symptoms ul", "article .body"].map(function (sel) {
+          return doc.querySelector(sel);
+        }).filter(function (el) { return el; });
+        if (!parts.length && doc.querySelector("article")) parts = [doc.querySelector("article")];
+        return parts.map(readable).join(" ");
+      }).catch(function () { return ""; });
+    }
+    return pageTexts[id];
+  }
+
+  /* An element's text, a space between blocks (paragraphs, items, cells), permalinks left out. */
+  function readable(el) {
+    var out = [];
+    var last = null;
+    var walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var parent = node.parentNode;
+      if (parent.closest("a.permalink, button, script, style")) continue;
+      var block = parent.closest("p, li, pre, h1, h2, h3, h4, h5, h6, td, th, dd, dt, blockquote") || el;
+      if (block !== last && out.length) out.push(" ");
+      last = block;
+      out.push(node.nodeValue);
+    }
+    return out.join("").replace(/\s+/g, " ").trim();
+  }
+
+  /* The quote around the first place that holds a query run whole, else one of its bigrams;
+   * every such place in the quote is marked. */
+  function cjkExcerpt(text, runs) {
+    var folded = fold(text);
+    var levels = [runs.slice().sort(function (a, b) { return b.length - a.length; })];
+    var grams = [];
+    runs.forEach(function (r) { cjkBigrams(r).split(" ").forEach(function (g) { if (g.length > 1) grams.push(g); }); });
+    if (grams.length) levels.push(grams);
+    for (var li = 0; li < levels.length; li++) {
+      var pos = -1;
+      levels[li].forEach(function (needle) {
+        var at = folded.indexOf(needle);
+        if (at >= 0 && (pos < 0 || at < pos)) pos = at;
+      });
+      if (pos < 0) continue;
+      var start = Math.max(0, pos - EXCERPT_BEFORE);
+      var end = Math.min(text.length, pos + EXCERPT_AFTER);
+      var inside = folded.slice(start, end);
+      var marks = [];
+      levels[li].forEach(function (needle) {
+        for (var at = inside.indexOf(needle); at >= 0; at = inside.indexOf(needle, at + needle.length)) {
+          marks.push([at, at + needle.length]);
+        }
+      });
+      marks.sort(function (a, b) { return a[0] - b[0]; });
+      var shown = text.slice(start, end);
+      var pieces = [];
+      if (start > 0) pieces.push({ text: "…" });
+      var p = 0;
+      marks.forEach(function (m) {
+        if (m[0] < p) return;
+        pieces.push({ text: shown.slice(p, m[0]) });
+        pieces.push({ text: shown.slice(m[0], m[1]), mark: true });
+        p = m[1];
+      });
+      pieces.push({ text: shown.slice(p) });
+      if (end < text.length) pieces.push({ text: "…" });
+      return pieces;
+    }
+    return null;
+  }
+
+  /* A promise of the quote for a result: Chinese from the entry's page, else the English prose. */
+  function excerptOf(data, query) {
+    var runs = query.match(CJK) || [];
+    var id = (data.meta || {}).id;
+    if (!runs.length || !ID.test(id || "")) return Promise.resolve(proseExcerpt(data));
+    return pageText(id).then(function (text) {
+      return (text && cjkExcerpt(text, runs)) || proseExcerpt(data);
+    });
+  }
+
+  function excerptInto(parent, pieces) {
+    pieces.forEach(function (piece) {
+      if (!piece.text) return;
+      if (piece.mark) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        parent.appendChild(mark);
+      } else parent.appendChild(document.createTextNode(piece.text));
+    });
   }
 
   function resultItem(r, words) {
@@ -277,7 +452,7 @@
       line.appendChild(code);
       li.appendChild(line);
     }
-    if (r.excerpt) {
+    if (r.excerpt && r.excerpt.length) {
       var ex = document.createElement("p");
       ex.className = "excerpt";
       excerptInto(ex, r.excerpt);
@@ -286,26 +461,36 @@
     return li;
   }
 
-  function coversAll(li, raw) {
-    if (!li) return false;
-    var words = raw.toLowerCase().replace(CJK, function (r) { return " " + r + " "; })
+  /* `kb search`'s rule for a typed query, simplified: the first result is the answer when every
+   * word (a Chinese run counts whole) is in its title or summary, in any language of the entry,
+   * so that a query gets the same verdict from the English and the Chinese page. */
+  function coversAll(text, query) {
+    if (!text) return false;
+    var words = query.toLowerCase().replace(CJK, function (r) { return " " + r + " "; })
       .split(/[^a-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/)
       .filter(function (w) { return w.length > 1 && !stop[w]; });
-    var heading = li.querySelector("a.result-link");
-    var summary = li.querySelector("p");
-    var text = ((heading ? heading.textContent : "") + " " + (summary ? summary.textContent : "")).toLowerCase();
+    text = fold(text).toLowerCase();
     return words.length > 0 && words.every(function (w) { return text.indexOf(w) >= 0; });
   }
 
-  function fromPagefind(data) {
+  /* Titles and summaries of every language of a Pagefind result, for coversAll. */
+  function headText(meta) {
+    return Object.keys(meta).filter(function (k) { return /^(title|summary)(_|$)/.test(k); }).sort()
+      .map(function (k) { return String(meta[k]); }).join("\n");
+  }
+
+  function fromPagefind(data, query) {
     var meta = data.meta || {};
-    if (!ID.test(meta.id || "")) return null;
-    return {
-      id: meta.id,
-      title: meta["title_" + lang] || meta.title || meta.id,
-      summary: meta["summary_" + lang] || meta.summary || "",
-      excerpt: data.excerpt || ""
-    };
+    if (!ID.test(meta.id || "")) return Promise.resolve(null);
+    return excerptOf(data, query).then(function (excerpt) {
+      return {
+        id: meta.id,
+        title: meta["title_" + lang] || meta.title || meta.id,
+        summary: meta["summary_" + lang] || meta.summary || "",
+        excerpt: excerpt,
+        head: headText(meta)
+      };
+    });
   }
 
   /* --- the search box (every page) ---------------------------------------------------------- */
@@ -351,7 +536,9 @@
     var timer = null;
     var pending = [];
     var pendingWords = [];
+    var pendingQuery = "";
     var shownIds = {};
+    var firstHead = "";
 
     function setStatus(text) { status.textContent = text || ""; }
     function searched(raw) { form.setAttribute("data-searched", raw); } // tests wait for this
@@ -363,11 +550,14 @@
     function showMore(my) {
       var batch = pending.splice(0, PAGE);
       more.disabled = true;
-      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+      var query = pendingQuery;
+      return Promise.all(batch.map(function (r) {
+        return r.data().then(function (d) { return fromPagefind(d, query); });
+      })).then(function (results) {
         if (my !== seq) return;
-        datas.forEach(function (d) {
-          var r = fromPagefind(d);
+        results.forEach(function (r) {
           if (!r) return;
+          if (!textList.children.length) firstHead = r.head;
           var li = resultItem(r, pendingWords);
           if (shownIds[r.id]) li.classList.add("also-log");
           textList.appendChild(li);
@@ -391,7 +581,7 @@
       var my = ++seq;
       clear(logList); clear(textList); clear(wordsLine);
       logBox.hidden = true; textBox.hidden = true; more.hidden = true; more.disabled = false;
-      pending = []; shownIds = {};
+      pending = []; shownIds = {}; firstHead = "";
       if (!raw.trim()) { setStatus(msg("empty")); searched(raw); return; }
       var logs = logMatches(raw);
       logs.forEach(function (r) {
@@ -405,10 +595,12 @@
         return;
       }
       setStatus(msg("loading"));
-      textSearch(raw).then(function (res) {
+      var query = fold(raw); // Traditional -> Simplified, as the index was built
+      textSearch(query).then(function (res) {
         if (my !== seq) return null;
         pending = res.results.slice();
-        pendingWords = res.words || raw.replace(CJK, function (r) { return " " + r + " "; }).split(/[^A-Za-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/).filter(function (w) { return w.length > 1; });
+        pendingQuery = query;
+        pendingWords = res.words || query.replace(CJK, function (r) { return " " + r + " "; }).split(/[^A-Za-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/).filter(function (w) { return w.length > 1; });
         if (res.words && res.words.length) {
           wordsLine.textContent = msg("words").replace("{words}", res.words.join(" "));
         }
@@ -422,7 +614,7 @@
         parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
         return showMore(my).then(function () {
           if (my !== seq) return;
-          var best = !logs.length && !res.words && n > 0 && coversAll(textList.firstChild, raw);
+          var best = !logs.length && !res.words && n > 0 && coversAll(firstHead, query);
           if (best) {
             var badge = document.createElement("span");
             badge.className = "badge best";
