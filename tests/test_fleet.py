@@ -289,6 +289,9 @@ BAD_BASE_URLS = [
     ("https://", "names no host"),
     ("https://kb.example.com:port/", "not a valid URL"),
     ("https://bob:hunter22@kb.example.com/", "leave out the user name and password"),
+    # a host with a space, a path with quotes or brackets: written into every runbook_url as is
+    ("https://x y/", "is not a host name or IP address"),
+    ('https://kb.example.com/a"b<c>/', "percent-encode it"),
 ]
 
 

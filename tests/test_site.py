@@ -530,3 +530,65 @@ def test_cli_refuses_a_base_url_page_paths_cannot_follow(tmp_path, url):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("kb: --base-url ") and proc.stderr.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("https://x y/", "'x y' is not a host name or IP address"),
+        ("https://-kb.example.com/", "is not a host name"),
+        ("https://kb.exa!mple.com/", "is not a host name"),
+        ('https://kb.example.com/a"b<c>/', "cannot hold '\"' '<' '>'"),
+        ("https://kb.example.com/my docs/", "cannot hold ' '"),
+        ("https://kb.example.com/a{b}/", "percent-encode it"),
+        ("https://kb.example.com/50%/", "a % that starts no %XX escape"),
+    ],
+)
+def test_base_url_with_an_invalid_host_or_path_is_refused(url, says):
+    """`--base-url 'https://x y/'` was accepted and `https://x y/…` written into sitemap.xml,
+    canonical links and alert runbook URLs."""
+    from kb.cli.export import check_base_url
+
+    with pytest.raises(UserError) as err:
+        check_base_url(url)
+    assert says in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://kb.example.com/docs/",
+        "http://127.0.0.1:8000/",
+        "http://[::1]:8000/kb/",
+        "https://kb_docs/",
+        "https://例子.测试/知识库/",
+        "https://kb.example.com/my%20docs/",
+    ],
+)
+def test_base_url_valid_hosts_are_accepted(url):
+    from kb.cli.export import check_base_url
+
+    check_base_url(url)
+
+
+def test_sitemap_and_canonical_links_are_rfc_3986_urls(tmp_path):
+    """A Unicode base URL was written into sitemap.xml as it was typed; the sitemap protocol
+    wants RFC 3986 URLs: the host in IDNA (punycode), the path percent-encoded."""
+    from kb.fleet.alerts import runbook_url
+    from kb.site.urls import ascii_url
+
+    base = "https://xn--fsqu00a.xn--0zwm56d/%E7%9F%A5%E8%AF%86%E5%BA%93/"
+    assert ascii_url("https://例子.测试/知识库/") == base
+    assert ascii_url("https://例子.测试:8443/a%20b/知识库") == (
+        "https://xn--fsqu00a.xn--0zwm56d:8443/a%20b/%E7%9F%A5%E8%AF%86%E5%BA%93"
+    )
+    assert ascii_url("https://kb.example.com/docs/") == "https://kb.example.com/docs/"
+    assert runbook_url("https://例子.测试/知识库", "x", "zh") == base + "zh/entries/x.html"
+    out = tmp_path / "site"
+    e = Entry(id="plain-entry", kind="faq", title="T", summary="S", body="B", path="x.md")
+    export_site([e], out, base_url="https://例子.测试/知识库/", search=False)
+    sitemap = (out / "sitemap.xml").read_text()
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    assert locs and all(loc.startswith(base) and loc.isascii() for loc in locs), locs
+    page = (out / "entries" / "plain-entry.html").read_text()
+    assert f'<link rel="canonical" href="{base}entries/plain-entry.html">' in page

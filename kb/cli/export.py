@@ -4,6 +4,7 @@ mtail program and Prometheus alert rules for a fleet's monitoring (docs/fleet.md
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -147,6 +148,40 @@ def check_base_url(url: str) -> None:
             f"--base-url {shown}: the URL is published in every page and alert; "
             "leave out the user name and password"
         )
+    if not _valid_host(parts.hostname):
+        raise UserError(
+            f"--base-url {shown}: {one_line(parts.hostname)!r} is not a host name or IP address"
+        )
+    bad = sorted({c for c in parts.path if c in _NOT_IN_URL or not c.isprintable()})
+    if bad or re.search(r"%(?![0-9A-Fa-f]{2})", parts.path):
+        what = " ".join(repr(c) for c in bad) if bad else "a % that starts no %XX escape"
+        raise UserError(
+            f"--base-url {shown}: a URL path cannot hold {one_line(what)}; "
+            "percent-encode it (a space is %20, a % is %25)"
+        )
+
+
+# Characters RFC 3986 never allows in a URL (spaces, quotes, angle brackets…). A non-ASCII path
+# (/知识库/) is fine: sitemap.xml and the links get it percent-encoded (kb.site.urls.ascii_url).
+_NOT_IN_URL = frozenset(' "<>\\^`{|}')
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def _valid_host(host: str) -> bool:
+    """A DNS name (Unicode labels allowed: they are published in IDNA form), or an IP address."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:

@@ -49,9 +49,10 @@ def literal(text: str) -> str:
 
 
 def runbook_url(base_url: str, entry_id: str, lang: str) -> str:
-    from kb.site.urls import entry_path
+    from kb.site.urls import ascii_url, entry_path
 
-    return base_url.rstrip("/") + "/" + entry_path(entry_id, lang)
+    # the site's own links to the page, in the same RFC 3986 form (IDNA host, %-encoded path)
+    return ascii_url(base_url.rstrip("/") + "/" + entry_path(entry_id, lang))
 
 
 def expression(entry_id: str, window: str) -> str:

@@ -95,7 +95,10 @@ def export_site(
     if not langs:
         raise ValueError("no language to export: use en and/or zh")
     if base_url:
-        base_url = base_url.rstrip("/") + "/"
+        from kb.site.urls import ascii_url
+
+        # sitemap <loc>, canonical and hreflang links in RFC 3986 form (IDNA host, %-encoded path)
+        base_url = ascii_url(base_url.rstrip("/") + "/")
     out = Path(out)
     atomic.check_target(out, MARKER)
     if search:

@@ -14,6 +14,36 @@ PAGE_SIZE = 100  # entries per product or tag page
 _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
+# Characters a URL may hold as they are (RFC 3986 unreserved, reserved and "%" of an escape).
+_URL_SAFE = "/:@!$&'()*+,;=%-._~?#[]"
+
+
+def ascii_url(url: str) -> str:
+    """`url` in RFC 3986 form, as the sitemap protocol wants it: the host in IDNA (punycode,
+    `例子.测试` -> `xn--fsqu00a.xn--0zwm56d`) and every other non-ASCII character
+    percent-encoded as UTF-8 (`/知识库/` -> `/%E7%9F%A5%E8%AF%86%E5%BA%93/`). Escapes already there
+    are kept. `url` has passed `kb export`'s --base-url check (a valid host, no space or quote)."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    host = parts.hostname or ""
+    if host and not host.isascii():
+        ascii_host = host.encode("idna").decode("ascii")
+        netloc = ascii_host + (f":{parts.port}" if parts.port is not None else "")
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URL_SAFE),
+            quote(parts.query, safe=_URL_SAFE),
+            quote(parts.fragment, safe=_URL_SAFE),
+        )
+    )
+
+
 def slug(value: str) -> str:
     """A file-name-safe form of a product, tag or node id (they are slugs already when valid)."""
     s = _SAFE_NAME.sub("-", value.lower()).strip("-.")
