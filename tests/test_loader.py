@@ -493,12 +493,12 @@ def test_lint_of_a_folder_keeps_the_warning_about_a_link_out_of_it(tmp_path):
 def test_signature_warnings_name_their_own_line_after_an_invalid_one(make_kb):
     """QA: the JavaScript/mtail warnings counted the valid signatures, so each invalid one above
     shifted them up a line."""
-    from kb.cli.lint import _site_signature_warnings
+    from kb.fleet.lint import site_signature_warnings
 
     sigs = "signatures:\n  - 'bad(?=lookahead)'\n  - 'ok one'\n  - 'x*'\n  - '(?U)lazy+'\n"
     root = make_kb({"a/sample-entry.md": entry_text(extra=sigs)})
     kb = load_kb([root])
     e = kb.get("sample-entry")
     assert e.signatures == ("ok one", "(?U)lazy+") and e.signature_lines == (11, 13)
-    (warning,) = _site_signature_warnings([e])
+    (warning,) = site_signature_warnings([e])
     assert warning.line == 13 and "(?U)lazy+" in warning.message

@@ -146,6 +146,13 @@ class KbApp(App[None]):
             self.services.warm()
         except Exception:  # noqa: BLE001 - the first search loads it again, or goes without
             pass
+        # `kb lint`'s signature warnings, after the search is ready: the status line's count
+        # grows to what `kb lint` says (F6 computes them itself if it opens first)
+        try:
+            self.services.lint_signatures()
+        except Exception:  # noqa: BLE001 - F6 lists what loading found, and tries again
+            return
+        self.call_from_thread(self.announce_problems)
 
     def _announce_loaded(self) -> None:
         from tui.screens.home import HomeScreen
@@ -153,6 +160,14 @@ class KbApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen):
                 screen.kb_loaded()
+
+    def announce_problems(self) -> None:
+        """The lint problems are complete (`Services.lint_signatures`): recount them."""
+        from tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.problems_known()
 
     def on_unmount(self) -> None:
         self.services.close()

@@ -227,6 +227,7 @@ ZH: dict[str, str] = {
     "Knowledge-base problems": "知识库问题",
     "No problems: every file loaded.": "没有问题：所有文件均已加载。",
     "{n} problems — Enter copies file:line": "{n} 个问题——Enter 复制 文件:行号",
+    "{n} problems so far; checking the signatures…": "目前 {n} 个问题；正在检查日志特征…",
     "File": "文件",
     "Line": "行",
     "Problem": "问题",

@@ -119,6 +119,10 @@ class Services:
         )  # one search at a time: Whoosh searchers are not shared safely
         self.loaded = threading.Event()
         self.state = LoadState()
+        # `kb lint`'s signature warnings (kb.fleet.lint): None until computed, after loading, in
+        # a worker (a second or so on 10 000 entries: not on the way to the search box)
+        self._signature_problems: list[Any] | None = None
+        self._lint_lock = threading.Lock()
         # where checks run, like `kb check --target NAME --set k=v`, per entry (or tree) id:
         # a setting made for one entry never leaks into another entry's checks
         self.contexts: dict[str, CheckContext] = {}
@@ -145,10 +149,11 @@ class Services:
 
         sources = self.sources()
         self.kbase = load_kb(sources)
+        self._signature_problems = None
         self._build_index(sources, progress)
         self.state = LoadState(
             entries=len(self.kbase.entries),
-            problems=[str(p) for p in getattr(self.kbase, "problems", [])],
+            problems=[str(p) for p in self.problems()],
             warning=getattr(self.index, "warning", None),
         )
         self.loaded.set()
@@ -186,8 +191,28 @@ class Services:
         return self.kbase.entries.get(entry_id)
 
     def problems(self) -> list[Any]:
-        """The KB's lint problems (`kb.model.Problem`: path, line, message, severity)."""
-        return list(getattr(self.kbase, "problems", []) or [])
+        """The KB's lint problems (`kb.model.Problem`: path, line, message, severity), in
+        `kb lint`'s order: those found while loading, and the signature warnings once
+        `lint_signatures` has run (`problems_complete`)."""
+        found = [*(getattr(self.kbase, "problems", []) or []), *(self._signature_problems or [])]
+        return sorted(found, key=lambda p: (p.path, p.line))
+
+    @property
+    def problems_complete(self) -> bool:
+        """Whether `problems()` holds everything `kb lint` reports (the signature warnings too)."""
+        return self._signature_problems is not None
+
+    def lint_signatures(self) -> list[Any]:
+        """Add `kb lint`'s signature warnings (the static site's and the fleet's: the one function
+        both use, `kb.fleet.lint.signature_warnings`) to `problems()`, once; returns them.
+        Blocking (about 0.1 s on the bundled KB): call from a worker."""
+        from kb.fleet.lint import signature_warnings
+
+        with self._lint_lock:
+            if self._signature_problems is None and self.kbase is not None:
+                self._signature_problems = signature_warnings(self.kbase.entries.values())
+                self.state.problems = [str(p) for p in self.problems()]
+            return list(self._signature_problems or [])
 
     # --- recently opened -----------------------------------------------------------------------
     def _recent_file(self) -> Path:

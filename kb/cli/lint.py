@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kb.model import Problem
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kb.cli.common import print_json, sources_for
     from kb.errors import UserError
+    from kb.fleet.lint import signature_warnings
     from kb.loader import load_kb
     from kb.sanitize import path_text
 
@@ -47,8 +44,7 @@ def run(args: argparse.Namespace) -> int:
         if not any(folder == s or folder.is_relative_to(s) for s in sources):
             sources.append(folder)
     kbase = load_kb(sources)
-    kbase.problems.extend(_site_signature_warnings(kbase.entries.values()))
-    kbase.problems.extend(_fleet_signature_warnings(kbase.entries.values()))
+    kbase.problems.extend(signature_warnings(kbase.entries.values()))
 
     def wanted(path: str) -> bool:
         if not targets:
@@ -91,47 +87,6 @@ def run(args: argparse.Namespace) -> int:
             f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
         )
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _site_signature_warnings(entries: Any) -> list[Problem]:
-    """A signature with no exact JavaScript form is left out of the static site: say so."""
-    from kb.fleet.mtail import signature_line
-    from kb.model import Problem
-    from kb.signatures_js import translate
-
-    out: list[Problem] = []
-    for entry in entries:
-        for i, pattern in enumerate(entry.signatures):
-            why = translate(pattern)[1]
-            if why:
-                out.append(
-                    Problem(
-                        entry.path,
-                        signature_line(entry, i),
-                        f"signature {pattern!r}: {why}; the static site leaves it out "
-                        "(kb search still uses it)",
-                        "warning",
-                    )
-                )
-    return out
-
-
-def _fleet_signature_warnings(entries: Any) -> list[Problem]:
-    """A signature the fleet's mtail program leaves out (`kb export mtail`): say so."""
-    from kb.fleet.mtail import build_program
-    from kb.model import Problem
-
-    return [
-        Problem(
-            o.path,
-            o.line,
-            f"signature {o.pattern!r}: {o.reason}; the fleet's mtail program leaves it out"
-            + (" of the Docker json-file branch" if o.branch == "json-file" else "")
-            + " (kb search still uses it)",
-            "warning",
-        )
-        for o in build_program(entries).omitted
-    ]
 
 
 def _resolved(path: Path) -> Path:

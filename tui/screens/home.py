@@ -139,6 +139,7 @@ class HomeScreen(Screen[None]):
         self.preview_id: str | None = None
         self.showing_home = False  # the list holds triage trees and recent entries
         self._filters_line = ""
+        self._status_extra = ""  # what the status line says before the counts ("25 results")
 
     @property
     def lang(self) -> str:
@@ -181,7 +182,12 @@ class HomeScreen(Screen[None]):
         self._set_status()
         self._search_now()
 
+    def problems_known(self) -> None:
+        """The signature warnings are in: the status line counts what `kb lint` counts."""
+        self._set_status(self._status_extra)
+
     def _set_status(self, extra: str = "") -> None:
+        self._status_extra = extra
         svc = kb_app(self).services
         lang = self.lang
         if svc.state.error:

@@ -1,7 +1,9 @@
 """The knowledge base's lint problems, one per row with file:line (F6, or the status line count).
 
-The same problems `kb lint` reports (`kb.model.Problem`), gathered while the KB loaded. Enter
-copies `file:line` so the file can be opened in an editor, locally or over ssh.
+The same problems `kb lint` reports (`kb.model.Problem`), in its order: those found while the KB
+loaded, and its signature warnings (`Services.lint_signatures`), which the app adds after loading;
+opened before that, the screen adds them itself in a worker and says it is checking meanwhile.
+Enter copies `file:line` so the file can be opened in an editor, locally or over ssh.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -46,6 +48,20 @@ class ProblemsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _lang: self._fill(), init=True)
+        if not kb_app(self).services.problems_complete:
+            self.complete()
+
+    @work(thread=True, exclusive=True, group="lint")
+    def complete(self) -> None:
+        """The signature warnings (`kb lint`'s), when the app has not added them yet."""
+        svc = kb_app(self).services
+        svc.loaded.wait()
+        svc.lint_signatures()
+        self.app.call_from_thread(self._completed)
+
+    def _completed(self) -> None:
+        self._fill()
+        kb_app(self).announce_problems()  # the status line under this screen counts them too
 
     @property
     def problems(self) -> list[Any]:
@@ -56,7 +72,9 @@ class ProblemsScreen(Screen[None]):
         problems = self.problems
         title = Text(tr("Knowledge-base problems", lang), style="bold")
         title.append("\n")
-        if problems:
+        if not kb_app(self).services.problems_complete:
+            title.append(tr("{n} problems so far; checking the signatures…", lang, n=len(problems)))
+        elif problems:
             title.append(
                 tr("{n} problems — Enter copies file:line", lang, n=len(problems)), style="dim"
             )
