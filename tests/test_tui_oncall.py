@@ -520,8 +520,8 @@ def _visible(widget) -> bool:
 
 @pilot_test
 async def test_where_dialog_at_80x24_shows_the_focused_field_and_its_error(monkeypatch):
-    """With a long picker (ten brokers) the field that has focus when the dialog opens, what is
-    typed into it and the error under it are all on screen at 80x24."""
+    """With a long picker (ten brokers) the list that has focus when the dialog opens, the field
+    what is typed goes into and the error under it are all on screen at 80x24."""
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")  # targets only
     brokers = [{"name": f"emqx-{i}", "kind": "emqx", "host": "10.0.0.5"} for i in range(10)]
     path = paths.config_file()
@@ -536,9 +536,12 @@ async def test_where_dialog_at_80x24_shows_the_focused_field_and_its_error(monke
         dialog = await open_picker(pilot)
         await pilot.pause(0.1)
         assert len(dialog.items) == 10
-        assert app.focused is dialog.query_one("#params", Input)
+        pick = dialog.query_one("#pick")
+        assert app.focused is pick  # on the first broker, below the note on the Docker daemon
+        assert pick.get_option_at_index(pick.highlighted).id == "0"
         assert _visible(app.focused)
-        await type_text(pilot, "prot=18830")
+        await type_text(pilot, "prot=18830")  # typing from the list goes on in the parameters
+        assert app.focused is dialog.query_one("#params", Input)
         await pilot.press("ctrl+s")
         await pilot.pause(0.2)
         problems = dialog.query_one("#settings-problems")

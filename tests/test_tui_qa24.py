@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import json
 
+import yaml
 from helpers import run_kb
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 from tui_support import (
     loaded,
     make_app,
+    open_picker,
     pilot_test,
     screen_text,
+    type_text,
     wait_for,
 )
 
+from kb import paths
 from tui.app import KbApp
+from tui.screens.check_settings import CheckSettingsScreen
+from tui.screens.entry import EntryScreen
 from tui.screens.problems import ProblemsScreen
 from tui.services import Services
 
@@ -114,3 +120,103 @@ async def test_l17_problems_opened_before_the_warnings_are_in_adds_them(make_kb)
         assert shown(screen) == expected
         await pilot.press("escape")
         await wait_for(pilot, lambda: "4 problems (F6)" in screen_text(app), what="the count")
+
+
+# --- L18: the "Where checks run" dialog from the keyboard ------------------------------------------
+def configure_brokers(monkeypatch, *names: str) -> None:
+    """Configured brokers `names`, and no Docker daemon (so the list holds only them)."""
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    brokers = [{"name": n, "kind": "emqx", "host": "127.0.0.1"} for n in names]
+    path.write_text(yaml.safe_dump({"brokers": brokers}))
+    path.chmod(0o600)
+
+
+async def where_dialog(pilot) -> CheckSettingsScreen:
+    """`p` on the fixture's listener entry, once the dialog has listed its targets."""
+    app = pilot.app
+    await loaded(pilot)
+    app.open_entry("tui-probe-listener")
+    await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+    dialog: CheckSettingsScreen = await open_picker(pilot)
+    await pilot.pause(0.1)
+    return dialog
+
+
+def highlighted_name(dialog: CheckSettingsScreen) -> str | None:
+    pick = dialog.query_one("#pick", OptionList)
+    if pick.highlighted is None:
+        return None
+    option_id = pick.get_option_at_index(pick.highlighted).id
+    return None if option_id is None else dialog.items[int(option_id)].name
+
+
+@pilot_test
+async def test_l18_where_dialog_starts_on_the_targets_and_every_key_reaches_them(monkeypatch):
+    configure_brokers(monkeypatch, "emqx-lab", "emqx-prod")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await where_dialog(pilot)
+        pick = dialog.query_one("#pick", OptionList)
+        target = dialog.query_one("#target", Input)
+        params = dialog.query_one("#params", Input)
+        # focus on the list, its first target highlighted; the footer says what Enter does
+        assert app.focused is pick and highlighted_name(dialog) == "emqx-lab"
+        footer = " ".join(screen_text(app).splitlines()[-1].split())
+        assert "⏎ Use" in footer and "tab Next field" in footer and "esc Cancel" in footer
+        # Enter on a target fills the target field; the parameters are next
+        await pilot.press("enter")
+        assert target.value == "emqx-lab" and app.focused is params
+        # ↓ from the parameters goes into the list (highlighted), ↓ Enter picks the next target
+        await pilot.press("down")
+        assert app.focused is pick and highlighted_name(dialog) == "emqx-lab"
+        await pilot.press("down", "enter")
+        assert target.value == "emqx-prod" and app.focused is params
+        # Tab and Shift+Tab reach every field, round; the list never gets focus unhighlighted
+        pick.highlighted = None
+        order = []
+        for _ in range(3):
+            await pilot.press("tab")
+            order.append(app.focused.id)
+        assert order == ["target", "pick", "params"]
+        order = []
+        for _ in range(3):
+            await pilot.press("shift+tab")
+            order.append(app.focused.id)
+            if app.focused is pick:
+                assert highlighted_name(dialog) is not None
+        assert order == ["pick", "target", "params"]
+        # ↑/↓ in the target field go into the list too
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is target
+        await pilot.press("down")
+        assert app.focused is pick
+        # Esc closes and applies nothing
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="closed")
+        assert app.services.context("tui-probe-listener").is_default()
+
+
+@pilot_test
+async def test_l18_typing_from_the_list_goes_on_in_the_parameters(monkeypatch):
+    """`p`, `container=…`, Enter (what the tree's fix says) still works with focus on the list,
+    and with nothing to pick, focus starts in the parameters."""
+    configure_brokers(monkeypatch, "emqx-lab")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await where_dialog(pilot)
+        await type_text(pilot, "port=1883")
+        assert app.focused is dialog.query_one("#params", Input)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="applied")
+        assert app.services.context("tui-probe-listener").overrides == {"port": 1883}
+    configure_brokers(monkeypatch)  # no targets, no daemon
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await where_dialog(pilot)
+        assert not dialog.items and app.focused is dialog.query_one("#params", Input)
+        await pilot.press("up")
+        assert app.focused is dialog.query_one("#target", Input)
+        await pilot.press("down")
+        assert app.focused is dialog.query_one("#params", Input)

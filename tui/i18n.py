@@ -60,6 +60,8 @@ ZH: dict[str, str] = {
     "Diagnose": "诊断",
     "Open": "打开",
     "Next list": "下一个列表",
+    "Next field": "下一栏",
+    "Use": "选用",
     "Choose option 1-9": "选择选项 1-9",
     "中文 / English": "中文 / English",
     "Command palette": "命令面板",

@@ -4,6 +4,12 @@ The TUI's `kb check --target NAME --set k=v`, scoped to the entry (or tree) it w
 setting `container=emqx-b` for one entry never changes where another entry's checks run. The
 picker lists the configured Docker hosts and brokers and the running containers of the current
 Docker host (loaded in a worker; an unreachable Docker only leaves the containers out).
+
+Keys: focus starts on the list (its first target highlighted once loaded; with nothing to pick,
+focus goes to the parameters); Tab / Shift+Tab go target field → list → parameters and round;
+↑/↓ in a field go into the list; Enter on a target fills the target field, on a container sets
+`container=NAME`; typing while the list has focus goes on in the parameters (as typing in the
+search results goes on in the search box), so `p`, `container=x`, Enter still works.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -26,14 +32,29 @@ from tui.shared import kb_app
 from tui.widgets.footer import KbFooter
 
 
+class PickList(OptionList):
+    """The targets and containers; Enter uses the highlighted one (said in the footer)."""
+
+    BINDINGS = [Binding("enter", "select", "Use")]
+
+    def on_focus(self, event: events.Focus) -> None:
+        # never focused with nothing highlighted: Enter would do nothing until an arrow key
+        if self.highlighted is None:
+            self.action_first()
+
+
 class CheckSettingsScreen(ModalScreen[bool]):
     """Target, picker and parameters; Enter in the parameters (or ctrl+s) applies; Esc cancels."""
 
     CSS_PATH = "check_settings.tcss"
+    # the list, once it has a target to pick; else the parameters (see _show_items)
+    AUTO_FOCUS = "#pick, #params"
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("tab", "app.focus_next", "Next list", show=False),
+        Binding("tab", "app.focus_next", "Next field"),
+        Binding("down", "into_list('down')", "To the list", show=False),
+        Binding("up", "into_list('up')", "To the list", show=False),
     ]
 
     def __init__(self, scope: str) -> None:
@@ -71,7 +92,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
                 classes="wrap",
             )
             yield Input(ctx.target or "", placeholder=tr("e.g. prod-docker", lang), id="target")
-            yield OptionList(id="pick")
+            yield PickList(id="pick")
             yield Label(
                 Text(tr("Parameters: NAME=VALUE separated by spaces", lang)), classes="wrap"
             )
@@ -86,7 +107,6 @@ class CheckSettingsScreen(ModalScreen[bool]):
         pick.add_option(
             Option(Text(tr("Loading targets and containers…", self.lang)), disabled=True)
         )
-        self.query_one("#params", Input).focus()
         self.load_items()
 
     @work(thread=True, exclusive=True, group="pick")
@@ -114,7 +134,6 @@ class CheckSettingsScreen(ModalScreen[bool]):
                     disabled=True,
                 )
             )
-            return
         for i, item in enumerate(items):
             label = Text()
             label.append(f"{one_line(item.name, 40)}", style="bold")
@@ -131,6 +150,37 @@ class CheckSettingsScreen(ModalScreen[bool]):
                     f"  {tr('unusable', lang)}: {one_line(item.problem, 120)}", style="red"
                 )
             pick.add_option(Option(label, id=str(i), disabled=bool(item.problem)))
+        if self._pickable():
+            if pick.highlighted is None:
+                pick.action_first()
+        else:
+            # nothing to pick: the list is skipped; focus on it goes to the parameters, as
+            # typing there is what is left (before the screen's first focus, AUTO_FOCUS does)
+            if pick.has_focus:
+                self.query_one("#params", Input).focus()
+            pick.can_focus = False
+
+    def _pickable(self) -> bool:
+        return any(not o.disabled for o in self.query_one("#pick", OptionList).options)
+
+    def action_into_list(self, direction: str) -> None:
+        """↑/↓ in a field: into the list (at its first target); with nothing to pick, ↓ from the
+        target field goes to the parameters and ↑ from the parameters to the target field."""
+        focused = self.focused
+        if not isinstance(focused, Input):
+            return
+        if self._pickable():
+            self.query_one("#pick", OptionList).focus()
+        elif direction == "down" and focused.id == "target":
+            self.query_one("#params", Input).focus()
+        elif direction == "up" and focused.id == "params":
+            self.query_one("#target", Input).focus()
+
+    def typing_target(self) -> Input | None:
+        """Typing while the list has focus goes on in the parameters (`TypesIntoSearch`)."""
+        if not self.query_one("#pick", OptionList).has_focus:
+            return None
+        return self.query_one("#params", Input)
 
     @on(OptionList.OptionSelected, "#pick")
     def _picked(self, event: OptionList.OptionSelected) -> None:

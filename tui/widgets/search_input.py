@@ -24,7 +24,7 @@ class TypesIntoSearch(Protocol):
     in the same step as it routes the key, so that key and the ones typed after it take one path
     in order (a key redirected later, by a handler, could be overtaken by the next one)."""
 
-    def typing_target(self) -> SearchInput | None:
+    def typing_target(self) -> Input | None:
         """The box that should take a printable key now, or None to route it as usual."""
         ...
 
