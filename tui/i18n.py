@@ -62,6 +62,7 @@ ZH: dict[str, str] = {
     "Next list": "下一个列表",
     "Next field": "下一栏",
     "Use": "选用",
+    "Into the list": "进入列表",
     "Choose option 1-9": "选择选项 1-9",
     "中文 / English": "中文 / English",
     "Command palette": "命令面板",

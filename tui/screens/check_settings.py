@@ -53,8 +53,8 @@ class CheckSettingsScreen(ModalScreen[bool]):
         Binding("ctrl+s", "apply", "Apply"),
         Binding("escape", "cancel", "Cancel"),
         Binding("tab", "app.focus_next", "Next field"),
-        Binding("down", "into_list('down')", "To the list", show=False),
-        Binding("up", "into_list('up')", "To the list", show=False),
+        Binding("down", "into_list('down')", "Into the list", show=False),
+        Binding("up", "into_list('up')", "Into the list", show=False),
     ]
 
     def __init__(self, scope: str) -> None:
