@@ -7,10 +7,14 @@ shared daemon is never touched.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+from types import SimpleNamespace
 
 import yaml
 from helpers import run_kb
+from rich.cells import cell_len
 from textual.widgets import Input, OptionList
 from tui_support import (
     loaded,
@@ -28,6 +32,8 @@ from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.problems import ProblemsScreen
 from tui.services import Services
+from tui.widgets.result_list import ResultList
+from tui.wrap import break_offsets
 
 SIZE = (80, 24)
 
@@ -220,3 +226,67 @@ async def test_l18_typing_from_the_list_goes_on_in_the_parameters(monkeypatch):
         assert app.focused is dialog.query_one("#target", Input)
         await pilot.press("down")
         assert app.focused is dialog.query_one("#params", Input)
+
+
+# --- L19: English words split mid-word in Chinese snippets -----------------------------------------
+# the Related snippet QA saw for 時鐘回撥 at 80x24 (the bundled triage tree's Chinese summary)
+ZH_SNIPPET = (
+    "…从“容器没了”一路排查到原因：现在是否在运行、最近是否退出过、Docker 是否根本没能启动它、"
+    "是否被 OOM 杀掉、退出码是多少、是否陷入重启循环、日志里有没有已知特征（时钟回拨、License "
+    "过期、端口被占用、缺少 logger 或 crypto、启动脚本超时放弃），以及重启后 EMQX 数据是否丢失。"
+)
+
+
+def hit(snippet: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        id="tui-probe-listener",
+        kind="tree",
+        title="Triage: a container stopped unexpectedly (or keeps restarting)",
+        title_zh=None,
+        products=("docker", "emqx", "linux"),
+        snippet=snippet,
+        highlights=((snippet.index("时钟回拨"), snippet.index("时钟回拨") + 4),),
+        confident=False,
+    )
+
+
+def english_words(text: str) -> set[str]:
+    return set(re.findall(r"[A-Za-z]+", text))
+
+
+@pilot_test
+async def test_l19_chinese_snippets_break_between_characters_never_inside_english_words():
+    app = make_app()
+    for width in range(70, 81):  # wherever the line ends, no English word is cut
+        async with app.run_test(size=(width, 24)) as pilot:
+            await loaded(pilot)
+            results = app.screen.query_one(ResultList)
+            results.show_hits([hit(ZH_SNIPPET)], "zh")
+            await pilot.pause(0.1)
+            lines = [line.strip(" ▃▅▇▁") for line in screen_text(app).splitlines()]
+            first = next(i for i, line in enumerate(lines) if line.startswith("…从"))
+            last = next(i for i, line in enumerate(lines) if line.endswith("失。"))
+            snippet = lines[first : last + 1]
+            assert "".join(snippet).replace(" ", "") == ZH_SNIPPET.replace(" ", ""), snippet
+            for line in snippet:  # each English word whole on one line
+                assert english_words(line) <= english_words(ZH_SNIPPET), (width, snippet)
+            # the lines are filled, short only by an English word that did not fit (a Chinese
+            # run no longer moves whole to the next line)
+            assert all(cell_len(line) >= width - 12 for line in snippet[:-1]), (width, snippet)
+        app = make_app()
+
+
+def test_l19_break_offsets():
+    def wrapped(text: str, width: int) -> list[str]:
+        cuts = [0, *break_offsets(text, width), len(text)]
+        return [text[a:b].rstrip() for a, b in itertools.pairwise(cuts)]
+
+    # Chinese breaks anywhere, but not before closing or after opening punctuation
+    assert wrapped("特征（时钟回拨、License 过期", 12) == ["特征（时钟回", "拨、License", "过期"]
+    assert wrapped("已知特征（时钟", 10) == ["已知特征", "（时钟"]
+    assert wrapped("一二三四、五", 8) == ["一二三", "四、五"]
+    # English only at spaces; a word longer than the line is folded
+    assert wrapped("hello world foo", 11) == ["hello world", "foo"]
+    assert wrapped("aa bbbbbbbbbbbb c", 5) == ["aa", "bbbbb", "bbbbb", "bb c"]
+    assert wrapped("中文English中文", 9) == ["中文", "English中", "文"]
+    assert break_offsets("", 10) == [] and break_offsets("abc", 0) == []

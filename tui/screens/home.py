@@ -28,6 +28,7 @@ from tui.widgets.badges import kind_badge, product_badges, tag_text
 from tui.widgets.footer import KbFooter
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
+from tui.wrap import Breakable
 
 DEBOUNCE = (
     0.015  # seconds: coalesces a burst of keys (a paste, fast typing) without a noticeable delay
@@ -38,9 +39,10 @@ PREVIEW_LINES = 80  # body lines rendered in the preview; the entry screen shows
 
 
 def render_preview(entry: Any, lang: str) -> Text:
-    """Title, badges, summary and the start of the body, as plain text (never markup)."""
+    """Title, badges, summary and the start of the body, as plain text (never markup); Chinese
+    wraps between characters, English words only at spaces (`tui.wrap`)."""
     text = entry.text(lang)
-    out = Text()
+    out = Breakable()
     out.append(one_line(text.title), style="bold")
     out.append("\n")
     out.append_text(kind_badge(entry.kind))

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from tui.i18n import tr
 from tui.sanitize import highlighted, one_line
 from tui.widgets.badges import kind_badge, product_badges
+from tui.wrap import Breakable
 
 
 def hit_title(hit: Any, lang: str) -> str:
@@ -20,8 +21,9 @@ def hit_title(hit: Any, lang: str) -> str:
 
 
 def render_hit(hit: Any, lang: str = "en", summary: str | None = None) -> Text:
-    """Two lines: badges + title, then the highlighted snippet."""
-    line = Text()
+    """Two lines: badges + title, then the highlighted snippet; wrapped so that Chinese breaks
+    between characters and English words only at spaces (`tui.wrap`)."""
+    line = Breakable()
     line.append_text(kind_badge(hit.kind))
     line.append(" ")
     line.append(one_line(hit_title(hit, lang)), style="bold")
