@@ -109,8 +109,6 @@ def _flag_ok(m: re.Match[str]) -> bool:
 def _assign(m: re.Match[str]) -> str:
     if m.group("value") == MASK or m.group("value").strip("\"'") == MASK:
         return m.group(0)
-    if not _flag_ok(m):
-        return m.group(0)
     if m.group("key").rstrip(" =:\"'").lower().endswith("_env"):
         return m.group(0)  # password_env=MQTT_PASSWORD names a variable; it holds no secret
     value = m.group("value")
@@ -120,6 +118,24 @@ def _assign(m: re.Match[str]) -> str:
     elif value[:1] in "\"'" and len(value) > 1:
         quote = value[0]
     return f"{m.group('key')}{m.group('scheme')}{quote}{MASK}{quote}"
+
+
+def _assignments(text: str) -> str:
+    """`_ASSIGN.sub(_assign, text)`, except that a name followed by a space that is no --flag
+    ("invalid credentials password=…") gives back what it took after the name: the value it
+    would have taken may be an assignment itself (QA: that password was shown in clear)."""
+    out: list[str] = []
+    pos = 0
+    while (m := _ASSIGN.search(text, pos)) is not None:
+        if not _flag_ok(m):
+            out.append(text[pos : m.start("scheme")])
+            pos = m.start("scheme")  # past the name: always forward
+            continue
+        out.append(text[pos : m.start()])
+        out.append(_assign(m))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _positional(m: re.Match[str]) -> str:
@@ -142,7 +158,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for command, pattern in _POSITIONAL:
         if command in text:  # a substring test first: most text names none of these commands
             text = pattern.sub(_positional, text)
-    return _ASSIGN.sub(_assign, text)
+    return _assignments(text)
 
 
 def redact_clip(text: str, limit: int, secrets: Iterable[str] = ()) -> str:

@@ -176,3 +176,36 @@ def test_doctor_never_shows_a_docker_url_password():
     for args in (("doctor", "--host", url), ("doctor", "--host", url, "--json")):
         r = run_kb(*args)
         assert r.returncode == 3 and "C4NARY" not in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PLAIN login refused: user 'guest' - invalid credentials password=hunter2hunter2",
+        "the secret password=hunter2hunter2",
+        "auth token=hunter2hunter2",
+        "bad token api_key=hunter2hunter2",
+    ],
+)
+def test_a_secret_word_before_an_assignment_does_not_hide_it(text):
+    """QA 25 (high): "credentials password=…" was read as a --flag `credentials` with the value
+    "password=…", refused as no flag, and the whole span skipped: the password stayed in clear
+    in kb diagnose, kb check and kb doctor."""
+    out = redact(text)
+    assert "hunter2hunter2" not in out and out.endswith("=<redacted>"), out
+
+
+def test_a_container_name_holding_a_secret_word_keeps_the_doctor_summary():
+    """QA 25: "qa25-token-api: exited …" read as `token…: value`, so doctor printed
+    "qa25-token-api  <redacted> unexpectedly with code 1"."""
+    from kb.checks.doctor import Finding
+
+    f = Finding(
+        entry=None,
+        status="fail",
+        container="qa25-token-api",
+        host="local",
+        evidence=[],
+        summary="qa25-token-api: exited unexpectedly with code 1 (password=hunter2hunter2)",
+    )
+    assert f.summary == "qa25-token-api: exited unexpectedly with code 1 (password=<redacted>)"

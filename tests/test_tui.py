@@ -502,6 +502,26 @@ def test_tui_picker_shows_unusable_targets_and_the_dialog_says_why() -> None:
     assert "fix it on the Targets screen (F8)" in problems[0]
 
 
+@pilot_test
+async def test_a_docker_url_password_is_never_shown_by_the_tui():
+    """QA 25: the Targets table and the "Where checks run" list showed
+    tcp://ops:Sup3rSecretPw@… in clear (the host test's result line was redacted)."""
+    from tui.services import Services
+
+    write_config("docker_hosts:\n  - {name: creds, url: 'tcp://ops:Sup3rSecretPw@127.0.0.1:1'}\n")
+    items = [
+        i for i in Services([], bundled=True).pick_items(timeout=0.2)[0] if i.kind != "container"
+    ]
+    assert items and all("Sup3rSecretPw" not in f"{i.detail} {i.problem}" for i in items), items
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="targets")
+        text = screen_text(app)
+        assert "creds" in text and "Sup3rSecretPw" not in text
+
+
 def test_tui_form_refuses_a_host_the_checks_would_not_use() -> None:
     from tui.screens.targets import validate_host
 

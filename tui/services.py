@@ -413,7 +413,8 @@ class Services:
 
             conf = load()
             for h in conf.docker_hosts:
-                items.append(PickItem("docker_host", h.name, h.url or ""))
+                # a URL's password (tcp://ops:secret@…) is never shown (QA: it was, here)
+                items.append(PickItem("docker_host", h.name, redact(h.url or "")))
             for b in conf.brokers:
                 items.append(PickItem("broker", b.name, f"{b.kind} {b.host}"))
             for u in conf.unusable:  # shown, not pickable: the user sees why it is not there

@@ -88,7 +88,13 @@ class Finding:
         # a host may be a URL with a password (tcp://ops:secret@…): redacted where it is made,
         # so no output (text, JSON, the TUI, metrics labels) can show it
         self.host = redact(self.host)
-        self.summary = redact(self.summary)
+        # "qa-token-api: exited …" reads as `token…: value` to the redactor, which masked the
+        # summary's first word (QA): the container's name is no secret, what follows it may be
+        prefix = f"{self.container}: "
+        if self.container and self.summary.startswith(prefix):
+            self.summary = prefix + redact(self.summary[len(prefix) :])
+        else:
+            self.summary = redact(self.summary)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
+from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.shared import kb_app
@@ -325,7 +326,8 @@ class TargetsScreen(Screen[None]):
         hosts = self.query_one("#hosts", DataTable)
         hosts.clear()
         for h in self.hosts:
-            where = h.get("url") or (f"context {h['context']}" if h.get("context") else "default")
+            url = redact(str(h.get("url") or ""))  # a URL's password is never shown (QA)
+            where = url or (f"context {h['context']}" if h.get("context") else "default")
             hosts.add_row(Text(one_line(h.get("name", "?"), NAME_W)), Text(one_line(where, 80)))
         if not self.hosts:
             hosts.add_row(
