@@ -243,6 +243,29 @@ def parse_check_ref(ref: str) -> tuple[str | None, str]:
     return (owner, check_id) if sep else (None, ref)
 
 
+def checks_named(
+    entries: Mapping[str, Entry], ref: str
+) -> tuple[Entry | None, list[CheckSpec], str | None]:
+    """What `kb check REF` and `kb serve metrics --check REF` run: `entry` (all its checks) or
+    `entry#check` -> (entry, its checks, None), or (entry or None, [], why not: one line). The one
+    rule for a command-line check reference (`ID#` names no check: QA found it ran them all)."""
+    owner_id, check_id = parse_check_ref(ref)
+    entry_id = owner_id if owner_id is not None else ref
+    entry = entries.get(entry_id)
+    if entry is None:
+        return None, [], f"no entry {entry_id!r}"
+    have = ", ".join(c.id for c in entry.checks) or "none"
+    if owner_id is not None:
+        spec = entry.check(check_id) if check_id else None
+        if spec is None:
+            named = f"no check {check_id!r}" if check_id else "no check named after '#'"
+            return entry, [], f"{entry_id} has {named}; its checks: {have}"
+        return entry, [spec], None
+    if not entry.checks:
+        return entry, [], f"{entry_id} declares no checks"
+    return entry, list(entry.checks), None
+
+
 def resolve_check_ref(
     entries: Mapping[str, Entry], entry: Entry, ref: str | None
 ) -> tuple[Entry, CheckSpec] | None:

@@ -662,3 +662,22 @@ def test_unset_credential_variables_the_entry_names_skip_those_the_user_names_ar
     r = run_check(entry(spec), spec, None, dict(names))
     assert r.status == "error" and "KBTUI_T_PASS" in r.summary
     assert "KBTUI_T_PASS" in redact(r.summary)  # a variable's name is no secret
+
+
+def test_checks_named_is_the_one_rule_for_a_check_reference():
+    from kb.loader import load_kb
+    from kb.model import checks_named
+    from kb.paths import bundled_kb
+
+    entries = load_kb([bundled_kb()]).entries
+    eid = "rabbitmq-memory-alarm-publishers-blocked"
+    entry, specs, problem = checks_named(entries, eid)
+    assert problem is None and [s.id for s in specs] == [c.id for c in entry.checks]
+    assert [s.id for s in checks_named(entries, f"{eid}#mem-limit")[1]] == ["mem-limit"]
+    for ref, why in (
+        (f"{eid}#", "has no check named after '#'"),
+        (f"{eid}#nope", "has no check 'nope'"),
+        ("no-such-entry#x", "no entry 'no-such-entry'"),
+    ):
+        _, specs, problem = checks_named(entries, ref)
+        assert specs == [] and problem is not None and why in problem, (ref, problem)

@@ -322,3 +322,17 @@ def test_search_from_a_terminal_says_what_it_waits_for(tmp_path):
     finally:
         os.close(fd)
         os.waitpid(pid, 0)
+
+
+def test_an_empty_check_after_the_hash_or_an_empty_required_value_is_refused():
+    """QA 25: `kb check 'ID#'` ran every check of ID; `--set container=` reached the Docker
+    client as an empty id and every Docker check ended in error (NullResource), exit 3."""
+    eid = "rabbitmq-memory-alarm-publishers-blocked"
+    r = run_kb("check", f"{eid}#")
+    assert r.returncode == 2 and r.stdout == "", r
+    assert r.stderr.strip().startswith(
+        f"kb: check: {eid} has no check named after '#'; its checks:"
+    )
+    r = run_kb("check", eid, "--set", "container=")
+    assert r.returncode == 2 and r.stdout == "", r
+    assert "parameter 'container' is empty; give a value" in r.stderr

@@ -122,6 +122,9 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
                 f"{kind_name}: parameter {name!r} must be {_TYPE_NAMES.get(p.type, p.type.__name__)},"
                 f" got {type(value).__name__} {value!r}{_type_hint(value, p.type)}"
             )
+        elif p.required and isinstance(value, str) and not value.strip():
+            # `--set container=` reached the Docker client as an empty id (QA: NullResource)
+            problems.append(f"{kind_name}: parameter {name!r} is empty; give a value")
         elif p.choices and value not in p.choices:
             problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")
         elif p.check is not None and (wrong := p.check(value)):

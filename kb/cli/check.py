@@ -43,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]:
     from kb.errors import UserError
-    from kb.model import parse_check_ref
+    from kb.model import checks_named, parse_check_ref
 
     if args.all:
         return [
@@ -55,25 +55,17 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
         raise UserError("check: name an entry (kb check ID) or use --all")
     out = []
     for ref in args.id:
-        owner_id, check_id = parse_check_ref(ref)
-        entry_id, check_id = (owner_id, check_id) if owner_id is not None else (ref, "")
-        entry = kbase.get(entry_id)
+        entry, specs, problem = checks_named(kbase.entries, ref)
         if entry is None:
             import difflib
 
+            entry_id = parse_check_ref(ref)[0] or ref
             close = difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else "; see kb list"
-            raise UserError(f"check: no entry {entry_id!r}{hint}")
-        if check_id:
-            spec = entry.check(check_id)
-            if spec is None:
-                have = ", ".join(c.id for c in entry.checks) or "none"
-                raise UserError(f"check: {entry_id} has no check {check_id!r}; its checks: {have}")
-            out.append((entry, [spec]))
-        elif not entry.checks:
-            raise UserError(f"check: {entry_id} declares no checks")
-        else:
-            out.append((entry, list(entry.checks)))
+            raise UserError(f"check: {problem}{hint}")
+        if problem:
+            raise UserError(f"check: {problem}")
+        out.append((entry, specs))
     # an entry or check named twice (kb check A A, A A/x) runs once, in the order first named
     merged: dict[str, tuple[Any, list[Any]]] = {}
     for entry, specs in out:

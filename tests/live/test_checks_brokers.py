@@ -102,6 +102,16 @@ def test_amqp_and_management_api(brokers):
     assert r.status == "skip" and "406" in r.summary, (r.summary, r.evidence)
 
 
+def test_management_api_uses_the_credentials_written_in_its_url(brokers):
+    """QA 25: rabbitmq.api and rabbitmq.consumers logged in as guest/guest whatever the URL said,
+    so --set url=http://nobody:wrong@… passed; the URL's own user and password are used now,
+    refused as the broker refuses them, and never shown."""
+    r = check("rabbitmq.api", {"url": "http://nobody:wr0ngPassw0rd@127.0.0.1:15672"})
+    assert r.status == "error" and "401" in " ".join([r.summary, *r.evidence]), r
+    assert "wr0ngPassw0rd" not in str(r.to_dict())
+    assert check("rabbitmq.api", {"url": "http://guest:guest@127.0.0.1:15672"}).status == "pass"
+
+
 def _poll(kind: str, params: dict, until, timeout: float = 20.0):
     """The check's result once `until(result)` holds (the management API's channel figures lag
     by its statistics interval, 5 s by default), or the last result after `timeout`."""

@@ -36,13 +36,20 @@ PARAMS = (
 
 
 def read(ctx: ProbeContext, params: Params, path: str) -> dict[str, Any]:
-    """GET `path` from the management API at `url`, with the check's credentials (guest/guest,
-    RabbitMQ's loopback-only default, when none are named)."""
+    """GET `path` from the management API at `url`, with the check's credentials: the *_env
+    variables it names, else the user and password written in the URL, else guest/guest
+    (RabbitMQ's loopback-only default)."""
+    from urllib.parse import urlsplit
+
     user = ctx.credential(params.get("username_env"))
     pwd = ctx.credential(params.get("password_env"))
-    if user is None and pwd is None and not params.get("username_env"):
+    base = params.get("url", "http://127.0.0.1:15672")
+    in_url = urlsplit(base).username is not None
+    if user is None and pwd is None and not params.get("username_env") and not in_url:
+        # (QA: a URL's own user:password were dropped for guest/guest, so a wrong password
+        # in --set url=http://nobody:wrong@… passed)
         user, pwd = "guest", "guest"
-    url = params.get("url", "http://127.0.0.1:15672").rstrip("/") + path
+    url = base.rstrip("/") + path
     return httpget.get(ctx, url, user, pwd)
 
 
