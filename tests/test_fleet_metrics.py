@@ -175,3 +175,54 @@ def test_bad_overrides_are_refused_at_start_up_like_kb_check(make_kb) -> None:
     assert service.returncode == 2, service.stderr
     assert "serving metrics" not in service.stderr
     assert service.stderr.strip().endswith("must be an integer, got str 'abc'")
+
+
+def test_a_check_cancelled_by_the_deadline_is_an_error_not_its_skip() -> None:
+    """QA: a check that honours the round's cancel answers `skip` ("cancelled"), as run_check
+    does; the round reported that skip (4) although docs/fleet.md promises `error`."""
+
+    def run_one(sel: Selected, cancel: threading.Event) -> CheckResult:
+        status, summary = ("skip", "cancelled") if cancel.wait(10) else ("pass", "")
+        return CheckResult(
+            check=sel.spec.id, kind=sel.spec.kind, title="", status=status, summary=summary
+        )
+
+    rnd = collect(
+        [Selected(_entry(), _spec("slow"), "h")], run_one=run_one, doctor=None, deadline=0.3
+    )
+    ((_, res),) = rnd.checks
+    assert (res.status, res.summary) == ("error", "did not finish within the 0.3s refresh deadline")
+    assert rnd.complete is False
+
+
+def test_once_reports_a_check_cut_off_by_the_deadline_as_error(make_kb) -> None:
+    """The QA reproduction end to end: an MQTT check against a listener that never answers, with
+    its own timeout (30 s) past the round's (1 s), is `error` (3) and the round incomplete."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        root = make_kb(
+            {
+                "emqx/m-silent.md": entry_text(
+                    "m-silent",
+                    extra=(
+                        "checks:\n  - id: anon\n    kind: mqtt.connect\n    title: Anonymous refused\n"
+                        f"    params: {{host: 127.0.0.1, port: {port}, anonymous: true}}\n"
+                    ),
+                )
+            }
+        )
+        started = time.monotonic()
+        out = run_kb(
+            "serve", "metrics", "--once", "--no-doctor", "--timeout", "1", "--check", "m-silent",
+            "--set", "timeout=30", "--kb", str(root), timeout=30,
+        )  # fmt: skip
+        took = time.monotonic() - started
+    assert out.returncode == 3, out.stderr
+    assert (
+        f'kb_check_status{{entry="m-silent",check="anon",kind="mqtt.connect",host="127.0.0.1:{port}"}} 3'
+        in out.stdout
+    )
+    assert "kb_refresh_complete 0" in out.stdout
+    assert took < 10, took

@@ -128,8 +128,13 @@ def collect(
     run_one: Callable[[Selected, threading.Event], CheckResult],
     doctor: Callable[[threading.Event, float], Any] | None,
     deadline: float,
+    stop: threading.Event | None = None,
 ) -> Round:
-    """One round: every selected check and the doctor scan, concurrently, ended by `deadline`."""
+    """One round: every selected check and the doctor scan, concurrently, ended by `deadline`.
+
+    A check still running at the deadline is cancelled and reported as `error` ("did not finish
+    within the refresh deadline"), whatever it answers to the cancellation. `stop` (the service
+    is shutting down) ends the round early the same way, within a tenth of a second."""
     start = time.monotonic()
     cancel = threading.Event()
     rnd = Round()
@@ -138,29 +143,24 @@ def collect(
     try:
         futures = {pool.submit(run_one, sel, cancel): sel for sel in selected}
         doc = pool.submit(doctor, cancel, deadline) if doctor else None
-        pending = set(futures) | ({doc} if doc else set())
-        _, not_done = wait(pending, timeout=deadline)
-        if not_done:
+        not_done = set(futures) | ({doc} if doc else set())
+        end = start + deadline
+        # short waits: a stop (SIGTERM) or Ctrl-C is seen between them
+        while not_done and (stop is None or not stop.is_set()):
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            _, not_done = wait(not_done, timeout=min(0.1, remaining))
+        late = set(not_done)  # cut off by the deadline (or the stop): an error, not its answer
+        if late:
             rnd.complete = False
             cancel.set()
-            wait(not_done, timeout=1.0)
+            wait(late, timeout=1.0)
         for fut, sel in futures.items():
-            if fut.done() and fut.exception() is None:
+            if fut not in late and fut.exception() is None:
                 rnd.checks.append((sel, fut.result()))
             else:
-                rnd.checks.append(
-                    (
-                        sel,
-                        CheckResult(
-                            check=sel.spec.id,
-                            kind=sel.spec.kind,
-                            title=sel.spec.title,
-                            status=ERROR,
-                            summary=f"did not finish within the {deadline:g}s refresh deadline",
-                            entry=sel.entry.id,
-                        ),
-                    )
-                )
+                rnd.checks.append((sel, _unfinished(sel, deadline, time.monotonic() - start)))
         if doc is not None and doc.done() and doc.exception() is None:
             report = doc.result()
             rnd.findings = list(report.findings)
@@ -170,10 +170,25 @@ def collect(
         elif doc is not None:
             rnd.complete = False
     finally:
+        # also on Ctrl-C (--once): the workers stop within ~50 ms instead of running on until
+        # their own timeouts while the interpreter waits for them at exit
+        cancel.set()
         pool.shutdown(wait=False, cancel_futures=True)
     rnd.duration = time.monotonic() - start
     rnd.finished_at = time.time()
     return rnd
+
+
+def _unfinished(sel: Selected, deadline: float, took: float) -> CheckResult:
+    return CheckResult(
+        check=sel.spec.id,
+        kind=sel.spec.kind,
+        title=sel.spec.title,
+        status=ERROR,
+        summary=f"did not finish within the {deadline:g}s refresh deadline",
+        duration=took,
+        entry=sel.entry.id,
+    )
 
 
 def select_checks(
