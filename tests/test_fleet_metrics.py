@@ -226,3 +226,56 @@ def test_once_reports_a_check_cut_off_by_the_deadline_as_error(make_kb) -> None:
     )
     assert "kb_refresh_complete 0" in out.stdout
     assert took < 10, took
+
+
+def test_sigterm_and_sigint_stop_the_service_mid_round_at_once(make_kb) -> None:
+    """QA: SIGTERM 4 s into a round whose check waits on a silent listener (its own timeout 30 s,
+    the round's 20 s) ended the process 18.8 s later: the signal stopped the HTTP server only, and
+    the round's worker threads were joined at exit. Now the signal cancels the round: SIGTERM
+    exits 0 (a service stopped), SIGINT 130 (interrupted, as every kb command), both within 2 s."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        root = make_kb(
+            {
+                "emqx/m-silent.md": entry_text(
+                    "m-silent",
+                    extra=(
+                        "checks:\n  - id: anon\n    kind: mqtt.connect\n    title: Anonymous refused\n"
+                        f"    params: {{host: 127.0.0.1, port: {port}, anonymous: true}}\n"
+                    ),
+                )
+            }
+        )
+        for signum, code in ((signal.SIGTERM, 0), (signal.SIGINT, 130)):
+            (listen,) = free_ports(1)
+            proc = subprocess.Popen(
+                [
+                    sys.executable, "-m", "kb.cli.main", "serve", "metrics", "--no-doctor",
+                    "--interval", "20", "--timeout", "20", "--check", "m-silent",
+                    "--set", "timeout=30", "--listen", f"127.0.0.1:{listen}", "--kb", str(root),
+                ],
+                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            try:
+                assert proc.stderr is not None
+                assert "serving metrics" in proc.stderr.readline()
+                time.sleep(1.5)  # the round is under way, its check blocked on the listener
+                assert proc.poll() is None
+                proc.send_signal(signum)
+                sent = time.monotonic()
+                returncode = proc.wait(timeout=30)
+                took = time.monotonic() - sent
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            assert returncode == code, (signum, proc.stderr.read())
+            assert took < 2.0, (signum, took)

@@ -151,12 +151,13 @@ def run_metrics(args: argparse.Namespace) -> int:
 
         return run_doctor(kbase, hosts=args.host or None, cancel=cancel, timeout=deadline)
 
-    def refresh() -> Round:
+    def refresh(stop: threading.Event | None = None) -> Round:
         return collect(
             selected,
             run_one=run_one,
             doctor=None if args.no_doctor else doctor,
             deadline=args.timeout,
+            stop=stop,
         )
 
     if args.once:
@@ -167,11 +168,13 @@ def run_metrics(args: argparse.Namespace) -> int:
 
 
 def _serve(server: Any, addr: tuple[str, int]) -> int:
+    """Serve until SIGTERM (exit 0, a service stopped) or SIGINT (exit 130, interrupted, as every
+    kb command): either cancels the running round, so the process ends within a second."""
     import signal
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    from kb.errors import UserError
+    from kb.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
 
     class Handler(BaseHTTPRequestHandler):
         def do_HEAD(self) -> None:
@@ -209,8 +212,11 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
     worker = threading.Thread(target=server.loop, name="kb-metrics-refresh", daemon=True)
     worker.start()
 
-    def stop(*_: object) -> None:
-        server.stop.set()
+    stopped_by: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped_by.append(signum)
+        server.stop.set()  # ends the loop and cancels the round it is in (collect's `stop`)
         threading.Thread(target=httpd.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
@@ -219,5 +225,10 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
     try:
         httpd.serve_forever(poll_interval=0.2)
     finally:
+        server.stop.set()
         httpd.server_close()
-    return 0
+        # the cancelled round's checks end within ~50 ms (docs/checks.md); wait that long for them
+        worker.join(timeout=2.0)
+    if signal.SIGINT in stopped_by:
+        sys.stderr.write("kb: interrupted\n")
+    return EXIT_INTERRUPTED if signal.SIGINT in stopped_by else EXIT_OK

@@ -224,9 +224,12 @@ def select_checks(
 
 
 class Server:
-    """Refreshes a Round on an interval in a thread; `text()` is the last one rendered."""
+    """Refreshes a Round on an interval in a thread; `text()` is the last one rendered.
 
-    def __init__(self, refresh: Callable[[], Round], interval: float) -> None:
+    `refresh` gets the `stop` event: setting it (SIGTERM, Ctrl-C) ends the loop and cuts the
+    running round short, so the service exits at once instead of when the round's checks end."""
+
+    def __init__(self, refresh: Callable[[threading.Event], Round], interval: float) -> None:
         self._refresh = refresh
         self._interval = interval
         self._lock = threading.Lock()
@@ -241,7 +244,9 @@ class Server:
     def loop(self) -> None:
         while not self.stop.is_set():
             started = time.monotonic()
-            rnd = self._refresh()
+            rnd = self._refresh(self.stop)
+            if self.stop.is_set():
+                return  # a round cut short by the shutdown is not published
             with self._lock:
                 self._text = render(rnd)
                 self.rounds += 1
