@@ -279,3 +279,46 @@ def test_sigterm_and_sigint_stop_the_service_mid_round_at_once(make_kb) -> None:
                     proc.wait()
             assert returncode == code, (signum, proc.stderr.read())
             assert took < 2.0, (signum, took)
+
+
+_DOCKER_ENTRY = (
+    "checks:\n  - id: running\n    kind: docker.container\n    title: The broker runs\n"
+    "    params: {container: qa-serve25-nonexistent}\n"
+    "  - id: port\n    kind: net.tcp\n    title: The port answers\n"
+    "    params: {host: 127.0.0.1, port: PORT}\n"
+)
+
+
+def test_docker_host_label_names_where_the_check_ran() -> None:
+    """QA: a docker.* check pointed elsewhere by its `host` parameter (--target a Docker host,
+    --set host=URL) was labelled `local`: the label took only the first --host."""
+    named = {"ghost": "ssh://nobody@qa25-nonexistent.invalid"}
+    spec = _spec("a", "docker.container")
+    assert host_label(spec, {"host": "ssh://nobody@qa25-nonexistent.invalid"}, None, named) == (
+        "ghost"
+    )  # a configured host: its name, as kb doctor labels it
+    assert host_label(spec, {"host": "ghost"}, "tcp://h2:2375", named) == "ghost"
+    assert host_label(spec, {"host": "tcp://10.0.0.9:2376"}, None, named) == "tcp://10.0.0.9:2376"
+    # a broker's address (kb check --set host=10.0.0.5) leaves docker.* on the default endpoint
+    assert host_label(spec, {"host": "10.0.0.5"}, "tcp://h2:2375", named) == "tcp://h2:2375"
+    assert host_label(spec, {"host": "10.0.0.5"}, None, named) == "local"
+
+
+def test_once_labels_a_docker_check_with_the_target_it_ran_on(make_kb) -> None:
+    """The QA reproduction: --target names a configured Docker host that cannot be reached; the
+    check ran there (error), and its series said host="local"."""
+    from tests.helpers import write_config
+
+    write_config('docker_hosts:\n  - {name: ghost, url: "ssh://nobody@qa25-nonexistent.invalid"}\n')
+    (port,) = free_ports(1)
+    root = make_kb(
+        {"docker/m-dock.md": entry_text("m-dock", extra=_DOCKER_ENTRY.replace("PORT", str(port)))}
+    )
+    out = run_kb(
+        "serve", "metrics", "--once", "--no-doctor", "--timeout", "20", "--target", "ghost",
+        "--check", "m-dock#running", "--kb", str(root), timeout=60,
+    )  # fmt: skip
+    series = [x for x in out.stdout.splitlines() if x.startswith("kb_check_status{")]
+    assert series == [
+        'kb_check_status{entry="m-dock",check="running",kind="docker.container",host="ghost"} 3'
+    ], out.stdout + out.stderr

@@ -129,11 +129,15 @@ def run_metrics(args: argparse.Namespace) -> int:
         validate_overrides((spec for _, spec in chosen), overrides, target)
     except ParamError as exc:
         raise UserError(f"serve metrics: {exc}") from None
+    named = conf.docker_urls()
     docker_host = args.host[0] if args.host else None
+    default_url = _docker_endpoint(docker_host, named) if docker_host else None
     selected: list[Selected] = []
     for entry, spec in chosen:
         params, _ = resolve_params(spec, overrides, target)
-        selected.append(Selected(entry, spec, host_label(spec, params, docker_host)))
+        selected.append(
+            Selected(entry, spec, host_label(spec, params, docker_host, named), default_url)
+        )
 
     def run_one(sel: Selected, cancel: threading.Event) -> Any:
         return run_check(
@@ -143,7 +147,7 @@ def run_metrics(args: argparse.Namespace) -> int:
             overrides,
             cancel,
             docker_hosts=docker_hosts,
-            default_docker_host=docker_host,
+            default_docker_host=sel.docker_host,
         )
 
     def doctor(cancel: threading.Event, deadline: float) -> Any:
@@ -165,6 +169,14 @@ def run_metrics(args: argparse.Namespace) -> int:
         sys.stdout.write(render(rnd))
         return 0 if rnd.complete else 3
     return _serve(Server(refresh, args.interval), addr)
+
+
+def _docker_endpoint(host: str, named: dict[str, str]) -> str | None:
+    """The endpoint a --host stands for, for the checks' default Docker host: a configured
+    host's URL, None for `local` (the environment's own), else the URL or context as given."""
+    if host in named:
+        return named[host]
+    return None if host == "local" else host
 
 
 def _serve(server: Any, addr: tuple[str, int]) -> int:

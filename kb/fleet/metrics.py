@@ -31,11 +31,14 @@ STATUS_VALUE: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2, "error": 3, "sk
 
 @dataclass(frozen=True)
 class Selected:
-    """One check to run each round, and the host label its result carries."""
+    """One check to run each round, and the host label its result carries. `docker_host` is the
+    Docker endpoint (a URL or context; None: the environment's own) its docker.* and host.*
+    kinds use when their parameters name none: with several `--host`, one Selected per host."""
 
     entry: Entry
     spec: Any
     host: str
+    docker_host: str | None = None
 
 
 @dataclass
@@ -105,11 +108,23 @@ def render(rnd: Round | None) -> str:
     return "\n".join(out) + "\n"
 
 
-def host_label(spec: Any, params: dict[str, Any], docker_host: str | None) -> str:
-    """Where a check looks: its broker/host parameter or URL, else the Docker endpoint."""
+def host_label(
+    spec: Any,
+    params: dict[str, Any],
+    docker_host: str | None,
+    docker_hosts: dict[str, str] | None = None,
+) -> str:
+    """Where a check looks: its broker/host parameter or URL, else the Docker endpoint.
+
+    `docker_host` is the label of the default Docker endpoint (a `--host` as given; None:
+    `local`). A docker.* check whose `host` parameter names a Docker endpoint (`--target` a
+    Docker host, a broker's `docker_host`, `--set host=ssh://…`) runs there, and is labelled as
+    kb doctor labels that host: a configured host's name, else the URL or context as given."""
     from urllib.parse import urlsplit
 
-    if spec.kind.startswith(("docker.", "host.")):
+    if spec.kind.startswith("docker."):
+        return docker_label(params.get("host"), docker_hosts or {}) or docker_host or "local"
+    if spec.kind.startswith("host."):
         return docker_host or "local"
     url = params.get("url")
     if isinstance(url, str) and "://" in url:
@@ -120,6 +135,21 @@ def host_label(spec: Any, params: dict[str, Any], docker_host: str | None) -> st
     if host:
         return f"{host}:{port}" if port else str(host)
     return docker_host or "local"
+
+
+def docker_label(host: Any, docker_hosts: dict[str, str]) -> str | None:
+    """The label of the Docker endpoint a docker.* check's `host` parameter names (a configured
+    host's name, else the URL or context as given), or None when it names none (unset, or a
+    broker's address: the check then uses the default endpoint, kb.checks.context.docker_url)."""
+    from kb.checks.context import docker_url
+
+    if not isinstance(host, str) or not host:
+        return None
+    if host in docker_hosts:
+        return host
+    if "://" in host:
+        return next((name for name, url in docker_hosts.items() if url == host), host)
+    return host if docker_url(host, docker_hosts) is not None else None
 
 
 def collect(
