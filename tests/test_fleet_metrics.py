@@ -322,3 +322,51 @@ def test_once_labels_a_docker_check_with_the_target_it_ran_on(make_kb) -> None:
     assert series == [
         'kb_check_status{entry="m-dock",check="running",kind="docker.container",host="ghost"} 3'
     ], out.stdout + out.stderr
+
+
+def test_docker_checks_run_once_per_host(make_kb, tmp_path: Path) -> None:
+    """QA: with several --host, docker.* checks ran on the first only, though --help says --host
+    is repeatable for doctor and docker.* checks. Now one series per host (as kb doctor scans each),
+    the host label telling them apart; a network check still runs once; a check whose own
+    parameters name its Docker host (--target) runs there once."""
+    from tests.helpers import write_config
+
+    write_config('docker_hosts:\n  - {name: ghost, url: "ssh://nobody@qa25-nonexistent.invalid"}\n')
+    (port,) = free_ports(1)
+    root = make_kb(
+        {"docker/m-dock.md": entry_text("m-dock", extra=_DOCKER_ENTRY.replace("PORT", str(port)))}
+    )
+    a, b = f"unix://{tmp_path}/a.sock", f"unix://{tmp_path}/b.sock"  # nothing listens: error
+    out = run_kb(
+        "serve", "metrics", "--once", "--no-doctor", "--timeout", "20", "--host", a,
+        "--host", b, "--host", "ghost", "--host", a, "--check", "m-dock", "--kb", str(root),
+        timeout=60,
+    )  # fmt: skip
+    series = sorted(x for x in out.stdout.splitlines() if x.startswith("kb_check_status{"))
+    assert series == sorted(
+        [
+            f'kb_check_status{{entry="m-dock",check="running",kind="docker.container",host="{a}"}} 3',
+            f'kb_check_status{{entry="m-dock",check="running",kind="docker.container",host="{b}"}} 3',
+            'kb_check_status{entry="m-dock",check="running",kind="docker.container",host="ghost"} 3',
+            f'kb_check_status{{entry="m-dock",check="port",kind="net.tcp",host="127.0.0.1:{port}"}} 2',
+        ]
+    ), out.stdout + out.stderr
+    targeted = run_kb(
+        "serve", "metrics", "--once", "--no-doctor", "--timeout", "20", "--target", "ghost",
+        "--host", a, "--host", b, "--check", "m-dock#running", "--kb", str(root), timeout=60,
+    )  # fmt: skip
+    series = [x for x in targeted.stdout.splitlines() if x.startswith("kb_check_status{")]
+    assert series == [
+        'kb_check_status{entry="m-dock",check="running",kind="docker.container",host="ghost"} 3'
+    ], targeted.stdout + targeted.stderr
+
+
+def test_a_configured_host_name_given_to_host_is_its_url_for_the_checks() -> None:
+    """`--host prod` reached the checks as the URL "prod" (an error on every round) while kb
+    doctor resolved the name; now the checks get prod's URL, and `local` the default endpoint."""
+    from kb.cli.serve import _docker_endpoint
+
+    named = {"prod": "ssh://ops@prod-1"}
+    assert _docker_endpoint("prod", named) == "ssh://ops@prod-1"
+    assert _docker_endpoint("local", named) is None
+    assert _docker_endpoint("tcp://10.0.0.9:2376", named) == "tcp://10.0.0.9:2376"

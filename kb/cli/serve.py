@@ -56,7 +56,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="URL",
-        help="Docker host for doctor and docker.* checks (repeatable; default: the local one)",
+        help="Docker host for doctor and docker.* checks; repeatable: each is scanned and each "
+        "docker.* check runs on each, one series per host (default: the local one)",
     )
     m.add_argument("--no-doctor", action="store_true", help="do not run kb doctor each round")
     m.add_argument("--allow-active", action="store_true", help="also run checks that send messages")
@@ -130,14 +131,22 @@ def run_metrics(args: argparse.Namespace) -> int:
     except ParamError as exc:
         raise UserError(f"serve metrics: {exc}") from None
     named = conf.docker_urls()
-    docker_host = args.host[0] if args.host else None
-    default_url = _docker_endpoint(docker_host, named) if docker_host else None
+    # docker.* (and host.*) checks run once per --host, as kb doctor scans each: one series per
+    # host, labelled as kb doctor labels it (the --host as given; `local` without one)
+    defaults: list[tuple[str | None, str | None]] = [
+        (h, _docker_endpoint(h, named)) for h in dict.fromkeys(args.host or [])
+    ] or [(None, None)]
     selected: list[Selected] = []
+    seen: set[tuple[str, str, str]] = set()
     for entry, spec in chosen:
         params, _ = resolve_params(spec, overrides, target)
-        selected.append(
-            Selected(entry, spec, host_label(spec, params, docker_host, named), default_url)
-        )
+        per_host = spec.kind.startswith(("docker.", "host."))
+        for label, url in defaults if per_host else defaults[:1]:
+            sel = Selected(entry, spec, host_label(spec, params, label, named), url)
+            # a check whose own parameters name its Docker host runs there once, whatever --host
+            if (entry.id, spec.id, sel.host) not in seen:
+                seen.add((entry.id, spec.id, sel.host))
+                selected.append(sel)
 
     def run_one(sel: Selected, cancel: threading.Event) -> Any:
         return run_check(
