@@ -31,11 +31,14 @@ def test_select_checks_reports_unknown_refs_and_leaves_out_active_checks() -> No
         e for e in KB.entries.values() if any(c.kind == "mqtt.roundtrip" for c in e.checks)
     )
     chosen, problems = select_checks(
-        KB, [with_roundtrip.id, "no-such-entry", f"{with_roundtrip.id}#nope"], allow_active=False
+        KB,
+        [with_roundtrip.id, "no-such-entry", f"{with_roundtrip.id}#nope", f"{with_roundtrip.id}#"],
+        allow_active=False,
     )
     assert chosen and all(spec.kind != "mqtt.roundtrip" for _, spec in chosen)
     assert any("no entry 'no-such-entry'" in p for p in problems)
     assert any("no check 'nope'" in p for p in problems)
+    assert any("no check named after '#'" in p for p in problems)  # QA 25: `ID#` ran them all
     assert any("sends messages" in p and "--allow-active" in p for p in problems)
     active, _ = select_checks(KB, [with_roundtrip.id], allow_active=True)
     assert any(spec.kind == "mqtt.roundtrip" for _, spec in active)

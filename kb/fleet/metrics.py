@@ -226,21 +226,17 @@ def select_checks(
 ) -> tuple[list[tuple[Entry, Any]], list[str]]:
     """`entry` (all its checks) or `entry#check` references -> (entry, spec) pairs, and problems."""
     from kb.checks import registry
+    from kb.model import checks_named
 
     chosen: list[tuple[Entry, Any]] = []
     problems: list[str] = []
     for ref in refs:
-        eid, _, cid = ref.partition("#")
-        entry = kbase.get(eid)
-        if entry is None:
-            problems.append(f"--check {ref}: no entry {eid!r}")
+        # the one rule for a check reference, as `kb check` reads it (`ID#` names no check)
+        entry, specs, problem = checks_named(kbase.entries, ref)
+        if entry is None or problem:
+            problems.append(f"--check {ref}: {problem}")
             continue
-        specs = [c for c in entry.checks if not cid or c.id == cid]
-        if not specs:
-            problems.append(
-                f"--check {ref}: {'no check ' + repr(cid) + ' in' if cid else 'no checks in'} {eid}"
-            )
-            continue
+        eid = entry.id
         for spec in specs:
             kind = registry.get(spec.kind)
             if kind is not None and kind.active and not allow_active:
