@@ -102,6 +102,58 @@ def test_set_host_naming_an_unusable_docker_host_is_refused() -> None:
     validate_overrides([spec], {"host": "ssh://ops@prod-1"})  # a URL is fine
 
 
+# --- QA misc25 #8: URLs docker-py refuses when the check runs --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        (
+            "tcp://10.0.0.9",
+            "url 'tcp://10.0.0.9' has no port: Docker needs one (tcp://HOST:PORT; 2375, or 2376 "
+            "with TLS); write tcp://10.0.0.9:2375",
+        ),
+        (
+            "tcp://ops:hunter2@h:2376",
+            "url 'tcp://ops:<redacted>@h:2376' holds credentials: a tcp:// Docker endpoint takes "
+            "none in the URL (TLS certificates authenticate it: ca/cert/key)",
+        ),
+        ("tcp://ops@h:2376", "url 'tcp://ops@h:2376' holds a user name"),
+        ("https://h", "write https://h:2376"),
+        ("ssh://ops:hunter2@h", "url 'ssh://ops:<redacted>@h' holds a password"),
+        ("tcp://h:2375?tls=1", "url 'tcp://h:2375?tls=1' takes no query or fragment"),
+    ],
+)
+def test_a_docker_url_docker_would_refuse_is_refused_in_the_config(url: str, shown: str) -> None:
+    """Before: saved without complaint, then every check and `kb doctor --host` failed with
+    docker-py's `Invalid bind address format: port is required` (or with the URL's credentials)."""
+    path = write_config(f'docker_hosts:\n  - {{name: prod, url: "{url}"}}\n')
+    conf = targets.load()
+    assert conf.find("prod") is None
+    problem = only_problem(conf)
+    assert problem.startswith(f"{path}:2: error: docker_hosts[0] (prod): url '"), problem
+    assert shown in problem
+    assert "hunter2" not in problem and "\n" not in problem
+
+
+def test_a_broker_docker_host_url_without_a_port_says_so() -> None:
+    path = write_config("brokers:\n  - {name: mq, kind: mosquitto, docker_host: 'tcp://h'}\n")
+    assert only_problem(targets.load()) == (
+        f"{path}:2: error: brokers[0] (mq): docker_host 'tcp://h' has no port: Docker needs one "
+        "(tcp://HOST:PORT; 2375, or 2376 with TLS); write tcp://h:2375"
+    )
+
+
+def test_the_tui_form_refuses_the_same_urls() -> None:
+    """The F8 form calls the same rule (kb.checks.targets.docker_url_problem)."""
+    from tui.screens.targets import validate_host
+
+    for url in ("tcp://10.0.0.9", "tcp://ops:hunter2@h:2376"):
+        item, problems = validate_host({"name": "lab", "url": url}, set())
+        assert item is None and len(problems) == 1 and problems[0].startswith("URL: "), problems
+    assert validate_host({"name": "lab", "url": "tcp://10.0.0.9:2376"}, set())[1] == []
+
+
 # --- M2: problems are reported, and the named target says why --------------------------------------
 
 

@@ -167,25 +167,61 @@ def _context_host(name: str) -> str | None:
 def docker_url_problem(url: object) -> str | None:
     """Why `url` is not a Docker endpoint URL (unix://, tcp://, ssh:// …), or None when it is one.
     docker-py would take `10.0.0.9:2376` as tcp:// and kb as a context name or a broker address,
-    so a config says which it means."""
+    so a config says which it means. A URL docker-py would refuse when the check runs (a tcp://
+    endpoint without a port, credentials in the URL, a query) is refused here, with the fix."""
     text = str(url) if isinstance(url, str) else ""
     scheme, sep, rest = text.partition("://")
-    ok = bool(sep) and scheme.lower() in DOCKER_SCHEMES and rest and not re.search(r"\s", text)
-    if ok and scheme.lower() not in ("unix", "npipe"):
+    scheme = scheme.lower()
+    ok = bool(sep) and scheme in DOCKER_SCHEMES and rest and not re.search(r"\s", text)
+    why = "takes no query or fragment (?…, #…)" if ok and re.search(r"[?#]", rest) else ""
+    if ok and not why and scheme not in ("unix", "npipe"):
         try:
             parts = urlsplit(text)
-            ok = bool(parts.hostname) and (parts.port is None or 0 < parts.port < 65536)
+            port = parts.port
+            ok = bool(parts.hostname) and (port is None or 0 < port < 65536)
         except ValueError:  # a port that is no number, a bad IPv6 literal
             ok = False
-    if ok:
+        if ok:
+            why = _docker_url_why(parts, scheme, port)
+    if ok and not why:
         return None
     from kb.redact import redact
 
     shown = redact(str(url))
+    if why:
+        return f"{shown!r} {why}"
     hint = ""
     if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", text):
         hint = f"; write tcp://{shown}"
     return f"{shown!r} is not a Docker endpoint ({DOCKER_URL_FORMS}){hint}"
+
+
+def _docker_url_why(parts: Any, scheme: str, port: int | None) -> str:
+    """What docker-py refuses in a URL that has a scheme and a host ("" when nothing)."""
+    if parts.password is not None:
+        # docker-py: "Invalid bind address format"; the value is never shown
+        if scheme == "ssh":
+            return (
+                "holds a password: an ssh:// endpoint takes a user only "
+                "(ssh://USER@HOST; kb logs in with your ssh keys, never a password)"
+            )
+        return (
+            f"holds credentials: a {scheme}:// Docker endpoint takes none in the URL "
+            "(TLS certificates authenticate it: ca/cert/key)"
+        )
+    if parts.username is not None and scheme != "ssh":
+        return (
+            f"holds a user name: a {scheme}:// Docker endpoint takes none in the URL "
+            "(TLS certificates authenticate it: ca/cert/key)"
+        )
+    if scheme != "ssh" and port is None:
+        host = parts.netloc.rsplit("@", 1)[-1]
+        default = 2376 if scheme == "https" else 2375
+        return (
+            f"has no port: Docker needs one ({scheme}://HOST:PORT; 2375, or 2376 with TLS); "
+            f"write {scheme}://{host}:{default}"
+        )
+    return ""
 
 
 class _Reader:
@@ -315,6 +351,8 @@ def _broker_problems(raw: dict[str, Any], hosts: Targets) -> list[tuple[str, str
         elif bad is not None:
             line = bad.problems[0].line
             out.append(("docker_host", f"docker_host {name!r} is unusable (line {line})"))
+        elif "://" in name and (why := docker_url_problem(name)) is not None:
+            out.append(("docker_host", f"docker_host {why}"))
         elif docker_url_problem(name) is not None and _context_host(name) is None:
             known = ", ".join(h.name for h in hosts.docker_hosts) or "none configured"
             out.append(
