@@ -163,6 +163,28 @@ def test_resolve_params_precedence_and_validation():
     ]
 
 
+def test_exponent_numbers_get_the_right_advice():
+    """QA misc25 #10: `--set timeout=1e1` said "write it without quotes" (none were written):
+    YAML 1.1 reads 1e1 as text. The advice now says what to write."""
+    from kb.checks.runner import parse_overrides, resolve_params
+
+    overrides = parse_overrides(["timeout=1e1"])
+    assert overrides == {"timeout": "1e1"}  # what PyYAML makes of it
+    spec = CheckSpec("c", "rabbitmq.api", "t", {})
+    _, problems = resolve_params(spec, overrides)
+    assert problems == [
+        "rabbitmq.api: parameter 'timeout' must be a number, got str '1e1'; "
+        "YAML reads 1e1 as text: write 10 or 10.0"
+    ]
+    spec = CheckSpec("c", "mqtt.connect", "t", {})
+    _, problems = resolve_params(spec, parse_overrides(["port=1E3"]))
+    assert problems[0].endswith("got str '1E3'; YAML reads 1E3 as text: write 1000")
+    _, problems = resolve_params(spec, {"port": "2.5e0"})
+    assert problems[0].endswith("YAML reads 2.5e0 as text, and it is not a whole number")
+    # a float YAML does read (dot and signed exponent) is accepted
+    assert resolve_params(CheckSpec("c", "rabbitmq.api", "t", {}), {"timeout": 1.0e1})[1] == []
+
+
 def _kind_with(probe, evaluate=lambda p, d: Verdict("pass", "ok")):
     from kb.checks.base import CheckKind
     from kb.checks.kinds._common import TIMEOUT

@@ -8,6 +8,7 @@ inside their probes, so loading the registry to validate entries stays cheap.
 from __future__ import annotations
 
 import importlib
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -98,6 +99,18 @@ def _type_hint(value: Any, typ: type) -> str:
     text = value.strip().lower()
     if typ is bool:
         return "; write it without quotes" if text in ("true", "false") else ""
+    if typ in (int, float) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)e[-+]?\d+", text):
+        # YAML 1.1 (PyYAML) reads exponent notation as text unless it has a dot and a signed
+        # exponent (`1e1` is a string, `1.0e+1` a float): no quotes were written, so say what to
+        # write instead
+        number = float(text)
+        if number.is_integer() and abs(number) < 1e15:
+            plain = f"{int(number)}" if typ is int else f"{int(number)} or {number}"
+        elif typ is int:
+            return f"; YAML reads {value.strip()} as text, and it is not a whole number"
+        else:
+            plain = repr(number)
+        return f"; YAML reads {value.strip()} as text: write {plain}"
     try:
         (int if typ is int else float)(text)
     except (TypeError, ValueError):
