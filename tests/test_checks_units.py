@@ -703,3 +703,114 @@ def test_checks_named_is_the_one_rule_for_a_check_reference():
     ):
         _, specs, problem = checks_named(entries, ref)
         assert specs == [] and problem is not None and why in problem, (ref, problem)
+
+
+# --- QA misc25 #12: docker.exec where the command cannot run ---------------------------------------
+
+
+class _FakeExecDocker:
+    """A Docker client with one container: its inspect `State` and what an exec answers."""
+
+    def __init__(self, state: dict, exec_result=None, restarts: int = 0) -> None:
+        self.state, self.exec_result, self.restarts = state, exec_result, restarts
+        self.execs = 0
+
+    def inspect_container(self, name: str) -> dict:
+        return {"Name": "/" + name, "State": self.state, "RestartCount": self.restarts}
+
+    def exec_allowed(self, name: str, argv: tuple[str, ...]):
+        self.execs += 1
+        if isinstance(self.exec_result, BaseException):
+            raise self.exec_result
+        return self.exec_result
+
+
+class _FakeExecCtx:
+    def __init__(self, client: _FakeExecDocker) -> None:
+        self.client = client
+
+    def docker(self, host=None):
+        return self.client
+
+
+def _exec_verdict(client: _FakeExecDocker, command: str = "rabbitmq.check_running"):
+    from kb.checks.kinds import docker_exec
+
+    params = {"container": "app", "command": command}
+    return docker_exec.evaluate(params, docker_exec.probe(_FakeExecCtx(client), params))
+
+
+RUNNING = {"Status": "running", "Running": True}
+OCI_NOT_FOUND = (
+    "OCI runtime exec failed: exec failed: unable to start container process: exec: "
+    '"rabbitmq-diagnostics": executable file not found in $PATH: unknown\r\n'
+)
+
+
+def test_docker_exec_of_a_command_the_container_lacks_is_skip_not_fail():
+    """Before: FAIL "exited with 126" on a busybox container: a false "problem present"."""
+    v = _exec_verdict(_FakeExecDocker(RUNNING, (126, OCI_NOT_FOUND)))
+    assert v.status == "skip", v
+    assert v.summary == (
+        "app has no `rabbitmq-diagnostics` (not a RabbitMQ container?): "
+        "`rabbitmq-diagnostics -q check_running` cannot run there; nothing was checked"
+    )
+    assert v.evidence[0] == "$ rabbitmq-diagnostics -q check_running  (exit 126)"
+    assert "executable file not found" in v.evidence[1] and v.settable == ("container",)
+    # crun words it as "no such file or directory" (exit 127)
+    crun = "crun: executable file `mosquitto` not found: No such file or directory\n"
+    v = _exec_verdict(
+        _FakeExecDocker(RUNNING, (127, "OCI runtime exec failed: " + crun)), "mosquitto.version"
+    )
+    assert v.status == "skip" and "(not a Mosquitto container?)" in v.summary
+    # the command ran and failed on its own: still a fail
+    v = _exec_verdict(_FakeExecDocker(RUNNING, (69, "Error: unable to perform an operation")))
+    assert v.status == "fail" and "exited with 69" in v.summary
+    v = _exec_verdict(
+        _FakeExecDocker(RUNNING, (127, "/usr/lib/x/rabbitmq-diagnostics: erl: not found"))
+    )
+    assert v.status == "fail"
+
+
+def test_docker_exec_on_a_paused_or_restarting_container_is_a_tidy_skip():
+    """Before: ERROR with the API's raw text, a restarting container named by its 64-char id."""
+    client = _FakeExecDocker({"Status": "paused", "Running": True, "Paused": True}, (0, ""))
+    v = _exec_verdict(client)
+    assert client.execs == 0 and v.status == "skip" and "\n" not in v.summary
+    assert v.summary.startswith("app is paused (docker pause): ")
+    assert "unpause" in (v.advice or "")
+    client = _FakeExecDocker(
+        {"Status": "restarting", "Running": True, "Restarting": True, "ExitCode": 1},
+        (0, ""),
+        restarts=7,
+    )
+    v = _exec_verdict(client)
+    assert client.execs == 0 and v.status == "skip"
+    assert v.summary.startswith("app is restarting (its process exited with 1, 7 restarts so far)")
+
+
+def test_docker_exec_when_the_container_pauses_between_inspect_and_exec():
+    import docker.errors
+    import requests
+
+    from kb.checks.dockerclient import DockerUnavailable
+
+    cid = "e4f361efb28f66730801f05fc67900614f55293301cb11d6793b460a23d0b43e"
+    response = requests.Response()
+    response.status_code = 409
+    api = docker.errors.APIError("409", response, f"Container {cid} is restarting, wait until …")
+    err = DockerUnavailable(f"Docker API error from unix:///x: Container {cid} is restarting")
+    err.__cause__ = api
+
+    class Racing(_FakeExecDocker):
+        def exec_allowed(self, name, argv):
+            self.state = {"Status": "restarting", "Running": True, "Restarting": True}
+            raise err
+
+    v = _exec_verdict(Racing(RUNNING))
+    assert v.status == "skip" and v.summary.startswith("app is restarting") and cid not in v.summary
+    # any other API error stays an error (the runner reports it)
+    other = DockerUnavailable("Docker API error from unix:///x: boom")
+    other.__cause__ = docker.errors.APIError("500", None, "boom")
+    with pytest.raises(DockerUnavailable):
+        _exec_verdict(_FakeExecDocker(RUNNING, other))

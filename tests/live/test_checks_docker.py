@@ -256,6 +256,36 @@ def test_exec_allow_list(incident_containers):
         client.api.exec_create("kbtui-test-healthy", ["sh", "-c", "touch /x"])
 
 
+def test_exec_where_the_command_cannot_run_is_skip(docker_engine):
+    """QA misc25 #12: `rabbitmq.check_running` in a busybox container was FAIL "exited with 126"
+    (a false "problem present"); on a paused or restarting container an ERROR with Docker's raw
+    text (`is paused, unpause…`, the 64-character id). Now each is a one-line skip by name."""
+    nocmd, paused, looping = (inc.PREFIX + n for n in ("exec-nocmd", "exec-paused", "exec-loop"))
+    try:
+        inc.run("exec-nocmd", cmd="exec sleep 600")
+        inc.run("exec-paused", cmd="exec sleep 600")
+        inc.docker("pause", paused)
+        inc.run("exec-loop", "--restart", "always", cmd="exit 1")
+        r = check("docker.exec", {"container": nocmd, "command": "rabbitmq.check_running"})
+        assert r.status == "skip", r
+        assert r.summary.startswith(
+            f"{nocmd} has no `rabbitmq-diagnostics` (not a RabbitMQ container?)"
+        )
+        assert any("executable file not found" in e for e in r.evidence), r.evidence
+        r = check("docker.exec", {"container": paused, "command": "rabbitmq.check_running"})
+        assert r.status == "skip" and r.summary.startswith(f"{paused} is paused"), r
+        deadline = time.monotonic() + 30
+        while not inc.inspect("exec-loop").get("State", {}).get("Restarting"):
+            assert time.monotonic() < deadline, "the container never showed as restarting"
+            time.sleep(0.2)
+        r = check("docker.exec", {"container": looping, "command": "date"})
+        assert r.status == "skip" and r.summary.startswith(f"{looping} is restarting"), r
+        cid = inc.inspect("exec-loop")["Id"]
+        assert cid not in r.summary and "\n" not in r.summary
+    finally:
+        inc.docker("rm", "-f", nocmd, paused, looping, check=False)
+
+
 def test_client_refuses_writes(incident_containers):
     api = dockerclient.get_client().api
     for attempt in (

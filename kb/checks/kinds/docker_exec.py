@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kb.checks.allowlist import ALLOWED_COMMANDS
@@ -17,6 +18,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
+from kb.checks.dockerclient import DockerUnavailable
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
@@ -43,15 +45,59 @@ PARAMS = (
 )
 
 
+# the container runtime's answer when argv[0] is not in the container (runc, crun; exit 126/127)
+_NOT_FOUND = re.compile(
+    r"(?i)exec failed|OCI runtime|unable to start container process|starting container process"
+)
+_NOT_FOUND_WHY = re.compile(r"(?i)executable file not found|no such file or directory")
+_PRODUCTS = {"rabbitmq": "RabbitMQ", "emqx": "EMQX", "vernemq": "VerneMQ", "mosquitto": "Mosquitto"}
+
+
+def _state(info: dict[str, Any]) -> dict[str, Any]:
+    """Whether a command can run in the container, from its inspect `State`."""
+    st = info.get("State") or {}
+    if st.get("Paused"):
+        state = "paused"
+    elif st.get("Restarting"):
+        state = "restarting"
+    elif st.get("Running"):
+        state = "running"
+    else:
+        state = str(st.get("Status") or "not running")
+    return {
+        "running": state == "running",
+        "state": state,
+        "restarts": info.get("RestartCount"),
+        "exit_code": st.get("ExitCode"),
+    }
+
+
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     argv = ALLOWED_COMMANDS[params["command"]]
     client = ctx.docker(params.get("host"))
     info = client.inspect_container(params["container"])
     if info is None:
         return None
-    if not (info.get("State") or {}).get("Running"):
-        return {"running": False}
-    code, output = client.exec_allowed(params["container"], argv)
+    state = _state(info)
+    if not state["running"]:
+        return state
+    try:
+        code, output = client.exec_allowed(params["container"], argv)
+    except DockerUnavailable as exc:
+        # 409: paused or restarting (or stopped) between the inspect and the exec; Docker's own
+        # text names the container by its 64-character id
+        if getattr(getattr(exc.__cause__, "response", None), "status_code", None) != 409:
+            raise
+        info = client.inspect_container(params["container"])
+        if info is None:
+            return None
+        state = _state(info)
+        if state["running"]:
+            m = re.search(r"is (paused|restarting|not running)", str(exc))
+            if m is None:
+                raise
+            state = {**state, "running": False, "state": m.group(1)}
+        return state
     return {"running": True, "argv": list(argv), "exit_code": code, "output": output}
 
 
@@ -59,11 +105,41 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name = params["container"]
     if data is None:
         return no_container(name)
+    command = " ".join(ALLOWED_COMMANDS[params["command"]])
     if not data["running"]:
+        state = data.get("state", "not running")
+        if state == "paused":
+            return Verdict(
+                SKIP,
+                f"{name} is paused (docker pause): `{command}` cannot run in it until it is "
+                "unpaused; nothing was checked",
+                advice="A paused container is frozen: its container check reports it; "
+                "unpause it (docker unpause) and run this check again",
+            )
+        if state == "restarting":
+            restarts = data.get("restarts")
+            count = f", {restarts} restarts so far" if restarts else ""
+            return Verdict(
+                SKIP,
+                f"{name} is restarting (its process exited with {data.get('exit_code')}{count}): "
+                f"`{command}` cannot run until it stays up; nothing was checked",
+                advice="A container in a restart loop: read its logs for why its process exits",
+            )
         return Verdict(SKIP, f"{name} is not running; cannot run {params['command']}")
     lines = [ln for ln in data["output"].splitlines() if ln.strip()]
     cmd = " ".join(data["argv"])
     ev = tuple([f"$ {cmd}  (exit {data['exit_code']})", *lines[: MAX_EVIDENCE_LINES - 1]])
+    if data["exit_code"] in (126, 127) and _NOT_FOUND.search(data["output"]):
+        if _NOT_FOUND_WHY.search(data["output"]):
+            program = data["argv"][0]
+            product = _PRODUCTS.get(params["command"].split(".", 1)[0])
+            kind = f" (not a {product} container?)" if product else ""
+            return Verdict(
+                SKIP,
+                f"{name} has no `{program}`{kind}: `{cmd}` cannot run there; nothing was checked",
+                (*ev, f"the container has no {program} on its PATH: this check does not apply"),
+                settable=("container",),
+            )
     if data["exit_code"] not in (0, None):
         return Verdict(FAIL, f"{name}: `{cmd}` exited with {data['exit_code']}", ev)
     if params.get("pattern"):
