@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -23,6 +24,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
 from kb.model import CheckSpec, Entry
+from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.shared import kb_app
@@ -205,7 +207,7 @@ class ChecksScreen(Screen[None]):
         out.append(one_line(self._title(spec)), style="bold")
         # the parameters this check runs with here: defaults < target < overrides of this entry
         used = self.svc.effective_params(spec, self.entry.id)
-        params = ", ".join(f"{k}={v}" for k, v in used.items())
+        params = redact(", ".join(f"{k}={v}" for k, v in used.items()))
         out.append(
             f"\n{spec.kind}" + (f" ({one_line(params, 160)})" if params else ""), style="dim"
         )
@@ -213,7 +215,8 @@ class ChecksScreen(Screen[None]):
         out.append(
             "\n" + tr("on {where}  (p to change)", lang, where=one_line(where, 150)), style="dim"
         )
-        words = kb_app(self).services.explain(spec, self.lang)
+        # described with what it runs with, not the entry's defaults (explain redacts the words)
+        words = kb_app(self).services.explain(replace(spec, params=used), self.lang)
         out.append(f"\n{one_line(words.looks_at, 200)} → {one_line(words.healthy, 200)}")
         result = self.results.get(spec.id)
         status = self.state[spec.id]
