@@ -72,3 +72,90 @@ async def test_13_the_description_uses_the_overrides_the_check_runs_with(monkeyp
         )
         assert "API at http://ops:<redacted>@127.0.0.1:19999/api/health/checks/local-alarms" in text
         assert "15672" not in text and "s3cr3t-misc25" not in text
+
+
+# --- #14: the "Where checks run" field could not take a value with spaces, even quoted -------------
+LOGS_KB = {
+    "docker/misc25-logs.md": """
+        ---
+        id: misc25-logs
+        kind: incident
+        title: Clients log connection refused
+        summary: Used by the misc25 tests.
+        products: [docker]
+        updated: 2026-12-01
+        symptoms: [connection refused]
+        checks:
+          - id: refused
+            kind: docker.logs
+            title: The app's log has no refused connections
+            params: {container: app, pattern: refused}
+        ---
+        ## Symptoms
+        x
+        """
+}
+
+
+async def where(pilot, entry_id: str) -> CheckSettingsScreen:
+    app = pilot.app
+    await loaded(pilot)
+    app.open_entry(entry_id)
+    await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+    return await open_picker(pilot)
+
+
+async def apply(pilot, dialog: CheckSettingsScreen, text: str) -> str:
+    dialog.query_one("#params", Input).value = text
+    await pilot.press("ctrl+s")
+    await pilot.pause(0.2)
+    return str(dialog.query_one("#settings-problems").render()) if dialog.is_attached else ""
+
+
+@pilot_test
+async def test_14_quoted_values_with_spaces_are_one_parameter(monkeypatch, make_kb):
+    """Before: `container="qa25 x" timeout=4` → `'x"': use NAME=VALUE`."""
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+    app = make_app(kb=make_kb(LOGS_KB))
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await where(pilot, "misc25-logs")
+        # a quote not closed: one line that says so, nothing applied
+        shown = await apply(pilot, dialog, 'pattern="connection refused timeout=4')
+        assert shown.startswith('a quote (") is not closed'), shown
+        assert app.services.context("misc25-logs").is_default()
+        assert await apply(pilot, dialog, 'container="qa25 x" timeout=4') == ""
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="applied")
+        assert app.services.context("misc25-logs").overrides == {
+            "container": "qa25 x",
+            "timeout": 4,
+        }
+        # reopened, the field shows them so that applying it again gives the same
+        dialog = await open_picker(pilot)
+        field = dialog.query_one("#params", Input)
+        assert field.value == "container='qa25 x' timeout=4"
+        shown = await apply(pilot, dialog, "pattern='connection refused, reset' exit_codes=[0,1]")
+        assert "exit_codes" in shown  # docker.logs has no exit_codes: the value reached the rule
+        assert await apply(pilot, dialog, r"pattern='refused \(x\)' tail=50,since=1h") == ""
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="applied")
+        assert app.services.context("misc25-logs").overrides == {
+            "pattern": r"refused \(x\)",
+            "tail": 50,
+            "since": "1h",
+        }
+
+
+def test_14_split_and_format_read_each_other_back():
+    from kb.checks.runner import parse_overrides
+    from tui.services import format_params, split_params
+
+    for overrides in (
+        {"container": "qa25 x", "timeout": 4},
+        {"pattern": 'it\'s "quoted", really', "exit_codes": [0, 1], "anonymous": True},
+        {"container": "1883", "pattern": r"\d+ ms"},
+    ):
+        assert parse_overrides(split_params(format_params(overrides))) == overrides
+    assert split_params("port=1883,host=x exit_codes=[0,1]") == [
+        "port=1883",
+        "host=x",
+        "exit_codes=[0,1]",
+    ]

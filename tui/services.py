@@ -61,6 +61,61 @@ def parse_query(text: str) -> tuple[str, Filters]:
     return " ".join(rest.split()), found
 
 
+def split_params(text: str) -> list[str]:
+    """`container="qa25 x" timeout=4` to `["container=qa25 x", "timeout=4"]`: the `NAME=VALUE`
+    items of the "Where checks run" field, split as a shell splits `--set` arguments (quotes keep
+    spaces; a backslash is kept as typed, patterns have them), then read by the rule `kb check
+    --set` uses (`kb.checks.runner.parse_overrides`). A comma outside quotes before the next
+    `NAME=` separates too (`port=1883,host=x`); `exit_codes=[0,1]` stays whole. Raises ValueError
+    (one line) on a quote that is not closed."""
+    import shlex
+
+    # commas that separate items, outside quotes: turned into spaces before splitting
+    out, quote = [], ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "," and re.match(r"[A-Za-z_][A-Za-z0-9_]*=", text[i + 1 :]):
+            ch = " "
+        out.append(ch)
+    lex = shlex.shlex("".join(out), posix=True)
+    lex.whitespace_split = True
+    lex.commenters = ""
+    lex.escape = ""
+    try:
+        return list(lex)
+    except ValueError:
+        raise ValueError(
+            f"a quote ({quote or '?'}) is not closed: quote a value with spaces whole, "
+            "as in pattern=\"connection refused\" or pattern='a b'"
+        ) from None
+
+
+def format_params(overrides: dict[str, Any]) -> str:
+    """Overrides as the field shows them, so that applying the field again gives them back:
+    `split_params` and `parse_overrides` read each item as typed."""
+    import shlex
+
+    from kb.checks.runner import parse_overrides
+
+    items = []
+    for key, value in overrides.items():
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (list, tuple, dict)):
+            text = json.dumps(value)  # JSON is YAML flow: [0, 1]
+        else:
+            text = str(value)
+            if parse_overrides([f"{key}={text}"])[key] != value:  # "1883" as text, "yes"
+                text = json.dumps(value)
+        if text != shlex.quote(text) or "," in text:
+            text = shlex.quote(text)
+        items.append(f"{key}={text}")
+    return " ".join(items)
+
+
 @dataclass
 class CheckContext:
     """Where one entry's (or one tree's) checks run: `kb check --target NAME --set k=v`, scoped.
@@ -474,9 +529,9 @@ class Services:
         if target is not None and target not in self.target_names():
             problems.append(self._missing_target(target))
         try:
-            overrides = parse_overrides(params_text.replace(",", " ").split())
+            overrides = parse_overrides(split_params(params_text))
             validate_overrides(self.scope_checks(scope), overrides, self._target_obj(target))
-        except ParamError as exc:
+        except ValueError as exc:  # ParamError, or a quote not closed
             # the dialog's field is the --set: say NAME: …, not --set NAME: …
             problems.append(re.sub(r"--set:? ", "", str(exc)))
             overrides = {}

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 
 from tui.i18n import tr
 from tui.sanitize import one_line
-from tui.services import CheckContext, PickItem
+from tui.services import CheckContext, PickItem, format_params, split_params
 from tui.shared import kb_app
 from tui.widgets.footer import KbFooter
 
@@ -73,7 +73,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
         ctx: CheckContext = svc.context(self.scope)
         entry = svc.get(self.scope)
         title = entry.text(lang).title if entry is not None else self.scope
-        params = " ".join(f"{k}={v}" for k, v in ctx.overrides.items())
+        params = format_params(ctx.overrides)
         # the dialog scrolls: at 80x24 with a long container list or a wrapped error it is taller
         # than the screen, and the focused field and its error must stay in view
         with VerticalScroll(id="dialog", can_focus=False):
@@ -192,8 +192,14 @@ class CheckSettingsScreen(ModalScreen[bool]):
         """A target fills the target field; a container sets `container=NAME` in the parameters."""
         if item.kind == "container":
             params = self.query_one("#params", Input)
-            kept = [p for p in params.value.split() if not p.startswith("container=")]
-            params.value = " ".join([*kept, f"container={item.name}"])
+            try:
+                items = split_params(params.value)
+            except ValueError:  # a quote not closed: applying says so
+                items = params.value.split()
+            kept = [p for p in items if not p.startswith("container=")]
+            # items go back as the field shows them (a value with spaces quoted)
+            kept_text = [format_params({k: v}) for k, _, v in (p.partition("=") for p in kept)]
+            params.value = " ".join([*kept_text, f"container={item.name}"])
         else:
             self.query_one("#target", Input).value = item.name
         self.query_one("#params", Input).focus()
