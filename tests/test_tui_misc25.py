@@ -159,3 +159,69 @@ def test_14_split_and_format_read_each_other_back():
         "host=x",
         "exit_codes=[0,1]",
     ]
+
+
+# --- #16: the live doctor's pop-ups went on over other screens, once per flap ----------------------
+def _toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@pilot_test
+async def test_16_new_findings_pop_up_only_on_the_doctor_and_once_per_finding(monkeypatch):
+    """Before: every flap of a health check (unhealthy → healthy → unhealthy every 4 s) popped up
+    "New finding" on whatever screen was shown — at 160x50 over the F8 form's field errors."""
+    from kb.checks.doctor import DoctorReport, Finding, HostReport
+    from tui.screens import doctor as doctor_mod
+    from tui.screens.doctor import DoctorScreen
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+
+    def sick() -> list[Finding]:
+        return [
+            Finding("tui-probe-listener", "warn", "qa-flap", "local", [], "unhealthy", "unhealthy")
+        ]
+
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        doctor = DoctorScreen(autoscan=False, live=False)
+        await app.push_screen(doctor)
+        doctor._done(DoctorReport(hosts=[HostReport("local", "unix://x", True, 1)]), None)
+        # on the doctor: the first time it turns unhealthy is announced
+        doctor._rescanned("local", "qa-flap", "health_status", sick())
+        await pilot.pause(0.1)
+        new = [t for t in _toasts(app) if t.startswith("New finding")]
+        assert len(new) == 1 and new[0].endswith("(qa-flap)"), new
+        app.clear_notifications()
+        # it flaps: healthy, unhealthy again — the same finding is not announced again
+        for _ in range(3):
+            doctor._rescanned("local", "qa-flap", "health_status", [])
+            doctor._rescanned("local", "qa-flap", "health_status", sick())
+        await pilot.pause(0.1)
+        assert _toasts(app) == [] and doctor.live_events == 7
+        # another screen: nothing pops up there, however many findings come
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TargetsScreen", what="F8")
+        assert not doctor.is_active
+        doctor._announced.clear()  # as if ANNOUNCE_EVERY had passed
+        for name in ("qa-a", "qa-b"):
+            doctor._rescanned(
+                "local", name, "die", [Finding(None, "fail", name, "local", [], "exit 1", "exit")]
+            )
+        doctor._rescanned("local", "qa-flap", "health_status", [])
+        doctor._rescanned("local", "qa-flap", "health_status", sick())
+        await pilot.pause(0.1)
+        assert _toasts(app) == [] and doctor.unseen == 3
+        # back on the doctor: one line with the count; the rows are there
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: doctor.is_active, what="the doctor")
+        await pilot.pause(0.1)
+        assert _toasts(app) == ["3 new findings while away"] and doctor.unseen == 0
+        assert {f.container for f in doctor.findings} == {"qa-a", "qa-b", "qa-flap"}
+        # after ANNOUNCE_EVERY the flapping finding is announced again
+        monkeypatch.setattr(doctor_mod, "ANNOUNCE_EVERY", 0.0)
+        app.clear_notifications()
+        doctor._rescanned("local", "qa-flap", "health_status", [])
+        doctor._rescanned("local", "qa-flap", "health_status", sick())
+        await pilot.pause(0.1)
+        assert len([t for t in _toasts(app) if t.startswith("New finding")]) == 1

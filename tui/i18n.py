@@ -195,6 +195,8 @@ ZH: dict[str, str] = {
     "host {host}": "主机 {host}",
     "container {name}": "容器 {name}",
     "New finding: {title} ({container})": "新发现：{title}（{container}）",
+    "1 new finding while away": "离开期间有 1 个新发现",
+    "{n} new findings while away": "离开期间有 {n} 个新发现",
     # --- targets ---
     "Docker hosts": "Docker 主机",
     "Brokers": "代理",

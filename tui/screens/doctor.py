@@ -10,6 +10,7 @@ container and host as the place that entry's checks run.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -78,6 +79,11 @@ def daemon_entry(reason: str) -> str | None:
     return None
 
 
+# a finding the live doctor announced is not announced again for this long: a health check that
+# flaps every few seconds would otherwise pop up "New finding" every few seconds
+ANNOUNCE_EVERY = 600.0
+
+
 class DoctorScreen(Screen[None]):
     """Findings of a doctor scan, kept up to date from Docker events."""
 
@@ -106,6 +112,9 @@ class DoctorScreen(Screen[None]):
         self.live_events = 0  # events handled (tests wait on it)
         self._stop = threading.Event()
         self._following: set[str] = set()
+        # (host, container, entry, kind) -> when it was last announced (or counted while away)
+        self._announced: dict[tuple[Any, ...], float] = {}
+        self.unseen = 0  # new findings while another screen was shown: told once on return
 
     @property
     def lang(self) -> str:
@@ -132,6 +141,19 @@ class DoctorScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop.set()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Back on the doctor: one line for the findings that came while it was not shown (their
+        rows are in the table already), instead of the pop-ups it held back."""
+        if self.unseen:
+            n, self.unseen = self.unseen, 0
+            self.notify(
+                tr("1 new finding while away", self.lang)
+                if n == 1
+                else tr("{n} new findings while away", self.lang, n=n),
+                severity="warning",
+                markup=False,
+            )
 
     def _title_width(self) -> int:
         """Finding takes what Status and Container leave, so Container never scrolls out of view
@@ -300,18 +322,34 @@ class DoctorScreen(Screen[None]):
         )
         self._refill()
         for f in found:
-            if (getattr(f, "entry", None), getattr(f, "kind", None)) not in before:
-                title = self._title(f)
-                self.notify(
-                    tr(
-                        "New finding: {title} ({container})",
-                        self.lang,
-                        title=one_line(title, 60),
-                        container=container,
-                    ),
-                    severity="warning",
-                    markup=False,
-                )
+            what = (getattr(f, "entry", None), getattr(f, "kind", None))
+            if what in before or not self._announce((host, container, *what)):
+                continue
+            if not self.is_active:
+                # another screen is shown (F8's form, an entry): a pop-up there covers its
+                # fields and says nothing about it; the doctor tells the count on return
+                self.unseen += 1
+                continue
+            title = self._title(f)
+            self.notify(
+                tr(
+                    "New finding: {title} ({container})",
+                    self.lang,
+                    title=one_line(title, 60),
+                    container=container,
+                ),
+                severity="warning",
+                markup=False,
+            )
+
+    def _announce(self, key: tuple[Any, ...]) -> bool:
+        """Whether a new finding is worth a word now: once per finding per ANNOUNCE_EVERY."""
+        now = time.monotonic()
+        last = self._announced.get(key)
+        if last is not None and now - last < ANNOUNCE_EVERY:
+            return False
+        self._announced[key] = now
+        return True
 
     # --- details and actions -------------------------------------------------------------------
     def _title(self, finding: Any) -> str:
