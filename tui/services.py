@@ -522,7 +522,7 @@ class Services:
 
         The overrides pass the rule `kb check --set` uses (`validate_overrides`): a name no check
         of the scope declares, or a bad value, is refused, never run on the defaults."""
-        from kb.checks.runner import ParamError, parse_overrides, validate_overrides
+        from kb.checks.runner import parse_overrides, validate_overrides
 
         problems: list[str] = []
         target = (target or "").strip() or None
