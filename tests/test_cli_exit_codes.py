@@ -336,3 +336,11 @@ def test_an_empty_check_after_the_hash_or_an_empty_required_value_is_refused():
     r = run_kb("check", eid, "--set", "container=")
     assert r.returncode == 2 and r.stdout == "", r
     assert "parameter 'container' is empty; give a value" in r.stderr
+
+
+def test_a_docker_url_docker_would_refuse_is_a_usage_error_for_set_host():
+    """Review of QA 25: the config refused tcp://HOST without a port, but --set host=tcp://HOST
+    still ran every Docker check into "Invalid bind address format" (exit 3)."""
+    r = run_kb("check", "docker-container-oom-triage", "--set", "host=tcp://10.0.0.9")
+    assert r.returncode == 2 and r.stdout == "", r
+    assert "has no port: Docker needs one" in r.stderr and "write tcp://10.0.0.9:2375" in r.stderr

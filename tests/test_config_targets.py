@@ -12,6 +12,7 @@ import pytest
 from helpers import run_kb, write_config
 
 from kb.checks import targets
+from kb.redact import redact
 
 
 def only_problem(conf: targets.Targets) -> str:
@@ -115,8 +116,8 @@ def test_set_host_naming_an_unusable_docker_host_is_refused() -> None:
         ),
         (
             "tcp://ops:hunter2@h:2376",
-            "url 'tcp://ops:<redacted>@h:2376' holds credentials: a tcp:// Docker endpoint takes "
-            "none in the URL (TLS certificates authenticate it: ca/cert/key)",
+            "url 'tcp://ops:<redacted>@h:2376' holds a user and password, but a tcp:// Docker "
+            "endpoint takes none in the URL (TLS certificates authenticate it: ca/cert/key)",
         ),
         ("tcp://ops@h:2376", "url 'tcp://ops@h:2376' holds a user name"),
         ("https://h", "write https://h:2376"),
@@ -133,6 +134,13 @@ def test_a_docker_url_docker_would_refuse_is_refused_in_the_config(url: str, sho
     problem = only_problem(conf)
     assert problem.startswith(f"{path}:2: error: docker_hosts[0] (prod): url '"), problem
     assert shown in problem
+    # every output redacts again: the words must survive it ("holds credentials: a …" lost "a")
+    assert redact(problem) == problem
+    from tui.screens.targets import validate_host
+
+    assert validate_host({"name": "lab", "url": url}, set())[1] == [
+        "URL: " + problem.split("url ", 1)[1]
+    ]
     assert "hunter2" not in problem and "\n" not in problem
 
 

@@ -209,3 +209,12 @@ def test_a_container_name_holding_a_secret_word_keeps_the_doctor_summary():
         summary="qa25-token-api: exited unexpectedly with code 1 (password=hunter2hunter2)",
     )
     assert f.summary == "qa25-token-api: exited unexpectedly with code 1 (password=<redacted>)"
+
+
+def test_a_host_named_like_a_secret_keeps_its_cannot_scan_summary():
+    """Review of QA 25: a configured Docker host named `creds` made doctor print
+    "cannot scan creds: <redacted> use Docker endpoint …"."""
+    from kb.checks.doctor import Finding
+
+    f = Finding(None, "error", "-", "creds", [], "cannot scan creds: cannot use Docker endpoint")
+    assert f.summary == "cannot scan creds: cannot use Docker endpoint"

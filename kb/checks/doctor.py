@@ -71,6 +71,9 @@ SPECIFICITY = {
 PRODUCT_CHECK_KINDS = frozenset({"docker.mount", "docker.env"})
 
 
+HOST_UNSCANNED = "cannot scan"  # a host finding's summary: "cannot scan HOST: why"
+
+
 @dataclass
 class Finding:
     entry: str | None
@@ -89,10 +92,12 @@ class Finding:
         # so no output (text, JSON, the TUI, metrics labels) can show it
         self.host = redact(self.host)
         # "qa-token-api: exited …" reads as `token…: value` to the redactor, which masked the
-        # summary's first word (QA): the container's name is no secret, what follows it may be
-        prefix = f"{self.container}: "
-        if self.container and self.summary.startswith(prefix):
-            self.summary = prefix + redact(self.summary[len(prefix) :])
+        # summary's first word (QA), as "cannot scan creds: cannot use …" did for a host named
+        # creds: the container's or host's name is no secret, what follows it may be
+        for prefix in (f"{self.container}: ", f"{HOST_UNSCANNED} {self.host}: "):
+            if self.summary.startswith(prefix):
+                self.summary = prefix + redact(self.summary[len(prefix) :])
+                break
         else:
             self.summary = redact(self.summary)
 
@@ -585,7 +590,7 @@ def _scan_host(
         late = ctx.remaining() <= 0 or scan.over()
         # the daemon did not list its containers in time: no container was involved yet
         why = _why(scan, ctx, label, "container-list") if late else present.reason(exc)
-        scan.add(Finding(None, ERROR, "-", label, [], f"cannot scan {label}: {why}", "host"))
+        scan.add(Finding(None, ERROR, "-", label, [], f"{HOST_UNSCANNED} {label}: {why}", "host"))
         return HostReport(label, client.endpoint, False, 0, why)
     finally:
         scan.release(ctx)

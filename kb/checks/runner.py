@@ -87,6 +87,14 @@ def validate_overrides(
     host = overrides.get("host")
     if isinstance(host, str) and "://" not in host:
         _refuse_unusable_host(host)
+    elif isinstance(host, str) and any(s.kind.startswith("docker.") for s in specs):
+        # a Docker URL docker-py would refuse (tcp:// without a port…): the config's rule, before
+        # the checks run into "Invalid bind address format" one by one (QA)
+        from kb.checks.targets import docker_url_problem
+        from kb.redact import redact
+
+        if why := docker_url_problem(host):
+            raise ParamError(f"--set host={redact(host)}: {why}")
     for spec in specs:
         _, base = resolve_params(spec, None, target)
         _, problems = resolve_params(spec, overrides, target)

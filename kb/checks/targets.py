@@ -202,11 +202,13 @@ def _docker_url_why(parts: Any, scheme: str, port: int | None) -> str:
         # docker-py: "Invalid bind address format"; the value is never shown
         if scheme == "ssh":
             return (
-                "holds a password: an ssh:// endpoint takes a user only "
+                # (worded so that no "password: …" shape reaches the redactor, which would mask
+                # the next word)
+                "holds a password, but an ssh:// endpoint takes a user only "
                 "(ssh://USER@HOST; kb logs in with your ssh keys, never a password)"
             )
         return (
-            f"holds credentials: a {scheme}:// Docker endpoint takes none in the URL "
+            f"holds a user and password, but a {scheme}:// Docker endpoint takes none in the URL "
             "(TLS certificates authenticate it: ca/cert/key)"
         )
     if parts.username is not None and scheme != "ssh":

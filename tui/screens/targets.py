@@ -75,8 +75,11 @@ def validate_host(
         problems.append("Give a URL or a context, not both")
     from kb.checks.targets import docker_url_problem
 
-    if url and (not DOCKER_URL_RE.match(url) or docker_url_problem(url)):
+    if url and not DOCKER_URL_RE.match(url):
         problems.append("URL: must start with unix://, tcp://, ssh:// or npipe://")
+    elif url and (why := docker_url_problem(url)):
+        # the same words as config.yaml's problem (no port, credentials in the URL, …)
+        problems.append(f"URL: {redact(why)}")
     if not url and not context:
         # an item without either is refused by the checks' parser (kb.checks.targets.parse)
         problems.append("Give a URL or a context")
