@@ -33,7 +33,8 @@ _ENTRY_CACHE = 4096  # entries whose folded text and term set are kept between q
 
 
 def _sorted_problems(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.path, p.line, p.message))
+    # the stored rows come back in any order: the message settles a tie
+    return sorted(problems, key=lambda p: (*p.order(), p.message))
 
 
 class KBIndex:

@@ -35,6 +35,10 @@ class Problem:
 
         return f"{path_text(self.path)}:{self.line}: {self.severity}: {one_line(self.message)}"
 
+    def order(self) -> tuple[str, int]:
+        """How problems are listed (kb lint, the TUI's F6, the index): by file, then line."""
+        return (self.path, self.line)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -253,6 +257,8 @@ def checks_named(
     entry_id = owner_id if owner_id is not None else ref
     entry = entries.get(entry_id)
     if entry is None:
+        if not entry_id:
+            return None, [], f"{ref!r} names no entry: write ENTRY#CHECK"
         return None, [], f"no entry {entry_id!r}"
     have = ", ".join(c.id for c in entry.checks) or "none"
     if owner_id is not None:

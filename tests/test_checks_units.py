@@ -814,3 +814,52 @@ def test_docker_exec_when_the_container_pauses_between_inspect_and_exec():
     other.__cause__ = docker.errors.APIError("500", None, "boom")
     with pytest.raises(DockerUnavailable):
         _exec_verdict(_FakeExecDocker(RUNNING, other))
+
+
+def test_credentials_written_in_a_url_are_sent_percent_decoded():
+    """Review of QA 25: a password holding @ or : must be %-encoded in a URL; it was sent as
+    written ('p%40ss'), so the broker refused it whatever the user did."""
+    import base64
+    import http.server
+    import threading
+
+    from kb.checks import httpget
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            seen.append(self.headers.get("Authorization", ""))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    class Ctx:
+        secrets: list[str] = []
+
+        def add_secret(self, s: str) -> None:
+            self.secrets.append(s)
+
+        def remaining(self) -> float:
+            return 5.0
+
+        def on_abort(self, fn: object) -> None:
+            pass
+
+        def check(self) -> None:
+            pass
+
+    try:
+        port = server.server_address[1]
+        out = httpget.get(Ctx(), f"http://admin:p%40ss%3Aw@127.0.0.1:{port}/api/overview")
+    finally:
+        server.shutdown()
+    assert out["status"] == 200
+    assert seen == ["Basic " + base64.b64encode(b"admin:p@ss:w").decode()]

@@ -12,7 +12,7 @@ from kb import errors
 from kb.checks.base import CheckResult
 from kb.checks.runner import exit_code
 from kb.cli import main as cli_main
-from tests.helpers import REPO, run_kb
+from tests.helpers import REPO, entry_text, run_kb
 
 
 def _result(status: str) -> CheckResult:
@@ -344,3 +344,20 @@ def test_a_docker_url_docker_would_refuse_is_a_usage_error_for_set_host():
     r = run_kb("check", "docker-container-oom-triage", "--set", "host=tcp://10.0.0.9")
     assert r.returncode == 2 and r.stdout == "", r
     assert "has no port: Docker needs one" in r.stderr and "write tcp://10.0.0.9:2375" in r.stderr
+
+
+def test_review_of_qa25_messages_name_what_is_wrong(tmp_path):
+    """A broken symbolic link where an output folder must be is not "a file"; `kb check '#x'`
+    names no entry (it said "no entry ''"); `--kb=~/kb` (no shell expanded the ~) is the folder
+    in the home directory, as the loader reads it, not "no such folder"."""
+    link = tmp_path / "l"
+    link.symlink_to(tmp_path / "nowhere")
+    r = run_kb("export", "mtail", str(link / "x"))
+    assert r.returncode == 2 and "symbolic link to nothing" in r.stderr, r
+    r = run_kb("check", "#x")
+    assert r.returncode == 2 and "'#x' names no entry: write ENTRY#CHECK" in r.stderr, r
+    home = tmp_path / "home"
+    (home / "mykb").mkdir(parents=True)
+    (home / "mykb" / "my-own-entry.md").write_text(entry_text("my-own-entry"))
+    r = run_kb("--kb=~/mykb", "show", "my-own-entry", "--json", env={"HOME": str(home)})
+    assert r.returncode == 0, r

@@ -3,6 +3,8 @@ search` said "nothing found" in English, `kb check` printed English hints and st
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from kb.i18n import ZH_WORDS, say, status_label
 from kb.model import STATUSES
 from tests.helpers import run_kb
@@ -13,7 +15,7 @@ def test_every_check_status_has_its_chinese_label_of_the_same_width():
         assert status in ZH_WORDS
         assert status_label(status, "en") == status.upper().ljust(5)
         label = status_label(status, "zh")
-        assert label.endswith(" ") and len(label) == 3  # two wide characters and a space: 5 columns
+        assert label.endswith(" ") and cell_len(label) == 5  # two wide characters and a space
 
 
 def test_say_fills_fields_in_either_language():

@@ -9,11 +9,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from kb.checks.base import CheckResult
 from kb.fleet.metrics import Round, Selected, collect, host_label, render, select_checks
 from kb.loader import load_kb
 from kb.model import CheckSpec, Entry
-from tests.helpers import entry_text, free_ports, run_kb
+from tests.helpers import entry_text, free_ports, run_kb, write_config
 
 KB = load_kb()
 
@@ -281,7 +283,9 @@ def test_sigterm_and_sigint_stop_the_service_mid_round_at_once(make_kb) -> None:
                     proc.kill()
                     proc.wait()
             assert returncode == code, (signum, proc.stderr.read())
-            assert took < 2.0, (signum, took)
+            # cancelled, not waited out: the blocked check's own timeout is 30 s (the bug took
+            # 18.8 s); the bound leaves room for a loaded CI machine
+            assert took < 10.0, (signum, took)
 
 
 _DOCKER_ENTRY = (
@@ -366,10 +370,18 @@ def test_docker_checks_run_once_per_host(make_kb, tmp_path: Path) -> None:
 
 def test_a_configured_host_name_given_to_host_is_its_url_for_the_checks() -> None:
     """`--host prod` reached the checks as the URL "prod" (an error on every round) while kb
-    doctor resolved the name; now the checks get prod's URL, and `local` the default endpoint."""
-    from kb.cli.serve import _docker_endpoint
+    doctor resolved the name; now the checks get prod's URL, and `local` the default endpoint,
+    by the doctor's own rule (kb.checks.doctor.resolve_docker_hosts), which also refuses a name
+    that is nothing (review: `serve metrics --host bogus` served an error series silently)."""
+    from kb.checks.doctor import resolve_docker_hosts
+    from kb.errors import UserError
 
-    named = {"prod": "ssh://ops@prod-1"}
-    assert _docker_endpoint("prod", named) == "ssh://ops@prod-1"
-    assert _docker_endpoint("local", named) is None
-    assert _docker_endpoint("tcp://10.0.0.9:2376", named) == "tcp://10.0.0.9:2376"
+    write_config("docker_hosts:\n  - {name: prod, url: 'ssh://ops@prod-1'}\n")
+    hosts = ["prod", "local", "tcp://10.0.0.9:2376", "prod"]
+    assert resolve_docker_hosts(hosts, "serve metrics") == [
+        ("prod", "ssh://ops@prod-1"),
+        ("local", None),
+        ("tcp://10.0.0.9:2376", "tcp://10.0.0.9:2376"),
+    ]
+    with pytest.raises(UserError, match=r"^serve metrics: --host 'bogus' is neither"):
+        resolve_docker_hosts(["bogus"], "serve metrics")

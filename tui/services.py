@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.model import CheckSpec, Entry
+from kb.model import CheckSpec, Entry, Problem
 
 FILTER_KEYS = {
     "product": "product",
@@ -250,7 +250,7 @@ class Services:
         `kb lint`'s order: those found while loading, and the signature warnings once
         `lint_signatures` has run (`problems_complete`)."""
         found = [*(getattr(self.kbase, "problems", []) or []), *(self._signature_problems or [])]
-        return sorted(found, key=lambda p: (p.path, p.line))
+        return sorted(found, key=Problem.order)
 
     @property
     def problems_complete(self) -> bool:

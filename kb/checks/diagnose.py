@@ -6,6 +6,7 @@ RE2 matches in linear time. Each entry keeps its first matching lines (capped).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -49,26 +50,73 @@ def decode_log(data: bytes) -> str:
     return data.decode(log_encoding(data[:512]), "replace")
 
 
+HEAD_BYTES = 4096  # what `not_text` judges a log by
+
+
 def not_text(text: str) -> bool:
     """Mostly undecodable bytes or control characters: binary data, not a log (its first 4 KiB
-    decide)."""
-    sample = text[:4096]
+    decide). Terminal escape sequences are text (a coloured log is a log)."""
+    from kb.sanitize import strip_escapes
+
+    sample = strip_escapes(text[:HEAD_BYTES])
     bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r") for ch in sample)
     return bad * 10 > len(sample)
 
 
-def binary_head(buffered: Any) -> bool:
-    """Does a buffered binary stream start with binary data rather than a log? (Peeks; nothing is
-    consumed.)"""
-    head = bytes(buffered.peek(4096)[:4096])
-    return bool(head) and not_text(head.decode(log_encoding(head[:512]), "replace"))
+def read_head(raw: Any) -> tuple[bytes, Any]:
+    """The first `HEAD_BYTES` of a binary stream, read in full (a pipe hands out what one write
+    brought: a colour code, half a character), and a buffered stream that still starts with
+    them."""
+
+    chunks: list[bytes] = []
+    size = 0
+    while size < HEAD_BYTES:
+        block = raw.read(HEAD_BYTES - size)
+        if not block:
+            break
+        chunks.append(block)
+        size += len(block)
+    head = b"".join(chunks)
+    return head, io.BufferedReader(_Prefixed(head, raw), buffer_size=1 << 20)
+
+
+class _Prefixed(io.RawIOBase):
+    """`head`, then the rest of `rest` (a binary stream)."""
+
+    def __init__(self, head: bytes, rest: Any) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head.nbytes:
+            n = min(len(buffer), self._head.nbytes)
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        if hasattr(self._rest, "readinto"):
+            return int(self._rest.readinto(buffer) or 0)
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def binary_head(head: bytes) -> bool:
+    """Does a log that starts with these bytes hold binary data rather than text?"""
+    if not head:
+        return False
+    # a cut may fall inside a multi-byte character: judge the complete ones
+    text = head.decode(log_encoding(head[:512]), "replace")
+    if len(head) >= HEAD_BYTES:
+        text = text.rstrip("\ufffd")
+    return not_text(text)
 
 
 def log_stream(binary: Any) -> Any:
     """A binary stream as one `_chunks` reads: itself when it is UTF-8, else a text stream of the
     UTF-16 it holds (its first bytes decide; they are put back)."""
-    import io
-
     buffered = binary if hasattr(binary, "peek") else io.BufferedReader(binary)
     encoding = log_encoding(buffered.peek(512)[:512])
     if encoding == "utf-8":

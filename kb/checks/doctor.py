@@ -15,7 +15,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -660,6 +660,42 @@ def rank_key(f: Finding) -> tuple[int, int, str, str]:
     return (-SEVERITY[f.status], -SPECIFICITY.get(f.kind, 0), f.host, f.container)
 
 
+def resolve_docker_hosts(hosts: Iterable[str], command: str) -> list[tuple[str, str | None]]:
+    """`--host` values -> (label, endpoint URL or context; None for `local`, the environment's
+    own daemon), each named once. A configured host's name stands for its URL. The one rule for
+    `kb doctor --host` and `kb serve metrics --host`: a name that is no endpoint, no Docker
+    context and no configured host is a UserError naming the known ones (serve metrics took a
+    mistyped name for a host and reported it as an error series, silently)."""
+    from kb.checks import targets as targets_mod
+    from kb.checks.dockerclient import context_endpoint
+    from kb.errors import UserError
+
+    try:
+        found = targets_mod.load()
+    except Exception:  # an explicit --host must work without a config
+        found = targets_mod.Targets()
+    named = found.docker_urls()
+    out: list[tuple[str, str | None]] = []
+    for h in dict.fromkeys(hosts):  # a host named twice is used once
+        if h in named:
+            out.append((h, named[h]))
+        elif found.unusable_named(h, "docker_hosts") is not None and "://" not in h:
+            raise UserError(f"{command}: --host {h!r}: {found.missing(h)}")
+        elif h == "local":  # what reports call the default
+            out.append(("local", None))
+        elif "://" not in h and ":" not in h and not context_endpoint(h):
+            # not a URL, not host:port (docker-py's tcp://host:port), not a Docker context
+            known = ", ".join(sorted(named)) or "none configured"
+            raise UserError(
+                f"{command}: --host {h!r} is neither a Docker endpoint (unix:///var/run/"
+                "docker.sock, tcp://HOST:2376, ssh://USER@HOST), a Docker context nor a "
+                f"configured host (known: {known}; 'local' is this machine's daemon)"
+            )
+        else:
+            out.append((h, h))
+    return out
+
+
 def run_doctor(
     kbase: Any,
     hosts: list[str] | None = None,
@@ -689,35 +725,12 @@ def run_doctor(
     # configured hosts that are not used (a problem in config.yaml): reported as not scanned
     dropped: list[HostReport] = []
     if hosts:
-        try:
-            found = targets_mod.load()
-        except Exception:  # an explicit --host must work without a config
-            found = targets_mod.Targets()
-        named = found.docker_urls()
-        from kb.checks.dockerclient import context_endpoint, resolve_endpoint
+        from kb.checks.dockerclient import resolve_endpoint
 
-        wanted: list[tuple[str, str | None]] = []
-        for h in dict.fromkeys(hosts):  # a host named twice is scanned once
-            if h in named:
-                wanted.append((h, named[h]))
-            elif found.unusable_named(h, "docker_hosts") is not None and "://" not in h:
-                from kb.errors import UserError
-
-                raise UserError(f"doctor: --host {h!r}: {found.missing(h)}")
-            elif h == "local" and "local" not in named:  # what reports call the default
-                wanted.append(("local", resolve_endpoint(None)))
-            elif "://" not in h and ":" not in h and not context_endpoint(h):
-                # not a URL, not host:port (docker-py's tcp://host:port), not a Docker context
-                from kb.errors import UserError
-
-                known = ", ".join(sorted(named)) or "none configured"
-                raise UserError(
-                    f"doctor: --host {h!r} is neither a Docker endpoint (unix:///var/run/"
-                    "docker.sock, tcp://HOST:2376, ssh://USER@HOST), a Docker context nor a "
-                    f"configured host (known: {known}; 'local' is this machine's daemon)"
-                )
-            else:
-                wanted.append((h, h))
+        wanted: list[tuple[str, str | None]] = [
+            (h, resolve_endpoint(None) if url is None else url)
+            for h, url in resolve_docker_hosts(hosts, "doctor")
+        ]
     elif conf is not None and (conf.docker_hosts or conf.unusable_named_in("docker_hosts")):
         # never the local daemon in place of configured hosts that cannot be used
         wanted = [(h.name, h.url) for h in conf.docker_hosts]

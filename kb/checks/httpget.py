@@ -27,8 +27,9 @@ def get(
     host = parts.hostname or "127.0.0.1"
     port = parts.port or (443 if parts.scheme == "https" else 80)
     # credentials may come in the URL; they are treated as secrets and never sent in the URL
-    user = username if username is not None else parts.username
-    pwd = password if password is not None else parts.password
+    # (percent-decoded: a password holding @ : / % # is written %-encoded in a URL)
+    user = username if username is not None else _unquoted(parts.username)
+    pwd = password if password is not None else _unquoted(parts.password)
     for secret in (pwd, parts.password):
         if secret:
             ctx.add_secret(secret)
@@ -88,3 +89,9 @@ def get(
         except ValueError:
             parsed = None
     return {"status": resp.status, "reason": resp.reason, "body": body, "json": parsed}
+
+
+def _unquoted(part: str | None) -> str | None:
+    from urllib.parse import unquote
+
+    return None if part is None else unquote(part)

@@ -33,7 +33,7 @@ def sources_for(args: argparse.Namespace) -> list:
 
     extra = getattr(args, "kb", []) or []
     for path in extra:
-        if not Path(path).exists():
+        if not Path(path).expanduser().exists():
             raise UserError(
                 f"--kb {path_text(str(path))}: no such folder; give a folder of entries"
                 " (or an entry file)"

@@ -25,9 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import io
 
-    from kb.checks.diagnose import binary_head, diagnose, log_stream
+    from kb.checks.diagnose import binary_head, diagnose, log_stream, read_head
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
     from kb.i18n import say
@@ -35,10 +34,10 @@ def run(args: argparse.Namespace) -> int:
     kbase = load_kb_for(args)
 
     def scan(raw: Any, name: str) -> Any:
-        buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
-        if binary_head(buffered):
+        head, stream = read_head(raw)
+        if binary_head(head):
             raise UserError(f"{name}: not text (binary data); give a log file or - for stdin")
-        return diagnose(kbase, log_stream(buffered))
+        return diagnose(kbase, log_stream(stream))
 
     if args.file == "-":
         if sys.stdin is None or sys.stdin.isatty():

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.errors import UserError
     from kb.fleet.lint import signature_warnings
     from kb.loader import load_kb
+    from kb.model import Problem
     from kb.sanitize import path_text
 
     targets = []
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             p = link
         return any(x == t or x.is_relative_to(t) for x in (p, _resolved(p)) for t in targets)
 
-    problems = sorted((p for p in kbase.problems if wanted(p.path)), key=lambda p: (p.path, p.line))
+    problems = sorted((p for p in kbase.problems if wanted(p.path)), key=Problem.order)
     n_entries = sum(1 for g in kbase.groups.values() if any(wanted(str(f.path)) for f in g.files))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]

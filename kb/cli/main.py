@@ -192,11 +192,14 @@ def main(argv: list[str] | None = None) -> int:
         # a file or folder the command was told to write (or read) cannot be used: the user's
         # to fix, not a bug (kb export site /read-only/dir, kb check --junit /no/such/dir/x.xml)
         import errno
+        import os
 
         why = exc.strerror
-        if exc.errno == errno.EEXIST:
+        if exc.errno == errno.EEXIST and os.path.isfile(exc.filename):
             # mkdir(parents=True) met a file where a folder of the path must be
             why = "it is a file, not a folder"
+        elif exc.errno == errno.EEXIST and os.path.islink(exc.filename):
+            why = "a symbolic link to nothing is where a folder must be"
         sys.stderr.write(f"kb: cannot use {_shown_path(exc.filename)}: {why}\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: one line unless --debug

@@ -120,9 +120,10 @@ def run_metrics(args: argparse.Namespace) -> int:
         raise UserError(f"serve metrics: {exc}") from None
     # config.yaml's problems on stderr; a --target or --host NAME it cannot use is refused
     conf = config_targets(skip=[args.target or "", *(args.host or [])])
-    for name in args.host or []:
-        if "://" not in name and conf.unusable_named(name, "docker_hosts") is not None:
-            raise UserError(f"serve metrics: --host {name!r}: {conf.missing(name)}")
+    from kb.checks.doctor import resolve_docker_hosts
+
+    # the doctor's rule: a name that is no endpoint, context or configured host is refused
+    hosts = resolve_docker_hosts(args.host or [], "serve metrics")
     target, docker_hosts = target_for(args.target, "--target")
     try:
         # refused at start-up, as kb check does: a typo would quietly monitor the defaults and a
@@ -133,9 +134,7 @@ def run_metrics(args: argparse.Namespace) -> int:
     named = conf.docker_urls()
     # docker.* (and host.*) checks run once per --host, as kb doctor scans each: one series per
     # host, labelled as kb doctor labels it (the --host as given; `local` without one)
-    defaults: list[tuple[str | None, str | None]] = [
-        (h, _docker_endpoint(h, named)) for h in dict.fromkeys(args.host or [])
-    ] or [(None, None)]
+    defaults: list[tuple[str | None, str | None]] = [*hosts] or [(None, None)]
     selected: list[Selected] = []
     seen: set[tuple[str, str, str]] = set()
     for entry, spec in chosen:
@@ -178,14 +177,6 @@ def run_metrics(args: argparse.Namespace) -> int:
         sys.stdout.write(render(rnd))
         return 0 if rnd.complete else 3
     return _serve(Server(refresh, args.interval), addr)
-
-
-def _docker_endpoint(host: str, named: dict[str, str]) -> str | None:
-    """The endpoint a --host stands for, for the checks' default Docker host: a configured
-    host's URL, None for `local` (the environment's own), else the URL or context as given."""
-    if host in named:
-        return named[host]
-    return None if host == "local" else host
 
 
 def _serve(server: Any, addr: tuple[str, int]) -> int:
