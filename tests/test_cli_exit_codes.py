@@ -361,3 +361,25 @@ def test_review_of_qa25_messages_name_what_is_wrong(tmp_path):
     (home / "mykb" / "my-own-entry.md").write_text(entry_text("my-own-entry"))
     r = run_kb("--kb=~/mykb", "show", "my-own-entry", "--json", env={"HOME": str(home)})
     assert r.returncode == 0, r
+
+
+def test_diagnose_judges_a_piped_log_by_its_whole_head_not_its_first_write():
+    """Review: a pipe hands out what one write brought; a first write of a colour code (or half
+    a Chinese character) decided "binary" for the whole log."""
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb.cli.main", "diagnose", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write(b"\x1b[0m\xe4\xb8")  # a colour code and half of 中
+    proc.stdin.flush()
+    time.sleep(1.0)  # kb reads now: only these bytes are in the pipe
+    proc.stdin.write(b"\xad\nOS monotonic time stepped backwards\n")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert b"emqx-monotonic-time-stepped-backwards" in out
