@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 SUPPORTED = ("en", "zh")
 
@@ -70,10 +71,16 @@ ZH_WORDS: dict[str, str] = {
 }
 
 
-def say(text: str, lang: str, /, **fields: object) -> str:
-    """`text` in `lang` (English when it has no translation), with its `{fields}` filled in."""
-    out = ZH_WORDS.get(text, text) if lang == "zh" else text
+def translated(zh: Mapping[str, str], text: str, lang: str, fields: Mapping[str, object]) -> str:
+    """`text` in `lang` from a table keyed by the English (English when the table has no
+    translation), with its `{fields}` filled in: the rule of `say` and of the TUI's `tr`."""
+    out = zh.get(text, text) if lang == "zh" else text
     return out.format(**fields) if fields else out
+
+
+def say(text: str, lang: str, /, **fields: object) -> str:
+    """The command line's words (`ZH_WORDS`) in `lang`, with their `{fields}` filled in."""
+    return translated(ZH_WORDS, text, lang, fields)
 
 
 def status_label(status: str, lang: str) -> str:

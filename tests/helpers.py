@@ -79,6 +79,27 @@ SEARCHED_JS = (
 )
 
 
+def read_pty(fd: int, until: bytes | None = None, timeout: float = 30.0) -> bytes:
+    """What a program wrote to its terminal, read from the pty's master side `fd`: until `until`
+    appears, else until the program closes the terminal (EOF, or EIO on Linux) or `timeout`."""
+    import select
+    import time
+
+    seen = b""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and (until is None or until not in seen):
+        if not select.select([fd], [], [], 1)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
 def write_config(text: str) -> Path:
     """The user's config.yaml (under KBTUI_HOME) with `text`, mode 0600 as kb requires."""
     from kb import paths

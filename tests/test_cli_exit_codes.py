@@ -12,7 +12,7 @@ from kb import errors
 from kb.checks.base import CheckResult
 from kb.checks.runner import exit_code
 from kb.cli import main as cli_main
-from tests.helpers import REPO, entry_text, run_kb
+from tests.helpers import REPO, entry_text, read_pty, run_kb
 
 
 def _result(status: str) -> CheckResult:
@@ -293,31 +293,17 @@ def test_search_from_a_terminal_says_what_it_waits_for(tmp_path):
     """QA: `kb search -` typed at a terminal sat silently until Ctrl-D."""
     import os
     import pty
-    import select
-    import time
 
     env = {**os.environ, "KBTUI_HOME": str(tmp_path)}
     pid, fd = pty.fork()
     if pid == 0:  # the child: kb on the pty, as a user runs it
         os.chdir(REPO)
         os.execve(sys.executable, [sys.executable, "-m", "kb.cli.main", "search", "-"], env)
-    seen = b""
     try:
-        end = time.monotonic() + 60
-        while b"Ctrl-D" not in seen and time.monotonic() < end:
-            if select.select([fd], [], [], 1)[0]:
-                seen += os.read(fd, 4096)
-        assert b"kb: paste the log line or symptom, then press Ctrl-D on a new line" in seen
+        prompt = b"kb: paste the log line or symptom, then press Ctrl-D on a new line"
+        assert prompt in read_pty(fd, until=prompt, timeout=60)
         os.write(fd, b"OS monotonic time stepped backwards\n\x04")
-        while time.monotonic() < end:
-            if select.select([fd], [], [], 1)[0]:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:  # EIO: the child closed the terminal
-                    break
-                if not chunk:
-                    break
-                seen += chunk
+        seen = read_pty(fd, timeout=60)
         assert b"emqx-monotonic-time-stepped-backwards" in seen, seen
     finally:
         os.close(fd)

@@ -7,13 +7,12 @@ import json
 import os
 import pty
 import re
-import select
 import struct
 import subprocess
 import sys
 import termios
 
-from helpers import REPO, entry_text, run_kb
+from helpers import REPO, entry_text, read_pty, run_kb
 
 LONG_CMD = (
     "docker network inspect -f '{{.Name}} {{range .IPAM.Config}}{{.Subnet}}{{end}}' "
@@ -95,21 +94,10 @@ def test_show_in_an_80_column_terminal_keeps_commands_whole(make_kb):
         env=env,
     )
     os.close(slave)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        if not ready:
-            break
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
+    output = read_pty(master)
     assert proc.wait(30) == 0, proc.stderr.read() if proc.stderr else ""
     os.close(master)
-    raw = b"".join(chunks).decode()
+    raw = output.decode()
     assert "\x1b[" in raw  # it did think it was on a terminal
     _assert_commands_whole(ANSI.sub("", raw.replace("\r\n", "\n")))
 

@@ -6,7 +6,7 @@ the test; no Docker daemon is touched (DOCKER_HOST names a socket that does not 
 from __future__ import annotations
 
 from textual.widgets import Input
-from tui_support import loaded, make_app, open_picker, pilot_test, wait_for
+from tui_support import loaded, make_app, open_picker, pilot_test, show_entry, wait_for
 
 from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.checks import ChecksScreen
@@ -38,8 +38,7 @@ RABBIT_KB = {
 async def open_checks(pilot, entry_id: str) -> ChecksScreen:
     app = pilot.app
     await loaded(pilot)
-    app.open_entry(entry_id)
-    await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+    await show_entry(pilot, entry_id)
     await pilot.press("c")
     return await wait_for(
         pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks"
@@ -98,10 +97,8 @@ LOGS_KB = {
 
 
 async def where(pilot, entry_id: str) -> CheckSettingsScreen:
-    app = pilot.app
     await loaded(pilot)
-    app.open_entry(entry_id)
-    await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+    await show_entry(pilot, entry_id)
     return await open_picker(pilot)
 
 

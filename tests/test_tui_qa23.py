@@ -24,6 +24,7 @@ from tui_support import (
     open_picker,
     pilot_test,
     screen_text,
+    show_entry,
     tcp_listener,
     type_text,
     wait_for,
@@ -151,8 +152,7 @@ async def test_l8_palette_opens_problems_and_goes_home():
         assert "Problems" in commands and "Home" in commands
         await run_from_palette(pilot, "problems")
         await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen), what="problems")
-        app.open_entry("tui-probe-listener")
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+        await show_entry(pilot, "tui-probe-listener")
         await run_from_palette(pilot, "home")
         await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen), what="home")
 
@@ -178,8 +178,7 @@ async def picker_lines(lang: str) -> list[str]:
     app = make_app(lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        app.open_entry("tui-probe-listener")
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+        await show_entry(pilot, "tui-probe-listener")
         dialog = await open_picker(pilot)
         await pilot.pause(0.2)
         pick = dialog.query_one("#pick", OptionList)

@@ -22,6 +22,7 @@ from tui_support import (
     open_picker,
     pilot_test,
     screen_text,
+    show_entry,
     type_text,
     wait_for,
 )
@@ -141,10 +142,8 @@ def configure_brokers(monkeypatch, *names: str) -> None:
 
 async def where_dialog(pilot) -> CheckSettingsScreen:
     """`p` on the fixture's listener entry, once the dialog has listed its targets."""
-    app = pilot.app
     await loaded(pilot)
-    app.open_entry("tui-probe-listener")
-    await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="the entry")
+    await show_entry(pilot, "tui-probe-listener")
     dialog: CheckSettingsScreen = await open_picker(pilot)
     await pilot.pause(0.1)
     return dialog

@@ -62,6 +62,17 @@ async def loaded(pilot) -> None:
     await pilot.pause(0.1)
 
 
+async def show_entry(pilot, entry_id: str):
+    """Open `entry_id` in the app (as a search result's Enter does) and wait for its screen."""
+    from tui.screens.entry import EntryScreen
+
+    app = pilot.app
+    app.open_entry(entry_id)
+    return await wait_for(
+        pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="the entry"
+    )
+
+
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press("space" if ch == " " else ch)

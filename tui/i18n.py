@@ -8,7 +8,7 @@ that every key binding's description has a Chinese translation.
 
 from __future__ import annotations
 
-from kb.i18n import ZH_WORDS
+from kb.i18n import ZH_WORDS, translated
 
 ZH: dict[str, str] = {
     # --- the words the command line shares (check statuses, …) ---
@@ -258,8 +258,7 @@ ZH: dict[str, str] = {
 
 def tr(text: str, lang: str, /, **fields: object) -> str:
     """`text` in `lang` (English if untranslated), with `{fields}` filled in."""
-    out = ZH.get(text, text) if lang == "zh" else text
-    return out.format(**fields) if fields else out
+    return translated(ZH, text, lang, fields)
 
 
 def has(text: str) -> bool:
