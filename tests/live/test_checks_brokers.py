@@ -95,6 +95,19 @@ def test_amqp_and_management_api(brokers):
     )
     assert r.status == "pass"
     assert check("amqp.connect", {"port": 1}).status == "error"
+
+
+def test_amqp_refused_login_is_a_finding(brokers, monkeypatch):
+    """The broker answered: a refused login or a denied vhost is `fail` (what the check looks
+    for), not `error` (a check that could not run), like mqtt.connect's refused CONNACK."""
+    monkeypatch.setenv("KBTUI_TEST_BAD_USER", "kbtui-nobody")
+    monkeypatch.setenv("KBTUI_TEST_BAD_PASS", "kbtui-wrong")
+    bad = {"username_env": "KBTUI_TEST_BAD_USER", "password_env": "KBTUI_TEST_BAD_PASS"}
+    r = check("amqp.connect", bad)
+    assert r.status == "fail" and "refused the credentials" in r.summary, r
+    assert "kbtui-wrong" not in repr(r)
+    r = check("amqp.connect", {"vhost": "/kbtui-no-such-vhost"})
+    assert r.status == "fail" and "denied access to vhost '/kbtui-no-such-vhost'" in r.summary, r
     # an endpoint this release does not have (the deprecated-features API came with 3.13; the
     # host runs 3.10.8) is no finding: skipped, with the broker's answer (406 Not Acceptable to a
     # JSON request for an unknown path) as evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from kb.checks.base import PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
 from kb.checks.kinds._common import (
     PASSWORD_ENV,
     TIMEOUT,
@@ -63,10 +63,11 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     where = f"{host}:{port}"
     try:
         conn = pika.BlockingConnection(conn_params)
-    except pex.ProbableAuthenticationError as exc:
-        raise AmqpError(f"{where} refused the credentials") from exc
-    except pex.ProbableAccessDeniedError as exc:
-        raise AmqpError(f"{where} denied access to vhost {params.get('vhost', '/')!r}") from exc
+    except pex.ProbableAuthenticationError:
+        # the broker answered: a refused login is the finding, not a check that could not run
+        return {"where": where, "refused": "credentials", "user": user or ""}
+    except pex.ProbableAccessDeniedError:
+        return {"where": where, "refused": "vhost", "user": user or ""}
     except Exception as exc:  # pika raises several unrelated classes for refused/timed-out/reset
         inner = exc.args[0] if isinstance(exc, pex.AMQPConnectionError) and exc.args else exc
         raise AmqpError(f"cannot open an AMQP connection to {where}: {_describe(inner)}") from exc
@@ -104,6 +105,25 @@ def _describe(exc: Any) -> str:
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    refused = data.get("refused")
+    if refused == "credentials":
+        return Verdict(
+            FAIL,
+            f"{data['where']} refused the credentials of user {data['user']!r}",
+            (f"user: {data['user']}", "broker: ACCESS_REFUSED (invalid credentials)"),
+            advice="check the user name and password the variables hold",
+            settable=("username_env", "password_env"),
+        )
+    if refused == "vhost":
+        vhost = params.get("vhost", "/")
+        return Verdict(
+            FAIL,
+            f"{data['where']} denied access to vhost {vhost!r} for user {data['user']!r}",
+            (f"user: {data['user']}", f"vhost: {vhost}"),
+            advice="the vhost must exist and the user needs permissions on it"
+            " (rabbitmqctl list_permissions -p VHOST)",
+            settable=("vhost",),
+        )
     return Verdict(
         PASS,
         f"AMQP connection and channel opened on {data['where']} in {data['latency_ms']} ms",
