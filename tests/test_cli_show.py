@@ -271,3 +271,39 @@ def test_show_json_carries_severity_and_primary_signatures():
     assert data["severity"] == "critical"
     assert data["primary_signatures"] == [r"OOM allocating \d+ fds"]
     assert set(data["primary_signatures"]) <= set(data["signatures"])
+
+
+def test_chinese_prose_breaks_between_characters_not_only_at_spaces():
+    """Rich breaks at spaces only: a Chinese run moved whole to the next line (leaving half a
+    line empty) and `。` could start a line. kb show breaks between CJK characters, like the TUI."""
+    from rich.cells import cell_len
+
+    out = run_kb(
+        "--lang", "zh", "show", "emqx-monotonic-time-stepped-backwards", env={"COLUMNS": "60"}
+    ).stdout
+    lines = out.splitlines()
+    assert not [ln for ln in lines if ln.lstrip()[:1] in tuple("。，、）：；")], out
+    # inside a bullet, a line followed by more Chinese prose of the same bullet is nearly full
+    short = [
+        a
+        for a, b in zip(lines, lines[1:], strict=False)
+        if b.startswith("   ")
+        and not b.startswith("     ")
+        and a.strip()
+        and re.match(r"[\u4e00-\u9fff]", b.strip())
+        and cell_len(a) < 50
+    ]
+    assert not short, short
+    # the swap of Rich's line divider is undone after rendering
+    import io
+
+    import rich._wrap
+    import rich.text
+    from rich.console import Console
+
+    from kb.cli.terminal import print_markdown
+
+    console = Console(file=io.StringIO(), width=40)
+    print_markdown(console, "容器跑了十分钟左右自己就停了，日志里只有一行 OS monotonic time。" * 3)
+    assert rich.text.divide_line is rich._wrap.divide_line
+    assert max(cell_len(ln) for ln in console.file.getvalue().splitlines()) <= 40

@@ -28,13 +28,13 @@ from tui_support import (
 )
 
 from kb import paths
+from kb.cli.linebreak import break_offsets
 from tui.app import KbApp
 from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.problems import ProblemsScreen
 from tui.services import Services
 from tui.widgets.result_list import ResultList
-from tui.wrap import break_offsets
 
 SIZE = (80, 24)
 

@@ -8,6 +8,8 @@ Rich's own layout would break what people copy out of the output, so they are ta
   commands (`docker network inspect -f '…'` and then `$(docker network ls -q)` run on its own).
   Its lines are printed as written, indented like the block; a terminal or pager that is too
   narrow wraps them on screen only;
+- Chinese prose breaks between characters (`kb.cli.linebreak`), not only at spaces, so a
+  paragraph fills its lines and no line starts with `。`;
 - no line carries trailing padding (Rich pads every line to the width), so `kb show X > ticket.txt`
   holds the text and nothing else.
 """
@@ -15,6 +17,8 @@ Rich's own layout would break what people copy out of the output, so they are ta
 from __future__ import annotations
 
 from typing import Any
+
+from kb.cli.linebreak import cjk_line_breaking
 
 CODE_INDENT = "  "
 _META = "kb_code"
@@ -31,7 +35,8 @@ def print_markdown(console: Any, markdown: str, indent: str = "") -> None:
     from rich.style import Style
 
     code_style = Style(color="cyan")
-    lines = console.render_lines(_markdown(markdown), _narrowed(console, indent), pad=False)
+    with cjk_line_breaking():
+        lines = console.render_lines(_markdown(markdown), _narrowed(console, indent), pad=False)
     for line in lines:
         marker = next((i for i, seg in enumerate(line) if _code_of(seg) is not None), None)
         if marker is None:
@@ -48,7 +53,9 @@ def print_wrapped(console: Any, text: Any, indent: str = "", hanging: str | None
     """Print a Rich `Text` wrapped to the width after `indent` (`hanging` for the lines after the
     first, `indent` by default), with no trailing blanks."""
     widest = max(indent, hanging or "", key=len)
-    for i, line in enumerate(console.render_lines(text, _narrowed(console, widest), pad=False)):
+    with cjk_line_breaking():
+        lines = console.render_lines(text, _narrowed(console, widest), pad=False)
+    for i, line in enumerate(lines):
         _print_line(console, indent if i == 0 or hanging is None else hanging, line)
 
 
