@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import tr
@@ -30,6 +30,7 @@ from tui.sanitize import one_line
 from tui.services import CheckContext, PickItem, format_params, split_params
 from tui.shared import kb_app
 from tui.widgets.footer import KbFooter
+from tui.wrap import Breakable, BreakableStatic
 
 
 class PickList(OptionList):
@@ -77,13 +78,13 @@ class CheckSettingsScreen(ModalScreen[bool]):
         # the dialog scrolls: at 80x24 with a long container list or a wrapped error it is taller
         # than the screen, and the focused field and its error must stay in view
         with VerticalScroll(id="dialog", can_focus=False):
-            yield Static(
-                Text(
+            yield BreakableStatic(
+                Breakable(
                     tr("Where checks run — {scope}", lang, scope=one_line(title, 60)), style="bold"
                 )
             )
-            yield Label(
-                Text(
+            yield BreakableStatic(
+                Breakable(
                     tr(
                         "Target: a Docker host or broker from your config, or a running container. Empty: the check's own defaults.",
                         lang,
@@ -93,13 +94,13 @@ class CheckSettingsScreen(ModalScreen[bool]):
             )
             yield Input(ctx.target or "", placeholder=tr("e.g. prod-docker", lang), id="target")
             yield PickList(id="pick")
-            yield Label(
-                Text(tr("Parameters: NAME=VALUE separated by spaces", lang)), classes="wrap"
+            yield BreakableStatic(
+                Breakable(tr("Parameters: NAME=VALUE separated by spaces", lang)), classes="wrap"
             )
             yield Input(
                 params, placeholder=tr("e.g. container=my-emqx port=1883", lang), id="params"
             )
-            yield Static(id="settings-problems")
+            yield BreakableStatic(id="settings-problems")
         yield KbFooter()
 
     def on_mount(self) -> None:
@@ -126,7 +127,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
             if not items:
                 pick.add_option(Option(Text(tr("no targets configured (F8)", lang)), disabled=True))
             note = tr("cannot list containers: {error}", lang, error=one_line(unlisted, 160))
-            pick.add_option(Option(Text(note, style="bold red"), disabled=True))
+            pick.add_option(Option(Breakable(note, style="bold red"), disabled=True))
         elif not items:
             pick.add_option(
                 Option(
@@ -135,7 +136,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
                 )
             )
         for i, item in enumerate(items):
-            label = Text()
+            label = Breakable()
             label.append(f"{one_line(item.name, 40)}", style="bold")
             what = {
                 "docker_host": tr("Docker host", lang),
@@ -219,7 +220,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
         )
         if problems:
             shown = self.query_one("#settings-problems", Static)
-            shown.update(Text("\n".join(problems), style="bold red"))
+            shown.update(Breakable("\n".join(problems), style="bold red"))
             # below the field, which may be at the bottom of the screen: bring it into view
             self.call_after_refresh(shown.scroll_visible, animate=False)
             return

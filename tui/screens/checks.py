@@ -30,6 +30,7 @@ from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.wrap import Breakable, BreakableStatic
 
 PARALLEL = 4
 MAX_EVIDENCE = 20
@@ -94,10 +95,10 @@ class ChecksScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield Static(id="checks-title", classes="title-line")
+        yield BreakableStatic(id="checks-title", classes="title-line")
         yield DataTable(id="checks-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="checks-detail-box"):
-            yield Static(id="checks-detail")
+            yield BreakableStatic(id="checks-detail")
         yield KbFooter()
 
     @property
@@ -162,7 +163,7 @@ class ChecksScreen(Screen[None]):
 
     def _relabel(self, _lang: str = "") -> None:
         lang = self.lang
-        title = Text(one_line(self.entry.text(lang).title, 200), style="bold")
+        title = Breakable(one_line(self.entry.text(lang).title, 200), style="bold")
         where = self.svc.where_text(self.entry.id, self._common_kind(), lang)
         title.append(
             "\n" + tr("on {where}  (p to change)", lang, where=one_line(where, 150)), style="dim"
@@ -201,9 +202,9 @@ class ChecksScreen(Screen[None]):
         spec = self._spec()
         self.next_entry = None
         if spec is None:
-            panel.update(Text(tr("This entry has no checks.", lang)))
+            panel.update(Breakable(tr("This entry has no checks.", lang)))
             return
-        out = Text()
+        out = Breakable()
         out.append(one_line(self._title(spec)), style="bold")
         # the parameters this check runs with here: defaults < target < overrides of this entry
         used = self.svc.effective_params(spec, self.entry.id)

@@ -20,6 +20,7 @@ from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import kind_badge, product_badges, status_badge, tag_text
 from tui.widgets.footer import KbFooter
+from tui.wrap import Breakable, BreakableMarkdown, BreakableStatic
 
 
 class EntryScreen(Screen[None]):
@@ -49,9 +50,9 @@ class EntryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
         with VerticalScroll(id="entry-scroll", can_focus=True):
-            yield Static(id="entry-head")
-            yield Markdown(id="entry-body", parser_factory=safe_parser, open_links=False)
-            yield Static(id="entry-foot")
+            yield BreakableStatic(id="entry-head")
+            yield BreakableMarkdown(id="entry-body", parser_factory=safe_parser, open_links=False)
+            yield BreakableStatic(id="entry-foot")
         yield KbFooter()
 
     def on_mount(self) -> None:
@@ -73,7 +74,7 @@ class EntryScreen(Screen[None]):
     def _head(self, lang: str) -> Text:
         e = self.entry
         text = e.text(lang)
-        head = Text()
+        head = Breakable()
         head.append(one_line(text.title), style="bold")
         head.append("\n")
         head.append_text(kind_badge(e.kind))
@@ -114,7 +115,7 @@ class EntryScreen(Screen[None]):
 
     def _footer_text(self, lang: str) -> Text:
         e = self.entry
-        out = Text()
+        out = Breakable()
         hints = []
         if e.tree is not None:
             hints.append(tr("t: walk the decision tree", lang))
@@ -230,10 +231,10 @@ class EntryScreen(Screen[None]):
     def action_related(self) -> None:
         from tui.screens.choice import ChoiceScreen
 
-        items = []
+        items: list[tuple[str, Text]] = []
         for rid in self.entry.related:
             other = kb_app(self).services.get(rid)
-            label = Text()
+            label = Breakable()
             if other is not None:
                 label.append_text(kind_badge(other.kind))
                 label.append(" " + one_line(other.text(self.lang).title))

@@ -26,6 +26,7 @@ from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.wrap import Breakable, BreakableStatic
 
 MAX_EVIDENCE = 8
 
@@ -76,8 +77,8 @@ class TreeScreen(Screen[None]):
         yield Header(icon="?")
         with VerticalScroll(id="tree-scroll"):
             yield Static(id="crumbs")
-            yield Static(id="prompt")
-            yield Static(id="check-panel")
+            yield BreakableStatic(id="prompt")
+            yield BreakableStatic(id="check-panel")
             yield Vertical(id="options")
         yield KbFooter()
 
@@ -105,7 +106,7 @@ class TreeScreen(Screen[None]):
         texts = self.entry.node_text(node, self.lang)
         self.sub_title = one_line(self.entry.text(self.lang).title, 60)
         self.query_one("#crumbs", Static).update(self._crumbs())
-        prompt = Text()
+        prompt = Breakable()
         if node.is_conclusion:
             prompt.append(tr("Conclusion", self.lang) + "\n", style="bold green")
             prompt.append(clean(texts["conclusion"]))
@@ -196,7 +197,7 @@ class TreeScreen(Screen[None]):
         if resolved is not None:
             owner, spec = resolved
             title = owner.text(self.lang).check_titles.get(spec.id) or spec.title
-        out = Text()
+        out = Breakable()
         result = self.results.get(ref)
         if result is None:
             out.append_text(status_badge("running", lang=self.lang))

@@ -15,6 +15,7 @@ from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import product_badges
 from tui.widgets.footer import KbFooter
+from tui.wrap import Breakable, BreakableStatic
 
 
 class TriageScreen(Screen[None]):
@@ -32,7 +33,7 @@ class TriageScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield Static(id="triage-title", classes="title-line")
+        yield BreakableStatic(id="triage-title", classes="title-line")
         yield OptionList(id="trees")
         yield KbFooter()
 
@@ -47,7 +48,9 @@ class TriageScreen(Screen[None]):
 
     def _fill(self, lang: str) -> None:
         self.query_one("#triage-title", Static).update(
-            Text(tr("Triage trees — Enter walks a tree, v shows its entry", lang), style="bold")
+            Breakable(
+                tr("Triage trees — Enter walks a tree, v shows its entry", lang), style="bold"
+            )
         )
         ol = self.query_one("#trees", OptionList)
         keep = ol.highlighted
@@ -57,7 +60,7 @@ class TriageScreen(Screen[None]):
             if i:
                 options.append(None)
             text = e.text(lang)
-            label = Text(one_line(text.title, 200), style="bold")
+            label = Breakable(one_line(text.title, 200), style="bold")
             if e.products:
                 label.append("  ")
                 label.append_text(product_badges(e.products))

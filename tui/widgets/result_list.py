@@ -118,7 +118,7 @@ class ResultList(OptionList):
                 continue
             options.append(Option(Text(heading, style="bold underline"), disabled=True))
             for entry in entries:
-                line = Text()
+                line = Breakable()
                 line.append_text(kind_badge(entry.kind))
                 line.append(" ")
                 line.append(one_line(entry.text(lang).title), style="bold")

@@ -1,0 +1,197 @@
+"""Pilot tests for the TUI's Chinese mode (exploratory QA pass on 中文): line breaking outside the
+results list, untranslated labels, ctrl+l on every screen, Chinese in fixed-width cells, help.
+
+The real loader and indexer on a KB written by the test (`make_kb`) or the fixture KB.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.content import Content
+from textual.geometry import Offset
+from textual.selection import Selection
+from tui_support import loaded, make_app, pilot_test, screen_text, show_entry, wait_for
+
+from tui.screens.checks import ChecksScreen
+from tui.screens.tree import TreeScreen
+from tui.screens.triage import TriageScreen
+from tui.wrap import BreakableVisual, wrap_lines
+
+# Chinese prose with English words in it (QA's triage summary): wrapped at spaces only, a Chinese
+# run is one long "word", folded at the column, and the English word after it is cut in two
+LONG = (
+    "从“容器没了”一路排查到原因：现在是否在运行、最近是否退出过、Docker 是否根本没能启动它、"
+    "是否被 OOM 杀掉、退出码是多少、是否陷入重启循环、日志里有没有已知特征（时钟回拨、License "
+    "过期、端口被占用、缺少 logger 或 crypto、启动脚本超时放弃），以及重启后 EMQX 数据是否丢失。"
+)
+
+ENTRY_EN = """
+    ---
+    id: zh-wrap
+    kind: incident
+    title: A container stopped unexpectedly
+    summary: The broker container stopped.
+    products: [emqx, docker]
+    updated: 2026-11-21
+    symptoms: [container stopped]
+    checks:
+      - id: port-open
+        kind: net.tcp
+        title: The broker port accepts TCP connections
+        params: {host: 127.0.0.1, port: 1}
+        timeout: 2
+    tree:
+      start: listening
+      nodes:
+        listening:
+          question: Does the broker port accept TCP connections?
+          options:
+            - {label: "Yes", goto: fine}
+            - {label: "No", goto: listener}
+        fine:
+          conclusion: Fine.
+        listener:
+          conclusion: Add a listener.
+    ---
+    ## Symptoms
+    The container is gone.
+    """
+
+ENTRY_ZH = f"""
+    ---
+    id: zh-wrap
+    lang: zh
+    title: 容器意外停止
+    summary: {LONG}
+    symptoms: [容器停止]
+    checks:
+      port-open: 代理端口可以建立 TCP 连接，{LONG}
+    tree:
+      listening:
+        question: 代理端口能建立 TCP 连接吗？{LONG}
+        options: [能, 不能]
+      fine:
+        conclusion: 没问题。
+      listener:
+        conclusion: {LONG}
+    ---
+    ## 现象
+    {LONG}
+
+    - {LONG}
+    """
+
+TRIAGE_EN = """
+    ---
+    id: zh-triage
+    kind: tree
+    title: Clients cannot connect
+    summary: A short triage.
+    products: [emqx]
+    updated: 2026-11-21
+    tree:
+      start: q
+      nodes:
+        q:
+          question: Is it open?
+          options:
+            - {label: "Yes", goto: a}
+            - {label: "No", goto: a}
+        a:
+          conclusion: Done.
+    ---
+    Start here.
+    """
+
+TRIAGE_ZH = f"""
+    ---
+    id: zh-triage
+    lang: zh
+    title: 客户端连不上代理：{LONG}
+    summary: {LONG}
+    tree:
+      q:
+        question: 端口开着吗？
+        options: [是, 否]
+      a:
+        conclusion: 完成。
+    ---
+    从这里开始。
+    """
+
+
+def zh_kb(make_kb):
+    return make_kb(
+        {
+            "emqx/zh-wrap.md": ENTRY_EN,
+            "emqx/zh-wrap.zh.md": ENTRY_ZH,
+            "triage/zh-triage.md": TRIAGE_EN,
+            "triage/zh-triage.zh.md": TRIAGE_ZH,
+        }
+    )
+
+
+ENGLISH = sorted(w for w in set(re.findall(r"[A-Za-z]{4,}", LONG)))
+
+
+async def assert_breaks_between_characters(pilot, where: str) -> None:
+    """`LONG` is on the screen with every English word whole, and no line starts with closing
+    punctuation."""
+    app = pilot.app
+    await wait_for(pilot, lambda: "数据是否丢失" in re.sub(r"\s", "", screen_text(app)), what=where)
+    text = screen_text(app)
+    lines = [line.strip(" ▃▅▇▁│┃▎▊") for line in text.splitlines()]
+    for word in ENGLISH:
+        assert re.search(rf"\b{word}\b", text), (where, word, text)
+    assert not [line for line in lines if line[:1] in ("、", "。", "，", "）")], (where, text)
+
+
+async def walk_the_screens(pilot, width: int) -> None:
+    app = pilot.app
+    await loaded(pilot)
+    await assert_breaks_between_characters(pilot, f"home {width}")  # the triage tree's title
+    await pilot.press("ctrl+t")
+    await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen), what="triage")
+    await assert_breaks_between_characters(pilot, f"triage {width}")
+    await pilot.press("escape")
+    await show_entry(pilot, "zh-wrap")
+    await assert_breaks_between_characters(pilot, f"entry {width}")  # the summary in the head
+    await wait_for(pilot, lambda: "现象" in screen_text(app), what="the body")
+    body = screen_text(app).split("现象", 1)[1]  # the body's paragraph and list item
+    for word in ENGLISH:
+        assert len(re.findall(rf"\b{word}\b", body)) == 2, (width, word, body)
+    assert not re.search(r"^\W*[、。，）]", body, re.M), body
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChecksScreen), what="checks")
+    await assert_breaks_between_characters(pilot, f"checks {width}")
+    await pilot.press("escape", "t")
+    await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen), what="tree")
+    await assert_breaks_between_characters(pilot, f"question {width}")
+    await pilot.press("2")
+    await pilot.pause(0.2)
+    await assert_breaks_between_characters(pilot, f"conclusion {width}")
+
+
+@pilot_test
+async def test_chinese_wraps_between_characters_on_every_screen(make_kb):
+    """The tree's question and conclusion, the triage list, the home view, the entry's head and
+    body, the checks detail: Chinese breaks between characters, English words stay whole."""
+    kb = zh_kb(make_kb)
+    for width in (66, 73, 79):
+        app = make_app(kb=kb, lang="zh")
+        async with app.run_test(size=(width, 70)) as pilot:
+            await walk_the_screens(pilot, width)
+
+
+def test_a_selection_across_breaks_copies_the_text_as_it_is():
+    """Selection offsets are in the wrapped lines shown; the copy is the original text, with no
+    newline where a line was broken and no space lost."""
+    visual = BreakableVisual(Content(LONG))
+    visual.wrapped(30)
+    lines = wrap_lines(Content(LONG), 30)
+    start = lines[1][1] + 2
+    end = lines[3][1] + 5
+    selection = Selection(Offset(2, 1), Offset(5, 3))
+    assert visual.selected_text(selection) == LONG[start:end]
+    assert visual.selected_text(Selection(None, None)) == LONG
