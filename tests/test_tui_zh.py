@@ -11,11 +11,17 @@ import re
 from textual.content import Content
 from textual.geometry import Offset
 from textual.selection import Selection
+from textual.widgets import Input
 from tui_support import loaded, make_app, pilot_test, screen_text, show_entry, wait_for
 
+from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.checks import ChecksScreen
+from tui.screens.filters import FilterScreen
+from tui.screens.paste_log import PasteLogScreen
+from tui.screens.targets import TargetForm, TargetsScreen
 from tui.screens.tree import TreeScreen
 from tui.screens.triage import TriageScreen
+from tui.services import CheckContext
 from tui.wrap import BreakableVisual, wrap_lines
 
 # Chinese prose with English words in it (QA's triage summary): wrapped at spaces only, a Chinese
@@ -195,3 +201,94 @@ def test_a_selection_across_breaks_copies_the_text_as_it_is():
     selection = Selection(Offset(2, 1), Offset(5, 3))
     assert visual.selected_text(selection) == LONG[start:end]
     assert visual.selected_text(Selection(None, None)) == LONG
+
+
+# --- labels left in English in 中文 mode ---------------------------------------------------------
+def flat(app) -> str:
+    """The screen's text with its line breaks and spaces removed (Chinese may break anywhere)."""
+    return re.sub(r"\s", "", screen_text(app))
+
+
+async def see(pilot, *words: str, what: str = "") -> None:
+    app = pilot.app
+    wanted = [re.sub(r"\s", "", w) for w in words]
+    try:
+        await wait_for(pilot, lambda: all(w in flat(app) for w in wanted), 10, what or words[0])
+    except AssertionError:
+        raise AssertionError((words, screen_text(app))) from None
+
+
+@pilot_test
+async def test_targets_and_its_form_speak_chinese():
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="targets")
+        await see(pilot, "（无）", "DOCKER_HOST、当前上下文或本地套接字")
+        await pilot.press("t")
+        await see(pilot, "选择要测试的 Docker 主机或代理")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetForm), what="the form")
+        await see(pilot, "添加 Docker 主机", "ctrl+s：保存", "Docker 上下文名称（代替 URL）")
+        await pilot.press("ctrl+s")
+        await see(pilot, "名称：只能用字母", "请填写 URL 或上下文")
+
+
+@pilot_test
+async def test_filters_dialog_speaks_chinese():
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+f")
+        await wait_for(pilot, lambda: isinstance(app.screen, FilterScreen), what="filters")
+        await see(pilot, "筛选结果——Tab：下一个列表", "产品", "类型", "标签", "（任意）")
+
+
+@pilot_test
+async def test_entry_tree_and_picker_words_in_chinese():
+    """Kind badges, the checks' badges on the entry, the tree's `← 检查：失败` mark, `体检：` for
+    a place doctor chose, the picker's unclosed-quote message."""
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 36)) as pilot:
+        await loaded(pilot)
+        await show_entry(pilot, "tui-probe-listener")
+        await see(pilot, "故障")  # the kind badge (incident)
+        await pilot.press("t")  # the tree runs port-open: port 1 is closed
+        await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen), what="tree")
+        await see(pilot, "← 检查：失败")
+        assert "fail" not in screen_text(app)
+        await pilot.press("escape")
+        await see(pilot, "本条目的检查：✘ 失败")  # the badges after the checks ran
+        app.services.set_context(
+            "tui-probe-listener",
+            CheckContext(overrides={"container": "qa-x"}, origin="qa-x @ local"),
+        )
+        app.screen.settings_changed("tui-probe-listener")
+        await see(pilot, "体检：qa-x @ local")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckSettingsScreen), what="picker")
+        app.screen.query_one("#params", Input).value = 'pattern="a b'
+        app.screen.action_apply()
+        await see(pilot, '引号（"）没有闭合')
+
+
+# --- ctrl+l on the Targets and Paste-log screens ------------------------------------------------
+@pilot_test
+async def test_ctrl_l_relabels_targets_and_paste_log():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="targets")
+        await pilot.press("t")
+        await see(pilot, "(none)", "URL / context", "Select a Docker host or broker to test")
+        await pilot.press("ctrl+l")
+        await see(pilot, "（无）", "URL / 上下文", "凭据来源", "选择要测试的 Docker 主机或代理")
+        await pilot.press("ctrl+l", "escape")
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PasteLogScreen), what="paste log")
+        await pilot.press("ctrl+s")
+        await see(pilot, "Paste a log, ctrl+s finds", "Nothing to diagnose: paste a log first.")
+        await pilot.press("ctrl+l")
+        await see(pilot, "粘贴日志，ctrl+s 查找匹配的条目", "没有可诊断的内容：请先粘贴日志。")

@@ -253,6 +253,73 @@ ZH: dict[str, str] = {
     "Decision tree": "排查树",
     "Triage": "排查树列表",
     "Where checks run dialog": "检查运行位置对话框",
+    "Triage trees (ctrl+t)": "排查树列表（ctrl+t）",
+    "Walk the tree": "逐步排查",
+    "Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel": (
+        "筛选结果——Tab：下一个列表 · Enter：选择 · ctrl+s：应用 · Esc：取消"
+    ),
+    "Product": "产品",
+    "Tag": "标签",
+    "(any)": "（任意）",
+    # kinds of entry (the badges; `kind:` in a search stays in English)
+    "incident": "故障",
+    "faq": "问答",
+    "tree": "排查树",
+    # --- targets: the form and its checks ---
+    "Add Docker host": "添加 Docker 主机",
+    "Edit Docker host": "编辑 Docker 主机",
+    "Edit broker": "编辑代理",
+    "ctrl+s: save · Esc: cancel": "ctrl+s：保存 · Esc：取消",
+    "e.g. {example}": "例如 {example}",
+    "URL (unix://, tcp://, ssh://) — or leave empty and give a context": (
+        "URL（unix://、tcp://、ssh://）——或留空并填写上下文"
+    ),
+    "Docker context name (instead of a URL)": "Docker 上下文名称（代替 URL）",
+    "Kind: emqx | vernemq | mosquitto | rabbitmq": "类型：emqx | vernemq | mosquitto | rabbitmq",
+    "MQTT port": "MQTT 端口",
+    "AMQP port": "AMQP 端口",
+    "HTTP/management port": "HTTP/管理端口",
+    "API URL": "API URL",
+    "Environment variable holding the user name": "保存用户名的环境变量",
+    "Environment variable holding the password": "保存密码的环境变量",
+    "Docker host it runs on (a name above)": "代理运行所在的 Docker 主机（上面的名称）",
+    "Container name": "容器名称",
+    "Name: use letters, digits, '.', '_' or '-' (up to 63)": (
+        "名称：只能用字母、数字、'.'、'_' 或 '-'（最多 63 个）"
+    ),
+    "Name: {name!r} is already used": "名称：{name!r} 已被使用",
+    "Give a URL or a context, not both": "填写 URL 或上下文，不要同时填写",
+    "URL: must start with unix://, tcp://, ssh:// or npipe://": (
+        "URL：必须以 unix://、tcp://、ssh:// 或 npipe:// 开头"
+    ),
+    "URL: {why}": "URL：{why}",
+    "Give a URL or a context": "请填写 URL 或上下文",
+    "Context: a Docker context name (letters, digits, '.', '_', '-')": (
+        "上下文：Docker 上下文名称（字母、数字、'.'、'_'、'-'）"
+    ),
+    "Kind: one of {kinds}": "类型：{kinds} 之一",
+    "Host: a host name or IP address": "主机：主机名或 IP 地址",
+    "{port} port: a number from 1 to 65535": "{port} 端口：1 到 65535 之间的数字",
+    "API URL: must start with http:// or https://": "API URL：必须以 http:// 或 https:// 开头",
+    "{key}: the NAME of an environment variable (e.g. EMQX_PASS), not the secret itself": (
+        "{key}：环境变量的名称（例如 EMQX_PASS），不是密码本身"
+    ),
+    "Docker host: the name of a configured Docker host": "Docker 主机：已配置的 Docker 主机名称",
+    "Container: a container name": "容器：容器名称",
+    # --- targets: the screen ---
+    "(none)": "（无）",
+    "DOCKER_HOST, the current context, or the local socket": "DOCKER_HOST、当前上下文或本地套接字",
+    "context {name}": "上下文 {name}",
+    "default": "默认",
+    "{n} more problems: kb paths lists them": "另有 {n} 个问题：kb paths 会列出",
+    "Not saved: {why}": "未保存：{why}",
+    "Saved (mode 0600): {path}": "已保存（权限 0600）：{path}",
+    # --- where checks run, the tree ---
+    "doctor: {what}": "体检：{what}",
+    "a quote ({quote}) is not closed: quote a value with spaces whole, as in pattern=\"connection refused\" or pattern='a b'": (
+        "引号（{quote}）没有闭合：含空格的值要整个加引号，例如 pattern=\"connection refused\" 或 pattern='a b'"
+    ),
+    "← check: {status}": "← 检查：{status}",
 }
 
 

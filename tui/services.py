@@ -61,6 +61,21 @@ def parse_query(text: str) -> tuple[str, Filters]:
     return " ".join(rest.split()), found
 
 
+#: what `split_params` raises (English; the dialog says it in the language shown)
+QUOTE_NOT_CLOSED = (
+    "a quote ({quote}) is not closed: quote a value with spaces whole, "
+    "as in pattern=\"connection refused\" or pattern='a b'"
+)
+
+
+class QuoteNotClosed(ValueError):
+    """A quote in the parameters is not closed (`QUOTE_NOT_CLOSED`)."""
+
+    def __init__(self, quote: str) -> None:
+        super().__init__(QUOTE_NOT_CLOSED.format(quote=quote))
+        self.quote = quote
+
+
 def split_params(text: str) -> list[str]:
     """`container="qa25 x" timeout=4` to `["container=qa25 x", "timeout=4"]`: the `NAME=VALUE`
     items of the "Where checks run" field, split as a shell splits `--set` arguments (quotes keep
@@ -87,10 +102,7 @@ def split_params(text: str) -> list[str]:
     try:
         return list(lex)
     except ValueError:
-        raise ValueError(
-            f"a quote ({quote or '?'}) is not closed: quote a value with spaces whole, "
-            "as in pattern=\"connection refused\" or pattern='a b'"
-        ) from None
+        raise QuoteNotClosed(quote or "?") from None
 
 
 def format_params(overrides: dict[str, Any]) -> str:
@@ -120,8 +132,8 @@ def format_params(overrides: dict[str, Any]) -> str:
 class CheckContext:
     """Where one entry's (or one tree's) checks run: `kb check --target NAME --set k=v`, scoped.
 
-    `origin` says where the context came from (a doctor finding, the picker) so the screens can
-    show it; it is data, not wording.
+    `origin` is the doctor finding the context came from (`container @ host`), so the screens can
+    show it (`doctor: …`, in the language shown); it is data, not wording.
     """
 
     target: str | None = None
@@ -431,7 +443,7 @@ class Services:
 
         parts = [first] + [redact(f"{k}={v}") for k, v in ctx.overrides.items()]
         if ctx.origin:
-            parts.append(ctx.origin)
+            parts.append(tr("doctor: {what}", lang, what=ctx.origin))
         return " · ".join(parts)
 
     def target_names(self) -> list[str]:
@@ -517,12 +529,15 @@ class Services:
                 specs.append(resolved[1])
         return specs
 
-    def set_check_settings(self, scope: str, target: str | None, params_text: str) -> list[str]:
+    def set_check_settings(
+        self, scope: str, target: str | None, params_text: str, lang: str = "en"
+    ) -> list[str]:
         """Validate and apply a target name and `k=v k=v` overrides to `scope`; returns problems.
 
         The overrides pass the rule `kb check --set` uses (`validate_overrides`): a name no check
         of the scope declares, or a bad value, is refused, never run on the defaults."""
         from kb.checks.runner import parse_overrides, validate_overrides
+        from tui.i18n import tr
 
         problems: list[str] = []
         target = (target or "").strip() or None
@@ -531,7 +546,10 @@ class Services:
         try:
             overrides = parse_overrides(split_params(params_text))
             validate_overrides(self.scope_checks(scope), overrides, self._target_obj(target))
-        except ValueError as exc:  # ParamError, or a quote not closed
+        except QuoteNotClosed as exc:
+            problems.append(tr(QUOTE_NOT_CLOSED, lang, quote=exc.quote))
+            overrides = {}
+        except ValueError as exc:  # ParamError
             # the dialog's field is the --set: say NAME: …, not --set NAME: …
             problems.append(re.sub(r"--set:? ", "", str(exc)))
             overrides = {}

@@ -217,6 +217,7 @@ class CheckSettingsScreen(ModalScreen[bool]):
             self.scope,
             self.query_one("#target", Input).value,
             self.query_one("#params", Input).value,
+            self.lang,
         )
         if problems:
             shown = self.query_one("#settings-problems", Static)

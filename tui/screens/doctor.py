@@ -51,7 +51,7 @@ def finding_context(finding: Any) -> CheckContext | None:
     if not container or container == "-":
         return None
     target = host if host and host != "local" else None
-    origin = f"doctor: {container}" + (f" @ {host}" if host else "")
+    origin = container + (f" @ {host}" if host else "")
     return CheckContext(target=target, overrides={"container": container}, origin=origin)
 
 

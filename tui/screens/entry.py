@@ -77,7 +77,7 @@ class EntryScreen(Screen[None]):
         head = Breakable()
         head.append(one_line(text.title), style="bold")
         head.append("\n")
-        head.append_text(kind_badge(e.kind))
+        head.append_text(kind_badge(e.kind, lang))
         if e.products:
             head.append(" ")
             head.append_text(product_badges(e.products, limit=6))
@@ -107,7 +107,7 @@ class EntryScreen(Screen[None]):
             head.append("\n")
             head.append(tr("Checks on this entry: {summary}", lang, summary=""), style="dim")
             for result in done.values():
-                head.append_text(status_badge(result.status, width=8))
+                head.append_text(status_badge(result.status, width=8, lang=lang))
                 head.append(" ")
         head.append("\n\n")
         head.append(clean(text.summary), style="italic")
@@ -236,7 +236,7 @@ class EntryScreen(Screen[None]):
             other = kb_app(self).services.get(rid)
             label = Breakable()
             if other is not None:
-                label.append_text(kind_badge(other.kind))
+                label.append_text(kind_badge(other.kind, self.lang))
                 label.append(" " + one_line(other.text(self.lang).title))
             else:
                 label.append(

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import Filters
 from tui.widgets.footer import KbFooter
@@ -34,24 +35,35 @@ class FilterScreen(ModalScreen[Filters | None]):
         self.facets = facets
         self.chosen = Filters(**vars(current))
 
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
     def compose(self) -> ComposeResult:
+        lang = self.lang
         with Vertical(id="dialog"):
             yield Static(
                 Text(
-                    "Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel"
+                    tr(
+                        "Filter results — Tab: next list · Enter: choose · ctrl+s: apply · Esc: cancel",
+                        lang,
+                    )
                 ),
                 id="help",
             )
             with Horizontal(id="lists"):
                 for facet in FACETS:
                     with Vertical(classes="facet"):
-                        yield Static(Text(facet.capitalize(), style="bold"), classes="facet-title")
+                        yield Static(
+                            Text(tr(facet.capitalize(), lang), style="bold"),
+                            classes="facet-title",
+                        )
                         yield OptionList(*self._options(facet), id=f"facet-{facet}")
         yield KbFooter()
 
     def _options(self, facet: str) -> list[Option]:
         current = getattr(self.chosen, facet)
-        opts = [Option(self._label("(any)", current is None), id=ANY)]
+        opts = [Option(self._label(tr("(any)", self.lang), current is None), id=ANY)]
         for value in self.facets.get(facet, []):
             opts.append(Option(self._label(one_line(value), value == current), id=value))
         return opts

@@ -45,7 +45,7 @@ def render_preview(entry: Any, lang: str) -> Text:
     out = Breakable()
     out.append(one_line(text.title), style="bold")
     out.append("\n")
-    out.append_text(kind_badge(entry.kind))
+    out.append_text(kind_badge(entry.kind, lang))
     if entry.products:
         out.append(" ")
         out.append_text(product_badges(entry.products, limit=4))

@@ -61,18 +61,12 @@ class PasteLogScreen(Screen[None]):
         self.initial = text
         self.diagnoses: list[Any] = []
         self.done = False
+        self.error: str | None = None
+        self.said = ""  # the status line before the results are in (English), for ctrl+l
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
-        yield Static(
-            Text(
-                tr(
-                    "Paste a log, ctrl+s finds matching entries, ctrl+o goes to them.",
-                    self.lang,
-                )
-            ),
-            classes="status-line",
-        )
+        yield Static(id="paste-hint", classes="status-line")
         yield LogArea(
             normalise_paste(self.initial), id="log", soft_wrap=False, show_line_numbers=True
         )
@@ -87,18 +81,33 @@ class PasteLogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#log", TextArea).focus()
+        self.watch(self.app, "lang", self._relabel, init=True)
         if self.initial.strip():
             self.action_diagnose()
+
+    def _relabel(self, lang: str) -> None:
+        hint = tr("Paste a log, ctrl+s finds matching entries, ctrl+o goes to them.", lang)
+        self.query_one("#paste-hint", Static).update(Text(hint))
+        if self.done:
+            ol = self.query_one("#diagnoses", OptionList)
+            keep = ol.highlighted
+            self._show(self.diagnoses, self.error)
+            if keep is not None and keep < ol.option_count:
+                ol.highlighted = keep
+        elif self.said:
+            self._say(self.said)
+
+    def _say(self, text: str) -> None:
+        self.said = text
+        self.query_one("#paste-status", Static).update(Text(tr(text, self.lang)))
 
     def action_diagnose(self) -> None:
         text = self.query_one("#log", TextArea).text
         if not text.strip():
-            self.query_one("#paste-status", Static).update(
-                Text(tr("Nothing to diagnose: paste a log first.", self.lang))
-            )
+            self._say("Nothing to diagnose: paste a log first.")
             return
         self.done = False
-        self.query_one("#paste-status", Static).update(Text(tr("Matching…", self.lang)))
+        self._say("Matching…")
         self.run_diagnose(text)
 
     @work(thread=True, exclusive=True, group="diagnose")
@@ -113,6 +122,7 @@ class PasteLogScreen(Screen[None]):
 
     def _show(self, found: list[Any], error: str | None) -> None:
         self.diagnoses = found
+        self.error = error
         self.done = True
         status = self.query_one("#paste-status", Static)
         ol = self.query_one("#diagnoses", OptionList)
@@ -136,7 +146,7 @@ class PasteLogScreen(Screen[None]):
             entry = svc.get(d.id)
             label = Text()
             if entry is not None:
-                label.append_text(kind_badge(entry.kind))
+                label.append_text(kind_badge(entry.kind, self.lang))
                 label.append(" ")
                 title = entry.text(kb_app(self).lang).title
             else:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from kb.redact import redact
 from tui.i18n import tr
@@ -60,31 +61,32 @@ BROKER_FIELDS = (
 
 
 def validate_host(
-    values: dict[str, str], taken: set[str]
+    values: dict[str, str], taken: set[str], lang: str = "en"
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    """A `docker_hosts` item from form values, or the problems (one line each, with the fix)."""
+    """A `docker_hosts` item from form values, or the problems (one line each, with the fix), in
+    `lang`."""
     problems: list[str] = []
     name = values.get("name", "").strip()
     url = values.get("url", "").strip()
     context = values.get("context", "").strip()
     if not NAME_RE.match(name):
-        problems.append("Name: use letters, digits, '.', '_' or '-' (up to 63)")
+        problems.append(tr("Name: use letters, digits, '.', '_' or '-' (up to 63)", lang))
     elif name in taken:
-        problems.append(f"Name: {name!r} is already used")
+        problems.append(tr("Name: {name!r} is already used", lang, name=name))
     if url and context:
-        problems.append("Give a URL or a context, not both")
+        problems.append(tr("Give a URL or a context, not both", lang))
     from kb.checks.targets import docker_url_problem
 
     if url and not DOCKER_URL_RE.match(url):
-        problems.append("URL: must start with unix://, tcp://, ssh:// or npipe://")
+        problems.append(tr("URL: must start with unix://, tcp://, ssh:// or npipe://", lang))
     elif url and (why := docker_url_problem(url)):
         # the same words as config.yaml's problem (no port, credentials in the URL, …)
-        problems.append(f"URL: {redact(why)}")
+        problems.append(tr("URL: {why}", lang, why=redact(why)))
     if not url and not context:
         # an item without either is refused by the checks' parser (kb.checks.targets.parse)
-        problems.append("Give a URL or a context")
+        problems.append(tr("Give a URL or a context", lang))
     if context and not NAME_RE.match(context):
-        problems.append("Context: a Docker context name (letters, digits, '.', '_', '-')")
+        problems.append(tr("Context: a Docker context name (letters, digits, '.', '_', '-')", lang))
     item: dict[str, Any] = {"name": name}
     if url:
         item["url"] = url
@@ -94,37 +96,41 @@ def validate_host(
 
 
 def validate_broker(
-    values: dict[str, str], taken: set[str]
+    values: dict[str, str], taken: set[str], lang: str = "en"
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    """A `brokers` item from form values, or the problems."""
+    """A `brokers` item from form values, or the problems, in `lang`."""
     problems: list[str] = []
     v = {k: (values.get(k) or "").strip() for k, _, _ in BROKER_FIELDS}
     if not NAME_RE.match(v["name"]):
-        problems.append("Name: use letters, digits, '.', '_' or '-' (up to 63)")
+        problems.append(tr("Name: use letters, digits, '.', '_' or '-' (up to 63)", lang))
     elif v["name"] in taken:
-        problems.append(f"Name: {v['name']!r} is already used")
+        problems.append(tr("Name: {name!r} is already used", lang, name=v["name"]))
     if v["kind"].lower() not in BROKER_KINDS:
-        problems.append(f"Kind: one of {', '.join(BROKER_KINDS)}")
+        problems.append(tr("Kind: one of {kinds}", lang, kinds=", ".join(BROKER_KINDS)))
     if v["host"] and not re.match(r"^[A-Za-z0-9.:_\[\]-]+$", v["host"]):
-        problems.append("Host: a host name or IP address")
+        problems.append(tr("Host: a host name or IP address", lang))
     ports: dict[str, int] = {}
     for key in PORT_KEYS:
         if v[key]:
             if not v[key].isdigit() or not 0 < int(v[key]) < 65536:
-                problems.append(f"{key.upper()} port: a number from 1 to 65535")
+                problems.append(tr("{port} port: a number from 1 to 65535", lang, port=key.upper()))
             else:
                 ports[key] = int(v[key])
     if v["api_url"] and not HTTP_URL_RE.match(v["api_url"]):
-        problems.append("API URL: must start with http:// or https://")
+        problems.append(tr("API URL: must start with http:// or https://", lang))
     for key in ("username_env", "password_env"):
         if v[key] and not ENV_RE.match(v[key]):
             problems.append(
-                f"{key}: the NAME of an environment variable (e.g. EMQX_PASS), not the secret itself"
+                tr(
+                    "{key}: the NAME of an environment variable (e.g. EMQX_PASS), not the secret itself",
+                    lang,
+                    key=key,
+                )
             )
     if v["docker_host"] and not NAME_RE.match(v["docker_host"]):
-        problems.append("Docker host: the name of a configured Docker host")
+        problems.append(tr("Docker host: the name of a configured Docker host", lang))
     if v["container"] and not NAME_RE.match(v["container"]):
-        problems.append("Container: a container name")
+        problems.append(tr("Container: a container name", lang))
     item: dict[str, Any] = {
         "name": v["name"],
         "kind": v["kind"].lower(),
@@ -158,15 +164,25 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
             value = self.item.get(key, "")
         return "" if value is None else str(value)
 
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
     def compose(self) -> ComposeResult:
-        title = ("Edit " if self.item else "Add ") + (
-            "Docker host" if self.what == "host" else "broker"
-        )
+        lang = self.lang
+        title = {
+            (True, "host"): "Edit Docker host",
+            (True, "broker"): "Edit broker",
+            (False, "host"): "Add Docker host",
+            (False, "broker"): "Add broker",
+        }[(bool(self.item), self.what)]
         with Vertical(id="form"):
-            yield Static(Text(title + "   ctrl+s: save · Esc: cancel", style="bold"))
+            yield Static(
+                Text(tr(title, lang) + "   " + tr("ctrl+s: save · Esc: cancel", lang), style="bold")
+            )
             with VerticalScroll(id="form-fields"):
                 for key, label, placeholder in self.fields:
-                    yield Label(Text(label))
+                    yield Label(Text(tr(label, lang)))
                     if key == "kind":
                         # a fixed set: chosen from a list, so it cannot be mistyped
                         current = self._value(key).lower()
@@ -179,7 +195,9 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
                     else:
                         yield Input(
                             self._value(key),
-                            placeholder=f"e.g. {placeholder}" if placeholder else "",
+                            placeholder=tr("e.g. {example}", lang, example=placeholder)
+                            if placeholder
+                            else "",
                             id=f"f-{key}",
                         )
             yield Static(id="form-problems")
@@ -197,7 +215,7 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         values = {key: self._field(key) for key, _, _ in self.fields}
         check = validate_host if self.what == "host" else validate_broker
-        item, problems = check(values, self.taken)
+        item, problems = check(values, self.taken, self.lang)
         if problems:
             self.query_one("#form-problems", Static).update(
                 Text("\n".join(problems), style="bold red")
@@ -236,6 +254,10 @@ class TargetsScreen(Screen[None]):
         self.dirty = False
         self.error: str | None = None
         self.file_problems: list[str] = []  # config.yaml's problems as loaded (path:line: …)
+        # the status line's message (English, with its fields) and the last test's result: kept
+        # so that ctrl+l says them again in the other language
+        self._extra: tuple[str, dict[str, object]] = ("", {})
+        self._last_test: tuple[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
@@ -256,16 +278,45 @@ class TargetsScreen(Screen[None]):
     def on_mount(self) -> None:
         lang = self.lang
         hosts = self.query_one("#hosts", DataTable)
-        hosts.add_column(tr("Name", lang), width=NAME_W)
-        hosts.add_column(tr("URL / context", lang))
+        hosts.add_column(tr("Name", lang), width=NAME_W, key="name")
+        hosts.add_column(tr("URL / context", lang), key="url")
         brokers = self.query_one("#brokers", DataTable)
-        brokers.add_column(tr("Name", lang), width=NAME_W)
-        brokers.add_column(tr("Kind", lang), width=9)
-        brokers.add_column(tr("Host", lang), width=15)
-        brokers.add_column(tr("Ports", lang))
-        brokers.add_column(tr("Credentials from", lang))
+        brokers.add_column(tr("Name", lang), width=NAME_W, key="name")
+        brokers.add_column(tr("Kind", lang), width=9, key="kind")
+        brokers.add_column(tr("Host", lang), width=15, key="host")
+        brokers.add_column(tr("Ports", lang), key="ports")
+        brokers.add_column(tr("Credentials from", lang), key="creds")
         self.load()
         self._titles()
+        self.watch(self.app, "lang", self._relabel, init=False)
+
+    def _relabel(self, lang: str) -> None:
+        """ctrl+l: the column heads, titles, placeholder rows, status and test result again."""
+        for table_id, columns in (
+            ("hosts", (("name", "Name"), ("url", "URL / context"))),
+            (
+                "brokers",
+                (
+                    ("name", "Name"),
+                    ("kind", "Kind"),
+                    ("host", "Host"),
+                    ("ports", "Ports"),
+                    ("creds", "Credentials from"),
+                ),
+            ),
+        ):
+            table = self.query_one(f"#{table_id}", DataTable)
+            for key, label in columns:
+                column = table.columns.get(ColumnKey(key))
+                if column is not None:
+                    column.label = Text(tr(label, lang))
+            table.refresh()
+        extra, fields = self._extra
+        self._titles()
+        self._fill()
+        if self._last_test is not None:
+            self._tested(*self._last_test)
+        self._status(extra, **fields)
 
     def on_descendant_focus(self, event: Any) -> None:
         self._titles()
@@ -330,12 +381,19 @@ class TargetsScreen(Screen[None]):
         hosts.clear()
         for h in self.hosts:
             url = redact(str(h.get("url") or ""))  # a URL's password is never shown (QA)
-            where = url or (f"context {h['context']}" if h.get("context") else "default")
+            where = url or (
+                tr("context {name}", self.lang, name=h["context"])
+                if h.get("context")
+                else tr("default", self.lang)
+            )
             hosts.add_row(Text(one_line(h.get("name", "?"), NAME_W)), Text(one_line(where, 80)))
         if not self.hosts:
             hosts.add_row(
-                Text("(none)", style="dim"),
-                Text("DOCKER_HOST, the current context, or the local socket", style="dim"),
+                Text(tr("(none)", self.lang), style="dim"),
+                Text(
+                    tr("DOCKER_HOST, the current context, or the local socket", self.lang),
+                    style="dim",
+                ),
             )
         brokers = self.query_one("#brokers", DataTable)
         brokers.clear()
@@ -350,10 +408,15 @@ class TargetsScreen(Screen[None]):
                 Text("$" + one_line(creds, 30) if creds else "—"),
             )
         if not self.brokers:
-            brokers.add_row(Text("(none)", style="dim"), Text(""), Text(""), Text(""), Text(""))
+            brokers.add_row(
+                Text(tr("(none)", self.lang), style="dim"), Text(""), Text(""), Text(""), Text("")
+            )
         self._status()
 
-    def _status(self, extra: str = "") -> None:
+    def _status(self, extra: str = "", /, **fields: object) -> None:
+        """The settings file and its problems, then `extra`: English, said in the language shown
+        (and again after ctrl+l)."""
+        self._extra = (extra, fields)
         if self.error:
             text = Text(one_line(self.error, 300), style="bold red")
         else:
@@ -366,9 +429,12 @@ class TargetsScreen(Screen[None]):
                     text.append("\n" + one_line(problem, 300), style="bold red")
                 if len(self.file_problems) > 3:
                     more = len(self.file_problems) - 3
-                    text.append(f"\n{more} more problems: kb paths lists them", style="bold red")
+                    text.append(
+                        "\n" + tr("{n} more problems: kb paths lists them", self.lang, n=more),
+                        style="bold red",
+                    )
         if extra:
-            text.append("\n" + one_line(extra, 300))
+            text.append("\n" + one_line(tr(extra, self.lang, **fields), 300))
         self.query_one("#targets-status", Static).update(text)
 
     # --- editing -------------------------------------------------------------------------------
@@ -452,19 +518,19 @@ class TargetsScreen(Screen[None]):
         _, found = parse(data)
         problems = [p.message for p in found if p.severity == "error"]
         if problems:
-            self._status("Not saved: " + "; ".join(problems))
+            self._status("Not saved: {why}", why="; ".join(problems))
             return
         try:
             path = save_config(data)
         except OSError as exc:
-            self._status(f"Not saved: {exc}")
+            self._status("Not saved: {why}", why=str(exc))
             return
         self.config = data
         self.dirty = False
         self.error = None
         self.file_problems = [str(p) for p in found]  # warnings only: errors are not saved
-        self._status(f"Saved (mode 0600): {path}")
-        self.notify("Targets saved", markup=False)
+        self._status("Saved (mode 0600): {path}", path=str(path))
+        self.notify(tr("Targets saved", self.lang), markup=False)
 
     # --- testing a target ----------------------------------------------------------------------
     def action_test(self) -> None:
@@ -474,7 +540,7 @@ class TargetsScreen(Screen[None]):
             return
         what, i = found
         item = (self.hosts if what == "host" else self.brokers)[i]
-        self._status(f"Testing {item.get('name')}…")
+        self._status("Testing {name}…", name=str(item.get("name")))
         self.test_target(what, dict(item))
 
     @work(thread=True, exclusive=True, group="targets-test")
@@ -485,15 +551,17 @@ class TargetsScreen(Screen[None]):
         key = "docker_hosts" if what == "host" else "brokers"
         targets, problems = parse({key: [item]})
         if problems:
-            self.app.call_from_thread(self._status, "; ".join(p.message for p in problems))
+            why = "; ".join(p.message for p in problems)
+            self.app.call_from_thread(self._status, "{why}", why=why)
             return
         target = (targets.docker_hosts or targets.brokers)[0]
         result = svc.probe_target(target)
         self.app.call_from_thread(self._tested, item.get("name", "?"), result)
 
     def _tested(self, name: str, result: Any) -> None:
+        self._last_test = (name, result)
         text = Text(f"{one_line(name)}: ")
-        text.append_text(status_badge(result.status))
+        text.append_text(status_badge(result.status, lang=self.lang))
         text.append(" " + one_line(result.summary, 200))
         for line in list(result.evidence)[:3]:
             text.append("\n  " + one_line(line, 150))

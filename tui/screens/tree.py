@@ -268,10 +268,8 @@ class TreeScreen(Screen[None]):
             if button is not None:
                 button.add_class("-suggested")
                 label = self.entry.node_text(node, self.lang)["options"][self.suggested]
-                mark = "check" if self.lang == "en" else "检查"
-                button.label = Text(
-                    f"{self.suggested + 1}  {one_line(label, 60)}  ← {mark}: {result.status}"
-                )
+                mark = tr("← check: {status}", self.lang, status=tr(result.status, self.lang))
+                button.label = Text(f"{self.suggested + 1}  {one_line(label, 60)}  {mark}")
                 self.call_after_refresh(button.focus)
         self._update_check_panel()
 

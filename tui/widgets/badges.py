@@ -37,8 +37,9 @@ PRODUCT_STYLE = "bold #000000 on #a9cce3"
 TAG_STYLE = "italic"
 
 
-def kind_badge(kind: str) -> Text:
-    return Text(f" {one_line(kind)} ", style=KIND_STYLE.get(kind, "reverse"))
+def kind_badge(kind: str, lang: str = "en") -> Text:
+    """` incident `; in Chinese ` 故障 ` (an unknown kind as written)."""
+    return Text(f" {one_line(tr(kind, lang))} ", style=KIND_STYLE.get(kind, "reverse"))
 
 
 def product_badges(products: tuple[str, ...] | list[str], limit: int = 4) -> Text:

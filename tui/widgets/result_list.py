@@ -24,7 +24,7 @@ def render_hit(hit: Any, lang: str = "en", summary: str | None = None) -> Text:
     """Two lines: badges + title, then the highlighted snippet; wrapped so that Chinese breaks
     between characters and English words only at spaces (`tui.wrap`)."""
     line = Breakable()
-    line.append_text(kind_badge(hit.kind))
+    line.append_text(kind_badge(hit.kind, lang))
     line.append(" ")
     line.append(one_line(hit_title(hit, lang)), style="bold")
     products = tuple(getattr(hit, "products", ()) or ())
@@ -119,7 +119,7 @@ class ResultList(OptionList):
             options.append(Option(Text(heading, style="bold underline"), disabled=True))
             for entry in entries:
                 line = Breakable()
-                line.append_text(kind_badge(entry.kind))
+                line.append_text(kind_badge(entry.kind, lang))
                 line.append(" ")
                 line.append(one_line(entry.text(lang).title), style="bold")
                 if entry.products:
