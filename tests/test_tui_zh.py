@@ -292,3 +292,19 @@ async def test_ctrl_l_relabels_targets_and_paste_log():
         await see(pilot, "Paste a log, ctrl+s finds", "Nothing to diagnose: paste a log first.")
         await pilot.press("ctrl+l")
         await see(pilot, "粘贴日志，ctrl+s 查找匹配的条目", "没有可诊断的内容：请先粘贴日志。")
+
+
+# --- Chinese in the checks table's fixed-width cells --------------------------------------------
+@pilot_test
+async def test_checks_table_shows_the_kind_whole_or_not_at_all_in_chinese():
+    for width in (58, 60, 62, 64, 66):
+        app = make_app(lang="zh")
+        async with app.run_test(size=(width, 24)) as pilot:
+            await loaded(pilot)
+            await show_entry(pilot, "tui-probe-listener")
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecksScreen), what="checks")
+            await see(pilot, "代理端口")
+            rows = [line for line in screen_text(app).splitlines() if "代理端口" in line]
+            for row in rows:
+                assert "net.tcp" in row or "net." not in row, (width, row)

@@ -8,12 +8,22 @@ control characters and bidi overrides removed), and through `plain`, which wraps
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 # the one sanitiser lives in the core (kb/sanitize.py); the TUI adds only Rich wrapping
 from kb.sanitize import clean, one_line
 
-__all__ = ["clean", "highlighted", "is_web_link", "one_line", "plain"]
+__all__ = ["clean", "fit", "highlighted", "is_web_link", "one_line", "plain"]
+
+
+def fit(text: object, cells: int) -> str:
+    """`one_line(text)` cut to `cells` terminal cells, `…` last when cut (a Chinese character
+    takes two cells: `one_line`'s limit counts characters)."""
+    s = one_line(text)
+    if cell_len(s) <= cells:
+        return s
+    return set_cell_size(s, max(0, cells - 1)).rstrip() + "…" if cells > 0 else ""
 
 
 def plain(text: object, style: str = "") -> Text:

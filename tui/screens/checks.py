@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult, SystemCommand
@@ -26,7 +27,7 @@ from textual.widgets.data_table import ColumnKey
 from kb.model import CheckSpec, Entry
 from kb.redact import redact
 from tui.i18n import tr
-from tui.sanitize import one_line
+from tui.sanitize import fit, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
@@ -156,8 +157,8 @@ class ChecksScreen(Screen[None]):
         else:
             t = ""
         width = self._title_width()
-        title = Text(one_line(self._title(spec), width))
-        if len(title) + len(spec.kind) + 2 <= width:
+        title = Text(fit(self._title(spec), width))
+        if title.cell_len + cell_len(spec.kind) + 2 <= width:
             title.append(f"  {spec.kind}", style="dim")
         return status_badge(status, width=STATUS_W, lang=self.lang), title, Text(t)
 
