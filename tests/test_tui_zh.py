@@ -11,12 +11,13 @@ import re
 from textual.content import Content
 from textual.geometry import Offset
 from textual.selection import Selection
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tui_support import loaded, make_app, pilot_test, screen_text, show_entry, wait_for
 
 from tui.screens.check_settings import CheckSettingsScreen
 from tui.screens.checks import ChecksScreen
 from tui.screens.filters import FilterScreen
+from tui.screens.help import HelpScreen
 from tui.screens.paste_log import PasteLogScreen
 from tui.screens.targets import TargetForm, TargetsScreen
 from tui.screens.tree import TreeScreen
@@ -308,3 +309,18 @@ async def test_checks_table_shows_the_kind_whole_or_not_at_all_in_chinese():
             rows = [line for line in screen_text(app).splitlines() if "代理端口" in line]
             for row in rows:
                 assert "net.tcp" in row or "net." not in row, (width, row)
+
+
+# --- help in 中文 -------------------------------------------------------------------------------
+@pilot_test
+async def test_help_in_chinese_has_distinct_tree_sections_and_the_triage_enter():
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        text = str(app.screen.query_one("#help-text", Static).render())
+        titles = [line for line in text.splitlines() if line and not line.startswith(" ")]
+        assert len(titles) == len(set(titles)), titles
+        triage = text.split("排查树列表（ctrl+t）", 1)[1].split("\n\n", 1)[0]
+        assert re.search(r"enter\s+逐步排查", triage), triage

@@ -85,7 +85,7 @@ def sections(
         ("Checks", ChecksScreen),
         ("Doctor", DoctorScreen),
         ("Paste log", PasteLogScreen),
-        ("Triage trees", TriageScreen),
+        ("Triage trees (ctrl+t)", TriageScreen),
         ("Targets", TargetsScreen),
         ("Where checks run dialog", CheckSettingsScreen),
         ("Problems", ProblemsScreen),

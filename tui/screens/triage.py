@@ -25,6 +25,7 @@ class TriageScreen(Screen[None]):
     AUTO_FOCUS = "#trees"
     BINDINGS = [
         Binding("escape,q", "back", "Back"),
+        Binding("enter", "walk", "Walk the tree"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
         Binding("v", "view", "View entry"),
         Binding("j", "cursor_down", "Down", show=False),
@@ -82,6 +83,14 @@ class TriageScreen(Screen[None]):
     def _walk(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             kb_app(self).open_tree(event.option.id)
+
+    def action_walk(self) -> None:
+        """Enter when the list is not focused (on the list, Enter selects the option)."""
+        ol = self.query_one("#trees", OptionList)
+        if ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            if option.id:
+                kb_app(self).open_tree(option.id)
 
     def action_view(self) -> None:
         ol = self.query_one("#trees", OptionList)
