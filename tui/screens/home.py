@@ -142,6 +142,9 @@ class HomeScreen(Screen[None]):
         self.showing_home = False  # the list holds triage trees and recent entries
         self._filters_line = ""
         self._status_extra = ""  # what the status line says before the counts ("25 results")
+        # Enter pressed on this query before its results were shown: open its first result
+        # when they are (never what the list still highlights for an earlier query)
+        self._open_when_shown: str | None = None
 
     @property
     def lang(self) -> str:
@@ -249,6 +252,7 @@ class HomeScreen(Screen[None]):
     @on(SearchInput.Changed, "#search")
     def _query_changed(self, event: SearchInput.Changed) -> None:
         self._changed_at = time.perf_counter()
+        self._open_when_shown = None  # an Enter was for the query before this key
         if self._timer is not None:
             self._timer.stop()
         elif self.shown_seq == self.search_seq:
@@ -320,6 +324,10 @@ class HomeScreen(Screen[None]):
                 self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
             )
         self._update_preview()
+        if self._open_when_shown is not None and self._open_when_shown == query:
+            self._open_when_shown = None
+            if self.is_current:  # not after the user went elsewhere
+                self._open(results.highlighted_id())
 
     def _summaries(self, hits: list[Any], lang: str) -> dict[str, str]:
         """In Chinese, translated entries show their Chinese summary under the Chinese title."""
@@ -378,15 +386,33 @@ class HomeScreen(Screen[None]):
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
 
     # --- opening -------------------------------------------------------------------------------
+    def results_current(self) -> bool:
+        """The list holds the results of the query in the box: no search waits or runs."""
+        query = self.query_one("#search", SearchInput).value
+        return (
+            self._timer is None and self.shown_seq == self.search_seq and self.last_query == query
+        )
+
+    def _open_or_wait(self, entry_id: str | None) -> None:
+        """Open `entry_id` if the list shows this query's results; else open the first result
+        of this query once it is shown (searching now if only the debounce timer waits)."""
+        if self.results_current():
+            self._open(entry_id)
+            return
+        self._open_when_shown = self.query_one("#search", SearchInput).value
+        if self._timer is not None:
+            self._timer.stop()
+            self._search_now()
+        elif self.shown_seq == self.search_seq:  # nothing in flight, yet not this query's
+            self._search_now()
+
     @on(SearchInput.Submitted, "#search")
     def _submitted(self) -> None:
-        results = self.query_one(ResultList)
-        if results.option_count and results.highlighted is not None:
-            self._open(results.get_option_at_index(results.highlighted).id)
+        self._open_or_wait(self.query_one(ResultList).highlighted_id())
 
     @on(OptionList.OptionSelected, "#results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._open(event.option.id)
+        self._open_or_wait(event.option.id)
 
     def _open(self, entry_id: str | None) -> None:
         if entry_id:

@@ -70,7 +70,8 @@ class ResultList(OptionList):
             self.highlighted = self.get_option_index(ids[0])
             self.scroll_home(animate=False)  # the heading above the first hit stays in view
 
-    def _current_id(self) -> str | None:
+    def highlighted_id(self) -> str | None:
+        """The id of the highlighted entry (None: nothing highlighted, or a heading)."""
         if self.highlighted is not None and self.option_count:
             return self.get_option_at_index(self.highlighted).id
         return None
@@ -88,7 +89,7 @@ class ResultList(OptionList):
         New results highlight the first hit (Enter opens the best match, never an entry that was
         highlighted for an earlier query); `keep_highlight` is for re-rendering the same results.
         """
-        keep = self._current_id() if keep_highlight else None
+        keep = self.highlighted_id() if keep_highlight else None
         options: list[Option | None] = []
         grouped = bool(hits)
         section: bool | None = None
@@ -108,7 +109,7 @@ class ResultList(OptionList):
         """Entries under headings (the home view: triage trees, recently opened). An entry is
         listed once, under the first heading that holds it (a triage tree opened recently stays
         under "Triage trees"): option ids must be unique."""
-        keep = self._current_id()
+        keep = self.highlighted_id()
         options: list[Option | None] = []
         listed: set[str] = set()
         for heading, all_entries in sections:
