@@ -11,8 +11,11 @@ import threading
 from textual import events
 from tui_support import loaded, make_app, pilot_test, type_text, wait_for
 
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.entry import EntryScreen
 from tui.screens.home import HomeScreen
+from tui.screens.paste_log import PasteLogScreen
+from tui.screens.targets import TargetForm, TargetsScreen
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
 
@@ -100,3 +103,90 @@ async def test_1_enter_on_the_results_list_while_typing_waits_for_the_new_result
         assert home.last_query == "broker markup"
         assert entry.entry.id == home.last_hits[0].id != old
         await pilot.pause(0.1)  # the entry screen mounted (its Header) before the app stops
+
+
+# --- 2: F2, / and a jump down the stack discarded unsaved Targets changes without asking ---------
+async def unsaved_host(pilot) -> TargetsScreen:
+    """F8, h, lost-host at tcp://10.9.9.9:2375, ctrl+s: in the table, not in the file."""
+    app = pilot.app
+    await pilot.press("f8")
+    targets = await wait_for(
+        pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen, what="targets"
+    )
+    await pilot.press("h")
+    await wait_for(pilot, lambda: isinstance(app.screen, TargetForm), what="host form")
+    await type_text(pilot, "lost-host")
+    await pilot.press("tab")
+    await type_text(pilot, "tcp://10.9.9.9:2375")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: app.screen is targets, what="back to targets")
+    assert targets.dirty and targets.hosts == [{"name": "lost-host", "url": "tcp://10.9.9.9:2375"}]
+    return targets
+
+
+async def asked(pilot) -> ConfirmScreen:
+    app = pilot.app
+    dialog = await wait_for(
+        pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen, what="the question"
+    )
+    assert dialog.question == "Discard unsaved changes to the targets?"
+    return dialog
+
+
+@pilot_test
+async def test_2_home_and_search_ask_before_discarding_unsaved_targets(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        targets = await unsaved_host(pilot)
+        for key in ("f2", "slash"):
+            await pilot.press(key)
+            await asked(pilot)
+            await pilot.press("n")  # no: the host is still there, unsaved
+            await wait_for(pilot, lambda: app.screen is targets, what="targets again")
+            assert targets.dirty and targets.hosts[0]["name"] == "lost-host"
+        await pilot.press("slash")
+        await asked(pilot)
+        await pilot.press("y")
+        home = await home_screen(pilot)
+        await wait_for(pilot, lambda: home.query_one(SearchInput).has_focus, what="the box")
+        assert targets not in app.screen_stack
+
+
+@pilot_test
+async def test_2_jumping_to_a_screen_lower_in_the_stack_asks_too(monkeypatch):
+    """The triage list under Targets: ctrl+t goes back to it, over the unsaved Targets."""
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+t")
+        triage = await wait_for(pilot, lambda: app.screen is not app.screen_stack[1] and app.screen)
+        targets = await unsaved_host(pilot)
+        await pilot.press("ctrl+t")
+        await asked(pilot)
+        await pilot.press("escape")  # Esc is "no"
+        await wait_for(pilot, lambda: app.screen is targets, what="targets again")
+        assert targets.dirty
+        await pilot.press("ctrl+t")
+        await asked(pilot)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is triage, what="the triage list")
+
+
+@pilot_test
+async def test_2_the_paste_log_text_is_kept_when_jumping_home():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PasteLogScreen), what="paste log")
+        await type_text(pilot, "connection refused")
+        await pilot.press("f2")
+        await home_screen(pilot)
+        await pilot.press("ctrl+g")
+        paste = await wait_for(
+            pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="paste log"
+        )
+        await wait_for(pilot, lambda: paste.query_one("#log").text == "connection refused")

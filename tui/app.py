@@ -105,6 +105,8 @@ class KbApp(App[None]):
             self.lang = lang if lang in ("en", "zh") else "en"
         if theme:
             self.theme = theme
+        # the paste-log screen's text, kept when the screen closes (Esc, F2, /): ctrl+g brings it back
+        self.paste_log_text = ""
 
     # --- keys ----------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -180,18 +182,50 @@ class KbApp(App[None]):
         return tr(message, self.lang, **fields)
 
     # --- navigation ----------------------------------------------------------------------------
-    def show(self, matches: Callable[[Screen[Any]], bool], make: Callable[[], Screen[Any]]) -> None:
-        """Go back to a screen already in the stack that `matches`, else push `make()`.
+    def show(
+        self,
+        matches: Callable[[Screen[Any]], bool],
+        make: Callable[[], Screen[Any]],
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Go back to a screen already in the stack that `matches`, else push `make()`; then
+        call `then`.
 
         Keeps the stack shallow: opening the doctor, an entry or a tree that is already open under
         the current screen returns to it instead of stacking a second copy.
         """
         for i, screen in enumerate(self.screen_stack):
             if i and matches(screen):
-                while self.screen is not screen:
-                    self.pop_screen()
+                self.back_to(screen, then)
                 return
         self.push_screen(make())
+        if then is not None:
+            then()
+
+    def back_to(self, target: Screen[Any], then: Callable[[], None] | None = None) -> None:
+        """Close the screens above `target`, then call `then`. A screen among them with unsaved
+        changes (Targets) asks first, as its Esc does; "no" leaves everything as it was."""
+        from tui.screens.confirm import ConfirmScreen
+
+        above = self.screen_stack[self.screen_stack.index(target) + 1 :]
+
+        def go() -> None:
+            while target in self.screen_stack and self.screen is not target:
+                self.pop_screen()
+            if then is not None:
+                then()
+
+        if not any(getattr(s, "dirty", False) is True for s in above):
+            go()
+            return
+        if isinstance(self.screen, ConfirmScreen):
+            return  # already asking
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                go()
+
+        self.push_screen(ConfirmScreen(self.t("Discard unsaved changes to the targets?")), answered)
 
     def open_entry(self, entry_id: str, context: Any = None) -> None:
         """Show an entry. `context` (a `CheckContext`, e.g. from a doctor finding) scopes its checks."""
@@ -246,11 +280,13 @@ class KbApp(App[None]):
 
         existing = next((s for s in self.screen_stack[1:] if isinstance(s, PasteLogScreen)), None)
         if existing is None:
-            self.push_screen(PasteLogScreen(text))
+            self.push_screen(PasteLogScreen(text or self.paste_log_text))
             return
-        self.show(lambda s: s is existing, lambda: existing)
-        if text:
-            existing.set_text(text)
+        self.show(
+            lambda s: s is existing,
+            lambda: existing,
+            (lambda: existing.set_text(text)) if text else None,
+        )
 
     def action_doctor(self) -> None:
         from tui.screens.doctor import DoctorScreen
@@ -290,19 +326,22 @@ class KbApp(App[None]):
 
         self.push_screen(CheckSettingsScreen(scope), applied)
 
-    def action_home(self) -> None:
+    def action_home(self, then: Callable[[], None] | None = None) -> None:
         from tui.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
-            self.pop_screen()
+        homes = [s for s in self.screen_stack[1:] if isinstance(s, HomeScreen)]
+        if homes:
+            self.back_to(homes[-1], then)
 
     def action_search(self) -> None:
         """`/` from anywhere: back to the search box."""
         from tui.screens.home import HomeScreen
 
-        self.action_home()
-        if isinstance(self.screen, HomeScreen):
-            self.screen.action_focus_search()
+        def focus() -> None:
+            if isinstance(self.screen, HomeScreen):
+                self.screen.action_focus_search()
+
+        self.action_home(focus)
 
     def action_toggle_lang(self) -> None:
         self.lang = "zh" if self.lang == "en" else "en"

@@ -22,6 +22,7 @@ class KbAppApi(Protocol):
 
     services: Services
     lang: str
+    paste_log_text: str
 
     def open_entry(self, entry_id: str, context: CheckContext | None = None) -> None: ...
 
@@ -30,7 +31,10 @@ class KbAppApi(Protocol):
     def action_paste_log(self, text: str = "") -> None: ...
 
     def show(
-        self, matches: Callable[[Screen[Any]], bool], make: Callable[[], Screen[Any]]
+        self,
+        matches: Callable[[Screen[Any]], bool],
+        make: Callable[[], Screen[Any]],
+        then: Callable[[], None] | None = None,
     ) -> None: ...
 
     def copy_text(self, text: str, what: str) -> None: ...

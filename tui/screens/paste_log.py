@@ -101,6 +101,11 @@ class PasteLogScreen(Screen[None]):
         self.said = text
         self.query_one("#paste-status", Static).update(Text(tr(text, self.lang)))
 
+    @on(TextArea.Changed, "#log")
+    def _keep_text(self, event: TextArea.Changed) -> None:
+        """The app keeps the log: leaving this screen (Esc, F2, /) and ctrl+g again loses nothing."""
+        kb_app(self).paste_log_text = event.text_area.text
+
     def action_diagnose(self) -> None:
         text = self.query_one("#log", TextArea).text
         if not text.strip():
