@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from textual import events
-from tui_support import loaded, make_app, pilot_test, type_text, wait_for
+from tui_support import loaded, make_app, pilot_test, screen_text, type_text, wait_for
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.entry import EntryScreen
@@ -190,3 +190,31 @@ async def test_2_the_paste_log_text_is_kept_when_jumping_home():
             pilot, lambda: isinstance(app.screen, PasteLogScreen) and app.screen, what="paste log"
         )
         await wait_for(pilot, lambda: paste.query_one("#log").text == "connection refused")
+
+
+# --- 3: after a resize the highlighted result could be off screen ------------------------------
+def highlight_in_view(results: ResultList) -> bool:
+    results._update_lines()
+    y = results._index_to_line[results.highlighted]
+    bottom = y + results._heights[results.highlighted]
+    top = round(results.scroll_y)
+    return top <= y and bottom <= top + results.scrollable_content_region.height
+
+
+@pilot_test
+async def test_3_a_resize_keeps_the_highlighted_result_in_view():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await loaded(pilot)
+        home = await home_screen(pilot)
+        await type_text(pilot, "broker")
+        await wait_for(pilot, lambda: home.last_query == "broker", what="the results")
+        await pilot.press("down", "end")
+        results = home.query_one(ResultList)
+        assert results.highlighted_id() == home.last_hits[-1].id and highlight_in_view(results)
+        assert round(results.scroll_y) == 0  # all of it fits: the list is not scrolled
+        await pilot.resize_terminal(80, 16)
+        await pilot.pause(0.2)
+        assert highlight_in_view(results), (results.scroll_y, results.highlighted)
+        title = home.last_hits[-1].title[:30]
+        assert title in " ".join(screen_text(app).split())

@@ -171,6 +171,9 @@ class HomeScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width >= WIDE, "-wide")
         self._update_preview()
+        # once the list has its new size (and its results their new wrapping): the highlighted
+        # result stays on screen, Enter never opens an entry the user cannot see
+        self.call_after_refresh(self.query_one(ResultList).scroll_to_highlight)
 
     @property
     def wide(self) -> bool:
