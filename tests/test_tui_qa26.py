@@ -218,3 +218,32 @@ async def test_3_a_resize_keeps_the_highlighted_result_in_view():
         assert highlight_in_view(results), (results.scroll_y, results.highlighted)
         title = home.last_hits[-1].title[:30]
         assert title in " ".join(screen_text(app).split())
+
+
+# --- 4: ctrl+l dropped the result count from the status line ------------------------------------
+def status_line(home: HomeScreen) -> str:
+    return str(home.query_one("#status").render())
+
+
+@pilot_test
+async def test_4_switching_language_says_the_result_count_in_the_new_language():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        home = await home_screen(pilot)
+        await type_text(pilot, "broker")
+        await wait_for(pilot, lambda: home.last_query == "broker", what="the results")
+        n, total = len(home.last_hits), len(app.services.entries)
+        assert n > 1
+        assert status_line(home) == f"{n} results · {total} entries"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: app.lang == "zh", what="Chinese")
+        assert status_line(home) == f"{n} 个结果 · {total} 个条目"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: app.lang == "en", what="English")
+        assert status_line(home) == f"{n} results · {total} entries"
+        await type_text(pilot, "zzqqx")  # no match: said again in Chinese too
+        await wait_for(pilot, lambda: home.last_query == "brokerzzqqx", what="no results")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: app.lang == "zh", what="Chinese")
+        assert status_line(home) == f"没有匹配 · {total} 个条目"

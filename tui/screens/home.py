@@ -7,7 +7,7 @@ and wider, the highlighted result's entry is previewed beside the list.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -141,7 +141,9 @@ class HomeScreen(Screen[None]):
         self.preview_id: str | None = None
         self.showing_home = False  # the list holds triage trees and recent entries
         self._filters_line = ""
-        self._status_extra = ""  # what the status line says before the counts ("25 results")
+        # what the status line says before the counts ("25 results"), as a function of nothing
+        # that reads the display language when called: ctrl+l says it again in the new language
+        self._status_extra: Callable[[], str] = str
         # Enter pressed on this query before its results were shown: open its first result
         # when they are (never what the list still highlights for an earlier query)
         self._open_when_shown: str | None = None
@@ -194,7 +196,8 @@ class HomeScreen(Screen[None]):
         """The signature warnings are in: the status line counts what `kb lint` counts."""
         self._set_status(self._status_extra)
 
-    def _set_status(self, extra: str = "") -> None:
+    def _set_status(self, extra: Callable[[], str] = str) -> None:
+        """The status line: `extra()` (in the display language), then the counts."""
         self._status_extra = extra
         svc = kb_app(self).services
         lang = self.lang
@@ -206,8 +209,9 @@ class HomeScreen(Screen[None]):
             msg = tr("{n} entries", lang, n=len(svc.entries))
             if svc.state.problems:
                 msg += " · " + tr("{n} problems (F6)", lang, n=len(svc.state.problems))
-            if extra:
-                msg = f"{extra} · {msg}"
+            said = extra()
+            if said:
+                msg = f"{said} · {msg}"
             text = plain(msg)
         self.query_one("#status", Static).update(text)
         # above the status line, wrapped (the folder and the fix do not fit in 80 columns); the
@@ -291,8 +295,10 @@ class HomeScreen(Screen[None]):
             try:
                 hits = svc.search(query, filters, limit=LIMIT)
             except Exception as exc:  # a bad query is shown, never a crash
-                msg = tr("search failed: {error}", self.lang, error=one_line(exc, 120))
-                self.app.call_from_thread(self._set_status, msg)
+                error = one_line(exc, 120)
+                self.app.call_from_thread(
+                    self._set_status, lambda: tr("search failed: {error}", self.lang, error=error)
+                )
                 return
         self.app.call_from_thread(self._show_hits, query, hits, seq, started, changed_at)
 
@@ -315,22 +321,22 @@ class HomeScreen(Screen[None]):
         now = time.perf_counter()
         self.last_latency = now - started
         self.key_latency = now - changed_at if changed_at else self.last_latency
-        if empty:
-            self._set_status(tr("Type to search", lang))
-        elif hits:
-            self._set_status(
-                tr("1 result", lang) if len(hits) == 1 else tr("{n} results", lang, n=len(hits))
-            )
-        else:
-            _, inline = parse_query(query)
-            self._set_status(
-                self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
-            )
+        self._set_status(lambda: self._results_said(query, hits, empty))
         self._update_preview()
         if self._open_when_shown is not None and self._open_when_shown == query:
             self._open_when_shown = None
             if self.is_current:  # not after the user went elsewhere
                 self._open(results.highlighted_id())
+
+    def _results_said(self, query: str, hits: list[Any], empty: bool) -> str:
+        """ "25 results", "No match", … in the display language."""
+        lang = self.lang
+        if empty:
+            return tr("Type to search", lang)
+        if hits:
+            return tr("1 result", lang) if len(hits) == 1 else tr("{n} results", lang, n=len(hits))
+        _, inline = parse_query(query)
+        return self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
 
     def _summaries(self, hits: list[Any], lang: str) -> dict[str, str]:
         """In Chinese, translated entries show their Chinese summary under the Chinese title."""
@@ -358,7 +364,7 @@ class HomeScreen(Screen[None]):
 
     def _lang_changed(self, lang: str) -> None:
         self._relabel()
-        self._set_status()
+        self._set_status(self._status_extra)  # the same words, in the new language
         if self.showing_home:
             self._show_home()
         elif self.last_hits:
