@@ -9,7 +9,15 @@ from __future__ import annotations
 import threading
 
 from textual import events
-from tui_support import loaded, make_app, pilot_test, screen_text, type_text, wait_for
+from tui_support import (
+    loaded,
+    make_app,
+    pilot_test,
+    screen_text,
+    show_entry,
+    type_text,
+    wait_for,
+)
 
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.entry import EntryScreen
@@ -247,3 +255,34 @@ async def test_4_switching_language_says_the_result_count_in_the_new_language():
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: app.lang == "zh", what="Chinese")
         assert status_line(home) == f"没有匹配 · {total} 个条目"
+
+
+# --- 5: a kb: link to a missing entry was refused as "only http(s) links are opened" ------------
+def toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+@pilot_test
+async def test_5_a_link_to_a_missing_entry_says_there_is_no_such_entry():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        entry = await show_entry(pilot, "tui-evil-faq")
+        for href, entry_id in (
+            ("kb:no-such-entry", "no-such-entry"),
+            ("gone-entry.md", "gone-entry"),
+        ):
+            entry.follow_link(href)
+            await pilot.pause(0.05)
+            assert app.screen is entry
+            assert toasts(app)[-1] == f"No entry '{entry_id}' in this knowledge base"
+        assert not any("only http(s)" in t for t in toasts(app))
+        entry.follow_link("kb:tui-probe-listener")  # one that exists still opens
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, EntryScreen) and app.screen.entry.id == "tui-probe-listener"
+            ),
+            what="the linked entry",
+        )
+        await pilot.pause(0.1)  # the entry screen mounted (its Header) before the app stops

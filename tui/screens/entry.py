@@ -259,8 +259,8 @@ class EntryScreen(Screen[None]):
     def follow_link(self, href: str) -> None:
         """Entry links open in the app; web links only after asking; anything else is refused."""
         target = entry_id_from_href(href)
-        if target and kb_app(self).services.get(target) is not None:
-            kb_app(self).open_entry(target)
+        if target and (kb_app(self).services.get(target) is not None or not is_web_link(href)):
+            kb_app(self).open_entry(target)  # a missing one: "No entry 'ID' in this knowledge base"
             return
         if not is_web_link(href):
             self.notify(
