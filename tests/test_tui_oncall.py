@@ -376,7 +376,7 @@ async def test_d07_missing_kb_folder_is_refused_and_problems_open_in_the_app(mak
     app = app_with(extra_kb(make_kb, broken=True))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        assert "problems (F6)" in screen_text(app)
+        assert "1 problem (F6)" in screen_text(app)  # one broken file
         await pilot.press("f6")
         screen = await wait_for(
             pilot, lambda: isinstance(app.screen, ProblemsScreen) and app.screen, what="problems"

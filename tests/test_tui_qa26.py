@@ -286,3 +286,65 @@ async def test_5_a_link_to_a_missing_entry_says_there_is_no_such_entry():
             what="the linked entry",
         )
         await pilot.pause(0.1)  # the entry screen mounted (its Header) before the app stops
+
+
+# --- 6: "1 matching entries", "1 problems"; the tree's "Open entry: <title> (e)" lost its key ----
+@pilot_test
+async def test_6_one_matching_entry_and_one_more_line_are_singular():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        log = "\n".join(f"12:00:0{i} Connection refused: tui-probe" for i in range(6))
+        app.action_paste_log(log)  # what a multi-line paste into the search box does
+        paste = await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, PasteLogScreen) and app.screen.done and app.screen,
+            what="the diagnosis",
+        )
+        assert [d.id for d in paste.diagnoses] == ["tui-probe-listener"]
+        await pilot.pause(0.1)
+        text = " ".join(screen_text(app).split())
+        assert "1 matching entry — Enter opens it" in text and "… 1 more line" in text
+        assert "entries —" not in text and "more lines" not in text
+
+
+@pilot_test
+async def test_6_one_problem_is_singular(make_kb):
+    kb = make_kb({"bad/tab-one.md": "---\nid: tab-one\nkind: incident\n\ttitle: x\n---\nbody\n"})
+    app = make_app(kb=kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, lambda: "1 problem (F6)" in screen_text(app), what="1 problem")
+        assert "problems" not in screen_text(app)
+        await pilot.press("f6")
+        await wait_for(
+            pilot, lambda: "1 problem — Enter copies file:line" in screen_text(app), what="F6"
+        )
+
+
+@pilot_test
+async def test_6_the_open_entry_button_keeps_its_key_at_80_columns():
+    from textual.widgets import Button
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.open_tree("tree-tui-triage")
+        tree = await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "TreeScreen" and app.screen, what="tree"
+        )
+        await pilot.press("2")  # Closed: the conclusion that names tui-probe-listener
+        button = await wait_for(
+            pilot,
+            lambda: [b for b in tree.query(Button) if b.name == "open-entry"],
+            what="the open-entry button",
+        )
+        await pilot.pause(0.2)
+        label = str(button[0].label)
+        assert label.startswith("Open entry: Broker clients") and label.endswith("…  (e)"), label
+        line = next(ln for ln in screen_text(app).split("\n") if "Open entry:" in ln)
+        assert line.rstrip().endswith("…  (e)"), line
+        await pilot.resize_terminal(160, 24)  # wide enough: the whole title
+        await pilot.pause(0.2)
+        label = str(button[0].label)
+        assert label == "Open entry: " + app.services.get("tui-probe-listener").title + "  (e)"

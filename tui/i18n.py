@@ -78,7 +78,9 @@ ZH: dict[str, str] = {
     "Describe the symptom or paste a log line…  (e.g. monotonic)": "描述现象或粘贴一行日志…（例如 monotonic）",
     "Loading the knowledge base…": "正在加载知识库…",
     "{n} entries": "{n} 个条目",
+    "1 entry": "1 个条目",
     "{n} problems (F6)": "{n} 个问题（F6）",
+    "1 problem (F6)": "1 个问题（F6）",
     "Type to search": "输入以搜索",
     "{n} results": "{n} 个结果",
     "1 result": "1 个结果",
@@ -102,6 +104,7 @@ ZH: dict[str, str] = {
     "(no 中文 translation yet — showing English)": "（暂无中文翻译——显示英文）",
     "t: walk the decision tree": "t：逐步排查",
     "c: run its {n} checks": "c：运行 {n} 项检查",
+    "c: run its check": "c：运行 1 项检查",
     "r: {n} related": "r：{n} 个相关条目",
     "o: links": "o：链接",
     "y: copy id": "y：复制 ID",
@@ -225,14 +228,18 @@ ZH: dict[str, str] = {
     "Nothing to diagnose: paste a log first.": "没有可诊断的内容：请先粘贴日志。",
     "Matching…": "正在匹配…",
     "{n} matching entries — Enter opens one": "{n} 个匹配的条目——Enter 打开",
+    "1 matching entry — Enter opens it": "1 个匹配的条目——Enter 打开",
     "No entry matches this log.": "没有条目匹配此日志。",
     "diagnose failed: {error}": "诊断失败：{error}",
     "… {n} more lines": "… 另有 {n} 行",
+    "… 1 more line": "… 另有 1 行",
     # --- problems ---
     "Knowledge-base problems": "知识库问题",
     "No problems: every file loaded.": "没有问题：所有文件均已加载。",
     "{n} problems — Enter copies file:line": "{n} 个问题——Enter 复制 文件:行号",
+    "1 problem — Enter copies file:line": "1 个问题——Enter 复制 文件:行号",
     "{n} problems so far; checking the signatures…": "目前 {n} 个问题；正在检查日志特征…",
+    "1 problem so far; checking the signatures…": "目前 1 个问题；正在检查日志特征…",
     "File": "文件",
     "Line": "行",
     "Problem": "问题",
@@ -326,6 +333,11 @@ ZH: dict[str, str] = {
 def tr(text: str, lang: str, /, **fields: object) -> str:
     """`text` in `lang` (English if untranslated), with `{fields}` filled in."""
     return translated(ZH, text, lang, fields)
+
+
+def tr_n(n: int, one: str, many: str, lang: str, /, **fields: object) -> str:
+    """`one` (its own words for a count of 1: "1 problem") or `many` with `{n}` filled in."""
+    return tr(one, lang, **fields) if n == 1 else tr(many, lang, n=n, **fields)
 
 
 def has(text: str) -> bool:

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
 
 from kb.model import Entry
-from tui.i18n import tr
+from tui.i18n import tr, tr_n
 from tui.markdown import entry_id_from_href, fix_commands, links_in, safe_parser
 from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
@@ -120,7 +120,7 @@ class EntryScreen(Screen[None]):
         if e.tree is not None:
             hints.append(tr("t: walk the decision tree", lang))
         if e.checks:
-            hints.append(tr("c: run its {n} checks", lang, n=len(e.checks)))
+            hints.append(tr_n(len(e.checks), "c: run its check", "c: run its {n} checks", lang))
         if e.related:
             hints.append(tr("r: {n} related", lang, n=len(e.related)))
         hints.append(tr("o: links", lang))

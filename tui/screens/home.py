@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, OptionList, Static
 
-from tui.i18n import tr
+from tui.i18n import tr, tr_n
 from tui.sanitize import clean, one_line, plain
 from tui.services import Filters, parse_query
 from tui.shared import kb_app
@@ -206,9 +206,10 @@ class HomeScreen(Screen[None]):
         elif not svc.loaded.is_set():
             text = plain(tr("Loading the knowledge base…", lang))
         else:
-            msg = tr("{n} entries", lang, n=len(svc.entries))
+            msg = tr_n(len(svc.entries), "1 entry", "{n} entries", lang)
             if svc.state.problems:
-                msg += " · " + tr("{n} problems (F6)", lang, n=len(svc.state.problems))
+                count = len(svc.state.problems)
+                msg += " · " + tr_n(count, "1 problem (F6)", "{n} problems (F6)", lang)
             said = extra()
             if said:
                 msg = f"{said} · {msg}"
@@ -334,7 +335,7 @@ class HomeScreen(Screen[None]):
         if empty:
             return tr("Type to search", lang)
         if hits:
-            return tr("1 result", lang) if len(hits) == 1 else tr("{n} results", lang, n=len(hits))
+            return tr_n(len(hits), "1 result", "{n} results", lang)
         _, inline = parse_query(query)
         return self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
 

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from tui.i18n import tr
+from tui.i18n import tr, tr_n
 from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.badges import kind_badge
@@ -138,7 +138,12 @@ class PasteLogScreen(Screen[None]):
         n = len(found)
         status.update(
             Text(
-                tr("{n} matching entries — Enter opens one", self.lang, n=n)
+                tr_n(
+                    n,
+                    "1 matching entry — Enter opens it",
+                    "{n} matching entries — Enter opens one",
+                    self.lang,
+                )
                 if n
                 else tr("No entry matches this log.", self.lang)
             )
@@ -163,7 +168,8 @@ class PasteLogScreen(Screen[None]):
                 label.append(one_line(line, 160))
             if len(lines) > MAX_LINES:
                 label.append(
-                    "\n  " + tr("… {n} more lines", self.lang, n=len(lines) - MAX_LINES),
+                    "\n  "
+                    + tr_n(len(lines) - MAX_LINES, "… 1 more line", "… {n} more lines", self.lang),
                     style="dim",
                 )
             options.append(Option(label, id=d.id))

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.i18n import tr
+from tui.i18n import tr, tr_n
 from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.footer import KbFooter
@@ -73,10 +73,23 @@ class ProblemsScreen(Screen[None]):
         title = Text(tr("Knowledge-base problems", lang), style="bold")
         title.append("\n")
         if not kb_app(self).services.problems_complete:
-            title.append(tr("{n} problems so far; checking the signatures…", lang, n=len(problems)))
+            title.append(
+                tr_n(
+                    len(problems),
+                    "1 problem so far; checking the signatures…",
+                    "{n} problems so far; checking the signatures…",
+                    lang,
+                )
+            )
         elif problems:
             title.append(
-                tr("{n} problems — Enter copies file:line", lang, n=len(problems)), style="dim"
+                tr_n(
+                    len(problems),
+                    "1 problem — Enter copies file:line",
+                    "{n} problems — Enter copies file:line",
+                    lang,
+                ),
+                style="dim",
             )
         else:
             title.append(tr("No problems: every file loaded.", lang), style="dim")

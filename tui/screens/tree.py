@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -29,6 +29,26 @@ from tui.widgets.footer import KbFooter
 from tui.wrap import Breakable, BreakableStatic
 
 MAX_EVIDENCE = 8
+
+
+class KeyedButton(Button):
+    """A one-line button "text  (k)": when it is too narrow the text is cut with "…", never the
+    key hint (a long entry title took "(e)" off the end at 80 columns)."""
+
+    def __init__(self, text: str, key: str, **kwargs: Any) -> None:
+        self.text = text
+        self.key_hint = f"  ({key})"
+        super().__init__(Text(text + self.key_hint), **kwargs)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.content_size.width - 2 * self.styles.line_pad  # Button pads its line
+        if width <= 0:
+            return
+        text = Text(self.text)
+        text.truncate(max(width - len(self.key_hint), 1), overflow="ellipsis")
+        label = text.plain + self.key_hint
+        if str(self.label) != label:
+            self.label = Text(label)
 
 
 @dataclass
@@ -164,8 +184,8 @@ class TreeScreen(Screen[None]):
             if target:
                 other = kb_app(self).services.get(target)
                 title = other.text(self.lang).title if other is not None else target
-                label = tr("Open entry: ", self.lang) + one_line(title, 60) + "  (e)"
-                buttons.append(Button(Text(label), name="open-entry", variant="primary"))
+                text = tr("Open entry: ", self.lang) + one_line(title, 200)
+                buttons.append(KeyedButton(text, "e", name="open-entry", variant="primary"))
             buttons.append(Button(Text(tr("Start over", self.lang) + "  (r)"), name="restart"))
             if self.path:
                 buttons.append(Button(Text(tr("Back", self.lang) + "  (b)"), name="back"))
