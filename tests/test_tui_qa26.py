@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 
 from textual import events
+from textual.widgets import Button
 from tui_support import (
+    closed_port,
     loaded,
     make_app,
     pilot_test,
@@ -324,8 +326,6 @@ async def test_6_one_problem_is_singular(make_kb):
 
 @pilot_test
 async def test_6_the_open_entry_button_keeps_its_key_at_80_columns():
-    from textual.widgets import Button
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
@@ -348,3 +348,74 @@ async def test_6_the_open_entry_button_keeps_its_key_at_80_columns():
         await pilot.pause(0.2)
         label = str(button[0].label)
         assert label == "Open entry: " + app.services.get("tui-probe-listener").title + "  (e)"
+
+
+# --- 7: at 80x24 the option a check suggests could be focused below the fold --------------------
+OPTIONS = "\n".join(
+    f'        - {{label: "Answer number {i}, a long option label", goto: end}}' for i in range(1, 7)
+)
+TREE_KB = {
+    "probe/qa26-tree.md": f"""
+---
+id: qa26-tree
+kind: incident
+title: A tree whose check suggests the last of many options
+summary: Used by the qa26 tests.
+products: [mosquitto]
+updated: 2026-12-01
+symptoms: [refused]
+checks:
+  - id: port-open
+    kind: net.tcp
+    title: The broker port accepts TCP connections
+    params: {{host: 127.0.0.1, port: PORT}}
+    timeout: 2
+tree:
+  start: q
+  nodes:
+    q:
+      question: >-
+        Does the broker port accept TCP connections? This question is long on purpose, so that
+        it takes several lines of an 80-column terminal and pushes the options down the screen,
+        below the check's panel with its evidence.
+      check: port-open
+      options:
+{OPTIONS}
+        - {{label: "No, connections are refused", when: [fail, error], goto: end}}
+    end:
+      conclusion: Done.
+---
+## Symptoms
+x
+"""
+}
+
+
+@pilot_test
+async def test_7_the_suggested_option_is_focused_in_view(make_kb):
+    files = {k: v.replace("PORT", str(closed_port())) for k, v in TREE_KB.items()}
+    app = make_app(kb=make_kb(files))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.open_tree("qa26-tree")
+        tree = await wait_for(
+            pilot, lambda: type(app.screen).__name__ == "TreeScreen" and app.screen, what="tree"
+        )
+        await wait_for(pilot, lambda: tree.suggested == 6, what="the check's suggestion")
+        for step in range(4):
+            await pilot.pause(0.3)
+            focused = app.focused
+            assert isinstance(focused, Button) and focused.name == "opt-6", (step, focused)
+            visible = tree.query_one("#tree-scroll").region
+            region = focused.region
+            assert region.height and visible.y <= region.y and region.bottom <= visible.bottom, (
+                step,
+                region,
+                visible,
+            )
+            assert "No, connections are refused" in screen_text(app)
+            # away and back: the remembered result suggests the option again, at once
+            await pilot.press("1") if step % 2 else await pilot.press("r")
+            await pilot.pause(0.1)
+            if step % 2:
+                await pilot.press("b")

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from kb.model import Entry, Node
@@ -201,7 +202,23 @@ class TreeScreen(Screen[None]):
             # many must not open another screen or wipe the walk ("Start over" is `r`)
             self.call_after_refresh(self.query_one("#tree-scroll").focus)
         elif buttons:
-            self.call_after_refresh(buttons[0].focus)
+            self.focus_in_view(buttons[0])
+
+    def focus_in_view(self, widget: Widget) -> None:
+        """Focus `widget` once it is mounted and laid out, and then scroll it into view: the
+        buttons are mounted and the check panel takes its new height (the evidence) in the
+        refreshes after this call, so focusing at once left the option below the fold at 80x24."""
+
+        def scroll() -> None:
+            if widget.is_attached and widget.has_focus:
+                widget.scroll_visible(animate=False, immediate=True)
+
+        def focus() -> None:
+            if widget.is_attached:
+                widget.focus(scroll_visible=False)
+                self.call_after_refresh(scroll)
+
+        self.call_after_refresh(focus)
 
     def _update_check_panel(self) -> None:
         panel = self.query_one("#check-panel", Static)
@@ -290,7 +307,7 @@ class TreeScreen(Screen[None]):
                 label = self.entry.node_text(node, self.lang)["options"][self.suggested]
                 mark = tr("← check: {status}", self.lang, status=tr(result.status, self.lang))
                 button.label = Text(f"{self.suggested + 1}  {one_line(label, 60)}  {mark}")
-                self.call_after_refresh(button.focus)
+                self.focus_in_view(button)
         self._update_check_panel()
 
     def settings_changed(self, scope: str | None = None) -> None:
