@@ -105,9 +105,12 @@ def add_groups(
 
     for gid, group in groups:
         files = fingerprint(group)  # before parsing: a change during the parse is seen next time
-        entry, probs = load_group(group)
-        if entry is not None:
-            doc = entry_document(entry)
+        try:
+            entry, probs = load_group(group)
+            doc = entry_document(entry) if entry is not None else None
+        except Exception as exc:  # noqa: BLE001 - a bug on one entry must not stop the others
+            entry, probs, doc = None, [_internal_problem(group, exc)], None
+        if doc is not None:
             (writer.update_document if update else writer.add_document)(**doc)
         elif update:
             writer.delete_by_term("id", gid)
@@ -118,6 +121,17 @@ def add_groups(
         }
         if tick is not None:
             tick()
+
+
+def _internal_problem(group: Any, exc: Exception) -> Any:
+    from kb.model import Problem
+
+    first = group.en or next(iter(group.translations.values()), None)
+    return Problem(
+        str(first.path) if first is not None else group.id,
+        1,
+        f"kbtui could not index this entry ({type(exc).__name__}); please report it",
+    )
 
 
 def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int) -> None:
@@ -164,6 +178,9 @@ def _worker(folder: str, groups: list[tuple[str, Any]], queue: Any, parent: int)
         # a full or read-only disk: the parent raises it as such (and falls back), instead of
         # "worker exited with 1" under a page of tracebacks
         queue.put(("oserror", exc.errno, exc.strerror, exc.filename))
+        os._exit(1)
+    except Exception as exc:  # noqa: BLE001 - one line in the parent, never a worker's traceback
+        queue.put(("error", f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"))
         os._exit(1)
     queue.put(("done", str(out), count[0] % 50))
 
@@ -240,6 +257,8 @@ def _write_parallel(
                 continue
             if msg[0] == "oserror":
                 raise OSError(msg[1], msg[2], msg[3])
+            if msg[0] == "error":
+                raise RuntimeError(f"index worker failed: {msg[1]}")
             _, path, rest = msg
             with open(path, "rb") as f:
                 segment, part = pickle.load(f)

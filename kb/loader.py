@@ -351,14 +351,17 @@ def _parse(ef: EntryFile, text: str, problems: list[Problem]) -> tuple[Split, Lo
     except YamlError as exc:
         problems.append(Problem(str(ef.path), exc.line + parts.yaml_line - 1, exc.message))
         return None
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other files
+        problems.append(_internal(ef, exc, "read"))
+        return None
     return parts, loc
 
 
-def _internal(ef: EntryFile, exc: Exception) -> Problem:
+def _internal(ef: EntryFile, exc: Exception, what: str = "validate") -> Problem:
     return Problem(
         str(ef.path),
         1,
-        f"kbtui could not validate this file ({type(exc).__name__}); please report it",
+        f"kbtui could not {what} this file ({type(exc).__name__}); please report it",
     )
 
 

@@ -141,6 +141,9 @@ class _Converter:
         self.line_base = line_base
         self.nodes = 0
         self.out = Located(data=None)
+        # the collection nodes being converted: an alias to one of them (`a: &x [*x]`) is a cycle
+        # in the node graph `yaml.compose` returns, which would recurse until RecursionError
+        self.open: set[int] = set()
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
         self.nodes += 1
@@ -155,6 +158,18 @@ class _Converter:
             raise YamlError(
                 node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed; remove it"
             )
+        if id(node) in self.open:
+            raise YamlError(
+                node.start_mark.line + 1,
+                "recursive YAML alias (the anchored value contains itself); write the value out",
+            )
+        self.open.add(id(node))
+        try:
+            return self._collection(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _collection(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):

@@ -217,3 +217,89 @@ def test_signature_scan_is_linear_in_line_length(make_kb):
     text = "ok\n" + "CENSYS CENSYS\nfine\n" * 30
     [d] = diagnose(kbase, text, sigs=sigs)
     assert [n for n, _ in d.lines] == list(range(2, 42, 2))
+
+
+# -- recursive aliases: `yaml.compose` returns a cyclic node graph -------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra", ["tags: &a [*a]\n", "versions: &a {docker: *a}\n", "x: &a [1, [2, *a]]\n"]
+)
+def test_a_recursive_alias_is_a_problem_at_its_line_and_the_others_load(make_kb, extra):
+    """QA: `tags: &a [*a]` recursed until RecursionError (exit 70; a 3 000-line multiprocessing
+    traceback on a big KB)."""
+    root = make_kb(
+        {
+            "a/bad-entry.md": entry_text("bad-entry", extra=extra),
+            "a/good-one.md": entry_text("good-one"),
+        }
+    )
+    kb = load_kb([root])
+    assert list(kb.entries) == ["good-one"]
+    [p] = kb.problems
+    assert str(p) == (
+        f"{root}/a/bad-entry.md:9: error: recursive YAML alias (the anchored value contains "
+        "itself); write the value out"
+    )
+    r = run_kb("lint", "--kb", str(root))
+    assert r.returncode == 1 and "bad-entry.md:9: error: recursive YAML alias" in r.stdout, r
+    assert "Traceback" not in r.stderr
+
+
+def test_a_recursive_alias_in_a_big_kb_is_one_problem_in_the_parallel_build(tmp_path, monkeypatch):
+    """The index of 400+ entries is built by worker processes: no worker traceback, one problem."""
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    root = tmp_path / "big"
+    (root / "a").mkdir(parents=True)
+    for i in range(420):
+        extra = "tags: &a [*a]\n" if i == 7 else ""
+        (root / "a" / f"entry-{i}.md").write_text(entry_text(f"entry-{i}", extra=extra))
+    r = run_kb("--kb", str(root), "index")
+    assert r.returncode == 0, r.stderr
+    [line] = r.stderr.splitlines()
+    assert f"{root}/a/entry-7.md:9: error: recursive YAML alias" in line, r.stderr
+    assert "index updated" in r.stdout or "index rebuilt" in r.stdout
+
+
+def test_a_bug_on_one_entry_in_an_index_worker_is_a_problem_of_that_entry(tmp_path, monkeypatch):
+    """Anything a forked worker raises on one entry is that entry's problem; the others are
+    indexed (the worker used to catch only OSError: a traceback per worker, exit 70)."""
+    from indexer import open_index, schema
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    root = tmp_path / "big"
+    (root / "a").mkdir(parents=True)
+    for i in range(420):
+        (root / "a" / f"entry-{i}.md").write_text(entry_text(f"entry-{i}"))
+    real = schema.entry_document
+
+    def flaky(entry):
+        if entry.id == "entry-7":
+            raise ValueError("a bug")
+        return real(entry)
+
+    monkeypatch.setattr(schema, "entry_document", flaky)
+    with open_index([root]) as idx:
+        assert idx.doc_count == 419
+        msgs = [str(p) for p in idx.problems]
+    assert msgs == [
+        f"{root}/a/entry-7.md:1: error: kbtui could not index this entry (ValueError); "
+        "please report it"
+    ]
+
+
+def test_a_recursive_alias_in_the_config_is_one_line(tmp_path):
+    home = tmp_path / "home"
+    from tests.helpers import run_kb as run
+
+    env = {"KBTUI_HOME": str(home)}
+    cfg = home / "config" / "config.yaml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text("a: &a [*a]\n")
+    cfg.chmod(0o600)
+    r = run("list", "--ids", env=env)
+    assert r.returncode == 2, r
+    assert r.stderr.strip().endswith(
+        "config.yaml:1: recursive YAML alias (the anchored value "
+        "contains itself); write the value out"
+    ), r.stderr
