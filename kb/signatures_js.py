@@ -25,13 +25,16 @@ kb.signatures compiles it: multi-line, `^`/`$` at line boundaries):
 Constructs with no exact equivalent raise `Untranslatable` (kb lint reports it as a warning and
 the export leaves that signature out): flags anywhere but the start (`a(?i)b`, `(?i:…)`), `(?U)`
 and `(?-…)`, `\\C`, `\\p` and non-ASCII class ranges under `(?i)`, `\\S` inside a class, negated
-POSIX classes. The JavaScript `i` flag is never used: under it `\\b` treats `ſ` as a word
-character, which RE2 does not, so case-insensitivity is spelled out letter by letter.
+POSIX classes; and patterns the browser's backtracking engine could spend minutes on one line
+over (nested or competing unbounded repeats: `_Translator._quantified`). The JavaScript `i` flag
+is never used: under it `\\b` treats `ſ` as a word character, which RE2 does not, so
+case-insensitivity is spelled out letter by letter.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _POSIX: dict[str, str] = {
@@ -96,6 +99,67 @@ def fold_orbit(c: str) -> frozenset[str]:
     return _fold_table().get(c, frozenset((c,)))
 
 
+_REPEAT = re.compile(r"\{(\d+)(,(\d*))?\}")
+_REPEAT_ONCE = re.compile(r"\{[01](,[01]?)?\}")  # {0}, {1}, {0,1}, {1,1}: at most once
+# a character of each kind an atom of a signature tells apart
+_SAMPLES = [chr(c) for c in range(0x20, 0x7F)] + ["\t", "\n", "\r", "\u00e9", "\u4e2d"]
+
+
+@dataclass
+class _Group:
+    """What `_Translator._quantified` needs of a group: whether it holds a repeat (more than
+    once), the atoms it repeats without bound (RE2 text, "" for a group), and its first atom
+    when that is one fixed character."""
+
+    repeat: bool = False
+    unbounded: list[str] = field(default_factory=list)
+    first: str | None = None
+
+
+@dataclass
+class _Atom:
+    text: str  # its RE2 text; "" for a group or an anchor
+    group: _Group | None = None
+
+
+def _unbounded(p: str, at: int) -> bool:
+    """The repeat at `p[at]` has no upper bound: `*`, `+` or `{n,}`."""
+    if p[at] in "*+":
+        return True
+    m = _REPEAT.match(p, at)
+    return bool(m and m.group(2) and not m.group(3))
+
+
+def _one_char(text: str) -> bool:
+    """`text` is one literal character (`a`, `\\.`)."""
+    return (
+        len(text) == 1
+        and text not in ".^$"
+        or (len(text) == 2 and text[0] == "\\" and not text[1].isalnum())
+    )
+
+
+@lru_cache(maxsize=4096)
+def _matches(text: str) -> frozenset[str] | None:
+    """The sample characters an atom (RE2 text of a literal, escape, `.` or class) matches,
+    as Python's `re` reads it; None when it cannot tell (RE2-only syntax, a group)."""
+    if not text:
+        return None
+    try:
+        rx = re.compile(text)
+    except (re.error, OverflowError):
+        return None
+    return frozenset(c for c in _SAMPLES if rx.fullmatch(c))
+
+
+def _overlap(a: str, b: str, *, unknown: bool = False) -> bool:
+    """Atoms `a` and `b` may match the same character; `unknown` when that cannot be told."""
+    ma, mb = _matches(a), _matches(b)
+    if ma is None or mb is None:
+        return unknown or (a == b and a != "")
+    return bool(ma & mb) or a == b
+
+
 class Untranslatable(ValueError):
     """The pattern has no exact JavaScript equivalent; the message says which part."""
 
@@ -125,6 +189,9 @@ class _Translator:
         self.i = 0
         self.ignore_case = False
         self.dotall = False
+        # backtracking cost (see `_quantified`): the open groups, how many `.*`/`.+` there are
+        self.groups: list[_Group] = [_Group()]
+        self.dot_runs = 0
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -173,17 +240,49 @@ class _Translator:
 
     def _sequence(self, top: bool = False) -> str:
         out: list[str] = []
+        group = self.groups[-1]
+        last: _Atom | None = None  # the atom a repeat would apply to
+        chain: tuple[str, int] = ("", 0)  # the unbounded repeat just before `last`, chain length
+        after_repeat: tuple[str, int] = ("", 0)
+        first = True
+        first_atom: _Atom | None = None
         while self.i < len(self.p):
             c = self.p[self.i]
+            start = self.i
             if c == ")":
                 if top:
                     raise self.fail("unbalanced ')'")
                 return "".join(out)
+            if c in "*+?" or (c == "{" and _REPEAT.match(self.p, self.i)):
+                if c == "{":
+                    out.append(self._brace())
+                else:
+                    self.i += 1
+                    out.append(c)
+                    if self.peek() == "?":
+                        self.i += 1
+                        out.append("?")
+                after_repeat = ("", 0)
+                if last is not None:
+                    if last is first_atom:
+                        group.first = None  # the group starts with a repeat: no fixed start
+                    after_repeat = self._quantified(start, last, chain)
+                last = None
+                continue
+            chain, after_repeat = after_repeat, ("", 0)
+            inner: _Group | None = None
             if c == "|":
                 self.i += 1
                 out.append("|")
+                group.first = None
+                chain = ("", 0)
             elif c == "(":
+                inner = _Group()
+                self.groups.append(inner)
                 out.append(self._group())
+                self.groups.pop()
+                group.repeat |= inner.repeat
+                group.unbounded.extend(inner.unbounded)
             elif c == "[":
                 out.append(self._class())
             elif c == "\\":
@@ -197,20 +296,57 @@ class _Translator:
             elif c == "$":
                 self.i += 1
                 out.append("(?![^\\n])")
-            elif c in "*+?":
-                self.i += 1
-                out.append(c)
-                if self.peek() == "?":
-                    self.i += 1
-                    out.append("?")
             elif c == "{":
                 out.append(self._brace())
             else:
                 self.i += 1
                 out.append(self.lit(c))
+            text = "" if c in "(^$|" else self.p[start : self.i]
+            last = None if c == "|" else _Atom(text, inner)
+            if first and not top and last is not None and _one_char(text):
+                group.first, first_atom = text, last
+            first = False
         if not top:
             raise self.fail("unclosed '('")
         return "".join(out)
+
+    def _quantified(self, at: int, atom: _Atom, chain: tuple[str, int]) -> tuple[str, int]:
+        """Refuse a repeat the browser's backtracking engine can take minutes over on one line.
+        RE2 is linear; V8 is not: `(a+)+$` on 30 characters takes 48 s, and each unbounded
+        repeat that can take over the characters of another multiplies the cost by up to the
+        line's length (`x+x+y` or `.*a.*b` on 2 000 characters: about 2 s; `x+x+x+y`: minutes).
+        Refused: a repeated group holding an unbounded repeat (or an unbounded repeat of a group
+        holding any repeat), unless each round starts with a character none of its unbounded
+        repeats matches (`(?:-w\\d* )+`); three unbounded repeats in a row each matching
+        characters of the next (`x+x+x+`, `.*\\d+\\w+`); more than two `.*`/`.+`.
+        Returns the (text, chain length) an unbounded repeat leaves for the next atom."""
+        group = self.groups[-1]
+        many = not (self.p[at] == "?" or _REPEAT_ONCE.match(self.p, at))
+        unbounded = _unbounded(self.p, at)
+        why = ""
+        inner = atom.group
+        if inner is not None and ((unbounded and inner.repeat) or (many and inner.unbounded)):
+            start = inner.first
+            if start is None or any(_overlap(t, start, unknown=True) for t in inner.unbounded):
+                why = "a repeat of a group that itself repeats"
+        length = 0
+        if unbounded:
+            text = atom.text
+            length = chain[1] + 1 if chain[1] and _overlap(chain[0], text) else 1
+            if length >= 3:
+                why = why or "three unbounded repeats in a row that match the same characters"
+            if text == ".":
+                self.dot_runs += 1
+                if self.dot_runs > 2:
+                    why = why or "more than two '.*' or '.+'"
+            group.unbounded.append(text)
+        group.repeat |= many
+        if why:
+            raise Untranslatable(
+                f"{why} (at character {at + 1}) can make the browser's regex engine backtrack "
+                "for minutes on one line"
+            )
+        return (atom.text, length) if unbounded else ("", 0)
 
     def _brace(self) -> str:
         j = self.p.find("}", self.i)

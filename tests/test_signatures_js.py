@@ -220,3 +220,62 @@ def test_lint_warns_about_signatures_the_site_leaves_out(tmp_path: Path) -> None
     warn = [line for line in proc.stdout.splitlines() if ": warning: " in line]
     assert len(warn) == 1 and warn[0].startswith(f"{folder / 'sig-entry.md'}:10: warning:"), warn
     assert "a(?i)b" in warn[0] and "static site" in warn[0]
+
+
+# -- backtracking: RE2 is linear, the browser's engine is not ------------------------------------
+
+#: (pattern, a line that makes a backtracking engine try every way to split it)
+SLOW = [
+    (r"(a+)+$", "a" * 30 + "!"),
+    (r"(x+x+)+y", "x" * 30),
+    (r"(?:\w+\s?)+:", "ab " * 20 + "!"),
+    (r"(a.*)+b", "a" * 30),
+    (r".*a.*b.*c", "ab" * 1000),
+    (r"x+x+x+y", "x" * 2000),
+    (r".*\d+\w+:", "1" * 2000),
+]
+#: near misses that stay translatable: each round of the repeat starts with a character its
+#: repeats cannot take, bounded repeats only, or at most two repeats that compete
+QUICK = [
+    (r"(?:-w\d* )+-A", "-w1 " * 500),
+    (r"(\.\d{1,3}){3}\b", ".1" * 1000),
+    (r"(?:ab*)+c", "ab" * 1000),
+    (r".*a.*b", "a" * 2000),
+    (r"x+x+y", "x" * 2000),
+]
+
+
+@pytest.mark.parametrize("pattern", [p for p, _ in SLOW])
+def test_patterns_that_backtrack_without_end_are_left_out_of_the_site(pattern: str) -> None:
+    """QA: `(a+)+$` passed lint and went to signatures.js, where the search page ran it on every
+    line of a pasted log: 30 characters kept the browser busy for 48 s."""
+    assert compile_pattern(pattern)[0] is not None, "the pattern must be valid RE2"
+    regex, why = translate(pattern)
+    assert regex is None and why and "backtrack" in why, why
+
+
+@pytest.mark.skipif(not Path(NODE).exists(), reason="node is not installed")
+def test_the_near_misses_that_reach_the_site_stay_quick_in_the_browser_engine() -> None:
+    """Each translatable near miss on its worst 2 000-character line: a few seconds at most in
+    V8 (the clip of search.js); what was left out would take minutes (a sample is timed)."""
+    pats = {}
+    for p, line in QUICK:
+        js, why = translate(p)
+        assert js is not None, f"{p}: {why}"
+        pats[p] = [js.source, js.flags, line]
+    script = (
+        "const d=JSON.parse(require('fs').readFileSync(0,'utf8'));const out={};"
+        "for(const [p,[src,fl,s]] of Object.entries(d)){const r=new RegExp(src,fl);"
+        "const t=Date.now();r.test(s);out[p]=(Date.now()-t)/1000;}"
+        "process.stdout.write(JSON.stringify(out));"
+    )
+    proc = subprocess.run(
+        [NODE, "-e", script], input=json.dumps(pats), capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    took = json.loads(proc.stdout)
+    assert all(s < 10 for s in took.values()), took
+    # and what is refused is slow there: (a+)+$ on 25 characters already takes about a second
+    slow = "const t=Date.now();/(a+)+$/u.test('a'.repeat(25)+'!');process.stdout.write(''+(Date.now()-t))"
+    proc = subprocess.run([NODE, "-e", slow], capture_output=True, text=True, timeout=120)
+    assert int(proc.stdout) > 100, proc.stdout
