@@ -59,6 +59,12 @@ def load_located(path: Path | None = None) -> tuple[dict[str, Any], Any, Path]:
     kb_paths = data.get("kb_paths", [])
     if not isinstance(kb_paths, list) or not all(isinstance(p, str) for p in kb_paths):
         raise UserError(f"{path}: kb_paths must be a list of folder paths")
+    for i, folder in enumerate(kb_paths):
+        if not folder.strip():  # Path("") is the current folder: `kb list` from / read everything
+            raise UserError(
+                f"{path}:{located.line(('kb_paths', i))}: kb_paths item {i + 1} is empty; give a "
+                "folder path (a relative one is read from this file's folder)"
+            )
     return data, located, path
 
 

@@ -93,10 +93,12 @@ def kb_sources(
     if bundled:
         found.append(paths.bundled_kb())
     if config:
-        from kb.config import load_config
+        from kb.config import load_located
 
-        for p in load_config().get("kb_paths", []):
-            found.append(Path(p).expanduser())
+        data, _located, config_file = load_located()
+        for p in data.get("kb_paths", []):
+            # a relative folder is read from the config file's folder, not from wherever kb runs
+            found.append(config_file.parent / Path(p).expanduser())
     if env:
         for p in os.environ.get(KB_PATH_ENV, "").split(os.pathsep):
             if p.strip():

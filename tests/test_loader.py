@@ -273,6 +273,43 @@ def test_sources_order_env_and_config(make_kb, monkeypatch, _isolated_home):
     assert kb_sources([c]) == [paths.bundled_kb(), a, b, c]
 
 
+def _config(text: str) -> Path:
+    from kb import paths
+
+    cfg = paths.config_file()
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(text)
+    os.chmod(cfg, 0o600)
+    return cfg
+
+
+def test_a_relative_kb_path_is_read_from_the_config_folder(make_kb, monkeypatch, _isolated_home):
+    """QA: a relative kb_paths entry meant the folder kb happened to run in."""
+    from kb import paths
+
+    cfg = _config("kb_paths: [mine]\n")
+    mine = cfg.parent / "mine"
+    mine.mkdir()
+    monkeypatch.chdir(make_kb({}, "elsewhere"))
+    assert kb_sources() == [paths.bundled_kb(), mine.resolve()]
+
+
+def test_an_empty_kb_path_is_refused_not_the_current_folder(tmp_path, _isolated_home):
+    """QA: `kb list --kb "" --ids` from / walked the whole file system; so did kb_paths: [""]."""
+    from tests.helpers import run_kb
+
+    r = run_kb("list", "--kb", "", "--ids")
+    assert r.returncode == 2 and r.stdout == "", r
+    assert r.stderr == "kb: --kb '': empty path; give a folder of entries (or an entry file)\n"
+    cfg = _config("kb_paths:\n  - /tmp\n  - ''\n")
+    r = run_kb("list", "--ids")
+    assert r.returncode == 2 and r.stdout == "", r
+    assert r.stderr == (
+        f"kb: {cfg}:3: kb_paths item 2 is empty; give a folder path (a relative one is read "
+        "from this file's folder)\n"
+    )
+
+
 def test_config_readable_by_others_is_refused(_isolated_home):
     from kb import paths
     from kb.config import load_config

@@ -33,6 +33,8 @@ def sources_for(args: argparse.Namespace) -> list:
 
     extra = getattr(args, "kb", []) or []
     for path in extra:
+        if not str(path).strip():  # Path("") is the current folder: refuse, do not walk it
+            raise UserError("--kb '': empty path; give a folder of entries (or an entry file)")
         if not Path(path).expanduser().exists():
             raise UserError(
                 f"--kb {path_text(str(path))}: no such folder; give a folder of entries"
