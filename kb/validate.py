@@ -212,9 +212,10 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
                 ctx.error(("signatures", i, "primary"), "'primary' must be true or false")
                 continue
             is_primary = flag
-            pattern = ctx.want_str(item.get("pattern"), ("signatures", i, "pattern"))
+            # a mapping without `pattern` ({primary: true}, {}) matches nothing: say so
+            pattern = ctx.want_str(item.get("pattern"), ("signatures", i, "pattern"), required=True)
         else:
-            pattern = ctx.want_str(item, ("signatures", i))
+            pattern = ctx.want_str(item, ("signatures", i), required=True)
         if pattern is None:
             continue
         if len(pattern) > MAX_PATTERN:

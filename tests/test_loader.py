@@ -539,3 +539,19 @@ def test_signature_warnings_name_their_own_line_after_an_invalid_one(make_kb):
     assert e.signatures == ("ok one", "(?U)lazy+") and e.signature_lines == (11, 13)
     (warning,) = site_signature_warnings([e])
     assert warning.line == 13 and "(?U)lazy+" in warning.message
+
+
+@pytest.mark.parametrize(
+    "sigs,message",
+    [
+        ("[{primary: true}]", "missing required field 'signatures[0].pattern'; add it"),
+        ("[{}]", "missing required field 'signatures[0].pattern'; add it"),
+        ("\n  - 'ok \\d+'\n  -\n", "'signatures[1]' has no value; write it after the colon"),
+    ],
+)
+def test_a_signature_without_a_pattern_is_an_error_at_its_line(make_kb, sigs, message):
+    """QA: `signatures: [{primary: true}]` was dropped without a word and lint passed."""
+    root = make_kb({"a/sample-entry.md": entry_text(extra=f"signatures: {sigs}\n")})
+    probs = [str(p) for p in load_kb([root]).problems]
+    line = 11 if sigs.startswith("\n") else 9
+    assert probs == [f"{root}/a/sample-entry.md:{line}: error: {message}"], probs
