@@ -137,7 +137,9 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
             Problem(
                 str(root),
                 0,
-                "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)",
+                "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)"
+                if not root.exists()
+                else "not a folder or .md file; fix the path (--kb, KB_PATH or config kb_paths)",
             )
         )
         return

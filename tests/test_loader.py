@@ -555,3 +555,26 @@ def test_a_signature_without_a_pattern_is_an_error_at_its_line(make_kb, sigs, me
     probs = [str(p) for p in load_kb([root]).problems]
     line = 11 if sigs.startswith("\n") else 9
     assert probs == [f"{root}/a/sample-entry.md:{line}: error: {message}"], probs
+
+
+def test_a_device_or_fifo_as_kb_is_refused_like_a_missing_path(tmp_path, monkeypatch):
+    """QA: `--kb /dev/null` warned "KB folder does not exist" and exited 0."""
+    from tests.helpers import run_kb
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    env = {"KBTUI_HOME": str(tmp_path / "home")}
+    for path in ("/dev/null", str(fifo)):
+        r = run_kb("--kb", path, "list", "--ids", env=env)
+        assert r.returncode == 2 and r.stdout == "", r
+        assert r.stderr == (
+            f"kb: --kb {path}: not a folder or .md file (a device or named pipe?); give a folder"
+            " of entries (or an entry file)\n"
+        )
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    probs = []
+    discover([fifo], probs)
+    assert [str(p) for p in probs] == [
+        f"{fifo}:0: error: not a folder or .md file; fix the path (--kb, KB_PATH or config "
+        "kb_paths)"
+    ]

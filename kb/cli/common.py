@@ -40,6 +40,11 @@ def sources_for(args: argparse.Namespace) -> list:
                 f"--kb {path_text(str(path))}: no such folder; give a folder of entries"
                 " (or an entry file)"
             )
+        if not (Path(path).expanduser().is_dir() or Path(path).expanduser().is_file()):
+            raise UserError(
+                f"--kb {path_text(str(path))}: not a folder or .md file (a device or named"
+                " pipe?); give a folder of entries (or an entry file)"
+            )
     return kb_sources(extra)
 
 
