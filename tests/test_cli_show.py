@@ -307,3 +307,27 @@ def test_chinese_prose_breaks_between_characters_not_only_at_spaces():
     print_markdown(console, "容器跑了十分钟左右自己就停了，日志里只有一行 OS monotonic time。" * 3)
     assert rich.text.divide_line is rich._wrap.divide_line
     assert max(cell_len(ln) for ln in console.file.getvalue().splitlines()) <= 40
+
+
+def test_show_into_a_reader_that_goes_away_exits_0(make_kb, tmp_path):
+    """QA: `kb show ID | head -1` exited 1 (Rich's Console exits 1 on a broken pipe before kb's
+    own handler, which exits 0 as for every other command, could run)."""
+    body = "".join(f"Paragraph {i} about the failure.\n\n" for i in range(6000))
+    root = make_kb({"a/sample-entry.md": entry_text(body=body)})
+    env = {**os.environ, "KBTUI_HOME": str(tmp_path / "home"), "PYTHONPATH": str(REPO)}
+    # the exit status of kb itself, not of head
+    proc = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'"$0" -m kb.cli.main --kb {root} show sample-entry | head -1 >/dev/null;'
+            ' echo "${PIPESTATUS[0]}"',
+            sys.executable,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert proc.stdout == "0\n" and proc.stderr == "", proc

@@ -172,7 +172,14 @@ def render(entry: Entry, lang: str) -> None:
 
     text = entry.text(lang)
     zh = lang == "zh" and "zh" in entry.translations
-    console = Console(highlight=False, soft_wrap=True)
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich's own exits 1: leave it to main, which exits 0 as every command does
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _Console(highlight=False, soft_wrap=True)
     console.print(Text(sanitize(text.title), style="bold"))
     console.print(
         Text(
