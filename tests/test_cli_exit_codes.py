@@ -369,3 +369,44 @@ def test_diagnose_judges_a_piped_log_by_its_whole_head_not_its_first_write():
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert b"emqx-monotonic-time-stepped-backwards" in out
+
+
+def test_index_help_and_exit_agree_on_an_unreadable_source(tmp_path):
+    """QA: `kb index --help` promised exit 2 when a source is unreadable; it exits 0 and lists
+    the file as a problem (one bad file never stops the others): the help now says so."""
+    import os
+    import shutil
+
+    r = run_kb("index", "--help")
+    help_text = " ".join(r.stdout.split())
+    assert "or a source is unreadable" not in help_text
+    assert "cannot be read is a problem of its own" in help_text
+    root = tmp_path / "kb"
+    (root / "a").mkdir(parents=True)
+    (root / "a" / "good-one.md").write_text(entry_text("good-one"))
+    bad = root / "a" / "bad-one.md"
+    bad.write_text(entry_text("bad-one"))
+    bad.chmod(0)
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() == 0 and setpriv is None:
+        pytest.skip("root reads any file and setpriv is missing")
+    prefix = (
+        [
+            setpriv,
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search",
+        ]
+        if os.geteuid() == 0
+        else []
+    )
+    env = {**os.environ, "KBTUI_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-m", "kb.cli.main", "--kb", str(root), "index"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=str(REPO),
+    )
+    assert proc.returncode == 0, proc
+    assert f"{bad}:0: error: cannot read: Permission denied" in proc.stderr, proc.stderr

@@ -12,8 +12,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="update or rebuild the search index",
         description="Update the search index incrementally (kb search does this too), or "
         "rebuild it from scratch. The previous index keeps answering until the new one is "
-        "complete. Exit 0 on success, 2 when the index is busy, its folder cannot be written (disk "
-        "full, read-only) or a source is unreadable.",
+        "complete. Exit 0 on success, 2 when the index is busy or its folder cannot be written "
+        "(disk full, read-only). A KB file or folder that cannot be read is a problem of its own, "
+        "listed on stderr, and the rest is indexed (exit 0); kb lint fails on it.",
     )
     p.add_argument("--rebuild", action="store_true", help="throw the index away and build it again")
     p.add_argument(
