@@ -58,7 +58,8 @@ def load_located(path: Path | None = None) -> tuple[dict[str, Any], Any, Path]:
         raise UserError(f"{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)")
     kb_paths = data.get("kb_paths", [])
     if not isinstance(kb_paths, list) or not all(isinstance(p, str) for p in kb_paths):
-        raise UserError(f"{path}: kb_paths must be a list of folder paths")
+        line = located.line(("kb_paths",)) if "kb_paths" in data else 1
+        raise UserError(f"{path}:{line}: kb_paths must be a list of folder paths")
     for i, folder in enumerate(kb_paths):
         if not folder.strip():  # Path("") is the current folder: `kb list` from / read everything
             raise UserError(

@@ -33,10 +33,10 @@ def split(text: str) -> Split:
     # YAML errors, in the validator and in the body all count the same way
     text = _BREAKS.sub("\n", text)
     lines = text.split("\n")
-    if not lines or lines[0] != "---":
+    if not lines or lines[0].rstrip(" \t") != "---":  # `--- ` opens it too
         raise FrontMatterError(1, "file must start with a '---' line opening the YAML front-matter")
     for i in range(1, len(lines)):
-        if lines[i] in ("---", "..."):
+        if lines[i].rstrip(" \t") in ("---", "..."):
             yaml_text = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :]).lstrip("\n")
             skipped = len(lines[i + 1 :]) - len(body.split("\n")) if body else 0

@@ -23,6 +23,7 @@ MAX_NODES = 20_000
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()
 
 Path_ = tuple[Any, ...]
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
@@ -208,9 +209,15 @@ class _Converter:
             # on values like `!!bool maybe`, `!!int ""` or `!!timestamp x`: all mean the same thing
             kind = tag.rsplit(":", 1)[-1]
             shown = _one_line(str(node.value))[:60]
+            # a plain scalar got its tag from how it looks (a 5 000-digit int): no tag to drop
+            implicit = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) == tag
+            fix = (
+                "quote it to keep it as text"
+                if implicit and not node.style
+                else (f"fix it or drop the !!{kind} tag")
+            )
             raise YamlError(
-                node.start_mark.line + 1,
-                f"{shown!r} is not a valid {kind} value; fix it or drop the !!{kind} tag",
+                node.start_mark.line + 1, f"{shown!r} is not a valid {kind} value; {fix}"
             ) from None
 
 

@@ -40,7 +40,8 @@ def compile_pattern(pattern: str) -> tuple[Any | None, str | None]:
         msg = exc.args[0] if exc.args else str(exc)
         if isinstance(msg, bytes):
             msg = msg.decode("utf-8", "replace")
-        return None, str(msg)
+        # RE2 quotes the pattern it was given: the user's, without the (?m) added in front
+        return None, str(msg).replace(_prepare(pattern), pattern)
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,12 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
         if err:
             ctx.error(
                 ("signatures", i),
-                f"signature does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
+                f"signature does not compile under RE2 ({err})"
+                + (
+                    "; RE2 has no lookaround or backreferences"
+                    if "perl operator" in err or "escape sequence" in err
+                    else "; fix it"
+                ),
             )
             continue
         if regex is not None and regex.search("") is not None:

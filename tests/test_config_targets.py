@@ -236,7 +236,7 @@ def test_warnings_about_other_items_when_a_command_uses_the_config() -> None:
     )
     r = run_kb("check", "mosquitto-not-authorised", "--target", "mq")
     assert r.returncode != 2, r.stderr
-    assert r.stderr.count(f"kb: warning: {path}:2: error: docker_hosts[0] (bad): url") == 1
+    assert r.stderr.count(f"kb: {path}:2: error: docker_hosts[0] (bad): url") == 1
 
 
 # --- M3: unknown keys ------------------------------------------------------------------------------

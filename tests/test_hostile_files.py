@@ -303,3 +303,42 @@ def test_a_recursive_alias_in_the_config_is_one_line(tmp_path):
         "config.yaml:1: recursive YAML alias (the anchored value "
         "contains itself); write the value out"
     ), r.stderr
+
+
+def test_cosmetic_messages_say_what_the_user_wrote(make_kb, tmp_path):
+    """QA: a 5 000-digit severity said "drop the !!int tag" though none was written; RE2 errors
+    showed a `(?m)` the user never wrote and blamed lookarounds for a missing ')'; an opening
+    `--- ` (trailing space) was "file must start with a '---' line"; problems were printed as
+    `kb: warning: …: error: …`."""
+    root = make_kb(
+        {
+            "a/big-int.md": entry_text("big-int", extra="severity: " + "9" * 5000 + "\n"),
+            "a/paren.md": entry_text("paren", extra="signatures: ['a(b']\n"),
+            "a/look.md": entry_text("look", extra="signatures: ['(?=x)y']\n"),
+            "a/spaced.md": entry_text("spaced").replace("---\n", "--- \n", 1),
+        }
+    )
+    kb = load_kb([root])
+    msgs = {Path(p.path).name: p.message for p in kb.problems}
+    assert msgs["big-int.md"].endswith("is not a valid int value; quote it to keep it as text")
+    assert msgs["paren.md"] == "signature does not compile under RE2 (missing ): a(b); fix it"
+    assert msgs["look.md"].endswith("; RE2 has no lookaround or backreferences"), msgs
+    assert "spaced.md" not in msgs and "spaced" in kb.entries
+    r = run_kb("--kb", str(root), "search", "sample", env={"KBTUI_HOME": str(tmp_path / "h")})
+    errors = [line for line in r.stderr.splitlines() if "paren.md" in line]
+    assert errors == [
+        f"kb: {root}/a/paren.md:9: error: signature does not compile under RE2 (missing ): a(b);"
+        " fix it"
+    ], r.stderr
+
+
+def test_kb_paths_that_is_not_a_list_names_its_line(tmp_path, monkeypatch):
+    from kb.config import load_config
+    from kb.errors import UserError
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("brokers: []\nkb_paths: /srv/kb\n")
+    cfg.chmod(0o600)
+    with pytest.raises(UserError) as exc:
+        load_config(cfg)
+    assert str(exc.value) == f"{cfg}:2: kb_paths must be a list of folder paths"

@@ -52,7 +52,7 @@ def warn_problems(problems: list[Problem], *, limit: int = 20) -> None:
     """Bad entries are reported on stderr; the command goes on with the good ones."""
     errors = [p for p in problems if p.severity == "error"]
     for p in errors[:limit]:
-        sys.stderr.write(f"kb: warning: {p}\n")
+        sys.stderr.write(f"kb: {p}\n")  # `path:line: error: …` says what it is
     if len(errors) > limit:
         sys.stderr.write(
             f"kb: warning: {len(errors) - limit} more problems; run 'kb lint' for all\n"
@@ -102,7 +102,7 @@ def config_targets(skip: Iterable[str] = ()) -> Any:
         quiet = {p for u in conf.unusable if u.name in set(skip) for p in u.problems}
         for p in conf.problems:
             if p not in quiet:
-                sys.stderr.write(f"kb: warning: {p}\n")
+                sys.stderr.write(f"kb: {p}\n")
     return conf
 
 
