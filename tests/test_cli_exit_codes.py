@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -410,3 +411,21 @@ def test_index_help_and_exit_agree_on_an_unreadable_source(tmp_path):
     )
     assert proc.returncode == 0, proc
     assert f"{bad}:0: error: cannot read: Permission denied" in proc.stderr, proc.stderr
+
+
+def test_kbtui_refuses_the_kb_paths_kb_refuses(tmp_path, capsys):
+    """kbtui used its own rule: `--kb ""` (Path("") is the current folder) passed and a named
+    pipe was 'no such folder'. It now asks kb's rule (kb.cli.common.kb_arg_problem)."""
+    from tui.app import main
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    for arg, said in (
+        ("", "empty path"),
+        (str(fifo), "not a folder or .md file"),
+        (str(tmp_path / "nope"), "no such folder"),
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(["--kb", arg])
+        assert exc.value.code == 2
+        assert said in capsys.readouterr().err

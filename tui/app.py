@@ -471,9 +471,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    missing = [p for p in args.kb if not Path(p).is_dir()]
-    if missing:
-        parser.exit(2, f"kbtui: --kb {missing[0]}: no such folder; give a folder of entries\n")
+    from kb.cli.common import kb_arg_problem
+
+    for path in args.kb:
+        problem = kb_arg_problem(path)
+        if problem:
+            parser.exit(2, f"kbtui: {problem}\n")
     app = KbApp(kb_paths=args.kb, lang=args.lang, theme=LIGHT_THEME if args.light else None)
     try:
         app.run()

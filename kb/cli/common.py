@@ -24,27 +24,36 @@ def will_exit(code: int) -> int:
     return code
 
 
+def kb_arg_problem(path: str) -> str | None:
+    """Why a `--kb` the user typed cannot be used, or None (one rule for `kb` and `kbtui`)."""
+    from kb.sanitize import path_text
+
+    if not path.strip():  # Path("") is the current folder: refuse, do not walk it
+        return "--kb '': empty path; give a folder of entries (or an entry file)"
+    where = Path(path).expanduser()
+    if not where.exists():
+        return (
+            f"--kb {path_text(path)}: no such folder; give a folder of entries (or an entry file)"
+        )
+    if not (where.is_dir() or where.is_file()):
+        return (
+            f"--kb {path_text(path)}: not a folder or .md file (a device or named pipe?); give a"
+            " folder of entries (or an entry file)"
+        )
+    return None
+
+
 def sources_for(args: argparse.Namespace) -> list:
     """The KB sources of this command. A `--kb` the user typed that names nothing is refused
     (a CI job with a mistyped path must not publish or lint the bundled KB alone and pass);
     KB_PATH and the config's kb_paths are reported as problems by the loader."""
     from kb.errors import UserError
-    from kb.sanitize import path_text
 
     extra = getattr(args, "kb", []) or []
     for path in extra:
-        if not str(path).strip():  # Path("") is the current folder: refuse, do not walk it
-            raise UserError("--kb '': empty path; give a folder of entries (or an entry file)")
-        if not Path(path).expanduser().exists():
-            raise UserError(
-                f"--kb {path_text(str(path))}: no such folder; give a folder of entries"
-                " (or an entry file)"
-            )
-        if not (Path(path).expanduser().is_dir() or Path(path).expanduser().is_file()):
-            raise UserError(
-                f"--kb {path_text(str(path))}: not a folder or .md file (a device or named"
-                " pipe?); give a folder of entries (or an entry file)"
-            )
+        problem = kb_arg_problem(str(path))
+        if problem:
+            raise UserError(problem)
     return kb_sources(extra)
 
 
