@@ -31,7 +31,9 @@ _WORD = (
     r"|private[-_ .]?key|credential|(?<![a-z])creds?(?![a-z])|cookie|auth(?!or(?!i[sz])))"
 )
 SECRET_NAME = re.compile(r"(?i)" + _WORD)
-_NAME = r"[\w.\-]{0,64}?" + _WORD + r"[\w.\-]{0,64}"
+# the start of a name is ASCII: a run of Chinese (word characters to `\w`) right before a
+# secret-named key must not push the key's start out of reach (`…很长的句子password=x`)
+_NAME = r"[A-Za-z0-9_.\-]{0,64}?" + _WORD + r"[\w.\-]{0,64}"
 _SCHEME = (
     r"(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Key|OAuth|SharedKey"
     r"|AWS4-HMAC-SHA256|SSWS|GoogleLogin|Splunk)\s{1,8})?"
@@ -46,7 +48,7 @@ _VALUE = (
 # `=` or `:`; or, for a quoted name, a comma (an argv list: "--password", "x"); or, for a --flag,
 # whitespace
 _ASSIGN = re.compile(
-    r"(?i)(?<![\w.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
+    r"(?i)(?<![A-Za-z0-9_.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
     r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\"'])\s{0,8},\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
     r"(?P<scheme>" + _SCHEME + r")(?P<value>" + _VALUE + r")"
 )
