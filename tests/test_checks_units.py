@@ -220,7 +220,12 @@ def test_runner_turns_exceptions_into_errors_and_applies_on_fail(monkeypatch):
     r = run_check(entry(), CheckSpec("c", "unit.fail", "t", on_fail="warn"))
     assert r.status == "warn" and len(r.evidence) == 20
     assert r.next == Next(entry="unit", params=(), advice=None)
-    assert r.to_dict()["next"] == {"entry": "unit", "params": [], "advice": None}
+    assert r.to_dict()["next"] == {
+        "entry": "unit",
+        "params": [],
+        "advice": None,
+        "advice_zh": None,
+    }
     assert exit_code([r]) == 1
 
 

@@ -92,6 +92,11 @@ class ProbeContext(Protocol):
         ...
 
 
+def in_lang(en: str, zh: str | None, lang: str) -> str:
+    """`zh` when `lang` is Chinese and there is a Chinese text, else `en`: the one rule."""
+    return zh if lang == "zh" and zh else en
+
+
 @dataclass(frozen=True)
 class Next:
     """What to look at next, as data: the CLI says `kb show ID` / `--set NAME=…`, the TUI a key."""
@@ -102,9 +107,20 @@ class Next:
     """Parameters the user may change to look elsewhere (`container`, `timeout`, …)."""
     advice: str | None = None
     """Advice in plain words that holds in any medium (no command lines, no keys)."""
+    advice_zh: str | None = None
+    """The same advice in Chinese (None: the kind has none; `advice_in` falls back to English)."""
+
+    def advice_in(self, lang: str) -> str | None:
+        """The advice in `lang` (`zh`: the Chinese where there is one), else the English."""
+        return in_lang(self.advice, self.advice_zh, lang) if self.advice else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entry": self.entry, "params": list(self.params), "advice": self.advice}
+        return {
+            "entry": self.entry,
+            "params": list(self.params),
+            "advice": self.advice,
+            "advice_zh": self.advice_zh,
+        }
 
 
 @dataclass(frozen=True)
@@ -118,6 +134,12 @@ class Verdict:
     """Plain-words advice (`Next.advice`)."""
     settable: tuple[str, ...] = ()
     """Parameters worth changing (`Next.params`)."""
+    summary_zh: str | None = None
+    """The summary in Chinese, written next to the English by every kind (identifiers, paths,
+    numbers, container names and log text kept verbatim); tests/test_check_zh.py fails for
+    a kind that builds a verdict without one."""
+    advice_zh: str | None = None
+    """The advice in Chinese (given wherever `advice` is)."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +194,17 @@ class CheckResult:
     entry: str | None = None
     target: str | None = None
     active: bool = False
+    summary_zh: str | None = None
+    """The summary in Chinese (redacted as `summary` is); None where there is none."""
+
+    def summary_in(self, lang: str) -> str:
+        """The summary in `lang`: the Chinese under `zh` where there is one, else the English.
+        Every face (CLI, TUI, doctor) asks this, so the fallback rule lives here only."""
+        return in_lang(self.summary, self.summary_zh, lang)
+
+    def advice_in(self, lang: str) -> str | None:
+        """The advice (`next.advice`) in `lang`, falling back to the English; None if none."""
+        return self.next.advice_in(lang) if self.next is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

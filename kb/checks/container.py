@@ -164,6 +164,8 @@ class ContainerProblem:
     text: str
     evidence: tuple[str, ...] = ()
     status: str = "fail"
+    text_zh: str = ""
+    """`text` in Chinese (the `docker.container` check's summary under `--lang zh`)."""
 
 
 def list_name(summary: Mapping[str, Any]) -> str:
@@ -194,7 +196,10 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
             )
         out.append(
             ContainerProblem(
-                "oom", f"killed by the OOM killer (exit code {state.exit_code})", tuple(ev)
+                "oom",
+                f"killed by the OOM killer (exit code {state.exit_code})",
+                tuple(ev),
+                text_zh=f"被 OOM killer 杀死（退出码 {state.exit_code}）",
             )
         )
     elif state.running and state.oom_at and not expect.allow_oom:
@@ -205,6 +210,7 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                 f"the OOM killer killed a process in it at {when} (the container kept running)",
                 (f"oom kill at {when}, from the daemon's events or the kernel log",),
                 status="warn",
+                text_zh=f"OOM killer 在 {when} 杀死了其中的一个进程（容器仍在运行）",
             )
         )
     if state.restart_count > expect.max_restarts:
@@ -214,17 +220,21 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                 f"restarted {state.restart_count} times, more than {expect.max_restarts}: a "
                 f"restart loop (policy {state.restart_policy})",
                 (f"restart policy: {state.restart_policy}",),
+                text_zh=f"已重启 {state.restart_count} 次，超过 {expect.max_restarts} 次："
+                f"陷入了重启循环（重启策略 {state.restart_policy}）",
             )
         )
     stopped = not state.running and not state.restarting and state.status in ("exited", "dead")
     if expect.running is True and not state.running:
         out.append(
             ContainerProblem(
-                "not-running", f"not running ({state.status}, exit code {state.exit_code})"
+                "not-running",
+                f"not running ({state.status}, exit code {state.exit_code})",
+                text_zh=f"没有在运行（{state.status}，退出码 {state.exit_code}）",
             )
         )
     elif expect.running is False and state.running:
-        out.append(ContainerProblem("running", "running"))
+        out.append(ContainerProblem("running", "running", text_zh="正在运行（预期是已停止）"))
     elif stopped and not killed:
         if state.exit_code == SIGKILL_EXIT and SIGKILL_EXIT not in expect.exit_codes:
             # the OOM killer, `docker kill` or a stop timeout: without OOMKilled or an oom event
@@ -235,13 +245,17 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                     "killed by SIGKILL (exit code 137) with no OOM record left: the OOM killer, "
                     "docker kill or a stop timeout",
                     ("OOMKilled: false, and no oom event among those the daemon still holds",),
+                    text_zh="被 SIGKILL 杀死（退出码 137），且没有留下 OOM 记录：可能是 OOM "
+                    "killer、docker kill 或停止超时",
                 )
             )
         elif state.exit_code not in expect.exit_codes:
             codes = ", ".join(str(c) for c in sorted(expect.exit_codes))
             out.append(
                 ContainerProblem(
-                    "exit", f"exited unexpectedly with code {state.exit_code} (expected {codes})"
+                    "exit",
+                    f"exited unexpectedly with code {state.exit_code} (expected {codes})",
+                    text_zh=f"意外退出，退出码 {state.exit_code}（预期为 {codes}）",
                 )
             )
         elif state.boot_failure is not None:
@@ -251,6 +265,7 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                     f"failed to boot (its log says so) although it exited with code "
                     f"{state.exit_code}",
                     (f"log: {state.boot_failure.strip()}",),
+                    text_zh=f"启动失败（日志中这样写），尽管它以退出码 {state.exit_code} 退出",
                 )
             )
     if state.paused and expect.running is not False:
@@ -260,10 +275,16 @@ def judge(state: ContainerState, expect: Expectation) -> list[ContainerProblem]:
                 f"paused (docker pause): its processes are frozen, so connections are accepted "
                 f"but never answered; docker unpause {state.name}",
                 status="fail" if expect.running else "warn",
+                text_zh="已暂停（docker pause）：其中的进程被冻结，连接会被接受但永远得不到"
+                f"应答；执行 docker unpause {state.name}",
             )
         )
     if state.health == "unhealthy":
-        out.append(ContainerProblem("unhealthy", "fails its health check", state.health_log))
+        out.append(
+            ContainerProblem(
+                "unhealthy", "fails its health check", state.health_log, text_zh="健康检查失败"
+            )
+        )
     return out
 
 

@@ -530,7 +530,8 @@ def _scan_one(
             entry, spec, params={"container": cid, "host": client.endpoint}, cancel=scan.cancel
         )
         if result.status == FAIL:
-            text = result.summary.replace(cid, name)
+            # the check's summary in the scan's language, as the titles around it are
+            text = result.summary_in(scan.lang).replace(cid, name)
             text = text if text.startswith(f"{name}: ") else f"{name}: {text}"
             add(
                 "check",

@@ -186,14 +186,20 @@ def _present(
     nxt: Next | None = None
     points_at = entry_id if status in (FAIL, WARN) else None
     if points_at or verdict.settable or verdict.advice:
+        # the Chinese texts go through the one redactor exactly as the English do
         advice = present.line(verdict.advice, secrets) if verdict.advice else None
-        nxt = Next(entry=points_at, params=tuple(verdict.settable), advice=advice)
+        advice_zh = present.line(verdict.advice_zh, secrets) if verdict.advice_zh else None
+        nxt = Next(
+            entry=points_at, params=tuple(verdict.settable), advice=advice, advice_zh=advice_zh
+        )
+    summary_zh = present.line(verdict.summary_zh, secrets, subject) if verdict.summary_zh else None
     return CheckResult(
         check=spec.id,
         kind=spec.kind,
         title=present.line(spec.title, secrets),
         status=status,
         summary=present.line(verdict.summary, secrets, subject),
+        summary_zh=summary_zh,
         evidence=present.evidence(verdict.evidence, secrets),
         duration=duration,
         next=nxt,
@@ -220,11 +226,19 @@ def run_check(
     kind = registry.get(spec.kind)
     target_name = target.name if target is not None else None
     if kind is None:
-        verdict = Verdict(ERROR, f"unknown check kind {spec.kind!r}")
+        verdict = Verdict(
+            ERROR,
+            f"unknown check kind {spec.kind!r}",
+            summary_zh=f"未知的检查类型 {spec.kind!r}",
+        )
         return _present(spec, entry, verdict, 0.0, set(), target_name, False)
     resolved, problems = resolve_params(spec, params, target)
     if problems:
-        verdict = Verdict(ERROR, "; ".join(problems))
+        # the problems quote parameter names and values (and `kb lint` prints them): the
+        # Chinese says what happened and keeps them verbatim
+        verdict = Verdict(
+            ERROR, "; ".join(problems), summary_zh="参数有误，检查没有运行：" + "; ".join(problems)
+        )
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
     away = (
@@ -239,6 +253,8 @@ def run_check(
             SKIP,
             f"reads this machine's kernel ({socket.gethostname()}), and this run is about {away}:"
             " run kb on that machine to read its own",
+            summary_zh=f"这项检查读取的是本机（{socket.gethostname()}）的内核，而这次运行针对的是"
+            f" {away}：请在那台机器上运行 kb 读取它自己的内核",
         )
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
     unset = unset_credentials(resolved)
@@ -254,6 +270,7 @@ def run_check(
             if target is not None
             else {}
         )
+        variables = " 和 ".join(str(resolved[n]) for n in unset)
         verdict = Verdict(
             ERROR if asked.intersection(unset) else SKIP,
             f"{named}, which {'is' if len(unset) == 1 else 'are'} not set in kb's environment;"
@@ -262,6 +279,9 @@ def run_check(
             + " and ".join(str(resolved[n]) for n in unset)
             + " in the environment kb runs in, or name the variables that hold the credentials",
             settable=tuple(unset),
+            summary_zh="、".join(f"{n} 指定的 {resolved[n]}" for n in unset)
+            + " 在 kb 的运行环境中没有设置；没有发送任何内容",
+            advice_zh=f"在运行 kb 的环境中设置 {variables} ，或者指定保存凭据的环境变量",
         )
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 
@@ -292,25 +312,33 @@ def run_check(
     if thread.is_alive():
         ctx.abort()  # unblock sockets; the daemon thread is abandoned
         if ctx.cancel.is_set():
-            verdict = Verdict(SKIP, "cancelled")
+            verdict = Verdict(SKIP, "cancelled", summary_zh="已取消")
         else:
             verdict = Verdict(
                 ERROR,
                 f"no result within {timeout:g} s (deadline)",
                 advice="the target may be hung or unreachable; a longer timeout waits longer",
                 settable=("timeout",),
+                summary_zh=f"{timeout:g} 秒内没有结果（超过时限）",
+                advice_zh="目标可能卡住或无法访问；把 timeout 调大可以多等一会儿",
             )
     elif "exc" in box:
         failure = box["exc"]
         if isinstance(failure, Cancelled):
-            verdict = Verdict(SKIP, "cancelled")
+            verdict = Verdict(SKIP, "cancelled", summary_zh="已取消")
         else:
-            verdict = Verdict(ERROR, present.reason(failure))
+            why = present.reason(failure)
+            verdict = Verdict(ERROR, why, summary_zh=present.reason_zh(why))
     else:
         try:
             verdict = kind.evaluate(resolved, box.get("data"))
         except Exception as exc:  # noqa: BLE001 - a bug in an evaluator must not crash the caller
-            verdict = Verdict(ERROR, f"could not evaluate the result: {present.reason(exc)}")
+            why = present.reason(exc)
+            verdict = Verdict(
+                ERROR,
+                f"could not evaluate the result: {why}",
+                summary_zh=f"无法判断探测结果：{why}",
+            )
     ctx.abort()  # release anything the probe left registered
     subject = resolved.get("container")
     return _present(

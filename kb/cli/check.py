@@ -154,7 +154,8 @@ def next_steps(result: CheckResult, lang: str = "en") -> list[str]:
     nxt = result.next
     if nxt is None:
         return []
-    steps = [nxt.advice] if nxt.advice else []
+    advice = result.advice_in(lang)
+    steps = [advice] if advice else []
     if nxt.params:
         flags = " ".join(f"--set {p}=…" for p in nxt.params)
         steps.append(say("look elsewhere: {flags}", lang, flags=flags))
@@ -227,7 +228,7 @@ def run(args: argparse.Namespace) -> int:
             f"  {st(status_label(r.status, lang), colour[r.status])} {sanitize(title_of(r))}"
             f"{sanitize(setting)}{active}"
         )
-        print(f"        {sanitize(r.summary)} {st.dim(f'({r.duration:.2f} s)')}")
+        print(f"        {sanitize(r.summary_in(lang))} {st.dim(f'({r.duration:.2f} s)')}")
         for line in r.evidence:
             print(f"        {st.dim(sanitize(line))}")
         if r.status != "pass":

@@ -237,27 +237,43 @@ FIELD_COMPARISON = (
 FIELD_COMPARED = (tuple(p.name for p in FIELD_COMPARISON),)
 
 
-def field_problems(value: Any, params: Mapping[str, Any]) -> list[str]:
-    """What is wrong with a field's value (MISSING when absent) under FIELD_COMPARISON."""
+def field_problems(value: Any, params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with a field's value (MISSING when absent) under FIELD_COMPARISON, each as
+    (English, Chinese), both completing "FIELD ..."."""
     empty = value is MISSING or value in (None, "", [], {})
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     if "present" in params and params["present"] is not None:
         if params["present"] and empty:
-            problems.append("is absent or empty")
+            problems.append(("is absent or empty", "不存在或为空"))
         if not params["present"] and not empty:
-            problems.append("is set")
+            problems.append(("is set", "已设置"))
     if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
-        problems.append(f"is not {params['equals']!r}")
+        problems.append((f"is not {params['equals']!r}", f"不等于 {params['equals']!r}"))
     if params.get("not_equals") is not None and scalar_equals(value, params["not_equals"]):
-        problems.append(f"is {params['not_equals']!r}")
+        problems.append((f"is {params['not_equals']!r}", f"等于 {params['not_equals']!r}"))
     for bound, ok in (("min", lambda v, b: v >= b), ("max", lambda v, b: v <= b)):
         if params.get(bound) is not None:
             try:
                 if not ok(float(value), float(params[bound])):
-                    problems.append(f"is {'below' if bound == 'min' else 'above'} {params[bound]}")
+                    problems.append(
+                        (
+                            f"is {'below' if bound == 'min' else 'above'} {params[bound]}",
+                            f"{'小于' if bound == 'min' else '大于'} {params[bound]}",
+                        )
+                    )
             except (TypeError, ValueError):
-                problems.append(f"is not a number (needed for `{bound}`)")
+                problems.append(
+                    (
+                        f"is not a number (needed for `{bound}`)",
+                        f"不是数字（`{bound}` 需要数字）",
+                    )
+                )
     return problems
+
+
+def joined(problems: list[tuple[str, str]], en_sep: str, zh_sep: str) -> tuple[str, str]:
+    """(English, Chinese) pairs joined into one English and one Chinese text."""
+    return en_sep.join(en for en, _ in problems), zh_sep.join(zh for _, zh in problems)
 
 
 def field_shown(value: Any) -> str:
@@ -296,7 +312,10 @@ def path_covers(outer: str, inner: str) -> bool:
 def no_container(name: str) -> Verdict:
     """The verdict of every container check when the container does not exist: not applicable."""
     return Verdict(
-        SKIP, f"no container named {name!r} on this Docker host", settable=("container",)
+        SKIP,
+        f"no container named {name!r} on this Docker host",
+        settable=("container",),
+        summary_zh=f"这台 Docker 主机上没有名为 {name!r} 的容器",
     )
 
 

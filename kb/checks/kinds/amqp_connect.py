@@ -113,6 +113,8 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             (f"user: {data['user']}", "broker: ACCESS_REFUSED (invalid credentials)"),
             advice="check the user name and password the variables hold",
             settable=("username_env", "password_env"),
+            summary_zh=f"{data['where']} 拒绝了用户 {data['user']!r} 的凭据",
+            advice_zh="检查环境变量中保存的用户名和密码",
         )
     if refused == "vhost":
         vhost = params.get("vhost", "/")
@@ -123,11 +125,14 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             advice="the vhost must exist and the user needs permissions on it"
             " (rabbitmqctl list_permissions -p VHOST)",
             settable=("vhost",),
+            summary_zh=f"{data['where']} 拒绝用户 {data['user']!r} 访问 vhost {vhost!r}",
+            advice_zh="该 vhost 必须存在，且用户要有它的权限（rabbitmqctl list_permissions -p VHOST）",
         )
     return Verdict(
         PASS,
         f"AMQP connection and channel opened on {data['where']} in {data['latency_ms']} ms",
         (f"server: {data['product']} {data['version']}", f"latency: {data['latency_ms']} ms"),
+        summary_zh=f"在 {data['where']} 上打开了 AMQP 连接和通道，用时 {data['latency_ms']} ms",
     )
 
 

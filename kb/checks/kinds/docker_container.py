@@ -72,9 +72,20 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     if problems:
         extra = [line for p in problems for line in p.evidence]
         status = FAIL if any(p.status == "fail" for p in problems) else WARN
-        return Verdict(status, f"{name}: " + "; ".join(p.text for p in problems), (*ev, *extra))
+        return Verdict(
+            status,
+            f"{name}: " + "; ".join(p.text for p in problems),
+            (*ev, *extra),
+            summary_zh=f"{name}: " + "；".join(p.text_zh or p.text for p in problems),
+        )
     how = "running" if state.running else f"stopped with exit code {state.exit_code}"
-    return Verdict(PASS, f"{name}: {how}, restarts {state.restart_count}", tuple(ev))
+    how_zh = "正在运行" if state.running else f"已停止，退出码 {state.exit_code}"
+    return Verdict(
+        PASS,
+        f"{name}: {how}, restarts {state.restart_count}",
+        tuple(ev),
+        summary_zh=f"{name}: {how_zh}，重启 {state.restart_count} 次",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

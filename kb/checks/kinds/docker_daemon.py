@@ -33,6 +33,7 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
         PASS,
         f"Docker {data['version']} (API {data['api']}) answers at {data['endpoint']}",
         tuple(evidence),
+        summary_zh=f"{data['endpoint']} 上的 Docker {data['version']}（API {data['api']}）有响应",
     )
 
 

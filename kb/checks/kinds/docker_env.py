@@ -48,17 +48,39 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     want_present = params.get("present", True)
     if not data["set"]:
         if want_present:
-            return Verdict(FAIL, f"{name}: {var} is not set", (f"{var}: unset",))
-        return Verdict(PASS, f"{name}: {var} is not set, as expected", (f"{var}: unset",))
+            return Verdict(
+                FAIL,
+                f"{name}: {var} is not set",
+                (f"{var}: unset",),
+                summary_zh=f"{name}: 没有设置 {var}",
+            )
+        return Verdict(
+            PASS,
+            f"{name}: {var} is not set, as expected",
+            (f"{var}: unset",),
+            summary_zh=f"{name}: 没有设置 {var}，符合预期",
+        )
     ev = (f"{var}={shown}",)
     if not want_present:
-        return Verdict(FAIL, f"{name}: {var} is set", ev)
+        return Verdict(FAIL, f"{name}: {var} is set", ev, summary_zh=f"{name}: 设置了 {var}")
     value = data["value"]
     if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
-        return Verdict(FAIL, f"{name}: {var} does not have the expected value", ev)
+        return Verdict(
+            FAIL,
+            f"{name}: {var} does not have the expected value",
+            ev,
+            summary_zh=f"{name}: {var} 的值不是预期的值",
+        )
     if params.get("contains") and params["contains"] not in value:
-        return Verdict(FAIL, f"{name}: {var} does not contain {params['contains']!r}", ev)
-    return Verdict(PASS, f"{name}: {var} is set as expected", ev)
+        return Verdict(
+            FAIL,
+            f"{name}: {var} does not contain {params['contains']!r}",
+            ev,
+            summary_zh=f"{name}: {var} 不包含 {params['contains']!r}",
+        )
+    return Verdict(
+        PASS, f"{name}: {var} is set as expected", ev, summary_zh=f"{name}: {var} 已按预期设置"
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -131,16 +131,26 @@ def _from_state(params: Params, seen: EventsSeen) -> str | None:
 
 def evaluate(params: Params, data: EventsSeen) -> Verdict:
     who = params.get("container") or "any container"
+    who_zh = f"容器 {params['container']} " if params.get("container") else "所有容器"
+    none_zh = "没有" if params.get("container") else "都没有"
     since = params.get("since", "1h")
     kinds = ", ".join(str(e) for e in params.get("events", ["die", "oom", "kill"]))
     if data.matches:
         ev = tuple(_fmt(e) for e in data.matches[-MAX_EVIDENCE_LINES:])
         return Verdict(
-            FAIL, f"{len(data.matches)} {kinds} event(s) for {who} in the last {since}", ev
+            FAIL,
+            f"{len(data.matches)} {kinds} event(s) for {who} in the last {since}",
+            ev,
+            summary_zh=f"最近 {since} 内，{who_zh}有 {len(data.matches)} 个 {kinds} 事件",
         )
     stopped = _from_state(params, data)
     if stopped is not None:
-        return Verdict(FAIL, f"{who} stopped in the last {since} (from its state)", (stopped,))
+        return Verdict(
+            FAIL,
+            f"{who} stopped in the last {since} (from its state)",
+            (stopped,),
+            summary_zh=f"{who_zh}在最近 {since} 内停止过（据其状态记录）",
+        )
     if data.truncated:
         return Verdict(
             WARN,
@@ -151,8 +161,15 @@ def evaluate(params: Params, data: EventsSeen) -> Verdict:
                 f"still holds is from {utc_stamp(data.oldest or 0)}",
             ),
             advice="Look for older stops in the daemon's own log or in the fleet's monitoring.",
+            summary_zh=f"自 {utc_stamp(data.oldest or 0)} 以来，{who_zh}{none_zh} {kinds} 事件，"
+            f"但最近 {since} 的事件无法全部看到",
+            advice_zh="到守护进程自己的日志或集群的监控里查找更早的停止记录。",
         )
-    return Verdict(PASS, f"no {kinds} events for {who} in the last {since}")
+    return Verdict(
+        PASS,
+        f"no {kinds} events for {who} in the last {since}",
+        summary_zh=f"最近 {since} 内，{who_zh}{none_zh} {kinds} 事件",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -115,17 +115,29 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
                 "unpaused; nothing was checked",
                 advice="A paused container is frozen: its container check reports it; "
                 "unpause it (docker unpause) and run this check again",
+                summary_zh=f"{name} 已暂停（docker pause）：在恢复之前无法在其中运行 `{command}`；"
+                "没有检查任何内容",
+                advice_zh="暂停的容器处于冻结状态，它的容器检查会报告这一点；"
+                "恢复它（docker unpause）后再运行这项检查",
             )
         if state == "restarting":
             restarts = data.get("restarts")
             count = f", {restarts} restarts so far" if restarts else ""
+            count_zh = f"，目前已重启 {restarts} 次" if restarts else ""
             return Verdict(
                 SKIP,
                 f"{name} is restarting (its process exited with {data.get('exit_code')}{count}): "
                 f"`{command}` cannot run until it stays up; nothing was checked",
                 advice="A container in a restart loop: read its logs for why its process exits",
+                summary_zh=f"{name} 正在重启（其进程退出码为 {data.get('exit_code')}{count_zh}）："
+                f"在它稳定运行之前无法运行 `{command}`；没有检查任何内容",
+                advice_zh="容器陷入了重启循环：查看它的日志，找出进程退出的原因",
             )
-        return Verdict(SKIP, f"{name} is not running; cannot run {params['command']}")
+        return Verdict(
+            SKIP,
+            f"{name} is not running; cannot run {params['command']}",
+            summary_zh=f"{name} 没有在运行；无法运行 {params['command']}",
+        )
     lines = [ln for ln in data["output"].splitlines() if ln.strip()]
     cmd = " ".join(data["argv"])
     ev = tuple([f"$ {cmd}  (exit {data['exit_code']})", *lines[: MAX_EVIDENCE_LINES - 1]])
@@ -134,26 +146,42 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             program = data["argv"][0]
             product = _PRODUCTS.get(params["command"].split(".", 1)[0])
             kind = f" (not a {product} container?)" if product else ""
+            kind_zh = f"（不是 {product} 容器？）" if product else ""
             return Verdict(
                 SKIP,
                 f"{name} has no `{program}`{kind}: `{cmd}` cannot run there; nothing was checked",
                 (*ev, f"the container has no {program} on its PATH: this check does not apply"),
                 settable=("container",),
+                summary_zh=f"{name} 里没有 `{program}`{kind_zh}：无法在其中运行 `{cmd}`；"
+                "没有检查任何内容",
             )
     if data["exit_code"] not in (0, None):
-        return Verdict(FAIL, f"{name}: `{cmd}` exited with {data['exit_code']}", ev)
+        return Verdict(
+            FAIL,
+            f"{name}: `{cmd}` exited with {data['exit_code']}",
+            ev,
+            summary_zh=f"{name}: `{cmd}` 的退出码为 {data['exit_code']}",
+        )
     if params.get("pattern"):
         pat = compile_pattern(params["pattern"])
         found = [ln for ln in lines if pat.search(ln)]
         if params.get("expect", "present") == "present" and not found:
-            return Verdict(FAIL, f"{name}: `{cmd}` output lacks the expected pattern", ev)
+            return Verdict(
+                FAIL,
+                f"{name}: `{cmd}` output lacks the expected pattern",
+                ev,
+                summary_zh=f"{name}: `{cmd}` 的输出中没有预期的模式",
+            )
         if params.get("expect", "present") == "absent" and found:
             return Verdict(
                 FAIL,
                 f"{name}: `{cmd}` output shows the pattern",
                 (ev[0], *found[: MAX_EVIDENCE_LINES - 1]),
+                summary_zh=f"{name}: `{cmd}` 的输出中出现了该模式",
             )
-    return Verdict(PASS, f"{name}: `{cmd}` looks healthy", ev)
+    return Verdict(
+        PASS, f"{name}: `{cmd}` looks healthy", ev, summary_zh=f"{name}: `{cmd}` 的结果看起来正常"
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -13,6 +13,7 @@ from kb.checks.kinds._common import (
     field_conditions,
     field_problems,
     field_shown,
+    joined,
     on_docker_host,
     resolve,
     shown,
@@ -48,8 +49,16 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     ev.append(f"Docker {data['version']} at {data['endpoint']}")
     problems = field_problems(value, params)
     if problems:
-        return Verdict(FAIL, f"docker info: {field} " + " and ".join(problems), tuple(ev))
-    return Verdict(PASS, f"docker info: {field} is as expected", tuple(ev))
+        en, zh = joined(problems, " and ", "，且")
+        return Verdict(
+            FAIL, f"docker info: {field} {en}", tuple(ev), summary_zh=f"docker info: {field} {zh}"
+        )
+    return Verdict(
+        PASS,
+        f"docker info: {field} is as expected",
+        tuple(ev),
+        summary_zh=f"docker info: {field} 符合预期",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -15,6 +15,7 @@ from kb.checks.kinds._common import (
     field_conditions,
     field_problems,
     field_shown,
+    joined,
     no_container,
     on_docker_host,
     resolve,
@@ -47,8 +48,11 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     ev = (f"{field}: {field_shown(value)}",)
     problems = field_problems(value, params)
     if problems:
-        return Verdict(FAIL, f"{name}: {field} " + " and ".join(problems), ev)
-    return Verdict(PASS, f"{name}: {field} is as expected", ev)
+        en, zh = joined(problems, " and ", "，且")
+        return Verdict(FAIL, f"{name}: {field} {en}", ev, summary_zh=f"{name}: {field} {zh}")
+    return Verdict(
+        PASS, f"{name}: {field} is as expected", ev, summary_zh=f"{name}: {field} 符合预期"
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -93,19 +93,35 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     if data is None:
         return no_container(name)
     what = "the pattern" if params.get("pattern") else "the entry's signatures"
+    what_zh = "该模式" if params.get("pattern") else "条目的特征行"
+    n, scanned = data["count"], data["scanned"]
     found = data["count"] > 0
     ev = tuple(data["matches"])
     if params.get("expect", "absent") == "present":
         if found:
             return Verdict(
-                PASS, f"{name}: {what} found in {data['count']} of {data['scanned']} log lines", ev
+                PASS,
+                f"{name}: {what} found in {n} of {scanned} log lines",
+                ev,
+                summary_zh=f"{name}: 在 {scanned} 行日志中有 {n} 行出现了{what_zh}",
             )
-        return Verdict(FAIL, f"{name}: {what} not found in the last {data['scanned']} log lines")
+        return Verdict(
+            FAIL,
+            f"{name}: {what} not found in the last {scanned} log lines",
+            summary_zh=f"{name}: 最近 {scanned} 行日志中没有出现{what_zh}",
+        )
     if found:
         return Verdict(
-            FAIL, f"{name}: {what} matched {data['count']} of {data['scanned']} log lines", ev
+            FAIL,
+            f"{name}: {what} matched {n} of {scanned} log lines",
+            ev,
+            summary_zh=f"{name}: {scanned} 行日志中有 {n} 行匹配{what_zh}",
         )
-    return Verdict(PASS, f"{name}: {what} not seen in the last {data['scanned']} log lines")
+    return Verdict(
+        PASS,
+        f"{name}: {what} not seen in the last {scanned} log lines",
+        summary_zh=f"{name}: 最近 {scanned} 行日志中没有出现{what_zh}",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

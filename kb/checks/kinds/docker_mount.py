@@ -69,13 +69,22 @@ def evaluate(params: Params, data: list[dict[str, Any]] | None) -> Verdict:
                 if m["type"] != "absent"
             )
             or ("no mounts",),
+            summary_zh=f"{name}: 这个容器里没有 {dest}，所以这项检查不适用",
         )
     ev = tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data) or ("no mounts",)
     for m in data:
         if m["destination"] and path_covers(m["destination"], dest):
-            return Verdict(PASS, f"{name}: {dest} is on a {m['type']} mount", ev)
+            return Verdict(
+                PASS,
+                f"{name}: {dest} is on a {m['type']} mount",
+                ev,
+                summary_zh=f"{name}: {dest} 位于 {m['type']} 类型的挂载上",
+            )
     return Verdict(
-        FAIL, f"{name}: nothing is mounted at {dest}; its data lives in the container layer", ev
+        FAIL,
+        f"{name}: nothing is mounted at {dest}; its data lives in the container layer",
+        ev,
+        summary_zh=f"{name}: {dest} 上没有挂载任何东西；其数据保存在容器层中",
     )
 
 

@@ -152,11 +152,18 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     if data is None:
         return no_container(name)
     who = f"{name} (the network of {data['via']})" if data.get("via") else name
+    who_zh = f"{name}（使用 {data['via']} 的网络）" if data.get("via") else name
     if data["mode"] in ("host", "none") or data["mode"].startswith("container:"):
-        return Verdict(SKIP, f"{who} uses network mode {data['mode']}: no Docker network MTU")
+        return Verdict(
+            SKIP,
+            f"{who} uses network mode {data['mode']}: no Docker network MTU",
+            summary_zh=f"{who_zh} 使用网络模式 {data['mode']}：没有 Docker 网络 MTU 可查",
+        )
     networks: list[Network] = data["networks"]
     if not networks:
-        return Verdict(SKIP, f"{who} is attached to no network")
+        return Verdict(
+            SKIP, f"{who} is attached to no network", summary_zh=f"{who_zh} 没有连接任何网络"
+        )
     ev = [n.line() for n in networks]
     limit = data["limit"]
     if limit is None:
@@ -165,6 +172,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             f"cannot tell the path MTU to compare with: {data['source']}",
             tuple(ev),
             settable=("max", "target"),
+            summary_zh=f"无法得知用来比较的路径 MTU：{data['source']}",
         )
     ev.append(f"path out: MTU {limit} ({data['source']})")
     judged = [n for n in networks if n.mtu is not None and not n.internal]
@@ -181,6 +189,10 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
                 "recreate them; the daemon's own mtu setting reaches the default bridge only."
             ),
             settable=("max", "target"),
+            summary_zh=f"{who_zh}: 网络 MTU {worst} 大于出口路径的 MTU（{limit}）；在路径 MTU "
+            "发现被阻断的地方，大包会无声丢失",
+            advice_zh="给容器的网络设置不大于主机出口路径的 MTU，然后重新创建这些网络；"
+            "守护进程自身的 mtu 设置只作用于默认的 bridge 网络。",
         )
     return Verdict(
         PASS,
@@ -188,6 +200,8 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
         "not seen from here",
         tuple(ev),
         settable=("max", "target"),
+        summary_zh=f"{who_zh}: 每个网络的 MTU 都不超过出口路径的 MTU（{limit}）；"
+        "更远处更小的链路从这里看不到",
     )
 
 

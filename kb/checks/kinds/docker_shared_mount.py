@@ -97,6 +97,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             " no other container can open",
             tuple(f"{m['type']}: {m['source']} -> {m['destination']}" for m in data["mounts"])
             or ("no mounts",),
+            summary_zh=f"{name}: {dest} 上没有挂载任何东西；它位于容器自己的层中，其他容器无法打开",
         )
     mine = max(covering, key=lambda m: len(m["destination"]))  # the innermost mount wins
     src = mine["source"]
@@ -132,6 +133,8 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             f"{name}: {len(writers)} other running container(s) mount its data directory"
             f" ({shown_src}) read-write: two brokers on one store fight over its lock",
             ev,
+            summary_zh=f"{name}: 另有 {len(writers)} 个运行中的容器以读写方式挂载了它的数据目录"
+            f"（{shown_src}）：两个 Broker 共用一个存储会争抢它的锁",
         )
     if readers:
         return Verdict(
@@ -139,9 +142,14 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             f"{name}: other running containers of this daemon mount {shown_src} read-only only"
             " (they cannot take the store's lock)",
             ev,
+            summary_zh=f"{name}: 这个守护进程上的其他运行中容器只以只读方式挂载 {shown_src}"
+            "（它们拿不到存储的锁）",
         )
     return Verdict(
-        PASS, f"{name}: no other running container of this daemon mounts {shown_src}", ev
+        PASS,
+        f"{name}: no other running container of this daemon mounts {shown_src}",
+        ev,
+        summary_zh=f"{name}: 这个守护进程上没有其他运行中的容器挂载 {shown_src}",
     )
 
 

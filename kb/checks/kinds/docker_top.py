@@ -116,6 +116,8 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
             f"{name} is not running, so it has no processes to list",
             advice="check the container state and its logs",
             settable=("container",),
+            summary_zh=f"{name} 没有在运行，所以没有进程可列出",
+            advice_zh="检查容器的状态和日志",
         )
     titles = data["titles"]
     i_pid, i_ppid, i_cmd = _columns(titles)
@@ -124,7 +126,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     roots = [p for p in procs if p[1] not in pids]
     ev = tuple(f"{pid} (parent {ppid}): {cmd}" for pid, ppid, cmd in procs[:MAX_EVIDENCE_LINES])
     if not roots:
-        return Verdict(PASS, f"{name}: no processes listed", ev)
+        return Verdict(PASS, f"{name}: no processes listed", ev, summary_zh=f"{name}: 没有列出进程")
     main = roots[0]
     children = [p for p in procs if p[1] == main[0]]
     if _is_shell(main[2]) and children and not params.get("shell_pid1", False):
@@ -135,6 +137,8 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
                 f"{name}: the main process is a shell ({main[2]}) that handles SIGTERM, "
                 "so `docker stop` reaches the service",
                 (*ev, "PID 1 catches SIGTERM (SigCgt in /proc/1/status)"),
+                summary_zh=f"{name}: 主进程是一个处理 SIGTERM 的 shell（{main[2]}），"
+                "所以 `docker stop` 能传到服务",
             )
         if term in ("default", "ignored"):
             return Verdict(
@@ -143,14 +147,21 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
                 "`docker stop` waits out its timeout, then kills everything (exit 137)",
                 (*ev, f"PID 1 SIGTERM disposition: {term} (not in SigCgt of /proc/1/status)"),
                 advice="exec the service from the script (`exec …`), or run with --init",
+                summary_zh=f"{name}: 主进程是一个不处理 SIGTERM 的 shell（{main[2]}）："
+                "`docker stop` 会等到超时，然后杀死所有进程（exit 137）",
+                advice_zh="在脚本中用 exec 启动服务（`exec …`），或者加 --init 运行",
             )
         return Verdict(
             FAIL,
             f"{name}: the main process is a shell ({main[2]}) with {len(children)} child process(es)",
             ev,
             advice="read the child's own logs; the script's exit code hides the real cause",
+            summary_zh=f"{name}: 主进程是一个 shell（{main[2]}），带有 {len(children)} 个子进程",
+            advice_zh="查看子进程自己的日志；脚本的退出码掩盖了真正的原因",
         )
-    return Verdict(PASS, f"{name}: main process is {main[2]}", ev)
+    return Verdict(
+        PASS, f"{name}: main process is {main[2]}", ev, summary_zh=f"{name}: 主进程是 {main[2]}"
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

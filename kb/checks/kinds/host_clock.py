@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Params, ProbeContext, Verdict
-from kb.checks.kinds._common import TIMEOUT
+from kb.checks.kinds._common import TIMEOUT, joined
 
 PARAMS = (TIMEOUT,)
 
@@ -138,25 +138,39 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
         f"wall-minus-monotonic spread over {data['window']:.2f} s: {data['step'] * 1000:.2f} ms",
         f"monotonic went backwards: {data['backwards']} times in 10000 reads",
     )
-    problems = []
+    problems: list[tuple[str, str]] = []
     if data["source"] in UNSTABLE_SOURCES:
-        problems.append(f"clock source {data['source']} is not stable")
-    if data["synced"] is False:
-        problems.append("time sync is not active")
-    if data["step"] > STEP_TOLERANCE:
         problems.append(
-            f"wall clock stepped {data['step'] * 1000:.0f} ms against the monotonic clock"
+            (f"clock source {data['source']} is not stable", f"时钟源 {data['source']} 不稳定")
+        )
+    if data["synced"] is False:
+        problems.append(("time sync is not active", "时间同步没有启用"))
+    if data["step"] > STEP_TOLERANCE:
+        step = f"{data['step'] * 1000:.0f}"
+        problems.append(
+            (
+                f"wall clock stepped {step} ms against the monotonic clock",
+                f"墙上时钟相对单调时钟跳变了 {step} ms",
+            )
         )
     if data["backwards"]:
-        problems.append("the monotonic clock went backwards")
+        problems.append(("the monotonic clock went backwards", "单调时钟发生了倒退"))
     if problems:
+        en, zh = joined(problems, "; ", "；")
         return Verdict(
             FAIL,
-            "; ".join(problems),
+            en,
             ev,
             advice='enable NTP/chrony on the host; for Erlang brokers add ERL_FLAGS="+c false"',
+            summary_zh=zh,
+            advice_zh='在主机上启用 NTP/chrony；Erlang 系的 Broker 再加上 ERL_FLAGS="+c false"',
         )
-    return Verdict(PASS, f"clock source {data['source']}, time sync active, no step seen", ev)
+    return Verdict(
+        PASS,
+        f"clock source {data['source']}, time sync active, no step seen",
+        ev,
+        summary_zh=f"时钟源 {data['source']}，时间同步已启用，没有发现跳变",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

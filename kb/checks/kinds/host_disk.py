@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
-from kb.checks.kinds._common import TIMEOUT, in_range, shown
+from kb.checks.kinds._common import TIMEOUT, in_range, joined, shown
 
 PARAMS = (
     TIMEOUT,
@@ -69,22 +69,40 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
         if data["inodes"]
         else "inodes: not reported by this filesystem",
     )
-    problems = []
+    problems: list[tuple[str, str]] = []
     if free_pct < min_pct:
-        problems.append(f"{free_pct:.1f}% free (< {min_pct:g}%)")
+        problems.append(
+            (f"{free_pct:.1f}% free (< {min_pct:g}%)", f"剩余 {free_pct:.1f}%（< {min_pct:g}%）")
+        )
     if min_gb is not None and data["free"] / GIB < float(min_gb):
-        problems.append(f"{data['free'] / GIB:.1f} GiB free (< {float(min_gb):g} GiB)")
+        gb = f"{data['free'] / GIB:.1f} GiB"
+        problems.append(
+            (f"{gb} free (< {float(min_gb):g} GiB)", f"剩余 {gb}（< {float(min_gb):g} GiB）")
+        )
     if data["inodes"] and ifree_pct < min_ipct:
-        problems.append(f"{ifree_pct:.1f}% inodes free (< {min_ipct:g}%)")
+        problems.append(
+            (
+                f"{ifree_pct:.1f}% inodes free (< {min_ipct:g}%)",
+                f"inode 剩余 {ifree_pct:.1f}%（< {min_ipct:g}%）",
+            )
+        )
     if problems:
+        en, zh = joined(problems, ", ", "，")
         return Verdict(
             FAIL,
-            f"the filesystem holding {data['path']} is nearly full: " + ", ".join(problems),
+            f"the filesystem holding {data['path']} is nearly full: {en}",
             ev,
             advice="find what fills it: du -xsh under that path, docker system df",
             settable=("path",),
+            summary_zh=f"{data['path']} 所在的文件系统快满了：{zh}",
+            advice_zh="找出是什么占满了它：在该路径下运行 du -xsh，以及 docker system df",
         )
-    return Verdict(PASS, f"{free_pct:.1f}% free on the filesystem holding {data['path']}", ev)
+    return Verdict(
+        PASS,
+        f"{free_pct:.1f}% free on the filesystem holding {data['path']}",
+        ev,
+        summary_zh=f"{data['path']} 所在的文件系统剩余 {free_pct:.1f}%",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

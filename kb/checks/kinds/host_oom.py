@@ -189,6 +189,9 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             f"{len(kills)} kernel OOM kill(s) in the last {since}; last: {data['kills'][-1]['comm']}",
             ev,
             advice="check memory limits (-m) and the processes with the highest oom_score",
+            summary_zh=f"最近 {since} 内，内核发生了 {len(kills)} 次 OOM kill；最后一次："
+            f"{data['kills'][-1]['comm']}",
+            advice_zh="检查内存限制（-m）和 oom_score 最高的进程",
         )
     if data.get("truncated"):
         return Verdict(
@@ -201,6 +204,9 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 *top,
             ),
             advice="Look for older kills in the persistent journal (journalctl -k) or syslog.",
+            summary_zh=f"自 {data['oldest']} 以来内核没有 OOM kill，但最近 {since} 的记录"
+            "无法全部看到",
+            advice_zh="到持久化的 journal（journalctl -k）或 syslog 里查找更早的 OOM kill。",
         )
     if data.get("booted"):
         return Verdict(
@@ -211,8 +217,14 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 "starts there",
                 *top,
             ),
+            summary_zh=f"自主机在 {data['booted']} 启动以来，内核没有 OOM kill",
         )
-    return Verdict(PASS, f"no kernel OOM kill in the last {since}", tuple(top))
+    return Verdict(
+        PASS,
+        f"no kernel OOM kill in the last {since}",
+        tuple(top),
+        summary_zh=f"最近 {since} 内，内核没有 OOM kill",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -16,6 +16,7 @@ from kb.checks.kinds._common import (
     field_shown,
     http_url,
     in_range,
+    joined,
     resolve,
     scalar_equals,
     shown,
@@ -39,26 +40,40 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     return httpget.get(ctx, params["url"], user, pwd)
 
 
-def judge_value(params: Params, data: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """(problems, evidence) for the json/equals/contains part, shared with rabbitmq.api."""
-    problems: list[str] = []
+def judge_value(params: Params, data: dict[str, Any]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(problems as (English, Chinese), evidence) for the json/equals/contains part, shared with
+    rabbitmq.api."""
+    problems: list[tuple[str, str]] = []
     ev: list[str] = []
     value: Any = data["body"]
     if params.get("json"):
         if data["json"] is None:
-            return [f"the body is not JSON (wanted {params['json']})"], [data["body"]]
+            problem = (
+                f"the body is not JSON (wanted {params['json']})",
+                f"响应体不是 JSON（需要读取 {params['json']}）",
+            )
+            return [problem], [data["body"]]
         value = resolve(data["json"], params["json"])
         if value is MISSING:
-            return [f"no {params['json']} in the JSON body"], [json.dumps(data["json"])]
+            problem = (
+                f"no {params['json']} in the JSON body",
+                f"响应体（JSON）中没有 {params['json']}",
+            )
+            return [problem], [json.dumps(data["json"])]
         ev.append(f"{params['json']}: {field_shown(value)}")
     elif data["body"]:
         ev.append(f"body: {data['body']}")
     if params.get("equals") is not None and not scalar_equals(value, params["equals"]):
-        problems.append(f"value is not {params['equals']!r}")
+        problems.append((f"value is not {params['equals']!r}", f"值不是 {params['equals']!r}"))
     if params.get("contains") is not None:
         text = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
         if str(params["contains"]) not in text:
-            problems.append(f"value does not contain {params['contains']!r}")
+            problems.append(
+                (
+                    f"value does not contain {params['contains']!r}",
+                    f"值不包含 {params['contains']!r}",
+                )
+            )
     return problems, ev
 
 
@@ -69,13 +84,22 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
         if data["body"]:
             ev.append(f"body: {data['body']}")
         return Verdict(
-            FAIL, f"GET answered {data['status']} {data['reason']} (expected {want})", tuple(ev)
+            FAIL,
+            f"GET answered {data['status']} {data['reason']} (expected {want})",
+            tuple(ev),
+            summary_zh=f"GET 返回了 {data['status']} {data['reason']}（预期 {want}）",
         )
     problems, more = judge_value(params, data)
     ev.extend(more)
     if problems:
-        return Verdict(FAIL, "GET answered but " + "; ".join(problems), tuple(ev))
-    return Verdict(PASS, f"GET answered {data['status']} as expected", tuple(ev))
+        en, zh = joined(problems, "; ", "；")
+        return Verdict(FAIL, f"GET answered but {en}", tuple(ev), summary_zh=f"GET 有响应，但{zh}")
+    return Verdict(
+        PASS,
+        f"GET answered {data['status']} as expected",
+        tuple(ev),
+        summary_zh=f"GET 按预期返回了 {data['status']}",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -53,16 +53,27 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 f"{where} accepts anonymous MQTT clients",
                 ev,
                 advice="set allow_anonymous false (Mosquitto) or enable authentication",
+                summary_zh=f"{where} 接受匿名的 MQTT 客户端",
+                advice_zh="设置 allow_anonymous false（Mosquitto），或者启用认证",
             )
-        return Verdict(PASS, f"{where} refuses anonymous clients ({reason})", ev)
+        return Verdict(
+            PASS,
+            f"{where} refuses anonymous clients ({reason})",
+            ev,
+            summary_zh=f"{where} 拒绝匿名客户端（{reason}）",
+        )
     if data["accepted"]:
-        return Verdict(PASS, f"{where} accepted the connection", ev)
+        return Verdict(
+            PASS, f"{where} accepted the connection", ev, summary_zh=f"{where} 接受了连接"
+        )
     return Verdict(
         FAIL,
         f"{where} refused the connection: {reason}",
         ev,
         advice="check the user name and password the variables hold",
         settable=("username_env", "password_env"),
+        summary_zh=f"{where} 拒绝了连接：{reason}",
+        advice_zh="检查环境变量中保存的用户名和密码",
     )
 
 

@@ -116,6 +116,10 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 "load balancer or proxy in front of the broker."
             ),
             settable=("idle", "host", "port"),
+            summary_zh=f"{where}: 连接在没有流量 {t} 秒后被关闭；路径上的某个设备（负载均衡器、"
+            "代理或 NAT）会这么快丢弃空闲连接",
+            advice_zh=f"让客户端的 keepalive 远小于 {t} 秒，或者调大 Broker 前面的负载均衡器"
+            "或代理的空闲超时。",
         )
     if data.get("closed_on_subscribe"):
         return Verdict(
@@ -129,6 +133,10 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 f"clients a keepalive well below {idle} s or raise the idle timeout on the path."
             ),
             settable=("idle", "host", "port"),
+            summary_zh=f"{where}: 没有流量 {idle} 秒后，探测发出订阅时连接被关闭：忘记了这条连接的"
+            "负载均衡器或 NAT 会在这时重置它，除非是 Broker 自己因为拒绝订阅而关闭了连接",
+            advice_zh=f"直接对 Broker 运行同样的检查作对比；如果那样能通过，就让客户端的 "
+            f"keepalive 远小于 {idle} 秒，或者调大路径上的空闲超时。",
         )
     if not data["answered"]:
         return Verdict(
@@ -141,12 +149,15 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 "the path."
             ),
             settable=("idle", "host", "port"),
+            summary_zh=f"{where}: 没有流量 {idle} 秒后连接不再应答；负载均衡器或 NAT 忘记了它",
+            advice_zh=f"让客户端的 keepalive 远小于 {idle} 秒，或者调大路径上的空闲超时。",
         )
     return Verdict(
         PASS,
         f"{where}: a silent connection survived {idle} s (any idle timeout on the path is longer)",
         (*ev, "the broker answered a subscribe after the wait"),
         settable=("idle",),
+        summary_zh=f"{where}: 静默的连接坚持了 {idle} 秒（路径上如有空闲超时，也比这更长）",
     )
 
 

@@ -58,11 +58,13 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             FAIL,
             f"round trip on {data['where']} failed: {data['reason']}",
             (f"topic: {data['topic']}",),
+            summary_zh=f"{data['where']} 上的消息往返失败：{data['reason']}",
         )
     return Verdict(
         PASS,
         f"round trip on {data['where']} in {data['latency_ms']} ms (QoS {data['qos']})",
         (f"topic: {data['topic']}", f"latency: {data['latency_ms']} ms"),
+        summary_zh=f"{data['where']} 上的消息往返用时 {data['latency_ms']} ms（QoS {data['qos']}）",
     )
 
 

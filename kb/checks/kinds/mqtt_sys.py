@@ -44,9 +44,14 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             f"nothing arrived on {data['topic']} within the deadline",
             advice="the broker may not publish $SYS topics, or the client may not read them",
             settable=("topic",),
+            summary_zh=f"时限内 {data['topic']} 上没有收到任何消息",
+            advice_zh="Broker 可能不发布 $SYS 主题，或者该客户端无权读取它们",
         )
     return Verdict(
-        PASS, f"{data['topic']}: {data['payload']}", (f"{data['topic']}: {data['payload']}",)
+        PASS,
+        f"{data['topic']}: {data['payload']}",
+        (f"{data['topic']}: {data['payload']}",),
+        summary_zh=f"{data['topic']}: {data['payload']}",
     )
 
 

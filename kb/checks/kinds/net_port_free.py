@@ -98,9 +98,17 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     )
     want_free = params.get("expect", "free") == "free"
     if data["free"]:
-        return Verdict(PASS if want_free else FAIL, f"{where} is free", ev)
+        return Verdict(
+            PASS if want_free else FAIL, f"{where} is free", ev, summary_zh=f"{where} 空闲"
+        )
     held = f" (held by {data['holders'][0]})" if data["holders"] else ""
-    return Verdict(FAIL if want_free else PASS, f"{where} is in use{held}", ev)
+    held_zh = f"（占用者：{data['holders'][0]}）" if data["holders"] else ""
+    return Verdict(
+        FAIL if want_free else PASS,
+        f"{where} is in use{held}",
+        ev,
+        summary_zh=f"{where} 已被占用{held_zh}",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -41,8 +41,14 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             PASS,
             f"TCP {where} opens in {data['latency_ms']} ms",
             (f"latency: {data['latency_ms']} ms",),
+            summary_zh=f"TCP {where} 可以连通，用时 {data['latency_ms']} ms",
         )
-    return Verdict(FAIL, f"TCP {where} does not open: {data['reason']}", (data["reason"],))
+    return Verdict(
+        FAIL,
+        f"TCP {where} does not open: {data['reason']}",
+        (data["reason"],),
+        summary_zh=f"TCP {where} 无法连通：{data['reason']}",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:

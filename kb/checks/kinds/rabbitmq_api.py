@@ -17,7 +17,15 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
-from kb.checks.kinds._common import ANY, PASSWORD_ENV, TIMEOUT, USERNAME_ENV, http_url, shown
+from kb.checks.kinds._common import (
+    ANY,
+    PASSWORD_ENV,
+    TIMEOUT,
+    USERNAME_ENV,
+    http_url,
+    joined,
+    shown,
+)
 from kb.checks.kinds.http_get import judge_value
 
 MANAGEMENT_URL = Param(
@@ -70,6 +78,8 @@ def not_read(
             tuple(ev),
             advice="use the credentials of a monitoring user",
             settable=("username_env", "password_env"),
+            summary_zh=f"管理 API 拒绝了访问 {path} 的凭据（{data['status']}）",
+            advice_zh="使用一个监控用户的凭据",
         )
     if data["status"] in (404, 406):
         # the management API has no such path: a release older than the endpoint (the
@@ -82,11 +92,18 @@ def not_read(
             "or another path",
             tuple(ev),
             settable=settable,
+            summary_zh=f"这个管理 API 没有 {path}（{data['status']}）：RabbitMQ 版本较旧，"
+            "或者路径不对",
         )
     if data["status"] != 200:
         if data["body"]:
             ev.append(f"body: {data['body']}")
-        return Verdict(FAIL, f"{path} answered {data['status']} {data['reason']}", tuple(ev))
+        return Verdict(
+            FAIL,
+            f"{path} answered {data['status']} {data['reason']}",
+            tuple(ev),
+            summary_zh=f"{path} 返回了 {data['status']} {data['reason']}",
+        )
     return None
 
 
@@ -99,8 +116,9 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     problems, more = judge_value(params, data)
     ev.extend(more)
     if problems:
-        return Verdict(FAIL, f"{path}: " + "; ".join(problems), tuple(ev))
-    return Verdict(PASS, f"{path} answered 200", tuple(ev))
+        en, zh = joined(problems, "; ", "；")
+        return Verdict(FAIL, f"{path}: {en}", tuple(ev), summary_zh=f"{path}: {zh}")
+    return Verdict(PASS, f"{path} answered 200", tuple(ev), summary_zh=f"{path} 返回了 200")
 
 
 def describe(params: Params, lang: str) -> Description:

@@ -26,7 +26,7 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
-from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, shown
+from kb.checks.kinds._common import PASSWORD_ENV, TIMEOUT, USERNAME_ENV, joined, shown
 from kb.checks.kinds.rabbitmq_api import MANAGEMENT_URL, not_read, read
 
 PARAMS = (
@@ -214,11 +214,15 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 f"{path.split('?')[0]} did not answer a JSON list (or answered more than 1 MiB)",
                 (f"HTTP {data[key]['status']} {data[key]['reason']}",),
                 settable=("vhost", "queue"),
+                summary_zh=f"{path.split('?')[0]} 返回的不是 JSON 列表（或者超过了 1 MiB）",
             )
     found = consumers_of(params, data)
     where = f" of queue '{params['queue']}'" if params.get("queue") is not None else ""
+    where_zh = f"队列 '{params['queue']}' 的" if params.get("queue") is not None else ""
     if not found:
-        return Verdict(SKIP, f"no consumers{where} to look at")
+        return Verdict(
+            SKIP, f"no consumers{where} to look at", summary_zh=f"没有{where_zh}消费者可查看"
+        )
     ordered = sorted(found, key=lambda c: (ORDER.index(c.state), -c.unacked))
     ev = tuple(c.line() for c in ordered[:MAX_EVIDENCE_LINES])
     by = {state: [c for c in found if c.state == state] for state in ORDER}
@@ -234,23 +238,51 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
                 "broker hands each worker only a few messages at a time."
             ),
             settable=("vhost", "queue"),
+            summary_zh=f"{len(found)} 个{where_zh}消费者中有 {len(by[UNLIMITED])} 个手动确认"
+            f"但没有 prefetch 限制（最贪心的通道持有 {held} 条未确认消息）",
+            advice_zh="在每个消费者的客户端设置里加上 prefetch 限制（basic.qos），"
+            "让 Broker 每次只交给每个 worker 少量消息。",
         )
-    doubts = []
+    doubts: list[tuple[str, str]] = []
     if by[UNKNOWN]:
         doubts.append(
-            f"{len(by[UNKNOWN])} whose limit this broker does not report (a channel-wide one)"
+            (
+                f"{len(by[UNKNOWN])} whose limit this broker does not report (a channel-wide one)",
+                f"{len(by[UNKNOWN])} 个的限制这个 Broker 不报告（通道级的限制）",
+            )
         )
     if by[OTHER_PROTOCOL]:
-        doubts.append(f"{len(by[OTHER_PROTOCOL])} without a channel reported (cannot tell)")
+        doubts.append(
+            (
+                f"{len(by[OTHER_PROTOCOL])} without a channel reported (cannot tell)",
+                f"{len(by[OTHER_PROTOCOL])} 个没有报告通道（无法判断）",
+            )
+        )
     if by[AUTO_ACK]:
-        doubts.append(f"{len(by[AUTO_ACK])} with automatic acknowledgement (no limit applies)")
+        doubts.append(
+            (
+                f"{len(by[AUTO_ACK])} with automatic acknowledgement (no limit applies)",
+                f"{len(by[AUTO_ACK])} 个使用自动确认（不适用限制）",
+            )
+        )
     if doubts:
+        en, zh = joined(doubts, "; ", "；")
         return Verdict(
-            WARN, f"{len(found)} consumer(s){where}: " + "; ".join(doubts), ev, settable=("queue",)
+            WARN,
+            f"{len(found)} consumer(s){where}: {en}",
+            ev,
+            settable=("queue",),
+            summary_zh=f"{len(found)} 个{where_zh}消费者：{zh}",
         )
     full = sum(1 for c in by[LIMITED] if c.capacity and c.unacked >= c.capacity)
     at_limit = f"; {full} at their limit" if full else ""
-    return Verdict(PASS, f"{len(found)} consumer(s){where} have a prefetch limit{at_limit}", ev)
+    at_limit_zh = f"；其中 {full} 个已达到上限" if full else ""
+    return Verdict(
+        PASS,
+        f"{len(found)} consumer(s){where} have a prefetch limit{at_limit}",
+        ev,
+        summary_zh=f"全部 {len(found)} 个{where_zh}消费者都有 prefetch 限制{at_limit_zh}",
+    )
 
 
 def describe(params: Params, lang: str) -> Description:
