@@ -542,3 +542,26 @@ def test_chinese_run_straight_into_a_secret_key_does_not_hide_it() -> None:
     assert SECRET not in redact(text)
     assert redact("名为 token值=abc 的容器") == "名为 token值=<redacted> 的容器"
     assert redact("author=bob") == "author=bob"
+
+
+def test_the_tui_words_next_steps_and_results_in_its_language():
+    """The TUI's checks screen and tree show `summary_in` / `advice_in`, not the English fields."""
+    from kb.checks.base import CheckResult, Next
+    from kb.loader import load_kb
+    from kb.paths import bundled_kb
+    from tui.screens.checks import next_keys
+    from tui.screens.tree import _missing_result
+
+    entry = load_kb([bundled_kb()]).get("docker-no-space-left-on-device")
+    result = CheckResult(
+        "c",
+        "host.disk",
+        "t",
+        "fail",
+        "disk full",
+        summary_zh="磁盘满了",
+        next=Next(entry=None, advice="free some space", advice_zh="清理一些空间"),
+    )
+    assert "清理一些空间" in next_keys(result, entry, "zh")[0]
+    assert "free some space" in next_keys(result, entry, "en")[0]
+    assert _missing_result("x#y").summary_in("zh") == "找不到检查 'x#y'"

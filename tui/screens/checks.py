@@ -48,7 +48,8 @@ def next_keys(result: Any, entry: Entry, lang: str) -> tuple[str, str | None]:
     nxt = getattr(result, "next", None)
     if nxt is None:
         return "", None
-    parts = [one_line(nxt.advice, 200)] if nxt.advice else []
+    advice = nxt.advice_in(lang)
+    parts = [one_line(advice, 200)] if advice else []
     if nxt.params:
         where = tr("p: choose where the checks run, then Enter to re-run", lang)
         parts.append(f"{where} ({', '.join(nxt.params)})")
@@ -225,7 +226,7 @@ class ChecksScreen(Screen[None]):
         if result is not None:
             out.append("\n")
             out.append_text(status_badge(result.status, lang=lang))
-            out.append(" " + one_line(result.summary, 300))
+            out.append(" " + one_line(result.summary_in(lang), 300))
             for line in list(result.evidence)[:MAX_EVIDENCE]:
                 out.append("\n  " + one_line(line, 200))
             if result.next:

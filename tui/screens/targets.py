@@ -562,7 +562,7 @@ class TargetsScreen(Screen[None]):
         self._last_test = (name, result)
         text = Text(f"{one_line(name)}: ")
         text.append_text(status_badge(result.status, lang=self.lang))
-        text.append(" " + one_line(result.summary, 200))
+        text.append(" " + one_line(result.summary_in(self.lang), 200))
         for line in list(result.evidence)[:3]:
             text.append("\n  " + one_line(line, 150))
         self.query_one("#targets-detail", Static).update(text)

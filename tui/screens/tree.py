@@ -256,7 +256,7 @@ class TreeScreen(Screen[None]):
                 tr("on {where}  (p to change)", self.lang, where=one_line(where, 100)), style="dim"
             )
             out.append("\n")
-            out.append(one_line(result.summary, 200))
+            out.append(one_line(result.summary_in(self.lang), 200))
             for line in list(result.evidence)[:MAX_EVIDENCE]:
                 out.append("\n  ")
                 out.append(one_line(line, 150), style="dim")
@@ -424,4 +424,5 @@ def _missing_result(ref: str, summary: str | None = None) -> Any:
         title=ref,
         status="error",
         summary=summary or f"check {ref!r} not found",
+        summary_zh=None if summary else f"找不到检查 {ref!r}",
     )
