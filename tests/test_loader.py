@@ -578,3 +578,22 @@ def test_a_device_or_fifo_as_kb_is_refused_like_a_missing_path(tmp_path, monkeyp
         f"{fifo}:0: error: not a folder or .md file; fix the path (--kb, KB_PATH or config "
         "kb_paths)"
     ]
+
+
+def test_a_linked_folder_is_said_not_skipped_without_a_word(tmp_path):
+    """A folder symlink inside a KB was dropped silently (file symlinks out of the KB warn)."""
+    from kb.loader import load_kb
+
+    kb = tmp_path / "kb"
+    (kb / "real").mkdir(parents=True)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "lost-entry.md").write_text(
+        "---\nid: lost-entry\nkind: faq\ntitle: t\nsummary: s\nproducts: [docker]\n"
+        "updated: 2026-12-05\n---\nbody\n"
+    )
+    (kb / "linked").symlink_to(other, target_is_directory=True)
+    (kb / "_private").symlink_to(other, target_is_directory=True)  # skipped by name: no word
+    loaded = load_kb([kb])
+    said = [p for p in loaded.problems if "folder symlink not followed" in p.message]
+    assert len(said) == 1 and said[0].path.endswith("linked") and said[0].severity == "warning"
