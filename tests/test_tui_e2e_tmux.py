@@ -115,7 +115,7 @@ def test_kbtui_in_tmux_typing_after_down_and_a_cr_separated_paste(tmp_path):
         log = "boot ok\nConnection refused: tui-probe on 1883\nshutting down\n"
         _tmux("set-buffer", "-b", term.session, log)
         _tmux("paste-buffer", "-p", "-b", term.session, "-t", term.session)
-        screen = term.wait("Enter opens one")
+        screen = term.wait("matching entry — Enter opens it")  # one entry: the singular
         assert "Connection refused: tui-probe" in screen
         assert "2: Connection refused" in screen  # matched on line 2, the lines kept
     finally:
