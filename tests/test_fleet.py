@@ -8,6 +8,10 @@ The real mtail, promtool, Prometheus and Alertmanager run in tests/live/test_fle
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,12 +24,15 @@ from kb.fleet.alerts import build_rules, expression, plain_text, render, runbook
 from kb.fleet.godialect import Refused, translate
 from kb.fleet.mtail import build_program
 from kb.loader import load_kb
+from kb.model import Entry
 from kb.site.urls import entry_path
 from tests.helpers import entry_text, run_kb
 
 BUNDLED = load_kb()
 SIGNATURES = sorted({p for e in BUNDLED.entries.values() for p in e.signatures})
-# shapes the bundled KB may not have today: quantified quotes and backslashes, classes, anchors
+# shapes the bundled KB may not have today: quantified quotes and backslashes, classes, anchors,
+# a backslash before a letter that is also a JSON escape (`\t`, `\n`, `\r`, `\u`), the letters of
+# escapes on their own (which an escape left undecoded would supply), control characters
 TRICKY = [
     r'a"?b',
     r'x\\?"[^"\\]+\\?": y',
@@ -34,11 +41,45 @@ TRICKY = [
     r"^<[^>]*>&",
     r'(?i)say "hi"\s*$',
     r"\tq{1,2}",
+    r'path "C:\\temp\\new" failed',
+    r"\\t",
+    r"\\n\b",
+    r"\\r",
+    r"\\u003c",
+    r'\\"u',
+    r"r [a-z]",
+    r"u00[0-9a-f]{2}",
+    r"\bt\b",
+    r"\x01\x00?z",
+    r"[\x00-\x08]+",
+    r"\s\S+\s",
+    "\u2028",
 ]
 
 
 def docker_json_log(line: str) -> str:
-    """One record as Docker's json-file driver writes it (Go encoding/json, HTML-safe escaping)."""
+    """One record as Docker's json-file driver writes it (daemon/logger/jsonfilelog/jsonlog's
+    encoder: `\\"`, `\\\\`, `\\n`, `\\r`, every other control character as `\\u00XX` (a tab is
+    `\\u0009`), `<` `>` `&` and U+2028/U+2029 as `\\uXXXX`; the rest as it is)."""
+    out = []
+    for ch in line + "\n":
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ch in "<>&\u2028\u2029":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return (
+        '{"log":"' + "".join(out) + '","stream":"stderr","time":"2026-12-02T07:00:00.000000001Z"}'
+    )
+
+
+def json_dumps_log(line: str) -> str:
+    """The same record from a generic JSON encoder (Python's json: `\\t`, `\\b`, `\\f`)."""
     encoded = json.dumps(line + "\n", ensure_ascii=False)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         encoded = encoded.replace(ch, esc)
@@ -46,8 +87,12 @@ def docker_json_log(line: str) -> str:
     return '{"log":' + encoded + ',"stream":"stderr","time":"2026-12-02T07:00:00.000000001Z"}'
 
 
+ENCODERS: list[Callable[[str], str]] = [docker_json_log, json_dumps_log]
+
+
 def mtail_json_text(record: str) -> str:
-    """What the generated program's json branch hands to a signature: kb/fleet/mtail.py's steps."""
+    """What the generated program's json branch hands to a signature: kb/fleet/mtail.py's steps
+    (each `subst` is Go's strings.ReplaceAll, which str.replace matches)."""
     from kb.fleet.mtail import _DECODE
 
     m = re2.match(
@@ -60,13 +105,28 @@ def mtail_json_text(record: str) -> str:
     return text
 
 
+def read_line(line: str) -> str:
+    """The line a signature sees in mtail: it drops every carriage return from a plain file's
+    lines (internal/tailer/logstream/decode.go: "assume that a \\r only occurs at the end of a
+    line anyway, and we can just eat it"), and the json-file branch drops every `\\r`."""
+    return line.replace("\r", "")
+
+
 def _search(pattern: str, text: str) -> bool:
     return re2.search(pattern, text) is not None
 
 
-# a line alphabet that exercises every escape Docker applies
-LINE_CHARS = st.sampled_from(list("ab xyz019.\"\\<>&\t/:-_{}()[]=,@'") + ["时", "é"])
-LINES = st.lists(LINE_CHARS, max_size=40).map("".join)
+# a line alphabet that exercises every escape Docker applies, and the letters after a backslash
+# that JSON escapes are made of (`\t` `\n` `\r` `\u003c` `\"` `\\`), alone and behind backslashes
+LINE_CHARS = [
+    *"ab xyz019.\"\\<>&\t/:-_{}()[]=,@'tnrucef",
+    *["时", "é", "\r", "\x01", "\x00", "\u2028"],
+]
+LINE_ATOMS = [
+    *LINE_CHARS,
+    *["\\t", "\\n", "\\r", "\\u003c", "\\u0009", '\\"', "\\\\", "C:\\temp\\new", "\\\\t"],
+]
+LINES = st.lists(st.sampled_from(LINE_ATOMS), max_size=30).map("".join)
 
 
 @pytest.mark.parametrize("pattern", SIGNATURES)
@@ -77,19 +137,23 @@ def test_bundled_signatures_translate(pattern: str) -> None:
     assert "/" not in go.plain.replace("\\/", "")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_rewrite_matches_exactly_what_the_signature_matches(data: st.DataObject) -> None:
-    pattern = data.draw(st.sampled_from(SIGNATURES + TRICKY))
+    # half the examples on the tricky shapes, which the bundled signatures outnumber
+    pattern = data.draw(st.sampled_from(TRICKY) | st.sampled_from(SIGNATURES))
+    encode = data.draw(st.sampled_from(ENCODERS))
     go = translate(pattern)
-    # lines built around a real match of the signature, and random ones
+    # random lines, and lines around a piece of text that often matches a tricky signature
     sample = data.draw(LINES)
     prefix = data.draw(LINES)
     for line in (sample, prefix + sample, prefix):
-        want = _search(pattern, line)
-        assert _search(go.plain, line) == want, (pattern, line)
+        seen = read_line(line)
+        want = _search(pattern, seen)
+        assert _search(go.plain, seen) == want, (pattern, line)
         if go.json is not None:
-            assert _search(go.json, mtail_json_text(docker_json_log(line))) == want, (pattern, line)
+            text = mtail_json_text(encode(line))
+            assert _search(go.json, text) == want, (pattern, line, encode.__name__, text)
 
 
 @pytest.mark.parametrize(
@@ -114,14 +178,89 @@ def test_rewrite_matches_exactly_what_the_signature_matches(data: st.DataObject)
         (r'exec: \\?"[^"\\]+\\?": executable', 'exec: \\"nosuchcmd\\": executable'),
         (r'a"?b', "ab"),
         (r'a"?b', 'a"b'),
+        # an escaped backslash before t, n, r, u is not a tab, newline, return or \uXXXX
+        (r'path "C:\\temp\\new" failed', 'x path "C:\\temp\\new" failed y'),
+        (r"\\u003c\\r\\n", "a \\u003c\\r\\n b"),
+        (r"a\tb\x01c", "a\tb\x01c"),
+        ("a\u2028b", "a\u2028b"),
     ],
 )
-def test_rewrite_examples_match_plain_and_json(pattern: str, line: str) -> None:
+@pytest.mark.parametrize("encode", ENCODERS)
+def test_rewrite_examples_match_plain_and_json(
+    pattern: str, line: str, encode: Callable[[str], str]
+) -> None:
     go = translate(pattern)
     assert _search(go.plain, line)
     assert go.json is not None, go.json_refusal
-    assert _search(go.json, mtail_json_text(docker_json_log(line)))
+    assert _search(go.json, mtail_json_text(encode(line)))
     assert "(?P<" not in go.plain and "(\\d" not in go.plain  # groups are non-capturing
+
+
+MTAIL = shutil.which("mtail")
+REAL_LINES = [
+    'x path "C:\\temp\\new" failed y',
+    "a \\u003c\\r\\n b",
+    "a\tb\x01c\rd",
+    "a\tb\x01cd",
+    "x\r failed",
+    'say "hi"\r',
+    "<tag>&",
+    'x\\"nosuchcmd\\": y',
+    "t \\t u0009 \u2028",
+    "p\\\\q \tqq",
+]
+
+
+def _mtail_counts(program: str, log: str, tmp: Path) -> dict[str, int]:
+    """Run the real mtail once over `log` (from its start) and read the counters."""
+    progs = tmp / "progs"
+    progs.mkdir(exist_ok=True)
+    (progs / "kbtui.mtail").write_text(program, encoding="utf-8")
+    path = tmp / "in.log"
+    path.write_text(log, encoding="utf-8", newline="")
+    r = subprocess.run(
+        [MTAIL, "--one_shot", "--one_shot_format=prometheus", "--progs", str(progs),
+         "--logs", str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 0 and "compile failed" not in r.stderr, r.stderr[-2000:]
+    found = re.findall(
+        r'^kb_signature_matches_total\{entry="([^"]+)"[^}]*\} (\S+)$', r.stdout, re.M
+    )
+    return {entry: int(float(value)) for entry, value in found}
+
+
+@pytest.mark.skipif(MTAIL is None, reason="mtail is not installed (scripts/provision installs it)")
+def test_real_mtail_counts_json_file_lines_as_it_counts_plain_lines(tmp_path: Path) -> None:
+    """The exported program in the real mtail: each Docker json-file record counts exactly where
+    the plain line counts, by RE2 (QA: `path "C:\\temp\\new" failed` counted on a plain log but
+    never on a json-file one, and `r failed` counted a json-file `\\r failed`)."""
+    import random
+
+    rng = random.Random(20261202)
+    lines = REAL_LINES + [
+        "".join(rng.choices(LINE_ATOMS, k=rng.randint(1, 25))) for _ in range(400)
+    ]
+    entries = [
+        Entry(id=f"t{n}", kind="incident", title="t", summary="s", body="", path="<t>",
+              signatures=(pattern,))
+        for n, pattern in enumerate(TRICKY)
+    ]  # fmt: skip
+    prog = build_program(entries)
+    json_ok = {f"t{n}" for n, p in enumerate(TRICKY) if translate(p).json is not None}
+    want = {
+        f"t{n}": sum(_search(p, read_line(line)) for line in lines) for n, p in enumerate(TRICKY)
+    }
+    assert min(want.values()) > 0  # every signature has lines that match it
+    # a first line that matches nothing: the series are created at 0 by it
+    plain = _mtail_counts(prog.text, "".join(f"{x}\n" for x in ["-", *lines]), tmp_path)
+    assert plain == want
+    for encode in ENCODERS:
+        records = "".join(encode(x) + "\n" for x in ["-", *lines])
+        got = _mtail_counts(prog.text, records, tmp_path)
+        assert {e: n for e, n in got.items() if e in json_ok} == {
+            e: n for e, n in want.items() if e in json_ok
+        }, encode.__name__
 
 
 @pytest.mark.parametrize(

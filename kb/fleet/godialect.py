@@ -9,15 +9,22 @@ Each rewrite below keeps what a pattern matches exactly, or the pattern is refus
   only ever ask *whether* a line matches;
 - `\\C` (any byte) has no Go equivalent and is refused.
 
-For Docker's json-file logs the text inside `"log":"…"` is JSON-encoded. The mtail program decodes
-`\\u003c \\u003e \\u0026 \\t` with `subst` (mtail string literals cannot hold a lone backslash, so
-`\\"` and `\\\\` cannot be decoded that way), and the pattern is rewritten to match the encoded
-text instead: a literal `"` becomes `(?:\\\\")` and a literal backslash `(?:\\\\\\\\)` (grouped, so a quantifier after it repeats both characters). That
-is exact unless an atom could match a quote or backslash a bounded number of times (`.`, `[^…]`,
-`\\S` with no `*`/`+` after it), or a positive character class names `"` or `\\` (one class
-cannot match a two-character escape): such patterns are refused for the json-file branch only (they
-still count on plain log files). A negated class stays exact under `*` and `+`: every decoded quote
-or backslash is still there, escaped, in the encoded text, so `[^"]` stops where it stopped.
+For Docker's json-file logs the text inside `"log":"…"` is JSON-encoded. The mtail program
+(kb/fleet/mtail.py, `_DECODE`) decodes every escape Docker writes except `\\"` and `\\\\` (mtail
+string literals cannot hold a lone backslash), so the text a signature sees is the line with each
+`"` written `\\"` and each backslash `\\\\`, and nothing else changed. The pattern is rewritten to
+match that text: a literal `"` becomes `(?:\\\\")` and a literal backslash `(?:\\\\\\\\)`
+(grouped, so a quantifier after it repeats both characters). That is exact unless an atom could
+match a quote or backslash a bounded number of times (`.`, `[^…]`, `\\S` with no `*`/`+` after it),
+or a positive character class names `"` or `\\` (one class cannot match a two-character escape):
+such patterns are refused for the json-file branch only (they still count on plain log files). A
+negated class stays exact under `*` and `+`: every decoded quote or backslash is still there,
+escaped, in the encoded text, so `[^"]` stops where it stopped. The rest of the pattern is exact
+because the two escapes end in a non-word character that never stands alone in the text (so `\\b`
+and the letters of the pattern see what they saw in the line), and every other escape is decoded
+(an undecoded `\\r` would let `r failed` match a line with a carriage return before ` failed`).
+The limits of the decoding itself (an escaped newline, a `\\uXXXX` Docker never writes) are in
+docs/fleet.md.
 """
 
 from __future__ import annotations
@@ -85,9 +92,9 @@ def _literal(ch: str) -> _Piece:
     if ch == "\t":
         return _Piece("\\t", "\\t", atom=True)
     if ord(ch) < 0x20 or ch in "\u2028\u2029":
-        # Docker escapes these as \u00XX in json-file logs
+        # Docker escapes these (\u0009, \u2028 …); the json branch decodes them back
         code = f"\\x{{{ord(ch):x}}}"
-        return _Piece(code, code, atom=True, json_problem="a control character")
+        return _Piece(code, code, atom=True)
     return _Piece(ch, ch, atom=True)
 
 
@@ -148,7 +155,7 @@ def _escape(sc: _Scanner) -> _Piece:
     if c in _NARROW_ESCAPES:
         atom = c not in "bBAz"
         if c == "s":
-            # \s matches a tab, which the json branch decodes; it never matches " or \
+            # \s matches whitespace, which the json branch decodes; it never matches " or \
             return _Piece("\\s", "\\s", atom=True)
         return _Piece("\\" + c, "\\" + c, atom=atom)
     if c.isalnum():

@@ -5,9 +5,9 @@ signatures (user KBs included), created at 0 with the first line mtail reads so 
 is already an increase. A line adds one to an entry however many of its signatures match.
 
 Two branches, because Docker's default json-file driver JSON-encodes every line
-(`{"log":"…\\n","stream":"stderr","time":"…"}`): lines of that shape are decoded (see
-kb/fleet/godialect.py for what is decoded and how the rest is matched exactly); any other line
-(a plain log file, journald export, syslog) is matched as it is.
+(`{"log":"…\\n","stream":"stderr","time":"…"}`): lines of that shape are decoded (`_DECODE`
+below says what is decoded and how; kb/fleet/godialect.py how `\\"` and `\\\\`, left encoded, are
+matched exactly); any other line (a plain log file, journald export, syslog) is matched as it is.
 """
 
 from __future__ import annotations
@@ -30,9 +30,46 @@ JSON_LINE = (
     r'/^\{"log":"(?P<kb_log>(?:[^"\\]|\\.)*?)(?:\\r)?(?:\\n)?",'
     r'"stream":"(?:stdout|stderr)"/'
 )
-# decoded in the json branch (mtail string literals cannot hold a lone backslash: \" and \\ are
-# matched encoded instead); the tab replacement is a real tab character
-_DECODE = (("\\u003c", "<"), ("\\u003e", ">"), ("\\u0026", "&"), ("\\t", "\t"))
+# The json branch decodes every escape Docker's json-file encoder writes except `\"` and `\\`
+# (mtail string literals cannot hold a lone backslash or a backslash before a quote, so those two
+# stay encoded and kb/fleet/godialect.py rewrites the signature to match them encoded). Each step
+# is one `subst` (Go's strings.ReplaceAll), applied in this order:
+# 1. `\\` becomes `\z`, which is no JSON escape: from then on every backslash in the text starts
+#    an escape, so the next steps cannot take the `\t` of `\\t` (a backslash, then `t`) for a tab;
+# 2. `\t`, `\u0009` (Docker's tab) … `\u003c`, `\u2028` become the character itself, written raw
+#    in the program (a literal holds any character but a newline); `\r` becomes nothing, as mtail
+#    drops every carriage return from the lines of a plain file;
+# 3. `\z` becomes `\\` again.
+# Left encoded: `\n`, which Docker never writes inside the field (it splits lines at newlines).
+_ESCAPED_BACKSLASH = "\\z"
+_DECODE: tuple[tuple[str, str], ...] = (
+    ("\\\\", _ESCAPED_BACKSLASH),
+    ("\\t", "\t"),
+    ("\\r", ""),
+    ("\\b", "\b"),
+    ("\\f", "\f"),
+    ("\\/", "/"),
+    *(
+        (f"\\u{code:04x}", "" if code == 0x0D else chr(code))
+        for code in range(0x20)
+        if code != 0x0A
+    ),
+    *((f"\\u{ord(ch):04x}", ch) for ch in "<>&\u2028\u2029\ufffd"),
+    (_ESCAPED_BACKSLASH, "\\\\"),
+)
+
+
+def _mtail_string(text: str) -> str:
+    """`text` as an mtail string literal. mtail's lexer reads a backslash and the character after
+    it as they are, but `\\"` as a quote, and ends a literal at a newline: so `text` is written
+    as it is, and must pair every backslash with a following character other than a quote."""
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2] if text[i] == "\\" else text[i]
+        if pair == "\\" or pair[-1] in '"\n':
+            raise ValueError(f"{text!r} cannot be written as an mtail string literal")
+        i += len(pair)
+    return f'"{text}"'
 
 
 @dataclass(frozen=True)
@@ -122,7 +159,7 @@ def _too_long(pattern: str) -> str | None:
 def _decoded(var: str) -> str:
     expr = var
     for encoded, plain in _DECODE:
-        expr = f'subst("{encoded}", "{plain}", {expr})'
+        expr = f"subst({_mtail_string(encoded)}, {_mtail_string(plain)}, {expr})"
     return expr
 
 
