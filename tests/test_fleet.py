@@ -474,3 +474,84 @@ def test_bundled_kb_lints_clean_strict() -> None:
     """No warning either: every bundled signature reaches the static site and the fleet."""
     r = run_kb("lint", "--strict")
     assert r.returncode == 0, r.stdout[-2000:]
+
+
+AMTOOL = shutil.which("amtool")
+MQTT_PRODUCTS = {"emqx", "vernemq", "mosquitto"}
+
+
+def _documented_alertmanager_config() -> str:
+    """The Alertmanager YAML block of docs/fleet.md's deployment steps, as a user copies it."""
+    import textwrap
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "fleet.md").read_text("utf-8")
+    step = doc[doc.index("**Routes in Alertmanager**") :]
+    block = re.search(r"```yaml\n(.*?)```", step, re.S)
+    assert block is not None
+    return textwrap.dedent(block.group(1))
+
+
+def _python_route(route: dict, labels: dict[str, str]) -> list[str]:
+    """Alertmanager's routing for this config's subset (`matchers` with = and =~, `continue`),
+    used only when amtool is not installed."""
+
+    def matches(r: dict) -> bool:
+        for matcher in r.get("matchers", []):
+            parts = re.fullmatch(r'(\w+)(=~|=)"(.*)"', matcher)
+            assert parts is not None, matcher
+            name, op, value = parts.groups()
+            got = labels.get(name, "")
+            if not (re.fullmatch(value, got) if op == "=~" else got == value):
+                return False
+        return True
+
+    found: list[str] = []
+    for child in route.get("routes", []):
+        if matches(child):
+            found += _python_route(child, labels)
+            if not child.get("continue", False):
+                break
+    return found or [route["receiver"]]
+
+
+def test_documented_alertmanager_routes_page_every_critical_alert(tmp_path: Path) -> None:
+    """docs/fleet.md's Alertmanager tree, in amtool: a critical alert reaches the pager whatever
+    its product, and every alert its product's team (QA: the product routes came first without
+    `continue: true`, so 6 of the bundled KB's 9 critical alerts never paged)."""
+    config = tmp_path / "am.yml"
+    config.write_text(_documented_alertmanager_config(), "utf-8")
+    rules = build_rules(BUNDLED.entries.values(), base_url="https://kb.example.com/")
+    bundled = {
+        (r["labels"]["product"], r["labels"]["severity"])
+        for r in rules.groups["groups"][0]["rules"]
+    }
+    assert ("rabbitmq", "critical") in bundled and ("mosquitto", "critical") in bundled
+    products = {p for p, _ in bundled} | {"no-such-product"}
+    cases = bundled | {(p, s) for p in products for s in ("critical", "warning", "info")}
+    if AMTOOL is not None:
+        checked = subprocess.run(
+            [AMTOOL, "check-config", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    tree = yaml.safe_load(config.read_text("utf-8"))["route"]
+    for product, severity in sorted(cases):
+        team = (
+            "mqtt-oncall"
+            if product in MQTT_PRODUCTS
+            else "amqp-oncall"
+            if product == "rabbitmq"
+            else None
+        )
+        want = (["pager"] if severity == "critical" else []) + ([team] if team else [])
+        labels = {"alertname": "KbKnownProblem", "product": product, "severity": severity}
+        if AMTOOL is None:
+            got = _python_route(tree, labels)
+        else:
+            r = subprocess.run(
+                [AMTOOL, "config", "routes", "test", f"--config.file={config}",
+                 *(f"{k}={v}" for k, v in labels.items())],
+                capture_output=True, text=True, timeout=60,
+            )  # fmt: skip
+            assert r.returncode == 0, r.stderr
+            got = r.stdout.strip().split(",")
+        assert got == (want or ["default"]), (product, severity)
