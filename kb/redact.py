@@ -31,9 +31,11 @@ _WORD = (
     r"|private[-_ .]?key|credential|(?<![a-z])creds?(?![a-z])|cookie|auth(?!or(?!i[sz])))"
 )
 SECRET_NAME = re.compile(r"(?i)" + _WORD)
-# the start of a name is ASCII: a run of Chinese (word characters to `\w`) right before a
-# secret-named key must not push the key's start out of reach (`…很长的句子password=x`)
-_NAME = r"[A-Za-z0-9_.\-]{0,64}?" + _WORD + r"[\w.\-]{0,64}"
+# a name's characters before the secret word: word characters other than CJK (`\w` matches
+# Chinese, and a run of it right before a secret-named key must not push the key's start out of
+# reach: `…很长的句子password=x`), so `--clé_password` is one name, as it was
+_NAME_CHAR = r"[^\W\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+_NAME = r"(?:" + _NAME_CHAR + r"|[.\-]){0,64}?" + _WORD + r"[\w.\-]{0,64}"
 _SCHEME = (
     r"(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Key|OAuth|SharedKey"
     r"|AWS4-HMAC-SHA256|SSWS|GoogleLogin|Splunk)\s{1,8})?"
@@ -48,7 +50,7 @@ _VALUE = (
 # `=` or `:`; or, for a quoted name, a comma (an argv list: "--password", "x"); or, for a --flag,
 # whitespace
 _ASSIGN = re.compile(
-    r"(?i)(?<![A-Za-z0-9_.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
+    r"(?i)(?<!" + _NAME_CHAR + r")(?<![.\-])(?P<key>(?P<q>\\?[\"']?)" + _NAME + r"(?P=q)"
     r"(?:\s{0,8}[=:]\s{0,8}|(?<=[\"'])\s{0,8},\s{0,8}|(?<=[\w.\-])\s{1,8}(?=[^\s\-=:])))"
     r"(?P<scheme>" + _SCHEME + r")(?P<value>" + _VALUE + r")"
 )

@@ -218,3 +218,13 @@ def test_a_host_named_like_a_secret_keeps_its_cannot_scan_summary():
 
     f = Finding(None, "error", "-", "creds", [], "cannot scan creds: cannot use Docker endpoint")
     assert f.summary == "cannot scan creds: cannot use Docker endpoint"
+
+
+def test_a_flag_name_with_an_accented_letter_is_one_name():
+    """Keeping Chinese out of a secret name's start (…很长的句子password=x) must not split
+    `--clé_password` at the é: its value was printed in clear for a moment."""
+    from kb.redact import redact
+
+    for flag in ("--clé_password", "--naïve-token", "--über.auth", "--contraseña-secret"):
+        assert "hunter2" not in redact(f"{flag} hunter2"), flag
+    assert "x1x1" not in redact("这是一个很长的句子" * 10 + "password=x1x1")
