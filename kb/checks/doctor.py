@@ -21,7 +21,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.checks import present
-from kb.checks.base import ERROR, FAIL, SEVERITY, WARN, Cancelled, DeadlineExceeded
+from kb.checks.base import (
+    ERROR,
+    FAIL,
+    SEVERITY,
+    WARN,
+    Cancelled,
+    DeadlineExceeded,
+    in_lang,
+)
 from kb.checks.brokers import recognise
 from kb.checks.container import (
     DEFAULT_MAX_RESTARTS,
@@ -436,9 +444,14 @@ def _scan_one(
     oom_at = (oom_events or {}).get(cid, [])
     expect = Expectation(running=None, max_restarts=RESTART_LOOP)
     problems = judge(state.with_observations(oom_at, None), expect)
+
+    def said(problem: Any) -> str:
+        """The finding in the scan's language (its check findings follow it too)."""
+        return in_lang(problem.text, problem.text_zh, scan.lang)
+
     for problem in problems:
         status = FAIL if problem.status == "fail" else WARN
-        add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
+        add(problem.what, status, f"{name}: {said(problem)}", [*base_ev, *problem.evidence])
 
     # recent logs (bounded tail, bounded bytes): read once, used by the verdict and signatures
     lines: list[str] = []
@@ -467,7 +480,7 @@ def _scan_one(
                 continue
             problems.append(problem)
             status = FAIL if problem.status == "fail" else WARN
-            add(problem.what, status, f"{name}: {problem.text}", [*base_ev, *problem.evidence])
+            add(problem.what, status, f"{name}: {said(problem)}", [*base_ev, *problem.evidence])
     broken = any(p.status == "fail" for p in problems)
     started = iso_ts(state.started)
 

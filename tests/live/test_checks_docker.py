@@ -320,6 +320,27 @@ def test_doctor_names_each_incident_and_nothing_for_healthy(incident_containers,
     assert inc.CANARY_SECRET.encode() not in proc.stdout + proc.stderr
 
 
+def test_doctor_in_chinese_says_the_container_state_in_chinese(incident_containers):
+    """Under --lang zh the container-state findings (OOM kill, exit code, restart loop) are
+    Chinese like the check findings beside them; they were English (problem.text only)."""
+    import re
+
+    en = json.loads(kb("doctor", "--json").stdout)["findings"]
+    zh = {
+        (f["container"], f["entry"], f["status"]): f["summary"]
+        for f in json.loads(kb("--lang", "zh", "doctor", "--json").stdout)["findings"]
+    }
+    state = re.compile(r"killed by the OOM killer|exited unexpectedly|restarted \d+ times")
+    pairs = [
+        (f["summary"], zh.get((f["container"], f["entry"], f["status"])))
+        for f in en
+        if state.search(f["summary"])
+    ]
+    assert pairs, en
+    for english, chinese in pairs:
+        assert chinese and re.search(r"[\u4e00-\u9fff]", chinese), (english, chinese)
+
+
 def test_doctor_text_and_unreachable_host(incident_containers, tmp_path):
     proc = kb("doctor")
     out = proc.stdout.decode()
