@@ -331,3 +331,14 @@ def test_show_into_a_reader_that_goes_away_exits_0(make_kb, tmp_path):
         timeout=120,
     )
     assert proc.stdout == "0\n" and proc.stderr == "", proc
+
+
+def test_no_line_starts_with_closing_punctuation_even_after_a_space():
+    """`设置 X ，或者` broke before ， because a space came first (the space rule won)."""
+    from kb.cli.linebreak import break_offsets
+
+    text = "在运行 kb 的环境中设置 AMQP_USERNAME ，或者指定保存凭据的环境变量"
+    for width in range(20, 45):
+        cuts = [0, *break_offsets(text, width), len(text)]
+        lines = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+        assert not [ln for ln in lines[1:] if ln.lstrip()[:1] == "，"], (width, lines)

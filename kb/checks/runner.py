@@ -281,7 +281,7 @@ def run_check(
             settable=tuple(unset),
             summary_zh="、".join(f"{n} 指定的 {resolved[n]}" for n in unset)
             + " 在 kb 的运行环境中没有设置；没有发送任何内容",
-            advice_zh=f"在运行 kb 的环境中设置 {variables} ，或者指定保存凭据的环境变量",
+            advice_zh=f"在运行 kb 的环境中设置 {variables}，或者指定保存凭据的环境变量",
         )
         return _present(spec, entry, verdict, 0.0, set(), target_name, kind.active)
 

@@ -48,6 +48,8 @@ def _breakable_at(text: str, i: int) -> bool:
     before, after = text[i - 1], text[i]
     if after.isspace():
         return False  # spaces stay at the end of the line they follow
+    if after in NO_BREAK_BEFORE and is_wide(after):
+        return False  # `设置 X ，或者` must not start a line with ，, space or none
     if before.isspace():
         return True
     if not (is_wide(before) or is_wide(after)):
