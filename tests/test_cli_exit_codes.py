@@ -429,3 +429,14 @@ def test_kbtui_refuses_the_kb_paths_kb_refuses(tmp_path, capsys):
             main(["--kb", arg])
         assert exc.value.code == 2
         assert said in capsys.readouterr().err
+
+
+def test_a_kb_that_is_a_text_file_or_blank_is_refused_in_its_own_words(tmp_path):
+    """`--kb notes.txt` exited 0 with a loader error though the message promised '.md' files;
+    `--kb ' '` was reported as `--kb ''`."""
+    txt = tmp_path / "notes.txt"
+    txt.write_text("hello\n")
+    r = run_kb("--kb", str(txt), "list", "--ids")
+    assert r.returncode == 2 and "not a folder or .md file; give" in r.stderr, r
+    r = run_kb("--kb", " ", "list", "--ids")
+    assert r.returncode == 2 and "--kb ' ': empty path" in r.stderr, r

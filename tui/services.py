@@ -206,10 +206,6 @@ class Services:
 
         return kb_sources(self.kb_paths, bundled=self.bundled)
 
-    def missing_paths(self) -> list[Path]:
-        """The `--kb` folders that do not exist (the app refuses to start on them)."""
-        return [p for p in self.kb_paths if not p.exists()]
-
     def load(self, progress: Callable[[int, int], None] | None = None) -> LoadState:
         """Load the KB and open (or update) its search index. Blocking."""
         from kb.loader import load_kb

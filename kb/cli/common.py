@@ -29,18 +29,19 @@ def kb_arg_problem(path: str) -> str | None:
     from kb.sanitize import path_text
 
     if not path.strip():  # Path("") is the current folder: refuse, do not walk it
-        return "--kb '': empty path; give a folder of entries (or an entry file)"
+        return f"--kb {path!r}: empty path; give a folder of entries (or an entry file)"
     where = Path(path).expanduser()
     if not where.exists():
         return (
             f"--kb {path_text(path)}: no such folder; give a folder of entries (or an entry file)"
         )
-    if not (where.is_dir() or where.is_file()):
-        return (
-            f"--kb {path_text(path)}: not a folder or .md file (a device or named pipe?); give a"
-            " folder of entries (or an entry file)"
-        )
-    return None
+    if where.is_dir() or (where.is_file() and where.suffix == ".md"):
+        return None
+    hint = "" if where.is_file() else " (a device or named pipe?)"
+    return (
+        f"--kb {path_text(path)}: not a folder or .md file{hint}; give a folder of entries (or"
+        " an entry file)"
+    )
 
 
 def sources_for(args: argparse.Namespace) -> list:

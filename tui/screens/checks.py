@@ -251,7 +251,7 @@ class ChecksScreen(Screen[None]):
         if result is None:
             self.notify(tr("Nothing to copy here", self.lang), severity="warning")
             return
-        text = "\n".join([f"{result.status}: {result.summary}", *result.evidence])
+        text = "\n".join([f"{result.status}: {result.summary_in(self.lang)}", *result.evidence])
         kb_app(self).copy_text(text, "evidence")
 
     def action_open_next(self) -> None:
