@@ -78,7 +78,7 @@ def test_lint_names_the_line_of_each_nonsense_parameter(make_kb):
         (10, "net.tcp: parameter 'port' must be a TCP port, 1-65535; got 70000"),
         (11, "net.port_free: parameter 'bind' must be an IP address"),
         (12, "docker.events: parameter 'since' must be a duration"),
-        (13, "signature '' matches the empty string"),
+        (13, "'signatures[0]' is empty; write something"),
         (13, "signature 'x*' matches the empty string"),
     ):
         assert any(f":{line}: error: {needle}" in p for p in probs), (needle, probs)
