@@ -184,6 +184,57 @@ def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_pat
     page.close()
 
 
+def _long_log(lines: int) -> str:
+    """A `docker compose` log of `lines` lines, the seccomp line in the middle."""
+    out = [
+        f"app-1       | 2024-05-01 12:{i // 60 % 60:02d}:{i % 60:02d} INFO request {i} handled in 3 ms"
+        for i in range(lines)
+    ]
+    out[lines // 2] = "worker-1    | Error obtaining system time"
+    return "\n".join(out)
+
+
+def test_long_paste_stays_out_of_the_address(browser, bundled):
+    """A 700-line paste went whole into search.html?q=…: from an entry page's header box (a GET
+    form) the server answered 414 URI Too Long, and so did Back and reload. A long query is kept
+    in the tab (sessionStorage, history.state) under a short key; Back and reload find it."""
+    _, base = bundled
+    log = _long_log(700)
+    assert len(log) > 40000
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + f"entries/{AMQP_ENTRY}.html")
+    page.fill("#q", log)
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    assert urlsplit(page.url).path.endswith("/search.html")
+    assert len(page.url) < 200, page.url[:300]
+    _wait_searched(page, log)
+    assert page.input_value("#q") == log
+    assert SECCOMP_ENTRY in _log_matches(page)
+    # on the search page itself: a short query is a link, a long one a key
+    page.fill("#q", "monotonic time")
+    _wait_searched(page, "monotonic time")
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["monotonic time"]
+    page.fill("#q", log)
+    _wait_searched(page, log)
+    assert len(page.url) < 200, page.url[:300]
+    # open a result, come Back: the same paste and results; reload: the same
+    page.locator(".log-results a.result-link").first.click()
+    page.wait_for_load_state()
+    assert "/entries/" in page.url
+    page.go_back()
+    _wait_searched(page, log)
+    assert page.input_value("#q") == log
+    assert SECCOMP_ENTRY in _log_matches(page)
+    page.reload()
+    _wait_searched(page, log)
+    assert page.input_value("#q") == log
+    assert SECCOMP_ENTRY in _log_matches(page)
+    assert watch.problems == []
+    page.close()
+
+
 def test_unmatched_log_falls_back_to_distinctive_words(browser, bundled):
     """A log line no signature matches (different wording) still finds the entry via its
     rarest words; Pagefind alone (every word required) found nothing for such lines."""

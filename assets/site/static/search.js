@@ -1,5 +1,6 @@
 /* kbtui site search. Every page has the search box in its header; it submits to search.html?q=…,
- * where this script answers as you type (the query is kept in the URL, so Back returns to it).
+ * where this script answers as you type (a short query is kept in the URL, a long paste in the
+ * tab under ?k=…, so Back returns to it).
  *
  * 1. Pasted logs: the entries' signatures, translated from RE2 to exact JavaScript regexes at
  *    export time (kb/signatures_js.py, shipped in signatures.js), run on the pasted text first.
@@ -507,7 +508,63 @@
     box.style.overflowY = height > (parseFloat(cs.maxHeight) || Infinity) ? "auto" : "hidden";
   }
 
-  function attachBox(form, box) {
+  /* A query is kept in the address (?q=…) only when it is short: a pasted log of a few hundred
+   * lines made an address of tens of KB, which servers refuse (414 URI Too Long) on the header
+   * form's GET, on reload and on Back. A longer one is kept in sessionStorage under a short key
+   * made from its text (?k=…), and in history.state, so Back and reload still find it. */
+  var URL_MAX = 500;
+  var STORE = "kbq:";
+  function keyOf(text) {
+    var h = 0x811c9dc5; // FNV-1a over the UTF-16 code units, and the length: stable, short
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(36) + text.length.toString(36);
+  }
+  function keep(text) {
+    var key = keyOf(text);
+    try {
+      sessionStorage.setItem(STORE + key, text);
+    } catch (e) {
+      try { // full: forget the older pastes and try again
+        for (var i = sessionStorage.length - 1; i >= 0; i--) {
+          var k = sessionStorage.key(i);
+          if (k && k.indexOf(STORE) === 0) sessionStorage.removeItem(k);
+        }
+        sessionStorage.setItem(STORE + key, text);
+      } catch (e2) { return null; }
+    }
+    return key;
+  }
+  function kept(key) {
+    try { return sessionStorage.getItem(STORE + key); } catch (e) { return null; }
+  }
+  /* The query an address stands for: ?q=…, or the text kept under ?k=… (history.state when the
+   * tab's storage is gone). */
+  function queryOf(loc, state) {
+    var params = new URLSearchParams(loc.search);
+    var q = params.get("q");
+    if (q !== null) return q;
+    var k = params.get("k");
+    if (k === null) return null;
+    var text = kept(k);
+    if (text === null && state && typeof state.q === "string" && keyOf(state.q) === k) text = state.q;
+    return text;
+  }
+
+  function attachBox(form, box, searchPage) {
+    // the header form of every other page: a long paste goes to the search page through
+    // sessionStorage, not in the address (where it made the request too long for the server)
+    form.addEventListener("submit", function (ev) {
+      if (searchPage || ev.defaultPrevented || box.value.length <= URL_MAX) return;
+      var key = keep(box.value);
+      if (key === null) return; // no storage: the form's GET, as without JavaScript
+      ev.preventDefault();
+      var target = new URL(form.getAttribute("action") || "", document.baseURI);
+      target.search = "?k=" + encodeURIComponent(key);
+      location.assign(target.href);
+    });
     box.addEventListener("keydown", function (ev) {
       // Enter submits as in a search box; Shift+Enter is a new line; Enter that picks a
       // candidate in a Chinese input method (composing) is the input method's, not ours
@@ -636,8 +693,13 @@
       if (!history.replaceState) return;
       try {
         var u = new URL(location.href);
-        if (input.value) u.searchParams.set("q", input.value); else u.searchParams.delete("q");
-        history.replaceState(null, "", u.href);
+        var text = input.value;
+        u.searchParams.delete("q"); u.searchParams.delete("k");
+        if (text.length > URL_MAX) {
+          var key = keep(text);
+          if (key !== null) u.searchParams.set("k", key);
+        } else if (text) u.searchParams.set("q", text);
+        history.replaceState(text ? { q: text } : null, "", u.href);
       } catch (e) { /* file:// in some browsers: the URL cannot change */ }
     }
 
@@ -677,13 +739,16 @@
       if (li) li.classList.add("active");
     });
 
-    var q = new URLSearchParams(location.search).get("q");
+    var q = queryOf(location, history.state);
     if (q) { input.value = q; fit(input); }
+    if (q && q.length > URL_MAX && new URLSearchParams(location.search).get("q") !== null) {
+      keepInUrl(); // an old long ?q= link: the address is made short
+    }
     if (input.value) run(); else setStatus("");
     // Back/forward from a result: the page may come from the cache with the old results
     window.addEventListener("pageshow", function (ev) {
       if (ev.persisted) {
-        var again = new URLSearchParams(location.search).get("q");
+        var again = queryOf(location, history.state);
         if (again !== null && again !== input.value) { input.value = again; fit(input); run(); }
       }
     });
@@ -694,7 +759,7 @@
     var form = document.querySelector("form[data-search]");
     var box = form && form.querySelector("[name=q]");
     if (!form || !box) return;
-    attachBox(form, box);
+    attachBox(form, box, !!out);
     if (!out) return; // other pages: the header form submits to the search page
     attachPage(form, out);
   }
