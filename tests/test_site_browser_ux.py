@@ -436,3 +436,38 @@ def test_result_titles_wrap_as_text_with_inline_highlights(browser, bundled, wid
                 assert mark["width"] > 14, (link["title"], mark)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+# where each result's number (its list marker, drawn on the baseline of the item's first line) is,
+# found with a zero-size inline-block at the start of the item, and the lines of its title
+MARKER_JS = """items => items.map(li => {
+    const a = li.querySelector('a.result-link');
+    const probe = document.createElement('span');
+    probe.style.display = 'inline-block';
+    li.insertBefore(probe, li.firstChild);
+    const marker = probe.getBoundingClientRect().top;
+    probe.remove();
+    const range = document.createRange();
+    range.selectNodeContents(a);
+    const lines = [...new Set([...range.getClientRects()].map(r => Math.round(r.bottom)))];
+    return {title: a.textContent, marker, lines: lines.sort((x, y) => x - y)};
+})"""
+
+
+@pytest.mark.parametrize(("path", "query"), [("search.html", "monotonic time"), ("zh/search.html", "时钟回拨")])
+def test_result_numbers_stand_beside_the_first_line_of_a_title(browser, bundled, path, query):
+    """`display: inline-block` put the result number beside the last line of a wrapped title (an
+    inline-block's baseline is its last line's): on a phone, beside the wrong line."""
+    _, base = bundled
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base + path + "?q=" + query)
+    _wait_searched(page, query)
+    found = page.locator(".text-results > li").evaluate_all(MARKER_JS)
+    wrapped = [f for f in found if len(f["lines"]) > 1]
+    assert wrapped, found  # titles that wrap at 360 px
+    for f in found:
+        # the marker's baseline is on the title's first line (its bottom, within a few px)
+        assert abs(f["marker"] - f["lines"][0]) <= 8, f
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
