@@ -568,7 +568,34 @@ def test_base_url_with_an_invalid_host_or_path_is_refused(url, says):
 def test_base_url_valid_hosts_are_accepted(url):
     from kb.cli.export import check_base_url
 
-    check_base_url(url)
+    assert check_base_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("HTTPS://KB.Example.COM/", "https://kb.example.com/"),
+        ("Http://KB.example.com:8080/Docs/", "http://kb.example.com:8080/Docs/"),
+        ("HTTP://[::1]:8000/KB/", "http://[::1]:8000/KB/"),
+    ],
+)
+def test_base_url_scheme_and_host_are_case_insensitive(url, normal, tmp_path):
+    """`--base-url HTTPS://KB.Example.COM/` was refused ("must start with http:// or https://"):
+    schemes and hosts are case-insensitive (RFC 3986). Accepted, and published in lower case."""
+    from kb.cli.export import check_base_url
+
+    assert check_base_url(url) == normal
+    out = tmp_path / "site"
+    args = ["--kb", str(FIXTURE), "export", "site", str(out), "--no-search", "--base-url", url]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, KBTUI_HOME=str(tmp_path / "home")),
+    )
+    assert proc.returncode == 0, proc.stderr
+    locs = re.findall(r"<loc>([^<]*)</loc>", (out / "sitemap.xml").read_text())
+    assert locs and all(loc.startswith(normal) for loc in locs), locs[:3]
 
 
 def test_sitemap_and_canonical_links_are_rfc_3986_urls(tmp_path):

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.site.export import export_site
 
     if args.base_url:
-        check_base_url(args.base_url)
+        args.base_url = check_base_url(args.base_url)
     if args.templates is not None and not args.templates.is_dir():
         raise UserError(f"--templates {args.templates}: no such folder")
     from kb.site.atomic import check_target
@@ -116,19 +116,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_base_url(url: str) -> None:
+def check_base_url(url: str) -> str:
     """Refuse a --base-url that page paths cannot be appended to. Runbook URLs, canonical links and
     sitemap.xml are the base followed by `entries/ID.html`, so a `?query` or `#fragment` in the
     base swallowed the path (`https://kb.example.com/?x=1/entries/…`), and a `user:password@`
-    would be published in every alert and page. One line, exit 2 (UserError)."""
-    from urllib.parse import urlsplit
+    would be published in every alert and page. One line, exit 2 (UserError).
+
+    Returns the URL normalised: the scheme and host in lower case (both are case-insensitive,
+    RFC 3986 §3.1, §3.2.2: `HTTPS://KB.Example.COM/` is `https://kb.example.com/`)."""
+    from urllib.parse import urlsplit, urlunsplit
 
     from kb.errors import UserError
     from kb.redact import redact
     from kb.sanitize import one_line
 
     shown = one_line(redact(url))
-    if not url.startswith(("http://", "https://")):
+    if not url.lower().startswith(("http://", "https://")):
         raise UserError(f"--base-url {shown}: must start with http:// or https://")
     cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
     if cut >= 0:
@@ -159,6 +162,11 @@ def check_base_url(url: str) -> None:
             f"--base-url {shown}: a URL path cannot hold {one_line(what)}; "
             "percent-encode it (a space is %20, a % is %25)"
         )
+    host = parts.hostname  # lower case
+    netloc = (f"[{host}]" if ":" in host else host) + (
+        f":{parts.port}" if parts.port is not None else ""
+    )
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, "", ""))
 
 
 # Characters RFC 3986 never allows in a URL (spaces, quotes, angle brackets…). A non-ASCII path
@@ -286,7 +294,7 @@ def run_alerts(args: argparse.Namespace) -> int:
     from kb.fleet.alerts import build_rules, render, valid_window
     from kb.site.atomic import write_text_atomic
 
-    check_base_url(args.base_url)
+    args.base_url = check_base_url(args.base_url)
     if not valid_window(args.window):
         raise UserError(f"--window {args.window}: use a Prometheus range such as 5m, 90s or 1h")
     kbase = load_kb_for(args)
