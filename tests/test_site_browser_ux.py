@@ -454,7 +454,9 @@ MARKER_JS = """items => items.map(li => {
 })"""
 
 
-@pytest.mark.parametrize(("path", "query"), [("search.html", "monotonic time"), ("zh/search.html", "时钟回拨")])
+@pytest.mark.parametrize(
+    ("path", "query"), [("search.html", "monotonic time"), ("zh/search.html", "时钟回拨")]
+)
 def test_result_numbers_stand_beside_the_first_line_of_a_title(browser, bundled, path, query):
     """`display: inline-block` put the result number beside the last line of a wrapped title (an
     inline-block's baseline is its last line's): on a phone, beside the wrong line."""
