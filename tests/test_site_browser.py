@@ -418,3 +418,30 @@ def test_best_match_does_not_depend_on_the_page_language(browser, bundled_site, 
             assert results[0]["best"] != ("No confident answer" in status or "没有把握" in status)
     assert set(verdicts.values()) == {(TARGET, True)}, verdicts
     page.close()
+
+
+@pytest.mark.parametrize("home", ["search.html", "zh/search.html"])
+def test_chinese_phrase_ranks_entries_holding_it_whole_first(browser, bundled_site, home, tmp_path):
+    """端口被占用 is searched as its bigrams, which Pagefind found scattered: the Windows
+    excluded-port-range entry (端口没被占用, 端口莫名被占用: every bigram, never the phrase) came
+    first. Entries holding the phrase whole go first now (in their titles, then anywhere): the same
+    first four as `kb search`, whose order among them differs."""
+    query = "端口被占用"
+    proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
+    assert proc.returncode in (0, 1), proc.stderr
+    cli = json.loads(proc.stdout)
+    assert cli[0]["id"] == "emqx-port-in-use-eaddrinuse", cli[:3]
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(bundled_site + home + "?q=" + query)
+    page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
+    results = _results(page)
+    ids = [r["id"] for r in results]
+    # the entries holding the phrase (in their titles, then anywhere) go first, as in kb search
+    assert set(ids[:4]) == {h["id"] for h in cli[:4]}, (ids, cli[:4])
+    assert "docker-windows-port-excluded-range" not in ids[:4], ids
+    if home.startswith("zh/"):
+        assert query in results[0]["title"], results[0]
+    assert query in results[0]["marks"], results[0]
+    assert watch.problems == []
+    page.close()

@@ -216,6 +216,36 @@
     });
   }
 
+  /* A Chinese phrase is searched as its bigrams, which Pagefind finds anywhere in an entry:
+   * 端口被占用 ranked an entry holding 端口没被占用 and 端口莫名被占用 (every bigram, never the run)
+   * above the ones about 端口被占用. Of the first PHRASE_TOP hits, those whose titles hold every
+   * run of three or more characters whole go first, then those whose page (summary, symptoms,
+   * body) holds them, then the rest, each group in Pagefind's order. */
+  var PHRASE_TOP = 20;
+  function phraseFirst(list, query) {
+    var runs = (query.match(CJK) || []).filter(function (run) { return run.length > 2; });
+    if (!runs.length || list.length < 2) return Promise.resolve(list);
+    var head = list.slice(0, PHRASE_TOP);
+    var whole = function (text) {
+      text = fold(text);
+      return runs.every(function (run) { return text.indexOf(run) >= 0; });
+    };
+    return Promise.all(head.map(function (r) {
+      return r.data().then(function (d) {
+        var meta = d.meta || {};
+        if (!ID.test(meta.id || "")) return 2;
+        var titles = Object.keys(meta).filter(function (k) { return /^title(_|$)/.test(k); })
+          .map(function (k) { return String(meta[k]); }).join("\n");
+        if (whole(titles)) return 0;
+        return pageText(meta.id).then(function (text) { return whole(text) ? 1 : 2; });
+      }).catch(function () { return 2; });
+    })).then(function (tiers) {
+      var groups = [[], [], []];
+      head.forEach(function (r, i) { groups[tiers[i]].push(r); });
+      return groups[0].concat(groups[1], groups[2], list.slice(PHRASE_TOP));
+    });
+  }
+
   function textSearch(raw) {
     return pagefind().then(function (pf) {
       var words = raw.trim().split(/\s+/);
@@ -223,7 +253,7 @@
       if (logLike) return distinctive(pf, raw);
       return pf.search(cjkBigrams(raw)).then(function (r) {
         var list = r && r.results ? r.results : [];
-        if (list.length) return { words: null, results: list };
+        if (list.length) return phraseFirst(list, raw).then(function (l) { return { words: null, results: l }; });
         return distinctive(pf, raw);
       });
     });
