@@ -445,3 +445,36 @@ def test_chinese_phrase_ranks_entries_holding_it_whole_first(browser, bundled_si
     assert query in results[0]["marks"], results[0]
     assert watch.problems == []
     page.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "docker",
+        "emqx",
+        "connection refused",
+        "guest user cannot login remotely",
+        "EMQX 許可證過期",
+        "磁盘满了",
+    ],
+)
+def test_best_match_agrees_with_kb_search(browser, bundled_site, query, tmp_path):
+    """ "Best match" was any first result whose title held each word: a bare product name
+    (`docker`, `emqx`) or two common words got it where `kb search` is not confident, and
+    `guest user cannot login remotely`, `EMQX 許可證過期`, `磁盘满了` did not where it is. The
+    verdict now weighs the query's informative words (no product names) in the first result's
+    titles and symptoms against the second result's, as indexer/rank.py does."""
+    proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
+    cli = json.loads(proc.stdout)
+    confident = bool(cli) and cli[0]["confident"] is True
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(bundled_site + "search.html?q=" + query)
+    page.wait_for_function(SEARCHED_JS, arg=query, timeout=15000)
+    results = _results(page)
+    assert results, query
+    assert results[0]["best"] == confident, (query, results[0]["id"], cli[0]["id"])
+    status = page.locator(".search-status").inner_text()
+    assert ("No confident answer" in status) != confident, status
+    assert watch.problems == []
+    page.close()

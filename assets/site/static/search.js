@@ -8,7 +8,8 @@
  * 2. Words: Pagefind. A short query is searched as typed; a long one (a log) or one with no hit is
  *    reduced to its distinctive words (no numbers, ids, addresses, levels or common words); each
  *    is searched on its own and entries are ranked by the rarity-weighted words they hold
- *    (Pagefind alone requires every word). These results are "related", not confident.
+ *    (Pagefind alone requires every word). The first result is the "Best match" only when
+ *    confidence() finds it the answer, approximating `kb search`'s rule; the rest is related.
  * The Pagefind binary from PyPI does not segment Chinese, so the exporter indexes Chinese runs as
  * overlapping bigrams (kb/site/cjk.py) and cjkBigrams() splits the query the same way; both fold
  * Traditional characters to Simplified first (t2s.js, the table `kb search` uses).
@@ -211,7 +212,8 @@
       used.sort(function (a, b) { return a.results.length - b.results.length; });
       return {
         words: used.map(function (c) { return c.word; }),
-        results: ranked.map(function (x) { return x.result; })
+        results: ranked.map(function (x) { return x.result; }),
+        scores: ranked.map(function (x) { return x.score; })
       };
     });
   }
@@ -244,6 +246,12 @@
       head.forEach(function (r, i) { groups[tiers[i]].push(r); });
       return groups[0].concat(groups[1], groups[2], list.slice(PHRASE_TOP));
     });
+  }
+
+  /* Titles and summaries of every language of a Pagefind result. */
+  function headText(meta) {
+    return Object.keys(meta).filter(function (k) { return /^(title|summary)(_|$)/.test(k); }).sort()
+      .map(function (k) { return String(meta[k]); }).join("\n");
   }
 
   function textSearch(raw) {
@@ -353,16 +361,25 @@
    * meta fields as words (a copy of the text there changed the ranking), so the quote comes from
    * the entry's Chinese page (the English one if the site has no Chinese pages): its summary,
    * symptoms and body as text, fetched once per entry. */
+  var docs = {};
+  function pageDoc(path) {
+    if (!docs[path]) {
+      docs[path] = fetch(root + path).then(function (resp) { return resp.ok ? resp.text() : ""; })
+        .then(function (text) { return text ? new DOMParser().parseFromString(text, "text/html") : null; })
+        .catch(function () { return null; });
+    }
+    return docs[path];
+  }
+  function siteLangs() {
+    var out = document.querySelector("[data-search-output]");
+    return ((out && out.getAttribute("data-langs")) || "en zh").split(" ");
+  }
   var pageTexts = {};
   function pageText(id) {
     if (!pageTexts[id]) {
-      var out = document.querySelector("[data-search-output]");
-      var langs = ((out && out.getAttribute("data-langs")) || "en zh").split(" ");
-      var pageLang = langs.indexOf("zh") >= 0 ? "zh/" : "";
-      pageTexts[id] = fetch(root + pageLang + "entries/" + id + ".html").then(function (resp) {
-        return resp.ok ? resp.text() : "";
-      }).then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
+      var pageLang = siteLangs().indexOf("zh") >= 0 ? "zh/" : "";
+      pageTexts[id] = pageDoc(pageLang + "entries/" + id + ".html").then(function (doc) {
+        if (!doc) return "";
         var parts = ["article .summary", "article .symptoms ul", "article .body"].map(function (sel) {
           return doc.querySelector(sel);
         }).filter(function (el) { return el; });
@@ -492,22 +509,124 @@
     return li;
   }
 
-  /* `kb search`'s rule for a typed query, simplified: the first result is the answer when every
-   * word (a Chinese run counts whole) is in its title or summary, in any language of the entry,
-   * so that a query gets the same verdict from the English and the Chinese page. */
-  function coversAll(text, query) {
-    if (!text) return false;
-    var words = query.toLowerCase().replace(CJK, function (r) { return " " + r + " "; })
-      .split(/[^a-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/)
-      .filter(function (w) { return w.length > 1 && !stop[w]; });
-    text = fold(text).toLowerCase();
-    return words.length > 0 && words.every(function (w) { return text.indexOf(w) >= 0; });
+  /* --- confident or related: `kb search`'s rule (indexer/rank.py decide), approximated -------
+   * The query's informative units: its words (no common words, numbers, ids or product names)
+   * and each Chinese run (held in the share of its bigrams an entry holds), each weighing its
+   * rarity in the index (idf, as the engine weighs it; a word no entry holds weighs double and is
+   * held by none). The first result's focus — its titles and symptoms in every language, from its
+   * pages — must hold a share of that weight, and more than the second result's focus does. */
+  var products = {};
+  var dfs = {};
+  function dfOf(pf, term) {
+    if (!(term in dfs)) {
+      dfs[term] = pf.search(term).then(function (r) { return r && r.results ? r.results.length : 0; })
+        .catch(function () { return 0; });
+    }
+    return dfs[term];
   }
 
-  /* Titles and summaries of every language of a Pagefind result, for coversAll. */
-  function headText(meta) {
-    return Object.keys(meta).filter(function (k) { return /^(title|summary)(_|$)/.test(k); }).sort()
-      .map(function (k) { return String(meta[k]); }).join("\n");
+  function bigramsOf(run) {
+    var seen = {};
+    var out = [];
+    for (var i = 0; i < run.length - 1; i++) {
+      var g = run.slice(i, i + 2);
+      if (!seen[g]) { seen[g] = true; out.push(g); }
+    }
+    return out;
+  }
+
+  function informative(query) {
+    var out = [];
+    var seen = {};
+    (query.match(CJK) || []).forEach(function (run) {
+      if (run.length > 1 && !seen[run]) { seen[run] = true; out.push({ grams: bigramsOf(run) }); }
+    });
+    query.replace(CJK, " ").toLowerCase().split(/[^a-z0-9_\u00c0-\u024f]+/).forEach(function (w) {
+      if (w.length < 3 || stop[w] || products[w] || seen[w]) return;
+      if (!/[a-z]/.test(w) || /^\d/.test(w) || (/^[0-9a-f]+$/.test(w) && /[0-9]/.test(w))) return;
+      seen[w] = true;
+      out.push({ word: w });
+    });
+    return out.slice(0, 24);
+  }
+
+  function holds(text, word) {
+    if (text.indexOf(word) >= 0) return true;
+    var stem = word.replace(/(ing|ed|es|s)$/, "");
+    return stem !== word && stem.length >= 4 && text.indexOf(stem) >= 0;
+  }
+
+  function idf(df, n) { return Math.log(1 + n / (df + 1)); }
+
+  /* Share of the units' weight that `text` (folded, lower case) holds. */
+  function coverage(units, weights, text) {
+    var total = 0, held = 0;
+    units.forEach(function (u, i) {
+      var w = weights[i];
+      total += w;
+      if (u.word) { if (text && holds(text, u.word)) held += w; }
+      else if (text) held += w * u.grams.filter(function (g) { return text.indexOf(g) >= 0; }).length / u.grams.length;
+    });
+    return total ? held / total : 0;
+  }
+
+  /* An entry's focus: titles and symptoms of its pages in every language, folded, lower case. */
+  var focusTexts = {};
+  function focusText(id) {
+    if (!focusTexts[id]) {
+      focusTexts[id] = Promise.all(siteLangs().map(function (l) {
+        return pageDoc((l === "en" ? "" : l + "/") + "entries/" + id + ".html").then(function (doc) {
+          if (!doc) return "";
+          return ["article h1", "article .symptoms ul"].map(function (sel) {
+            var el = doc.querySelector(sel);
+            return el ? readable(el) : "";
+          }).join("\n");
+        });
+      })).then(function (parts) { return fold(parts.join("\n")).toLowerCase(); });
+    }
+    return focusTexts[id];
+  }
+
+  /* The features of the verdict (exposed as window.kbConfidence for tests and measurement). */
+  function confidence(pf, query, ids, scores, reduced) {
+    var units = informative(query);
+    var count = 0;
+    units.forEach(function (u) { count += u.word ? 1 : u.grams.length; });
+    var n = parseInt((document.querySelector("[data-search-output]") || html).getAttribute("data-entries") || "0", 10) || 1000;
+    var terms = [];
+    units.forEach(function (u) { if (u.word) terms.push(u.word); else terms = terms.concat(u.grams); });
+    return Promise.all([
+      Promise.all(terms.map(function (t) { return dfOf(pf, t); })),
+      focusText(ids[0]),
+      ids.length > 1 ? focusText(ids[1]) : Promise.resolve("")
+    ]).then(function (got) {
+      var df = {};
+      terms.forEach(function (t, i) { df[t] = got[0][i]; });
+      var weights = units.map(function (u) {
+        if (u.word) return idf(df[u.word], n) * (df[u.word] === 0 ? 2 : 1);
+        return u.grams.reduce(function (a, g) { return a + idf(df[g], n); }, 0) / u.grams.length;
+      });
+      var sigs = window.kbSignatures && window.kbSignatures.entries;
+      return {
+        units: count,
+        first: coverage(units, weights, got[1]),
+        second: ids.length > 1 ? coverage(units, weights, got[2]) : 0,
+        lead: scores.length > 1 && scores[1] > 0 ? scores[0] / scores[1] : 10,
+        reduced: !!reduced,
+        signatures: !!(sigs && sigs[ids[0]])
+      };
+    });
+  }
+
+  /* The thresholds were chosen on tests/relevance/real.yaml (the development set; docs/site.md
+   * gives the agreement with `kb search`): a typed query's words nearly all in the first result's
+   * focus, a log's distinctive words half of them; and the first result ahead of the second,
+   * by its focus or by its score. */
+  function confident(f) {
+    if (f.units < 2) return false; // a product name, one common word: many entries, no answer
+    if (f.reduced && f.signatures && f.first < 0.6) return false; // a sibling message (rank.py)
+    if (f.first < (f.reduced ? 0.5 : 0.9)) return false;
+    return f.first - f.second >= 0.5 || f.lead >= 1.2;
   }
 
   function fromPagefind(data, query) {
@@ -518,8 +637,7 @@
         id: meta.id,
         title: meta["title_" + lang] || meta.title || meta.id,
         summary: meta["summary_" + lang] || meta.summary || "",
-        excerpt: excerpt,
-        head: headText(meta)
+        excerpt: excerpt
       };
     });
   }
@@ -619,13 +737,15 @@
     var more = out.querySelector(".more-results");
     var textHeading = out.querySelector("#text-h");
     var msg = function (k) { return out.getAttribute("data-msg-" + k) || ""; };
+    (out.getAttribute("data-products") || "").split(" ").forEach(function (w) {
+      if (w) products[w.toLowerCase()] = true;
+    });
     var seq = 0;
     var timer = null;
     var pending = [];
     var pendingWords = [];
     var pendingQuery = "";
     var shownIds = {};
-    var firstHead = "";
 
     function setStatus(text) { status.textContent = text || ""; }
     function searched(raw) { form.setAttribute("data-searched", raw); } // tests wait for this
@@ -644,7 +764,6 @@
         if (my !== seq) return;
         results.forEach(function (r) {
           if (!r) return;
-          if (!textList.children.length) firstHead = r.head;
           var li = resultItem(r, pendingWords);
           if (shownIds[r.id]) li.classList.add("also-log");
           textList.appendChild(li);
@@ -668,7 +787,7 @@
       var my = ++seq;
       clear(logList); clear(textList); clear(wordsLine);
       logBox.hidden = true; textBox.hidden = true; more.hidden = true; more.disabled = false;
-      pending = []; shownIds = {}; firstHead = "";
+      pending = []; shownIds = {};
       if (!raw.trim()) { setStatus(msg("empty")); searched(raw); return; }
       var logs = logMatches(raw);
       logs.forEach(function (r) {
@@ -700,9 +819,21 @@
         if (logs.length) parts.push(msg("log") + ": " + logs.length + ".");
         parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
         return showMore(my).then(function () {
+          if (my !== seq || logs.length || !n) return null;
+          var ids = res.results.slice(0, 2).map(function (r) { return r.id; });
+          return pagefind().then(function (pf) {
+            // Pagefind's ids are its page ids: the entry ids are in the results shown
+            var shown = Array.prototype.slice.call(textList.querySelectorAll("a.result-link"), 0, 2)
+              .map(function (a) { return a.getAttribute("href").split("/").pop().replace(/\.html$/, ""); });
+            var scores = res.scores || res.results.slice(0, 2).map(function (r) { return r.score || 0; });
+            return ids.length && shown.length ? confidence(pf, query, shown, scores, !!res.words) : null;
+          });
+        }).then(function (f) {
           if (my !== seq) return;
-          var best = !logs.length && !res.words && n > 0 && coversAll(firstHead, query);
+          window.kbConfidence = f;
+          var best = !!f && confident(f);
           if (best) {
+            textHeading.textContent = msg("results");
             var badge = document.createElement("span");
             badge.className = "badge best";
             badge.textContent = msg("best");
