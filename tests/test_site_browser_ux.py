@@ -473,3 +473,62 @@ def test_result_numbers_stand_beside_the_first_line_of_a_title(browser, bundled,
         assert abs(f["marker"] - f["lines"][0]) <= 8, f
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+@pytest.mark.parametrize("query", ["a", "的"])
+def test_one_letter_or_one_character_finds_nothing(browser, bundled, query, tmp_path):
+    """Pagefind matches a word as a prefix: `a` listed all 195 entries and `的` 194, where
+    `kb search` finds nothing."""
+    proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
+    assert json.loads(proc.stdout or "[]") == [], proc.stdout[:300]
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html?q=" + query)
+    _wait_searched(page, query)
+    assert page.locator(".search-results li").count() == 0
+    assert page.locator(".search-status").inner_text() == "No entry matches."
+    page.close()
+
+
+def test_paste_over_the_cap_says_it_was_cut(browser, bundled):
+    """A paste over 256 KiB was searched in part without a word: the status says so."""
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html")
+    short = _long_log(50)
+    page.fill("#q", short)
+    _wait_searched(page, short)
+    assert "256 KiB" not in page.locator(".search-status").inner_text()
+    log = _long_log(4000)
+    assert len(log) > 256 * 1024
+    # as a paste does it: one input event (typing 280 KB through page.fill takes minutes)
+    page.evaluate(
+        "t => { const b = document.querySelector('#q'); b.value = t;"
+        " b.dispatchEvent(new Event('input', {bubbles: true})); }",
+        log,
+    )
+    _wait_searched(page, log)
+    status = page.locator(".search-status").inner_text()
+    assert status.startswith("Only the first 256 KiB of the log was searched"), status
+    page.close()
+
+
+def test_search_help_says_what_enter_does_with_and_without_javascript(browser, bundled):
+    """Without JavaScript the box is a plain textarea where Enter adds a line, but the help said
+    "Enter searches; Shift+Enter starts a new line"."""
+    _, base = bundled
+    said = {}
+    for js in (True, False):
+        context = browser.new_context(java_script_enabled=js)
+        page = context.new_page()
+        page.goto(base + "search.html")
+        if js:
+            page.wait_for_function("() => document.querySelector('form[data-search]') !== null")
+            page.wait_for_function(
+                "() => document.querySelector('.search-keys').textContent.startsWith('Enter searches')"
+            )
+        said[js] = page.locator(".search-help").inner_text()
+        context.close()
+    assert "Enter searches; Shift+Enter starts a new line." in said[True], said
+    assert "Enter starts a new line; the Search button searches." in said[False], said
+    assert "Enter searches" not in said[False], said

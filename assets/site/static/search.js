@@ -254,7 +254,16 @@
       .map(function (k) { return String(meta[k]); }).join("\n");
   }
 
+  /* Something Pagefind can search: a word of two or more letters or digits, or a Chinese run of
+   * two or more characters. Pagefind matches a word as a prefix, so `a` (or the one character
+   * 的) listed nearly every entry where `kb search` finds nothing. */
+  function searchable(raw) {
+    return (raw.match(CJK) || []).some(function (run) { return run.length > 1; }) ||
+      raw.replace(CJK, " ").split(/[^A-Za-z0-9_\u00c0-\u024f]+/).some(function (w) { return w.length > 1; });
+  }
+
   function textSearch(raw) {
+    if (!searchable(raw)) return Promise.resolve({ words: null, results: [] });
     return pagefind().then(function (pf) {
       var words = raw.trim().split(/\s+/);
       var logLike = words.length > 6 || raw.indexOf("\n") >= 0;
@@ -737,6 +746,8 @@
     var more = out.querySelector(".more-results");
     var textHeading = out.querySelector("#text-h");
     var msg = function (k) { return out.getAttribute("data-msg-" + k) || ""; };
+    var keys = document.querySelector(".search-keys[data-js]");
+    if (keys) keys.textContent = keys.getAttribute("data-js");
     (out.getAttribute("data-products") || "").split(" ").forEach(function (w) {
       if (w) products[w.toLowerCase()] = true;
     });
@@ -789,6 +800,8 @@
       logBox.hidden = true; textBox.hidden = true; more.hidden = true; more.disabled = false;
       pending = []; shownIds = {};
       if (!raw.trim()) { setStatus(msg("empty")); searched(raw); return; }
+      // a paste longer than the cap is searched in part: say so (logMatches reads MAX_LOG)
+      var cut = raw.length > MAX_LOG ? msg("cut") + " " : "";
       var logs = logMatches(raw);
       logs.forEach(function (r) {
         shownIds[r.id] = true;
@@ -796,7 +809,7 @@
       });
       logBox.hidden = logs.length === 0;
       if (location.protocol === "file:") {
-        setStatus((logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("file"));
+        setStatus(cut + (logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("file"));
         searched(raw);
         return;
       }
@@ -815,7 +828,7 @@
         // As in `kb search`: a signature match is the answer; so is a first result holding every
         // word typed (not a reduced log) in its title or summary; the rest is related reading.
         textHeading.textContent = logs.length || res.words ? msg("related") : msg("results");
-        var parts = [];
+        var parts = cut ? [cut.trim()] : [];
         if (logs.length) parts.push(msg("log") + ": " + logs.length + ".");
         parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
         return showMore(my).then(function () {
@@ -845,7 +858,7 @@
         });
       }).catch(function () {
         if (my !== seq) return;
-        setStatus((logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("failed"));
+        setStatus(cut + (logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("failed"));
         searched(raw);
       });
     }
