@@ -108,12 +108,15 @@ _SAMPLES = [chr(c) for c in range(0x20, 0x7F)] + ["\t", "\n", "\r", "\u00e9", "\
 @dataclass
 class _Group:
     """What `_Translator._quantified` needs of a group: whether it holds a repeat (more than
-    once), the atoms it repeats without bound (RE2 text, "" for a group), and its first atom
-    when that is one fixed character."""
+    once), the atoms it repeats without bound (RE2 text, "" for a group), its first atom when
+    that is one character (a literal, an escape or a class), its last when that is one such
+    character not repeated, and whether it has alternatives."""
 
     repeat: bool = False
     unbounded: list[str] = field(default_factory=list)
     first: str | None = None
+    last: str | None = None
+    alternatives: bool = False
 
 
 @dataclass
@@ -152,12 +155,21 @@ def _matches(text: str) -> frozenset[str] | None:
     return frozenset(c for c in _SAMPLES if rx.fullmatch(c))
 
 
-def _overlap(a: str, b: str, *, unknown: bool = False) -> bool:
-    """Atoms `a` and `b` may match the same character; `unknown` when that cannot be told."""
+def _overlap(a: str, b: str, *, unknown: bool = False, fold: bool = False) -> bool:
+    """Atoms `a` and `b` may match the same character; `unknown` when that cannot be told.
+    `fold`: under (?i), where `A` also matches `a`."""
     ma, mb = _matches(a), _matches(b)
     if ma is None or mb is None:
         return unknown or (a == b and a != "")
+    if fold:
+        ma = ma | {c.swapcase() for c in ma}
+        mb = mb | {c.swapcase() for c in mb}
     return bool(ma & mb) or a == b
+
+
+def _single(text: str) -> bool:
+    """`text` is one character of a known set: a literal, an escape (`\\d`) or a class."""
+    return _one_char(text) or (text[:1] in ("[", "\\") and _matches(text) is not None)
 
 
 class Untranslatable(ValueError):
@@ -252,6 +264,9 @@ class _Translator:
             if c == ")":
                 if top:
                     raise self.fail("unbalanced ')'")
+                # its last atom, when one character not repeated, ends every round
+                fixed = last is not None and last.group is None and _single(last.text)
+                group.last = last.text if fixed and last is not None else None
                 return "".join(out)
             if c in "*+?" or (c == "{" and _REPEAT.match(self.p, self.i)):
                 if c == "{":
@@ -275,6 +290,7 @@ class _Translator:
                 self.i += 1
                 out.append("|")
                 group.first = None
+                group.alternatives = True
                 chain = ("", 0)
             elif c == "(":
                 inner = _Group()
@@ -303,7 +319,7 @@ class _Translator:
                 out.append(self.lit(c))
             text = "" if c in "(^$|" else self.p[start : self.i]
             last = None if c == "|" else _Atom(text, inner)
-            if first and not top and last is not None and _one_char(text):
+            if first and not top and last is not None and _single(text):
                 group.first, first_atom = text, last
             first = False
         if not top:
@@ -316,8 +332,9 @@ class _Translator:
         repeat that can take over the characters of another multiplies the cost by up to the
         line's length (`x+x+y` or `.*a.*b` on 2 000 characters: about 2 s; `x+x+x+y`: minutes).
         Refused: a repeated group holding an unbounded repeat (or an unbounded repeat of a group
-        holding any repeat), unless each round starts with a character none of its unbounded
-        repeats matches (`(?:-w\\d* )+`); three unbounded repeats in a row each matching
+        holding any repeat), unless each round starts or ends with a character none of its
+        unbounded repeats matches (`(?:-w\\d* )+`, `(\\d+\\.){3}`; under (?i) letters match both
+        cases; a group with alternatives never); three unbounded repeats in a row each matching
         characters of the next (`x+x+x+`, `.*\\d+\\w+`); more than two `.*`/`.+`.
         Returns the (text, chain length) an unbounded repeat leaves for the next atom."""
         group = self.groups[-1]
@@ -326,8 +343,16 @@ class _Translator:
         why = ""
         inner = atom.group
         if inner is not None and ((unbounded and inner.repeat) or (many and inner.unbounded)):
-            start = inner.first
-            if start is None or any(_overlap(t, start, unknown=True) for t in inner.unbounded):
+            # each round is told apart from the next by a character none of its unbounded
+            # repeats can take: at its start (`(?:-w\d* )+`) or at its end (`(\d+\.){3}`)
+            fold = self.ignore_case
+
+            def apart(edge: str | None) -> bool:
+                return edge is not None and not any(
+                    _overlap(t, edge, unknown=True, fold=fold) for t in inner.unbounded
+                )
+
+            if inner.alternatives or not (apart(inner.first) or apart(inner.last)):
                 why = "a repeat of a group that itself repeats"
         length = 0
         if unbounded:

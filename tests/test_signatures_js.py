@@ -233,6 +233,11 @@ SLOW = [
     (r".*a.*b.*c", "ab" * 1000),
     (r"x+x+x+y", "x" * 2000),
     (r".*\d+\w+:", "1" * 2000),
+    # under (?i) `A` is also `a`, which [a-z]+ takes: the rounds' start tells nothing apart
+    (r"(?i)(?:A[a-z]+)+x", "a" * 30),
+    # an optional end, or alternatives, tell no round from the next
+    (r"(\w+\.?)+x", "a" * 30),
+    (r"(?:\w+|\.)+x", "a" * 30),
 ]
 #: near misses that stay translatable: each round of the repeat starts with a character its
 #: repeats cannot take, bounded repeats only, or at most two repeats that compete
@@ -242,6 +247,13 @@ QUICK = [
     (r"(?:ab*)+c", "ab" * 1000),
     (r".*a.*b", "a" * 2000),
     (r"x+x+y", "x" * 2000),
+    # review: common shapes whose rounds END with a character their repeats cannot take, or
+    # start with a class none of them matches, were refused (an IPv4 address, a Java class)
+    (r"(\d+\.){3}\d+", "1" * 2000),
+    (r"([a-z]+-)+[a-z]+:", "ab-" * 666),
+    (r"(?:\w+\.)+\w+Exception", "a." * 1000),
+    (r"(?:[A-Z][a-z]+){2,}Error", "Ab" * 1000),
+    (r"error: (\w+ )+failed", "error: " + "ab " * 600),
 ]
 
 
