@@ -86,3 +86,9 @@ def say(text: str, lang: str, /, **fields: object) -> str:
 def status_label(status: str, lang: str) -> str:
     """A check status as a 5-column label: `PASS `, `FAIL `; `通过 ` in Chinese (2 wide chars)."""
     return say(status, lang) + " " if lang == "zh" else status.upper().ljust(5)
+
+
+def versions_line(notes: list[tuple[str, str, str]], lang: str) -> str:
+    """An entry's version notes on one line (`kb show`, the TUI): `product note` pairs, apart by
+    `; ` (the notes hold commas), `；` in Chinese."""
+    return ("；" if lang == "zh" else "; ").join(f"{k} {v}" for k, v, *_ in notes)

@@ -397,7 +397,7 @@ def test_a_translation_that_leaves_text_in_english_is_warned_and_shown_in_its_pa
     assert e.version_notes("en") == [("emqx", "5.8.0 image", "en"), ("docker", "any release", "en")]
     out = run_kb("--kb", str(root), "--lang", "zh", "show", "sample-entry")
     assert out.returncode == 0, out.stderr
-    assert "适用版本: emqx 5.8.0 镜像; docker any release" in out.stdout
+    assert "适用版本: emqx 5.8.0 镜像；docker any release" in out.stdout
 
 
 # -- hostile YAML ------------------------------------------------------------------------------

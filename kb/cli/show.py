@@ -7,6 +7,7 @@ import difflib
 import sys
 from typing import Any
 
+from kb.i18n import versions_line
 from kb.model import DEFAULT_SEVERITY, Entry
 
 
@@ -192,7 +193,7 @@ def render(entry: Entry, lang: str) -> None:
         console.print(
             Text(
                 ("适用版本: " if zh else "Versions: ")
-                + "; ".join(f"{k} {v}" for k, v, _ in entry.version_notes(lang)),
+                + versions_line(entry.version_notes(lang), lang),
                 style="dim",
             )
         )

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
 
+from kb.i18n import versions_line
 from kb.model import Entry
 from tui.i18n import tr, tr_n
 from tui.markdown import entry_id_from_href, fix_commands, links_in, safe_parser
@@ -86,7 +87,7 @@ class EntryScreen(Screen[None]):
             head.append_text(tag_text(e.tags))
         meta = []
         if e.versions:
-            versions = ", ".join(f"{k} {v}" for k, v, _ in e.version_notes(lang))
+            versions = versions_line(e.version_notes(lang), lang)
             meta.append(tr("versions: {v}", lang, v=versions))
         if e.updated:
             meta.append(tr("updated {d}", lang, d=e.updated))
