@@ -25,6 +25,7 @@ from indexer.store import Store, problems_from_json
 from kb.model import Problem
 
 CANDIDATES = 30  # hits re-ranked before cutting to `limit`
+DECIDED = 10  # hits the order and the confidence rule always see, whatever `limit` is
 MAX_QUERY_CHARS = (
     20000  # words beyond this in a pasted log are not tokenised (signatures see it all: _search)
 )
@@ -227,11 +228,16 @@ class KBIndex:
         for c in ranked:
             c.sig = c.id in sig
             c.primary = c.id in primary
-        ranked = rank.prefer_trees(rank.rerank_signatures(ranked), built, facts)[:limit]
+        # ordered and judged on at least DECIDED hits, then cut: `-n 1` must give the first hit
+        # and the verdict of `-n 10` (with one hit, the sentence vectors had nothing to reorder
+        # and the confidence rule no second hit to weigh the first against)
+        ranked = rank.prefer_trees(rank.rerank_signatures(ranked), built, facts)
+        ranked = ranked[: max(limit, DECIDED)]
         ranked = rank.by_meaning(
             ranked, built, lambda cs: self._closeness(query, cs), len(query.split())
         )
         rank.decide(ranked, built)
+        ranked = ranked[:limit]
         terms = self._highlight_terms(built)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")
         return [self._hit(c, terms, prefer) for c in ranked]

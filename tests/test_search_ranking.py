@@ -786,3 +786,23 @@ def test_saying_what_one_symptom_says_beats_an_entry_holding_the_words_here_and_
         assert ids(index.search("my client cannot reconnect after the broker restart"))[:1] == [
             "short"
         ]
+
+
+def test_a_shorter_limit_keeps_the_first_hit_and_its_verdict(bundled_index) -> None:
+    """QA: `kb search -n 1 docker` said Best match (exit 0) where `kb search docker` said
+    Related: the list was cut before the confidence rule weighed the first hit against the
+    second, and before the sentence vectors reordered the first five."""
+    queries = (
+        "docker",
+        "emqx",
+        "connection refused",
+        "broker forgets my users after docker compose up",
+        "my mosquitto container keeps restarting after I mounted the config file",
+        "时钟回拨",
+    )
+    for q in queries:
+        full = bundled_index.search(q, limit=10)
+        for limit in (1, 2, 3):
+            short = bundled_index.search(q, limit=limit)
+            assert [h.id for h in short] == [h.id for h in full[:limit]], (q, limit)
+            assert [h.confident for h in short] == [h.confident for h in full[:limit]], (q, limit)
