@@ -524,10 +524,14 @@ def load_kb(sources: list[Path] | None = None) -> KnowledgeBase:
 
 
 def load_one(sources: list[Path], entry_id: str) -> tuple[Entry | None, list[Problem], list[str]]:
-    """Parse only the entry `entry_id` (for `kb show`): (entry, its problems, every known id)."""
-    groups = discover(sources)
+    """Parse only the entry `entry_id` (for `kb show`): (entry, its problems and those of the
+    sources themselves — a KB folder that does not exist or cannot be read —, every known id)."""
+    found: list[Problem] = []
+    groups = discover(sources, found)
+    roots = {str(s) for s in sources}
+    about_sources = [p for p in found if p.path in roots]
     group = groups.get(entry_id)
     if group is None:
-        return None, [], list(groups)
+        return None, about_sources, list(groups)
     entry, problems = load_group(group)
-    return entry, problems, list(groups)
+    return entry, [*about_sources, *problems], list(groups)

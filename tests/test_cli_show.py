@@ -342,3 +342,12 @@ def test_no_line_starts_with_closing_punctuation_even_after_a_space():
         cuts = [0, *break_offsets(text, width), len(text)]
         lines = [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
         assert not [ln for ln in lines[1:] if ln.lstrip()[:1] == "，"], (width, lines)
+
+
+def test_show_says_a_kb_path_folder_is_missing_like_every_command(tmp_path):
+    """QA: `KB_PATH=~/my-kbb kb show ID` (a typo) said only 'no entry …'; search, list, check
+    and the rest print that the folder does not exist."""
+    missing = tmp_path / "my-kbb"
+    for entry in ("emqx-monotonic-time-stepped-backwards", "qa-my-own-entry"):
+        r = run_kb("show", entry, env={"KB_PATH": str(missing)})
+        assert f"{missing}:0: error: KB folder does not exist" in r.stderr, r.stderr
