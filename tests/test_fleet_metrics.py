@@ -59,6 +59,12 @@ def test_host_label_names_where_the_check_looks() -> None:
         host_label(_spec("a", "docker.logs"), {"container": "x"}, "ssh://ops@h1") == "ssh://ops@h1"
     )
     assert host_label(_spec("a", "docker.logs"), {}, None) == "local"
+    # QA: a kind's default address is where it looks (rabbitmq.api's 127.0.0.1:15672), not
+    # the Docker host given with --host
+    assert host_label(_spec("a", "rabbitmq.api"), {}, "unix:///var/run/docker.sock") == (
+        "127.0.0.1:15672"
+    )
+    assert host_label(_spec("a", "amqp.connect"), {"port": 5671}, None) == "127.0.0.1:5671"
 
 
 def test_a_round_ends_at_its_deadline_and_says_so() -> None:
