@@ -92,3 +92,20 @@ def test_the_client_follows_the_api_bound_a_daemon_names() -> None:
     assert demanded(_Answer(new.replace("1.40", "1.12")), "1.41") is None
     assert demanded(_Answer(old.replace("1.44", "1.30")), "1.41") is None
     assert demanded(_Answer("invalid reference format"), "1.41") is None
+
+
+def test_an_unverified_tls_daemon_says_the_cert_folder_lacks_ca_pem(tmp_path, monkeypatch):
+    """QA: with DOCKER_CERT_PATH set to a folder without ca.pem the advice was "set
+    DOCKER_CERT_PATH (ca.pem)", though it was set."""
+    import ssl
+
+    from kb.checks.dockerclient import ReadOnlyDocker
+
+    client = ReadOnlyDocker.__new__(ReadOnlyDocker)
+    client.endpoint = "tcp://10.0.0.9:2376"
+    client._tunnel = None
+    exc = ssl.SSLCertVerificationError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    monkeypatch.setenv("DOCKER_CERT_PATH", str(tmp_path))
+    assert f"DOCKER_CERT_PATH={tmp_path} holds no ca.pem" in client._explain(exc)
+    (tmp_path / "ca.pem").write_text("x")
+    assert "set DOCKER_CERT_PATH (ca.pem)" in client._explain(exc)

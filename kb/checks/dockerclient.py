@@ -426,6 +426,13 @@ class ReadOnlyDocker:
     def _explain(self, exc: Exception) -> str:
         text = str(exc)
         if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+            folder = os.environ.get("DOCKER_CERT_PATH")
+            if folder and not os.path.exists(os.path.join(folder, "ca.pem")):
+                return (
+                    f"TLS: the certificate of {self.endpoint} was not verified: DOCKER_CERT_PATH="
+                    f"{folder} holds no ca.pem; put the CA that signed it there (or set `ca` in "
+                    "the config)"
+                )
             return (
                 f"TLS: the certificate of {self.endpoint} was not verified: set DOCKER_CERT_PATH "
                 "(ca.pem) or `ca` in the config to the CA that signed it"
