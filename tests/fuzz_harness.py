@@ -8,6 +8,8 @@ unexpected exception is recorded (the run goes on): its input is saved under .fu
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -18,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".fuzz"
 failures: dict[str, int] = {}
 runs = [0]
+#: when the atheris run ends (monotonic seconds): libFuzzer's own -max_total_time exits from C,
+#: where Python's atexit handlers never run, so the report was left unwritten
+deadline = [float("inf")]
 
 
 def _where(exc: BaseException) -> str:
@@ -62,6 +67,12 @@ def one(data: bytes, folder: Path) -> None:
         _record(data, exc)
     if runs[0] % 5000 == 0:
         _report()
+    if time.monotonic() >= deadline[0]:
+        # libFuzzer would go on, and its exit skips Python's clean-up anyway: finish here
+        _report(True)
+        sys.stdout.flush()
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        os._exit(1 if failures else 0)
 
 
 def with_atheris(seconds: int, folder: Path) -> None:
@@ -91,7 +102,6 @@ def with_atheris(seconds: int, folder: Path) -> None:
         [
             sys.argv[0],
             str(corpus),
-            f"-max_total_time={seconds}",
             "-max_len=100000",
             "-timeout=10",
             "-rss_limit_mb=2048",
@@ -100,9 +110,7 @@ def with_atheris(seconds: int, folder: Path) -> None:
         ],
         lambda data: one(data, folder),
     )
-    import atexit
-
-    atexit.register(_report, True)
+    deadline[0] = time.monotonic() + seconds
     atheris.Fuzz()
 
 
