@@ -82,6 +82,10 @@ PRODUCT_CHECK_KINDS = frozenset({"docker.mount", "docker.env"})
 HOST_UNSCANNED = "cannot scan"  # a host finding's summary: "cannot scan HOST: why"
 
 
+#: what matched a signature, in Chinese (`kb --lang zh doctor`)
+MATCHED_ZH = {"log": "日志", "health check": "健康检查"}
+
+
 @dataclass
 class Finding:
     entry: str | None
@@ -493,10 +497,15 @@ def _scan_one(
             if entry is not None and brokers.is_foreign(tuple(entry.products), product, entry.kind):
                 continue
             title = entry.text(scan.lang).title if entry is not None else entry_id
+            summary = (
+                f"{name}: {MATCHED_ZH.get(prefix, prefix)}匹配“{title}”"
+                if scan.lang == "zh"
+                else f"{name}: {prefix} matches “{title}”"
+            )
             add(
                 "signature",
                 status,
-                f"{name}: {prefix} matches “{title}”",
+                summary,
                 [*(extra or []), *_distinct_lines(prefix, matched)],
                 entry=entry_id,
             )

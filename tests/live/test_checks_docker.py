@@ -321,8 +321,9 @@ def test_doctor_names_each_incident_and_nothing_for_healthy(incident_containers,
 
 
 def test_doctor_in_chinese_says_the_container_state_in_chinese(incident_containers):
-    """Under --lang zh the container-state findings (OOM kill, exit code, restart loop) are
-    Chinese like the check findings beside them; they were English (problem.text only)."""
+    """Under --lang zh the container-state findings (OOM kill, exit code, restart loop) and the
+    signature findings ("log matches …") are Chinese like the check findings beside them; they
+    were English (problem.text only; "log matches" before the Chinese title)."""
     import re
 
     en = json.loads(kb("doctor", "--json").stdout)["findings"]
@@ -330,7 +331,9 @@ def test_doctor_in_chinese_says_the_container_state_in_chinese(incident_containe
         (f["container"], f["entry"], f["status"]): f["summary"]
         for f in json.loads(kb("--lang", "zh", "doctor", "--json").stdout)["findings"]
     }
-    state = re.compile(r"killed by the OOM killer|exited unexpectedly|restarted \d+ times")
+    state = re.compile(
+        r"killed by the OOM killer|exited unexpectedly|restarted \d+ times|log matches “"
+    )
     pairs = [
         (f["summary"], zh.get((f["container"], f["entry"], f["status"])))
         for f in en
@@ -339,6 +342,7 @@ def test_doctor_in_chinese_says_the_container_state_in_chinese(incident_containe
     assert pairs, en
     for english, chinese in pairs:
         assert chinese and re.search(r"[\u4e00-\u9fff]", chinese), (english, chinese)
+        assert "matches" not in chinese, (english, chinese)  # not only the entry's title
 
 
 def test_doctor_text_and_unreachable_host(incident_containers, tmp_path):
