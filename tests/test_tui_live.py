@@ -163,6 +163,32 @@ async def test_doctor_finds_the_incident_and_opens_its_entry(incident_containers
         assert entry.entry.id == ENTRY
 
 
+@pilot_test
+async def test_doctor_in_chinese_says_its_findings_in_chinese(incident_containers):
+    """The TUI's doctor scanned in English whatever the app's language: its findings (an OOM
+    kill, an exit code, a log matching an entry) now follow the language, as kb --lang zh
+    doctor does."""
+    import re
+
+    app = make_app(kb=None, bundled=True, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("f7")
+        doctor = await wait_for(
+            pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor"
+        )
+        await wait_for(
+            pilot,
+            lambda: not doctor.scanning and doctor.report is not None,
+            timeout=90,
+            what="scan",
+        )
+        ours = [f for f in doctor.findings if f.kind in ("oom", "exit", "signature")]
+        assert ours, doctor.findings
+        for f in ours:
+            assert re.search(r"[\u4e00-\u9fff]", f.summary) and "matches" not in f.summary, f
+
+
 # --- issue 13: live doctor and the container picker ------------------------------------------------
 OWN = "kbtui-tui-"  # containers of these tests (not the shared kbtui-test-* incidents)
 

@@ -554,18 +554,23 @@ class Services:
         return problems
 
     def doctor(
-        self, on_progress: Callable[..., None] | None = None, hosts: Iterable[str] | None = None
+        self,
+        on_progress: Callable[..., None] | None = None,
+        hosts: Iterable[str] | None = None,
+        lang: str = "en",
     ) -> Any:
-        """Scan the configured Docker host(s). Returns a `DoctorReport`."""
+        """Scan the configured Docker host(s), findings in `lang`. Returns a `DoctorReport`."""
         from kb.checks.doctor import run_doctor
 
-        return run_doctor(self.kbase, hosts=list(hosts) if hosts else None, on_progress=on_progress)
+        return run_doctor(
+            self.kbase, hosts=list(hosts) if hosts else None, on_progress=on_progress, lang=lang
+        )
 
-    def rescan(self, host: str, containers: Iterable[str]) -> list[Any]:
+    def rescan(self, host: str, containers: Iterable[str], lang: str = "en") -> list[Any]:
         """Doctor findings for just these containers of `host` (a configured name or URL)."""
         from kb.checks.doctor import scan_containers
 
-        return scan_containers(self.kbase, host, list(containers))
+        return scan_containers(self.kbase, host, list(containers), lang=lang)
 
     def follow_events(
         self, host: str | None, stop: threading.Event, on_event: Callable[[str, str], None]

@@ -818,7 +818,11 @@ def _host_url(host: str | None) -> str | None:
 
 
 def scan_containers(
-    kbase: Any, host: str, names: list[str], cancel: threading.Event | None = None
+    kbase: Any,
+    host: str,
+    names: list[str],
+    cancel: threading.Event | None = None,
+    lang: str = "en",
 ) -> list[Finding]:
     """Doctor findings for just `names` on `host` (the label `run_doctor` reported), ranked.
 
@@ -826,7 +830,7 @@ def scan_containers(
     """
     from kb.checks import dockerclient
 
-    scan = _Scan(kbase, cancel, timeout=PER_CONTAINER_TIMEOUT * max(1, len(names)))
+    scan = _Scan(kbase, cancel, timeout=PER_CONTAINER_TIMEOUT * max(1, len(names)), lang=lang)
     client = dockerclient.get_client(_host_url(host))
     # the same deadlines as a whole scan: the watchdog closes a log stream that overruns
     threading.Thread(target=scan.watchdog, daemon=True, name="kb-doctor-watchdog").start()

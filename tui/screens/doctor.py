@@ -191,7 +191,7 @@ class DoctorScreen(Screen[None]):
 
         svc.loaded.wait(timeout=30)
         try:
-            report = svc.doctor(on_progress=progress)
+            report = svc.doctor(on_progress=progress, lang=self.lang)
             error = None
         except Exception as exc:  # no Docker, bad config: a line on screen, not a crash
             report, error = None, one_line(exc, 200)
@@ -279,7 +279,7 @@ class DoctorScreen(Screen[None]):
 
         def on_event(container: str, action: str) -> None:
             try:
-                found = svc.rescan(host, [container])
+                found = svc.rescan(host, [container], lang=self.lang)
             except Exception:  # a failed re-scan leaves the earlier findings in place
                 return
             if not self._stop.is_set():
