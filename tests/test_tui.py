@@ -17,6 +17,7 @@ from tui_support import (
     make_app,
     pilot_test,
     screen_text,
+    search,
     tcp_listener,
     type_text,
     wait_for,
@@ -45,17 +46,6 @@ def result_ids(app) -> list[str]:
     return [
         rl.get_option_at_index(i).id for i in range(rl.option_count) if rl.get_option_at_index(i).id
     ]
-
-
-async def search(pilot, text: str) -> None:
-    home = pilot.app.screen
-    before = home.shown_seq
-    await type_text(pilot, text)
-    await wait_for(
-        pilot,
-        lambda: home.shown_seq > before and home.last_query == home.query_one(SearchInput).value,
-        what=f"results for {text!r}",
-    )
 
 
 async def open_entry(pilot, query: str, entry_id: str) -> EntryScreen:

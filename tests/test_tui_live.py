@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tui_support import loaded, make_app, pilot_test, screen_text, type_text, wait_for
+from tui_support import doctor_done, loaded, make_app, pilot_test, screen_text, type_text, wait_for
 
 from tui.screens.checks import ChecksScreen
 from tui.screens.doctor import DoctorScreen
@@ -141,16 +141,7 @@ async def test_doctor_finds_the_incident_and_opens_its_entry(incident_containers
     app = make_app(kb=None, bundled=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("f7")
-        doctor = await wait_for(
-            pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor"
-        )
-        await wait_for(
-            pilot,
-            lambda: not doctor.scanning and doctor.report is not None,
-            timeout=90,
-            what="scan",
-        )
+        doctor = await doctor_done(pilot, timeout=90)
         found = [(f.entry, f.container) for f in doctor.findings]
         assert (ENTRY, CONTAINER) in found, found
         for _ in range(found.index((ENTRY, CONTAINER))):
@@ -173,16 +164,7 @@ async def test_doctor_in_chinese_says_its_findings_in_chinese(incident_container
     app = make_app(kb=None, bundled=True, lang="zh")
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("f7")
-        doctor = await wait_for(
-            pilot, lambda: isinstance(app.screen, DoctorScreen) and app.screen, what="doctor"
-        )
-        await wait_for(
-            pilot,
-            lambda: not doctor.scanning and doctor.report is not None,
-            timeout=90,
-            what="scan",
-        )
+        doctor = await doctor_done(pilot, timeout=90)
         ours = [f for f in doctor.findings if f.kind in ("oom", "exit", "signature")]
         assert ours, doctor.findings
         for f in ours:

@@ -24,6 +24,7 @@ from tui_support import (
     open_picker,
     pilot_test,
     screen_text,
+    search,
     tcp_listener,
     type_text,
     wait_for,
@@ -120,19 +121,6 @@ async def results_focused(pilot, text: str) -> HomeScreen:
     home = await search(pilot, text)
     await pilot.press("down")
     assert isinstance(pilot.app.focused, ResultList)
-    return home
-
-
-async def search(pilot, text: str) -> HomeScreen:
-    home = pilot.app.screen
-    assert isinstance(home, HomeScreen)
-    before = home.shown_seq
-    await type_text(pilot, text)
-    await wait_for(
-        pilot,
-        lambda: home.shown_seq > before and home.last_query == home.query_one(SearchInput).value,
-        what=f"results for {text!r}",
-    )
     return home
 
 

@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
 from tui_support import (
     closed_port,
+    doctor_done,
     loaded,
     make_app,
     open_picker,
@@ -196,23 +197,6 @@ async def test_l3_where_dialog_says_why_it_lists_no_containers(dead_docker):
 def flat(text: str) -> str:
     """Screen text with its line breaks and runs of spaces as one space (status lines wrap)."""
     return " ".join(text.split())
-
-
-async def doctor_done(pilot) -> DoctorScreen:
-    await pilot.press("f7")
-    doctor = await wait_for(
-        pilot,
-        lambda: (
-            isinstance(pilot.app.screen, DoctorScreen)
-            and not pilot.app.screen.scanning
-            and pilot.app.screen.report is not None
-            and pilot.app.screen
-        ),
-        timeout=30,
-        what="the doctor's scan",
-    )
-    await pilot.pause(0.2)
-    return doctor
 
 
 @pilot_test

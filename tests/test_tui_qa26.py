@@ -16,6 +16,7 @@ from tui_support import (
     make_app,
     pilot_test,
     screen_text,
+    search,
     show_entry,
     type_text,
     wait_for,
@@ -57,8 +58,7 @@ async def test_1_enter_before_the_results_opens_this_querys_first_result():
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         home = await home_screen(pilot)
-        await type_text(pilot, "refused")
-        await wait_for(pilot, lambda: home.last_query == "refused", what="the results")
+        await search(pilot, "refused")
         await pilot.press("enter")
         entry = await wait_for(
             pilot, lambda: isinstance(app.screen, EntryScreen) and app.screen, what="an entry"
@@ -93,8 +93,7 @@ async def test_1_enter_on_the_results_list_while_typing_waits_for_the_new_result
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         home = await home_screen(pilot)
-        await type_text(pilot, "broker")
-        await wait_for(pilot, lambda: home.last_query == "broker", what="the results")
+        await search(pilot, "broker")
         await pilot.press("down", "end")
         results = home.query_one(ResultList)
         old = results.highlighted_id()
@@ -217,8 +216,7 @@ async def test_3_a_resize_keeps_the_highlighted_result_in_view():
     async with app.run_test(size=(100, 40)) as pilot:
         await loaded(pilot)
         home = await home_screen(pilot)
-        await type_text(pilot, "broker")
-        await wait_for(pilot, lambda: home.last_query == "broker", what="the results")
+        await search(pilot, "broker")
         await pilot.press("down", "end")
         results = home.query_one(ResultList)
         assert results.highlighted_id() == home.last_hits[-1].id and highlight_in_view(results)
@@ -241,8 +239,7 @@ async def test_4_switching_language_says_the_result_count_in_the_new_language():
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         home = await home_screen(pilot)
-        await type_text(pilot, "broker")
-        await wait_for(pilot, lambda: home.last_query == "broker", what="the results")
+        await search(pilot, "broker")
         n, total = len(home.last_hits), len(app.services.entries)
         assert n > 1
         assert status_line(home) == f"{n} results · {total} entries"
@@ -252,8 +249,7 @@ async def test_4_switching_language_says_the_result_count_in_the_new_language():
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: app.lang == "en", what="English")
         assert status_line(home) == f"{n} results · {total} entries"
-        await type_text(pilot, "zzqqx")  # no match: said again in Chinese too
-        await wait_for(pilot, lambda: home.last_query == "brokerzzqqx", what="no results")
+        await search(pilot, "zzqqx")  # no match ("brokerzzqqx"): said again in Chinese too
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: app.lang == "zh", what="Chinese")
         assert status_line(home) == f"没有匹配 · {total} 个条目"

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.helpers import free_ports
 from tui.app import KbApp
@@ -40,6 +41,44 @@ async def wait_for(
             return value
         await pilot.pause(0.05)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+async def search(pilot, text: str) -> Any:
+    """Type `text` into the home screen's box and wait until the list shows the box's results
+    (the whole box: typed after an earlier query, the two together). Returns the home screen."""
+    from tui.screens.home import HomeScreen
+    from tui.widgets.search_input import SearchInput
+
+    home = pilot.app.screen
+    assert isinstance(home, HomeScreen), home
+    before = home.shown_seq
+    await type_text(pilot, text)
+    await wait_for(
+        pilot,
+        lambda: home.shown_seq > before and home.last_query == home.query_one(SearchInput).value,
+        what=f"results for {text!r}",
+    )
+    return home
+
+
+async def doctor_done(pilot, timeout: float = 30.0) -> Any:
+    """Open the doctor (F7) and wait until its scan has ended; returns the doctor screen."""
+    from tui.screens.doctor import DoctorScreen
+
+    await pilot.press("f7")
+    doctor = await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, DoctorScreen)
+            and not pilot.app.screen.scanning
+            and pilot.app.screen.report is not None
+            and pilot.app.screen
+        ),
+        timeout=timeout,
+        what="the doctor's scan",
+    )
+    await pilot.pause(0.2)
+    return doctor
 
 
 async def open_picker(pilot, timeout: float = 15.0):

@@ -126,14 +126,14 @@ def host_label(
         return docker_label(params.get("host"), docker_hosts or {}) or docker_host or "local"
     if spec.kind.startswith("host."):
         return docker_host or "local"
+    from kb.checks.kinds._common import with_defaults
     from kb.checks.registry import get
 
     # where the kind looks by default (rabbitmq.api: http://127.0.0.1:15672) when the entry
     # does not say: the label is that, not the Docker host
     kind = get(spec.kind)
     if kind is not None:
-        defaults = {q.name: q.default for q in kind.params if q.default is not None}
-        params = {**defaults, **params}
+        params = with_defaults(kind.params, params)
     url = params.get("url")
     if isinstance(url, str) and "://" in url:
         parts = urlsplit(url)
