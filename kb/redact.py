@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kb import cjk
+
 MASK = "<redacted>"
 
 # a secret-sounding word inside a name (env var, config key, flag, header)
@@ -31,10 +33,10 @@ _WORD = (
     r"|private[-_ .]?key|credential|(?<![a-z])creds?(?![a-z])|cookie|auth(?!or(?!i[sz])))"
 )
 SECRET_NAME = re.compile(r"(?i)" + _WORD)
-# a name's characters before the secret word: word characters other than CJK (`\w` matches
+# a name's characters before the secret word: word characters other than CJK (kb.cjk; `\w` matches
 # Chinese, and a run of it right before a secret-named key must not push the key's start out of
 # reach: `…很长的句子password=x`), so `--clé_password` is one name, as it was
-_NAME_CHAR = r"[^\W\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+_NAME_CHAR = r"[^\W" + cjk.RANGES + r"]"
 _NAME = r"(?:" + _NAME_CHAR + r"|[.\-]){0,64}?" + _WORD + r"[\w.\-]{0,64}"
 _SCHEME = (
     r"(?:(?:Bearer|Basic|Digest|Token|Negotiate|NTLM|HOBA|Mutual|ApiKey|Key|OAuth|SharedKey"

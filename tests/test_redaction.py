@@ -228,3 +228,15 @@ def test_a_flag_name_with_an_accented_letter_is_one_name():
     for flag in ("--clé_password", "--naïve-token", "--über.auth", "--contraseña-secret"):
         assert "hunter2" not in redact(f"{flag} hunter2"), flag
     assert "x1x1" not in redact("这是一个很长的句子" * 10 + "password=x1x1")
+
+
+def test_a_run_of_rare_chinese_characters_before_a_secret_name_is_not_part_of_the_name():
+    """Ideographs outside the Basic Multilingual Plane (Extension B: 𠮷, 𠀀) are CJK too: a long
+    run of them before `password=` pushed the key's start out of reach and the value was printed
+    in clear. One list of CJK code points (kb.cjk) serves the redactor and the line breaker."""
+    from kb.cli.linebreak import CJK
+    from kb.redact import redact
+
+    for run in ("𠮷" * 80, "\U00020000" * 80, "ｶ" * 80, "很" * 80):
+        assert "hunter2" not in redact(run + "password=hunter2"), run[:1]
+        assert CJK.search(run), run[:1]

@@ -22,19 +22,16 @@ from functools import lru_cache
 
 from rich.cells import cell_len, get_character_cell_size
 
+from kb import cjk
+
 #: no line starts with these (closing punctuation, CJK and ASCII)
 NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》〗〙〛｝］’”〜…‥％,.;:!?)]}%")
 #: no line ends with these (opening punctuation)
 NO_BREAK_AFTER = frozenset("（「『【〔〈《〖〘〚｛［‘“([{")
 
 
-#: CJK scripts and punctuation (Hangul Jamo, CJK radicals to Yi, Hangul, compatibility
-#: ideographs, vertical and fullwidth forms, the supplementary ideograph planes): a quick test
-#: whether a text needs `break_offsets` at all
-CJK = re.compile(
-    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe1f"
-    "\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
+#: a CJK character (kb.cjk): a quick test whether a text needs `break_offsets` at all
+CJK = re.compile(f"[{cjk.RANGES}]")
 
 
 @lru_cache(maxsize=4096)
