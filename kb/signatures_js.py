@@ -110,13 +110,16 @@ class _Group:
     """What `_Translator._quantified` needs of a group: whether it holds a repeat (more than
     once), the atoms it repeats without bound (RE2 text, "" for a group), its first atom when
     that is one character (a literal, an escape or a class), its last when that is one such
-    character not repeated, and whether it has alternatives."""
+    character not repeated, whether it has alternatives, and the first character of each
+    alternative (None when that is not one fixed character: a group, an anchor, an optional
+    atom, an empty alternative)."""
 
     repeat: bool = False
     unbounded: list[str] = field(default_factory=list)
     first: str | None = None
     last: str | None = None
     alternatives: bool = False
+    starts: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -258,6 +261,8 @@ class _Translator:
         after_repeat: tuple[str, int] = ("", 0)
         first = True
         first_atom: _Atom | None = None
+        alt_atom: _Atom | None = None  # the first atom of the current alternative
+        alt_open = True  # the current alternative has no atom yet
         while self.i < len(self.p):
             c = self.p[self.i]
             start = self.i
@@ -267,6 +272,8 @@ class _Translator:
                 # its last atom, when one character not repeated, ends every round
                 fixed = last is not None and last.group is None and _single(last.text)
                 group.last = last.text if fixed and last is not None else None
+                if alt_open:
+                    group.starts.append(None)
                 return "".join(out)
             if c in "*+?" or (c == "{" and _REPEAT.match(self.p, self.i)):
                 if c == "{":
@@ -281,6 +288,8 @@ class _Translator:
                 if last is not None:
                     if last is first_atom:
                         group.first = None  # the group starts with a repeat: no fixed start
+                    if last is alt_atom and (c in "*?" or self.p.startswith("{0", start)):
+                        group.starts[-1] = None  # the alternative may start with what follows
                     after_repeat = self._quantified(start, last, chain)
                 last = None
                 continue
@@ -292,6 +301,9 @@ class _Translator:
                 group.first = None
                 group.alternatives = True
                 chain = ("", 0)
+                if alt_open:
+                    group.starts.append(None)
+                alt_open = True
             elif c == "(":
                 inner = _Group()
                 self.groups.append(inner)
@@ -319,6 +331,9 @@ class _Translator:
                 out.append(self.lit(c))
             text = "" if c in "(^$|" else self.p[start : self.i]
             last = None if c == "|" else _Atom(text, inner)
+            if last is not None and alt_open:
+                group.starts.append(text if _single(text) else None)
+                alt_atom, alt_open = last, False
             if first and not top and last is not None and _single(text):
                 group.first, first_atom = text, last
             first = False
@@ -334,7 +349,8 @@ class _Translator:
         Refused: a repeated group holding an unbounded repeat (or an unbounded repeat of a group
         holding any repeat), unless each round starts or ends with a character none of its
         unbounded repeats matches (`(?:-w\\d* )+`, `(\\d+\\.){3}`; under (?i) letters match both
-        cases; a group with alternatives never); three unbounded repeats in a row each matching
+        cases; a group with alternatives never); a repeat (unbounded, or more than 15 times) of
+        alternatives two of which can start with the same character (`(a|aa)+$`); three unbounded repeats in a row each matching
         characters of the next (`x+x+x+`, `.*\\d+\\w+`); more than two `.*`/`.+`.
         Returns the (text, chain length) an unbounded repeat leaves for the next atom."""
         group = self.groups[-1]
@@ -354,6 +370,16 @@ class _Translator:
 
             if inner.alternatives or not (apart(inner.first) or apart(inner.last)):
                 why = "a repeat of a group that itself repeats"
+        if inner is not None and inner.alternatives and (unbounded or self._bound(at) >= 16):
+            # `(a|aa)+$`: each round may take either alternative at the same place, and the
+            # engine tries every way to split the line into rounds
+            starts = inner.starts
+            if any(
+                a is None or b is None or _overlap(a, b, unknown=True, fold=self.ignore_case)
+                for i, a in enumerate(starts)
+                for b in starts[i + 1 :]
+            ):
+                why = why or "a repeat of alternatives that can start with the same character"
         length = 0
         if unbounded:
             text = atom.text
@@ -372,6 +398,13 @@ class _Translator:
                 "for minutes on one line"
             )
         return (atom.text, length) if unbounded else ("", 0)
+
+    def _bound(self, at: int) -> int:
+        """The upper bound of the bounded repeat at `p[at]` (`?`: 1, `{n}`, `{n,m}`)."""
+        m = _REPEAT.match(self.p, at)
+        if m is None:
+            return 1
+        return int(m.group(3) or m.group(1)) if m.group(2) else int(m.group(1))
 
     def _brace(self) -> str:
         j = self.p.find("}", self.i)
