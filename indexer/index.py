@@ -236,7 +236,7 @@ class KBIndex:
         ranked = rank.by_meaning(
             ranked, built, lambda cs: self._closeness(query, cs), len(query.split())
         )
-        rank.decide(ranked, built)
+        rank.decide(ranked, built, facts)
         ranked = ranked[:limit]
         terms = self._highlight_terms(built)
         prefer = ("zh", "en") if built.cjk else ("en", "zh")

@@ -37,7 +37,9 @@ first result, without a product or port mismatch, without a query identifier no 
 (for a pasted log line its signatures do not match) with most of the line in its focus, and its
 *confidence score* is positive: a logistic score of how far it leads the second result, how well
 the query says one of its titles or symptoms and how much of the query its focus holds
-(`confidence_score`, fitted on the development set). Everything else is related reading.
+(`confidence_score`, fitted on the development set). A query that names no product, which
+another product's entry fits as well as the first, is not confident either
+(`fits_other_product`). Everything else is related reading.
 """
 
 from __future__ import annotations
@@ -114,6 +116,12 @@ MEANING_WEIGHT = 2.0
 # ... for a sentence: on the development set, the 10 queries of 5 words or fewer that would be
 # re-ranked gained nothing (one lost its right first answer), and keywords then load no model
 MEANING_MIN_WORDS = 6
+# A short symptom that names no product ("too many open files", 认证失败) fits each broker's
+# entry about it: when one of the next AMBIGUOUS_NEXT hits is another product's entry whose
+# focus holds at least AMBIGUOUS_FOCUS of the query, and as much as the first's, the query does
+# not say which one it is, and the first is related reading (`fits_other_product`)
+AMBIGUOUS_NEXT = 4
+AMBIGUOUS_FOCUS = 0.9
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -471,8 +479,26 @@ def confidence_score(first: Candidate, second: Candidate | None) -> float:
     return sum(w * v for w, v in zip(CONF_WEIGHTS, x, strict=True)) - CONF_BIAS
 
 
-def decide(ranked: Sequence[Candidate], built: Any) -> None:
-    """Set `focus_coverage`, `conf_score` and `confident` on the ranked hits (module docstring)."""
+def fits_other_product(ranked: Sequence[Candidate], built: Any, facts: QueryFacts) -> bool:
+    """The query names no product, is not a pasted log line, and another product's entry among
+    the next hits holds as much of it in its focus as the first (an incident or FAQ) does:
+    "address already in use" is EMQX's, Mosquitto's and RabbitMQ's problem alike."""
+    first = ranked[0]
+    if facts.products or built.log_like or first.data.get("kind") == "tree":
+        return False
+    mine = (first.data.get("products") or [""])[0]
+    for c in ranked[1 : 1 + AMBIGUOUS_NEXT]:
+        if c.data.get("kind") == "tree" or (c.data.get("products") or [""])[0] == mine:
+            continue
+        share = focus_share(c, built)
+        if share >= AMBIGUOUS_FOCUS and share >= first.focus_coverage:
+            return True
+    return False
+
+
+def decide(ranked: Sequence[Candidate], built: Any, facts: QueryFacts | None = None) -> None:
+    """Set `focus_coverage`, `conf_score` and `confident` on the ranked hits (module docstring).
+    `facts`: what the raw query says (the products it names), for `fits_other_product`."""
     if not ranked:
         return
     first = ranked[0]
@@ -489,6 +515,8 @@ def decide(ranked: Sequence[Candidate], built: Any) -> None:
         return
     first.conf_score = confidence_score(first, ranked[1] if len(ranked) > 1 else None)
     first.confident = first.conf_score > 0 and first.focus_coverage >= CONF_FOCUS_FLOOR
+    if first.confident and facts is not None and fits_other_product(ranked, built, facts):
+        first.confident = False
 
 
 # Products whose logs show Erlang process ids (`<0.356.0>`): a pasted line holding one was
