@@ -837,3 +837,21 @@ def test_a_symptom_every_broker_has_is_no_confident_answer_until_the_product_is_
     for q, want in answers.items():
         hits = bundled_index.search(q, limit=10)
         assert hits[0].id == want and hits[0].confident, (q, hits[0].id, hits[0].confident)
+
+
+def test_port_in_use_is_the_address_already_in_use_problem(bundled_index) -> None:
+    """QA: "port in use" put the AMQP client tree first (its words are everywhere); it is the
+    words people type for `address already in use` / eaddrinuse (assets/search/synonyms.txt)."""
+    in_use = {
+        "emqx-port-in-use-eaddrinuse",
+        "mosquitto-address-already-in-use",
+        "rabbitmq-listener-eaddrinuse-boot-failed",
+        "docker-port-already-allocated",
+    }
+    from indexer.lexicon import expansions
+
+    for q in ("port in use", "port already in use"):
+        hits = bundled_index.search(q, limit=10)
+        assert {h.id for h in hits[:3]} <= in_use, (q, [h.id for h in hits[:3]])
+        added = [m for m, _ in expansions(q, frozenset(q.split()))]
+        assert "eaddrinuse" in added and "端口被占用" in added, added
