@@ -181,9 +181,11 @@ def run(args: argparse.Namespace) -> int:
         lang_for,
         load_kb_for,
         print_json,
+        reader_gone,
         sanitize,
         target_for,
         use_color,
+        will_exit,
     )
     from kb.errors import UserError
     from kb.i18n import say, status_label
@@ -215,6 +217,14 @@ def run(args: argparse.Namespace) -> int:
     def show(r: Any) -> None:
         if args.json:
             return
+        try:
+            _show(r)
+        except BrokenPipeError:
+            # the reader went away (`| head -1`): the remaining checks still run, so the exit
+            # code and --junit say what they found, not "success"
+            reader_gone()
+
+    def _show(r: Any) -> None:
         if current[-1:] != [r.entry]:
             current.append(r.entry)
             print(st.bold(r.entry))
@@ -245,6 +255,7 @@ def run(args: argparse.Namespace) -> int:
     duration = time.monotonic() - start
     if args.junit:
         write_junit(args.junit, results, duration)
+    will_exit(exit_code(results))  # a reader that stops early does not change it
     if args.json:
         print_json({"status": overall(results), "results": [r.to_dict() for r in results]})
     else:

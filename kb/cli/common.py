@@ -24,6 +24,18 @@ def will_exit(code: int) -> int:
     return code
 
 
+def reader_gone() -> None:
+    """The reader of stdout went away (`kb check X | head -1`): point stdout at /dev/null, so
+    what is still to print, and the interpreter's final flush, go nowhere instead of raising
+    BrokenPipeError again. A command that must go on (its exit code and `--junit` depend on the
+    rest of the run) calls this and carries on."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
 def kb_arg_problem(path: str) -> str | None:
     """Why a `--kb` the user typed cannot be used, or None (one rule for `kb` and `kbtui`)."""
     from kb.sanitize import path_text

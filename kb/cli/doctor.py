@@ -87,7 +87,15 @@ def _config_warnings(hosts: list[str]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import run_doctor
-    from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
+    from kb.cli.common import (
+        Style,
+        lang_for,
+        load_kb_for,
+        print_json,
+        sanitize,
+        use_color,
+        will_exit,
+    )
     from kb.i18n import say, status_label
     from kb.redact import redact
 
@@ -114,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         if any(not h.ok for h in report.hosts)
         else (EXIT_PROBLEM if report.findings else EXIT_OK)
     )
+    will_exit(code)  # `kb doctor | head`: a reader that stops early does not change it
     if args.json:
         print_json(report.to_dict())
         return code

@@ -63,6 +63,10 @@ def run(args: argparse.Namespace) -> int:
     n_entries = sum(1 for g in kbase.groups.values() if any(wanted(str(f.path)) for f in g.files))
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
+    from kb.cli.common import will_exit
+
+    # `kb lint | head`: a reader that stops early does not turn "errors found" into success
+    code = will_exit(1 if errors or (args.strict and warnings) else 0)
     if args.json:
         print_json(
             {
@@ -87,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             f"{_count(n_entries, 'entry', 'entries')} checked: "
             f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
         )
-    return 1 if errors or (args.strict and warnings) else 0
+    return code
 
 
 def _resolved(path: Path) -> Path:

@@ -180,9 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # `kb search x | head`: the reader went away; not an error. Point stdout at /dev/null so
         # the interpreter's final flush does not raise again.
-        import os
+        from kb.cli.common import reader_gone
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reader_gone()
         return PENDING_EXIT[0] if PENDING_EXIT else EXIT_OK
     except OSError as exc:
         if args.debug or exc.filename is None or exc.errno not in _PATH_ERRNOS:

@@ -1,0 +1,179 @@
+"""QA pass 30 over the CLI contract and the live checks: each test reproduces a defect found by
+running `kb` the way an on-call engineer or a script does (pipes, closed streams, odd logs, brokers
+that misbehave). Every server here is a local socket the test starts itself; nothing is live."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, entry_text, free_ports
+
+KB = [sys.executable, "-m", "kb.cli.main"]
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never sends a byte."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def _kb_with_checks(tmp_path: Path, checks: str) -> Path:
+    root = tmp_path / "kb"
+    root.mkdir()
+    (root / "qa30-probe.md").write_text(entry_text("qa30-probe", extra=f"checks:\n{checks}"))
+    return root
+
+
+def test_check_piped_into_head_keeps_the_checks_exit_code_and_writes_junit(
+    tmp_path: Path, silent_port: int
+) -> None:
+    """`kb check X | head -1` exited 0 although a check failed: the reader went away before the
+    second result was printed, the BrokenPipeError ended the run as a success, the remaining
+    checks never ran and --junit was never written."""
+    (closed,) = free_ports(1)
+    root = _kb_with_checks(
+        tmp_path,
+        f"  - {{id: refused, kind: net.tcp, title: Port open, params: {{port: {closed}}}}}\n"
+        "  - id: silent\n    kind: mqtt.connect\n    title: Broker answers\n"
+        f"    params: {{port: {silent_port}, timeout: 1.5}}\n",
+    )
+    junit = tmp_path / "checks.xml"
+    proc = subprocess.Popen(
+        [*KB, "--kb", str(root), "check", "qa30-probe", "--junit", str(junit)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"qa30-probe"
+    proc.stdout.close()  # `| head -1`: the reader is gone while the second check runs
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 3, err  # a fail and an error: 3, never 0
+    assert b"Traceback" not in err and b"internal error" not in err, err
+    xml = junit.read_text()
+    assert 'tests="2"' in xml and 'failures="1"' in xml and 'errors="1"' in xml
+
+
+def test_check_json_cut_short_by_its_reader_keeps_the_exit_code(tmp_path: Path) -> None:
+    """The JSON of many results is printed at the end; a reader that stops early (`| head`) made
+    the run exit 0 whatever the results were."""
+    (closed,) = free_ports(1)
+    root = tmp_path / "kb"
+    root.mkdir()
+    ids = [f"qa30-probe-{n}" for n in range(3)]
+    for entry_id in ids:  # 120 results, far more JSON than a pipe holds
+        many = "".join(
+            f"  - {{id: c{i}, kind: net.tcp, title: Port {i} open {'x' * 500},"
+            f" params: {{port: {closed}}}}}\n"
+            for i in range(40)
+        )
+        (root / f"{entry_id}.md").write_text(entry_text(entry_id, extra=f"checks:\n{many}"))
+    proc = subprocess.Popen(
+        [*KB, "--kb", str(root), "check", *ids, "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().strip() == b"{"
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1, err
+    assert b"internal error" not in err
+
+
+def test_lint_piped_into_head_still_fails_on_errors(tmp_path: Path) -> None:
+    """`kb lint | head` on a KB with errors exited 0: the problems are printed after the whole KB
+    is checked, and a reader that went away turned "errors found" into success."""
+    root = tmp_path / "kb"
+    root.mkdir()
+    for n in range(700):  # one error each: more problem lines than a pipe holds
+        (root / f"broken-entry-number-{n:04d}.md").write_text(f"no front-matter here {n}\n")
+    proc = subprocess.Popen(
+        [*KB, "--kb", str(root), "lint", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert b"error" in proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1, err
+    assert b"internal error" not in err
+
+
+def test_doctor_cut_short_by_its_reader_keeps_the_exit_code(monkeypatch, capsys) -> None:
+    """`kb doctor | head -3` on a host with many findings exited 0 (findings: 1)."""
+    import kb.checks.doctor
+    from kb.checks.doctor import DoctorReport, Finding, HostReport
+    from kb.cli import main as cli_main
+
+    report = DoctorReport(
+        findings=[
+            Finding(None, "warn", f"app-{n}", "local", ["evidence"], f"app-{n}: restarted")
+            for n in range(5)
+        ],
+        hosts=[HostReport("local", "unix:///var/run/docker.sock", True, 5)],
+    )
+    monkeypatch.setattr(kb.checks.doctor, "run_doctor", lambda *a, **k: report)
+
+    class GoneReader:
+        """stdout whose reader went away after the first line."""
+
+        def __init__(self) -> None:
+            self.lines = 0
+            self.fd = os.open(os.devnull, os.O_WRONLY)
+
+        def write(self, text: str) -> int:
+            self.lines += text.count("\n")
+            if self.lines > 1:
+                raise BrokenPipeError(32, "Broken pipe")
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+        def isatty(self) -> bool:
+            return False
+
+        def fileno(self) -> int:
+            return self.fd
+
+    out = GoneReader()
+    monkeypatch.setattr(sys, "stdout", out)
+    try:
+        assert cli_main.main(["doctor"]) == 1
+        assert cli_main.main(["doctor", "--json"]) == 1
+    finally:
+        os.close(out.fd)
