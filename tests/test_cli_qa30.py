@@ -177,3 +177,72 @@ def test_doctor_cut_short_by_its_reader_keeps_the_exit_code(monkeypatch, capsys)
         assert cli_main.main(["doctor", "--json"]) == 1
     finally:
         os.close(out.fd)
+
+
+@pytest.fixture
+def closing_port() -> Iterator[int]:
+    """A loopback port that accepts a connection and closes it at once, saying nothing."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+def _run(kind: str, params: dict) -> object:
+    from kb.checks.runner import run_check
+    from kb.model import CheckSpec, Entry
+
+    entry = Entry(id="qa30", kind="incident", title="T", summary="", body="", path="x")
+    return run_check(entry, CheckSpec("c", kind, "t", params))
+
+
+def test_amqp_connect_says_refused_or_silent_instead_of_pikas_class_name(
+    silent_port: int, closing_port: int
+) -> None:
+    """`kb check rabbitmq-guest-remote-localhost-only#app-login --set port=CLOSED` said
+    "cannot open an AMQP connection to 127.0.0.1:39002: AMQPConnectorSocketConnectError": pika
+    wraps the socket's error in an exception whose text is empty."""
+    (closed,) = free_ports(1)
+    r = _run("amqp.connect", {"port": closed})
+    assert r.status == "error"
+    assert r.summary == f"cannot open an AMQP connection to 127.0.0.1:{closed}: connection refused"
+    assert r.summary_zh == f"无法打开到 127.0.0.1:{closed} 的 AMQP 连接：连接被拒绝"
+    r = _run("amqp.connect", {"port": silent_port, "timeout": 1})
+    assert r.status == "error" and "no answer within the deadline" in r.summary, r.summary
+    r = _run("amqp.connect", {"port": closing_port})
+    assert r.status == "error"
+    assert "StreamLostError" not in r.summary and "Transport indicated EOF" not in r.summary
+    assert "closed the connection before the AMQP handshake" in r.summary, r.summary
+
+
+@pytest.mark.parametrize("kind", ["http.get", "rabbitmq.api"])
+def test_http_checks_say_what_a_silent_or_closing_server_did(
+    kind: str, silent_port: int, closing_port: int
+) -> None:
+    """A port that accepts and never answers gave "TimeoutError: timed out"; one that closes at
+    once gave "RemoteDisconnected: Remote end closed connection without response"."""
+    r = _run(kind, {"url": f"http://127.0.0.1:{silent_port}/", "timeout": 1})
+    assert r.status == "error"
+    assert r.summary == f"127.0.0.1:{silent_port} sent no HTTP answer within the deadline", r
+    assert r.summary_zh == f"127.0.0.1:{silent_port} 在时限内没有发回 HTTP answer"
+    r = _run(kind, {"url": f"http://127.0.0.1:{closing_port}/"})
+    assert r.status == "error"
+    assert r.summary == (
+        f"127.0.0.1:{closing_port} closed the connection before an HTTP answer (not an HTTP port?)"
+    ), r

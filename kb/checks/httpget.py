@@ -66,6 +66,7 @@ def get(
         token = base64.b64encode(f"{user}:{pwd or ''}".encode()).decode()
         ctx.add_secret(token)
         headers["Authorization"] = f"Basic {token}"
+    where = f"{host}:{port}"
     try:
         conn.request("GET", path, headers=headers)
         resp = conn.getresponse()
@@ -80,6 +81,17 @@ def get(
             chunks.append(chunk)
             size += len(chunk)
         body = b"".join(chunks)[:MAX_BODY].decode("utf-8", errors="replace")
+    except TimeoutError as exc:
+        # it accepted the connection: a hung server or a port that speaks something else
+        raise ConnectionError(f"{where} sent no HTTP answer within the deadline") from exc
+    except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
+        raise ConnectionError(
+            f"{where} closed the connection before an HTTP answer (not an HTTP port?)"
+        ) from exc
+    except http.client.HTTPException as exc:  # BadStatusLine and its kin: not HTTP
+        raise ConnectionError(
+            f"{where} answered something that is not HTTP ({type(exc).__name__})"
+        ) from exc
     finally:
         conn.close()
     parsed = None

@@ -96,11 +96,26 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
 
 
 def _describe(exc: Any) -> str:
+    # pika wraps the socket's own error (refused, timed out) in a connector error whose text is
+    # empty: its `exception` holds what happened
+    for _ in range(5):
+        inner = getattr(exc, "exception", None)
+        if not isinstance(inner, BaseException):
+            break
+        exc = inner
     text = str(exc) or type(exc).__name__
-    if "Connection refused" in text or "ECONNREFUSED" in text:
+    if isinstance(exc, ConnectionRefusedError) or "Connection refused" in text:
+        return "connection refused"
+    if "ECONNREFUSED" in text:
         return "connection refused"
     if "timed out" in text.lower() or "timeout" in text.lower() or "Timeout" in type(exc).__name__:
         return "no answer within the deadline"
+    if any(
+        word in text
+        for word in ("StreamLostError", "Transport indicated EOF", "Connection reset by peer")
+    ):
+        # pika says it several ways (StreamLostError, IncompatibleProtocolError around its text)
+        return "the other side closed the connection before the AMQP handshake (not an AMQP port?)"
     return text[:200]
 
 
