@@ -246,3 +246,50 @@ def test_http_checks_say_what_a_silent_or_closing_server_did(
     assert r.summary == (
         f"127.0.0.1:{closing_port} closed the connection before an HTTP answer (not an HTTP port?)"
     ), r
+
+
+LOGIN_REFUSED = (
+    "2026-12-05 08:57:23.983376+00:00 [error] <0.1008.0> PLAIN login refused: user 'app'"
+    " - invalid credentials\n"
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # logrotate's copytruncate while the writer keeps its offset: the new file starts with a
+        # hole as long as the old file (reads as NUL bytes)
+        b"\0" * 20000 + LOGIN_REFUSED.encode(),
+        # a crash left a block of NULs after the first lines (a VM's disk cache lost on reset)
+        LOGIN_REFUSED.encode() + b"\0" * 3000 + LOGIN_REFUSED.encode(),
+    ],
+    ids=["hole-first", "hole-after-a-line"],
+)
+def test_a_log_with_a_run_of_nul_bytes_is_still_a_log(tmp_path: Path, data: bytes) -> None:
+    """`kb diagnose app.log` after logrotate's copytruncate said "not text (binary data)" and
+    read nothing: a run of NUL bytes in the first 4 KiB counted as binary (and 512 of them made
+    it guess UTF-16)."""
+    log = tmp_path / "app.log"
+    log.write_bytes(data)
+    r = subprocess.run([*KB, "diagnose", str(log)], capture_output=True, cwd=REPO, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert b"rabbitmq-login-refused-invalid-credentials" in r.stdout
+    assert b"\0" not in r.stdout
+    r = subprocess.run(
+        [*KB, "search", "-", "--json"], input=data, capture_output=True, cwd=REPO, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert b"rabbitmq-login-refused-invalid-credentials" in r.stdout
+
+
+def test_nul_bytes_alone_are_still_not_a_log(tmp_path: Path) -> None:
+    """/dev/zero, and a file of nothing but NULs past the hole limit, stay refused (they would
+    otherwise be read for ever)."""
+    r = subprocess.run([*KB, "diagnose", "/dev/zero"], capture_output=True, cwd=REPO, timeout=60)
+    assert r.returncode == 2 and b"not text (binary data)" in r.stderr, r
+    from kb.checks.diagnose import binary_head, log_encoding
+
+    assert binary_head(b"\0" * 4096)
+    assert log_encoding("ok\n".encode("utf-16-le") * 100) == "utf-16-le"
+    assert log_encoding("ok\n".encode("utf-16-be") * 100) == "utf-16-be"
+    assert log_encoding(b"line\n" + b"\0" * 600) == "utf-8"

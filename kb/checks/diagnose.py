@@ -40,43 +40,80 @@ def log_encoding(head: bytes) -> str:
         return "utf-8-sig"
     sample = head[:512]
     if len(sample) >= 8 and sample.count(0) * 3 >= len(sample):
-        odd = sample[1::2].count(0)
-        return "utf-16-le" if odd > sample[0::2].count(0) else "utf-16-be"
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        # ASCII in UTF-16 has its NULs on one side only; a run of NULs (a file's hole) has them
+        # on both and is no UTF-16
+        if min(odd, even) * 4 <= max(odd, even):
+            return "utf-16-le" if odd > even else "utf-16-be"
     return "utf-8"
 
 
 def decode_log(data: bytes) -> str:
     """A whole log (pasted on stdin) as text, in its encoding (`log_encoding`)."""
+    data = data[_hole(data) :]
     return data.decode(log_encoding(data[:512]), "replace")
 
 
 HEAD_BYTES = 4096  # what `not_text` judges a log by
+#: how many NUL bytes a log may start with (a hole) before it is judged binary: logrotate's
+#: copytruncate, with a writer that keeps its offset, starts the new file with a hole as long as
+#: the old one; /dev/zero is refused once this much was read
+MAX_HOLE = 256 << 20
+
+
+def _hole(data: bytes) -> int:
+    """How many leading bytes of `data` are a hole to drop: a run of 16 or more NULs, cut to an
+    even length (UTF-16 keeps its alignment; a UTF-16-BE log starts with single NULs)."""
+    if not data.startswith(b"\0" * 16):
+        return 0
+    run = len(data) - len(data.lstrip(b"\0"))
+    return run - run % 2
 
 
 def not_text(text: str) -> bool:
     """Mostly undecodable bytes or control characters: binary data, not a log (its first 4 KiB
-    decide). Terminal escape sequences are text (a coloured log is a log)."""
+    decide). Terminal escape sequences are text (a coloured log is a log), and so are NUL
+    characters, which a crash or a truncated file leaves in a log; NULs alone are not."""
     from kb.sanitize import strip_escapes
 
     sample = strip_escapes(text[:HEAD_BYTES])
+    nuls = sample.count("\0")
+    sample = sample.replace("\0", "")
+    if not sample:
+        return nuls > 0
     bad = sum(ch == "\ufffd" or (ch < " " and ch not in "\t\n\r") for ch in sample)
     return bad * 10 > len(sample)
 
 
-def read_head(raw: Any) -> tuple[bytes, Any]:
-    """The first `HEAD_BYTES` of a binary stream, read in full (a pipe hands out what one write
-    brought: a colour code, half a character), and a buffered stream that still starts with
-    them."""
-
+def _read_upto(raw: Any, n: int) -> bytes:
+    """Up to `n` bytes of a binary stream, fewer only at its end (a pipe hands out what one write
+    brought: a colour code, half a character)."""
     chunks: list[bytes] = []
     size = 0
-    while size < HEAD_BYTES:
-        block = raw.read(HEAD_BYTES - size)
+    while size < n:
+        block = raw.read(n - size)
         if not block:
             break
         chunks.append(block)
         size += len(block)
-    head = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def read_head(raw: Any) -> tuple[bytes, Any]:
+    """The first `HEAD_BYTES` of a binary stream, read in full, and a buffered stream that still
+    starts with them. A hole the log starts with (NUL bytes, up to MAX_HOLE) is dropped from
+    both: the log is judged by its text."""
+    head = _read_upto(raw, HEAD_BYTES)
+    skipped = 0
+    while skipped < MAX_HOLE:
+        run = _hole(head)
+        if not run:
+            break
+        skipped += run
+        more = _read_upto(raw, max(run, 1 << 20))
+        head = head[run:] + more
+        if not more and not head.strip(b"\0"):
+            break  # nothing but NULs to its end
     return head, io.BufferedReader(_Prefixed(head, raw), buffer_size=1 << 20)
 
 
