@@ -293,3 +293,59 @@ def test_nul_bytes_alone_are_still_not_a_log(tmp_path: Path) -> None:
     assert log_encoding("ok\n".encode("utf-16-le") * 100) == "utf-16-le"
     assert log_encoding("ok\n".encode("utf-16-be") * 100) == "utf-16-be"
     assert log_encoding(b"line\n" + b"\0" * 600) == "utf-8"
+
+
+def _kb_closing_stdout(*args: str) -> subprocess.CompletedProcess[bytes]:
+    """`kb ARGS >&-`: file descriptor 1 closed."""
+    return subprocess.run(
+        [*KB, *args],
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        timeout=60,
+        preexec_fn=lambda: os.close(1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("list", "--json"), 0),
+        (("lint", "--json"), 0),
+        (("completion", "bash"), 0),
+        (("search", "zzqqxx-nothing", "--json"), 1),
+        (("export", "alerts", "-", "--base-url", "https://kb.example.com/"), 0),
+    ],
+)
+def test_a_closed_stdout_is_no_internal_error(args: tuple[str, ...], code: int) -> None:
+    """`kb list --json >&-` (a cron job or a supervisor that closes stdout) ended in "internal
+    error: AttributeError: 'NoneType' object has no attribute 'write'", exit 70."""
+    r = _kb_closing_stdout(*args)
+    assert b"internal error" not in r.stderr, r.stderr
+    assert r.returncode == code, r.stderr
+
+
+def test_a_closed_stderr_keeps_the_exit_code() -> None:
+    """`kb check nosuch 2>&-` exited 1 instead of 2: writing the error to the closed stderr raised
+    inside the error handler."""
+    r = subprocess.run(
+        [*KB, "check", "nosuch-entry"],
+        stdout=subprocess.PIPE,
+        cwd=REPO,
+        timeout=60,
+        preexec_fn=lambda: os.close(2),
+    )
+    assert r.returncode == 2
+
+
+def test_search_from_a_closed_stdin_is_a_usage_error() -> None:
+    """`kb search - <&-` ended in "internal error: AttributeError: 'NoneType' object has no
+    attribute 'buffer'" (kb diagnose - says "no input", exit 2)."""
+    r = subprocess.run(
+        [*KB, "search", "-"],
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert r.returncode == 2, r.stderr
+    assert b"internal error" not in r.stderr

@@ -155,9 +155,21 @@ def command_in(argv: list[str]) -> str | None:
     return None
 
 
+def _closed_streams() -> None:
+    """A stdout or stderr the caller closed (`kb … >&-`, `2>&-`; a supervisor that closes them)
+    is None in Python: what kb would print there goes to /dev/null, as when the reader of a pipe
+    goes away, and the exit code still says what happened."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     from kb.errors import UserError
 
+    _closed_streams()
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(only=command_in(argv))
     args = parser.parse_args(argv)

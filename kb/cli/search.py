@@ -60,6 +60,8 @@ def read_query(parts: list[str], lang: str = "en") -> str:
     if parts == ["-"]:
         from kb.checks.diagnose import decode_log
 
+        if sys.stdin is None:  # `kb search - <&-`: nothing to read, the empty query it is
+            return ""
         if sys.stdin is not None and sys.stdin.isatty():
             # nothing piped in: say what it waits for instead of sitting there silently
             from kb.i18n import say
