@@ -349,3 +349,38 @@ def test_search_from_a_closed_stdin_is_a_usage_error() -> None:
     )
     assert r.returncode == 2, r.stderr
     assert b"internal error" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "mosquitto-not-authorised", "--set", "\x1b]0;pwned\x07\x1b[31mx=1"),
+        ("diagnose", "/nonexistent/\x1b]0;pwned\x07\x1b[31mred.log"),
+        ("show", "--kb", "/nonexistent/\x1b[2J", "x"),
+    ],
+)
+def test_errors_never_pass_terminal_escapes_through(args: tuple[str, ...]) -> None:
+    """An argument with escape sequences (a file name from a glob, a pasted --set) came back raw
+    in the one-line error: `\\e]0;…\\a` retitles the terminal, `\\e[2J` clears it."""
+    r = subprocess.run([*KB, *args], capture_output=True, cwd=REPO, timeout=60)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(b"kb: ") and r.stderr.count(b"\n") == 1, r.stderr
+    assert b"\x1b" not in r.stderr and b"\x07" not in r.stderr, r.stderr
+
+
+def test_export_names_the_file_it_wrote_without_its_escapes(tmp_path: Path) -> None:
+    """`kb: wrote /tmp/\\e[2J.yml: 145 alerts` cleared the terminal."""
+    out = tmp_path / "\x1b[2Jrules.yml"
+    args = ("export", "alerts", str(out), "--base-url", "https://kb.example/")
+    r = subprocess.run([*KB, *args], capture_output=True, cwd=REPO, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert out.is_file() and b"rules.yml" in r.stderr
+    assert b"\x1b" not in r.stderr, r.stderr
+    r = subprocess.run(
+        [*KB, "export", "mtail", str(tmp_path / "\x1b]0;t\x07mtail")],
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert b"\x1b" not in r.stderr and b"\x07" not in r.stderr, r.stderr

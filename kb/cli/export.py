@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.cli.common import load_kb_for, print_json
     from kb.cli.progress import LazyProgress
     from kb.errors import UserError
+    from kb.sanitize import path_text
     from kb.site.export import export_site
 
     if args.base_url:
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         sys.stderr.write(
-            f"kb: wrote {report.pages} pages for {report.entries} entries to {report.out} "
+            f"kb: wrote {report.pages} pages for {report.entries} entries to {path_text(report.out)} "
             f"in {elapsed:.1f}s\n"
         )
         if not report.sitemap:
@@ -252,6 +253,7 @@ def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
 def run_mtail(args: argparse.Namespace) -> int:
     from kb.cli.common import load_kb_for, print_json, sanitize
     from kb.fleet.mtail import PROGRAM_NAME, build_program
+    from kb.sanitize import path_text
     from kb.site.atomic import write_text_atomic
 
     kbase = load_kb_for(args)
@@ -282,7 +284,7 @@ def run_mtail(args: argparse.Namespace) -> int:
         )
     else:
         sys.stderr.write(
-            f"kb: wrote {target}: {len(prog.entries)} entries, {prog.signatures} signatures"
+            f"kb: wrote {path_text(target)}: {len(prog.entries)} entries, {prog.signatures} signatures"
             f"{f', {len(prog.omitted)} left out (above)' if prog.omitted else ''}\n"
         )
     return 1 if args.strict and prog.omitted else 0
@@ -292,6 +294,7 @@ def run_alerts(args: argparse.Namespace) -> int:
     from kb.cli.common import load_kb_for, print_json
     from kb.errors import UserError
     from kb.fleet.alerts import build_rules, render, valid_window
+    from kb.sanitize import path_text
     from kb.site.atomic import write_text_atomic
 
     args.base_url = check_base_url(args.base_url)
@@ -309,5 +312,5 @@ def run_alerts(args: argparse.Namespace) -> int:
     if args.json and str(args.out) != "-":
         print_json({"out": str(args.out), "alerts": len(rules.entries), "entries": rules.entries})
     elif str(args.out) != "-":
-        sys.stderr.write(f"kb: wrote {args.out}: {len(rules.entries)} alerts\n")
+        sys.stderr.write(f"kb: wrote {path_text(args.out)}: {len(rules.entries)} alerts\n")
     return 0

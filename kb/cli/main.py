@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        sys.stderr.write(f"kb: {exc}\n")
+        sys.stderr.write(f"kb: {_one_line(exc)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("kb: interrupted\n")
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             why = "it is a file, not a folder"
         elif exc.errno == errno.EEXIST and os.path.islink(exc.filename):
             why = "a symbolic link to nothing is where a folder must be"
-        sys.stderr.write(f"kb: cannot use {_shown_path(exc.filename)}: {why}\n")
+        sys.stderr.write(f"kb: cannot use {_one_line(_shown_path(exc.filename))}: {why}\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:
@@ -222,9 +222,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _internal(exc: BaseException) -> int:
     sys.stderr.write(
-        f"kb: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)\n"
+        f"kb: internal error: {type(exc).__name__}: {_one_line(exc)} (rerun with --debug for the"
+        " traceback)\n"
     )
     return EXIT_INTERNAL
+
+
+def _one_line(text: object) -> str:
+    """An error as printed: one line without terminal escapes or control characters (errors
+    quote what the user typed: a file name from a glob, a pasted --set NAME)."""
+    from kb.sanitize import clean
+
+    return clean(str(text), keep_newlines=False, tabs=" ")
 
 
 def _path_errnos() -> frozenset[int]:
