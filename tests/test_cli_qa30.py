@@ -384,3 +384,39 @@ def test_export_names_the_file_it_wrote_without_its_escapes(tmp_path: Path) -> N
     )
     assert r.returncode == 0, r.stderr
     assert b"\x1b" not in r.stderr and b"\x07" not in r.stderr, r.stderr
+
+
+def _connect_verdict(params: dict, accepted: bool, code: int, v5: bool = False) -> object:
+    from kb.checks import registry
+
+    kind = registry.get("mqtt.connect")
+    assert kind is not None
+    reason = "Success" if accepted else "Not authorized"
+    data = {"accepted": accepted, "reason": reason, "code": code, "where": "h:1883", "v5": v5}
+    return kind.evaluate(params, data)
+
+
+def test_mqtt_connect_without_credentials_says_so() -> None:
+    """`kb check mosquitto-not-authorised#with-credentials` with no username_env set logged in
+    anonymously and said "127.0.0.1:1883 accepted the connection" under the title "A client with
+    the configured credentials is accepted": nothing said no credentials were sent. Refused, it
+    advised "check the user name and password the variables hold" — there were none."""
+    v = _connect_verdict({}, True, 0)
+    assert v.status == "pass"
+    assert "without credentials" in v.summary and "anonymous" in v.summary, v.summary
+    assert "未提供凭据" in v.summary_zh
+    v = _connect_verdict({}, False, 135)
+    assert v.status == "fail" and "no credentials were sent" in v.summary, v.summary
+    assert "username_env" in v.advice and "variables hold" not in v.advice
+    v = _connect_verdict({"username_env": "U", "password_env": "P"}, False, 135)
+    assert v.summary == "h:1883 refused the connection: Not authorized"
+    assert v.advice == "check the user name and password the variables hold"
+
+
+def test_mqtt_connect_shows_the_return_code_of_the_protocol_spoken() -> None:
+    """Under MQTT 3.1.1 the evidence said "CONNACK: Not authorized (code 135)": 135 is MQTT 5's
+    reason code; the broker sent return code 5 (what Mosquitto's log and the entry say)."""
+    v = _connect_verdict({"username_env": "U"}, False, 135)
+    assert v.evidence[0] == "CONNACK: Not authorized (return code 5)", v.evidence
+    v = _connect_verdict({"username_env": "U"}, False, 135, v5=True)
+    assert v.evidence[0] == "CONNACK: Not authorized (reason code 135)", v.evidence

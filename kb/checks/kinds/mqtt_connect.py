@@ -43,9 +43,22 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
         s.close()
 
 
+# paho reports an MQTT 3.1.1 CONNACK return code as the MQTT 5 reason code it maps to
+_V3_RETURN_CODES = {0: 0, 132: 1, 133: 2, 136: 3, 134: 4, 135: 5}
+
+
+def _connack(data: dict[str, Any]) -> str:
+    """The CONNACK as the broker sent it: MQTT 3.1.1's return code (5, as Mosquitto logs it),
+    MQTT 5's reason code (135)."""
+    code = int(data["code"])
+    if data["v5"] or code not in _V3_RETURN_CODES:
+        return f"CONNACK: {data['reason']} (reason code {code})"
+    return f"CONNACK: {data['reason']} (return code {_V3_RETURN_CODES[code]})"
+
+
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
     where, reason = data["where"], data["reason"]
-    ev = (f"CONNACK: {reason} (code {data['code']})", f"protocol: {'5' if data['v5'] else '3.1.1'}")
+    ev = (_connack(data), f"protocol: {'5' if data['v5'] else '3.1.1'}")
     if params.get("anonymous", False):
         if data["accepted"]:
             return Verdict(
@@ -61,6 +74,27 @@ def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
             f"{where} refuses anonymous clients ({reason})",
             ev,
             summary_zh=f"{where} 拒绝匿名客户端（{reason}）",
+        )
+    if not params.get("username_env"):
+        # nothing to log in with: the connection was an anonymous one, and must say so
+        if data["accepted"]:
+            return Verdict(
+                PASS,
+                f"{where} accepted the connection without credentials (no username_env set:"
+                " it lets anonymous clients in)",
+                ev,
+                summary_zh=f"{where} 接受了未提供凭据的连接（没有设置 username_env：它允许匿名客户端接入）",
+            )
+        return Verdict(
+            FAIL,
+            f"{where} refused the connection: {reason} (no credentials were sent: no"
+            " username_env set)",
+            ev,
+            advice="set username_env and password_env to the names of the variables that hold a"
+            " user's name and password",
+            settable=("username_env", "password_env"),
+            summary_zh=f"{where} 拒绝了连接：{reason}（未提供凭据：没有设置 username_env）",
+            advice_zh="把 username_env 和 password_env 设为保存用户名和密码的环境变量名",
         )
     if data["accepted"]:
         return Verdict(
