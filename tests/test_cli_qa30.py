@@ -420,3 +420,35 @@ def test_mqtt_connect_shows_the_return_code_of_the_protocol_spoken() -> None:
     assert v.evidence[0] == "CONNACK: Not authorized (return code 5)", v.evidence
     v = _connect_verdict({"username_env": "U"}, False, 135, v5=True)
     assert v.evidence[0] == "CONNACK: Not authorized (reason code 135)", v.evidence
+
+
+HELP_PAGES = [
+    ("check",),
+    ("doctor",),
+    ("diagnose",),
+    ("export", "site"),
+    ("export", "mtail"),
+    ("export", "alerts"),
+    ("serve", "metrics"),
+    (),
+]
+
+
+@pytest.mark.parametrize("command", HELP_PAGES, ids=lambda c: " ".join(c) or "kb")
+def test_help_prose_fits_80_columns(command: tuple[str, ...]) -> None:
+    """`kb check --help` (and doctor, diagnose, export *, serve metrics) printed its description
+    as one line of 150-600 characters in an 80-column terminal. Examples (indented command lines)
+    are kept as written, so they can be copied."""
+    r = subprocess.run(
+        [*KB, *command, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert r.returncode == 0, r.stderr
+    prose = [line for line in r.stdout.splitlines() if len(line) > 80 and not line.startswith("  ")]
+    assert prose == []
+    if command == ("doctor",):  # the examples keep their lines
+        assert "\n  kb doctor --json\n" in r.stdout

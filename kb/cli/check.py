@@ -7,6 +7,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
+from kb.cli.helpformat import HelpFormatter
 from kb.redact import redact
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  kb check emqx-unknown-clients-censys --set port=1884\n"
         "  kb check emqx-default-erlang-cookie-warning --set container=emqx-1 --json\n"
         "  kb check --all --junit checks.xml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument("id", nargs="*", metavar="ID", help="entry id, or ID#CHECK for one check")
     p.add_argument("--all", action="store_true", help="run the checks of every entry")

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from kb.cli.helpformat import HelpFormatter
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -15,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "entries it points to with the matching lines. Large files stream in bounded memory. "
         "Exit 0 when something matched, 1 when nothing did.",
         epilog="Examples:\n  docker logs emqx 2>&1 | kb diagnose -\n  kb diagnose /var/log/emqx/emqx.log --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument(
         "file", nargs="?", default="-", metavar="FILE", help="log file, or - for stdin (default)"

@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from kb.cli.helpformat import HelpFormatter
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -20,9 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "not be scanned (or only partly), 130 when interrupted.",
         epilog="Examples:\n  kb doctor\n  kb doctor --host ssh://ops@prod-1 --host unix:///var/run/docker.sock\n"
         "  kb doctor --host ssh://ops@prod-1 --host ssh://ops@prod-2 --host-timeout 20\n"
-        "  kb doctor --host tcp://10.0.0.9:2376   (TLS: DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=DIR)\n"
+        "  DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=DIR kb doctor --host tcp://10.0.0.9:2376\n"
         "  kb doctor --json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     p.add_argument(
         "--host",

@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from kb.cli.helpformat import HelpFormatter
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -27,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="Example:\n  kb export site ./site --base-url https://kb.example.com/\n"
         "  python3 -m http.server -d ./site",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     site.add_argument("out", metavar="OUT", type=Path, help="output folder")
     site.add_argument(
@@ -208,7 +210,7 @@ def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
         ),
         epilog="Example:\n  kb export mtail /etc/mtail\n"
         "  mtail --progs /etc/mtail --logs '/var/lib/docker/containers/*/*-json.log'",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     mtail.add_argument("out", metavar="DIR", type=Path, help="folder for kbtui.mtail (created)")
     mtail.add_argument(
@@ -229,7 +231,7 @@ def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
         ),
         epilog="Example:\n  kb export alerts /etc/prometheus/rules/kbtui.yml "
         "--base-url https://kb.example.com/\n  promtool check rules /etc/prometheus/rules/kbtui.yml",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     alerts.add_argument("out", metavar="FILE", type=Path, help="rule file to write ('-': stdout)")
     alerts.add_argument(

@@ -13,6 +13,7 @@ import sys
 import textwrap
 from typing import Any, NoReturn
 
+from kb.cli.helpformat import HelpFormatter
 from kb.errors import (
     EXIT_CODES_HELP,
     EXIT_INTERNAL,
@@ -53,7 +54,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         epilog='Examples:\n  kb search "monotonic time"\n  docker logs emqx 2>&1 | kb diagnose -\n'
         "  kb show emqx-monotonic-time-stepped-backwards --lang zh\n  kb doctor --json\n\n"
         + textwrap.fill(EXIT_CODES_HELP, 78),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     _global_options(parser, argparse.SUPPRESS)
     parser.set_defaults(kb=[], lang=None, debug=False)

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from kb.cli.helpformat import HelpFormatter
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -33,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  kb serve metrics --check rabbitmq-memory-alarm-publishers-blocked --listen 0.0.0.0:9817\n"
         "  kb serve metrics --no-doctor --check emqx-unknown-clients-censys --set host=10.0.0.5\n"
         "  kb serve metrics --once > /var/lib/node_exporter/textfile/kbtui.prom",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     m.add_argument(
         "--check",
