@@ -452,3 +452,22 @@ def test_help_prose_fits_80_columns(command: tuple[str, ...]) -> None:
     assert prose == []
     if command == ("doctor",):  # the examples keep their lines
         assert "\n  kb doctor --json\n" in r.stdout
+
+
+def test_check_echoes_set_values_as_they_were_typed(tmp_path: Path) -> None:
+    """`--set tls=true` was echoed as `[--set tls=True]` (Python's spelling), `--set
+    exit_codes=[0,1]` as `[0, 1]` is fine, but a bool must read as typed: true/false."""
+    (closed,) = free_ports(1)
+    root = _kb_with_checks(
+        tmp_path,
+        f"  - {{id: c, kind: mqtt.connect, title: Broker, params: {{port: {closed}}}}}\n",
+    )
+    r = subprocess.run(
+        [*KB, "--kb", str(root), "check", "qa30-probe", "--set", "tls=true"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert r.returncode == 3, r.stderr
+    assert "[--set tls=true]" in r.stdout, r.stdout

@@ -148,6 +148,17 @@ def write_junit(path: str, results: list[Any], duration: float) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
+def _typed(value: Any) -> str:
+    """A --set value as it was typed (values are read as YAML): true, not Python's True."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "[" + ", ".join(_typed(v) for v in value) + "]"
+    return str(value)
+
+
 def next_steps(result: CheckResult, lang: str = "en") -> list[str]:
     """What to do next, worded for the command line (the result carries it as data)."""
     from kb.i18n import say
@@ -231,7 +242,9 @@ def run(args: argparse.Namespace) -> int:
             print(st.bold(r.entry))
         active = st.dim(say(" [active: sends one message]", lang)) if r.active else ""
         kind = registry.get(r.kind)
-        used = [f"{k}={v}" for k, v in overrides.items() if kind is not None and kind.param(k)]
+        used = [
+            f"{k}={_typed(v)}" for k, v in overrides.items() if kind is not None and kind.param(k)
+        ]
         # the title is the entry's words (port 1883); say which --set values this run used
         # (through the one redactor: `--set url=http://user:password@…` is a secret too)
         setting = st.dim(f" [--set {redact(' '.join(used))}]") if used else ""
