@@ -150,12 +150,23 @@ def _positional(m: re.Match[str]) -> str:
     return f"{m.group('pre')}{quote}{MASK}{quote}"
 
 
+class UserName(str):
+    """A known secret that is a user name (read from a `username_env` variable): masked where it
+    stands as a word, so `app` or `guest` does not cut up "application" or "guests" in every
+    title and summary. A password is a plain `str`, masked wherever it appears."""
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with known secret values and secret-shaped substrings masked."""
     if not text:
         return text
     for s in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
-        text = text.replace(s, MASK)
+        if isinstance(s, UserName):
+            # an ASCII letter or digit next to it makes it part of a longer word; Chinese
+            # run straight into it does not (`用户app被拒绝` shows no user name)
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])", MASK, text)
+        else:
+            text = text.replace(s, MASK)
     if "-----BEGIN" in text:
         text = _PEM.sub(MASK, text)
     if "://" in text:

@@ -471,3 +471,39 @@ def test_check_echoes_set_values_as_they_were_typed(tmp_path: Path) -> None:
     )
     assert r.returncode == 3, r.stderr
     assert "[--set tls=true]" in r.stdout, r.stdout
+
+
+def test_a_user_name_from_username_env_masks_words_not_parts_of_words(monkeypatch) -> None:
+    """With username_env naming a variable that holds `app`, `kb check … --json` titled the check
+    "The <redacted>lication's own (non-guest) user can log in": the user name was masked inside
+    every word that contains it. A user name is masked where it stands as a word; a password
+    stays masked wherever it appears."""
+    from kb.checks import present
+    from kb.checks.context import RunContext
+
+    (closed,) = free_ports(1)
+    monkeypatch.setenv("QA30_USER", "app")
+    monkeypatch.setenv("QA30_PASS", "hunter2x")
+    spec_params = {"port": closed, "username_env": "QA30_USER", "password_env": "QA30_PASS"}
+    from kb.checks.runner import run_check
+    from kb.model import CheckSpec, Entry
+
+    entry = Entry(id="qa30", kind="incident", title="T", summary="", body="", path="x")
+    title = "The application's own user can log in (app)"
+    r = run_check(entry, CheckSpec("c", "amqp.connect", title, spec_params))
+    assert r.status == "error" and r.title == "The application's own user can log in (<redacted>)"
+
+    ctx = RunContext(1.0)
+    assert ctx.credential("QA30_USER", user=True) == "app"
+    assert ctx.credential("QA30_PASS") == "hunter2x"
+    text = "user app of the application, password hunter2x, xhunter2xx, 用户app被拒绝"
+    assert present.line(text, ctx.secrets) == (
+        "user <redacted> of the application, password <redacted>, x<redacted>x,"
+        " 用户<redacted>被拒绝"
+    )
+    # a password equal to the user name is a password: masked wherever it appears
+    monkeypatch.setenv("QA30_PASS", "app")
+    ctx = RunContext(1.0)
+    ctx.credential("QA30_USER", user=True)
+    ctx.credential("QA30_PASS")
+    assert present.line("the application", ctx.secrets) == "the <redacted>lication"

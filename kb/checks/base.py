@@ -79,8 +79,9 @@ class ProbeContext(Protocol):
         """Redact `value` from everything this check outputs."""
         ...
 
-    def credential(self, env_name: str | None) -> str | None:
-        """The value of environment variable `env_name`, registered as a secret."""
+    def credential(self, env_name: str | None, *, user: bool = False) -> str | None:
+        """The value of environment variable `env_name`, registered as a secret (a `user` name:
+        masked where it stands as a word)."""
         ...
 
     def record(self, channel: str, what: str) -> None:

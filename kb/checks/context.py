@@ -88,14 +88,22 @@ class RunContext:
     # -- secrets -----------------------------------------------------------------------------
     def add_secret(self, value: str | None) -> None:
         if value:
-            self.secrets.add(value)
+            self.secrets.discard(value)  # a user name that is also a password is a password
+            self.secrets.add(str(value))
 
-    def credential(self, env_name: str | None) -> str | None:
-        """The value of environment variable `env_name` (registered as a secret), or None."""
+    def credential(self, env_name: str | None, *, user: bool = False) -> str | None:
+        """The value of environment variable `env_name` (registered as a secret), or None. A
+        `user` name is masked where it stands as a word (`kb.redact.UserName`)."""
         if not env_name:
             return None
         value = os.environ.get(env_name)
-        self.add_secret(value)
+        if value and user:
+            from kb.redact import UserName
+
+            if value not in self.secrets:
+                self.secrets.add(UserName(value))
+        else:
+            self.add_secret(value)
         return value
 
     # -- recording (read-only audit) ---------------------------------------------------------

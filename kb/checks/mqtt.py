@@ -57,7 +57,7 @@ class Session:
         self.client.on_log = self._on_log
         self.anonymous = anonymous
         if not anonymous:
-            user = ctx.credential(params.get("username_env"))
+            user = ctx.credential(params.get("username_env"), user=True)
             pwd = ctx.credential(params.get("password_env"))
             if user is not None:
                 self.client.username_pw_set(user, pwd)

@@ -42,7 +42,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
         pika_log.addHandler(logging.NullHandler())
 
     host, port = params.get("host", "127.0.0.1"), int(params.get("port", 5672))
-    user = ctx.credential(params.get("username_env"))
+    user = ctx.credential(params.get("username_env"), user=True)
     pwd = ctx.credential(params.get("password_env"))
     if user is None and not params.get("username_env"):
         user, pwd = "guest", "guest"

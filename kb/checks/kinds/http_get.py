@@ -35,7 +35,7 @@ PARAMS = (
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
-    user = ctx.credential(params.get("username_env"))
+    user = ctx.credential(params.get("username_env"), user=True)
     pwd = ctx.credential(params.get("password_env"))
     return httpget.get(ctx, params["url"], user, pwd)
 

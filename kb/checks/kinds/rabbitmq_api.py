@@ -49,7 +49,7 @@ def read(ctx: ProbeContext, params: Params, path: str) -> dict[str, Any]:
     (RabbitMQ's loopback-only default)."""
     from urllib.parse import urlsplit
 
-    user = ctx.credential(params.get("username_env"))
+    user = ctx.credential(params.get("username_env"), user=True)
     pwd = ctx.credential(params.get("password_env"))
     base = params.get("url", "http://127.0.0.1:15672")
     in_url = urlsplit(base).username is not None
