@@ -507,3 +507,27 @@ def test_a_user_name_from_username_env_masks_words_not_parts_of_words(monkeypatc
     ctx.credential("QA30_USER", user=True)
     ctx.credential("QA30_PASS")
     assert present.line("the application", ctx.secrets) == "the <redacted>lication"
+
+
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
+@pytest.mark.parametrize("kind", ["mqtt.connect", "amqp.connect", "net.tcp"])
+@pytest.mark.parametrize("host", ["[::1]", "::1"])
+def test_an_ipv6_broker_address_is_used_and_shown_in_brackets(kind: str, host: str) -> None:
+    """`--set host=[::1]` passed validation (an IP literal in brackets, as in a URL) and then
+    failed with "cannot reach [::1]:1883: Name or service not known"; `--set host=::1` was shown
+    as "::1:1883", which reads as host ::1:1883 with no port."""
+    with socket.socket(socket.AF_INET6) as held:
+        held.bind(("::1", 0))  # bound, not listening: refused
+        port = held.getsockname()[1]
+        r = _run(kind, {"host": host, "port": port, "timeout": 2})
+    assert "Name or service not known" not in r.summary, r.summary
+    assert f"[::1]:{port}" in r.summary and "refused" in r.summary.lower(), r.summary

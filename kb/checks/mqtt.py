@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kb.checks.base import Params, ProbeContext
+from kb.checks.kinds._common import bare_host, host_port
 
 
 class MqttError(Exception):
@@ -30,7 +31,7 @@ class Session:
         import paho.mqtt.client as mqtt
 
         self.ctx = ctx
-        self.host = params.get("host", "127.0.0.1")
+        self.host = bare_host(params.get("host", "127.0.0.1"))
         self.port = int(params.get("port", 1883))
         proto = str(params.get("protocol", "3.1.1"))
         self.v5 = proto == "5"
@@ -85,7 +86,7 @@ class Session:
 
     @property
     def where(self) -> str:
-        return f"{self.host}:{self.port}"
+        return host_port(self.host, self.port)
 
     def connect(self, keepalive: int = 30) -> Any:
         """Open the connection and wait for CONNACK; returns the reason code (success or refusal).

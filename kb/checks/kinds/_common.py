@@ -46,6 +46,20 @@ def host_name(value: Any) -> str | None:
     return None
 
 
+def bare_host(host: Any) -> str:
+    """A host as a socket takes it: an IPv6 literal without the brackets a URL writes it in
+    (`--set host=[::1]` passes `host_name`, and the resolver knows no host "[::1]")."""
+    text = str(host).strip()
+    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
+
+
+def host_port(host: Any, port: Any) -> str:
+    """`host:port` as a reader sees it: an IPv6 literal in brackets (`[::1]:1883`, never the
+    `::1:1883` that reads as a host without a port)."""
+    bare = bare_host(host)
+    return f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}"
+
+
 def duration(value: Any) -> str | None:
     try:
         seconds = parse_duration(value)

@@ -10,7 +10,9 @@ from kb.checks.kinds._common import (
     PASSWORD_ENV,
     TIMEOUT,
     USERNAME_ENV,
+    bare_host,
     host_name,
+    host_port,
     port_number,
     shown,
 )
@@ -41,7 +43,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     if not pika_log.handlers:
         pika_log.addHandler(logging.NullHandler())
 
-    host, port = params.get("host", "127.0.0.1"), int(params.get("port", 5672))
+    host, port = bare_host(params.get("host", "127.0.0.1")), int(params.get("port", 5672))
     user = ctx.credential(params.get("username_env"), user=True)
     pwd = ctx.credential(params.get("password_env"))
     if user is None and not params.get("username_env"):
@@ -60,7 +62,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
         heartbeat=0,
     )
     start = time.monotonic()
-    where = f"{host}:{port}"
+    where = host_port(host, port)
     try:
         conn = pika.BlockingConnection(conn_params)
     except pex.ProbableAuthenticationError:

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
-from kb.checks.kinds._common import TIMEOUT, host_name, port_number, shown
+from kb.checks.kinds._common import TIMEOUT, bare_host, host_name, host_port, port_number, shown
 
 PARAMS = (
     TIMEOUT,
@@ -18,7 +18,7 @@ PARAMS = (
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
-    host, port = params.get("host", "127.0.0.1"), int(params["port"])
+    host, port = bare_host(params.get("host", "127.0.0.1")), int(params["port"])
     start = time.monotonic()
     # leave the runner a little time to report, so a black hole ends as a clear `fail`
     budget = max(0.05, ctx.remaining() - 0.2)
@@ -35,7 +35,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
-    where = f"{params.get('host', '127.0.0.1')}:{params['port']}"
+    where = host_port(params.get("host", "127.0.0.1"), params["port"])
     if data["ok"]:
         return Verdict(
             PASS,
