@@ -531,3 +531,16 @@ def test_an_ipv6_broker_address_is_used_and_shown_in_brackets(kind: str, host: s
         r = _run(kind, {"host": host, "port": port, "timeout": 2})
     assert "Name or service not known" not in r.summary, r.summary
     assert f"[::1]:{port}" in r.summary and "refused" in r.summary.lower(), r.summary
+
+
+def test_every_doctor_finding_kind_is_documented() -> None:
+    """`kb doctor --json` reports `kind: paused` for a paused container, but docs/checks.md's list
+    of finding kinds (the JSON contract scripts read) did not name it."""
+    import re
+
+    from kb.checks.doctor import SPECIFICITY
+
+    text = (REPO / "docs" / "checks.md").read_text()
+    start = text.index("`kind` says what made a finding:")
+    listed = set(re.findall(r"`([a-z-]+)`", text[start : start + 600]))
+    assert set(SPECIFICITY) - listed == set()
