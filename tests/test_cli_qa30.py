@@ -544,3 +544,24 @@ def test_every_doctor_finding_kind_is_documented() -> None:
     start = text.index("`kind` says what made a finding:")
     listed = set(re.findall(r"`([a-z-]+)`", text[start : start + 600]))
     assert set(SPECIFICITY) - listed == set()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5000, "[" * 5000 + "]" * 5000],
+    ids=["5000-digit-number", "nested-5000-deep"],
+)
+def test_an_unreadable_set_value_is_a_usage_error(value: str) -> None:
+    """`--set port=<5000 digits>` ended in "internal error: ValueError: Exceeds the limit (4300
+    digits) for integer string conversion", `--set exit_codes=[[[…]]]` in "internal error:
+    RecursionError" (exit 70, "a bug in kb"): what the user typed is the problem, exit 2."""
+    r = subprocess.run(
+        [*KB, "check", "docker-container-oom-triage", "--set", f"exit_codes={value}"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert r.returncode == 2, r.stderr
+    assert "internal error" not in r.stderr and r.stderr.startswith("kb: check: --set exit_codes")
+    assert len(r.stderr) < 400, r.stderr

@@ -57,6 +57,13 @@ def parse_overrides(items: Iterable[str] | dict[str, Any] | None) -> dict[str, A
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:
             value = raw
+        except (ValueError, RecursionError) as exc:
+            # a number past Python's 4300-digit limit, lists nested thousands deep: what was
+            # typed is the problem (exit 2), not a bug in kb
+            why = "nested too deep" if isinstance(exc, RecursionError) else "a number too long"
+            raise ParamError(
+                f"--set {key.strip()[:60]}: the value cannot be read ({why}; {len(raw)} characters)"
+            ) from None
         if value is None:
             value = raw
         out[key.strip()] = value
