@@ -565,3 +565,61 @@ def test_an_unreadable_set_value_is_a_usage_error(value: str) -> None:
     assert r.returncode == 2, r.stderr
     assert "internal error" not in r.stderr and r.stderr.startswith("kb: check: --set exit_codes")
     assert len(r.stderr) < 400, r.stderr
+
+
+@pytest.fixture
+def self_signed_tls_port(tmp_path: Path) -> Iterator[int]:
+    """A loopback TLS listener whose certificate (CN=localhost) no public CA signed."""
+    import shutil
+    import ssl
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            try:
+                context.wrap_socket(conn, server_side=True).close()
+            except OSError:
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+@pytest.mark.parametrize("kind", ["mqtt.connect", "http.get"])
+def test_a_private_ca_is_met_with_the_way_to_trust_it(kind: str, self_signed_tls_port: int) -> None:
+    """A broker with a certificate from a private CA (most MQTT TLS set-ups) ended in
+    "[SSL: CERTIFICATE_VERIFY_FAILED] … self-signed certificate" and nothing more: no check takes
+    a CA file, and nothing said that kb trusts the one SSL_CERT_FILE names."""
+    port = self_signed_tls_port
+    params = (
+        {"host": "localhost", "port": port, "tls": True}
+        if kind == "mqtt.connect"
+        else {"url": f"https://localhost:{port}/"}
+    )
+    r = _run(kind, params)
+    assert r.status == "error" and "CERTIFICATE_VERIFY_FAILED" in r.summary, r.summary
+    assert "SSL_CERT_FILE=" in r.summary, r.summary

@@ -48,7 +48,10 @@ def get(
             f"{host}:{port} did not accept a connection within the deadline"
         ) from exc
     except OSError as exc:
-        raise ConnectionError(f"cannot connect to {host}:{port}: {exc.strerror or exc}") from exc
+        from kb.checks.kinds._common import tls_hint
+
+        why = f"{exc.strerror or exc}{tls_hint(exc)}"
+        raise ConnectionError(f"cannot connect to {host}:{port}: {why}") from exc
     sock = conn.sock
 
     def _abort() -> None:

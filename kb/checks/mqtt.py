@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kb.checks.base import Params, ProbeContext
-from kb.checks.kinds._common import bare_host, host_port
+from kb.checks.kinds._common import bare_host, host_port, tls_hint
 
 
 class MqttError(Exception):
@@ -99,7 +99,8 @@ class Session:
         except TimeoutError as exc:
             raise MqttError(f"no answer from {self.where} within the deadline") from exc
         except OSError as exc:
-            raise MqttError(f"cannot reach {self.where}: {exc.strerror or exc}") from exc
+            why = f"{exc.strerror or exc}{tls_hint(exc)}"
+            raise MqttError(f"cannot reach {self.where}: {why}") from exc
         import socket
 
         sock = self.client.socket()

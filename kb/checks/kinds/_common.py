@@ -53,6 +53,21 @@ def bare_host(host: Any) -> str:
     return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 
 
+#: OpenSSL's verify codes for a certificate no trusted CA signed: self-signed, self-signed in
+#: the chain, unable to get the local issuer (a private CA)
+_UNTRUSTED_CA = (18, 19, 20)
+
+
+def tls_hint(exc: BaseException) -> str:
+    """What to add to a TLS failure: for a certificate from a CA this machine does not trust (a
+    private CA, as most brokers have), how to trust it; else nothing."""
+    import ssl
+
+    if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_code in _UNTRUSTED_CA:
+        return "; a private CA: run kb with SSL_CERT_FILE=CA.pem (the CA's certificate)"
+    return ""
+
+
 def host_port(host: Any, port: Any) -> str:
     """`host:port` as a reader sees it: an IPv6 literal in brackets (`[::1]:1883`, never the
     `::1:1883` that reads as a host without a port)."""
