@@ -623,3 +623,64 @@ def test_a_private_ca_is_met_with_the_way_to_trust_it(kind: str, self_signed_tls
     r = _run(kind, params)
     assert r.status == "error" and "CERTIFICATE_VERIFY_FAILED" in r.summary, r.summary
     assert "SSL_CERT_FILE=" in r.summary, r.summary
+
+
+OCI_ENTRY = "docker-oci-executable-not-found"
+
+
+@pytest.mark.parametrize(
+    ("line", "points_at_oci"),
+    [
+        # what the entry is about: a container (or an exec in one) whose program is missing
+        (
+            "docker: Error response from daemon: failed to create shim task: OCI runtime create"
+            ' failed: runc create failed: unable to start container process: exec: "nosuchcmd":'
+            " executable file not found in $PATH: unknown.",
+            True,
+        ),
+        (
+            "docker: Error response from daemon: OCI runtime create failed: container_linux.go:348:"
+            ' starting container process caused "exec: \\"foo\\": executable file not found in'
+            ' $PATH": unknown.',
+            True,
+        ),
+        (
+            'level=error msg="Error running exec 1f96 in container: OCI runtime exec failed: exec'
+            ' failed: unable to start container process: exec: \\"vmq-admin\\": executable file'
+            ' not found in $PATH: unknown"',
+            True,
+        ),
+        # dockerd's own start-up on every host without aufs (seen in this host's dockerd log)
+        (
+            'time="2026-12-05T08:55:44.223791967Z" level=info msg="skip loading plugin'
+            ' \\"io.containerd.snapshotter.v1.aufs\\"..." error="aufs is not supported (modprobe'
+            ' aufs failed: exec: \\"modprobe\\": executable file not found in $PATH \\"\\"): skip'
+            ' plugin" type=io.containerd.snapshotter.v1',
+            False,
+        ),
+        # docker login/pull with a credential helper that is not installed: its own entry
+        (
+            'error getting credentials - err: exec: "docker-credential-desktop": executable file'
+            " not found in $PATH, out: ``",
+            False,
+        ),
+    ],
+    ids=["docker-run", "docker-18-run", "dockerd-exec", "containerd-aufs-skip", "cred-helper"],
+)
+def test_the_oci_entry_claims_container_starts_only(kb_bundled, line: str, points_at_oci: bool):
+    """`kb diagnose /var/log/dockerd.log` named "Container will not start: OCI runtime create
+    failed …" for containerd's harmless start-up line about modprobe, and a missing
+    docker-credential-desktop got it beside its own entry: the signature matched Go's
+    `exec: "X": executable file not found` wherever any program printed it."""
+    from kb.signatures import SignatureSet
+
+    hits = SignatureSet.from_entries(kb_bundled.entries.values()).scan_text(line + "\n")
+    assert (OCI_ENTRY in hits) is points_at_oci, sorted(hits)
+
+
+@pytest.fixture(scope="module")
+def kb_bundled():
+    from kb.loader import load_kb
+    from kb.paths import bundled_kb
+
+    return load_kb([bundled_kb()])
