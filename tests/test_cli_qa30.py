@@ -684,3 +684,14 @@ def kb_bundled():
     from kb.paths import bundled_kb
 
     return load_kb([bundled_kb()])
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "Infinity"])
+def test_a_set_value_that_is_no_finite_number_gets_no_quotes_advice(value: str) -> None:
+    """`kb check ID --set timeout=nan` said "got str 'nan'; write it without quotes": nothing was
+    quoted, and unquoted it is still no timeout (Python's float() reads it, YAML does not)."""
+    from kb.checks import registry
+
+    problems = registry.validate_params("mqtt.connect", {"timeout": value})
+    assert len(problems) == 1 and "'timeout' must be a number" in problems[0], problems
+    assert "without quotes" not in problems[0], problems

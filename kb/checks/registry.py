@@ -8,6 +8,7 @@ inside their probes, so loading the registry to validate entries stays cheap.
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from functools import lru_cache
 from typing import Any
@@ -112,9 +113,11 @@ def _type_hint(value: Any, typ: type) -> str:
             plain = repr(number)
         return f"; YAML reads {value.strip()} as text: write {plain}"
     try:
-        (int if typ is int else float)(text)
+        number = (int if typ is int else float)(text)
     except (TypeError, ValueError):
         return ""
+    if not math.isfinite(number):
+        return ""  # nan, inf: Python reads them, but unquoted they are text to YAML too
     return "; write it without quotes" if typ in (int, float) else ""
 
 
