@@ -695,3 +695,22 @@ def test_a_set_value_that_is_no_finite_number_gets_no_quotes_advice(value: str) 
     problems = registry.validate_params("mqtt.connect", {"timeout": value})
     assert len(problems) == 1 and "'timeout' must be a number" in problems[0], problems
     assert "without quotes" not in problems[0], problems
+
+
+def test_kb_lang_zh_doctor_says_an_unscanned_host_in_chinese(tmp_path: Path) -> None:
+    """`kb --lang zh doctor --host unix:///nowhere` said "错误  -  cannot scan unix:///nowhere: no
+    Docker daemon at …" — the one finding that says the scan is no all-clear stayed English while
+    the rest of the report was Chinese. The host and the daemon's own words stay verbatim."""
+    from kb.checks.doctor import run_doctor
+    from kb.loader import load_kb
+
+    kbase = load_kb([])
+    sock = tmp_path / "nowhere.sock"
+    report = run_doctor(kbase, hosts=[f"unix://{sock}"], timeout=5, lang="zh")
+    (finding,) = report.findings
+    assert finding.kind == "host" and finding.status == "error"
+    assert finding.summary == (
+        f"无法扫描 unix://{sock}：unix://{sock} 上没有 Docker 守护进程：套接字不存在（dockerd 在运行吗？）"
+    ), finding.summary
+    report = run_doctor(kbase, hosts=[f"unix://{sock}"], timeout=5)
+    assert report.findings[0].summary.startswith(f"cannot scan unix://{sock}: no Docker daemon")

@@ -80,6 +80,43 @@ PRODUCT_CHECK_KINDS = frozenset({"docker.mount", "docker.env"})
 
 
 HOST_UNSCANNED = "cannot scan"  # a host finding's summary: "cannot scan HOST: why"
+HOST_UNSCANNED_ZH = "无法扫描"  # the same in Chinese: "无法扫描 HOST：原因"
+
+
+def _unscanned(scan: _Scan, label: str, why: str) -> str:
+    """A host finding's summary in the scan's language: kb's words in Chinese under zh, the
+    host and what a daemon or ssh said kept verbatim."""
+    if scan.lang != "zh":
+        return f"{HOST_UNSCANNED} {label}: {why}"
+    return f"{HOST_UNSCANNED_ZH} {label}：{unscanned_why_zh(why)}"
+
+
+_STEP_ZH = {
+    "scan": "整次扫描",
+    "host": "主机",
+    "container": "容器",
+    "container-list": "列出容器",
+}
+
+
+def _scan_error(scan: _Scan, why: str) -> str:
+    if scan.lang != "zh":
+        return f"scan error: {why}"
+    return f"扫描出错：{unscanned_why_zh(why)}"
+
+
+def unscanned_why_zh(why: str) -> str:
+    """A reason a host or container was not (fully) scanned, in Chinese where kb worded it
+    (`kb --lang zh doctor`'s findings and its stderr line)."""
+    import re
+
+    if why == "interrupted":
+        return "已中断"
+    m = re.fullmatch(r"cut short by the (\S+) s (\S+) deadline", why)
+    if m is not None and m.group(2) in _STEP_ZH:
+        return f"超过了{_STEP_ZH[m.group(2)]}的 {m.group(1)} 秒时限，扫描被截断"
+    zh = present.reason_zh(why)
+    return why if zh == f"检查未能完成：{why}" else zh  # a daemon's own words: verbatim
 
 
 #: what matched a signature, in Chinese (`kb --lang zh doctor`)
@@ -106,7 +143,11 @@ class Finding:
         # "qa-token-api: exited …" reads as `token…: value` to the redactor, which masked the
         # summary's first word (QA), as "cannot scan creds: cannot use …" did for a host named
         # creds: the container's or host's name is no secret, what follows it may be
-        for prefix in (f"{self.container}: ", f"{HOST_UNSCANNED} {self.host}: "):
+        for prefix in (
+            f"{self.container}: ",
+            f"{HOST_UNSCANNED} {self.host}: ",
+            f"{HOST_UNSCANNED_ZH} {self.host}：",
+        ):
             if self.summary.startswith(prefix):
                 self.summary = prefix + redact(self.summary[len(prefix) :])
                 break
@@ -310,7 +351,10 @@ def _daemon_limits(scan: _Scan, info: dict[str, Any] | None, label: str) -> None
             label,
             evidence or ["docker info: MemoryLimit false"],
             f"{label}: the daemon cannot limit memory (no memory cgroup): -m and mem_limit are "
-            "discarded and every container runs unlimited",
+            "discarded and every container runs unlimited"
+            if scan.lang != "zh"
+            else f"{label}：守护进程无法限制内存（没有 memory cgroup）：-m 和 mem_limit 被丢弃，"
+            "每个容器都不受限制地运行",
             "host",
         )
     )
@@ -613,7 +657,7 @@ def _scan_host(
         late = ctx.remaining() <= 0 or scan.over()
         # the daemon did not list its containers in time: no container was involved yet
         why = _why(scan, ctx, label, "container-list") if late else present.reason(exc)
-        scan.add(Finding(None, ERROR, "-", label, [], f"{HOST_UNSCANNED} {label}: {why}", "host"))
+        scan.add(Finding(None, ERROR, "-", label, [], _unscanned(scan, label, why), "host"))
         return HostReport(label, client.endpoint, False, 0, why)
     finally:
         scan.release(ctx)
@@ -650,7 +694,7 @@ def _scan_host(
                             "-",
                             label,
                             [],
-                            f"scan error: {present.reason(failed)}",
+                            _scan_error(scan, present.reason(failed)),
                             "host",
                         )
                     )
@@ -842,7 +886,7 @@ def scan_containers(
             except Exception as exc:  # one unreachable container is a finding, not a crash
                 scan.add(
                     Finding(
-                        None, ERROR, name, host, [], f"scan error: {present.reason(exc)}", "host"
+                        None, ERROR, name, host, [], _scan_error(scan, present.reason(exc)), "host"
                     )
                 )
                 continue

@@ -147,10 +147,15 @@ def run(args: argparse.Namespace) -> int:
     )
     for h in report.hosts:
         if not h.ok:
+            why = h.error or ""
+            if lang == "zh":
+                from kb.checks.doctor import unscanned_why_zh
+
+                why = unscanned_why_zh(why)
             sys.stderr.write(
                 sanitize(
                     f"kb: doctor: {h.host}{f' ({redact(h.endpoint)})' if h.endpoint else ''}: "
-                    f"{redact(h.error or '')}"
+                    f"{redact(why)}"
                 )
                 + "\n"
             )
