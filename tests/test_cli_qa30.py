@@ -714,3 +714,48 @@ def test_kb_lang_zh_doctor_says_an_unscanned_host_in_chinese(tmp_path: Path) -> 
     ), finding.summary
     report = run_doctor(kbase, hosts=[f"unix://{sock}"], timeout=5)
     assert report.findings[0].summary.startswith(f"cannot scan unix://{sock}: no Docker daemon")
+
+
+@pytest.fixture
+def json_http_port() -> Iterator[int]:
+    """An HTTP server that is no Docker daemon: every GET gets 404 with RabbitMQ's JSON error body
+    (what `--set host=tcp://127.0.0.1:15672` meets), /v1.41/info a 500 with another JSON body."""
+    import http.server
+    import json as jsonlib
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            status = 500 if self.path.endswith("/info") else 404
+            body = jsonlib.dumps({"error": "Object Not Found", "reason": "Not Found"}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("docker.container", {"container": "x"}),
+        ("docker.info", {"field": "Driver", "present": True}),
+    ],
+)
+def test_a_json_http_server_is_no_docker_daemon(json_http_port: int, kind: str, params: dict):
+    """`kb check docker-container-oom-triage --set host=tcp://127.0.0.1:15672` (RabbitMQ's
+    management port: JSON errors without Docker's `message`) said "KeyError: 'message'" for every
+    check: docker-py's error translation crashed before kb could say what the endpoint is."""
+    r = _run(kind, {**params, "host": f"tcp://127.0.0.1:{json_http_port}", "timeout": 3})
+    assert r.status == "error"
+    assert "KeyError" not in r.summary, r.summary
+    assert f"tcp://127.0.0.1:{json_http_port} is not a Docker daemon" in r.summary, r.summary

@@ -406,6 +406,17 @@ class ReadOnlyDocker:
                     "error body (a wrong port, or a proxy in front of it?)"
                 ) from exc
             raise
+        except KeyError as exc:
+            answer = exc.__context__
+            if not isinstance(answer, requests.exceptions.HTTPError):
+                raise
+            # docker-py reads `message` from any JSON error body and raises KeyError without
+            # one: an HTTP server that is not a Docker daemon (RabbitMQ's API on 15672, a proxy)
+            status = getattr(answer.response, "status_code", "an error")
+            raise DockerUnavailable(
+                f"{self.endpoint} is not a Docker daemon: it answered HTTP {status} without "
+                "Docker's error body (a wrong port, or a proxy in front of it?)"
+            ) from exc
         except requests.exceptions.ConnectionError as exc:
             raise DockerUnavailable(self._explain(exc)) from exc
         except requests.exceptions.Timeout as exc:
