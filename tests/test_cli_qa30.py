@@ -759,3 +759,15 @@ def test_a_json_http_server_is_no_docker_daemon(json_http_port: int, kind: str, 
     assert r.status == "error"
     assert "KeyError" not in r.summary, r.summary
     assert f"tcp://127.0.0.1:{json_http_port} is not a Docker daemon" in r.summary, r.summary
+
+
+def test_a_port_that_hangs_up_is_no_docker_daemon(closing_port: int) -> None:
+    """`--set host=tcp://127.0.0.1:1883` (Mosquitto) said "cannot reach the Docker daemon at …:
+    ('Connection aborted.', RemoteDisconnected('Remote end closed connection without
+    response'))": Python's tuple, and a daemon that is not there."""
+    r = _run("docker.container", {"container": "x", "host": f"tcp://127.0.0.1:{closing_port}"})
+    assert r.status == "error"
+    assert "Connection aborted" not in r.summary and "RemoteDisconnected" not in r.summary
+    assert r.summary.startswith(
+        f"tcp://127.0.0.1:{closing_port} closed the connection without an HTTP answer"
+    ), r.summary

@@ -463,6 +463,14 @@ class ReadOnlyDocker:
             return f"no Docker daemon at {self.endpoint}: connection refused"
         if "timed out" in text.lower():
             return f"the Docker daemon at {self.endpoint} did not answer in time"
+        if "Connection aborted" in text and (
+            "RemoteDisconnected" in text or "Connection reset" in text
+        ):
+            # it took the connection and hung up on the request: something listens, no Docker
+            return (
+                f"{self.endpoint} closed the connection without an HTTP answer (not a Docker "
+                "daemon: a wrong port?)"
+            )
         return f"cannot reach the Docker daemon at {self.endpoint}: {text[:200]}"
 
     # -- reads ----------------------------------------------------------------------------------
