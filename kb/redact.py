@@ -126,6 +126,13 @@ def _assign(m: re.Match[str]) -> str:
     return f"{m.group('key')}{m.group('scheme')}{quote}{MASK}{quote}"
 
 
+def _helper_name(m: re.Match[str]) -> bool:
+    """A Docker credential helper's program name (`exec: "docker-credential-desktop":
+    executable file not found`) reads as a secret-named key, but holds none: what follows it is
+    judged on its own."""
+    return m.group("key").lstrip("\\\"'").lower().startswith("docker-credential-")
+
+
 def _assignments(text: str) -> str:
     """`_ASSIGN.sub(_assign, text)`, except that a name followed by a space that is no --flag
     ("invalid credentials password=…") gives back what it took after the name: the value it
@@ -133,7 +140,7 @@ def _assignments(text: str) -> str:
     out: list[str] = []
     pos = 0
     while (m := _ASSIGN.search(text, pos)) is not None:
-        if not _flag_ok(m):
+        if not _flag_ok(m) or _helper_name(m):
             out.append(text[pos : m.start("scheme")])
             pos = m.start("scheme")  # past the name: always forward
             continue

@@ -771,3 +771,25 @@ def test_a_port_that_hangs_up_is_no_docker_daemon(closing_port: int) -> None:
     assert r.summary.startswith(
         f"tcp://127.0.0.1:{closing_port} closed the connection without an HTTP answer"
     ), r.summary
+
+
+def test_a_docker_credential_helpers_name_is_no_secret_holder() -> None:
+    """`kb diagnose` showed the credential-helper entry's own key line as `exec:
+    "docker-credential-desktop": <redacted> file not found`: the helper's program name reads as a
+    secret-named key, so the word after it was masked. A value after such a name is still masked
+    where the name is a real key (`credential: …`)."""
+    from kb.redact import redact
+
+    line = (
+        'error getting credentials - err: exec: "docker-credential-desktop": executable file not'
+        " found in $PATH, out: ``"
+    )
+    assert redact(line) == line
+    assert redact("docker-credential-osxkeychain: executable file not found") == (
+        "docker-credential-osxkeychain: executable file not found"
+    )
+    assert redact("credential: hunter2x") == "credential: <redacted>"
+    assert redact("docker-credential-x: password=hunter2x") == (
+        "docker-credential-x: password=<redacted>"
+    )
+    assert redact('"my-credential": "hunter2x"') == '"my-credential": "<redacted>"'
