@@ -793,3 +793,49 @@ def test_a_docker_credential_helpers_name_is_no_secret_holder() -> None:
         "docker-credential-x: password=<redacted>"
     )
     assert redact('"my-credential": "hunter2x"') == '"my-credential": "<redacted>"'
+
+
+@pytest.fixture
+def refusing_broker() -> Iterator[int]:
+    """A loopback "broker" that answers every CONNECT with CONNACK return code 5 (not
+    authorised), as Mosquitto with `allow_anonymous false` does."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(1024)  # the CONNECT
+                    conn.sendall(b"\x20\x02\x00\x05")
+                    conn.recv(1024)  # until the client hangs up
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(3)
+    server.close()
+
+
+@pytest.mark.parametrize("kind", ["mqtt.sys", "mqtt.roundtrip", "mqtt.idle"])
+def test_a_refused_mqtt_login_says_which_parameters_to_set(kind: str, refusing_broker: int):
+    """`kb check emqx-shared-subscription-message-loss --set port=1884` (a broker that needs a
+    login) said "127.0.0.1:1884 refused the connection: Not authorized" and nothing more, where
+    mqtt.connect says to set username_env/password_env."""
+    r = _run(kind, {"port": refusing_broker, "timeout": 3})
+    assert r.status == "error", r
+    assert r.summary == f"127.0.0.1:{refusing_broker} refused the connection: Not authorized"
+    assert r.next is not None and r.next.params == ("username_env", "password_env"), r.next
+    assert r.next.advice and "username_env" in r.next.advice
+    assert r.next.advice_zh and "username_env" in r.next.advice_zh

@@ -11,7 +11,15 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kb.checks.base import DEFAULT_TIMEOUT, MAX_TIMEOUT, SKIP, Description, Param, Verdict
+from kb.checks.base import (
+    DEFAULT_TIMEOUT,
+    ERROR,
+    MAX_TIMEOUT,
+    SKIP,
+    Description,
+    Param,
+    Verdict,
+)
 
 # -- value checks (Param.check): type is already right when these run -------------------------
 
@@ -377,6 +385,30 @@ def container_description(looks_at: str, healthy: str, zh: bool) -> Description:
         else "not applicable here: there is no such container on this Docker host"
     )
     return Description(looks_at, healthy, skip)
+
+
+def mqtt_refused(params: Mapping[str, Any], where: str, reason: str) -> Verdict:
+    """The verdict of an MQTT check (other than mqtt.connect, whose finding it is) whose login the
+    broker refused: it could not tell (`error`), and says which parameters to set."""
+    if params.get("username_env"):
+        advice = "check the user name and password the username_env/password_env variables hold"
+        advice_zh = "检查 username_env/password_env 指向的环境变量中的用户名和密码"
+    else:
+        advice = (
+            "the broker wants a login: set username_env and password_env to the names of the"
+            " variables that hold a user's name and password"
+        )
+        advice_zh = (
+            "Broker 需要登录：把 username_env 和 password_env 设为保存用户名和密码的环境变量名"
+        )
+    return Verdict(
+        ERROR,
+        f"{where} refused the connection: {reason}",
+        advice=advice,
+        settable=("username_env", "password_env"),
+        summary_zh=f"{where} 拒绝了连接：{reason}",
+        advice_zh=advice_zh,
+    )
 
 
 def mqtt_where(params: Mapping[str, Any], zh: bool) -> str:

@@ -25,7 +25,14 @@ from kb.checks.base import (
     ProbeContext,
     Verdict,
 )
-from kb.checks.kinds._common import MQTT_COMMON, in_range, mqtt_where, shown, timeout_seconds
+from kb.checks.kinds._common import (
+    MQTT_COMMON,
+    in_range,
+    mqtt_refused,
+    mqtt_where,
+    shown,
+    timeout_seconds,
+)
 from kb.checks.mqtt import MqttError, Session
 
 PARAMS = (
@@ -58,7 +65,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
         keepalive = int(asked) + 5
         rc = s.connect(keepalive=keepalive)
         if rc.is_failure:
-            raise MqttError(f"{s.where} refused the connection ({rc})")
+            return {"refused": str(rc), "where": s.where}
         room = ctx.remaining() - SPARE
         server_ka = getattr(s.connack_props, "ServerKeepAlive", None) if s.v5 else None
         idle = max(0.5, min(asked, room))
@@ -98,6 +105,8 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    if "refused" in data:
+        return mqtt_refused(params, data["where"], data["refused"])
     where, idle = data["where"], data["idle"]
     ev = [f"silent for {idle} s (keepalive {data.get('keepalive', 0)}: no PINGREQ in that time)"]
     if data.get("server_keepalive"):

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
-from kb.checks.kinds._common import MQTT_COMMON, mqtt_where, shown
+from kb.checks.kinds._common import MQTT_COMMON, mqtt_refused, mqtt_where, shown
 from kb.checks.mqtt import MqttError, Session
 
 PARAMS = (
@@ -29,7 +29,7 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
     try:
         rc = s.connect()
         if rc.is_failure:
-            raise MqttError(f"{s.where} refused the connection: {rc}")
+            return {"refused": str(rc), "where": s.where}
         _, mid = s.client.subscribe(topic, qos=qos)
         s.wait(lambda: mid in s.subacked, "SUBACK")
         start = time.monotonic()
@@ -53,6 +53,8 @@ def probe(ctx: ProbeContext, params: Params) -> dict[str, Any]:
 
 
 def evaluate(params: Params, data: dict[str, Any]) -> Verdict:
+    if "refused" in data:
+        return mqtt_refused(params, data["where"], data["refused"])
     if not data["ok"]:
         return Verdict(
             FAIL,
