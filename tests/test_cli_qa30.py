@@ -839,3 +839,24 @@ def test_a_refused_mqtt_login_says_which_parameters_to_set(kind: str, refusing_b
     assert r.next is not None and r.next.params == ("username_env", "password_env"), r.next
     assert r.next.advice and "username_env" in r.next.advice
     assert r.next.advice_zh and "username_env" in r.next.advice_zh
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("tcp://ops:hunter2x@127.0.0.1:2375", "holds a user and password"),
+        ("ssh://ops:hunter2x@127.0.0.1", "holds a password"),
+        ("tcp://127.0.0.1", "has no port"),
+    ],
+)
+def test_doctor_host_urls_obey_the_rule_check_set_host_obeys(url: str, why: str) -> None:
+    """`kb check … --set host=tcp://ops:pw@h:2375` is refused (exit 2, "holds a user and
+    password"), but `kb doctor --host` (and `kb serve metrics --host`) took the same URL, scanned,
+    and reported "cannot use Docker endpoint …: Invalid bind address format", exit 3: one rule,
+    kb.checks.targets.docker_url_problem, for both."""
+    r = subprocess.run(
+        [*KB, "doctor", "--host", url], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert why in r.stderr and "hunter2x" not in r.stderr, r.stderr
+    assert r.stdout == ""

@@ -759,6 +759,11 @@ def resolve_docker_hosts(hosts: Iterable[str], command: str) -> list[tuple[str, 
                 f"configured host (known: {known}; 'local' is this machine's daemon)"
             )
         else:
+            problem = targets_mod.docker_url_problem(h) if "://" in h else None
+            if problem is not None:
+                # the rule `kb check --set host=` and the config obey: credentials in the URL, a
+                # tcp:// endpoint without a port … would only fail once the scan runs
+                raise UserError(f"{command}: --host {problem}")
             out.append((h, h))
     return out
 
