@@ -860,3 +860,22 @@ def test_doctor_host_urls_obey_the_rule_check_set_host_obeys(url: str, why: str)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert why in r.stderr and "hunter2x" not in r.stderr, r.stderr
     assert r.stdout == ""
+
+
+def test_lint_refuses_a_file_that_is_no_entry_file(tmp_path: Path) -> None:
+    """`kb lint my-entry.md.bak` (or a .yaml, or /etc/passwd) said "0 entries checked: 0 errors,
+    0 warnings" and exited 0: a CI job linting a mistyped file passed on nothing. `--kb` refuses
+    such a path; lint does too now (exit 2)."""
+    bad = tmp_path / "my-entry.md.bak"
+    bad.write_text(entry_text("my-entry"))
+    r = subprocess.run(
+        [*KB, "lint", str(bad)], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert "not a folder or .md file" in r.stderr and r.stdout == ""
+    good = tmp_path / "my-entry.md"
+    good.write_text(entry_text("my-entry"))
+    r = subprocess.run(
+        [*KB, "lint", str(good)], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
+    assert r.returncode == 0 and "1 entry checked" in r.stdout, (r.stdout, r.stderr)

@@ -39,6 +39,12 @@ def run(args: argparse.Namespace) -> int:
             targets.append(Path(p).resolve(strict=True))
         except (OSError, RuntimeError):  # missing, or a symlink loop
             raise UserError(f"{path_text(p)}: no such file or folder") from None
+        if not targets[-1].is_dir() and targets[-1].suffix != ".md":
+            # `kb lint entry.md.bak` checked 0 entries and passed: a CI job green on nothing
+            raise UserError(
+                f"{path_text(p)}: not a folder or .md file; give a folder of entries (or an"
+                " entry file)"
+            )
     sources = sources_for(args)
     for t in targets:
         folder = t if t.is_dir() else t.parent
