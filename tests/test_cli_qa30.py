@@ -879,3 +879,34 @@ def test_lint_refuses_a_file_that_is_no_entry_file(tmp_path: Path) -> None:
         [*KB, "lint", str(good)], capture_output=True, text=True, cwd=REPO, timeout=60
     )
     assert r.returncode == 0 and "1 entry checked" in r.stdout, (r.stdout, r.stderr)
+
+
+def test_export_mtail_dash_prints_the_program_as_export_alerts_dash_does(tmp_path: Path) -> None:
+    """`kb export alerts - …` prints the rules; `kb export mtail -` made a folder named "-" in
+    the current directory and wrote "kb: wrote -/kbtui.mtail"."""
+    r = subprocess.run(
+        [*KB, "export", "mtail", "-"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        },
+    )
+    assert r.returncode == 0, r.stderr
+    assert not (tmp_path / "-").exists()
+    assert "kb_signature_matches_total" in r.stdout and "wrote" not in r.stderr
+    r = subprocess.run(
+        [*KB, "export", "site", "-", "--no-search"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        },
+    )
+    assert r.returncode == 2 and not (tmp_path / "-").exists(), r.stderr

@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from kb.sanitize import path_text
     from kb.site.export import export_site
 
+    if str(args.out) == "-":  # a site is a folder: '-' would make one named "-" right here
+        raise UserError("export site: OUT is a folder, not '-'; give a folder, e.g. ./public")
     if args.base_url:
         args.base_url = check_base_url(args.base_url)
     if args.templates is not None and not args.templates.is_dir():
@@ -212,7 +214,9 @@ def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
         "  mtail --progs /etc/mtail --logs '/var/lib/docker/containers/*/*-json.log'",
         formatter_class=HelpFormatter,
     )
-    mtail.add_argument("out", metavar="DIR", type=Path, help="folder for kbtui.mtail (created)")
+    mtail.add_argument(
+        "out", metavar="DIR", type=Path, help="folder for kbtui.mtail (created; '-': stdout)"
+    )
     mtail.add_argument(
         "--strict", action="store_true", help="exit 1 when any signature had to be left out"
     )
@@ -260,6 +264,11 @@ def run_mtail(args: argparse.Namespace) -> int:
 
     kbase = load_kb_for(args)
     prog = build_program(kbase.entries.values())
+    if str(args.out) == "-":  # as `kb export alerts -`: the program on stdout
+        for omission in prog.omitted:
+            sys.stderr.write(sanitize(str(omission)) + "\n")
+        sys.stdout.write(prog.text)
+        return 1 if args.strict and prog.omitted else 0
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / PROGRAM_NAME
     write_text_atomic(target, prog.text)
