@@ -910,3 +910,78 @@ def test_export_mtail_dash_prints_the_program_as_export_alerts_dash_does(tmp_pat
         },
     )
     assert r.returncode == 2 and not (tmp_path / "-").exists(), r.stderr
+
+
+@pytest.fixture
+def watched_silent_port() -> Iterator[tuple[int, threading.Event]]:
+    """A port that accepts and never answers, and an event set once something connected."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    seen, stop = threading.Event(), threading.Event()
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+                seen.set()
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join(2)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
+def test_ctrl_c_in_kb_check_keeps_what_already_ran(
+    tmp_path: Path, watched_silent_port: tuple[int, threading.Event], json_out: bool
+) -> None:
+    """Ctrl-C during `kb check --all --json --junit x.xml` printed nothing on stdout and wrote no
+    JUnit file: every check that had already run was lost (kb doctor prints what it found so
+    far, with `interrupted: true`). Now the same: what ran, `interrupted`, exit 130."""
+    import signal
+    import time
+
+    port, seen = watched_silent_port
+    (closed,) = free_ports(1)
+    root = _kb_with_checks(
+        tmp_path,
+        f"  - {{id: refused, kind: net.tcp, title: Port open, params: {{port: {closed}}}}}\n"
+        "  - id: hung\n    kind: mqtt.connect\n    title: Broker answers\n"
+        f"    params: {{port: {port}, timeout: 25}}\n",
+    )
+    junit = tmp_path / "checks.xml"
+    args = [*KB, "--kb", str(root), "check", "qa30-probe", "--junit", str(junit)]
+    proc = subprocess.Popen(
+        [*args, "--json"] if json_out else args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert seen.wait(60), "the second check never started"
+    time.sleep(0.3)
+    start = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert time.monotonic() - start < 5
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    xml = junit.read_text()
+    assert 'tests="1"' in xml and 'failures="1"' in xml, xml
+    if json_out:
+        import json
+
+        data = json.loads(out)
+        assert data["interrupted"] is True and data["status"] == "fail"
+        assert [r["check"] for r in data["results"]] == ["refused"]
+    else:
+        assert b"Port open" in out and b"interrupted" in err

@@ -261,17 +261,34 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     start = time.monotonic()
-    results = []
-    for entry, specs in selected:
-        results.extend(
-            run_checks(entry, specs, target, overrides, on_result=show, docker_hosts=docker_hosts)
-        )
+    results: list[CheckResult] = []
+
+    def ran(r: Any) -> None:
+        results.append(r)
+        show(r)
+
+    interrupted = False
+    try:
+        for entry, specs in selected:
+            run_checks(entry, specs, target, overrides, on_result=ran, docker_hosts=docker_hosts)
+    except KeyboardInterrupt:
+        # Ctrl-C: what already ran is kept (JSON, --junit), as kb doctor keeps its findings
+        interrupted = True
     duration = time.monotonic() - start
     if args.junit:
         write_junit(args.junit, results, duration)
-    will_exit(exit_code(results))  # a reader that stops early does not change it
+    from kb.errors import EXIT_INTERRUPTED
+
+    # a reader that stops early does not change the exit code
+    code = will_exit(EXIT_INTERRUPTED if interrupted else exit_code(results))
     if args.json:
-        print_json({"status": overall(results), "results": [r.to_dict() for r in results]})
+        print_json(
+            {
+                "status": overall(results),
+                "results": [r.to_dict() for r in results],
+                "interrupted": interrupted,
+            }
+        )
     else:
         counts: dict[str, int] = {}
         for r in results:
@@ -280,4 +297,6 @@ def run(args: argparse.Namespace) -> int:
         summary = sep.join(f"{n} {say(s, lang)}" for s, n in sorted(counts.items()))
         line = "{n} check(s): {summary} in {seconds} s"
         print(st.dim(say(line, lang, n=len(results), summary=summary, seconds=f"{duration:.2f}")))
-    return exit_code(results)
+    if interrupted:
+        sys.stderr.write(say("kb: interrupted", lang) + "\n")
+    return code
