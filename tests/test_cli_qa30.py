@@ -985,3 +985,11 @@ def test_ctrl_c_in_kb_check_keeps_what_already_ran(
         assert [r["check"] for r in data["results"]] == ["refused"]
     else:
         assert b"Port open" in out and b"interrupted" in err
+
+
+def test_mqtt_tls_to_a_plain_port_says_so(closing_port: int) -> None:
+    """`--set tls=true` against Mosquitto's plain 1883 said "cannot reach 127.0.0.1:1883:
+    Connection reset by peer": the broker is there, it just does not speak TLS on that port."""
+    r = _run("mqtt.connect", {"port": closing_port, "tls": True, "timeout": 3})
+    assert r.status == "error"
+    assert "not a TLS port" in r.summary, r.summary

@@ -50,7 +50,7 @@ def get(
     except OSError as exc:
         from kb.checks.kinds._common import tls_hint
 
-        why = f"{exc.strerror or exc}{tls_hint(exc)}"
+        why = f"{exc.strerror or exc}{tls_hint(exc, 'http://, or the HTTPS port' if parts.scheme == 'https' else None)}"
         raise ConnectionError(f"cannot connect to {host}:{port}: {why}") from exc
     sock = conn.sock
 

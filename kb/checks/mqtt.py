@@ -62,7 +62,8 @@ class Session:
             pwd = ctx.credential(params.get("password_env"))
             if user is not None:
                 self.client.username_pw_set(user, pwd)
-        if params.get("tls"):
+        self.tls = bool(params.get("tls"))
+        if self.tls:
             self.client.tls_set(cert_reqs=ssl.CERT_REQUIRED)
 
     # paho's log lines name each packet sent and received; kept for the read-only audit test
@@ -99,7 +100,7 @@ class Session:
         except TimeoutError as exc:
             raise MqttError(f"no answer from {self.where} within the deadline") from exc
         except OSError as exc:
-            why = f"{exc.strerror or exc}{tls_hint(exc)}"
+            why = f"{exc.strerror or exc}{tls_hint(exc, 'tls=false, or the TLS port' if self.tls else None)}"
             raise MqttError(f"cannot reach {self.where}: {why}") from exc
         import socket
 

@@ -66,13 +66,20 @@ def bare_host(host: Any) -> str:
 _UNTRUSTED_CA = (18, 19, 20)
 
 
-def tls_hint(exc: BaseException) -> str:
-    """What to add to a TLS failure: for a certificate from a CA this machine does not trust (a
-    private CA, as most brokers have), how to trust it; else nothing."""
+def tls_hint(exc: BaseException, plain_fix: str | None = None) -> str:
+    """What to add to a failed connection with TLS: for a certificate from a CA this machine does
+    not trust (a private CA, as most brokers have), how to trust it; for a listener that hung up
+    on the TLS handshake (Mosquitto's plain 1883 does), that it may speak no TLS, and `plain_fix`
+    (what to change; None: TLS was not asked for); else nothing."""
     import ssl
 
     if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_code in _UNTRUSTED_CA:
         return "; a private CA: run kb with SSL_CERT_FILE=CA.pem (the CA's certificate)"
+    hung_up = isinstance(exc, (ConnectionResetError, ssl.SSLEOFError)) or "WRONG_VERSION" in str(
+        exc
+    )
+    if plain_fix and hung_up:
+        return f"; it hung up on the TLS handshake: not a TLS port? ({plain_fix})"
     return ""
 
 
