@@ -118,10 +118,13 @@ MEANING_WEIGHT = 2.0
 MEANING_MIN_WORDS = 6
 # A short symptom that names no product ("too many open files", 认证失败) fits each broker's
 # entry about it: when one of the next AMBIGUOUS_NEXT hits is another product's entry whose
-# focus holds at least AMBIGUOUS_FOCUS of the query, and as much as the first's, the query does
-# not say which one it is, and the first is related reading (`fits_other_product`)
+# focus holds at least AMBIGUOUS_FOCUS of the query, and as much as the first's, and the first
+# does not say the query clearly better (its symptom-match factor under AMBIGUOUS_SAID x that
+# entry's: "monotonic time" is EMQX's title, 1.26 against the Docker time64 entry's 1.05), the
+# query does not say which one it is, and the first is related reading (`fits_other_product`)
 AMBIGUOUS_NEXT = 4
 AMBIGUOUS_FOCUS = 0.9
+AMBIGUOUS_SAID = 1.18
 TREE_AMBIGUOUS = (2, 3)  # a tree goes first when it links to 2 of the first 3 incidents
 TREE_LOGS = False  # pasted log lines are single messages: they keep their incident
 TREE_MARGIN = 0.2  # ... and its focus share is at most this under the first incident's
@@ -481,8 +484,9 @@ def confidence_score(first: Candidate, second: Candidate | None) -> float:
 
 def fits_other_product(ranked: Sequence[Candidate], built: Any, facts: QueryFacts) -> bool:
     """The query names no product, is not a pasted log line, and another product's entry among
-    the next hits holds as much of it in its focus as the first (an incident or FAQ) does:
-    "address already in use" is EMQX's, Mosquitto's and RabbitMQ's problem alike."""
+    the next hits holds as much of it in its focus as the first (an incident or FAQ) does and
+    says it about as well: "too many open files" is EMQX's, Mosquitto's and RabbitMQ's problem
+    alike."""
     first = ranked[0]
     if facts.products or built.log_like or first.data.get("kind") == "tree":
         return False
@@ -490,6 +494,8 @@ def fits_other_product(ranked: Sequence[Candidate], built: Any, facts: QueryFact
     for c in ranked[1 : 1 + AMBIGUOUS_NEXT]:
         if c.data.get("kind") == "tree" or (c.data.get("products") or [""])[0] == mine:
             continue
+        if first.said >= AMBIGUOUS_SAID * c.said:
+            continue  # the query says the first's own symptom or title
         share = focus_share(c, built)
         if share >= AMBIGUOUS_FOCUS and share >= first.focus_coverage:
             return True
