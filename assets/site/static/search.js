@@ -579,22 +579,49 @@
     return total ? held / total : 0;
   }
 
-  /* An entry's focus: titles and symptoms of its pages in every language, folded, lower case. */
+  /* An entry's focus: titles and symptoms of its pages in every language, folded, lower case
+   * (`text`, and each title or symptom alone: `lines`); its main product (the first product
+   * link) and whether it is a triage tree. */
   var focusTexts = {};
-  function focusText(id) {
+  function entryFocus(id) {
     if (!focusTexts[id]) {
       focusTexts[id] = Promise.all(siteLangs().map(function (l) {
         return pageDoc((l === "en" ? "" : l + "/") + "entries/" + id + ".html").then(function (doc) {
-          if (!doc) return "";
-          return ["article h1", "article .symptoms ul"].map(function (sel) {
+          if (!doc) return null;
+          var part = function (sel) {
             var el = doc.querySelector(sel);
             return el ? readable(el) : "";
-          }).join("\n");
+          };
+          var product = doc.querySelector("article a.product");
+          var article = doc.querySelector("article.entry");
+          var lines = [];
+          doc.querySelectorAll("article h1, article .symptoms li").forEach(function (el) {
+            lines.push(readable(el));
+          });
+          return {
+            title: part("article h1"),
+            symptoms: part("article .symptoms ul"),
+            lines: lines,
+            product: product ? product.textContent.trim().toLowerCase() : "",
+            tree: !!(article && article.classList.contains("kind-tree"))
+          };
         });
-      })).then(function (parts) { return fold(parts.join("\n")).toLowerCase(); });
+      })).then(function (pages) {
+        pages = pages.filter(Boolean);
+        var low = function (parts) { return fold(parts.join("\n")).toLowerCase(); };
+        return {
+          text: low(pages.map(function (p) { return p.title + "\n" + p.symptoms; })),
+          lines: [].concat.apply([], pages.map(function (p) { return p.lines; })).map(function (l) {
+            return fold(l).toLowerCase();
+          }),
+          product: pages.length ? pages[0].product : "",
+          tree: pages.some(function (p) { return p.tree; })
+        };
+      });
     }
     return focusTexts[id];
   }
+  function focusText(id) { return entryFocus(id).then(function (f) { return f.text; }); }
 
   /* The features of the verdict (exposed as window.kbConfidence for tests and measurement). */
   function confidence(pf, query, ids, scores, reduced) {
@@ -604,10 +631,13 @@
     var n = parseInt((document.querySelector("[data-search-output]") || html).getAttribute("data-entries") || "0", 10) || 1000;
     var terms = [];
     units.forEach(function (u) { if (u.word) terms.push(u.word); else terms = terms.concat(u.grams); });
+    // the query names a product when a word of it is one (informative() leaves those out)
+    var named = query.toLowerCase().split(/[^a-z0-9_]+/).some(function (w) { return products[w]; });
     return Promise.all([
       Promise.all(terms.map(function (t) { return dfOf(pf, t); })),
       focusText(ids[0]),
-      ids.length > 1 ? focusText(ids[1]) : Promise.resolve("")
+      ids.length > 1 ? focusText(ids[1]) : Promise.resolve(""),
+      Promise.all(ids.slice(0, 5).map(entryFocus))
     ]).then(function (got) {
       var df = {};
       terms.forEach(function (t, i) { df[t] = got[0][i]; });
@@ -616,9 +646,43 @@
         return u.grams.reduce(function (a, g) { return a + idf(df[g], n); }, 0) / u.grams.length;
       });
       var sigs = window.kbSignatures && window.kbSignatures.entries;
+      // another product's entry among the next four fits the words as well, and no title or
+      // symptom of the first says them clearly better: the query does not say which product
+      // (rank.py fits_other_product)
+      var focus = got[3];
+      var firstCov = coverage(units, weights, got[1]);
+      // how well one title or symptom of an entry says the query (1..2, rank.symptom_match)
+      // (rank.symptom_match: the share of one title's or symptom's own words and Chinese
+      // bigrams that the query holds, so a short title the query says beats a long line that
+      // holds one of its words: "monotonic time" is EMQX's title, not clock_gettime(CLOCK_MONOTONIC))
+      var qWords = {}, qGrams = {};
+      units.forEach(function (u) {
+        if (u.word) qWords[u.word] = true; else u.grams.forEach(function (g) { qGrams[g] = true; });
+      });
+      var said = function (f) {
+        return 1 + Math.max.apply(null, [0].concat(f.lines.map(function (l) {
+          var held = 0, total = 0;
+          (l.match(CJK) || []).forEach(function (run) {
+            bigramsOf(run).forEach(function (g) { total += 1; if (qGrams[g]) held += 1; });
+          });
+          l.replace(CJK, " ").split(/[^a-z0-9\u00c0-\u024f]+/).forEach(function (w) {
+            if (w.length < 3 || stop[w] || /^\d/.test(w)) return;
+            total += 1;
+            if (Object.keys(qWords).some(function (q) { return w.indexOf(q) === 0 || q.indexOf(w) === 0; })) held += 1;
+          });
+          return total ? held / total : 0;
+        })));
+      };
+      var firstSaid = said(focus[0]);
+      var otherProduct = !named && !focus[0].tree && focus.slice(1).some(function (o) {
+        if (o.tree || !o.product || o.product === focus[0].product) return false;
+        var cov = coverage(units, weights, o.text);
+        return cov >= 0.9 && cov >= firstCov && firstSaid < 1.18 * said(o);
+      });
       return {
         units: count,
-        first: coverage(units, weights, got[1]),
+        otherProduct: otherProduct,
+        first: firstCov,
         second: ids.length > 1 ? coverage(units, weights, got[2]) : 0,
         lead: scores.length > 1 && scores[1] > 0 ? scores[0] / scores[1] : 10,
         reduced: !!reduced,
@@ -635,6 +699,7 @@
     if (f.units < 2) return false; // a product name, one common word: many entries, no answer
     if (f.reduced && f.signatures && f.first < 0.6) return false; // a sibling message (rank.py)
     if (f.first < (f.reduced ? 0.5 : 0.9)) return false;
+    if (f.otherProduct && !f.reduced) return false; // a symptom every broker has
     return f.first - f.second >= 0.5 || f.lead >= 1.2;
   }
 
@@ -836,7 +901,8 @@
           var ids = res.results.slice(0, 2).map(function (r) { return r.id; });
           return pagefind().then(function (pf) {
             // Pagefind's ids are its page ids: the entry ids are in the results shown
-            var shown = Array.prototype.slice.call(textList.querySelectorAll("a.result-link"), 0, 2)
+            // the first five: the second for the lead, the next for another product's entry
+            var shown = Array.prototype.slice.call(textList.querySelectorAll("a.result-link"), 0, 5)
               .map(function (a) { return a.getAttribute("href").split("/").pop().replace(/\.html$/, ""); });
             var scores = res.scores || res.results.slice(0, 2).map(function (r) { return r.score || 0; });
             return ids.length && shown.length ? confidence(pf, query, shown, scores, !!res.words) : null;
