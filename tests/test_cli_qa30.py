@@ -9,7 +9,8 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -179,9 +180,10 @@ def test_doctor_cut_short_by_its_reader_keeps_the_exit_code(monkeypatch, capsys)
         os.close(out.fd)
 
 
-@pytest.fixture
-def closing_port() -> Iterator[int]:
-    """A loopback port that accepts a connection and closes it at once, saying nothing."""
+@contextmanager
+def _loopback(handle: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A loopback listener on a free port that hands each connection to `handle` (in a thread)
+    until the block ends; yields the port."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
@@ -194,14 +196,23 @@ def closing_port() -> Iterator[int]:
                 conn = server.accept()[0]
             except OSError:
                 continue
-            conn.close()
+            handle(conn)
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(2)
-    server.close()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+
+
+@pytest.fixture
+def closing_port() -> Iterator[int]:
+    """A loopback port that accepts a connection and closes it at once, saying nothing."""
+    with _loopback(lambda conn: conn.close()) as port:
+        yield port
 
 
 def _run(kind: str, params: dict) -> object:
@@ -509,16 +520,6 @@ def test_a_user_name_from_username_env_masks_words_not_parts_of_words(monkeypatc
     assert present.line("the application", ctx.secrets) == "the <redacted>lication"
 
 
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6) as s:
-            s.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback here")
 @pytest.mark.parametrize("kind", ["mqtt.connect", "amqp.connect", "net.tcp"])
 @pytest.mark.parametrize("host", ["[::1]", "::1"])
 def test_an_ipv6_broker_address_is_used_and_shown_in_brackets(kind: str, host: str) -> None:
@@ -570,11 +571,8 @@ def test_an_unreadable_set_value_is_a_usage_error(value: str) -> None:
 @pytest.fixture
 def self_signed_tls_port(tmp_path: Path) -> Iterator[int]:
     """A loopback TLS listener whose certificate (CN=localhost) no public CA signed."""
-    import shutil
     import ssl
 
-    if shutil.which("openssl") is None:
-        pytest.skip("no openssl to make a certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
@@ -584,29 +582,15 @@ def self_signed_tls_port(tmp_path: Path) -> Iterator[int]:
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    stop = threading.Event()
 
-    def serve() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn = server.accept()[0]
-            except OSError:
-                continue
-            try:
-                context.wrap_socket(conn, server_side=True).close()
-            except OSError:
-                conn.close()
+    def handshake(conn: socket.socket) -> None:
+        try:
+            context.wrap_socket(conn, server_side=True).close()
+        except OSError:
+            conn.close()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(2)
-    server.close()
+    with _loopback(handshake) as port:
+        yield port
 
 
 @pytest.mark.parametrize("kind", ["mqtt.connect", "http.get"])
