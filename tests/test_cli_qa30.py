@@ -977,3 +977,24 @@ def test_mqtt_tls_to_a_plain_port_says_so(closing_port: int) -> None:
     r = _run("mqtt.connect", {"port": closing_port, "tls": True, "timeout": 3})
     assert r.status == "error"
     assert "not a TLS port" in r.summary, r.summary
+
+
+def test_a_runaway_host_is_refused_in_one_short_line() -> None:
+    """QA: a 20 000-character --host (a paste gone wrong) was echoed in full, five times for
+    `kb doctor` (100 KB on stderr) and twice for `kb check --set host=`; a host name longer than a
+    DNS name can be is refused, and the error quotes the URL clipped."""
+    url = "tcp://" + "a" * 20000 + ":2375"
+    for argv in (
+        ["doctor", "--host", url],
+        ["check", "docker-daemon-not-running", "--set", f"host={url}"],
+    ):
+        r = subprocess.run(
+            [sys.executable, "-m", "kb.cli.main", *argv],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+        )
+        assert r.returncode == 2, r.stderr[:300]
+        assert "20000 characters (at most 253)" in r.stderr, r.stderr[:300]
+        assert len(r.stderr) < 400 and r.stderr.count("\n") == 1, r.stderr[:300]

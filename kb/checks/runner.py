@@ -98,10 +98,9 @@ def validate_overrides(
         # a Docker URL docker-py would refuse (tcp:// without a port…): the config's rule, before
         # the checks run into "Invalid bind address format" one by one (QA)
         from kb.checks.targets import docker_url_problem
-        from kb.redact import redact
 
-        if why := docker_url_problem(host):
-            raise ParamError(f"--set host={redact(host)}: {why}")
+        if why := docker_url_problem(host):  # it quotes the URL (redacted, clipped)
+            raise ParamError(f"--set host: {why}")
     for spec in specs:
         _, base = resolve_params(spec, None, target)
         _, problems = resolve_params(spec, overrides, target)

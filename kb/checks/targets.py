@@ -164,6 +164,10 @@ def _context_host(name: str) -> str | None:
     return context_endpoint(name)
 
 
+MAX_HOSTNAME = 253  # a DNS name's longest (RFC 1035): a longer "host" is a paste gone wrong
+SHOWN_URL = 120  # an error quotes at most this much of a refused URL
+
+
 def docker_url_problem(url: object) -> str | None:
     """Why `url` is not a Docker endpoint URL (unix://, tcp://, ssh:// …), or None when it is one.
     docker-py would take `10.0.0.9:2376` as tcp:// and kb as a context name or a broker address,
@@ -181,13 +185,15 @@ def docker_url_problem(url: object) -> str | None:
             ok = bool(parts.hostname) and (port is None or 0 < port < 65536)
         except ValueError:  # a port that is no number, a bad IPv6 literal
             ok = False
-        if ok:
+        if ok and len(parts.hostname or "") > MAX_HOSTNAME:
+            why = f"names a host of {len(parts.hostname or '')} characters (at most {MAX_HOSTNAME})"
+        elif ok:
             why = _docker_url_why(parts, scheme, port)
     if ok and not why:
         return None
-    from kb.redact import redact
+    from kb.redact import redact_clip
 
-    shown = redact(str(url))
+    shown = redact_clip(str(url), SHOWN_URL)
     if why:
         return f"{shown!r} {why}"
     hint = ""
