@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 SUPPORTED = ("en", "zh")
@@ -86,6 +87,45 @@ def say(text: str, lang: str, /, **fields: object) -> str:
 def status_label(status: str, lang: str) -> str:
     """A check status as a 5-column label: `PASS `, `FAIL `; `通过 ` in Chinese (2 wide chars)."""
     return say(status, lang) + " " if lang == "zh" else status.upper().ljust(5)
+
+
+# The labels of a doctor finding's evidence (kb.checks.container.ContainerState.evidence,
+# health_lines, kb.checks.doctor._distinct_lines) in Chinese; what follows a label (a status,
+# a time, a daemon's or a log's own words) stays as written. `--json` keeps the English lines.
+EVIDENCE_LABELS_ZH = {
+    "status": "状态",
+    "exit code": "退出码",
+    "restart count": "重启次数",
+    "paused": "已暂停",
+    "health": "健康状态",
+    "image": "镜像",
+    "started": "启动时间",
+    "finished": "结束时间",
+    "error": "错误",
+}
+_EVIDENCE_LINE = re.compile(r"(log|health check) line (\d+): ")
+_HEALTH_PROBE = re.compile(r"health check: exit (-?\d+|None), (.*?)(?: \((\d+) times\))?$", re.S)
+_STREAK = re.compile(r"failing streak: (\d+) probes in a row$")
+
+
+def evidence_in(line: str, lang: str) -> str:
+    """A doctor finding's evidence line with its label in `lang` (`status: exited` ->
+    `状态：exited`, `log line 3: …` -> `日志第 3 行：…`); unknown lines unchanged."""
+    if lang != "zh":
+        return line
+    if m := _EVIDENCE_LINE.match(line):
+        where = "日志" if m[1] == "log" else "健康检查输出"
+        return f"{where}第 {m[2]} 行：{line[m.end() :]}"
+    if m := _HEALTH_PROBE.match(line):
+        times = f"（{m[3]} 次）" if m[3] else ""
+        output = "无输出" if m[2] == "no output" else m[2]
+        return f"健康检查：退出码 {m[1]}，{output}{times}"
+    if m := _STREAK.match(line):
+        return f"健康检查连续失败 {m[1]} 次"
+    label, sep, rest = line.partition(": ")
+    if sep and label in EVIDENCE_LABELS_ZH:
+        return f"{EVIDENCE_LABELS_ZH[label]}：{rest}"
+    return line
 
 
 def versions_line(notes: list[tuple[str, str, str]], lang: str) -> str:

@@ -565,3 +565,51 @@ def test_the_tui_words_next_steps_and_results_in_its_language():
     assert "清理一些空间" in next_keys(result, entry, "zh")[0]
     assert "free some space" in next_keys(result, entry, "en")[0]
     assert _missing_result("x#y").summary_in("zh") == "找不到检查 'x#y'"
+
+
+def test_kb_lang_zh_doctor_says_its_evidence_labels_in_chinese(monkeypatch, capsys) -> None:
+    """`kb --lang zh doctor` said its findings in Chinese and their evidence as `status: exited`,
+    `exit code: 1`, `log line 1: …`: the labels are kb's own words and are now Chinese; what
+    follows them (Docker's state, the log's line) stays as written, and `--json` keeps English."""
+    import json
+
+    import kb.checks.doctor
+    from kb.checks.container import health_lines
+    from kb.checks.doctor import DoctorReport, Finding, HostReport
+    from kb.cli import main as cli_main
+
+    health = {
+        "Log": [{"ExitCode": 1, "Output": ""}] * 3,
+        "FailingStreak": 3,
+    }
+    evidence = [
+        "status: exited",
+        "exit code: 1",
+        "OOMKilled: false",
+        "restart count: 4",
+        "image: emqx/emqx:5.8.6",
+        *health_lines(health),
+        "log line 7: OS monotonic time stepped backwards!",
+    ]
+    report = DoctorReport(
+        findings=[Finding(None, "fail", "emqx", "local", evidence, "emqx: 意外退出")],
+        hosts=[HostReport("local", "unix:///var/run/docker.sock", True, 1)],
+    )
+    monkeypatch.setattr(kb.checks.doctor, "run_doctor", lambda *a, **k: report)
+    assert cli_main.main(["--lang", "zh", "doctor"]) == 1
+    out = capsys.readouterr().out
+    for said in (
+        "状态：exited",
+        "退出码：1",
+        "OOMKilled: false",
+        "重启次数：4",
+        "镜像：emqx/emqx:5.8.6",
+        "健康检查：退出码 1，无输出（3 次）",
+        "健康检查连续失败 3 次",
+        "日志第 7 行：OS monotonic time stepped backwards!",
+    ):
+        assert said in out, (said, out)
+    assert "status:" not in out and "log line" not in out, out
+    assert cli_main.main(["--lang", "zh", "doctor", "--json"]) == 1
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["findings"][0]["evidence"] == evidence

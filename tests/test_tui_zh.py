@@ -324,3 +324,39 @@ async def test_help_in_chinese_has_distinct_tree_sections_and_the_triage_enter()
         assert len(titles) == len(set(titles)), titles
         triage = text.split("排查树列表（ctrl+t）", 1)[1].split("\n\n", 1)[0]
         assert re.search(r"enter\s+逐步排查", triage), triage
+
+
+@pilot_test
+async def test_doctor_evidence_labels_are_chinese_and_the_copy_says_what_is_shown(monkeypatch):
+    """The doctor (F7) said its findings in Chinese and their evidence as `status: exited`,
+    `exit code: 1`, `log line 7: …`; the labels now follow the app's language (kb.i18n
+    evidence_in, as `kb --lang zh doctor`), the log's own words stay as written."""
+    from kb.checks.doctor import DoctorReport, Finding, HostReport
+    from tui.screens.doctor import DoctorScreen
+
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/kbtui-test.sock")
+    evidence = ["status: exited", "exit code: 1", "log line 7: OS monotonic time stepped backwards"]
+    report = DoctorReport(
+        findings=[Finding(None, "fail", "emqx", "local", evidence, "emqx: 意外退出")],
+        hosts=[HostReport("local", "unix://x", True, 1)],
+    )
+    app = make_app(lang="zh")
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_text", lambda text, what="": copied.append(text))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        doctor = DoctorScreen(autoscan=False, live=False)
+        await app.push_screen(doctor)
+        doctor._done(report, None)
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        for said in (
+            "状态：exited",
+            "退出码：1",
+            "日志第 7 行：OS monotonic time stepped backwards",
+        ):
+            assert said in text, (said, text)
+        assert "status:" not in text and "log line" not in text, text
+        await pilot.press("y")
+        await pilot.pause(0.1)
+        assert copied and "状态：exited" in copied[-1], copied

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         use_color,
         will_exit,
     )
-    from kb.i18n import say, status_label
+    from kb.i18n import evidence_in, say, status_label
     from kb.redact import redact
 
     kbase = load_kb_for(args)
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             f"{st(status_label(f.status, lang), colour.get(f.status, '0'))} {st.bold(sanitize(where))}  {sanitize(f.summary.removeprefix(f.container + ': '))}"
         )
         for line in f.evidence:
-            print(f"      {st.dim(sanitize(line))}")
+            print(f"      {st.dim(sanitize(evidence_in(line, lang)))}")
         if f.entry:
             print(f"      → kb show {f.entry}")
     scanned = sum(h.containers for h in report.hosts)

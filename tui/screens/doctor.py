@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
+from kb.i18n import evidence_in
 from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
@@ -412,7 +413,7 @@ class DoctorScreen(Screen[None]):
             out.append("\n" + one_line(where, 200), style="dim")
         out.append("\n" + one_line(getattr(f, "summary", ""), 300))
         for line in list(getattr(f, "evidence", []) or [])[:MAX_EVIDENCE]:
-            out.append("\n  " + one_line(line, 200))
+            out.append("\n  " + one_line(evidence_in(str(line), lang), 200))
         panel.update(out)
 
     @on(DataTable.RowSelected)
@@ -443,7 +444,7 @@ class DoctorScreen(Screen[None]):
             self.notify(tr("Nothing to copy here", self.lang), severity="warning")
             return
         lines = [f"{getattr(f, 'status', '')}: {getattr(f, 'summary', '')}"]
-        lines += [str(x) for x in getattr(f, "evidence", []) or []]
+        lines += [evidence_in(str(x), self.lang) for x in getattr(f, "evidence", []) or []]
         kb_app(self).copy_text("\n".join(lines), "evidence")
 
     def action_cursor_down(self) -> None:
