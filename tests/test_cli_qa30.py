@@ -584,6 +584,7 @@ def self_signed_tls_port(tmp_path: Path) -> Iterator[int]:
     context.load_cert_chain(cert, key)
 
     def handshake(conn: socket.socket) -> None:
+        conn.settimeout(2)  # a client that never speaks must not keep the thread past the test
         try:
             context.wrap_socket(conn, server_side=True).close()
         except OSError:

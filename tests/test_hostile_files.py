@@ -3,8 +3,12 @@ others still load, nothing hangs or reads more than the limit, and printed paths
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -15,7 +19,7 @@ from kb.frontmatter import MAX_FILE_BYTES, split
 from kb.loader import load_kb
 from kb.model import Problem
 from kb.safeyaml import YamlError, parse
-from tests.helpers import entry_text, run_kb
+from tests.helpers import REPO, entry_text, run_kb
 
 # front-matter lines that crashed the loader (exit 3 "internal error") before
 CRASHERS = {
@@ -261,27 +265,44 @@ def test_a_recursive_alias_in_a_big_kb_is_one_problem_in_the_parallel_build(tmp_
     assert "index updated" in r.stdout or "index rebuilt" in r.stdout
 
 
-def test_a_bug_on_one_entry_in_an_index_worker_is_a_problem_of_that_entry(tmp_path, monkeypatch):
+def test_a_bug_on_one_entry_in_an_index_worker_is_a_problem_of_that_entry(tmp_path):
     """Anything a forked worker raises on one entry is that entry's problem; the others are
-    indexed (the worker used to catch only OSError: a traceback per worker, exit 70)."""
-    from indexer import open_index, schema
-
-    monkeypatch.setenv("KBTUI_HOME", str(tmp_path / "home"))
+    indexed (the worker used to catch only OSError: a traceback per worker, exit 70).
+    Run in a fresh interpreter: the build forks its workers only when the process has no other
+    thread (else it spawns them, and a spawned worker does not see the injected bug), and a
+    test run's process may hold threads of earlier tests."""
     root = tmp_path / "big"
     (root / "a").mkdir(parents=True)
     for i in range(420):
         (root / "a" / f"entry-{i}.md").write_text(entry_text(f"entry-{i}"))
-    real = schema.entry_document
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from indexer import open_index, schema
 
-    def flaky(entry):
-        if entry.id == "entry-7":
-            raise ValueError("a bug")
-        return real(entry)
+        real = schema.entry_document
 
-    monkeypatch.setattr(schema, "entry_document", flaky)
-    with open_index([root]) as idx:
-        assert idx.doc_count == 419
-        msgs = [str(p) for p in idx.problems]
+        def flaky(entry):
+            if entry.id == "entry-7":
+                raise ValueError("a bug")
+            return real(entry)
+
+        schema.entry_document = flaky
+        with open_index([sys.argv[1]]) as idx:
+            print(json.dumps([idx.doc_count, [str(p) for p in idx.problems]]))
+        """
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", script, str(root)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=dict(os.environ, KBTUI_HOME=str(tmp_path / "home")),
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    count, msgs = json.loads(r.stdout.strip().splitlines()[-1])
+    assert count == 419
     assert msgs == [
         f"{root}/a/entry-7.md:1: error: kbtui could not index this entry (ValueError); "
         "please report it"
