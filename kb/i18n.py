@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 SUPPORTED = ("en", "zh")
 
@@ -103,9 +104,17 @@ EVIDENCE_LABELS_ZH = {
     "finished": "结束时间",
     "error": "错误",
 }
-_EVIDENCE_LINE = re.compile(r"(log|health check) line (\d+): ")
-_HEALTH_PROBE = re.compile(r"health check: exit (-?\d+|None), (.*?)(?: \((\d+) times\))?$", re.S)
-_STREAK = re.compile(r"failing streak: (\d+) probes in a row$")
+
+
+@lru_cache(maxsize=1)
+def _evidence_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A log line, a health probe and a failing streak (compiled on first use: every `kb`
+    start imports this module)."""
+    return (
+        re.compile(r"(log|health check) line (\d+): "),
+        re.compile(r"health check: exit (-?\d+|None), (.*?)(?: \((\d+) times\))?$", re.S),
+        re.compile(r"failing streak: (\d+) probes in a row$"),
+    )
 
 
 def evidence_in(line: str, lang: str) -> str:
@@ -113,14 +122,15 @@ def evidence_in(line: str, lang: str) -> str:
     `状态：exited`, `log line 3: …` -> `日志第 3 行：…`); unknown lines unchanged."""
     if lang != "zh":
         return line
-    if m := _EVIDENCE_LINE.match(line):
+    log_line, probe, streak = _evidence_patterns()
+    if m := log_line.match(line):
         where = "日志" if m[1] == "log" else "健康检查输出"
         return f"{where}第 {m[2]} 行：{line[m.end() :]}"
-    if m := _HEALTH_PROBE.match(line):
+    if m := probe.match(line):
         times = f"（{m[3]} 次）" if m[3] else ""
         output = "无输出" if m[2] == "no output" else m[2]
         return f"健康检查：退出码 {m[1]}，{output}{times}"
-    if m := _STREAK.match(line):
+    if m := streak.match(line):
         return f"健康检查连续失败 {m[1]} 次"
     label, sep, rest = line.partition(": ")
     if sep and label in EVIDENCE_LABELS_ZH:

@@ -6,7 +6,9 @@ import os
 import random
 import socket
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,12 +55,19 @@ def entry_text(
 
 
 def run_kb(
-    *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    cwd: Path = REPO,
 ):
-    """Run the real `kb` CLI in a subprocess (the way users do)."""
+    """Run the real `kb` CLI in a subprocess (the way users do), in `cwd` (the repository's
+    modules stay importable from any folder)."""
     import subprocess
 
     full_env = {**os.environ, **(env or {})}
+    if cwd != REPO:
+        full_env["PYTHONPATH"] = os.pathsep.join([str(REPO), full_env.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "kb.cli.main", *args],
         input=input,
@@ -66,7 +75,7 @@ def run_kb(
         text=True,
         env=full_env,
         timeout=timeout,
-        cwd=REPO,
+        cwd=cwd,
     )
 
 
@@ -109,3 +118,32 @@ def write_config(text: str) -> Path:
     path.write_text(text)
     path.chmod(0o600)
     return path
+
+
+@contextmanager
+def loopback_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A TCP listener on 127.0.0.1 (a free port) that hands each connection to `handle`, in
+    its accept thread, until the block ends; yields the port. `handle` closes the connection."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            handle(conn)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(3)
+        server.close()

@@ -9,43 +9,41 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, entry_text, free_ports
+from tests.helpers import REPO, entry_text, free_ports, loopback_server, run_kb
 
 KB = [sys.executable, "-m", "kb.cli.main"]
+
+
+@contextmanager
+def _silent(seen: threading.Event | None = None) -> Iterator[int]:
+    """A loopback port that accepts connections, holds them and never sends a byte; `seen` is
+    set once something connected."""
+    held: list[socket.socket] = []
+
+    def hold(conn: socket.socket) -> None:
+        held.append(conn)
+        if seen is not None:
+            seen.set()
+
+    try:
+        with loopback_server(hold) as port:
+            yield port
+    finally:
+        for conn in held:
+            conn.close()
 
 
 @pytest.fixture
 def silent_port() -> Iterator[int]:
     """A loopback port that accepts connections and never sends a byte."""
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(2)
-    for conn in held:
-        conn.close()
-    server.close()
+    with _silent() as port:
+        yield port
 
 
 def _kb_with_checks(tmp_path: Path, checks: str) -> Path:
@@ -180,38 +178,10 @@ def test_doctor_cut_short_by_its_reader_keeps_the_exit_code(monkeypatch, capsys)
         os.close(out.fd)
 
 
-@contextmanager
-def _loopback(handle: Callable[[socket.socket], None]) -> Iterator[int]:
-    """A loopback listener on a free port that hands each connection to `handle` (in a thread)
-    until the block ends; yields the port."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                conn = server.accept()[0]
-            except OSError:
-                continue
-            handle(conn)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(2)
-        server.close()
-
-
 @pytest.fixture
 def closing_port() -> Iterator[int]:
     """A loopback port that accepts a connection and closes it at once, saying nothing."""
-    with _loopback(lambda conn: conn.close()) as port:
+    with loopback_server(lambda conn: conn.close()) as port:
         yield port
 
 
@@ -450,14 +420,7 @@ def test_help_prose_fits_80_columns(command: tuple[str, ...]) -> None:
     """`kb check --help` (and doctor, diagnose, export *, serve metrics) printed its description
     as one line of 150-600 characters in an 80-column terminal. Examples (indented command lines)
     are kept as written, so they can be copied."""
-    r = subprocess.run(
-        [*KB, *command, "--help"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "80"},
-    )
+    r = run_kb(*command, "--help", env={"COLUMNS": "80"})
     assert r.returncode == 0, r.stderr
     prose = [line for line in r.stdout.splitlines() if len(line) > 80 and not line.startswith("  ")]
     assert prose == []
@@ -473,13 +436,7 @@ def test_check_echoes_set_values_as_they_were_typed(tmp_path: Path) -> None:
         tmp_path,
         f"  - {{id: c, kind: mqtt.connect, title: Broker, params: {{port: {closed}}}}}\n",
     )
-    r = subprocess.run(
-        [*KB, "--kb", str(root), "check", "qa30-probe", "--set", "tls=true"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-    )
+    r = run_kb("--kb", str(root), "check", "qa30-probe", "--set", "tls=true")
     assert r.returncode == 3, r.stderr
     assert "[--set tls=true]" in r.stdout, r.stdout
 
@@ -556,13 +513,7 @@ def test_an_unreadable_set_value_is_a_usage_error(value: str) -> None:
     """`--set port=<5000 digits>` ended in "internal error: ValueError: Exceeds the limit (4300
     digits) for integer string conversion", `--set exit_codes=[[[…]]]` in "internal error:
     RecursionError" (exit 70, "a bug in kb"): what the user typed is the problem, exit 2."""
-    r = subprocess.run(
-        [*KB, "check", "docker-container-oom-triage", "--set", f"exit_codes={value}"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-    )
+    r = run_kb("check", "docker-container-oom-triage", "--set", f"exit_codes={value}")
     assert r.returncode == 2, r.stderr
     assert "internal error" not in r.stderr and r.stderr.startswith("kb: check: --set exit_codes")
     assert len(r.stderr) < 400, r.stderr
@@ -590,7 +541,7 @@ def self_signed_tls_port(tmp_path: Path) -> Iterator[int]:
         except OSError:
             conn.close()
 
-    with _loopback(handshake) as port:
+    with loopback_server(handshake) as port:
         yield port
 
 
@@ -784,33 +735,19 @@ def test_a_docker_credential_helpers_name_is_no_secret_holder() -> None:
 def refusing_broker() -> Iterator[int]:
     """A loopback "broker" that answers every CONNECT with CONNACK return code 5 (not
     authorised), as Mosquitto with `allow_anonymous false` does."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    stop = threading.Event()
 
-    def serve() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
+    def refuse(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(2)
             try:
-                conn = server.accept()[0]
+                conn.recv(1024)  # the CONNECT
+                conn.sendall(b"\x20\x02\x00\x05")
+                conn.recv(1024)  # until the client hangs up
             except OSError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                try:
-                    conn.recv(1024)  # the CONNECT
-                    conn.sendall(b"\x20\x02\x00\x05")
-                    conn.recv(1024)  # until the client hangs up
-                except OSError:
-                    pass
+                pass
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1]
-    stop.set()
-    thread.join(3)
-    server.close()
+    with loopback_server(refuse) as port:
+        yield port
 
 
 @pytest.mark.parametrize("kind", ["mqtt.sys", "mqtt.roundtrip", "mqtt.idle"])
@@ -839,9 +776,7 @@ def test_doctor_host_urls_obey_the_rule_check_set_host_obeys(url: str, why: str)
     password"), but `kb doctor --host` (and `kb serve metrics --host`) took the same URL, scanned,
     and reported "cannot use Docker endpoint …: Invalid bind address format", exit 3: one rule,
     kb.checks.targets.docker_url_problem, for both."""
-    r = subprocess.run(
-        [*KB, "doctor", "--host", url], capture_output=True, text=True, cwd=REPO, timeout=60
-    )
+    r = run_kb("doctor", "--host", url)
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert why in r.stderr and "hunter2x" not in r.stderr, r.stderr
     assert r.stdout == ""
@@ -853,76 +788,32 @@ def test_lint_refuses_a_file_that_is_no_entry_file(tmp_path: Path) -> None:
     such a path; lint does too now (exit 2)."""
     bad = tmp_path / "my-entry.md.bak"
     bad.write_text(entry_text("my-entry"))
-    r = subprocess.run(
-        [*KB, "lint", str(bad)], capture_output=True, text=True, cwd=REPO, timeout=60
-    )
+    r = run_kb("lint", str(bad))
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert "not a folder or .md file" in r.stderr and r.stdout == ""
     good = tmp_path / "my-entry.md"
     good.write_text(entry_text("my-entry"))
-    r = subprocess.run(
-        [*KB, "lint", str(good)], capture_output=True, text=True, cwd=REPO, timeout=60
-    )
+    r = run_kb("lint", str(good))
     assert r.returncode == 0 and "1 entry checked" in r.stdout, (r.stdout, r.stderr)
 
 
 def test_export_mtail_dash_prints_the_program_as_export_alerts_dash_does(tmp_path: Path) -> None:
     """`kb export alerts - …` prints the rules; `kb export mtail -` made a folder named "-" in
     the current directory and wrote "kb: wrote -/kbtui.mtail"."""
-    r = subprocess.run(
-        [*KB, "export", "mtail", "-"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        },
-    )
+    r = run_kb("export", "mtail", "-", cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr
     assert not (tmp_path / "-").exists()
     assert "kb_signature_matches_total" in r.stdout and "wrote" not in r.stderr
-    r = subprocess.run(
-        [*KB, "export", "site", "-", "--no-search"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
-        },
-    )
+    r = run_kb("export", "site", "-", "--no-search", cwd=tmp_path, timeout=120)
     assert r.returncode == 2 and not (tmp_path / "-").exists(), r.stderr
 
 
 @pytest.fixture
 def watched_silent_port() -> Iterator[tuple[int, threading.Event]]:
     """A port that accepts and never answers, and an event set once something connected."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    seen, stop = threading.Event(), threading.Event()
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(server.accept()[0])
-                seen.set()
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join(2)
-    for conn in held:
-        conn.close()
-    server.close()
+    seen = threading.Event()
+    with _silent(seen) as port:
+        yield port, seen
 
 
 @pytest.mark.parametrize("json_out", [True, False], ids=["json", "text"])
@@ -989,13 +880,7 @@ def test_a_runaway_host_is_refused_in_one_short_line() -> None:
         ["doctor", "--host", url],
         ["check", "docker-daemon-not-running", "--set", f"host={url}"],
     ):
-        r = subprocess.run(
-            [sys.executable, "-m", "kb.cli.main", *argv],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=60,
-        )
+        r = run_kb(*argv)
         assert r.returncode == 2, r.stderr[:300]
         assert "20000 characters (at most 253)" in r.stderr, r.stderr[:300]
         assert len(r.stderr) < 400 and r.stderr.count("\n") == 1, r.stderr[:300]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import free_ports
+from tests.helpers import free_ports, loopback_server
 from tui.app import KbApp
 from tui.services import Services
 
@@ -126,31 +124,8 @@ def screen_text(app) -> str:
 @contextmanager
 def tcp_listener() -> Iterator[int]:
     """A real TCP listener on 127.0.0.1 that accepts and closes connections; yields its port."""
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    srv.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = srv.accept()
-                conn.close()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    t = threading.Thread(target=serve, daemon=True)
-    t.start()
-    try:
-        yield srv.getsockname()[1]
-    finally:
-        stop.set()
-        srv.close()
-        t.join(2)
+    with loopback_server(lambda conn: conn.close()) as port:
+        yield port
 
 
 def closed_port() -> int:
