@@ -858,3 +858,25 @@ def test_port_in_use_is_the_address_already_in_use_problem(bundled_index) -> Non
         assert {h.id for h in hits[:3]} <= in_use, (q, [h.id for h in hits[:3]])
         added = [m for m, _ in expansions(q, frozenset(q.split()))]
         assert "eaddrinuse" in added and "端口被占用" in added, added
+
+
+def test_posix_error_atoms_and_their_strerror_words_reach_each_other() -> None:
+    # Erlang prints the atom (enospc, epipe), C programs and shells print strerror's words: the
+    # synonym file links each pair both ways (errno(3), glibc's wording)
+    import re
+
+    from indexer.lexicon import expansions
+    from indexer.tokens import raw_words
+
+    def members(q: str) -> set[str]:
+        # the query's words and their stems, as indexer.query hands them over
+        words = frozenset(raw_words(q).values()) | frozenset(re.findall(r"[a-z0-9_]+", q.lower()))
+        return {m for m, _whole in expansions(q, words)}
+
+    assert "no space left on device" in members('{file_error,"log/emqx.log.3",enospc}')
+    assert "enospc" in members("write /var/lib/docker/tmp: no space left on device")
+    assert "broken pipe" in members("MQTT error: write EPIPE")
+    assert "eaddrnotavail" in members("Error: Cannot assign requested address")
+    assert "erofs" in members("mkdir /data: read-only file system")
+    assert "nxdomain" in members("dns lookup failed")
+    assert "enoent" not in members("no space left on device")  # one meaning per group
