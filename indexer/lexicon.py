@@ -372,7 +372,8 @@ def expansions(
 
 
 # MQTT CONNACK return codes (MQTT 3.1.1, section 3.2.2.3) and the MQTT 5 reason codes for the same
-# refusals (section 3.2.2.2): clients print the number ("rc 5", "rc=4", "return code 5"), brokers
+# refusals (section 3.2.2.2): clients print the number ("rc 5", "rc=4", "return code 5"; paho-mqtt
+# Python's README example prints "Connected with result code 5" from its on_connect), brokers
 # the CONNACK they send (Mosquitto: "Sending CONNACK to 10.0.0.2 (0, 5)"); the entries name the
 # meaning
 CONNACK_CODES = {
@@ -396,7 +397,7 @@ CONNACK_CODES = {
 @lru_cache(maxsize=1)
 def _CONNACK() -> re.Pattern[str]:
     return re.compile(
-        r"(?i)\b(?:rc(?:\s*[=:]\s*|\s+)|(?:return(?:ed)? ?code|reason ?code|connack code)\s*[=:]?\s*)"
+        r"(?i)\b(?:rc(?:\s*[=:]\s*|\s+)|(?:return(?:ed)? ?code|result ?code|reason ?code|connack code)\s*[=:]?\s*)"
         r"(-?\d{1,3})\b"
         r"|\bconnack\b[^()\n]{0,60}\(\s*\d\s*,\s*(\d)\s*\)"
     )

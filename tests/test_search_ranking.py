@@ -677,6 +677,11 @@ def test_mqtt_connect_return_codes_add_their_meaning() -> None:
     assert connack_meanings("mqtt connect returned code=4") == ["bad username or password"]
     assert connack_meanings("Sending CONNACK to 10.0.0.2 (0, 5)") == ["not authorised"]
     assert connack_meanings("MQTT v5 reason code 135") == ["not authorised"]
+    # paho-mqtt Python's README on_connect prints "Connected with result code {rc}"
+    assert connack_meanings("external mqtt server ... Connected with result code 5") == [
+        "not authorised"
+    ]
+    assert connack_meanings("mqtt: Connected with result code: 4") == ["bad username or password"]
     # the Arduino PubSubClient's own state: the TCP connection failed
     assert connack_meanings("Attempting MQTT connection...failed, rc=-2 try again") == [
         "cannot connect to the broker"
