@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.server
 import socket
 import threading
@@ -145,14 +146,26 @@ def status_http(status: int, body: bytes = b"{}") -> Iterator[tuple[int, list[st
         srv.server_close()
 
 
+@dataclasses.dataclass
+class Trickle:
+    """What `trickle_docker` yields: its port, when the client's first request arrived (the
+    scan began: a deadline test times from here, not from a process start-up that a loaded
+    machine can stretch by seconds) and whether a log stream is being read."""
+
+    port: int
+    first_request: float | None = None  # time.monotonic()
+    streaming: threading.Event = dataclasses.field(default_factory=threading.Event)
+
+
 @contextlib.contextmanager
-def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
+def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[Trickle]:
     """A Docker Engine API endpoint (the few calls `kb doctor` makes) whose log streams trickle one
-    line per second, forever; yields the port. Container 0 exited with code 1 (a finding `kb
-    doctor` reports before it reads any log), the others run. `line` is what each log line says."""
+    line per second, forever. Container 0 exited with code 1 (a finding `kb doctor` reports
+    before it reads any log), the others run. `line` is what each log line says."""
     import json
 
     stop = threading.Event()
+    seen = Trickle(port=0)
     ids = [f"{i:02d}" + "ab" * 31 for i in range(containers)]
 
     def inspect(i: int) -> dict[str, object]:
@@ -185,6 +198,8 @@ def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
             self.wfile.write(body)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server API
+            if seen.first_request is None:
+                seen.first_request = time.monotonic()
             path = self.path.split("?")[0]
             parts = path.strip("/").split("/")
             if parts[-2:] == ["containers", "json"]:
@@ -208,6 +223,7 @@ def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
                 self.send_header("Content-Type", "application/vnd.docker.raw-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
+                seen.streaming.set()
                 n = 0
                 with contextlib.suppress(OSError):
                     while not stop.wait(1.0):
@@ -226,10 +242,11 @@ def trickle_docker(containers: int = 3, line: bytes = b"") -> Iterator[int]:
 
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    seen.port = srv.server_address[1]
     t = threading.Thread(target=srv.serve_forever, daemon=True)
     t.start()
     try:
-        yield srv.server_address[1]
+        yield seen
     finally:
         stop.set()
         srv.shutdown()
