@@ -26,6 +26,16 @@ EXIT_CODES_HELP = (
 
 
 class UserError(Exception):
-    """A problem the user can fix. The CLI prints `kb: <message>` and exits 2 (no traceback)."""
+    """A problem the user can fix. The CLI prints `kb: <message>` and exits 2 (no traceback).
+
+    With `fields`, `message` is an English template (`"{path}: no such file or folder"`, the
+    fields filled in by `str.format`): the CLI says it in the user's language from kb.i18n's
+    table, with the user's values (the fields) as typed.
+    """
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str = "", /, **fields: object) -> None:
+        super().__init__(message.format(**fields) if fields else message)
+        self.template = message
+        self.fields = fields

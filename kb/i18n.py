@@ -70,13 +70,81 @@ ZH_WORDS: dict[str, str] = {
     "{n} finding(s) in {containers} container(s) on {hosts} host(s){partial}, {seconds} s": (
         "{hosts} 台主机上的 {containers} 个容器中有 {n} 项发现{partial}，用时 {seconds} 秒"
     ),
+    # usage errors (kb.cli.main): the user's values and option names stay as typed
+    "{prog}: {message} (see '{prog} --help')": "{prog}：{message}（参见 '{prog} --help'）",
+    "kb: {message}": "kb：{message}",
+    "kb: interrupted": "kb：已中断",
+    "no entry {id!r}; did you mean: {close}": "没有条目 {id!r}；是不是要找：{close}",
+    "no entry {id!r}; try 'kb search WORDS' or 'kb list'": (
+        "没有条目 {id!r}；试试 'kb search WORDS' 或 'kb list'"
+    ),
+    "check: no entry {id!r}; did you mean {close}?": "check：没有条目 {id!r}；是不是要找 {close}？",
+    "check: no entry {id!r}; see kb list": "check：没有条目 {id!r}；请看 kb list",
+    "check: name an entry (kb check ID) or use --all": "check：请指定条目（kb check ID）或使用 --all",
+    "{path}: {why}; give a readable log file or - for stdin": (
+        "{path}：{why}；请给出可读的日志文件，或用 - 从标准输入读取"
+    ),
+    "{path}: no such file or folder": "{path}：没有这个文件或文件夹",
+    "cannot use {path}: {why}": "无法使用 {path}：{why}",
+    "empty query; type some words or pipe a log into 'kb search -'": (
+        "查询为空；请输入一些词语，或把日志通过管道传给 'kb search -'"
+    ),
+    "--limit must be at least 1": "--limit 至少为 1",
+    "no {option} {value!r} in this knowledge base; known: {shown}": (
+        "知识库中没有 {option} {value!r}；已有：{shown}"
+    ),
+    "name a shell: kb completion bash|zsh|fish": "请指定 shell：kb completion bash|zsh|fish",
+    # an OS error's reason (strerror, English in kb's C message locale), given as Words
+    "No such file or directory": "没有这个文件或文件夹",
+    "Permission denied": "权限不足",
+    "Is a directory": "这是一个文件夹",
+    "Not a directory": "路径中有一项不是文件夹",
+    "Read-only file system": "只读文件系统",
+    "No space left on device": "设备上没有剩余空间",
+    "it is a file, not a folder": "这是一个文件，不是文件夹",
+    "a symbolic link to nothing is where a folder must be": "应是文件夹的位置上是一个失效的符号链接",
 }
+
+#: argparse's own words (`usage: `, the section headings, its error messages) in Chinese, keyed
+#: by argparse's gettext message ids (kb.cli.parser_words answers argparse's gettext calls from
+#: here); `%` fields kept: the user's values and option names stay as typed
+ARGPARSE_ZH: dict[str, str] = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助信息并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多接受一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可匹配 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 中必须给出一个",
+    "ignored explicit argument %r": "多余的参数值 %r",
+    "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+}
+
+
+class Words(str):
+    """kb's own words given as a field of a message (an OS error's reason, `No such file or
+    directory`): said in the message's language too. A user's value (an id, a path) is a plain
+    str and stays as typed."""
+
+    __slots__ = ()
 
 
 def translated(zh: Mapping[str, str], text: str, lang: str, fields: Mapping[str, object]) -> str:
     """`text` in `lang` from a table keyed by the English (English when the table has no
     translation), with its `{fields}` filled in: the rule of `say` and of the TUI's `tr`."""
-    out = zh.get(text, text) if lang == "zh" else text
+    if lang != "zh":
+        return text.format(**fields) if fields else text
+    fields = {k: zh.get(v, v) if isinstance(v, Words) else v for k, v in fields.items()}
+    out = zh.get(text, text)
     return out.format(**fields) if fields else out
 
 

@@ -3,11 +3,18 @@ search` said "nothing found" in English, `kb check` printed English hints and st
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+import pytest
 from rich.cells import cell_len
 
+from kb.cjk import RANGES
 from kb.i18n import ZH_WORDS, say, status_label
 from kb.model import STATUSES
 from tests.helpers import run_kb
+
+CJK = re.compile(f"[{RANGES}]")
 
 
 def test_every_check_status_has_its_chinese_label_of_the_same_width():
@@ -38,3 +45,96 @@ def test_search_and_diagnose_speak_chinese_with_lang_zh(tmp_path):
     assert r.returncode == 1 and r.stdout.strip() == "没有条目的特征行与这段日志匹配。"
     r = run_kb("search", "zzzqqq", env=env)  # English stays the default
     assert r.stderr.startswith("kb: nothing found")
+
+
+EN = {"LC_ALL": "C.UTF-8"}  # English unless --lang says otherwise, whatever the machine's locale
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--lang", "zh", "--bogus"], "kb：无法识别的参数：--bogus（参见 'kb --help'）"),
+        (["show", "--lang", "zh"], "kb show：缺少必需的参数：ID（参见 'kb show --help'）"),
+        (
+            ["search", "x", "--limit", "abc", "--lang=zh"],
+            "kb search：参数 --limit/-n：无效的 int 值：'abc'（参见 'kb search --help'）",
+        ),
+        (
+            ["--la", "zh", "search", "x", "--limit"],
+            "kb search：参数 --limit/-n：需要一个值（参见 'kb search --help'）",
+        ),
+        (["--lang", "zh", "frob"], "kb：参数 COMMAND：无效的选择：'frob'（可选：'search', "),
+    ],
+)
+def test_argparse_usage_errors_speak_chinese_with_lang_zh(tmp_path, argv, said):
+    r = run_kb(*argv, env={"KBTUI_HOME": str(tmp_path), **EN})
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.startswith(said) and r.stderr.count("\n") == 1
+
+
+def test_usage_errors_follow_the_locale_and_stay_english_by_default(tmp_path):
+    home = {"KBTUI_HOME": str(tmp_path)}
+    r = run_kb("--bogus", env={**home, "LC_ALL": "zh_CN.UTF-8"})
+    assert (r.returncode, r.stderr) == (2, "kb：无法识别的参数：--bogus（参见 'kb --help'）\n")
+    r = run_kb("--bogus", env={**home, **EN})
+    assert (r.returncode, r.stderr) == (
+        2,
+        "kb: unrecognized arguments: --bogus (see 'kb --help')\n",
+    )
+    # `kb export site --lang zh` picks the languages exported, not the language of the messages
+    r = run_kb("export", "site", "--lang", "zh", env={**home, **EN})
+    assert r.returncode == 2 and "the following arguments are required: OUT" in r.stderr
+
+
+def test_help_headings_speak_chinese_and_the_usage_stays_aligned(tmp_path):
+    r = run_kb("--lang", "zh", "search", "--help", env={"KBTUI_HOME": str(tmp_path), **EN})
+    assert r.returncode == 0
+    first, second = r.stdout.splitlines()[:2]
+    assert first.startswith("用法：kb search [-h]")
+    for heading in ("位置参数:", "选项:", "显示此帮助信息并退出"):
+        assert heading in r.stdout
+    # the wrapped usage line starts under the first option (用法： is 6 columns wide)
+    assert cell_len(first[: first.index("[")]) == len(second) - len(second.lstrip(" "))
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "said"),
+    [
+        (
+            ["show", "no-such-entry"],
+            1,
+            "kb：没有条目 'no-such-entry'；试试 'kb search WORDS' 或 'kb list'",
+        ),
+        (["show", "monotonic"], 1, "kb：没有条目 'monotonic'；是不是要找：emqx-monotonic-"),
+        (["show", "no-such-entry", "--json"], 1, "kb：没有条目 'no-such-entry'；"),
+        (["check", "no-such-entry"], 2, "kb：check：没有条目 'no-such-entry'；请看 kb list"),
+        (["check"], 2, "kb：check：请指定条目（kb check ID）或使用 --all"),
+        (
+            ["diagnose", "/no/such/file.log"],
+            2,
+            "kb：/no/such/file.log：没有这个文件或文件夹；请给出可读的日志文件，或用 - 从标准输入读取",
+        ),
+        (["lint", "/no/such/folder"], 2, "kb：/no/such/folder：没有这个文件或文件夹"),
+        (["search", "x", "--product", "nosuch"], 2, "kb：知识库中没有 product 'nosuch'；已有："),
+    ],
+)
+def test_common_user_errors_speak_chinese_with_lang_zh(tmp_path, argv, code, said):
+    env = {"KBTUI_HOME": str(tmp_path), **EN}
+    r = run_kb("--lang", "zh", *argv, env=env)
+    assert (r.returncode, r.stdout) == (code, "") and r.stderr.startswith(said)
+    english = run_kb(*argv, env=env)  # same exit code and output in English
+    assert (english.returncode, english.stdout) == (code, "")
+    assert english.stderr.startswith("kb: ") and not CJK.search(english.stderr)
+
+
+def test_main_leaves_argparse_english_after_a_chinese_command_line(capsys):
+    import argparse
+    import gettext
+
+    from kb.cli import main as cli_main
+
+    with pytest.raises(SystemExit) as stop:
+        cli_main.main(["--lang", "zh", "--bogus"])
+    assert stop.value.code == 2 and "无法识别的参数" in capsys.readouterr().err
+    hooks: Any = argparse
+    assert (hooks._, hooks.ngettext) == (gettext.gettext, gettext.ngettext)

@@ -60,10 +60,19 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
         if entry is None:
             import difflib
 
-            entry_id = parse_check_ref(ref)[0] or ref
-            close = difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; see kb list"
-            raise UserError(f"check: {problem}{hint}")
+            owner = parse_check_ref(ref)[0]
+            entry_id = owner or ref
+            close = ", ".join(
+                difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
+            )
+            if owner == "":  # `#check`: names no entry
+                hint = f"; did you mean {close}?" if close else "; see kb list"
+                raise UserError(f"check: {problem}{hint}")
+            if close:
+                raise UserError(
+                    "check: no entry {id!r}; did you mean {close}?", id=entry_id, close=close
+                )
+            raise UserError("check: no entry {id!r}; see kb list", id=entry_id)
         if problem:
             raise UserError(f"check: {problem}")
         out.append((entry, specs))

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.checks.diagnose import binary_head, diagnose, log_stream, read_head
     from kb.cli.common import Style, lang_for, load_kb_for, print_json, sanitize, use_color
     from kb.errors import UserError
-    from kb.i18n import say
+    from kb.i18n import Words, say
 
     kbase = load_kb_for(args)
 
@@ -53,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
                 results = scan(fh, sanitize(args.file))
         except OSError as exc:
             raise UserError(
-                f"{args.file}: {exc.strerror or exc}; give a readable log file or - for stdin"
+                "{path}: {why}; give a readable log file or - for stdin",
+                path=args.file,
+                why=Words(exc.strerror or str(exc)),
             ) from exc
     if args.json:
         print_json([d.to_dict() for d in results])

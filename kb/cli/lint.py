@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             targets.append(Path(p).resolve(strict=True))
         except (OSError, RuntimeError):  # missing, or a symlink loop
-            raise UserError(f"{path_text(p)}: no such file or folder") from None
+            raise UserError("{path}: no such file or folder", path=path_text(p)) from None
         if not targets[-1].is_dir() and targets[-1].suffix != ".md":
             # `kb lint entry.md.bak` checked 0 entries and passed: a CI job green on nothing
             raise UserError(

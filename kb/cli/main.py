@@ -41,7 +41,13 @@ COMMANDS = (
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # one line and a pointer to help, exit 2 (argparse prints the whole usage block otherwise)
-        sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        from kb.cli.parser_words import spoken
+        from kb.i18n import say
+
+        line = say(
+            "{prog}: {message} (see '{prog} --help')", spoken(), prog=self.prog, message=message
+        )
+        sys.stderr.write(line + "\n")
         sys.exit(EXIT_USAGE)
 
 
@@ -168,15 +174,19 @@ def _closed_streams() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kb.cli.parser_words import lang_asked, speaking
     from kb.errors import UserError
+    from kb.i18n import Words, say
 
     _closed_streams()
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(only=command_in(argv))
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USAGE
+    lang = lang_asked(argv)
+    with speaking(lang):
+        parser = build_parser(only=command_in(argv))
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return EXIT_USAGE
     from kb.cli.common import PENDING_EXIT
 
     PENDING_EXIT.clear()  # one command per call (tests call main() again in one process)
@@ -185,10 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
-        sys.stderr.write(f"kb: {_one_line(exc)}\n")
+        template = getattr(exc, "template", None)
+        said = say(template, lang, **exc.fields) if template is not None else str(exc)
+        sys.stderr.write(say("kb: {message}", lang, message=_one_line(said)) + "\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("kb: interrupted\n")
+        sys.stderr.write(say("kb: interrupted", lang) + "\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `kb search x | head`: the reader went away; not an error. Point stdout at /dev/null so
@@ -207,13 +219,15 @@ def main(argv: list[str] | None = None) -> int:
         import errno
         import os
 
-        why = exc.strerror
+        why = Words(exc.strerror or "")
         if exc.errno == errno.EEXIST and os.path.isfile(exc.filename):
             # mkdir(parents=True) met a file where a folder of the path must be
-            why = "it is a file, not a folder"
+            why = Words("it is a file, not a folder")
         elif exc.errno == errno.EEXIST and os.path.islink(exc.filename):
-            why = "a symbolic link to nothing is where a folder must be"
-        sys.stderr.write(f"kb: cannot use {_one_line(_shown_path(exc.filename))}: {why}\n")
+            why = Words("a symbolic link to nothing is where a folder must be")
+        path = _one_line(_shown_path(exc.filename))
+        message = say("cannot use {path}: {why}", lang, path=path, why=why)
+        sys.stderr.write(say("kb: {message}", lang, message=message) + "\n")
         return EXIT_USAGE
     except Exception as exc:  # a bug: one line unless --debug
         if args.debug:

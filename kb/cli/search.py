@@ -159,7 +159,12 @@ def unknown_filters(idx: Any, args: argparse.Namespace) -> None:
         for value in wanted:
             if value.lower() not in known:
                 shown = ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-                raise UserError(f"no {option} {value!r} in this knowledge base; known: {shown}")
+                raise UserError(
+                    "no {option} {value!r} in this knowledge base; known: {shown}",
+                    option=option,
+                    value=value,
+                    shown=shown,
+                )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -110,17 +110,22 @@ UNTRANSLATED = {
 }
 
 
-def not_found(known_ids: Any, entry_id: str) -> int:
+def not_found(known_ids: Any, entry_id: str, lang: str) -> int:
+    from kb.i18n import say
+
     ids = list(known_ids)
     word = entry_id.strip().lower()
     # a word of an id (kb show monotonic) names the ids holding it; else the nearest spellings
     close = [i for i in ids if word and word in i][:3] or difflib.get_close_matches(
         word, ids, n=3, cutoff=0.5
     )
-    hint = (
-        f"; did you mean: {', '.join(close)}" if close else "; try 'kb search WORDS' or 'kb list'"
-    )
-    sys.stderr.write(f"kb: no entry {entry_id!r}{hint}\n")
+    if close:
+        message = say(
+            "no entry {id!r}; did you mean: {close}", lang, id=entry_id, close=", ".join(close)
+        )
+    else:
+        message = say("no entry {id!r}; try 'kb search WORDS' or 'kb list'", lang, id=entry_id)
+    sys.stderr.write(say("kb: {message}", lang, message=message) + "\n")
     return 1
 
 
@@ -143,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                 " ('kb lint' lists every problem)\n"
             )
             return 2
-        return not_found(known, args.id)
+        return not_found(known, args.id, lang_for(args))
     lang = lang_for(args)
     # the language the entry is shown in: the one asked for, or English when it has no companion
     shown = lang if lang == "en" or lang in entry.translations else "en"
