@@ -8,6 +8,8 @@ registered:
 - `key=value`, `key: value`, `"key": "value"`, `--flag value`, `--flag=value` and `Header: value`
   where the name says password, passwd, pwd, pass, secret, token, api key, private key, credential, creds,
   cookie or auth (not "author"; "pass" only as a word part, so "bypass" is not a secret): the value is masked, the name kept;
+  except where `name: ` goes on in prose (a Go error chain: `Error saving credentials: error
+  storing credentials - err: …`): a lower-case word and another word after it are a sentence;
 - `Authorization: <scheme> <credentials>`: the credentials, whatever the scheme;
 - `Cookie:` / `Set-Cookie:` headers: the whole value;
 - `scheme://user:password@host` anywhere in a line: the password;
@@ -133,6 +135,32 @@ def _helper_name(m: re.Match[str]) -> bool:
     return m.group("key").lstrip("\\\"'").lower().startswith("docker-credential-")
 
 
+# what follows a one-word value when the value starts a sentence: a space and a word that is no
+# key of its own (`user: bob password: guest host: x` names three keys)
+_PROSE_NEXT = re.compile(r" [A-Za-z]{2,64}(?![\w:=])")
+
+
+def _prose(m: re.Match[str], text: str) -> bool:
+    """The value after `name: ` begins an English sentence, not a secret: a Go error chain says
+    `Error saving credentials: error storing credentials - err: …`, `unauthorized: incorrect
+    username or password` (Go's error strings start in lower case and each wrapper adds `: `).
+    Only for a bare `name: ` (no quotes, no `=`, no scheme, a space after the colon) whose value
+    is one lower-case word followed by a space and another word: `password: hunter2`,
+    `password: guest` at the end of a line or before the next key, `password=error storing`,
+    `"password": "error storing"` and `--password error storing` stay masked."""
+    key = m.group("key")
+    if m.group("q") or m.group("scheme") or not key.endswith(": ") or key[-3:-2].isspace():
+        return False  # `name: ` as a sentence writes it: one space after the colon, none before
+    value = m.group("value")
+    return (
+        2 <= len(value)
+        and value.isascii()
+        and value.isalpha()
+        and value.islower()
+        and _PROSE_NEXT.match(text, m.end()) is not None
+    )
+
+
 def _assignments(text: str) -> str:
     """`_ASSIGN.sub(_assign, text)`, except that a name followed by a space that is no --flag
     ("invalid credentials password=…") gives back what it took after the name: the value it
@@ -140,7 +168,7 @@ def _assignments(text: str) -> str:
     out: list[str] = []
     pos = 0
     while (m := _ASSIGN.search(text, pos)) is not None:
-        if not _flag_ok(m) or _helper_name(m):
+        if not _flag_ok(m) or _helper_name(m) or _prose(m, text):
             out.append(text[pos : m.start("scheme")])
             pos = m.start("scheme")  # past the name: always forward
             continue

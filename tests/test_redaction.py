@@ -241,3 +241,59 @@ def test_a_run_of_rare_chinese_characters_before_a_secret_name_is_not_part_of_th
     for run in ("𠮷" * 80, "\U00020000" * 80, "ｶ" * 80, "很" * 80):
         assert "hunter2" not in redact(run + "password=hunter2"), run[:1]
         assert CJK.search(run), run[:1]
+
+
+# Docker's own messages (docker CLI 28.2.2 and the registry): a Go error chain, where the word
+# after `credentials: ` or `unauthorized: ` starts the next wrapped error, not a secret
+DOCKER_PROSE = [
+    "Error saving credentials: error storing credentials - err: exit status 1, out: "
+    "`Cannot autolaunch D-Bus without X11 $DISPLAY`",
+    'Error saving credentials: error storing credentials - err: exec: "docker-credential-desktop":'
+    " executable file not found in $PATH, out: ``",
+    'Error response from daemon: Get "https://registry-1.docker.io/v2/": unauthorized: incorrect'
+    " username or password",
+    "Error response from daemon: unauthorized: authentication required",
+]
+
+
+@pytest.mark.parametrize("line", DOCKER_PROSE)
+def test_a_go_error_chain_after_a_secret_word_is_kept(line):
+    assert redact(line) == line
+
+
+# (text, the secret in it): a one-word value after `name: ` is still a secret where it ends the
+# line, comes before the next key or a comment, or is written as an assignment, quoted or a flag
+PROSE_LOOKALIKES = [
+    ("    EMQX_DASHBOARD__DEFAULT_PASSWORD: public", "public"),  # a compose file's environment
+    ("      RABBITMQ_DEFAULT_PASS: guest  # dev only", "guest"),
+    ("user: bob password: guest host: broker", "guest"),
+    ("login user=bob password: letmein vhost=/", "letmein"),
+    ("password=error storing credentials", "error"),
+    ('"password": "error storing"', "error storing"),
+    ("--password error storing", "error"),
+    ("password:  error storing credentials", "error"),  # two spaces: a column, not a sentence
+    ("password :error storing credentials", "error"),
+    ("Authorization: Basic dXNlcjpwYXNz from client", "dXNlcjpwYXNz"),
+    ("token: Expired at noon", "Expired"),  # not a lower-case word: a token
+]
+
+
+@pytest.mark.parametrize("text,secret", PROSE_LOOKALIKES)
+def test_a_secret_after_a_secret_word_is_still_masked(text, secret):
+    out = redact(text)
+    assert secret not in out and MASK in out, out
+
+
+def test_kb_diagnose_shows_dockers_credentials_error_as_docker_printed_it(tmp_path):
+    """QA: kb diagnose and doctor printed `Error saving credentials: <redacted> storing
+    credentials - err: …`: the first word of Docker's message looked like the secret."""
+    import json
+
+    from tests.helpers import run_kb
+
+    log = tmp_path / "login.log"
+    log.write_text(DOCKER_PROSE[1] + "\n", encoding="utf-8")
+    r = run_kb("diagnose", str(log), "--json", env={"KBTUI_HOME": str(tmp_path)})
+    found = {d["id"]: d["lines"] for d in json.loads(r.stdout)}
+    assert r.returncode == 0
+    assert found["docker-credential-helper-not-found"] == [{"line": 1, "text": DOCKER_PROSE[1]}]
