@@ -47,13 +47,14 @@ class EntryScreen(Screen[None]):
     def __init__(self, entry: Entry) -> None:
         super().__init__()
         self.entry = entry
+        #: the body rendered once per text shown (English, Chinese), keyed by that text
+        self._bodies: dict[str, Markdown] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="?")
         with VerticalScroll(id="entry-scroll", can_focus=True):
             yield BreakableStatic(id="entry-head")
-            yield BreakableMarkdown(id="entry-body", parser_factory=safe_parser, open_links=False)
-            yield BreakableStatic(id="entry-foot")
+            yield BreakableStatic(id="entry-foot")  # the body goes before it (_show_body)
         yield KbFooter()
 
     def on_mount(self) -> None:
@@ -68,9 +69,34 @@ class EntryScreen(Screen[None]):
         text = e.text(lang)
         self.sub_title = one_line(text.title, 60)
         self.query_one("#entry-head", Static).update(self._head(lang))
-        self.query_one("#entry-body", Markdown).update(clean(text.body))
+        self._show_body(clean(text.body))
         self.query_one("#entry-foot", Static).update(self._footer_text(lang))
-        self.refresh_bindings()
+
+    def _body(self, body: str) -> Markdown:
+        """The widget showing `body`, built (hidden) the first time it is asked for and kept: ctrl+l
+        on a long entry rebuilt every Markdown widget of the body each time."""
+        markdown = self._bodies.get(body)
+        if markdown is None:
+            markdown = BreakableMarkdown(
+                body, classes="entry-body", parser_factory=safe_parser, open_links=False
+            )
+            markdown.display = False
+            self._bodies[body] = markdown
+            self.query_one("#entry-scroll").mount(markdown, before="#entry-foot")
+        return markdown
+
+    def _show_body(self, body: str) -> None:
+        shown = self._body(body)
+        for markdown in self._bodies.values():
+            markdown.display = markdown is shown
+
+    @on(Markdown.TableOfContentsUpdated)
+    def _body_built(self, event: Markdown.TableOfContentsUpdated) -> None:
+        """A body has been built: then the other language's, hidden, so that the first ctrl+l
+        only swaps them too (an entry without a translation shows the same text: no second)."""
+        event.stop()
+        other = "zh" if self.lang == "en" else "en"
+        self.call_after_refresh(self._body, clean(self.entry.text(other).body))  # once painted
 
     def _head(self, lang: str) -> Text:
         e = self.entry

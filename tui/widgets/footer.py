@@ -31,7 +31,14 @@ class KbFooter(Footer):
     """Footer keys worded in `app.lang`; recomposes when the language changes."""
 
     def on_mount(self) -> None:
-        self.watch(self.app, "lang", lambda _lang: self.recompose(), init=False)
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+
+    async def _lang_changed(self, _lang: str) -> None:
+        # only the footer in sight: one under another screen is recomposed when its screen comes
+        # back (Textual refreshes a resumed screen's bindings), so a language switch costs one
+        # footer, not one per screen in the stack
+        if self.screen is self.app.screen:
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
         lang = str(getattr(self.app, "lang", "en"))
