@@ -94,6 +94,8 @@ ZH_WORDS: dict[str, str] = {
         "知识库中没有 {option} {value!r}；已有：{shown}"
     ),
     "name a shell: kb completion bash|zsh|fish": "请指定 shell：kb completion bash|zsh|fish",
+    "{text!r} is not a number of seconds": "{text!r} 不是秒数",
+    "must be between {low:g} and {high:g} seconds": "必须在 {low:g} 到 {high:g} 秒之间",
     # an OS error's reason (strerror, English in kb's C message locale), given as Words
     "No such file or directory": "没有这个文件或文件夹",
     "Permission denied": "权限不足",
@@ -127,6 +129,8 @@ ARGPARSE_ZH: dict[str, str] = {
     "one of the arguments %s is required": "参数 %s 中必须给出一个",
     "ignored explicit argument %r": "多余的参数值 %r",
     "can't open '%(filename)s': %(error)s": "无法打开 '%(filename)s'：%(error)s",
+    # argparse's own one-line error (kbtui; kb words its own, see kb.cli.main._Parser)
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
 }
 
 

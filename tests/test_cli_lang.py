@@ -64,6 +64,10 @@ EN = {"LC_ALL": "C.UTF-8"}  # English unless --lang says otherwise, whatever the
             "kb search：参数 --limit/-n：需要一个值（参见 'kb search --help'）",
         ),
         (["--lang", "zh", "frob"], "kb：参数 COMMAND：无效的选择：'frob'（可选：'search', "),
+        (
+            ["doctor", "--timeout", "0", "--lang", "zh"],
+            "kb doctor：参数 --timeout：必须在 1 到 3600 秒之间（参见 'kb doctor --help'）",
+        ),
     ],
 )
 def test_argparse_usage_errors_speak_chinese_with_lang_zh(tmp_path, argv, said):
@@ -138,3 +142,17 @@ def test_main_leaves_argparse_english_after_a_chinese_command_line(capsys):
     assert stop.value.code == 2 and "无法识别的参数" in capsys.readouterr().err
     hooks: Any = argparse
     assert (hooks._, hooks.ngettext) == (gettext.gettext, gettext.ngettext)
+
+
+def test_kbtui_says_its_usage_errors_and_help_in_chinese_with_lang_zh(capsys):
+    from tui.app import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "zh", "--bogus"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.endswith("kbtui：错误：无法识别的参数：--bogus\n"), err
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "zh", "--help"])
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and out.startswith("用法：kbtui [-h]")
+    assert "显示此帮助信息并退出" in out

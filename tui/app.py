@@ -469,8 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from kb.cli.parser_words import lang_asked, speaking
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with speaking(lang_asked(argv)):  # a usage error or --help in the language asked for
+        parser = build_parser()
+        args = parser.parse_args(argv)
     from kb.cli.common import kb_arg_problem
 
     for path in args.kb:

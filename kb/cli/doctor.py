@@ -63,12 +63,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _seconds(low: float, high: float) -> Callable[[str], float]:
     def parse(text: str) -> float:
+        from kb.cli.parser_words import spoken
+        from kb.i18n import say
+
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+            why = say("{text!r} is not a number of seconds", spoken(), text=text)
+            raise argparse.ArgumentTypeError(why) from None
         if not low <= value <= high:  # also rejects nan
-            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g} seconds")
+            why = say("must be between {low:g} and {high:g} seconds", spoken(), low=low, high=high)
+            raise argparse.ArgumentTypeError(why)
         return value
 
     return parse
