@@ -8,8 +8,10 @@ registered:
 - `key=value`, `key: value`, `"key": "value"`, `--flag value`, `--flag=value` and `Header: value`
   where the name says password, passwd, pwd, pass, secret, token, api key, private key, credential, creds,
   cookie or auth (not "author"; "pass" only as a word part, so "bypass" is not a secret): the value is masked, the name kept;
-  except where `name: ` goes on in prose (a Go error chain: `Error saving credentials: error
-  storing credentials - err: …`): a lower-case word and another word after it are a sentence;
+  except where a credential or auth name's `name: ` goes on in prose (a Go error chain: `Error
+  saving credentials: error storing credentials - err: …`, `unauthorized: incorrect username or
+  password`): a lower-case word and another word after it are a sentence; never after a name that
+  holds a value itself (password, secret, token, key, cookie: `password: guest and …` is masked);
 - `Authorization: <scheme> <credentials>`: the credentials, whatever the scheme;
 - `Cookie:` / `Set-Cookie:` headers: the whole value;
 - `scheme://user:password@host` anywhere in a line: the password;
@@ -135,6 +137,14 @@ def _helper_name(m: re.Match[str]) -> bool:
     return m.group("key").lstrip("\\\"'").lower().startswith("docker-credential-")
 
 
+# names that hold a secret value themselves: after them, even a lower-case word followed by more
+# words is the secret (`password: guest and user admin`); only the names of an operation
+# (credentials, creds, auth, unauthorized) start a Go error chain's next clause
+_VALUE_NAME = re.compile(
+    r"(?i)passw(?:or)?d|passphrase|(?<![a-z])pass(?![a-z])|pwd|secret|token|api[-_ .]?key|apikey"
+    r"|private[-_ .]?key|cookie"
+)
+
 # what follows a one-word value when the value starts a sentence: a space and a word that is no
 # key of its own (`user: bob password: guest host: x` names three keys)
 _PROSE_NEXT = re.compile(r" [A-Za-z]{2,64}(?![\w:=])")
@@ -151,6 +161,8 @@ def _prose(m: re.Match[str], text: str) -> bool:
     key = m.group("key")
     if m.group("q") or m.group("scheme") or not key.endswith(": ") or key[-3:-2].isspace():
         return False  # `name: ` as a sentence writes it: one space after the colon, none before
+    if _VALUE_NAME.search(key):
+        return False  # `password: guest and …`: a name that holds a value is never prose
     value = m.group("value")
     return (
         2 <= len(value)

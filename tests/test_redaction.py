@@ -275,6 +275,11 @@ PROSE_LOOKALIKES = [
     ("password :error storing credentials", "error"),
     ("Authorization: Basic dXNlcjpwYXNz from client", "dXNlcjpwYXNz"),
     ("token: Expired at noon", "Expired"),  # not a lower-case word: a token
+    # a name that holds the value itself: prose after it is still the secret (QA, session 26)
+    ("connecting with password: guest and user admin", "guest"),
+    ("mqtt password: hunter and then retry", "hunter"),
+    ("api key: abcdef for the bridge", "abcdef"),
+    ("secret: letmein please", "letmein"),
 ]
 
 
