@@ -3,7 +3,7 @@
 
     python scripts/embed_bundled.py
 
-Run it after changing a bundled entry's title, English summary or symptoms (tests/test_semantic.py
+Run it after changing a bundled entry's title or English symptoms, the texts encoded (tests/test_semantic.py
 fails until then). Without the table, search still works: the vectors it lacks are computed on
 first use and cached beside the user's index; the table only spares the first queries that work.
 """
