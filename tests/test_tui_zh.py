@@ -295,6 +295,26 @@ async def test_ctrl_l_relabels_targets_and_paste_log():
         await see(pilot, "粘贴日志，ctrl+s 查找匹配的条目", "没有可诊断的内容：请先粘贴日志。")
 
 
+@pilot_test
+async def test_ctrl_l_says_the_tree_breadcrumb_answers_again():
+    """QA pass 32: the answers in a tree's breadcrumb stayed in the language they were given in
+    (`… › Yes, it accepts connections` after ctrl+l to 中文, `Yes › Yes › 能` back in English)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await show_entry(pilot, "tui-probe-listener")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TreeScreen), what="tree")
+        await pilot.press("1")  # "Yes, it accepts connections", whatever the check said
+        await see(pilot, "› Yes, it accepts connections", "Do clients send a user name")
+        await pilot.press("ctrl+l")
+        await see(pilot, "› 能，可以连接", "客户端是否发送用户名和密码")
+        assert "accepts connections" not in screen_text(app)
+        await pilot.press("ctrl+l")
+        await see(pilot, "› Yes, it accepts connections")
+        assert "能，可以连接" not in screen_text(app)
+
+
 # --- Chinese in the checks table's fixed-width cells --------------------------------------------
 @pilot_test
 async def test_checks_table_shows_the_kind_whole_or_not_at_all_in_chinese():

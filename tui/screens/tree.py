@@ -56,7 +56,6 @@ class KeyedButton(Button):
 class Step:
     node: str
     choice: int  # index of the option taken
-    label: str  # its label, in the language shown when it was taken
 
 
 class TreeScreen(Screen[None]):
@@ -167,8 +166,10 @@ class TreeScreen(Screen[None]):
         out = Text()
         out.append(one_line(self.entry.text(self.lang).title, 70), style="bold")
         for step in self.path:
+            # the label in the language shown now: ctrl+l says the answers given again
+            label = self.entry.node_text(self.dtree.nodes[step.node], self.lang)["options"]
             out.append(" › ", style="dim")
-            out.append(one_line(step.label, 40))
+            out.append(one_line(label[step.choice], 40))
         if not self.path:
             out.append(" › start" if self.lang == "en" else " › 开始", style="dim")
         return out
@@ -334,8 +335,7 @@ class TreeScreen(Screen[None]):
         node = self.node
         if node.is_conclusion or not 0 <= index < len(node.options):
             return
-        label = self.entry.node_text(node, self.lang)["options"][index]
-        self.path.append(Step(node=node.id, choice=index, label=label))
+        self.path.append(Step(node=node.id, choice=index))
         self.node_id = node.options[index].goto
         self.show_node()
 
