@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -78,8 +80,13 @@ class Tmux:
 
     def __init__(self, tmp_path: Path, size: tuple[int, int], *args: str) -> None:
         self.session = f"kbtui-e2e-{uuid.uuid4().hex[:8]}"
-        cmd = f"env KBTUI_HOME={tmp_path} LANG=en_US.UTF-8 TERM=xterm-256color {KBTUI} " + " ".join(
-            args
+        # the code under test, when the suite runs a checkout other than the installed one
+        path = os.environ.get("PYTHONPATH")
+        cmd = (
+            f"env KBTUI_HOME={tmp_path} LANG=en_US.UTF-8 TERM=xterm-256color "
+            + (f"PYTHONPATH={shlex.quote(path)} " if path else "")
+            + f"{KBTUI} "
+            + " ".join(args)
         )
         _tmux("new-session", "-d", "-s", self.session, "-x", str(size[0]), "-y", str(size[1]), cmd)
 
@@ -118,6 +125,48 @@ def test_kbtui_in_tmux_typing_after_down_and_a_cr_separated_paste(tmp_path):
         screen = term.wait("matching entry — Enter opens it")  # one entry: the singular
         assert "Connection refused: tui-probe" in screen
         assert "2: Connection refused" in screen  # matched on line 2, the lines kept
+    finally:
+        term.close()
+
+
+# A coloured log line, as `docker logs` of a broker writes it: the escape codes, tabs and Chinese
+# are pasted as they are (tmux `paste-buffer -p` passes ESC inside the bracketed paste).
+COLOURED_LINE = (
+    "".join(f"\x1b[1;31mERROR\x1b[0m\tworker-{i}\t连接失败 " for i in range(40))
+    + "\x1b[33mConnection refused: tui-probe on 1883\x1b[0m"
+)
+
+
+def test_a_paste_with_escape_sequences_is_one_paste_without_them():
+    """QA pass 32: Textual's parser read an ESC inside a bracketed paste as a key and typed the
+    next 32 characters as keys (ESC as `^`), outside the paste: the box got `^[1;31mERROR^[0m…`
+    and holes. The parser now sees the paste without its escape sequences, in any chunking."""
+    from textual import events
+
+    from tui.terminal_input import PASTE_END, PASTE_START, PasteSafeParser
+
+    wire = "a" + PASTE_START + COLOURED_LINE + PASTE_END + "\x1b[Bz"
+    want = COLOURED_LINE.replace("\x1b[1;31m", "").replace("\x1b[0m", "").replace("\x1b[33m", "")
+    for size in (1, 2, 5, 6, 7, 31, 32, 33, 4096):
+        parser = PasteSafeParser()
+        got = [e for i in range(0, len(wire), size) for e in parser.feed(wire[i : i + size])]
+        pastes = [e.text for e in got if isinstance(e, events.Paste)]
+        keys = [e.key for e in got if isinstance(e, events.Key)]
+        assert pastes == [want], size
+        assert keys == ["a", "down", "z"], size  # keys around the paste stay keys
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed (apt-get install tmux)")
+def test_kbtui_in_tmux_a_coloured_log_line_pasted_is_searched_whole(tmp_path):
+    term = Tmux(tmp_path, (80, 24), "--kb", str(FIXTURE_KB))
+    try:
+        term.wait("entries")
+        _tmux("set-buffer", "-b", term.session, COLOURED_LINE)
+        _tmux("paste-buffer", "-p", "-b", term.session, "-t", term.session)
+        screen = term.wait("Broker clients are refused", timeout=20)
+        box = screen.split("Filters:", 1)[0]
+        assert "ERROR    worker-0    连接失败 ERROR    worker-1" in box, screen
+        assert "^[" not in screen and "[0m" not in screen, screen
     finally:
         term.close()
 

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -25,6 +25,9 @@ from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import Services
 from tui.widgets.search_input import TypesIntoSearch
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
 
 
 class EntryCommands(Provider):
@@ -107,6 +110,12 @@ class KbApp(App[None]):
             self.theme = theme
         # the paste-log screen's text, kept when the screen closes (Esc, F2, /): ctrl+g brings it back
         self.paste_log_text = ""
+
+    def get_driver_class(self) -> type[Driver]:
+        # a paste holding escape sequences (a coloured log) arrives as one paste, never as keys
+        from tui.terminal_input import paste_safe_driver
+
+        return paste_safe_driver(super().get_driver_class())
 
     # --- keys ----------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
