@@ -726,6 +726,23 @@ def test_the_preview_shows_markdown_as_readable_text():
     assert any(span.style == "bold" for span in text.spans)
 
 
+def test_the_preview_shows_a_table_row_on_one_line():
+    """QA pass 32: at 200 columns `emqx-port-in-use-eaddrinuse`'s port table was previewed one
+    cell a line (`端口`, `用途`, `能否修改`, `1883`, `MQTT over TCP`, `可以`, …)."""
+    from tui.screens.home import markdown_preview
+
+    body = (
+        "Ports:\n\n| Port | Use | Can change |\n|---|---|---|\n"
+        "| 1883 | MQTT over **TCP** | yes |\n| `8883` | MQTT over TLS | yes |\n\nAfter.\n"
+    )
+    text = markdown_preview(body, 20)
+    lines = text.plain.split("\n")
+    assert "Port │ Use │ Can change" in lines, lines
+    assert "1883 │ MQTT over TCP │ yes" in lines and "8883 │ MQTT over TLS │ yes" in lines, lines
+    assert "Ports:" in lines and "After." in lines and "1883" not in lines, lines
+    assert any(text.plain[s.start : s.end].strip() == "Port │ Use │ Can change" for s in text.spans)
+
+
 def test_the_tui_says_where_checks_run_without_secrets():
     from tui.services import CheckContext, Services
 

@@ -68,21 +68,46 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark").enable("table")
 
 
+def _inline_words(tok: Any) -> str:
+    """The words of an inline token: its text and code, emphasis and link markup gone."""
+    return "".join(
+        " " if c.type in ("softbreak", "hardbreak") else c.content
+        for c in tok.children or ()
+        if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+    )
+
+
 def markdown_preview(body: str, max_lines: int) -> Text:
     """An entry body as readable text for the preview pane: headings bold without their `#`,
     paragraphs joined into one line each (the pane wraps them), list items with a bullet, code
-    blocks dim and indented without their fences, emphasis markers gone; plain text only (a
-    body never becomes markup). About `max_lines` lines, then "…"."""
+    blocks dim and indented without their fences, a table row on one line with its cells apart
+    (`1883 │ MQTT over TCP │ yes`), emphasis markers gone; plain text only (a body never becomes
+    markup). About `max_lines` lines, then "…"."""
     out = Text()
     lines = 0
     lists: list[str] = []
     heading = False
+    row: list[str] | None = None  # the cells of the table row being read
+    header = False
     for tok in _markdown().parse(clean(body)):
         if lines >= max_lines:
             out.append("…", style="dim")
             break
         kind = tok.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
+        if kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            # a table row on one line, cells apart (one cell a line read as a list of words)
+            out.append(" │ ".join(row) + "\n", style="bold" if header else "")
+            lines += 1
+            row = None
+        elif kind in ("thead_open", "thead_close"):
+            header = kind == "thead_open"
+        elif kind == "table_close":
+            out.append("\n")
+        elif row is not None and kind == "inline":
+            row.append(one_line(_inline_words(tok)))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
             lists.append("• " if kind == "bullet_list_open" else "‣ ")
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
@@ -96,11 +121,7 @@ def markdown_preview(body: str, max_lines: int) -> Text:
         elif kind == "paragraph_close" and not lists:
             out.append("\n")
         elif kind == "inline" and tok.children is not None:
-            words = "".join(
-                " " if c.type in ("softbreak", "hardbreak") else c.content
-                for c in tok.children
-                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
-            )
+            words = _inline_words(tok)
             lead = "  " * (len(lists) - 1) + lists[-1] if lists else ""
             out.append(lead + one_line(words) + "\n", style="bold" if heading else "")
             lines += 1
