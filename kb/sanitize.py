@@ -28,8 +28,9 @@ _SAFE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\
 
 # The colour and cursor sequences a program writes inside a line (CSI, OSC ended on the same
 # line, two-byte ESC): removed before signatures are matched, so that `\x1b[31mOS monotonic…`
-# meets `\bOS monotonic` as the plain text does. Never spans a newline: line numbers stay.
-_INLINE_ESCAPES = re.compile(
+# meets `\bOS monotonic` as the plain text does. Never spans a newline: line numbers stay. Its
+# source is JavaScript too: the static site strips a pasted log with it (signatures.js).
+INLINE_ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)|\x1b[ -/]*[0-~]"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
@@ -39,7 +40,7 @@ def strip_escapes(text: str) -> str:
     """`text` without the terminal escape sequences written inside its lines (colours)."""
     if "\x1b" not in text and "\x9b" not in text:
         return text
-    return _INLINE_ESCAPES.sub("", text)
+    return INLINE_ESCAPES.sub("", text)
 
 
 def clean(text: object, *, keep_newlines: bool = True, tabs: str = "    ") -> str:

@@ -148,6 +148,27 @@ def test_pasted_multiline_log_matches_as_kb_diagnose_does_on_a_phone(browser, bu
     context.close()
 
 
+def test_a_coloured_log_matches_as_kb_diagnose_does(browser, bundled, tmp_path):
+    """QA pass 32: a log pasted with its colour codes matched nothing on the site, while `kb
+    diagnose` (which takes the codes out of each line) named its entry: `\x1b[31mOS monotonic`
+    has no word boundary before `OS`. The site strips them by the core's own pattern."""
+    _, base = bundled
+    log = (
+        "2024-01-01T00:00:00.000Z \x1b[1;31m[critical]\x1b[0m \x1b[31mOS monotonic time stepped"
+        " backwards! Maybe add '+c false' in vm.args\x1b[0m\n"
+    )
+    expected = _diagnosed(log, tmp_path)
+    assert list(expected) == ["emqx-monotonic-time-stepped-backwards"], expected
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + "search.html")
+    page.fill("#q", log)
+    _wait_searched(page, log)
+    assert _log_matches(page) == expected  # the line shown as kb diagnose shows it: no codes
+    assert watch.problems == []
+    page.close()
+
+
 def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_path):
     """Keyboard only, from an ordinary page's header box: Shift+Enter starts a new line, Enter
     searches (on search.html, with the lines kept); ↓ moves down the log and, from its last line,

@@ -132,15 +132,19 @@ def require_pagefind() -> None:
 def signature_table(site: Site) -> tuple[dict[str, Any], int]:
     """Every translatable signature with the entries they point to; (table, number left out).
 
-    Shape: {"entries": {id: [kind, {lang: [title, summary]}]}, "sigs": [[id, source, flags]]}.
-    A signature with no exact JavaScript form is left out (`kb lint` warns about it).
+    Shape: {"entries": {id: [kind, {lang: [title, summary]}]}, "sigs": [[id, source, flags]],
+    "escapes": source}. A signature with no exact JavaScript form is left out (`kb lint` warns
+    about it). `escapes` is the core's `kb.sanitize.INLINE_ESCAPES` (its syntax is JavaScript's
+    too): the colour codes taken out of a pasted log's lines before they are matched, as `kb
+    diagnose` takes them out.
     """
+    from kb.sanitize import INLINE_ESCAPES
     from kb.signatures_js import translate
     from kb.site.render import plain_inline
 
     entries: dict[str, Entry] = site.entries
     langs: tuple[str, ...] = site.langs
-    table: dict[str, Any] = {"entries": {}, "sigs": []}
+    table: dict[str, Any] = {"entries": {}, "sigs": [], "escapes": INLINE_ESCAPES.pattern}
     left_out = 0
     for entry_id in sorted(entries):
         e = entries[entry_id]

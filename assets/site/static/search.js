@@ -100,10 +100,13 @@
 
   /* --- signatures: the pasted log against every entry's patterns ----------------------------- */
   var compiled = null;
+  var escapes = null; // the colour codes in a log line (kb.sanitize.INLINE_ESCAPES)
   function signatureTable() {
     var table = window.kbSignatures;
     if (!table || !table.sigs) return null;
     if (!compiled) {
+      try { escapes = table.escapes ? new RegExp(table.escapes, "g") : null; }
+      catch (e) { escapes = null; }
       compiled = [];
       table.sigs.forEach(function (s) {
         try { compiled.push({ id: s[0], re: new RegExp(s[1], s[2]) }); }
@@ -114,12 +117,15 @@
   }
 
   /* Line by line, each line clipped to MAX_LINE characters: the browser's regex engine
-   * backtracks (RE2 does not), so this bounds the work a pathological line can cause. */
+   * backtracks (RE2 does not), so this bounds the work a pathological line can cause. A line's
+   * colour codes are taken out first, as `kb diagnose` does: `\x1b[31mOS monotonic…` meets
+   * `\bOS monotonic` (the site matched nothing in a coloured line). */
   function logMatches(raw) {
     var table = signatureTable();
     if (!table) return [];
     var lines = raw.slice(0, MAX_LOG).split("\n").map(function (l) {
       l = l.replace(/\r$/, "");
+      if (escapes) l = l.replace(escapes, "");
       return l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l;
     });
     var hits = {};
