@@ -169,6 +169,42 @@ def test_a_coloured_log_matches_as_kb_diagnose_does(browser, bundled, tmp_path):
     page.close()
 
 
+def test_a_long_log_line_matches_wherever_its_known_part_is(browser, bundled, tmp_path):
+    """QA pass 32: each line was searched in its first 2 000 characters only, so a JSON log line
+    with a stack trace before its message matched nothing (`kb diagnose` names its entry); and
+    a matching line was shown from its start, cut at 300 characters, so a match further in had
+    an empty mark. Long lines are searched in overlapping windows, shown from near the match."""
+    _, base = bundled
+    trace = "at io.netty.channel.AbstractChannelHandlerContext.invokeChannelRead(x.java:379) "
+    page = browser.new_page()
+    watch = Watch(page)
+    page.goto(base + "search.html")
+    for before in (trace * 90, trace * 12):  # 7 200 characters; 960, under the old clip
+        line = '{"level":"error","stack":"' + before + '","msg":"' + AMQP_LINE + '"}'
+        assert list(_diagnosed(line + "\n", tmp_path)) == [AMQP_ENTRY]
+        page.fill("#q", line)
+        _wait_searched(page, line)
+        assert list(_log_matches(page)) == [AMQP_ENTRY], len(line)
+        shown = page.locator(".log-results li .matched").first
+        mark = shown.locator("mark").inner_text()
+        assert mark.startswith("Error on AMQP connection <0.19464.506>"), mark
+        assert mark.endswith("enotconn"), mark
+        assert len(shown.inner_text()) <= 302 and shown.inner_text().startswith("…")
+    # a window's edges are not the line's: the seccomp signature (`^…time\.?\s*$`) does not match
+    # where a window starts at "Error" and ends after spaces, in the middle of a line
+    anchored = "y" * 999 + " Error obtaining system time" + " " * 1973 + "z" * 100
+    page.fill("#q", anchored)
+    _wait_searched(page, anchored)
+    assert _log_matches(page) == {}
+    proc = run_kb("diagnose", "--json", "-", input=anchored, env={"KBTUI_HOME": str(tmp_path)})
+    assert json.loads(proc.stdout) == []  # nor does kb diagnose
+    page.fill("#q", anchored.strip("yz "))  # the line alone
+    _wait_searched(page, anchored.strip("yz "))
+    assert list(_log_matches(page)) == [SECCOMP_ENTRY]
+    assert watch.problems == []
+    page.close()
+
+
 def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_path):
     """Keyboard only, from an ordinary page's header box: Shift+Enter starts a new line, Enter
     searches (on search.html, with the lines kept); ↓ moves down the log and, from its last line,

@@ -116,27 +116,65 @@
     return table;
   }
 
-  /* Line by line, each line clipped to MAX_LINE characters: the browser's regex engine
-   * backtracks (RE2 does not), so this bounds the work a pathological line can cause. A line's
-   * colour codes are taken out first, as `kb diagnose` does: `\x1b[31mOS monotonic…` meets
-   * `\bOS monotonic` (the site matched nothing in a coloured line). */
+  /* The first match of `sig` in `line`, as {start, end}, or null. The browser's regex engine
+   * backtracks (RE2 does not), so no regex runs on more than MAX_LINE characters: this bounds the
+   * work a pathological line can cause. A longer line is searched in windows of MAX_LINE
+   * characters, each starting MAX_LINE / 2 after the last (it was searched in its first MAX_LINE
+   * characters only, and a JSON log line with its error at character 6 000 matched nothing): the
+   * work stays linear in the line's length, and a match of up to MAX_LINE / 2 characters lies
+   * whole in one window. A window is read with one more character of the line on each side,
+   * where no match may start or end, so that `^`, `$` and `\b` (one-character look-arounds in
+   * the translation) see the line as it is. */
+  function firstMatch(sig, line) {
+    var m;
+    if (line.length <= MAX_LINE) {
+      m = sig.re.exec(line);
+      return m ? { start: m.index, end: m.index + m[0].length } : null;
+    }
+    if (!sig.from) sig.from = new RegExp(sig.re.source, sig.re.flags.replace("g", "") + "g");
+    for (var from = 0; from < line.length; from += MAX_LINE / 2) {
+      var to = Math.min(line.length, from + MAX_LINE);
+      var before = from > 0 ? 1 : 0;
+      sig.from.lastIndex = before;
+      m = sig.from.exec(line.slice(from - before, Math.min(line.length, to + 1)));
+      if (m) {
+        var start = from - before + m.index;
+        if (start + m[0].length <= to) return { start: start, end: start + m[0].length };
+      }
+      if (to === line.length) break;
+    }
+    return null;
+  }
+
+  /* What is shown of a matching line: from a little before the match (the line is shown up to
+   * 300 characters, and a match further in was left out, its mark empty). */
+  function shownLine(line, start, end) {
+    var from = start > 100 ? start - 80 : 0;
+    var lead = from ? "…" : "";
+    return { line: lead + line.slice(from), start: start - from + lead.length, end: end - from + lead.length };
+  }
+
+  /* Line by line (see firstMatch). A line's colour codes are taken out first, as `kb diagnose`
+   * does: `\x1b[31mOS monotonic…` meets `\bOS monotonic` (the site matched nothing in a
+   * coloured line). */
   function logMatches(raw) {
     var table = signatureTable();
     if (!table) return [];
     var lines = raw.slice(0, MAX_LOG).split("\n").map(function (l) {
       l = l.replace(/\r$/, "");
-      if (escapes) l = l.replace(escapes, "");
-      return l.length > MAX_LINE ? l.slice(0, MAX_LINE) : l;
+      return escapes ? l.replace(escapes, "") : l;
     });
     var hits = {};
     var order = [];
     compiled.forEach(function (sig) {
       for (var i = 0; i < lines.length; i++) {
-        var m = sig.re.exec(lines[i]);
+        var m = firstMatch(sig, lines[i]);
         if (!m) continue;
         if (!hits[sig.id]) {
-          hits[sig.id] = { id: sig.id, count: 0, line: lines[i], start: m.index,
-            end: Math.min(lines[i].length, m.index + Math.max(m[0].length, 1)) };
+          var end = Math.min(lines[i].length, Math.max(m.end, m.start + 1));
+          hits[sig.id] = shownLine(lines[i], m.start, end);
+          hits[sig.id].id = sig.id;
+          hits[sig.id].count = 0;
           order.push(sig.id);
         }
         hits[sig.id].count += 1;
@@ -506,12 +544,12 @@
       var line = document.createElement("p");
       line.className = "matched";
       var code = document.createElement("code");
-      var text = r.line.length > 300 ? r.line.slice(0, 300) + "…" : r.line;
+      var text = r.line.slice(0, 300); // the match starts within (shownLine)
       code.appendChild(document.createTextNode(text.slice(0, r.start)));
       var mark = document.createElement("mark");
       mark.textContent = text.slice(r.start, r.end);
       code.appendChild(mark);
-      code.appendChild(document.createTextNode(text.slice(r.end)));
+      code.appendChild(document.createTextNode(text.slice(r.end) + (r.line.length > 300 ? "…" : "")));
       line.appendChild(code);
       li.appendChild(line);
     }
