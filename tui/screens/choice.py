@@ -32,9 +32,14 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(plain(self.title_text, style="bold"), id="choice-title")
             if self.items:
-                yield OptionList(
-                    *[Option(label, id=item_id) for item_id, label in self.items], id="choices"
-                )
+                options: list[Option | None] = []
+                # a line between items of several lines each, so one reads where the next starts
+                apart = any("\n" in label.plain for _, label in self.items)
+                for item_id, label in self.items:
+                    if apart and options:
+                        options.append(None)
+                    options.append(Option(label, id=item_id))
+                yield OptionList(*options, id="choices")
             else:
                 yield Static(plain(self.empty), id="choices-empty")
 

@@ -23,6 +23,21 @@ from tui.widgets.badges import kind_badge, product_badges, status_badge, tag_tex
 from tui.widgets.footer import KbFooter
 from tui.wrap import Breakable, BreakableMarkdown, BreakableStatic
 
+FIX_LABEL_LINES = 4  # lines of a fix command shown in the list; Enter copies all of it
+
+
+def fix_label(block: str, lang: str) -> Text:
+    """A fix command as the `f` list shows it: its first lines as lines, then how many more
+    (joined on one line, `docker ps … docker inspect …` read as one command)."""
+    # indentation kept (a YAML snippet reads by it); the block is clean already (fix_commands)
+    lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+    lines = [line if len(line) <= 200 else line[:199] + "…" for line in lines]
+    shown = lines[:FIX_LABEL_LINES]
+    more = len(lines) - len(shown)
+    if more:
+        shown.append(tr_n(more, "… 1 more line", "… {n} more lines", lang))
+    return Text("\n".join(shown))
+
 
 class EntryScreen(Screen[None]):
     """One entry in the current language."""
@@ -205,7 +220,7 @@ class EntryScreen(Screen[None]):
         if len(blocks) == 1:
             kb_app(self).copy_text(blocks[0], "fix command")
             return
-        items = [(str(i), Text(one_line(b, 200))) for i, b in enumerate(blocks)]
+        items = [(str(i), fix_label(b, self.lang)) for i, b in enumerate(blocks)]
 
         def chosen(index: str | None) -> None:
             if index is not None:
