@@ -5,10 +5,14 @@ The real loader, engine and services on KBs written by the test; no Docker daemo
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import OptionList
-from tui_support import loaded, make_app, pilot_test, screen_text, show_entry, wait_for
+from tui_support import loaded, make_app, pilot_test, screen_text, search, show_entry, wait_for
 
 from tui.screens.choice import ChoiceScreen
+from tui.screens.entry import EntryScreen
+from tui.screens.paste_log import PasteLogScreen
+from tui.widgets.result_list import ResultList
 
 SIZE = (80, 24)
 
@@ -65,3 +69,63 @@ async def test_the_copy_fix_list_shows_each_command_on_its_own_line(make_kb):
         await pilot.press("down", "enter")  # the second item: copied whole
         await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen), what="copied")
         assert app.clipboard.endswith("restart: unless-stopped")
+
+
+def flapping(n: int) -> str:
+    return f"""
+    ---
+    id: qa32-flap-{n}
+    kind: incident
+    title: Listener {n} flapping
+    summary: Listener {n} goes up and down.
+    products: [emqx]
+    updated: 2026-12-05
+    symptoms: [listener flapping]
+    signatures: ["qa32 listener flapping"]
+    ---
+    ## Symptoms
+    The listener is flapping{" and flapping" * n}.
+    """
+
+
+async def keys_at_once(pilot, *keys: str) -> None:
+    """The keys queued together, as a fast typist or key repeat sends them (Pilot's `press`
+    waits for the app to settle after each key, and then nothing is ever lost)."""
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, "\r" if key == "enter" else None)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause(0.3)
+
+
+@pilot_test
+async def test_keys_that_move_focus_do_not_lose_the_keys_behind_them(make_kb):
+    """↓↓↓ Enter typed fast in the search box opened the first result: ↓ moved focus into the
+    list after the keys already queued, so the next two ↓ went to the box (where ↓ focuses the
+    list again). Likewise ctrl+o ↓ Enter in the paste-log screen."""
+    kb = make_kb({f"emqx/qa32-flap-{n}.md": flapping(n) for n in (1, 2, 3)})
+    app = make_app(kb=kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        home = await search(pilot, "flapping")
+        results = home.query_one(ResultList)
+        ids = [results.get_option_at_index(i).id for i in range(results.option_count)]
+        ids = [i for i in ids if i]  # not the "Best match" / "Related" headings
+        assert len(ids) == 3, ids
+        await keys_at_once(pilot, "down", "down", "down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="an entry")
+        assert app.screen.entry.id == ids[2]
+        await pilot.press("escape", "escape", "escape")  # the entry, the list, the query
+        home = await search(pilot, "flapping")
+        await keys_at_once(pilot, "down", "x")  # a letter right after ↓ goes on in the box
+        assert home.query_one("#search").value == "flappingx"
+        await pilot.press("escape")
+        app.action_paste_log("boot\nqa32 listener flapping\n")
+        await wait_for(pilot, lambda: isinstance(app.screen, PasteLogScreen), what="paste log")
+        screen = app.screen
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(screen.diagnoses) == 3, what="three diagnoses")
+        await keys_at_once(pilot, "ctrl+o", "down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="an entry")
+        assert app.screen.entry.id == screen.diagnoses[1].id

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
+    from textual.widget import Widget
 
     from tui.services import CheckContext, Services
 
@@ -47,3 +48,13 @@ class KbAppApi(Protocol):
 def kb_app(node: DOMNode) -> KbAppApi:
     """The running kbtui app seen from a screen or widget."""
     return cast("KbAppApi", node.app)
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus `widget` before the next key is routed. The app routes each key to the widget
+    focused when it reads the key, and `Widget.focus()` moves focus only after the message
+    queue: ↓↓↓ Enter typed fast in the search box highlighted the first result, not the third,
+    and opened it. So a key that moves focus is a priority binding (run while the app reads
+    that key, before it routes the next; it raises `SkipAction` where it does not apply) whose
+    action focuses with this."""
+    widget.screen.set_focus(widget)

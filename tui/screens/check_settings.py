@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -28,7 +29,7 @@ from textual.widgets.option_list import Option
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import CheckContext, PickItem, format_params, split_params
-from tui.shared import kb_app
+from tui.shared import focus_now, kb_app
 from tui.widgets.footer import KbFooter
 from tui.wrap import Breakable, BreakableStatic
 
@@ -54,8 +55,9 @@ class CheckSettingsScreen(ModalScreen[bool]):
         Binding("ctrl+s", "apply", "Apply"),
         Binding("escape", "cancel", "Cancel"),
         Binding("tab", "app.focus_next", "Next field"),
-        Binding("down", "into_list('down')", "Into the list", show=False),
-        Binding("up", "into_list('up')", "Into the list", show=False),
+        # priority: moves focus before the next key is routed (tui.shared.focus_now)
+        Binding("down", "into_list('down')", "Into the list", show=False, priority=True),
+        Binding("up", "into_list('up')", "Into the list", show=False, priority=True),
     ]
 
     def __init__(self, scope: str) -> None:
@@ -169,17 +171,19 @@ class CheckSettingsScreen(ModalScreen[bool]):
         target field goes to the parameters and ↑ from the parameters to the target field."""
         focused = self.focused
         if not isinstance(focused, Input):
-            return
+            raise SkipAction()  # ↑/↓ in the list move in the list
         if self._pickable():
-            self.query_one("#pick", OptionList).focus()
+            focus_now(self.query_one("#pick", OptionList))
         elif direction == "down" and focused.id == "target":
-            self.query_one("#params", Input).focus()
+            focus_now(self.query_one("#params", Input))
         elif direction == "up" and focused.id == "params":
-            self.query_one("#target", Input).focus()
+            focus_now(self.query_one("#target", Input))
+        else:
+            raise SkipAction()
 
     def typing_target(self) -> Input | None:
         """Typing while the list has focus goes on in the parameters (`TypesIntoSearch`)."""
-        if not self.query_one("#pick", OptionList).has_focus:
+        if self.focused is not self.query_one("#pick", OptionList):
             return None
         return self.query_one("#params", Input)
 

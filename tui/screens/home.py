@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +24,7 @@ from textual.widgets import Header, OptionList, Static
 from tui.i18n import tr, tr_n
 from tui.sanitize import clean, one_line, plain
 from tui.services import Filters, parse_query
-from tui.shared import kb_app
+from tui.shared import focus_now, kb_app
 from tui.widgets.badges import kind_badge, product_badges, tag_text
 from tui.widgets.footer import KbFooter
 from tui.widgets.result_list import ResultList
@@ -144,7 +145,8 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+f", "filters", "Filter"),
         Binding("ctrl+r", "clear_filters", "Clear filters", show=False),
-        Binding("down", "focus_results", "Results", show=False),
+        # priority: moves focus before the next key is routed (tui.shared.focus_now)
+        Binding("down", "focus_results", "Results", show=False, priority=True),
         Binding("escape", "escape", "Back", show=False),
     ]
 
@@ -454,35 +456,39 @@ class HomeScreen(Screen[None]):
         kb_app(self).action_paste_log(event.text)
 
     def action_focus_results(self) -> None:
+        """↓ in the search box: into the results (elsewhere ↓ is the focused widget's)."""
+        if self.focused is not self.query_one("#search", SearchInput):
+            raise SkipAction()
         results = self.query_one(ResultList)
         if results.option_count:
-            results.focus()
+            focus_now(results)
             if results.highlighted is None:
                 results.action_first()
 
     def action_focus_search(self) -> None:
         search = self.query_one("#search", SearchInput)
-        search.focus()
+        focus_now(search)
         search.cursor_position = len(search.value)
 
     def action_escape(self) -> None:
         """Esc: back to the box from the results; in the box, clear the query first."""
         search = self.query_one("#search", SearchInput)
-        if not search.has_focus:
+        if self.focused is not search:
             self.action_focus_search()
         elif search.value:
             search.value = ""
 
     def typing_target(self) -> SearchInput | None:
-        # typing while the results have focus goes on in the search box, after the query
-        if not self.query_one(ResultList).has_focus:
+        # typing while the results have focus goes on in the search box, after the query (the
+        # focus as set, not `has_focus`, which follows a message later: ↓ then a letter, fast)
+        if self.focused is not self.query_one(ResultList):
             return None
         return self.query_one("#search", SearchInput)
 
     def on_paste(self, event: events.Paste) -> None:
         # a paste while the results have focus goes to the search box, like typing
         search = self.query_one("#search", SearchInput)
-        if not search.has_focus:
+        if self.focused is not search:
             self.action_focus_search()
             search.post_message(events.Paste(event.text))
             event.stop()

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from tui.i18n import tr, tr_n
 from tui.sanitize import one_line
-from tui.shared import kb_app
+from tui.shared import focus_now, kb_app
 from tui.widgets.badges import kind_badge
 from tui.widgets.footer import KbFooter
 from tui.widgets.search_input import normalise_paste
@@ -49,7 +49,8 @@ class PasteLogScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "diagnose", "Diagnose"),
-        Binding("ctrl+o", "results", "Results"),
+        # priority: moves focus before the next key is routed (tui.shared.focus_now)
+        Binding("ctrl+o", "results", "Results", priority=True),
     ]
 
     @property
@@ -180,7 +181,7 @@ class PasteLogScreen(Screen[None]):
     def action_results(self) -> None:
         ol = self.query_one("#diagnoses", OptionList)
         if ol.option_count:
-            ol.focus()
+            focus_now(ol)
 
     @on(OptionList.OptionSelected, "#diagnoses")
     def _open(self, event: OptionList.OptionSelected) -> None:
