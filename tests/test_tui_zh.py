@@ -315,6 +315,21 @@ async def test_ctrl_l_says_the_tree_breadcrumb_answers_again():
         assert "能，可以连接" not in screen_text(app)
 
 
+@pilot_test
+async def test_the_palette_names_an_entrys_kind_in_chinese():
+    """QA pass 32: the palette's entries said `incident · tui-probe-listener` in 中文 (the
+    results list says 故障)."""
+    app = make_app(lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        for ch in "tui-probe":
+            await pilot.press(ch)
+        await see(pilot, "故障 · tui-probe-listener")
+        assert "incident" not in screen_text(app)
+
+
 # --- Chinese in the checks table's fixed-width cells --------------------------------------------
 @pilot_test
 async def test_checks_table_shows_the_kind_whole_or_not_at_all_in_chinese():

@@ -51,7 +51,7 @@ class EntryCommands(Provider):
                         score,
                         matcher.highlight(one_line(text, 90)),
                         partial(app.open_entry, entry.id),
-                        help=f"{entry.kind} · {entry.id}",
+                        help=f"{tr(entry.kind, app.lang)} · {entry.id}",
                     )
                     break
 
@@ -61,7 +61,7 @@ class EntryCommands(Provider):
             yield DiscoveryHit(
                 one_line(entry.text(app.lang).title, 90),
                 partial(app.open_entry, entry.id),
-                help=f"{entry.kind} · {entry.id}",
+                help=f"{tr(entry.kind, app.lang)} · {entry.id}",
             )
 
 
