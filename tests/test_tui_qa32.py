@@ -129,3 +129,74 @@ async def test_keys_that_move_focus_do_not_lose_the_keys_behind_them(make_kb):
         await keys_at_once(pilot, "ctrl+o", "down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen), what="an entry")
         assert app.screen.entry.id == screen.diagnoses[1].id
+
+
+def five_checks(port: int) -> str:
+    checks = "".join(
+        f"""
+      - id: port-{n}
+        kind: net.tcp
+        title: The broker's listener {n} accepts TCP connections on its port
+        params: {{host: 127.0.0.1, port: {port}}}
+        timeout: 2"""
+        for n in range(1, 6)
+    )
+    return f"""
+    ---
+    id: qa32-five-checks
+    kind: incident
+    title: Clients are refused on every listener of the broker at once
+    summary: Nothing listens.
+    products: [mosquitto]
+    updated: 2026-12-05
+    symptoms: [refused]
+    checks:{checks}
+    ---
+    ## Fix
+    Start the broker.
+    """
+
+
+@pilot_test
+async def test_a_check_result_and_what_to_do_next_come_first_in_the_panel(make_kb, monkeypatch):
+    """At 80x24, with five checks, the panel showed the check's title, kind, parameters, where
+    it runs and its description, then the result: the evidence and "Next:" (what to do) of a
+    host.clock failure were below the fold (Tab to the panel, then scroll: said nowhere). Once
+    a check has run, its result and what to do next come first, the description after them."""
+    from kb.checks.base import CheckResult, Next
+    from tui.screens.checks import ChecksScreen
+
+    def clock_failed(entry, spec, **kwargs):
+        return CheckResult(
+            check=spec.id,
+            kind=spec.kind,
+            title=spec.title,
+            status="fail",
+            summary="time sync is not active",
+            evidence=[f"evidence line {n}" for n in range(1, 8)],
+            next=Next(advice="enable NTP/chrony on the host"),
+        )
+
+    app = make_app(kb=make_kb({"mosquitto/qa32-five-checks.md": five_checks(1)}))
+    monkeypatch.setattr(app.services, "run_check", clock_failed)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await show_entry(pilot, "qa32-five-checks")
+        await pilot.press("c")
+        checks = await wait_for(
+            pilot, lambda: isinstance(app.screen, ChecksScreen) and app.screen, what="checks"
+        )
+        before = screen_text(app)
+        assert "Not run yet" in before  # before a run: the description, then what to press
+        await pilot.press("a")
+        await wait_for(pilot, lambda: len(checks.results) == 5 and not checks.busy, what="runs")
+        app.clear_notifications()
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        panel = text.split("╭", 1)[1]
+        assert "✘ fail   time sync is not active" in panel, text
+        assert "Next: enable NTP/chrony on the host" in panel, text
+        assert "evidence line 3" in panel, text  # the first lines of the evidence too
+        detail = " ".join(str(checks.query_one("#checks-detail").render()).split())
+        # the description after the result
+        assert detail.index("time sync is not active") < detail.index("net.tcp (host=127.0.0.1")

@@ -208,6 +208,21 @@ class ChecksScreen(Screen[None]):
             return
         out = Breakable()
         out.append(one_line(self._title(spec)), style="bold")
+        result = self.results.get(spec.id)
+        status = self.state[spec.id]
+        if result is not None:
+            # the result and what to do next first: below them, the evidence and the check's
+            # description went under the panel's fold at 80x24 (Tab, then scroll: said nowhere)
+            out.append("\n")
+            out.append_text(status_badge(result.status, lang=lang))
+            out.append(" " + one_line(result.summary_in(lang), 300))
+            if result.next:
+                keys, self.next_entry = next_keys(result, self.entry, lang)
+                out.append("\n" + tr("Next", lang) + ": ", style="bold")
+                out.append(keys)
+            for line in list(result.evidence)[:MAX_EVIDENCE]:
+                out.append("\n  " + one_line(line, 200))
+            out.append("\n")
         # the parameters this check runs with here: defaults < target < overrides of this entry
         used = self.svc.effective_params(spec, self.entry.id)
         params = redact(", ".join(f"{k}={v}" for k, v in used.items()))
@@ -221,24 +236,13 @@ class ChecksScreen(Screen[None]):
         # described with what it runs with, not the entry's defaults (explain redacts the words)
         words = kb_app(self).services.explain(replace(spec, params=used), self.lang)
         out.append(f"\n{one_line(words.looks_at, 200)} → {one_line(words.healthy, 200)}")
-        result = self.results.get(spec.id)
-        status = self.state[spec.id]
-        if result is not None:
-            out.append("\n")
-            out.append_text(status_badge(result.status, lang=lang))
-            out.append(" " + one_line(result.summary_in(lang), 300))
-            for line in list(result.evidence)[:MAX_EVIDENCE]:
-                out.append("\n  " + one_line(line, 200))
-            if result.next:
-                keys, self.next_entry = next_keys(result, self.entry, lang)
-                out.append("\n" + tr("Next", lang) + ": ", style="bold")
-                out.append(keys)
-        elif status == "running":
-            out.append("\n" + tr("Running… (x to cancel)", lang))
-        elif status == "cancelled":
-            out.append("\n" + tr("Cancelled.", lang))
-        else:
-            out.append("\n" + tr("Not run yet — Enter runs this check, a runs all.", lang))
+        if result is None:
+            if status == "running":
+                out.append("\n" + tr("Running… (x to cancel)", lang))
+            elif status == "cancelled":
+                out.append("\n" + tr("Cancelled.", lang))
+            else:
+                out.append("\n" + tr("Not run yet — Enter runs this check, a runs all.", lang))
         panel.update(out)
 
     def action_where(self) -> None:
