@@ -205,6 +205,21 @@ def test_a_long_log_line_matches_wherever_its_known_part_is(browser, bundled, tm
     page.close()
 
 
+def test_searched_for_names_chinese_runs_not_their_bigrams(browser, bundled):
+    """QA pass 32: a long query with Chinese in it said "Searched for: 时钟 钟回 回拨 …", the
+    index's bigrams, as if those were the words it looked for."""
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html")
+    query = "2024-05-01 12:00:00.123 [error] emqx node 时钟回拨 detected, monotonic clock went back"
+    page.fill("#q", query)
+    _wait_searched(page, query)
+    words = page.locator(".search-words").inner_text()
+    assert "时钟回拨" in words and "钟回" not in words.replace("时钟回拨", ""), words
+    assert "monotonic" in words
+    page.close()
+
+
 def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_path):
     """Keyboard only, from an ordinary page's header box: Shift+Enter starts a new line, Enter
     searches (on search.html, with the lines kept); ↓ moves down the log and, from its last line,

@@ -72,6 +72,14 @@
   }
   window.kbCjkBigrams = cjkBigrams;
 
+  /* A Chinese run's bigram group as the run it came from ("时钟 钟回 回拨" → "时钟回拨"), for
+   * "Searched for:" (it listed the bigrams: "中文 文日 日志"); other words as they are. */
+  function runOf(word) {
+    var parts = word.split(" ");
+    if (parts.length < 2) return word;
+    return parts[0] + parts.slice(1).map(function (b) { return b.slice(1); }).join("");
+  }
+
   /* Words worth searching for in a long query or a log line: no numbers, addresses, pids, hex,
    * timestamps, log levels or common words. Longest first; CJK runs kept as bigram groups. */
   function candidates(raw) {
@@ -930,7 +938,7 @@
         pendingQuery = query;
         pendingWords = res.words || query.replace(CJK, function (r) { return " " + r + " "; }).split(/[^A-Za-z0-9_\u00c0-\u024f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+/).filter(function (w) { return w.length > 1; });
         if (res.words && res.words.length) {
-          wordsLine.textContent = msg("words").replace("{words}", res.words.join(" "));
+          wordsLine.textContent = msg("words").replace("{words}", res.words.map(runOf).join(" "));
         }
         var n = res.results.length;
         textBox.hidden = n === 0;
