@@ -562,6 +562,39 @@ def test_one_letter_or_one_character_finds_nothing(browser, bundled, query, tmp_
     page.close()
 
 
+@pytest.mark.parametrize("query", ["qwertyuiop", "zzzqqq", "xyzzyplugh"])
+def test_a_word_no_entry_holds_finds_nothing(browser, bundled, query, tmp_path):
+    """QA pass 32: Pagefind searches a word no entry holds as its longest indexed prefix:
+    `qwertyuiop` listed the 12 entries holding `-q`, `zzzqqq` five holding `:z`, `xyzzyplugh`
+    21 holding `'X'`, where `kb search` finds nothing."""
+    proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
+    assert json.loads(proc.stdout or "[]") == [], proc.stdout[:300]
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html?q=" + query)
+    _wait_searched(page, query)
+    assert page.locator(".search-results li").count() == 0
+    assert page.locator(".search-status").inner_text() == "No entry matches."
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "entry"),
+    [
+        ("mosq", "mosquitto-"),  # a prefix still finds the words it starts
+        ("xyzzyplugh enotconn", AMQP_ENTRY),  # the word entries hold is still searched
+    ],
+)
+def test_prefixes_and_known_words_beside_unknown_ones_still_find(browser, bundled, query, entry):
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html?q=" + query)
+    _wait_searched(page, query)
+    first = page.locator(".text-results a.result-link").first.get_attribute("href")
+    assert f"entries/{entry}" in first, first
+    page.close()
+
+
 def test_paste_over_the_cap_says_it_was_cut(browser, bundled):
     """A paste over 256 KiB was searched in part without a word: the status says so."""
     _, base = bundled

@@ -239,7 +239,8 @@
   function distinctive(pf, raw) {
     var words = candidates(raw);
     return Promise.all(words.map(function (w) {
-      return pf.search(w).then(function (r) { return { word: w, results: r && r.results ? r.results : [] }; });
+      return pf.search(w).then(function (r) { return held(r && r.results ? r.results : [], w); })
+        .then(function (list) { return { word: w, results: list }; });
     })).then(function (counted) {
       var used = counted.filter(function (c) { return c.results.length > 0; });
       var most = 1;
@@ -321,11 +322,41 @@
       var logLike = words.length > 6 || raw.indexOf("\n") >= 0;
       if (logLike) return distinctive(pf, raw);
       return pf.search(cjkBigrams(raw)).then(function (r) {
-        var list = r && r.results ? r.results : [];
+        return held(r && r.results ? r.results : [], raw);
+      }).then(function (list) {
         if (list.length) return phraseFirst(list, raw).then(function (l) { return { words: null, results: l }; });
         return distinctive(pf, raw);
       });
     });
+  }
+
+  /* `list` (Pagefind's results for `query`) if one of its first HELD_TOP results holds the
+   * query's words, else none. A word no entry holds is searched by Pagefind as the longest
+   * prefix that one does (Pagefind 1.x, no option to turn it off): `qwertyuiop` found the 12
+   * entries holding `-q`, `zzzqqq` five holding `:z`, where `kb search` finds nothing. Each
+   * shard of a large index does so on its own, so the first result may be another shard's
+   * stand-in while a later one holds the word. A word is held when the record has its first half
+   * (three characters at least: `mosq` is a prefix of what it finds); a Chinese run when the
+   * record has the run's bigrams. */
+  var HELD_TOP = 5;
+  function held(list, query) {
+    if (!list.length) return Promise.resolve(list);
+    var runs = (query.match(CJK) || []).map(cjkBigrams).join(" ").split(" ").filter(function (b) {
+      return b.length > 1;
+    });
+    var words = query.replace(CJK, " ").toLowerCase().split(/[^a-z0-9_\u00c0-\u024f]+/)
+      .filter(function (w) { return w.length > 1; })
+      .map(function (w) { return w.slice(0, Math.max(3, Math.floor(w.length / 2))); });
+    var parts = words.concat(runs);
+    function check(i) {
+      if (i >= Math.min(HELD_TOP, list.length)) return Promise.resolve([]);
+      return list[i].data().then(function (d) {
+        var content = fold(String(d.content || "")).toLowerCase();
+        var has = function (part) { return content.indexOf(part) >= 0; };
+        return parts.every(has) ? list : check(i + 1);
+      }, function () { return list; });
+    }
+    return check(0);
   }
 
   /* --- rendering ----------------------------------------------------------------------------- */
