@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -217,6 +218,28 @@ def test_searched_for_names_chinese_runs_not_their_bigrams(browser, bundled):
     words = page.locator(".search-words").inner_text()
     assert "时钟回拨" in words and "钟回" not in words.replace("时钟回拨", ""), words
     assert "monotonic" in words
+    page.close()
+
+
+def test_chinese_status_lines_are_chinese_sentences(browser, bundled):
+    """QA pass 32: the Chinese search page said "与你的日志匹配: 1. 12 条结果. 没有把握…",
+    English punctuation glued to Chinese words; the sentences now come whole from
+    kb/site/strings.py."""
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "zh/search.html")
+    page.fill("#q", "磁盘满了")
+    _wait_searched(page, "磁盘满了")
+    status = page.locator(".search-status").inner_text()
+    assert re.fullmatch(r"\d+ 条结果。没有把握很大的答案：以下条目仅供参考。", status), status
+    page.fill("#q", AMQP_LINE)
+    _wait_searched(page, AMQP_LINE)
+    status = page.locator(".search-status").inner_text()
+    assert status.startswith("与你的日志匹配：1 条。") and ". " not in status, status
+    page.goto(base + "search.html")
+    page.fill("#q", AMQP_LINE)
+    _wait_searched(page, AMQP_LINE)
+    assert page.locator(".search-status").inner_text().startswith("Matches your log: 1. ")
     page.close()
 
 

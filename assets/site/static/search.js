@@ -909,9 +909,11 @@
     function setStatus(text) { status.textContent = text || ""; }
     function searched(raw) { form.setAttribute("data-searched", raw); } // tests wait for this
 
+    // whole sentences from kb/site/strings.py: "12 条结果。", not "12 条结果." put together here
     function countText(n) {
       return n === 1 ? msg("one") : msg("count").replace("{n}", String(n));
     }
+    function logCount(n) { return msg("logcount").replace("{n}", String(n)); }
 
     function showMore(my) {
       var batch = pending.splice(0, PAGE);
@@ -957,7 +959,7 @@
       });
       logBox.hidden = logs.length === 0;
       if (location.protocol === "file:") {
-        setStatus(cut + (logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("file"));
+        setStatus(cut + (logs.length ? logCount(logs.length) + " " : "") + msg("file"));
         searched(raw);
         return;
       }
@@ -977,8 +979,8 @@
         // word typed (not a reduced log) in its title or summary; the rest is related reading.
         textHeading.textContent = logs.length || res.words ? msg("related") : msg("results");
         var parts = cut ? [cut.trim()] : [];
-        if (logs.length) parts.push(msg("log") + ": " + logs.length + ".");
-        parts.push(n === 0 && !logs.length ? msg("none") : countText(n) + ".");
+        if (logs.length) parts.push(logCount(logs.length));
+        parts.push(n === 0 && !logs.length ? msg("none") : countText(n));
         return showMore(my).then(function () {
           if (my !== seq || logs.length || !n) return null;
           var ids = res.results.slice(0, 2).map(function (r) { return r.id; });
@@ -1002,12 +1004,12 @@
             textList.firstChild.insertBefore(badge, textList.firstChild.children[1] || null);
           }
           if (n > 0 && !logs.length && !best) parts.push(msg("noconfident"));
-          setStatus(parts.join(" "));
+          setStatus(parts.join(" ").replace(/。 /g, "。")); // no space after a Chinese stop
           searched(raw);
         });
       }).catch(function () {
         if (my !== seq) return;
-        setStatus(cut + (logs.length ? msg("log") + ": " + logs.length + ". " : "") + msg("failed"));
+        setStatus(cut + (logs.length ? logCount(logs.length) + " " : "") + msg("failed"));
         searched(raw);
       });
     }
