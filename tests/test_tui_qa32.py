@@ -91,9 +91,14 @@ def flapping(n: int) -> str:
 async def keys_at_once(pilot, *keys: str) -> None:
     """The keys queued together, as a fast typist or key repeat sends them (Pilot's `press`
     waits for the app to settle after each key, and then nothing is ever lost)."""
+    from textual.keys import _character_to_key
+
     app = pilot.app
     for key in keys:
-        event = events.Key(key, "\r" if key == "enter" else None)
+        if len(key) == 1:  # a character, as Pilot's press names it
+            event = events.Key(key if key.isalnum() else _character_to_key(key), key)
+        else:
+            event = events.Key(key, {"enter": "\r", "tab": "\t"}.get(key))
         event.set_sender(app)
         app._driver.send_message(event)
     await pilot.pause(0.3)
@@ -200,3 +205,36 @@ async def test_a_check_result_and_what_to_do_next_come_first_in_the_panel(make_k
         detail = " ".join(str(checks.query_one("#checks-detail").render()).split())
         # the description after the result
         assert detail.index("time sync is not active") < detail.index("net.tcp (host=127.0.0.1")
+
+
+@pilot_test
+async def test_tab_typed_fast_in_the_broker_form_moves_before_the_next_keys(tmp_path, monkeypatch):
+    """`local<Tab><Tab>127.0.0.1<Tab>1883` typed fast (or by a password manager) filled the name
+    field with `local127.0.0.11883`: Tab moved focus after the keys behind it had gone to the
+    old field. Likewise Tab then `t` in Targets tested the table Tab was leaving."""
+    from textual.widgets import Input
+
+    from tui.screens.targets import TargetForm, TargetsScreen
+
+    monkeypatch.setenv("KBTUI_HOME", str(tmp_path))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, TargetsScreen), what="targets")
+        await pilot.press("b")
+        form = await wait_for(
+            pilot, lambda: isinstance(app.screen, TargetForm) and app.screen, what="the form"
+        )
+        await keys_at_once(pilot, *"local", "tab", "tab", *"127.0.0.1", "tab", *"1883")
+        assert form.query_one("#f-name", Input).value == "local"
+        assert form.query_one("#f-host", Input).value == "127.0.0.1"
+        assert form.query_one("#f-mqtt", Input).value == "1883"
+        await pilot.press("ctrl+s")
+        targets = await wait_for(
+            pilot, lambda: isinstance(app.screen, TargetsScreen) and app.screen, what="saved"
+        )
+        targets.set_focus(targets.query_one("#hosts"))
+        await pilot.pause(0.1)
+        await keys_at_once(pilot, "tab", "t")  # `t` tests the brokers table's row, not hosts'
+        await wait_for(pilot, lambda: "local:" in screen_text(app), what="the broker tested")

@@ -54,7 +54,8 @@ class CheckSettingsScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply"),
         Binding("escape", "cancel", "Cancel"),
-        Binding("tab", "app.focus_next", "Next field"),
+        Binding("tab", "app.focus_next", "Next field", priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
         # priority: moves focus before the next key is routed (tui.shared.focus_now)
         Binding("down", "into_list('down')", "Into the list", show=False, priority=True),
         Binding("up", "into_list('up')", "Into the list", show=False, priority=True),

@@ -24,7 +24,7 @@ from textual.widgets.data_table import ColumnKey
 from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
-from tui.shared import kb_app
+from tui.shared import focus_now, kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
 
@@ -148,7 +148,14 @@ class TargetForm(ModalScreen[dict[str, Any] | None]):
     """Edit one Docker host or broker. ctrl+s saves (after validation), Esc cancels."""
 
     CSS_PATH = "targets.tcss"
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+        # priority: the next field has focus before the next key is routed (tui.shared.focus_now)
+        # `name<Tab><Tab>127.0.0.1<Tab>1883` typed fast saved the host as 127.0.0.11883
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
 
     def __init__(self, what: str, item: dict[str, Any] | None, taken: set[str]) -> None:
         super().__init__()
@@ -241,7 +248,8 @@ class TargetsScreen(Screen[None]):
         Binding("delete,d", "delete", "Delete"),
         Binding("t", "test", "Test"),
         Binding("ctrl+s", "save", "Save"),
-        Binding("tab", "switch_table", "Switch table", show=False),
+        # priority: the other table has focus before the next key (`t`, `d`) is routed
+        Binding("tab", "switch_table", "Switch table", show=False, priority=True),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
@@ -333,11 +341,12 @@ class TargetsScreen(Screen[None]):
 
     def action_switch_table(self) -> None:
         hosts = self.query_one("#hosts", DataTable)
-        (self.query_one("#brokers", DataTable) if hosts.has_focus else hosts).focus()
+        focus_now(self.query_one("#brokers", DataTable) if self.focused is hosts else hosts)
 
     def _table(self) -> DataTable[Any]:
+        # the focus as set (`has_focus` follows a message later: Tab then `t`, typed fast)
         hosts = self.query_one("#hosts", DataTable)
-        return hosts if hosts.has_focus else self.query_one("#brokers", DataTable)
+        return hosts if self.focused is hosts else self.query_one("#brokers", DataTable)
 
     def action_cursor_down(self) -> None:
         self._table().action_cursor_down()
@@ -445,7 +454,7 @@ class TargetsScreen(Screen[None]):
         ):
             table = self.query_one(table_id, DataTable)
             if (
-                table.has_focus
+                self.focused is table
                 and items
                 and table.cursor_row is not None
                 and table.cursor_row < len(items)
