@@ -238,3 +238,22 @@ async def test_tab_typed_fast_in_the_broker_form_moves_before_the_next_keys(tmp_
         await pilot.pause(0.1)
         await keys_at_once(pilot, "tab", "t")  # `t` tests the brokers table's row, not hosts'
         await wait_for(pilot, lambda: "local:" in screen_text(app), what="the broker tested")
+
+
+@pilot_test
+async def test_nothing_found_says_what_to_try_as_kb_search_does(make_kb):
+    """An empty result said only "No match" (`kb search`: "nothing found; try other words, fewer
+    filters, or 'kb list'"); the counts after it stay on the line at 80 columns."""
+    app = make_app(kb=make_kb({f"emqx/qa32-flap-{n}.md": flapping(n) for n in (1, 2)}))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await search(pilot, "zzzqqq")
+        status = str(app.screen.query_one("#status").render())
+        assert status == "Nothing found; try other words · 2 entries", status
+        await search(pilot, " product:emqx")
+        status = str(app.screen.query_one("#status").render())
+        assert status.startswith("Nothing found; try other words or fewer filters"), status
+        await pilot.press("ctrl+l")
+        await wait_for(
+            pilot, lambda: "没有找到；换些词语或少用筛选" in screen_text(app), what="中文"
+        )

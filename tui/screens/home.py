@@ -353,14 +353,21 @@ class HomeScreen(Screen[None]):
                 self._open(results.highlighted_id())
 
     def _results_said(self, query: str, hits: list[Any], empty: bool) -> str:
-        """ "25 results", "No match", … in the display language."""
+        """ "25 results", "Nothing found; …", … in the display language."""
         lang = self.lang
         if empty:
             return tr("Type to search", lang)
         if hits:
             return tr_n(len(hits), "1 result", "{n} results", lang)
         _, inline = parse_query(query)
-        return self.unknown_filter(self.filters.merged(inline)) or tr("No match", lang)
+        filters = self.filters.merged(inline)
+        if self.unknown_filter(filters):
+            return str(self.unknown_filter(filters))
+        # what to do next, as `kb search` says it ("nothing found; try other words, …"), short
+        # enough that the counts after it stay on the status line at 80 columns
+        if filters.describe():
+            return tr("Nothing found; try other words or fewer filters", lang)
+        return tr("Nothing found; try other words", lang)
 
     def _summaries(self, hits: list[Any], lang: str) -> dict[str, str]:
         """In Chinese, translated entries show their Chinese summary under the Chinese title."""
