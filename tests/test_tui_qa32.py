@@ -257,3 +257,22 @@ async def test_nothing_found_says_what_to_try_as_kb_search_does(make_kb):
         await wait_for(
             pilot, lambda: "没有找到；换些词语或少用筛选" in screen_text(app), what="中文"
         )
+
+
+@pilot_test
+async def test_arrows_and_enter_typed_fast_in_the_filters_dialog_choose_in_order(make_kb):
+    """`↓ Enter ↓ Enter` typed fast chose the second product and left the kind alone: the
+    second ↓ went to the product list, whose Enter had not moved focus yet."""
+    from tui.screens.filters import FilterScreen
+
+    app = make_app(kb=make_kb({f"emqx/qa32-flap-{n}.md": flapping(n) for n in (1, 2)}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+f")
+        dialog = await wait_for(
+            pilot, lambda: isinstance(app.screen, FilterScreen) and app.screen, what="filters"
+        )
+        await keys_at_once(pilot, "down", "enter", "down", "enter")
+        assert app.screen is dialog
+        assert (dialog.chosen.product, dialog.chosen.kind) == ("emqx", "incident")
+        assert dialog.focused is dialog.query_one("#facet-tag")

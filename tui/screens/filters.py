@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +15,7 @@ from textual.widgets.option_list import Option
 from tui.i18n import tr
 from tui.sanitize import one_line
 from tui.services import Filters
+from tui.shared import focus_now
 from tui.widgets.footer import KbFooter
 
 ANY = "\x00any"  # option id for "no filter"; cannot collide with a slug
@@ -28,6 +30,14 @@ class FilterScreen(ModalScreen[Filters | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "apply", "Apply"),
         Binding("ctrl+r", "clear", "Clear all"),
+        # priority: the value is chosen and the next list focused before the next key is routed
+        # (`↓ Enter ↓ Enter` typed fast chose the second product, not a product and a kind);
+        # ↑/↓ too, so that Enter never overtakes the arrows queued before it
+        Binding("enter", "choose", show=False, priority=True),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, facets: dict[str, list[str]], current: Filters) -> None:
@@ -79,15 +89,33 @@ class FilterScreen(ModalScreen[Filters | None]):
             ol.highlighted = ol.get_option_index(current) if current else 0
         self.query_one("#facet-product", OptionList).focus()
 
+    def action_move(self, step: int) -> None:
+        ol = self.focused
+        if not isinstance(ol, OptionList):
+            raise SkipAction()
+        if step > 0:
+            ol.action_cursor_down()
+        else:
+            ol.action_cursor_up()
+
+    def action_choose(self) -> None:
+        """Enter: the highlighted value of the focused list (a click selects as Enter does)."""
+        ol = self.focused
+        if not isinstance(ol, OptionList) or ol.highlighted is None:
+            return
+        self._choose(ol, ol.get_option_at_index(ol.highlighted).id)
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        facet = (event.option_list.id or "").removeprefix("facet-")
-        value = None if event.option.id == ANY else event.option.id
+        self._choose(event.option_list, event.option.id)
+
+    def _choose(self, ol: OptionList, option_id: str | None) -> None:
+        facet = (ol.id or "").removeprefix("facet-")
+        value = None if option_id == ANY else option_id
         if getattr(self.chosen, facet) == value:
             self.action_apply()  # Enter on the marked value again applies
             return
         setattr(self.chosen, facet, value)
-        ol = event.option_list
         keep = ol.highlighted
         ol.clear_options()
         ol.add_options(self._options(facet))
@@ -95,7 +123,7 @@ class FilterScreen(ModalScreen[Filters | None]):
         # move on to the next list, so product → kind → tag is three Enters
         idx = FACETS.index(facet)
         if idx + 1 < len(FACETS):
-            self.query_one(f"#facet-{FACETS[idx + 1]}", OptionList).focus()
+            focus_now(self.query_one(f"#facet-{FACETS[idx + 1]}", OptionList))
         else:
             self.action_apply()
 
