@@ -243,6 +243,32 @@ def test_chinese_status_lines_are_chinese_sentences(browser, bundled):
     page.close()
 
 
+def test_the_language_link_of_the_search_page_keeps_the_search(browser, bundled):
+    """QA pass 32: 中文 on a search page opened the Chinese search page empty."""
+    _, base = bundled
+    page = browser.new_page()
+    page.goto(base + "search.html")
+    page.fill("#q", "connection refused")
+    _wait_searched(page, "connection refused")
+    page.locator("a.lang-switch").click()
+    _wait_searched(page, "connection refused")
+    assert page.url.startswith(base + "zh/search.html?q=connection")
+    assert page.input_value("#q") == "connection refused"
+    assert page.locator(".text-results li").count() > 0
+    log = _long_log(50)  # kept in the tab (?k=), not in the address
+    page.evaluate(
+        "t => { const b = document.querySelector('#q'); b.value = t;"
+        " b.dispatchEvent(new Event('input', {bubbles: true})); }",
+        log,
+    )
+    _wait_searched(page, log)
+    assert "k=" in page.url
+    page.locator("a.lang-switch").click()
+    _wait_searched(page, log)
+    assert page.url.startswith(base + "search.html?k=") and page.input_value("#q") == log
+    page.close()
+
+
 def test_multiline_log_by_keyboard_from_the_header_box(browser, bundled, tmp_path):
     """Keyboard only, from an ordinary page's header box: Shift+Enter starts a new line, Enter
     searches (on search.html, with the lines kept); ↓ moves down the log and, from its last line,

@@ -1026,6 +1026,15 @@
         } else if (text) u.searchParams.set("q", text);
         history.replaceState(text ? { q: text } : null, "", u.href);
       } catch (e) { /* file:// in some browsers: the URL cannot change */ }
+      langLinks();
+    }
+
+    /* The other language's link carries the search (?q= or ?k=; the tab's storage is shared by
+     * both languages' pages): 中文 on a search page opened the Chinese search page empty. */
+    function langLinks() {
+      Array.prototype.forEach.call(document.querySelectorAll("a.lang-switch"), function (a) {
+        a.setAttribute("href", a.getAttribute("href").split("?")[0] + location.search);
+      });
     }
 
     form.addEventListener("submit", function (ev) {
@@ -1069,6 +1078,7 @@
     if (q && q.length > URL_MAX && new URLSearchParams(location.search).get("q") !== null) {
       keepInUrl(); // an old long ?q= link: the address is made short
     }
+    langLinks();
     if (input.value) run(); else setStatus("");
     // Back/forward from a result: the page may come from the cache with the old results
     window.addEventListener("pageshow", function (ev) {
