@@ -252,7 +252,7 @@ async def test_4_switching_language_says_the_result_count_in_the_new_language():
         await search(pilot, "zzqqx")  # no match ("brokerzzqqx"): said again in Chinese too
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: app.lang == "zh", what="Chinese")
-        assert status_line(home) == f"没有匹配 · {total} 个条目"
+        assert status_line(home) == f"没有找到；换些词语 · {total} 个条目"
 
 
 # --- 5: a kb: link to a missing entry was refused as "only http(s) links are opened" ------------

@@ -61,6 +61,8 @@ ZH: dict[str, str] = {
     "Open": "打开",
     "Next list": "下一个列表",
     "Next field": "下一栏",
+    "Previous field": "上一栏",
+    "Move up / down": "上下移动",
     "Use": "选用",
     "Into the list": "进入列表",
     "Choose option 1-9": "选择选项 1-9",

@@ -19,6 +19,9 @@ ACTION_NAMES = {
     "choose": "Choose option 1-9",
     "toggle_lang": "中文 / English",
     "quit": "Quit",
+    "move": "Move up / down",
+    "focus_next": "Next field",
+    "focus_previous": "Previous field",
 }
 
 
