@@ -596,26 +596,14 @@ def test_result_numbers_stand_beside_the_first_line_of_a_title(browser, bundled,
     context.close()
 
 
-@pytest.mark.parametrize("query", ["a", "的"])
-def test_one_letter_or_one_character_finds_nothing(browser, bundled, query, tmp_path):
-    """Pagefind matches a word as a prefix: `a` listed all 195 entries and `的` 194, where
-    `kb search` finds nothing."""
-    proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
-    assert json.loads(proc.stdout or "[]") == [], proc.stdout[:300]
-    _, base = bundled
-    page = browser.new_page()
-    page.goto(base + "search.html?q=" + query)
-    _wait_searched(page, query)
-    assert page.locator(".search-results li").count() == 0
-    assert page.locator(".search-status").inner_text() == "No entry matches."
-    page.close()
-
-
-@pytest.mark.parametrize("query", ["qwertyuiop", "zzzqqq", "xyzzyplugh"])
-def test_a_word_no_entry_holds_finds_nothing(browser, bundled, query, tmp_path):
-    """QA pass 32: Pagefind searches a word no entry holds as its longest indexed prefix:
-    `qwertyuiop` listed the 12 entries holding `-q`, `zzzqqq` five holding `:z`, `xyzzyplugh`
-    21 holding `'X'`, where `kb search` finds nothing."""
+@pytest.mark.parametrize("query", ["a", "的", "qwertyuiop", "zzzqqq", "xyzzyplugh"])
+def test_what_kb_search_finds_nothing_for_the_site_finds_nothing_for(
+    browser, bundled, query, tmp_path
+):
+    """Pagefind matches a word as a prefix: `a` listed all 195 entries and `的` 194; and it
+    searches a word no entry holds as its longest indexed prefix (QA pass 32): `qwertyuiop`
+    listed the 12 entries holding `-q`, `zzzqqq` five holding `:z`, `xyzzyplugh` 21 holding
+    `'X'`. `kb search` finds nothing for any of them."""
     proc = run_kb("search", "--json", query, env={"KBTUI_HOME": str(tmp_path)})
     assert json.loads(proc.stdout or "[]") == [], proc.stdout[:300]
     _, base = bundled
