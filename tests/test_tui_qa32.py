@@ -276,3 +276,17 @@ async def test_arrows_and_enter_typed_fast_in_the_filters_dialog_choose_in_order
         assert app.screen is dialog
         assert (dialog.chosen.product, dialog.chosen.kind) == ("emqx", "incident")
         assert dialog.focused is dialog.query_one("#facet-tag")
+
+
+def test_a_textual_without_the_private_parser_keeps_its_own_driver(monkeypatch):
+    """The paste filter swaps the parser of Textual's private `textual._xterm_parser`: a Textual
+    that moved it must still start, with its own driver (it failed to import: no app at all)."""
+    import sys
+
+    from textual.app import App
+
+    monkeypatch.setitem(sys.modules, "tui.terminal_input", None)  # importing it raises ImportError
+    app = make_app()
+    assert app.get_driver_class() is App.get_driver_class(app)
+    monkeypatch.undo()
+    assert app.get_driver_class().__name__ == "PasteSafeLinuxDriver"

@@ -112,10 +112,14 @@ class KbApp(App[None]):
         self.paste_log_text = ""
 
     def get_driver_class(self) -> type[Driver]:
-        # a paste holding escape sequences (a coloured log) arrives as one paste, never as keys
-        from tui.terminal_input import paste_safe_driver
-
-        return paste_safe_driver(super().get_driver_class())
+        # a paste holding escape sequences (a coloured log) arrives as one paste, never as keys;
+        # it reads one of Textual's private modules: a Textual that moved it keeps its own driver
+        driver = super().get_driver_class()
+        try:
+            from tui.terminal_input import paste_safe_driver
+        except ImportError:
+            return driver
+        return paste_safe_driver(driver)
 
     # --- keys ----------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
