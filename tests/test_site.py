@@ -262,11 +262,15 @@ def test_entry_page_content(site: Path):
 
 def test_tree_step_pages(site: Path):
     start = (site / "trees" / "tree-site-fixture" / "start.html").read_text()
-    assert "Run <code>kb check tree-site-fixture</code> to answer this." in start
+    # the step's own check, not every check of the entry (QA pass 32)
+    assert "Run <code>kb check tree-site-fixture#port-open</code> to answer this." in start
     assert 'href="crashed.html"' in start and 'href="up.html"' in start
     crashed = (site / "trees" / "tree-site-fixture" / "crashed.html").read_text()
-    # a check borrowed from another entry: run that entry's checks
-    assert "Run <code>kb check emqx-monotonic-time-stepped-backwards</code>" in crashed
+    # a check borrowed from another entry: run that entry's check
+    assert (
+        "Run <code>kb check emqx-monotonic-time-stepped-backwards#container-running</code>"
+        in crashed
+    )
     end = (site / "trees" / "tree-site-fixture" / "clock.html").read_text()
     assert "Check the host clock" in end
     assert 'href="../../entries/emqx-monotonic-time-stepped-backwards.html"' in end
