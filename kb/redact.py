@@ -148,6 +148,16 @@ _VALUE_NAME = re.compile(
 # what follows a one-word value when the value starts a sentence: a space and a word that is no
 # key of its own (`user: bob password: guest host: x` names three keys)
 _PROSE_NEXT = re.compile(r" [A-Za-z]{2,64}(?![\w:=])")
+# ... and the words a wrapped error clause starts with (Go's and Docker's error strings:
+# "error storing credentials", "incorrect username or password", "authentication required"): a
+# lower-case one-word secret followed by a word (`credentials: hunter and …`) is no such clause
+_CLAUSE_START = frozenset(
+    """
+    error errors incorrect invalid authentication authorization unauthorized unauthenticated
+    failed failure unable cannot could not no missing bad unknown expired denied access
+    permission forbidden required empty wrong malformed unexpected
+    """.split()
+)
 
 
 def _prose(m: re.Match[str], text: str) -> bool:
@@ -155,7 +165,8 @@ def _prose(m: re.Match[str], text: str) -> bool:
     `Error saving credentials: error storing credentials - err: …`, `unauthorized: incorrect
     username or password` (Go's error strings start in lower case and each wrapper adds `: `).
     Only for a bare `name: ` (no quotes, no `=`, no scheme, a space after the colon) whose value
-    is one lower-case word followed by a space and another word: `password: hunter2`,
+    is a word an error clause starts with (`_CLAUSE_START`) followed by a space and another word:
+    `credentials: hunter and …`, `password: hunter2`,
     `password: guest` at the end of a line or before the next key, `password=error storing`,
     `"password": "error storing"` and `--password error storing` stay masked."""
     key = m.group("key")
@@ -164,13 +175,7 @@ def _prose(m: re.Match[str], text: str) -> bool:
     if _VALUE_NAME.search(key):
         return False  # `password: guest and …`: a name that holds a value is never prose
     value = m.group("value")
-    return (
-        2 <= len(value)
-        and value.isascii()
-        and value.isalpha()
-        and value.islower()
-        and _PROSE_NEXT.match(text, m.end()) is not None
-    )
+    return value in _CLAUSE_START and _PROSE_NEXT.match(text, m.end()) is not None
 
 
 def _assignments(text: str) -> str:

@@ -280,6 +280,9 @@ PROSE_LOOKALIKES = [
     ("mqtt password: hunter and then retry", "hunter"),
     ("api key: abcdef for the bridge", "abcdef"),
     ("secret: letmein please", "letmein"),
+    # after a credential or auth name, a one-word secret followed by a word is not an error clause
+    ("credentials: hunter and then the host", "hunter"),
+    ("auth: swordfish for admin", "swordfish"),
 ]
 
 
