@@ -73,6 +73,7 @@ ZH_WORDS: dict[str, str] = {
     # usage errors (kb.cli.main): the user's values and option names stay as typed
     "{prog}: {message} (see '{prog} --help')": "{prog}：{message}（参见 '{prog} --help'）",
     "kb: {message}": "kb：{message}",
+    "kbtui: {message}": "kbtui：{message}",
     "kb: interrupted": "kb：已中断",
     "no entry {id!r}; did you mean: {close}": "没有条目 {id!r}；是不是要找：{close}",
     "no entry {id!r}; try 'kb search WORDS' or 'kb list'": (
@@ -86,6 +87,19 @@ ZH_WORDS: dict[str, str] = {
     ),
     "{path}: no such file or folder": "{path}：没有这个文件或文件夹",
     "cannot use {path}: {why}": "无法使用 {path}：{why}",
+    "--kb {path!r}: empty path; give a folder of entries (or an entry file)": (
+        "--kb {path!r}：路径为空；请给出条目所在的文件夹（或一个条目文件）"
+    ),
+    "--kb {path}: no such folder; give a folder of entries (or an entry file)": (
+        "--kb {path}：没有这个文件夹；请给出条目所在的文件夹（或一个条目文件）"
+    ),
+    "--kb {path}: not a folder or .md file{hint}; give a folder of entries (or an entry file)": (
+        "--kb {path}：不是文件夹或 .md 文件{hint}；请给出条目所在的文件夹（或一个条目文件）"
+    ),
+    " (a device or named pipe?)": "（设备或命名管道？）",
+    "kb: entry {id!r} could not be loaded; fix the problem above ('kb lint' lists every problem)": (
+        "kb：条目 {id!r} 无法加载；请先修正上面的问题（'kb lint' 会列出所有问题）"
+    ),
     "empty query; type some words or pipe a log into 'kb search -'": (
         "查询为空；请输入一些词语，或把日志通过管道传给 'kb search -'"
     ),

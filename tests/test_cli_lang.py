@@ -156,3 +156,50 @@ def test_kbtui_says_its_usage_errors_and_help_in_chinese_with_lang_zh(capsys):
     out = capsys.readouterr().out
     assert stop.value.code == 0 and out.startswith("用法：kbtui [-h]")
     assert "显示此帮助信息并退出" in out
+
+
+def test_kb_and_kbtui_refuse_a_bad_kb_folder_in_chinese(tmp_path):
+    """`--kb` problems (one rule for kb and kbtui, kb.cli.common.kb_arg_problem) and an entry that
+    could not be loaded were English under --lang zh; the user's path stays as typed."""
+    missing = tmp_path / "nope"
+    r = run_kb("--lang", "zh", "--kb", str(missing), "list", env={"KBTUI_HOME": str(tmp_path)})
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr == (
+        f"kb：--kb {missing}：没有这个文件夹；请给出条目所在的文件夹（或一个条目文件）\n"
+    ), r.stderr
+    r = run_kb("--lang", "zh", "--kb", "", "list", env={"KBTUI_HOME": str(tmp_path)})
+    assert r.returncode == 2 and "路径为空" in r.stderr, r.stderr
+    txt = tmp_path / "notes.txt"
+    txt.write_text("hello\n", encoding="utf-8")
+    r = run_kb("--lang", "zh", "--kb", str(txt), "list", env={"KBTUI_HOME": str(tmp_path)})
+    assert r.returncode == 2 and "不是文件夹或 .md 文件；" in r.stderr, r.stderr
+    # English stays as it was
+    r = run_kb("--kb", str(missing), "list", env={"KBTUI_HOME": str(tmp_path)})
+    assert (
+        r.stderr
+        == f"kb: --kb {missing}: no such folder; give a folder of entries (or an entry file)\n"
+    )
+
+
+def test_kbtui_refuses_a_bad_kb_folder_in_chinese(tmp_path, capsys):
+    from tui.app import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--lang", "zh", "--kb", str(tmp_path / "nope")])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert (
+        err
+        == f"kbtui：--kb {tmp_path / 'nope'}：没有这个文件夹；请给出条目所在的文件夹（或一个条目文件）\n"
+    )
+
+
+def test_an_entry_that_could_not_be_loaded_is_said_in_chinese(tmp_path):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "broken-one.md").write_text("---\nid: broken-one\nkind: faq\n---\nbody\n", "utf-8")
+    r = run_kb(
+        "--lang", "zh", "--kb", str(kb), "show", "broken-one", env={"KBTUI_HOME": str(tmp_path)}
+    )
+    assert r.returncode == 2, r
+    assert "kb：条目 'broken-one' 无法加载；请先修正上面的问题" in r.stderr, r.stderr

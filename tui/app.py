@@ -489,11 +489,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(argv)
     from kb.cli.common import kb_arg_problem
+    from kb.i18n import say
 
     for path in args.kb:
         problem = kb_arg_problem(path)
         if problem:
-            parser.exit(2, f"kbtui: {problem}\n")
+            lang = lang_asked(argv)
+            said = say(problem.template, lang, **problem.fields)
+            parser.exit(2, say("kbtui: {message}", lang, message=said) + "\n")
     app = KbApp(kb_paths=args.kb, lang=args.lang, theme=LIGHT_THEME if args.light else None)
     try:
         app.run()

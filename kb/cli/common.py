@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kb.errors import UserError
 from kb.loader import KnowledgeBase, kb_sources, load_kb
 from kb.model import Problem
 
@@ -36,23 +37,28 @@ def reader_gone() -> None:
         os.close(devnull)
 
 
-def kb_arg_problem(path: str) -> str | None:
-    """Why a `--kb` the user typed cannot be used, or None (one rule for `kb` and `kbtui`)."""
+def kb_arg_problem(path: str) -> UserError | None:
+    """Why a `--kb` the user typed cannot be used, or None (one rule for `kb` and `kbtui`): a
+    UserError whose template the caller says in the user's language."""
+    from kb.i18n import Words
     from kb.sanitize import path_text
 
     if not path.strip():  # Path("") is the current folder: refuse, do not walk it
-        return f"--kb {path!r}: empty path; give a folder of entries (or an entry file)"
+        return UserError(
+            "--kb {path!r}: empty path; give a folder of entries (or an entry file)", path=path
+        )
     where = Path(path).expanduser()
     if not where.exists():
-        return (
-            f"--kb {path_text(path)}: no such folder; give a folder of entries (or an entry file)"
+        return UserError(
+            "--kb {path}: no such folder; give a folder of entries (or an entry file)",
+            path=path_text(path),
         )
     if where.is_dir() or (where.is_file() and where.suffix == ".md"):
         return None
-    hint = "" if where.is_file() else " (a device or named pipe?)"
-    return (
-        f"--kb {path_text(path)}: not a folder or .md file{hint}; give a folder of entries (or"
-        " an entry file)"
+    return UserError(
+        "--kb {path}: not a folder or .md file{hint}; give a folder of entries (or an entry file)",
+        path=path_text(path),
+        hint=Words("" if where.is_file() else " (a device or named pipe?)"),
     )
 
 
@@ -60,13 +66,11 @@ def sources_for(args: argparse.Namespace) -> list:
     """The KB sources of this command. A `--kb` the user typed that names nothing is refused
     (a CI job with a mistyped path must not publish or lint the bundled KB alone and pass);
     KB_PATH and the config's kb_paths are reported as problems by the loader."""
-    from kb.errors import UserError
-
     extra = getattr(args, "kb", []) or []
     for path in extra:
         problem = kb_arg_problem(str(path))
         if problem:
-            raise UserError(problem)
+            raise problem
     return kb_sources(extra)
 
 
@@ -134,8 +138,6 @@ def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
     (`Targets.missing`); `what` starts the message."""
     if not name:
         return None, {}
-    from kb.errors import UserError
-
     conf = config_targets(skip=[name])
     target = conf.find(name)
     if target is None:

@@ -7,7 +7,7 @@ import difflib
 import sys
 from typing import Any
 
-from kb.i18n import versions_line
+from kb.i18n import say, versions_line
 from kb.model import DEFAULT_SEVERITY, Entry
 
 
@@ -111,8 +111,6 @@ UNTRANSLATED = {
 
 
 def not_found(known_ids: Any, entry_id: str, lang: str) -> int:
-    from kb.i18n import say
-
     ids = list(known_ids)
     word = entry_id.strip().lower()
     # a word of an id (kb show monotonic) names the ids holding it; else the nearest spellings
@@ -144,8 +142,13 @@ def run(args: argparse.Namespace) -> int:
             # its file is there but did not load: the problem printed above says why; suggesting
             # the same id back ("did you mean: huge-one") helps nobody
             sys.stderr.write(
-                f"kb: entry {args.id.strip().lower()!r} could not be loaded; fix the problem above"
-                " ('kb lint' lists every problem)\n"
+                say(
+                    "kb: entry {id!r} could not be loaded; fix the problem above ('kb lint' lists"
+                    " every problem)",
+                    lang_for(args),
+                    id=args.id.strip().lower(),
+                )
+                + "\n"
             )
             return 2
         return not_found(known, args.id, lang_for(args))
