@@ -361,8 +361,8 @@ class HomeScreen(Screen[None]):
             return tr_n(len(hits), "1 result", "{n} results", lang)
         _, inline = parse_query(query)
         filters = self.filters.merged(inline)
-        if self.unknown_filter(filters):
-            return str(self.unknown_filter(filters))
+        if unknown := self.unknown_filter(filters):
+            return str(unknown)
         # what to do next, as `kb search` says it ("nothing found; try other words, …"), short
         # enough that the counts after it stay on the status line at 80 columns
         if filters.describe():
