@@ -359,6 +359,9 @@ def test_captured_shovel_errors_reach_exactly_their_entries(sigs):
         "component shovel not found": shovel,
         "Command 'shovel_status' not found": shovel,
         "PLAIN login refused: user 'bad'": login,
+        # the node's own line for the shovel's direct connection to a missing vhost: the vhost
+        # entry's (the shovel's line after it names the shovel entry)
+        "vhost nosuchvhost not found": "rabbitmq-vhost-access-refused",
     }
     _assert_captured_lines(sigs, _captured("rabbitmq-3.10.8-shovel-errors.txt"), want)
 
@@ -701,11 +704,12 @@ AMQP_TREE = "tree-amqp-client-cannot-connect"
 
 
 def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs):
-    # the login refusal and the memory alarm have incidents; a missing vhost, a vhost without
-    # permissions, a missing queue or exchange, a narrow permission pattern and a closed
-    # connection have none (the tree's conclusions answer them), so those lines name nothing
+    # the login refusal, the memory alarm and the vhost refusals (a missing vhost, a vhost without
+    # permissions) have incidents; a missing queue or exchange, a narrow permission pattern and a
+    # closed connection have none (the tree's conclusions answer them), so those lines name nothing
     login = "rabbitmq-login-refused-invalid-credentials"
     memory = "rabbitmq-memory-alarm-publishers-blocked"
+    vhost = "rabbitmq-vhost-access-refused"
     broker = _captured("rabbitmq-3.10.8-client-connect-errors.log")
     for key in (
         "vhost /mall not found",
@@ -721,15 +725,18 @@ def test_client_connect_captures_name_only_the_entries_that_own_their_lines(sigs
         "invalid credentials": login,
         "memory resource limit alarm set": memory,
         "vm_memory_high_watermark set.": memory,
+        "vhost /mall not found": vhost,
+        "access to vhost '/shop' refused for user 'mall'": vhost,
+        "access to vhost '/' refused for user 'boss'": vhost,
     }
     _assert_captured_lines(sigs, broker, want)
     default_vhost = _captured("rabbitmq-3.10.8-default-vhost.log")
     assert "vhost / not found" in default_vhost
-    _assert_captured_lines(sigs, default_vhost, {})
+    _assert_captured_lines(sigs, default_vhost, {"vhost / not found": vhost})
     pika = _captured("rabbitmq-3.10.8-pika-client-errors.txt")
     # a pika client on the host refused by a stopped broker shows no container: the compose
     # entry's signatures leave it to the AMQP triage tree
-    want = {"Login was refused": login}
+    want = {"Login was refused": login, "(530) ": vhost}
     _assert_captured_lines(sigs, pika, want)
 
 
@@ -1243,6 +1250,25 @@ CAPTURED_ENTRIES = [
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     names = (capture,) if isinstance(capture, str) else capture
     _assert_captured_lines(sigs, _captured(*names), dict.fromkeys(keys, entry))
+
+
+def test_captured_vhost_refusals_name_their_entry_and_the_connection_limit_does_not(sigs):
+    """pika, amqplib, amqp-tools and amqp091-go refused on a vhost without permissions and on a
+    missing one, and the node's lines for them (3.10.8): each refusal names the vhost entry; the
+    vhost connection limit, whose text starts the same way, the broker's 'Error on AMQP
+    connection' headers, the commands and the successful connections name nothing."""
+    vhost = "rabbitmq-vhost-access-refused"
+    want: dict[str, str | frozenset[str]] = {
+        "connection limit (0) is reached": frozenset(),  # first: its lines name nothing
+        "refused for user": vhost,
+        "not found": vhost,
+        "Expected ConnectionOpenOk; got <ConnectionClose channel:0>": vhost,
+        'Exception (403) Reason: "no access to this vhost"': vhost,
+    }
+    text = _captured("rabbitmq-3.10.8-vhost-access-refused.txt")
+    _assert_captured_lines(sigs, text, want)
+    # pika reads amqp://host// as the empty vhost; amqplib and amqp091-go read it as /
+    assert "virtual_host == ''" in text and "vhost  not found" in text
 
 
 def test_docker_in_lxc_lines_name_only_their_entry(sigs):
