@@ -168,7 +168,13 @@ async def test_l18_where_dialog_starts_on_the_targets_and_every_key_reaches_them
         params = dialog.query_one("#params", Input)
         # focus on the list, its first target highlighted; the footer says what Enter does
         assert app.focused is pick and highlighted_name(dialog) == "emqx-lab"
-        footer = " ".join(screen_text(app).splitlines()[-1].split())
+
+        # the footer is composed after the dialog's first refresh: under load, a moment later
+        def footer_line() -> str:
+            line = " ".join(screen_text(app).splitlines()[-1].split())
+            return line if "⏎ Use" in line else ""
+
+        footer = await wait_for(pilot, footer_line, what="the dialog's footer with ⏎ Use")
         assert "⏎ Use" in footer and "tab Next field" in footer and "esc Cancel" in footer
         # Enter on a target fills the target field; the parameters are next
         await pilot.press("enter")
