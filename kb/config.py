@@ -13,6 +13,7 @@ from typing import Any
 
 from kb import paths
 from kb.errors import UserError
+from kb.words import Words
 
 #: the settings a config.yaml may hold; anything else is reported (kb.checks.targets.parse)
 KEYS = ("kb_paths", "docker_hosts", "brokers")
@@ -23,7 +24,9 @@ def check_private(path: Path) -> None:
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise UserError(
-            f"{path}: readable by others (mode {stat.S_IMODE(mode):o}); run: chmod 600 {path}"
+            "{path}: readable by others (mode {mode:o}); run: chmod 600 {path}",
+            path=str(path),
+            mode=stat.S_IMODE(mode),
         )
 
 
@@ -41,30 +44,44 @@ def load_located(path: Path | None = None) -> tuple[dict[str, Any], Any, Path]:
     except FileNotFoundError:
         return {}, None, path  # the common case: no YAML parser imported at all
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror}); check its permissions") from None
+        raise UserError(
+            "{path}: cannot read ({why}); check its permissions",
+            path=str(path),
+            why=Words(exc.strerror or str(exc)),
+        ) from None
     check_private(path)
     from kb.safeyaml import YamlError, parse
 
     try:
         located = parse(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise UserError(f"{path}:1: not UTF-8 text; save it as UTF-8") from None
+        raise UserError("{path}:1: not UTF-8 text; save it as UTF-8", path=str(path)) from None
     except YamlError as exc:
-        raise UserError(f"{path}:{exc.line}: {exc.message}") from None
+        # the parser's own words stay English (kb.safeyaml); the place is said as everywhere
+        raise UserError(
+            "{path}:{line}: {message}", path=str(path), line=exc.line, message=exc.message
+        ) from None
     data = located.data
     if data is None:
         return {}, located, path
     if not isinstance(data, dict):
-        raise UserError(f"{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)")
+        raise UserError(
+            "{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)", path=str(path)
+        )
     kb_paths = data.get("kb_paths", [])
     if not isinstance(kb_paths, list) or not all(isinstance(p, str) for p in kb_paths):
         line = located.line(("kb_paths",)) if "kb_paths" in data else 1
-        raise UserError(f"{path}:{line}: kb_paths must be a list of folder paths")
+        raise UserError(
+            "{path}:{line}: kb_paths must be a list of folder paths", path=str(path), line=line
+        )
     for i, folder in enumerate(kb_paths):
         if not folder.strip():  # Path("") is the current folder: `kb list` from / read everything
             raise UserError(
-                f"{path}:{located.line(('kb_paths', i))}: kb_paths item {i + 1} is empty; give a "
-                "folder path (a relative one is read from this file's folder)"
+                "{path}:{line}: kb_paths item {n} is empty; give a folder path (a relative one is"
+                " read from this file's folder)",
+                path=str(path),
+                line=located.line(("kb_paths", i)),
+                n=i + 1,
             )
     return data, located, path
 

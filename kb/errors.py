@@ -5,6 +5,8 @@ A user error is one line, with file:line where there is one, saying what to do.
 
 from __future__ import annotations
 
+from kb.words import Words
+
 EXIT_OK = 0
 """Found / shown / every check passed (or was skipped)."""
 EXIT_PROBLEM = 1
@@ -30,12 +32,16 @@ class UserError(Exception):
 
     With `fields`, `message` is an English template (`"{path}: no such file or folder"`, the
     fields filled in by `str.format`): the CLI says it in the user's language from kb.i18n's
-    table, with the user's values (the fields) as typed.
+    table, with the user's values (the fields) as typed. A `kb.words.Words` message brings its
+    own template and fields.
     """
 
     exit_code = EXIT_USAGE
 
     def __init__(self, message: str = "", /, **fields: object) -> None:
+        if isinstance(message, Words) and not fields:  # a message kb handed back as Words
+            fields = message.fields
+            message = message.template
         super().__init__(message.format(**fields) if fields else message)
         self.template = message
         self.fields = fields

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
+from kb.words import Words as Words  # where the CLI has always imported it from
+
 SUPPORTED = ("en", "zh")
 
 
@@ -100,6 +102,149 @@ ZH_WORDS: dict[str, str] = {
     "kb: entry {id!r} could not be loaded; fix the problem above ('kb lint' lists every problem)": (
         "kb：条目 {id!r} 无法加载；请先修正上面的问题（'kb lint' 会列出所有问题）"
     ),
+    # kb check and serve metrics: a check reference (kb.model.checks_named), --set, --junit
+    "check: {problem}": "check：{problem}",
+    "check: {problem}; did you mean {close}?": "check：{problem}；是不是要找 {close}？",
+    "check: {problem}; see kb list": "check：{problem}；请看 kb list",
+    "no entry {id!r}": "没有条目 {id!r}",
+    "{ref!r} names no entry: write ENTRY#CHECK": "{ref!r} 没有指明条目：请写成 ENTRY#CHECK",
+    "{id} has no check {check!r}; its checks: {have}": (
+        "{id} 没有名为 {check!r} 的检查；它的检查有：{have}"
+    ),
+    "{id} has no check named after '#'; its checks: {have}": (
+        "{id}：'#' 后面没有写检查名；它的检查有：{have}"
+    ),
+    "{id} declares no checks": "{id} 没有声明任何检查",
+    "none": "无",
+    "--junit {path}: is a folder; give a file name, e.g. {path}/checks.xml": (
+        "--junit {path}：这是一个文件夹；请给出文件名，例如 {path}/checks.xml"
+    ),
+    "--junit {path}: the folder {folder} does not exist": "--junit {path}：文件夹 {folder} 不存在",
+    "--junit {path}: the folder {folder} is a file, not a folder": (
+        "--junit {path}：{folder} 是一个文件，不是文件夹"
+    ),
+    "--junit {path}: cannot write there (permission denied)": "--junit {path}：无法写入（权限不足）",
+    # --target, --host (kb check, kb doctor, kb serve metrics)
+    "{what}: {why}": "{what}：{why}",
+    "no target named {name!r} in the config; known: {known}": (
+        "配置中没有名为 {name!r} 的目标；已有：{known}"
+    ),
+    "target {name!r} is in the config but unusable: {why}": "目标 {name!r} 在配置中，但无法使用：{why}",
+    "none configured": "无（尚未配置）",
+    "{command}: --host {host!r}: {why}": "{command}：--host {host!r}：{why}",
+    "{command}: --host {host!r} is neither a Docker endpoint (unix:///var/run/docker.sock, "
+    "tcp://HOST:2376, ssh://USER@HOST), a Docker context nor a configured host (known: {known}; "
+    "'local' is this machine's daemon)": (
+        "{command}：--host {host!r} 既不是 Docker 端点（unix:///var/run/docker.sock、"
+        "tcp://HOST:2376、ssh://USER@HOST），也不是 Docker context 或已配置的主机（已有：{known}；"
+        "'local' 表示本机的守护进程）"
+    ),
+    "{command}: --host {problem}": "{command}：--host {problem}",
+    # config.yaml (kb.config); `path:line:` stays as editors read it
+    "{path}: readable by others (mode {mode:o}); run: chmod 600 {path}": (
+        "{path}：其他用户可以读取（权限 {mode:o}）；请运行：chmod 600 {path}"
+    ),
+    "{path}: cannot read ({why}); check its permissions": "{path}：无法读取（{why}）；请检查它的权限",
+    "{path}:{line}: {message}": "{path}:{line}：{message}",
+    "{path}:1: not UTF-8 text; save it as UTF-8": "{path}:1：不是 UTF-8 文本；请另存为 UTF-8",
+    "{path}:1: settings must be a YAML mapping (kb_paths: [...], ...)": (
+        "{path}:1：设置必须是 YAML 映射（kb_paths: [...], ...）"
+    ),
+    "{path}:{line}: kb_paths must be a list of folder paths": (
+        "{path}:{line}：kb_paths 必须是文件夹路径的列表"
+    ),
+    "{path}:{line}: kb_paths item {n} is empty; give a folder path (a relative one is read from "
+    "this file's folder)": (
+        "{path}:{line}：kb_paths 的第 {n} 项为空；请给出文件夹路径（相对路径从此文件所在的文件夹算起）"
+    ),
+    # kb export
+    "export site: OUT is a folder, not '-'; give a folder, e.g. ./public": (
+        "export site：OUT 是一个文件夹，不能是 '-'；请给出文件夹，例如 ./public"
+    ),
+    "--templates {path}: no such folder": "--templates {path}：没有这个文件夹",
+    "--base-url {url}: must start with http:// or https://": (
+        "--base-url {url}：必须以 http:// 或 https:// 开头"
+    ),
+    "--base-url {url}: a site URL has no ?query or #fragment (page paths are appended to it); "
+    "use {fixed}": (
+        "--base-url {url}：站点 URL 不能带 ?查询 或 #片段（页面路径会接在它后面）；请用 {fixed}"
+    ),
+    "--base-url {url}: not a valid URL": "--base-url {url}：不是有效的 URL",
+    "--base-url {url}: names no host; e.g. https://kb.example.com/": (
+        "--base-url {url}：没有主机名；例如 https://kb.example.com/"
+    ),
+    "--base-url {url}: the URL is published in every page and alert; leave out the user name and "
+    "password": "--base-url {url}：这个 URL 会出现在每个页面和告警中；请去掉其中的用户名和密码",
+    "--base-url {url}: {host!r} is not a host name or IP address": (
+        "--base-url {url}：{host!r} 不是主机名或 IP 地址"
+    ),
+    "--base-url {url}: a URL path cannot hold {what}; percent-encode it (a space is %20, a % is "
+    "%25)": "--base-url {url}：URL 路径中不能有 {what}；请做百分号编码（空格写作 %20，% 写作 %25）",
+    "a % that starts no %XX escape": "不构成 %XX 转义的 %",
+    "--window {window}: use a Prometheus range such as 5m, 90s or 1h": (
+        "--window {window}：请使用 Prometheus 的时间范围，例如 5m、90s 或 1h"
+    ),
+    "{path}: exists and is not a folder; choose another output path": (
+        "{path}：已存在且不是文件夹；请换一个输出路径"
+    ),
+    "{path}: folder is not empty and was not written by `kb export site`; choose an empty or new "
+    "folder": "{path}：文件夹不为空，且不是由 `kb export site` 生成的；请选择一个空文件夹或新文件夹",
+    "the search index needs Pagefind, which is not installed: pip install 'pagefind[bin]' (or "
+    "export with --no-search)": (
+        "搜索索引需要 Pagefind，但它没有安装：pip install 'pagefind[bin]'（或用 --no-search 导出）"
+    ),
+    "the pagefind binary is missing: pip install 'pagefind[bin]' (or export with --no-search)": (
+        "缺少 pagefind 可执行文件：pip install 'pagefind[bin]'（或用 --no-search 导出）"
+    ),
+    "pagefind binary not found: pip install 'pagefind[bin]' (or use --no-search)": (
+        "找不到 pagefind 可执行文件：pip install 'pagefind[bin]'（或使用 --no-search）"
+    ),
+    "kb: wrote {pages} pages for {entries} entries to {path} in {seconds:.1f}s": (
+        "kb：已为 {entries} 个条目生成 {pages} 个页面，写入 {path}，用时 {seconds:.1f} 秒"
+    ),
+    "kb: no sitemap.xml: it needs absolute URLs; pass --base-url URL": (
+        "kb：没有生成 sitemap.xml：它需要绝对 URL；请加上 --base-url URL"
+    ),
+    "kb: {n} signature(s) have no exact JavaScript form and are not matched on the site; `kb lint` "
+    "lists them": "kb：有 {n} 条特征行没有等价的 JavaScript 写法，站点上不会匹配；`kb lint` 会列出它们",
+    "kb: wrote {path}: {entries} entries, {signatures} signatures{left_out}": (
+        "kb：已写入 {path}：{entries} 个条目，{signatures} 条特征行{left_out}"
+    ),
+    ", {n} left out (above)": "，{n} 条未收录（见上）",
+    "kb: wrote {path}: {n} alerts": "kb：已写入 {path}：{n} 条告警",
+    # kb serve metrics
+    "--listen {value}: use ADDR:PORT, e.g. 127.0.0.1:9817": (
+        "--listen {value}：请写成 地址:端口，例如 127.0.0.1:9817"
+    ),
+    "--listen {host}:{port}: {why}": "--listen {host}:{port}：{why}",
+    "--timeout: give 0 < SECONDS <= 600": "--timeout：请给出 0 < 秒数 <= 600",
+    "--interval must be at least --timeout (a round must end before the next)": (
+        "--interval 不能小于 --timeout（一轮检查必须在下一轮开始前结束）"
+    ),
+    "serve metrics: none of the --check references can run (above)": (
+        "serve metrics：所有 --check 引用都无法运行（见上）"
+    ),
+    "serve metrics: {problem}": "serve metrics：{problem}",
+    "--check {ref}: {problem}": "--check {ref}：{problem}",
+    "--check {ref}: {kind} sends messages; left out (--allow-active runs it)": (
+        "--check {ref}：{kind} 会发送消息，已略过（加 --allow-active 才会运行）"
+    ),
+    "kb: serving metrics at {url}": "kb：指标服务地址 {url}",
+    "Address already in use": "地址已被占用",
+    "Cannot assign requested address": "无法绑定所请求的地址",
+    # kb lint, kb diagnose, kb search
+    "{path}: not a folder or .md file; give a folder of entries (or an entry file)": (
+        "{path}：不是文件夹或 .md 文件；请给出条目所在的文件夹（或一个条目文件）"
+    ),
+    "{name}: not text (binary data); give a log file or - for stdin": (
+        "{name}：不是文本（二进制数据）；请给出日志文件，或用 - 从标准输入读取"
+    ),
+    "diagnose: no input; pipe a log in (docker logs NAME 2>&1 | kb diagnose -) or give FILE": (
+        "diagnose：没有输入；请用管道传入日志（docker logs NAME 2>&1 | kb diagnose -）或给出 FILE"
+    ),
+    "the input is not text (binary data); pipe a log, e.g. docker logs NAME 2>&1 | kb search -": (
+        "输入不是文本（二进制数据）；请用管道传入日志，例如 docker logs NAME 2>&1 | kb search -"
+    ),
     "empty query; type some words or pipe a log into 'kb search -'": (
         "查询为空；请输入一些词语，或把日志通过管道传给 'kb search -'"
     ),
@@ -148,20 +293,19 @@ ARGPARSE_ZH: dict[str, str] = {
 }
 
 
-class Words(str):
-    """kb's own words given as a field of a message (an OS error's reason, `No such file or
-    directory`): said in the message's language too. A user's value (an id, a path) is a plain
-    str and stays as typed."""
-
-    __slots__ = ()
-
-
 def translated(zh: Mapping[str, str], text: str, lang: str, fields: Mapping[str, object]) -> str:
     """`text` in `lang` from a table keyed by the English (English when the table has no
-    translation), with its `{fields}` filled in: the rule of `say` and of the TUI's `tr`."""
+    translation), with its `{fields}` filled in: the rule of `say` and of the TUI's `tr`. `text`
+    may be Words kb handed back (`kb.model.checks_named`'s why): its own template and fields."""
+    if isinstance(text, Words) and not fields:
+        fields = text.fields
+        text = text.template
     if lang != "zh":
         return text.format(**fields) if fields else text
-    fields = {k: zh.get(v, v) if isinstance(v, Words) else v for k, v in fields.items()}
+    fields = {
+        k: translated(zh, v.template, lang, v.fields) if isinstance(v, Words) else v
+        for k, v in fields.items()
+    }
     out = zh.get(text, text)
     return out.format(**fields) if fields else out
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from kb.words import Words
+
 Kind = Literal["incident", "faq", "tree"]
 KINDS: tuple[str, ...] = ("incident", "faq", "tree")
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -249,26 +251,43 @@ def parse_check_ref(ref: str) -> tuple[str | None, str]:
 
 def checks_named(
     entries: Mapping[str, Entry], ref: str
-) -> tuple[Entry | None, list[CheckSpec], str | None]:
+) -> tuple[Entry | None, list[CheckSpec], Words | None]:
     """What `kb check REF` and `kb serve metrics --check REF` run: `entry` (all its checks) or
-    `entry#check` -> (entry, its checks, None), or (entry or None, [], why not: one line). The one
-    rule for a command-line check reference (`ID#` names no check: QA found it ran them all)."""
+    `entry#check` -> (entry, its checks, None), or (entry or None, [], why not: one line, Words
+    the CLI says in the user's language). The one rule for a command-line check reference (`ID#`
+    names no check: QA found it ran them all)."""
     owner_id, check_id = parse_check_ref(ref)
     entry_id = owner_id if owner_id is not None else ref
     entry = entries.get(entry_id)
     if entry is None:
         if not entry_id:
-            return None, [], f"{ref!r} names no entry: write ENTRY#CHECK"
-        return None, [], f"no entry {entry_id!r}"
-    have = ", ".join(c.id for c in entry.checks) or "none"
+            return None, [], Words("{ref!r} names no entry: write ENTRY#CHECK", ref=ref)
+        return None, [], Words("no entry {id!r}", id=entry_id)
+    have = ", ".join(c.id for c in entry.checks) or Words("none")
     if owner_id is not None:
         spec = entry.check(check_id) if check_id else None
         if spec is None:
-            named = f"no check {check_id!r}" if check_id else "no check named after '#'"
-            return entry, [], f"{entry_id} has {named}; its checks: {have}"
+            if check_id:
+                return (
+                    entry,
+                    [],
+                    Words(
+                        "{id} has no check {check!r}; its checks: {have}",
+                        id=entry_id,
+                        check=check_id,
+                        have=have,
+                    ),
+                )
+            return (
+                entry,
+                [],
+                Words(
+                    "{id} has no check named after '#'; its checks: {have}", id=entry_id, have=have
+                ),
+            )
         return entry, [spec], None
     if not entry.checks:
-        return entry, [], f"{entry_id} declares no checks"
+        return entry, [], Words("{id} declares no checks", id=entry_id)
     return entry, list(entry.checks), None
 
 

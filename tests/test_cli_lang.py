@@ -203,3 +203,119 @@ def test_an_entry_that_could_not_be_loaded_is_said_in_chinese(tmp_path):
     )
     assert r.returncode == 2, r
     assert "kb：条目 'broken-one' 无法加载；请先修正上面的问题" in r.stderr, r.stderr
+
+
+def _templates_in_kb() -> tuple[list[tuple[str, int, str]], list[tuple[str, int]]]:
+    """Every literal template kb raises as a UserError, hands back as Words or says through
+    `say` ((file, line, template)), and every UserError built from an f-string (file, line):
+    an f-string's words cannot be looked up in kb.i18n's table."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    templates: list[tuple[str, int, str]] = []
+    fstrings: list[tuple[str, int]] = []
+    for path in sorted((root / "kb").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name not in ("UserError", "Words", "say"):
+                continue
+            where = str(path.relative_to(root))
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                templates.append((where, node.lineno, first.value))
+            elif isinstance(first, ast.JoinedStr) and name == "UserError":
+                fstrings.append((where, node.lineno))
+    return templates, fstrings
+
+
+def test_every_user_error_kb_can_print_has_its_chinese_words():
+    """QA 33: under --lang zh the export, serve and config errors and `kb check ENTRY#typo`
+    ("has no check", kb.model.checks_named) were English. A UserError is a template with the
+    user's values as fields (never an f-string) and every template has a Chinese entry."""
+    templates, fstrings = _templates_in_kb()
+    assert len(templates) > 60
+    assert fstrings == []
+    untranslated = [t for t in templates if t[2] not in ZH_WORDS]
+    assert untranslated == []
+
+
+CHECKED = "rabbitmq-memory-alarm-publishers-blocked"
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh", "en"),
+    [
+        (
+            ["check", f"{CHECKED}#typo"],
+            f"kb：check：{CHECKED} 没有名为 'typo' 的检查；它的检查有：local-alarms, alarm-log, "
+            "mem-limit, not-oom-killed\n",
+            f"kb: check: {CHECKED} has no check 'typo'; its checks: local-alarms, alarm-log, "
+            "mem-limit, not-oom-killed\n",
+        ),
+        (
+            ["check", "#qqq"],
+            "kb：check：'#qqq' 没有指明条目：请写成 ENTRY#CHECK；请看 kb list\n",
+            "kb: check: '#qqq' names no entry: write ENTRY#CHECK; see kb list\n",
+        ),
+        (
+            ["check", CHECKED, "--target", "nowhere"],
+            "kb：check：配置中没有名为 'nowhere' 的目标；已有：无（尚未配置）\n",
+            "kb: check: no target named 'nowhere' in the config; known: none configured\n",
+        ),
+        (
+            ["export", "site", "-"],
+            "kb：export site：OUT 是一个文件夹，不能是 '-'；请给出文件夹，例如 ./public\n",
+            "kb: export site: OUT is a folder, not '-'; give a folder, e.g. ./public\n",
+        ),
+        (
+            ["export", "alerts", "-", "--base-url", "ftp://Kb.Example"],
+            "kb：--base-url ftp://Kb.Example：必须以 http:// 或 https:// 开头\n",
+            "kb: --base-url ftp://Kb.Example: must start with http:// or https://\n",
+        ),
+        (
+            ["serve", "metrics", "--listen", "9817x"],
+            "kb：--listen 9817x：请写成 地址:端口，例如 127.0.0.1:9817\n",
+            "kb: --listen 9817x: use ADDR:PORT, e.g. 127.0.0.1:9817\n",
+        ),
+        (
+            ["serve", "metrics", "--once", "--check", f"{CHECKED}#typo"],
+            f"kb：--check {CHECKED}#typo：{CHECKED} 没有名为 'typo' 的检查；它的检查有："
+            "local-alarms, alarm-log, mem-limit, not-oom-killed\n"
+            "kb：serve metrics：所有 --check 引用都无法运行（见上）\n",
+            f"kb: --check {CHECKED}#typo: {CHECKED} has no check 'typo'; its checks: "
+            "local-alarms, alarm-log, mem-limit, not-oom-killed\n"
+            "kb: serve metrics: none of the --check references can run (above)\n",
+        ),
+    ],
+)
+def test_check_export_and_serve_errors_are_said_in_chinese(tmp_path, argv, zh, en):
+    env = {"KBTUI_HOME": str(tmp_path), **EN}
+    r = run_kb("--lang", "zh", *argv, env=env)
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", zh)
+    r = run_kb(*argv, env=env)  # English as it was
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", en)
+    r = run_kb(*argv, env={"KBTUI_HOME": str(tmp_path), "LC_ALL": "", "LANG": "zh_CN.UTF-8"})
+    assert r.stderr == zh  # the locale says it too
+
+
+def test_config_errors_are_said_in_chinese(tmp_path):
+    """kb.config's refusals (a config others can read, kb_paths that is no list) under --lang zh;
+    the path and its `path:line` stay as editors read them."""
+    home = tmp_path / "home"
+    conf = home / "config" / "config.yaml"  # kb.paths.config_file under KBTUI_HOME
+    conf.parent.mkdir(parents=True)
+    conf.write_text("kb_paths: nope\n", encoding="utf-8")
+    conf.chmod(0o600)
+    env = {"KBTUI_HOME": str(home), **EN}
+    r = run_kb("--lang", "zh", "list", env=env)
+    assert (r.returncode, r.stderr) == (2, f"kb：{conf}:1：kb_paths 必须是文件夹路径的列表\n")
+    conf.chmod(0o644)
+    r = run_kb("--lang", "zh", "list", env=env)
+    assert r.returncode == 2
+    assert r.stderr == f"kb：{conf}：其他用户可以读取（权限 644）；请运行：chmod 600 {conf}\n"
+    r = run_kb("list", env=env)
+    assert r.stderr == f"kb: {conf}: readable by others (mode 644); run: chmod 600 {conf}\n"

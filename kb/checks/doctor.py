@@ -736,6 +736,7 @@ def resolve_docker_hosts(hosts: Iterable[str], command: str) -> list[tuple[str, 
     from kb.checks import targets as targets_mod
     from kb.checks.dockerclient import context_endpoint
     from kb.errors import UserError
+    from kb.words import Words
 
     try:
         found = targets_mod.load()
@@ -747,23 +748,28 @@ def resolve_docker_hosts(hosts: Iterable[str], command: str) -> list[tuple[str, 
         if h in named:
             out.append((h, named[h]))
         elif found.unusable_named(h, "docker_hosts") is not None and "://" not in h:
-            raise UserError(f"{command}: --host {h!r}: {found.missing(h)}")
+            raise UserError(
+                "{command}: --host {host!r}: {why}", command=command, host=h, why=found.missing(h)
+            )
         elif h == "local":  # what reports call the default
             out.append(("local", None))
         elif "://" not in h and ":" not in h and not context_endpoint(h):
             # not a URL, not host:port (docker-py's tcp://host:port), not a Docker context
-            known = ", ".join(sorted(named)) or "none configured"
+            known = ", ".join(sorted(named)) or Words("none configured")
             raise UserError(
-                f"{command}: --host {h!r} is neither a Docker endpoint (unix:///var/run/"
+                "{command}: --host {host!r} is neither a Docker endpoint (unix:///var/run/"
                 "docker.sock, tcp://HOST:2376, ssh://USER@HOST), a Docker context nor a "
-                f"configured host (known: {known}; 'local' is this machine's daemon)"
+                "configured host (known: {known}; 'local' is this machine's daemon)",
+                command=command,
+                host=h,
+                known=known,
             )
         else:
             problem = targets_mod.docker_url_problem(h) if "://" in h else None
             if problem is not None:
                 # the rule `kb check --set host=` and the config obey: credentials in the URL, a
                 # tcp:// endpoint without a port … would only fail once the scan runs
-                raise UserError(f"{command}: --host {problem}")
+                raise UserError("{command}: --host {problem}", command=command, problem=problem)
             out.append((h, h))
     return out
 

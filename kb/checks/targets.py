@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kb.model import Problem
+from kb.words import Words
 
 BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
 # the keys each item may have: anything else is reported, and the item is not used (a typo such
@@ -148,13 +149,17 @@ class Targets:
     def unusable_named_in(self, section: str) -> list[Unusable]:
         return [u for u in self.unusable if u.section == section]
 
-    def missing(self, name: str) -> str:
+    def missing(self, name: str) -> Words:
         """Why `name` is no usable target: in the config but unusable (and why), or unknown."""
         bad = self.unusable_named(name)
         if bad is not None:
-            return f"target {name!r} is in the config but unusable: {bad.why()}"
-        known = ", ".join(self.names()) or "none configured"
-        return f"no target named {name!r} in the config; known: {known}"
+            return Words(
+                "target {name!r} is in the config but unusable: {why}", name=name, why=bad.why()
+            )
+        known = ", ".join(self.names()) or Words("none configured")
+        return Words(
+            "no target named {name!r} in the config; known: {known}", name=name, known=known
+        )
 
 
 def _context_host(name: str) -> str | None:

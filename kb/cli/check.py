@@ -66,15 +66,18 @@ def _select(kbase: Any, args: argparse.Namespace) -> list[tuple[Any, list[Any]]]
                 difflib.get_close_matches(entry_id, list(kbase.entries), n=3, cutoff=0.5)
             )
             if owner == "":  # `#check`: names no entry
-                hint = f"; did you mean {close}?" if close else "; see kb list"
-                raise UserError(f"check: {problem}{hint}")
+                if close:
+                    raise UserError(
+                        "check: {problem}; did you mean {close}?", problem=problem, close=close
+                    )
+                raise UserError("check: {problem}; see kb list", problem=problem)
             if close:
                 raise UserError(
                     "check: no entry {id!r}; did you mean {close}?", id=entry_id, close=close
                 )
             raise UserError("check: no entry {id!r}; see kb list", id=entry_id)
         if problem:
-            raise UserError(f"check: {problem}")
+            raise UserError("check: {problem}", problem=problem)
         out.append((entry, specs))
     # an entry or check named twice (kb check A A, A A/x) runs once, in the order first named
     merged: dict[str, tuple[Any, list[Any]]] = {}
@@ -105,12 +108,21 @@ def _writable_file(path: str) -> None:
 
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
-        raise UserError(f"--junit {path}: is a folder; give a file name, e.g. {path}/checks.xml")
+        raise UserError(
+            "--junit {path}: is a folder; give a file name, e.g. {path}/checks.xml", path=path
+        )
     if not os.path.isdir(folder):
-        what = "is a file, not a folder" if os.path.exists(folder) else "does not exist"
-        raise UserError(f"--junit {path}: the folder {folder} {what}")
+        if os.path.exists(folder):
+            raise UserError(
+                "--junit {path}: the folder {folder} is a file, not a folder",
+                path=path,
+                folder=folder,
+            )
+        raise UserError(
+            "--junit {path}: the folder {folder} does not exist", path=path, folder=folder
+        )
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise UserError(f"--junit {path}: cannot write there (permission denied)")
+        raise UserError("--junit {path}: cannot write there (permission denied)", path=path)
 
 
 def write_junit(path: str, results: list[Any], duration: float) -> None:
@@ -216,14 +228,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
-        raise UserError(f"check: {exc}") from exc
+        raise UserError("check: {problem}", problem=str(exc)) from exc
     target, docker_hosts = target_for(args.target, "check")
     if args.junit:
         _writable_file(args.junit)  # before the checks run, not after a minute of them
     try:
         validate_overrides((s for _, specs in selected for s in specs), overrides, target)
     except ParamError as exc:
-        raise UserError(f"check: {exc}") from None
+        raise UserError("check: {problem}", problem=str(exc)) from None
 
     st = Style(use_color() and not args.json)
     colour = {"pass": "1;32", "fail": "1;31", "error": "1;35", "warn": "1;33", "skip": "2"}

@@ -141,7 +141,7 @@ def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
     conf = config_targets(skip=[name])
     target = conf.find(name)
     if target is None:
-        raise UserError(f"{what}: {conf.missing(name)}")
+        raise UserError("{what}: {why}", what=what, why=conf.missing(name))
     return target, conf.docker_urls()
 
 

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
     def scan(raw: Any, name: str) -> Any:
         head, stream = read_head(raw)
         if binary_head(head):
-            raise UserError(f"{name}: not text (binary data); give a log file or - for stdin")
+            raise UserError(
+                "{name}: not text (binary data); give a log file or - for stdin", name=name
+            )
         return diagnose(kbase, log_stream(stream))
 
     if args.file == "-":

@@ -64,9 +64,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import time
 
-    from kb.cli.common import load_kb_for, print_json
+    from kb.cli.common import lang_for, load_kb_for, print_json
     from kb.cli.progress import LazyProgress
     from kb.errors import UserError
+    from kb.i18n import say
     from kb.sanitize import path_text
     from kb.site.export import export_site
 
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.base_url:
         args.base_url = check_base_url(args.base_url)
     if args.templates is not None and not args.templates.is_dir():
-        raise UserError(f"--templates {args.templates}: no such folder")
+        raise UserError("--templates {path}: no such folder", path=path_text(args.templates))
     from kb.site.atomic import check_target
     from kb.site.export import MARKER
 
@@ -107,16 +108,30 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
+        lang = lang_for(args)
         sys.stderr.write(
-            f"kb: wrote {report.pages} pages for {report.entries} entries to {path_text(report.out)} "
-            f"in {elapsed:.1f}s\n"
+            say(
+                "kb: wrote {pages} pages for {entries} entries to {path} in {seconds:.1f}s",
+                lang,
+                pages=report.pages,
+                entries=report.entries,
+                path=path_text(report.out),
+                seconds=elapsed,
+            )
+            + "\n"
         )
         if not report.sitemap:
-            sys.stderr.write("kb: no sitemap.xml: it needs absolute URLs; pass --base-url URL\n")
+            line = "kb: no sitemap.xml: it needs absolute URLs; pass --base-url URL"
+            sys.stderr.write(say(line, lang) + "\n")
         if report.signatures_left_out:
             sys.stderr.write(
-                f"kb: {report.signatures_left_out} signature(s) have no exact JavaScript form and "
-                "are not matched on the site; `kb lint` lists them\n"
+                say(
+                    "kb: {n} signature(s) have no exact JavaScript form and are not matched on the"
+                    " site; `kb lint` lists them",
+                    lang,
+                    n=report.signatures_left_out,
+                )
+                + "\n"
             )
     return 0
 
@@ -134,38 +149,46 @@ def check_base_url(url: str) -> str:
     from kb.errors import UserError
     from kb.redact import redact
     from kb.sanitize import one_line
+    from kb.words import Words
 
     shown = one_line(redact(url))
     if not url.lower().startswith(("http://", "https://")):
-        raise UserError(f"--base-url {shown}: must start with http:// or https://")
+        raise UserError("--base-url {url}: must start with http:// or https://", url=shown)
     cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
     if cut >= 0:
         raise UserError(
-            f"--base-url {shown}: a site URL has no ?query or #fragment (page paths are appended "
-            f"to it); use {one_line(redact(url[:cut]))}"
+            "--base-url {url}: a site URL has no ?query or #fragment (page paths are appended to"
+            " it); use {fixed}",
+            url=shown,
+            fixed=one_line(redact(url[:cut])),
         )
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError:
-        raise UserError(f"--base-url {shown}: not a valid URL") from None
+        raise UserError("--base-url {url}: not a valid URL", url=shown) from None
     if not parts.hostname:
-        raise UserError(f"--base-url {shown}: names no host; e.g. https://kb.example.com/")
+        raise UserError("--base-url {url}: names no host; e.g. https://kb.example.com/", url=shown)
     if "@" in parts.netloc:
         raise UserError(
-            f"--base-url {shown}: the URL is published in every page and alert; "
-            "leave out the user name and password"
+            "--base-url {url}: the URL is published in every page and alert; leave out the user"
+            " name and password",
+            url=shown,
         )
     if not _valid_host(parts.hostname):
         raise UserError(
-            f"--base-url {shown}: {one_line(parts.hostname)!r} is not a host name or IP address"
+            "--base-url {url}: {host!r} is not a host name or IP address",
+            url=shown,
+            host=one_line(parts.hostname),
         )
     bad = sorted({c for c in parts.path if c in _NOT_IN_URL or not c.isprintable()})
     if bad or re.search(r"%(?![0-9A-Fa-f]{2})", parts.path):
-        what = " ".join(repr(c) for c in bad) if bad else "a % that starts no %XX escape"
+        what = " ".join(repr(c) for c in bad) if bad else Words("a % that starts no %XX escape")
         raise UserError(
-            f"--base-url {shown}: a URL path cannot hold {one_line(what)}; "
-            "percent-encode it (a space is %20, a % is %25)"
+            "--base-url {url}: a URL path cannot hold {what}; percent-encode it (a space is %20,"
+            " a % is %25)",
+            url=shown,
+            what=what if isinstance(what, Words) else one_line(what),
         )
     host = parts.hostname  # lower case
     netloc = (f"[{host}]" if ":" in host else host) + (
@@ -257,8 +280,9 @@ def _add_fleet_parsers(kinds: argparse._SubParsersAction) -> None:
 
 
 def run_mtail(args: argparse.Namespace) -> int:
-    from kb.cli.common import load_kb_for, print_json, sanitize
+    from kb.cli.common import lang_for, load_kb_for, print_json, sanitize
     from kb.fleet.mtail import PROGRAM_NAME, build_program
+    from kb.i18n import Words, say
     from kb.sanitize import path_text
     from kb.site.atomic import write_text_atomic
 
@@ -294,23 +318,35 @@ def run_mtail(args: argparse.Namespace) -> int:
             }
         )
     else:
+        lang = lang_for(args)
+        left_out = Words(", {n} left out (above)", n=len(prog.omitted)) if prog.omitted else ""
         sys.stderr.write(
-            f"kb: wrote {path_text(target)}: {len(prog.entries)} entries, {prog.signatures} signatures"
-            f"{f', {len(prog.omitted)} left out (above)' if prog.omitted else ''}\n"
+            say(
+                "kb: wrote {path}: {entries} entries, {signatures} signatures{left_out}",
+                lang,
+                path=path_text(target),
+                entries=len(prog.entries),
+                signatures=prog.signatures,
+                left_out=left_out,
+            )
+            + "\n"
         )
     return 1 if args.strict and prog.omitted else 0
 
 
 def run_alerts(args: argparse.Namespace) -> int:
-    from kb.cli.common import load_kb_for, print_json
+    from kb.cli.common import lang_for, load_kb_for, print_json
     from kb.errors import UserError
     from kb.fleet.alerts import build_rules, render, valid_window
+    from kb.i18n import say
     from kb.sanitize import path_text
     from kb.site.atomic import write_text_atomic
 
     args.base_url = check_base_url(args.base_url)
     if not valid_window(args.window):
-        raise UserError(f"--window {args.window}: use a Prometheus range such as 5m, 90s or 1h")
+        raise UserError(
+            "--window {window}: use a Prometheus range such as 5m, 90s or 1h", window=args.window
+        )
     kbase = load_kb_for(args)
     rules = build_rules(
         kbase.entries.values(), base_url=args.base_url, lang=args.lang or "en", window=args.window
@@ -323,5 +359,11 @@ def run_alerts(args: argparse.Namespace) -> int:
     if args.json and str(args.out) != "-":
         print_json({"out": str(args.out), "alerts": len(rules.entries), "entries": rules.entries})
     elif str(args.out) != "-":
-        sys.stderr.write(f"kb: wrote {path_text(args.out)}: {len(rules.entries)} alerts\n")
+        line = say(
+            "kb: wrote {path}: {n} alerts",
+            lang_for(args),
+            path=path_text(args.out),
+            n=len(rules.entries),
+        )
+        sys.stderr.write(line + "\n")
     return 0

@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
         if not targets[-1].is_dir() and targets[-1].suffix != ".md":
             # `kb lint entry.md.bak` checked 0 entries and passed: a CI job green on nothing
             raise UserError(
-                f"{path_text(p)}: not a folder or .md file; give a folder of entries (or an"
-                " entry file)"
+                "{path}: not a folder or .md file; give a folder of entries (or an entry file)",
+                path=path_text(p),
             )
     sources = sources_for(args)
     for t in targets:

@@ -87,7 +87,7 @@ def _listen(value: str) -> tuple[str, int]:
 
     host, sep, port = value.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UserError(f"--listen {value}: use ADDR:PORT, e.g. 127.0.0.1:9817")
+        raise UserError("--listen {value}: use ADDR:PORT, e.g. 127.0.0.1:9817", value=value)
     return host.strip("[]") or "127.0.0.1", int(port)
 
 
@@ -101,9 +101,10 @@ def run_metrics(args: argparse.Namespace) -> int:
         run_check,
         validate_overrides,
     )
-    from kb.cli.common import config_targets, load_kb_for, sanitize, target_for
+    from kb.cli.common import config_targets, lang_for, load_kb_for, sanitize, target_for
     from kb.errors import UserError
     from kb.fleet.metrics import Round, Selected, Server, collect, host_label, render, select_checks
+    from kb.i18n import say
 
     if not 0 < args.timeout <= 600:
         raise UserError("--timeout: give 0 < SECONDS <= 600")
@@ -112,14 +113,15 @@ def run_metrics(args: argparse.Namespace) -> int:
     addr = _listen(args.listen)
     kbase = load_kb_for(args)
     chosen, problems = select_checks(kbase, args.check, allow_active=args.allow_active)
+    lang = lang_for(args)
     for problem in problems:
-        sys.stderr.write(f"kb: {sanitize(problem)}\n")
+        sys.stderr.write(say("kb: {message}", lang, message=sanitize(say(problem, lang))) + "\n")
     if problems and not chosen and args.check:
         raise UserError("serve metrics: none of the --check references can run (above)")
     try:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
-        raise UserError(f"serve metrics: {exc}") from None
+        raise UserError("serve metrics: {problem}", problem=str(exc)) from None
     # config.yaml's problems on stderr; a --target or --host NAME it cannot use is refused
     conf = config_targets(skip=[args.target or "", *(args.host or [])])
     from kb.checks.doctor import resolve_docker_hosts
@@ -132,7 +134,7 @@ def run_metrics(args: argparse.Namespace) -> int:
         # bad value would serve an `error` series for as long as the service runs
         validate_overrides((spec for _, spec in chosen), overrides, target)
     except ParamError as exc:
-        raise UserError(f"serve metrics: {exc}") from None
+        raise UserError("serve metrics: {problem}", problem=str(exc)) from None
     named = conf.docker_urls()
     # docker.* (and host.*) checks run once per --host, as kb doctor scans each: one series per
     # host, labelled as kb doctor labels it (the --host as given; `local` without one)
@@ -178,10 +180,10 @@ def run_metrics(args: argparse.Namespace) -> int:
         rnd = refresh()
         sys.stdout.write(render(rnd))
         return 0 if rnd.complete else 3
-    return _serve(Server(refresh, args.interval), addr)
+    return _serve(Server(refresh, args.interval), addr, lang)
 
 
-def _serve(server: Any, addr: tuple[str, int]) -> int:
+def _serve(server: Any, addr: tuple[str, int], lang: str) -> int:
     """Serve until SIGTERM (exit 0, a service stopped) or SIGINT (exit 130, interrupted, as every
     kb command): either cancels the running round, so the process ends within a second."""
     import signal
@@ -189,6 +191,7 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from kb.errors import EXIT_INTERRUPTED, EXIT_OK, UserError
+    from kb.i18n import Words, say
 
     class Handler(BaseHTTPRequestHandler):
         def do_HEAD(self) -> None:
@@ -221,7 +224,12 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
     try:
         httpd = ThreadingHTTPServer(addr, Handler)
     except OSError as exc:
-        raise UserError(f"--listen {addr[0]}:{addr[1]}: {exc.strerror or exc}") from None
+        raise UserError(
+            "--listen {host}:{port}: {why}",
+            host=addr[0],
+            port=addr[1],
+            why=Words(exc.strerror or str(exc)),
+        ) from None
     httpd.daemon_threads = True
     worker = threading.Thread(target=server.loop, name="kb-metrics-refresh", daemon=True)
     worker.start()
@@ -235,7 +243,14 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    sys.stderr.write(f"kb: serving metrics at http://{addr[0]}:{httpd.server_address[1]}/metrics\n")
+    sys.stderr.write(
+        say(
+            "kb: serving metrics at {url}",
+            lang,
+            url=f"http://{addr[0]}:{httpd.server_address[1]}/metrics",
+        )
+        + "\n"
+    )
     try:
         httpd.serve_forever(poll_interval=0.2)
     finally:
@@ -244,5 +259,5 @@ def _serve(server: Any, addr: tuple[str, int]) -> int:
         # the cancelled round's checks end within ~50 ms (docs/checks.md); wait that long for them
         worker.join(timeout=2.0)
     if signal.SIGINT in stopped_by:
-        sys.stderr.write("kb: interrupted\n")
+        sys.stderr.write(say("kb: interrupted", lang) + "\n")
     return EXIT_INTERRUPTED if signal.SIGINT in stopped_by else EXIT_OK

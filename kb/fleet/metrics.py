@@ -25,6 +25,7 @@ from typing import Any
 
 from kb.checks.base import ERROR, CheckResult
 from kb.model import Entry
+from kb.words import Words
 
 STATUS_VALUE: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2, "error": 3, "skip": 4}
 
@@ -231,26 +232,29 @@ def _unfinished(sel: Selected, deadline: float, took: float) -> CheckResult:
 
 def select_checks(
     kbase: Any, refs: Iterable[str], *, allow_active: bool
-) -> tuple[list[tuple[Entry, Any]], list[str]]:
+) -> tuple[list[tuple[Entry, Any]], list[Words]]:
     """`entry` (all its checks) or `entry#check` references -> (entry, spec) pairs, and problems."""
     from kb.checks import registry
     from kb.model import checks_named
 
     chosen: list[tuple[Entry, Any]] = []
-    problems: list[str] = []
+    problems: list[Words] = []
     for ref in refs:
         # the one rule for a check reference, as `kb check` reads it (`ID#` names no check)
         entry, specs, problem = checks_named(kbase.entries, ref)
         if entry is None or problem:
-            problems.append(f"--check {ref}: {problem}")
+            problems.append(Words("--check {ref}: {problem}", ref=ref, problem=problem))
             continue
         eid = entry.id
         for spec in specs:
             kind = registry.get(spec.kind)
             if kind is not None and kind.active and not allow_active:
                 problems.append(
-                    f"--check {eid}#{spec.id}: {spec.kind} sends messages; left out "
-                    "(--allow-active runs it)"
+                    Words(
+                        "--check {ref}: {kind} sends messages; left out (--allow-active runs it)",
+                        ref=f"{eid}#{spec.id}",
+                        kind=spec.kind,
+                    )
                 )
                 continue
             chosen.append((entry, spec))

@@ -27,11 +27,14 @@ def check_target(out: Path, marker: str) -> None:
     from kb.errors import UserError
 
     if out.exists() and not out.is_dir():
-        raise UserError(f"{out}: exists and is not a folder; choose another output path")
+        raise UserError(
+            "{path}: exists and is not a folder; choose another output path", path=str(out)
+        )
     if out.is_dir() and any(out.iterdir()) and not (out / marker).is_file():
         raise UserError(
-            f"{out}: folder is not empty and was not written by `kb export site`; "
-            "choose an empty or new folder"
+            "{path}: folder is not empty and was not written by `kb export site`; choose an"
+            " empty or new folder",
+            path=str(out),
         )
 
 
