@@ -365,8 +365,11 @@ class KbApp(App[None]):
     def copy_text(self, text: str, what: str) -> None:
         """Copy to the clipboard (OSC 52: works over ssh) and say what was copied."""
         self.copy_to_clipboard(text)
+        # what was copied on a line of its own, whole: an entry id in a 40-cell toast at 80
+        # columns broke across lines (`…-publishers-blo` / `cked`); app.tcss widens the toast
+        # to hold the 60 characters shown
         shown = one_line(text, 60)
-        self.notify(self.t("Copied {what}: {text}", what=self.t(what), text=shown), markup=False)
+        self.notify(self.t("Copied {what}:\n{text}", what=self.t(what), text=shown), markup=False)
 
     async def action_quit(self) -> None:
         """ctrl+q: a screen with unsaved changes asks first (as Esc does there)."""

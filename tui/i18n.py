@@ -122,7 +122,7 @@ ZH: dict[str, str] = {
     "Opened {href}": "已打开 {href}",
     "No entry {id!r} in this knowledge base": "本知识库中没有条目 {id!r}",
     "{id!r} has no decision tree": "{id!r} 没有排查树",
-    "Copied {what}: {text}": "已复制{what}：{text}",
+    "Copied {what}:\n{text}": "已复制{what}：\n{text}",
     "entry id": "条目 ID",
     "fix command": "修复命令",
     "evidence": "证据",

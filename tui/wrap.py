@@ -21,7 +21,7 @@ from textual.widgets import Markdown, Static
 from textual.widgets._markdown import MarkdownParagraph  # Markdown.BLOCKS["paragraph_open"]
 from textual.widgets.markdown import MarkdownBlock
 
-from kb.cli.linebreak import CJK, break_offsets
+from kb.cli.linebreak import CJK, break_offsets, trim_end
 
 
 def wrap_lines(content: Content, width: int) -> list[tuple[int, int, Content]]:
@@ -34,10 +34,16 @@ def wrap_lines(content: Content, width: int) -> list[tuple[int, int, Content]]:
         parts = line.divide(cuts)
         last = len(parts) - 1
         out.extend(
-            (y, start, part if i == last else part.rstrip())
+            (y, start, part if i == last else _trim_end(part))
             for i, (start, part) in enumerate(zip([0, *cuts], parts, strict=True))
         )
     return out
+
+
+def _trim_end(part: Content) -> Content:
+    """`part` without the blanks at its end; a no-break space (a badge's padding) is kept."""
+    blanks = len(part.plain) - len(trim_end(part.plain))
+    return part.right_crop(blanks) if blanks else part
 
 
 def wrap_content(content: Content, width: int) -> Content:

@@ -30,6 +30,14 @@ NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》〗
 NO_BREAK_AFTER = frozenset("（「『【〔〈《〖〘〚｛［‘“([{")
 
 
+#: a no-break space glues what it joins: a run of text holding one is never broken inside (the
+#: TUI's badges, ` incident `, `id rabbitmq-…`, are padded with it)
+NBSP = "\u00a0"
+_GLUED = re.compile(r"[^\s\u00a0]*(?:\u00a0[^\s\u00a0]*)+")
+#: the blanks a line's end drops (a no-break space is part of the word it ends)
+_TRAILING_BLANKS = re.compile(r"[^\S\u00a0]+$")
+
+
 #: a CJK character (kb.cjk): a quick test whether a text needs `break_offsets` at all
 CJK = re.compile(f"[{cjk.RANGES}]")
 
@@ -43,7 +51,7 @@ def is_wide(char: str) -> bool:
 def _breakable_at(text: str, i: int) -> bool:
     """May a line break between text[i - 1] and text[i]?"""
     before, after = text[i - 1], text[i]
-    if after.isspace():
+    if after.isspace() and after != NBSP:
         return False  # spaces stay at the end of the line they follow
     if after in NO_BREAK_BEFORE and is_wide(after):
         return False  # `设置 X ，或者` must not start a line with ，, space or none
@@ -54,12 +62,22 @@ def _breakable_at(text: str, i: int) -> bool:
     return after not in NO_BREAK_BEFORE and before not in NO_BREAK_AFTER
 
 
+def trim_end(text: str) -> str:
+    """`text` without the blanks at its end, a no-break space kept."""
+    return _TRAILING_BLANKS.sub("", text)
+
+
 def units(text: str) -> Iterator[tuple[int, str]]:
     """The pieces a line is never broken inside (unless one is longer than the line), each
-    with the spaces after it, and where each starts: an English word, one CJK character."""
+    with the spaces after it, and where each starts: an English word, one CJK character, a run
+    glued by no-break spaces."""
+    glued: set[int] = set()
+    if NBSP in text:
+        for m in _GLUED.finditer(text):
+            glued.update(range(m.start() + 1, m.end()))
     start = 0
     for i in range(1, len(text)):
-        if _breakable_at(text, i):
+        if i not in glued and _breakable_at(text, i):
             yield start, text[start:i]
             start = i
     if text:
@@ -74,7 +92,7 @@ def break_offsets(text: str, width: int) -> list[int]:
         return offsets
     used = 0  # cells on the current line
     for start, unit in units(text):
-        word = unit.rstrip()
+        word = trim_end(unit)
         cells = cell_len(word)
         if used and used + cells > width:
             offsets.append(start)

@@ -19,7 +19,7 @@ from tui.i18n import tr, tr_n
 from tui.markdown import entry_id_from_href, fix_commands, links_in, safe_parser
 from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
-from tui.widgets.badges import kind_badge, product_badges, status_badge, tag_text
+from tui.widgets.badges import NBSP, kind_badge, product_badges, status_badge, tag_text
 from tui.widgets.footer import KbFooter
 from tui.wrap import Breakable, BreakableMarkdown, BreakableStatic
 
@@ -51,10 +51,13 @@ class EntryScreen(Screen[None]):
         Binding("c", "checks", "Checks"),
         Binding("l", "app.toggle_lang", "中文/EN", show=False),
         Binding("p", "app.check_settings", "Where", show=False),
-        Binding("o", "links", "Links"),
-        Binding("r", "related", "Related"),
-        Binding("y", "copy_id", "Copy id", show=False),
+        # the footer drops keys from its end when they do not fit (KbFooter.fit): the two copy
+        # keys come before Related and Links, so that 80 columns show them (the entry's own
+        # hint line names r and o)
         Binding("f", "copy_fix", "Copy fix"),
+        Binding("y", "copy_id", "Copy id"),
+        Binding("r", "related", "Related"),
+        Binding("o", "links", "Links"),
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
     ]
@@ -119,22 +122,25 @@ class EntryScreen(Screen[None]):
         head = Breakable()
         head.append(one_line(text.title), style="bold")
         head.append("\n")
-        head.append_text(kind_badge(e.kind, lang))
+        # the badges are glued (a no-break space pads each): a line breaks between two, not
+        # inside one; the tags wrap at their spaces
+        head.append_text(kind_badge(e.kind, lang, glue=True))
         if e.products:
             head.append(" ")
-            head.append_text(product_badges(e.products, limit=6))
+            head.append_text(product_badges(e.products, limit=6, glue=True))
         if e.tags:
             head.append("  ")
             head.append_text(tag_text(e.tags))
-        meta = []
+        # the id first, on a line of its own with the date (whole: `id` glued to it, what `y`
+        # copies), then the version notes, which run long and wrap
+        head.append("\n")
+        head.append(one_line(tr("id {id}", lang, id=e.id)).replace(" ", NBSP), style="dim")
+        if e.updated:
+            head.append(" · " + one_line(tr("updated {d}", lang, d=e.updated)), style="dim")
         if e.versions:
             versions = versions_line(e.version_notes(lang), lang)
-            meta.append(tr("versions: {v}", lang, v=versions))
-        if e.updated:
-            meta.append(tr("updated {d}", lang, d=e.updated))
-        meta.append(tr("id {id}", lang, id=e.id))
-        head.append("\n")
-        head.append(one_line(" · ".join(meta)), style="dim")
+            head.append("\n")
+            head.append(one_line(tr("versions: {v}", lang, v=versions)), style="dim")
         if lang != "en" and lang not in e.translations:
             head.append("\n")
             head.append(tr("(no 中文 translation yet — showing English)", lang), style="italic")
@@ -149,7 +155,7 @@ class EntryScreen(Screen[None]):
             head.append("\n")
             head.append(tr("Checks on this entry: {summary}", lang, summary=""), style="dim")
             for result in done.values():
-                head.append_text(status_badge(result.status, width=8, lang=lang))
+                head.append_text(status_badge(result.status, width=8, lang=lang, glue=True))
                 head.append(" ")
         head.append("\n\n")
         head.append(clean(text.summary), style="italic")

@@ -37,17 +37,31 @@ PRODUCT_STYLE = "bold #000000 on #a9cce3"
 TAG_STYLE = "italic"
 
 
-def kind_badge(kind: str, lang: str = "en") -> Text:
+#: a no-break space: a badge padded and spaced with it is one piece to `tui.wrap`, never split
+#: across lines (the entry's head wraps; a list's one-line label does not need it)
+NBSP = "\u00a0"
+
+
+def _glued(text: str, glue: bool) -> str:
+    return text.replace(" ", NBSP) if glue else text
+
+
+def kind_badge(kind: str, lang: str = "en", *, glue: bool = False) -> Text:
     """` incident `; in Chinese ` 故障 ` (an unknown kind as written)."""
-    return Text(f" {one_line(tr(kind, lang))} ", style=KIND_STYLE.get(kind, "reverse"))
+    label = _glued(f" {one_line(tr(kind, lang))} ", glue)
+    return Text(label, style=KIND_STYLE.get(kind, "reverse"))
 
 
-def product_badges(products: tuple[str, ...] | list[str], limit: int = 4) -> Text:
+def product_badges(
+    products: tuple[str, ...] | list[str], limit: int = 4, *, glue: bool = False
+) -> Text:
+    """` emqx   docker ` (`+2` for more than `limit`); with `glue`, each badge is one piece a
+    line breaks around, never inside."""
     out = Text()
     for i, p in enumerate(products[:limit]):
         if i:
             out.append(" ")
-        out.append(f" {one_line(p)} ", style=PRODUCT_STYLE)
+        out.append(_glued(f" {one_line(p)} ", glue), style=PRODUCT_STYLE)
     if len(products) > limit:
         out.append(f" +{len(products) - limit}")
     return out
@@ -57,8 +71,8 @@ def tag_text(tags: tuple[str, ...] | list[str]) -> Text:
     return Text(" ".join(f"#{one_line(t)}" for t in tags), style=TAG_STYLE)
 
 
-def status_badge(status: str, width: int = 9, lang: str = "en") -> Text:
+def status_badge(status: str, width: int = 9, lang: str = "en", *, glue: bool = False) -> Text:
     """` ✔ pass ` padded to `width` cells (a Chinese status word is two cells per character)."""
     label = f"{STATUS_ICON.get(status, ' ')} {tr(status, lang)}"
     pad = max(0, width - 2 - cell_len(label))
-    return Text(f" {label}{' ' * pad} ", style=STATUS_STYLE.get(status, ""))
+    return Text(_glued(f" {label}{' ' * pad} ", glue), style=STATUS_STYLE.get(status, ""))
