@@ -293,6 +293,260 @@ ARGPARSE_ZH: dict[str, str] = {
 }
 
 
+#: `--help` in Chinese (kb.cli.helpformat): each help string, command summary and prose paragraph
+#: of a description or epilog, keyed by the English; option names, metavars, commands and the
+#: example lines stay as written. tests/test_cli_lang.py fails for a help text without its Chinese
+HELP_ZH: dict[str, str] = {
+    # kb, and the options every command takes
+    "Troubleshooting knowledge base for Docker hosts and MQTT/AMQP brokers.": (
+        "面向 Docker 主机和 MQTT/AMQP 消息代理的故障排查知识库。"
+    ),
+    "Examples:": "示例：",
+    "Example:": "示例：",
+    "Exit codes: 0 found / all checks pass; 1 nothing found / a check failed or warned / lint "
+    "errors; 2 usage or data error; 3 a check could not run; 70 internal error (a bug: please "
+    "report it with the --debug traceback); 130 interrupted.": (
+        "退出码：0 找到结果 / 检查全部通过；1 没有找到 / 有检查失败或警告 / lint 发现错误；"
+        "2 用法或数据错误；3 有检查无法运行；70 内部错误（这是 bug：请附上 --debug 的回溯信息报告）；"
+        "130 已中断。"
+    ),
+    "add a knowledge-base folder (repeatable; overrides entries with the same id)": (
+        "添加一个知识库文件夹（可重复；覆盖 id 相同的条目）"
+    ),
+    "language to show (default: from the locale)": "显示的语言（默认：取自系统区域设置）",
+    "show tracebacks on errors": "出错时显示回溯信息",
+    "show the version and exit": "显示版本号并退出",
+    # the commands, as `kb --help` lists them
+    "search symptoms, questions or pasted log lines": "搜索现象、问题或粘贴的日志行",
+    "show an entry": "显示一个条目",
+    "list entries": "列出条目",
+    "validate entries and list every problem": "校验条目并列出所有问题",
+    "update or rebuild the search index": "更新或重建搜索索引",
+    "run an entry's live checks": "运行条目的在线检查",
+    "scan Docker hosts for known problems": "扫描 Docker 主机，查找已知问题",
+    "match a log against every entry's signatures": "用所有条目的特征行匹配一段日志",
+    "export the knowledge base (static site, mtail program, Prometheus alerts)": (
+        "导出知识库（静态站点、mtail 程序、Prometheus 告警）"
+    ),
+    "serve check and doctor results as Prometheus metrics": (
+        "把 check 和 doctor 的结果作为 Prometheus 指标提供"
+    ),
+    "show config, cache and KB folders": "显示配置、缓存和知识库所在的文件夹",
+    "print a shell completion script": "输出 shell 补全脚本",
+    # kb search, kb list
+    "Search the knowledge base in English or Chinese. Paste a log line as the query, or pass '-' "
+    "to read it from standard input. Results are either a best match (a confident answer) or "
+    "related reading. Exit 0 when a confident answer exists, 1 when not (related results are "
+    "still shown), 2 on usage errors.": (
+        "用英文或中文搜索知识库。可以把日志行粘贴为查询，或用 '-' 从标准输入读取。结果要么是最佳匹配"
+        "（有把握的答案），要么是相关参考。有把握的答案时退出码为 0，没有时为 1（仍会显示相关结果），"
+        "用法错误为 2。"
+    ),
+    "words, a phrase, a log line, or '-' for stdin": "词语、短语、日志行，或用 '-' 从标准输入读取",
+    "only entries about this product (repeatable)": "只要关于这个产品的条目（可重复）",
+    "only entries with this tag (repeatable)": "只要带这个标签的条目（可重复）",
+    "only this kind (repeatable)": "只要这一类条目（可重复）",
+    "how many results (default 10)": "结果数量（默认 10）",
+    "print a JSON array of results": "以 JSON 数组输出结果",
+    "List entries by id. Exit 0 when any entry matches the filters, 1 when none does.": (
+        "按 id 列出条目。有条目符合筛选条件时退出码为 0，没有时为 1。"
+    ),
+    "print a JSON array": "以 JSON 数组输出",
+    "print ids only, one per line": "只输出 id，每行一个",
+    # kb show
+    "Render an entry in the terminal. Exit 0 when shown, 1 when there is no such entry.": (
+        "在终端中显示一个条目。显示成功时退出码为 0，没有这个条目时为 1。"
+    ),
+    "entry id (see 'kb list'; shell completion knows them)": (
+        "条目 id（见 'kb list'；shell 补全也能列出）"
+    ),
+    "print the source file as it is": "原样输出源文件",
+    "every front-matter field, the body and the languages": "输出所有 front-matter 字段、正文和语言",
+    # kb lint, kb index
+    "Validate entries (front-matter, regexes, checks, trees, links). With PATHS, lint those files "
+    "or folders, resolving links against the whole KB. Exit 0 when clean, 1 when there are errors "
+    "(or warnings with --strict), 2 on usage errors.": (
+        "校验条目（front-matter、正则表达式、检查、排查树、链接）。给出 PATH 时只检查这些文件或"
+        "文件夹，链接仍按整个知识库解析。没有问题时退出码为 0，有错误（加 --strict 时包括警告）时"
+        "为 1，用法错误为 2。"
+    ),
+    "files or folders to lint (default: every KB source)": "要检查的文件或文件夹（默认：所有知识库来源）",
+    "treat warnings as errors": "把警告当作错误",
+    "print problems as JSON": "以 JSON 输出问题",
+    "Update the search index incrementally (kb search does this too), or rebuild it from "
+    "scratch. The previous index keeps answering until the new one is complete. Exit 0 on "
+    "success, 2 when the index is busy or its folder cannot be written (disk full, read-only). A "
+    "KB file or folder that cannot be read is a problem of its own, listed on stderr, and the "
+    "rest is indexed (exit 0); kb lint fails on it.": (
+        "增量更新搜索索引（kb search 也会这样做），或从头重建。新索引完成之前，旧索引照常提供搜索。"
+        "成功时退出码为 0；索引正忙或其文件夹无法写入（磁盘已满、只读）时为 2。无法读取的知识库"
+        "文件或文件夹单独作为问题列在 stderr 上，其余照常索引（退出码 0）；kb lint 会因此失败。"
+    ),
+    "throw the index away and build it again": "丢弃现有索引并重新构建",
+    "also encode every entry's sentence vectors now (the bundled KB's ship with kbtui; your own "
+    "entries are otherwise encoded as searches meet them)": (
+        "同时立即为所有条目计算句向量（自带知识库的向量随 kbtui 提供；你自己的条目否则会在搜索"
+        "用到时才计算）"
+    ),
+    "print what was done as JSON": "以 JSON 输出所做的工作",
+    # kb check
+    "Run the live checks of an entry (or one check: ID#CHECK) against the Docker host and "
+    "brokers. Exit 0 when all pass, 1 when one fails or warns, 3 when one could not run.": (
+        "对 Docker 主机和消息代理运行条目的在线检查（或其中一项：ID#CHECK）。全部通过时退出码为 0，"
+        "有检查失败或警告时为 1，有检查无法运行时为 3。"
+    ),
+    "entry id, or ID#CHECK for one check": "条目 id，或用 ID#CHECK 指定其中一项检查",
+    "run the checks of every entry": "运行所有条目的检查",
+    "a broker or Docker host from the config": "配置中的一个消息代理或 Docker 主机",
+    "override a check parameter (value read as YAML: 3, true, [0, 1]); repeatable": (
+        "覆盖一个检查参数（值按 YAML 解析：3、true、[0, 1]）；可重复"
+    ),
+    "print the results as JSON": "以 JSON 输出结果",
+    "also write the results as JUnit XML": "同时把结果写成 JUnit XML",
+    # kb doctor
+    "Scan every container of each Docker host (concurrently): unexpected exits, OOM kills, "
+    "restart loops, unhealthy containers, recent logs against every entry's signatures, and the "
+    "container checks of recognised broker containers. Read-only. The whole scan ends by "
+    "--timeout and each container's part (its log stream included) by --container-timeout; "
+    "Ctrl-C stops it within a second and prints what was found so far. A host that could not be "
+    "scanned fully is reported as not ok. Exit 0 when nothing was found, 1 when something was, 3 "
+    "when a host could not be scanned (or only partly), 130 when interrupted.": (
+        "并发扫描每台 Docker 主机上的所有容器：意外退出、OOM 终止、重启循环、不健康的容器、"
+        "用所有条目的特征行匹配最近的日志，并对识别出的消息代理容器运行容器检查。只读。整个扫描在"
+        " --timeout 内结束，每个容器的部分（包括读取其日志流）在 --container-timeout 内结束；"
+        "按 Ctrl-C 会在一秒内停止并输出目前的发现。未能完整扫描的主机报告为异常。什么也没发现时"
+        "退出码为 0，有发现时为 1，有主机无法扫描（或只扫描了一部分）时为 3，被中断时为 130。"
+    ),
+    "Docker host URL or configured name (repeatable; default: configured hosts, else DOCKER_HOST "
+    "/ the current context / the local socket)": (
+        "Docker 主机 URL 或配置中的名称（可重复；默认：已配置的主机，否则依次用 DOCKER_HOST / "
+        "当前 context / 本机套接字）"
+    ),
+    "deadline for the whole scan (default 60)": "整个扫描的时限（默认 60）",
+    "deadline for each container, its log stream included (default 10)": (
+        "每个容器的时限，包括读取其日志流（默认 10）"
+    ),
+    "deadline for each host (hosts are scanned concurrently; default: --timeout)": (
+        "每台主机的时限（各主机并发扫描；默认：--timeout）"
+    ),
+    "print {findings, hosts, duration, interrupted}": (
+        "输出 {findings, hosts, duration, interrupted}"
+    ),
+    # kb diagnose
+    "Match a log file (or stdin) against the signatures of every entry and print the entries it "
+    "points to with the matching lines. Large files stream in bounded memory. Exit 0 when "
+    "something matched, 1 when nothing did.": (
+        "用所有条目的特征行匹配一个日志文件（或标准输入），输出它指向的条目和匹配的行。大文件按流"
+        "读取，内存占用有上限。有匹配时退出码为 0，没有时为 1。"
+    ),
+    "log file, or - for stdin (default)": "日志文件，或用 - 从标准输入读取（默认）",
+    "print a list of {id, title, lines}": "输出 {id, title, lines} 的列表",
+    # kb export
+    "Export the knowledge base in another form.": "把知识库导出为其他形式。",
+    "a self-contained static website with client-side search": "自包含的静态网站，带浏览器端搜索",
+    "an mtail program counting each entry's signature matches in log files": (
+        "一个 mtail 程序，统计日志文件中每个条目的特征行匹配次数"
+    ),
+    "Prometheus alert rules, one per entry with signatures": (
+        "Prometheus 告警规则，每个有特征行的条目一条"
+    ),
+    "Write the knowledge base as a static website into OUT: one page per entry and language, "
+    "product and tag pages, triage trees that work without JavaScript, and a Pagefind search "
+    "index. OUT is replaced atomically; a non-empty folder that was not written by this command "
+    "is refused.": (
+        "把知识库写成静态网站，放到 OUT：每个条目每种语言一页，另有产品页、标签页、无需 JavaScript"
+        " 的排查树，以及 Pagefind 搜索索引。OUT 会被原子地替换；不是由本命令生成的非空文件夹会被拒绝。"
+    ),
+    "output folder": "输出文件夹",
+    "public URL of the site: sitemap.xml (written only with it), canonical links": (
+        "站点的公开 URL：用于 sitemap.xml（只有给出它才会生成）和 canonical 链接"
+    ),
+    "folder whose templates and static/ files override the packaged ones (default: the user "
+    "templates folder, see `kb paths`)": (
+        "其中的模板和 static/ 文件会覆盖自带的文件（默认：用户模板文件夹，见 `kb paths`）"
+    ),
+    "language to export (repeatable; default: en and zh)": "要导出的语言（可重复；默认：en 和 zh）",
+    "skip the Pagefind search index": "不生成 Pagefind 搜索索引",
+    "print a summary as JSON": "以 JSON 输出摘要",
+    "Write DIR/kbtui.mtail: an mtail program that counts, per entry, the log lines matching its "
+    "signatures (kb_signature_matches_total{entry=...}), for Docker json-file logs and plain log "
+    "files alike. A signature that cannot be written exactly in mtail's dialect is reported "
+    "(file:line) and left out, never changed.": (
+        "写出 DIR/kbtui.mtail：一个 mtail 程序，按条目统计与其特征行匹配的日志行"
+        "（kb_signature_matches_total{entry=...}），Docker json-file 日志和普通日志文件都适用。无法用"
+        " mtail 的正则方言原样写出的特征行会被报告（文件:行）并略过，绝不改写。"
+    ),
+    "folder for kbtui.mtail (created; '-': stdout)": "kbtui.mtail 所在的文件夹（会自动创建；'-'：标准输出）",
+    "exit 1 when any signature had to be left out": "有特征行被略过时以 1 退出",
+    "Write a Prometheus rule file: one alert (KbKnownProblem) per entry with signatures, firing "
+    "while the entry's mtail counter goes up, labelled entry/product/severity, with the entry's "
+    "title and summary and a runbook_url to its page on the site exported with the same "
+    "--base-url.": (
+        "写出 Prometheus 规则文件：每个有特征行的条目一条告警（KbKnownProblem），在该条目的 mtail "
+        "计数器上升时触发，带 entry/product/severity 标签、条目的标题和摘要，以及指向用同一 "
+        "--base-url 导出的站点上该条目页面的 runbook_url。"
+    ),
+    "rule file to write ('-': stdout)": "要写入的规则文件（'-'：标准输出）",
+    "public URL of the exported site (runbook links point to its entry pages)": (
+        "导出站点的公开 URL（runbook 链接指向其中的条目页面）"
+    ),
+    "how long an alert keeps firing after the last matching line (default: 10m)": (
+        "最后一行匹配之后告警持续触发多久（默认：10m）"
+    ),
+    # kb serve
+    "Long-running services. `kb serve metrics` runs chosen entries' checks and kb doctor on an "
+    "interval, each round under a deadline, and serves the last results at /metrics in "
+    "Prometheus' text format (read-only, like every check).": (
+        "长期运行的服务。`kb serve metrics` 定期运行所选条目的检查和 kb doctor，每轮都有时限，"
+        "并在 /metrics 以 Prometheus 文本格式提供最近一轮的结果（与所有检查一样只读）。"
+    ),
+    "kb_check_status / kb_doctor_finding for Prometheus to scrape": (
+        "供 Prometheus 抓取的 kb_check_status / kb_doctor_finding"
+    ),
+    "Every --interval seconds, run the checks named by --check (ENTRY for all of its checks, "
+    "ENTRY#CHECK for one) and a kb doctor scan of --host (default: the local Docker host), all "
+    "within --timeout, and serve the results at http://LISTEN/metrics: "
+    "kb_check_status{entry,check,kind,host} (0 pass, 1 warn, 2 fail, 3 error, 4 skip), "
+    "kb_doctor_finding{entry,container,host,kind,status}, kb_doctor_host_ok{host} and "
+    "kb_refresh_complete. Checks that send messages are left out unless --allow-active. With "
+    "--once, print one round to stdout and exit (for node_exporter's textfile collector).": (
+        "每隔 --interval 秒，运行 --check 指定的检查（ENTRY 表示它的全部检查，ENTRY#CHECK 表示其中"
+        "一项），并对 --host 做一次 kb doctor 扫描（默认：本机的 Docker 主机），全部在 --timeout "
+        "内完成，结果在 http://LISTEN/metrics 提供：kb_check_status{entry,check,kind,host}（0 通过、"
+        "1 警告、2 失败、3 错误、4 跳过）、kb_doctor_finding{entry,container,host,kind,status}、"
+        "kb_doctor_host_ok{host} 和 kb_refresh_complete。会发送消息的检查除非加 --allow-active "
+        "否则略过。加 --once 时只把一轮结果输出到标准输出后退出（供 node_exporter 的 textfile "
+        "collector 使用）。"
+    ),
+    "ENTRY or ENTRY#CHECK; repeatable": "ENTRY 或 ENTRY#CHECK；可重复",
+    "override a check parameter for every --check (as in kb check); repeatable": (
+        "为每个 --check 覆盖一个检查参数（同 kb check）；可重复"
+    ),
+    "Docker host for doctor and docker.* checks; repeatable: each is scanned and each docker.* "
+    "check runs on each, one series per host (default: the local one)": (
+        "doctor 和 docker.* 检查所用的 Docker 主机；可重复：每台都会扫描，每项 docker.* 检查在每台"
+        "上运行，每台主机一个时间序列（默认：本机）"
+    ),
+    "do not run kb doctor each round": "每轮不运行 kb doctor",
+    "also run checks that send messages": "也运行会发送消息的检查",
+    "default 127.0.0.1:9817": "默认 127.0.0.1:9817",
+    "default 60": "默认 60",
+    "deadline of one round (default 30)": "每轮的时限（默认 30）",
+    "print one round and exit": "输出一轮结果后退出",
+    # kb paths, kb completion
+    "Show where kbtui reads and writes files. KBTUI_HOME moves config, cache and data under one "
+    "folder.": (
+        "显示 kbtui 在哪里读写文件。设置 KBTUI_HOME 可把配置、缓存和数据都放到同一个文件夹下。"
+    ),
+    "print as JSON": "以 JSON 输出",
+    'Print a completion script. bash: eval "$(kb completion bash)"; zsh: eval "$(kb completion '
+    'zsh)"; fish: kb completion fish | source': (
+        '输出补全脚本。bash：eval "$(kb completion bash)"；zsh：eval "$(kb completion zsh)"；'
+        "fish：kb completion fish | source"
+    ),
+}
+
+
 def translated(zh: Mapping[str, str], text: str, lang: str, fields: Mapping[str, object]) -> str:
     """`text` in `lang` from a table keyed by the English (English when the table has no
     translation), with its `{fields}` filled in: the rule of `say` and of the TUI's `tr`. `text`

@@ -95,7 +95,7 @@ def test_help_headings_speak_chinese_and_the_usage_stays_aligned(tmp_path):
     assert r.returncode == 0
     first, second = r.stdout.splitlines()[:2]
     assert first.startswith("用法：kb search [-h]")
-    for heading in ("位置参数:", "选项:", "显示此帮助信息并退出"):
+    for heading in ("位置参数：", "选项：", "显示此帮助信息并退出"):
         assert heading in r.stdout
     # the wrapped usage line starts under the first option (用法： is 6 columns wide)
     assert cell_len(first[: first.index("[")]) == len(second) - len(second.lstrip(" "))
@@ -319,3 +319,105 @@ def test_config_errors_are_said_in_chinese(tmp_path):
     assert r.stderr == f"kb：{conf}：其他用户可以读取（权限 644）；请运行：chmod 600 {conf}\n"
     r = run_kb("list", env=env)
     assert r.stderr == f"kb: {conf}: readable by others (mode 644); run: chmod 600 {conf}\n"
+
+
+def _parsers(parser: Any) -> list[Any]:
+    """`parser` and every command parser under it (kb export site, kb serve metrics, …)."""
+    import argparse
+
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found.extend(_parsers(sub))
+    return found
+
+
+def test_every_help_text_the_parser_holds_has_its_chinese():
+    """A new option, command or description without its Chinese in kb.i18n.HELP_ZH fails here."""
+    from kb.cli.helpformat import help_texts
+    from kb.cli.main import build_parser
+    from kb.i18n import ARGPARSE_ZH, HELP_ZH
+
+    texts = set(help_texts(build_parser()))
+    assert len(texts) > 80  # every command's parser was walked, down to kb serve metrics
+    missing = sorted(t for t in texts if t not in HELP_ZH and t not in ARGPARSE_ZH)
+    assert missing == []
+    assert sorted(set(HELP_ZH) - texts) == []  # no Chinese left for a text that is gone
+    for english, chinese in HELP_ZH.items():
+        assert CJK.search(chinese), english
+        # argparse %-formats a help string: a stray % would break `--help`
+        assert "%" not in chinese, english
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_every_help_is_said_in_chinese_and_fits_80_columns(monkeypatch):
+    """`kb --lang zh [COMMAND] --help`: the summaries, descriptions, option help, examples'
+    and exit codes' headings in Chinese, wrapped by display width; English unchanged."""
+    from kb.cli.helpformat import help_texts, paragraphs
+    from kb.cli.main import build_parser
+    from kb.cli.parser_words import speaking
+    from kb.i18n import ARGPARSE_ZH, HELP_ZH
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with speaking("zh"):
+        zh_parsers = _parsers(build_parser())
+    english = _parsers(build_parser())
+    assert [p.prog for p in zh_parsers] == [p.prog for p in english]
+    for zh_parser, en_parser in zip(zh_parsers, english, strict=True):
+        with speaking("zh"):
+            zh = zh_parser.format_help()
+        en = en_parser.format_help()
+        examples = {line for _, line in paragraphs(en_parser.epilog or "") if line.strip()}
+        for line in zh.splitlines():
+            # only an example command, kept as written (English too), may be wider
+            assert cell_len(line) <= 80 or line in examples, (zh_parser.prog, line)
+            assert not re.fullmatch(r" *\S+:", line), (zh_parser.prog, line)  # 位置参数：
+        for text in help_texts(en_parser, commands=False):
+            said = HELP_ZH.get(text) or ARGPARSE_ZH[text]
+            assert _flat(said) in _flat(zh), (zh_parser.prog, text)
+            assert _flat(text) in _flat(en), (en_parser.prog, text)
+            if len(text) > 12:
+                assert _flat(text) not in _flat(zh), (zh_parser.prog, text)
+        assert not CJK.search(en)
+        assert "options:" in en and ("选项：" in zh)
+
+
+def test_kb_help_speaks_chinese_with_lang_zh_or_a_zh_locale(tmp_path):
+    home = {"KBTUI_HOME": str(tmp_path), "COLUMNS": "80"}
+    for argv, env in (
+        (["--lang", "zh", "--help"], EN),
+        (["--help"], {"LC_ALL": "zh_CN.UTF-8"}),
+        (["--help", "--lang=zh"], EN),
+    ):
+        r = run_kb(*argv, env={**home, **env})
+        assert r.returncode == 0, r.stderr
+        out = r.stdout
+        for said in (
+            "面向 Docker 主机",
+            "位置参数：",
+            "    search        搜索现象",
+            "示例：",
+            "退出码：",
+        ):
+            assert said in out, (argv, said)
+        assert "Examples" not in out and "Exit codes" not in out and "位置参数:" not in out
+        assert '  kb search "monotonic time"\n' in out  # the examples stay as written
+    r = run_kb("--lang", "zh", "export", "site", "--help", env={**home, **EN})
+    assert r.returncode == 0 and "把知识库写成静态网站" in r.stdout
+    assert "  --lang {en,zh}   要导出的语言" in r.stdout
+    r = run_kb("--help", env={**home, **EN})
+    assert r.returncode == 0 and "Examples:\n" in r.stdout and "positional arguments:" in r.stdout
+    assert not CJK.search(r.stdout)
+
+
+def test_completion_offers_the_same_words_in_a_chinese_locale(tmp_path):
+    home = {"KBTUI_HOME": str(tmp_path)}
+    argv = ("completion", "--complete", "2", "kb", "search", "-")
+    zh = run_kb(*argv, env={**home, "LC_ALL": "zh_CN.UTF-8"})
+    en = run_kb(*argv, env={**home, **EN})
+    assert zh.returncode == en.returncode == 0
+    assert zh.stdout == en.stdout and "--limit" in zh.stdout.split()

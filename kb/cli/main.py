@@ -39,6 +39,11 @@ COMMANDS = (
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # every command's help is laid out (and said in Chinese) by kb.cli.helpformat
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         # one line and a pointer to help, exit 2 (argparse prints the whole usage block otherwise)
         from kb.cli.parser_words import spoken
