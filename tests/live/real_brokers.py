@@ -28,12 +28,23 @@ from pathlib import Path
 from typing import Any
 
 PREFIX = "kbtui-real-"
-NETWORK = PREFIX + "net"
+BASE_NETWORK = PREFIX + "net"
+# the network in use: create_network sets it. dockerd can keep a network it will not remove ("has
+# active endpoints" with no container attached: a leaked endpoint count in its store, which
+# survived a CI run on a session's machine and failed the next run's setup); then a fresh name
+# (BASE_NETWORK-2 …) on a free subnet is used
+NETWORK = BASE_NETWORK
 RABBITMQ_IMAGE = "kbtui-real/rabbitmq:latest"
 MOSQUITTO_IMAGE = "kbtui-real/mosquitto:latest"
 HOLDER_IMAGE = "kbtui-test/busybox:latest"
 # candidate subnets for the test network; the first one the daemon accepts is used
-SUBNETS = ("10.231.57.0/24", "10.232.58.0/24", "172.29.213.0/24")
+SUBNETS = (
+    "10.231.57.0/24",
+    "10.232.58.0/24",
+    "172.29.213.0/24",
+    "10.233.59.0/24",
+    "172.29.214.0/24",
+)
 COOKIE = "KBTUIREALPARTITIONCOOKIE"
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "real-logs"
@@ -109,25 +120,39 @@ def remove_all() -> None:
     names = [n for n in names if n.startswith(PREFIX)]
     if names:
         docker("rm", "-f", "-v", *names, check=False)
-    if docker("network", "ls", "-q", "--filter", f"name=^{NETWORK}$", check=False):
-        docker("network", "rm", NETWORK, check=False)
+    for name in _test_networks():
+        docker("network", "rm", name, check=False)
     for stale in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _test_networks() -> list[str]:
+    names = docker("network", "ls", "--format", "{{.Name}}", check=False).split()
+    return [n for n in names if n == BASE_NETWORK or n.startswith(BASE_NETWORK + "-")]
+
+
 def create_network() -> Net:
+    """The test network, on the first subnet the daemon accepts, under the first name no
+    network holds (one that remove_all could not remove stays as it is)."""
+    global NETWORK
+    taken = set(_test_networks())
     last = ""
-    for subnet in SUBNETS:
-        proc = subprocess.run(
-            ["docker", "network", "create", "--subnet", subnet, NETWORK],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        if proc.returncode == 0:
-            return Net(NETWORK, subnet.rsplit(".", 1)[0] + ".")
-        last = proc.stderr.strip()
-    raise RuntimeError(f"cannot create {NETWORK}: {last}")
+    for name in [BASE_NETWORK] + [f"{BASE_NETWORK}-{i}" for i in range(2, 6)]:
+        if name in taken:
+            continue
+        for subnet in SUBNETS:
+            proc = subprocess.run(
+                ["docker", "network", "create", "--subnet", subnet, name],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            if proc.returncode == 0:
+                NETWORK = name
+                return Net(name, subnet.rsplit(".", 1)[0] + ".")
+            last = proc.stderr.strip()
+        break  # no subnet was free under a free name: another name will not help
+    raise RuntimeError(f"cannot create a test network (taken: {sorted(taken)}): {last}")
 
 
 def config_dir(name: str, files: dict[str, str]) -> Path:

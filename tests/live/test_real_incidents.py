@@ -208,14 +208,14 @@ def test_rabbitmq_two_node_partition(real_incidents: rb.Net) -> None:
     rb.wait_for("part1", r"rabbit@kbtui-real-part2", 150)
     rb.wait_for("part2", RABBIT_UP, 150)
     rb.wait_for("part1", RABBIT_UP, 60)
-    rb.docker("network", "disconnect", rb.NETWORK, rb.PREFIX + "part2")
+    rb.docker("network", "disconnect", net.name, rb.PREFIX + "part2")
     try:
         # both sides must time the other out before the network comes back: a node that sees the
         # peer return first logs another reason, and its capture lacks the key line
         rb.wait_for("part1", r"down: net_tick_timeout", 60)
         rb.wait_for("part2", r"down: net_tick_timeout", 60)
     finally:
-        rb.docker("network", "connect", "--ip", net.ip(21), rb.NETWORK, rb.PREFIX + "part2")
+        rb.docker("network", "connect", "--ip", net.ip(21), net.name, rb.PREFIX + "part2")
     pattern = r"running_partitioned_network"
 
     def ping() -> None:  # a dist message makes the nodes meet again sooner
