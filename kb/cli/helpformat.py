@@ -104,9 +104,9 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 def _wrap(text: str, width: int, indent: str) -> list[str]:
     """`text` in lines of at most `width` columns, each starting with `indent`: English as
     textwrap has always wrapped it, a text holding Chinese by display width (kb.cli.linebreak)."""
-    from kb.cjk import RANGES
+    from kb.cjk import CHAR
 
-    if not re.search(f"[{RANGES}]", text):
+    if not CHAR.search(text):
         return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
     from kb.cli.linebreak import break_offsets, trim_end
 

@@ -39,7 +39,7 @@ _TRAILING_BLANKS = re.compile(r"[^\S\u00a0]+$")
 
 
 #: a CJK character (kb.cjk): a quick test whether a text needs `break_offsets` at all
-CJK = re.compile(f"[{cjk.RANGES}]")
+CJK = cjk.CHAR
 
 
 @lru_cache(maxsize=4096)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
+from kb.cli.linebreak import NBSP
 from tui.i18n import tr
 from tui.sanitize import one_line
 
@@ -37,9 +38,8 @@ PRODUCT_STYLE = "bold #000000 on #a9cce3"
 TAG_STYLE = "italic"
 
 
-#: a no-break space: a badge padded and spaced with it is one piece to `tui.wrap`, never split
-#: across lines (the entry's head wraps; a list's one-line label does not need it)
-NBSP = "\u00a0"
+# a badge padded with a no-break space is one piece to `tui.wrap`, never split across lines
+# (the entry's head wraps; a list's one-line label does not need it)
 
 
 def _glued(text: str, glue: bool) -> str:
