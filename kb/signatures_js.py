@@ -34,6 +34,7 @@ case-insensitivity is spelled out letter by letter.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,7 +153,11 @@ def _matches(text: str) -> frozenset[str] | None:
     if not text:
         return None
     try:
-        rx = re.compile(text)
+        with warnings.catch_warnings():
+            # `[[]` is a class holding '[' for RE2 and for today's `re`, which only warns that a
+            # future Python may read it as a nested set ("Possible nested set")
+            warnings.simplefilter("ignore", FutureWarning)
+            rx = re.compile(text)
     except (re.error, OverflowError):
         return None
     return frozenset(c for c in _SAMPLES if rx.fullmatch(c))
