@@ -71,3 +71,19 @@ def test_every_export_takes_kb_and_debug_after_the_command(fmt):
     alerts and every other command take the global options after the command."""
     args = build_parser().parse_args(["export", *fmt, "--kb", "team-kb", "--debug"])
     assert args.kb == ["team-kb"] and args.debug is True
+
+
+def test_python_dash_m_kb_is_the_kb_command(tmp_path):
+    """`python -m kb` runs the same command as the `kb` script: its output and its exit code."""
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "KBTUI_HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    version = subprocess.run(
+        [sys.executable, "-m", "kb", "--version"], capture_output=True, text=True, env=env
+    )
+    assert version.returncode == 0 and version.stdout.startswith("kb ")
+    typo = subprocess.run(
+        [sys.executable, "-m", "kb", "serach", "x"], capture_output=True, text=True, env=env
+    )
+    assert typo.returncode == 2 and "kb:" in typo.stderr
