@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.words import Words
+
 MAX_FILE_BYTES = 1024 * 1024
 # what libyaml counts as a line break; every line number we report counts the same way
 _BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
@@ -34,11 +36,13 @@ def split(text: str) -> Split:
     text = _BREAKS.sub("\n", text)
     lines = text.split("\n")
     if not lines or lines[0].rstrip(" \t") != "---":  # `--- ` opens it too
-        raise FrontMatterError(1, "file must start with a '---' line opening the YAML front-matter")
+        raise FrontMatterError(
+            1, Words("file must start with a '---' line opening the YAML front-matter")
+        )
     for i in range(1, len(lines)):
         if lines[i].rstrip(" \t") in ("---", "..."):
             yaml_text = "\n".join(lines[1:i])
             body = "\n".join(lines[i + 1 :]).lstrip("\n")
             skipped = len(lines[i + 1 :]) - len(body.split("\n")) if body else 0
             return Split(yaml_text, body, yaml_line=2, body_line=i + 2 + max(skipped, 0))
-    raise FrontMatterError(1, "front-matter is not closed: add a '---' line after the YAML")
+    raise FrontMatterError(1, Words("front-matter is not closed: add a '---' line after the YAML"))

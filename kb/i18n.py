@@ -6,8 +6,12 @@ import os
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from kb.words import Words as Words  # where the CLI has always imported it from
+
+if TYPE_CHECKING:
+    from kb.model import Problem
 
 SUPPORTED = ("en", "zh")
 
@@ -264,6 +268,301 @@ ZH_WORDS: dict[str, str] = {
     "No space left on device": "设备上没有剩余空间",
     "it is a file, not a folder": "这是一个文件，不是文件夹",
     "a symbolic link to nothing is where a folder must be": "应是文件夹的位置上是一个失效的符号链接",
+    # kb lint: the problems of entry files (kb.validate, kb.loader, kb.frontmatter, kb.safeyaml,
+    # kb.checks.registry); `path:line:` and the user's ids, keys and patterns stay as typed
+    "{path}:{line}: {severity}: {message}": "{path}:{line}：{severity}：{message}",
+    "warning": "警告",
+    "{n} entry": "{n} 个条目",
+    "{n} entries": "{n} 个条目",
+    "{n} error": "{n} 个错误",
+    "{n} errors": "{n} 个错误",
+    "{n} warning": "{n} 个警告",
+    "{n} warnings": "{n} 个警告",
+    "{entries} checked: {errors}, {warnings}": "已检查 {entries}：{errors}，{warnings}",
+    "kb: warning: {n} more problems; run 'kb lint' for all": (
+        "kb：警告：另有 {n} 个问题；运行 'kb lint' 查看全部"
+    ),
+    "a string": "字符串",
+    "a list": "列表",
+    "a mapping (key: value)": "映射（key: value）",
+    "a boolean": "布尔值",
+    "a number": "数字",
+    "an integer": "整数",
+    "true/false": "true/false",
+    "null": "null",
+    "a date": "日期",
+    "slug": "slug",
+    "product": "产品名",
+    "tag": "标签",
+    "entry id": "条目 id",
+    "{a} or {b}": "{a} 或 {b}",
+    "missing required field {field!r}; add it": "缺少必填字段 {field!r}；请补上",
+    "{field!r} has no value; write it after the colon": "{field!r} 没有值；请写在冒号后面",
+    "{field!r} is empty; write something": "{field!r} 为空；请填写内容",
+    "{field!r} must be a list; write it as [{value}] or one '- item' per line": (
+        "{field!r} 必须是列表；请写成 [{value}]，或每行一个 '- item'"
+    ),
+    "{field} item {item!r} is not a valid {what} (lowercase letters, digits, '-')": (
+        "{field} 中的 {item!r} 不是有效的{what}（只能用小写字母、数字和 '-'）"
+    ),
+    "{field} names {item!r} twice; keep one": "{field} 中 {item!r} 出现了两次；请只保留一个",
+    '{field!r} must be {expected}, but YAML read {raw} as {read_as}; quote it: "{raw}"': (
+        '{field!r} 必须是{expected}，但 YAML 把 {raw} 读成了{read_as}；请加引号："{raw}"'
+    ),
+    "{field!r} must be {expected}, not {type}": "{field!r} 必须是{expected}，而不是 {type}",
+    "unknown field {key!r}; allowed: {allowed}": "未知字段 {key!r}；允许的字段：{allowed}",
+    "missing required field 'updated'; add updated: YYYY-MM-DD": (
+        "缺少必填字段 'updated'；请加上 updated: YYYY-MM-DD"
+    ),
+    "'updated' must be a date YYYY-MM-DD, got {value!r}": (
+        "'updated' 必须是 YYYY-MM-DD 格式的日期，当前为 {value!r}"
+    ),
+    "unknown key {key!r} in a signature; use 'pattern' and 'primary'": (
+        "特征行中有未知的键 {key!r}；只能用 'pattern' 和 'primary'"
+    ),
+    "'primary' must be true or false": "'primary' 必须是 true 或 false",
+    "signature longer than {max} characters; shorten it": "特征行超过 {max} 个字符；请缩短",
+    "signature does not compile under RE2 ({err}){hint}": "特征行无法按 RE2 编译（{err}）{hint}",
+    "; RE2 has no lookaround or backreferences": "；RE2 不支持环视（lookaround）和反向引用",
+    "; fix it": "；请修正",
+    "signature {pattern!r} matches the empty string, so it matches every log line; make it "
+    "require the text of the log line": (
+        "特征行 {pattern!r} 能匹配空字符串，因此会匹配每一行日志；请让它必须匹配日志行中的文字"
+    ),
+    "check id {id!r} must be a slug (lowercase letters, digits, '-')": (
+        "检查 id {id!r} 必须是 slug（只能用小写字母、数字和 '-'）"
+    ),
+    "duplicate check id {id!r}; check ids are unique within an entry": (
+        "检查 id {id!r} 重复；同一条目内的检查 id 必须唯一"
+    ),
+    "pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences": (
+        "pattern 无法按 RE2 编译（{err}）；RE2 不支持环视（lookaround）和反向引用"
+    ),
+    "on_fail must be 'fail' or 'warn'": "on_fail 必须是 'fail' 或 'warn'",
+    "timeout must be a number of seconds in (0, {max:g}]": "timeout 必须是 (0, {max:g}] 范围内的秒数",
+    "tree has no nodes; add tree.nodes": "排查树没有节点；请添加 tree.nodes",
+    "node {node!r} must have exactly one of 'question' or 'conclusion'": (
+        "节点 {node!r} 必须有且只有 'question' 和 'conclusion' 之一"
+    ),
+    "node {node!r} names check {check!r}, which this entry does not declare": (
+        "节点 {node!r} 引用了检查 {check!r}，但本条目没有声明它"
+    ),
+    "'when' status {status!r} is not one of {statuses}": (
+        "'when' 中的状态 {status!r} 不在 {statuses} 之中"
+    ),
+    "status {status!r} already selects option {n}; use it once per node": (
+        "状态 {status!r} 已经用于选择第 {n} 个选项；每个节点中只能用一次"
+    ),
+    "question node {node!r} needs at least two options": "问题节点 {node!r} 至少需要两个选项",
+    "conclusion node {node!r} cannot have options": "结论节点 {node!r} 不能有选项",
+    "tree start {start!r} is not a node; use one of: {nodes}": (
+        "排查树的起点 {start!r} 不是节点；请使用其中之一：{nodes}"
+    ),
+    "option goes to {goto!r}, which is not a node of this tree": (
+        "选项指向 {goto!r}，但它不是这棵排查树的节点"
+    ),
+    "node {node!r} cannot be reached from start {start!r}; link to it or remove it": (
+        "从起点 {start!r} 无法到达节点 {node!r}；请链接到它，或删除它"
+    ),
+    "from node {node!r} no path ends in a conclusion (a loop?); add an exit": (
+        "从节点 {node!r} 出发没有任何路径能到达结论（存在循环？）；请添加出口"
+    ),
+    "front-matter must be a YAML mapping of fields (id: ..., kind: ..., ...)": (
+        "front-matter 必须是由字段组成的 YAML 映射（id: ..., kind: ..., ...）"
+    ),
+    "front-matter must be a YAML mapping of fields": "front-matter 必须是由字段组成的 YAML 映射",
+    "id {id!r} does not match the file name {file!r}; rename the file or fix the id": (
+        "id {id!r} 与文件名 {file!r} 不一致；请重命名文件或修改 id"
+    ),
+    "id {id!r} does not match the file name {file!r}": "id {id!r} 与文件名 {file!r} 不一致",
+    "id {id!r} must be a slug: lowercase letters, digits and '-', 2-81 characters": (
+        "id {id!r} 必须是 slug：由小写字母、数字和 '-' 组成，长 2-81 个字符"
+    ),
+    "an English entry file has lang 'en' (or none); name translations <id>.{lang}.md": (
+        "英文条目文件的 lang 应为 'en'（或不写）；译文请命名为 <id>.{lang}.md"
+    ),
+    "kind {kind!r} is not one of {kinds}": "kind {kind!r} 不在 {kinds} 之中",
+    "title is longer than 160 characters; move detail to the summary": (
+        "title 超过 160 个字符；请把细节移到 summary 中"
+    ),
+    "products is empty; name at least one product (emqx, docker, …)": (
+        "products 为空；请至少写一个产品（emqx、docker 等）"
+    ),
+    "missing required field 'products'; add e.g. products: [emqx]": (
+        "缺少必填字段 'products'；请加上，例如 products: [emqx]"
+    ),
+    "severity must be one of {severities}, got {severity!r}": (
+        "severity 必须是 {severities} 之一，当前为 {severity!r}"
+    ),
+    "severity only sets the alert level of signature matches; add signatures": (
+        "severity 只用于设置特征行匹配时的告警级别；请添加 signatures"
+    ),
+    "source url must start with http:// or https://": "来源 url 必须以 http:// 或 https:// 开头",
+    "an incident needs symptoms: short phrases a user would type": (
+        "incident 类条目需要 symptoms：用户可能输入的简短描述"
+    ),
+    "an entry of kind 'tree' needs a 'tree' field": "kind 为 'tree' 的条目需要 'tree' 字段",
+    "the body is empty; write the entry's text below the front-matter": (
+        "正文为空；请在 front-matter 下方编写条目内容"
+    ),
+    "{key} not translated to {lang!r} (shown in English): {missing}": (
+        "{key} 没有翻译成 {lang!r}（将显示英文）：{missing}"
+    ),
+    "lang {lang!r} does not match the file name suffix .{suffix}.md": (
+        "lang {lang!r} 与文件名后缀 .{suffix}.md 不一致"
+    ),
+    "check {check!r} is not declared by the English entry": "英文条目中没有声明检查 {check!r}",
+    "versions key {key!r} is not in the English entry": "英文条目的 versions 中没有键 {key!r}",
+    "tree node {node!r} does not exist in the English entry": "英文条目中没有排查树节点 {node!r}",
+    "{labels} option labels for {options} options; keep the same count and order": (
+        "有 {options} 个选项，却写了 {labels} 个选项标签；请保持数量和顺序一致"
+    ),
+    # kb.loader: files and folders
+    "not an entry file name; name it <id>.md or <id>.<lang>.md": (
+        "不是条目文件名；请命名为 <id>.md 或 <id>.<lang>.md"
+    ),
+    "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)": (
+        "知识库文件夹不存在；请修正路径（--kb、KB_PATH 或配置中的 kb_paths）"
+    ),
+    "not a folder or .md file; fix the path (--kb, KB_PATH or config kb_paths)": (
+        "不是文件夹或 .md 文件；请修正路径（--kb、KB_PATH 或配置中的 kb_paths）"
+    ),
+    "looks like an entry, but its name is not an entry id: name it <id>.md or <id>.<lang>.md "
+    "(lower case, digits, hyphens); not loaded": (
+        "看起来是条目，但文件名不是条目 id：请命名为 <id>.md 或 <id>.<lang>.md（小写字母、数字、"
+        "连字符）；未加载"
+    ),
+    "symlink loop": "符号链接循环",
+    "symlink loop; fix or remove the link": "符号链接循环；请修正或删除该链接",
+    "symlink target does not exist; fix or remove the link": "符号链接的目标不存在；请修正或删除该链接",
+    "symlink leads out of the KB folder; not followed": "符号链接指向知识库文件夹之外；未跟随",
+    "cannot read this folder ({why}); its entries are skipped": (
+        "无法读取此文件夹（{why}）；其中的条目已跳过"
+    ),
+    "folder symlink not followed; its entries are not loaded (add the folder with --kb or "
+    "KB_PATH, or link the entry files themselves)": (
+        "未跟随指向文件夹的符号链接；其中的条目没有加载（请用 --kb 或 KB_PATH 添加该文件夹，"
+        "或直接链接条目文件）"
+    ),
+    "duplicate id {id!r}: also {other}; ids are unique within a KB folder": (
+        "id {id!r} 重复：{other} 也用了它；同一知识库文件夹内的 id 必须唯一"
+    ),
+    "not a regular file (a named pipe, device or folder); skipped without opening it": (
+        "不是普通文件（命名管道、设备或文件夹）；已跳过，没有打开"
+    ),
+    "file is larger than {kib} KiB; split it": "文件大于 {kib} KiB；请拆分",
+    "cannot read: {why}; fix or remove the file": "无法读取：{why}；请修正或删除该文件",
+    "cannot read: {why}": "无法读取：{why}",
+    "not valid UTF-8; save the file as UTF-8": "不是有效的 UTF-8；请另存为 UTF-8",
+    "kbtui could not read this file ({error}); please report it": (
+        "kbtui 无法读取此文件（{error}）；请报告这个问题"
+    ),
+    "kbtui could not validate this file ({error}); please report it": (
+        "kbtui 无法校验此文件（{error}）；请报告这个问题"
+    ),
+    "translation without an English entry; add {id}.md beside it": (
+        "译文没有对应的英文条目；请在旁边添加 {id}.md"
+    ),
+    "related id {id!r} is this entry itself; remove it": "related 中的 id {id!r} 就是本条目；请删除",
+    "related id {id!r} does not exist; fix or remove it": (
+        "related 中的 id {id!r} 不存在；请修正或删除"
+    ),
+    "tree node {node!r} links to entry {entry!r}, which does not exist": (
+        "排查树节点 {node!r} 链接到条目 {entry!r}，但该条目不存在"
+    ),
+    "tree node {node!r} names check {check!r}, which does not exist": (
+        "排查树节点 {node!r} 引用了检查 {check!r}，但该检查不存在"
+    ),
+    # kb.frontmatter, kb.safeyaml: PyYAML's own words ({what}) stay as it wrote them
+    "file must start with a '---' line opening the YAML front-matter": (
+        "文件必须以 '---' 行开头，用来开始 YAML front-matter"
+    ),
+    "front-matter is not closed: add a '---' line after the YAML": (
+        "front-matter 没有结束：请在 YAML 之后加一行 '---'"
+    ),
+    "text is not valid Unicode; save the file as UTF-8": "文本不是有效的 Unicode；请另存为 UTF-8",
+    "front-matter is larger than {kib} KiB; move text to the body": (
+        "front-matter 大于 {kib} KiB；请把文字移到正文中"
+    ),
+    "YAML nested deeper than {n} levels; flatten the structure": (
+        "YAML 嵌套超过 {n} 层；请把结构改得扁平一些"
+    ),
+    "more than {n} YAML aliases; write the values out instead": (
+        "YAML 别名超过 {n} 个；请直接写出这些值"
+    ),
+    "invalid YAML: {what}": "YAML 无效：{what}",
+    "invalid YAML: {what}; check indentation and quoting": "YAML 无效：{what}；请检查缩进和引号",
+    "YAML does not allow the control character {code}; remove it or quote it as an escape": (
+        "YAML 不允许控制字符 {code}；请删除它，或在引号中写成转义序列"
+    ),
+    "YAML expands to too many values (alias bomb?)": "YAML 展开后的值过多（别名炸弹？）",
+    "YAML tag {tag} is not allowed; remove it": "不允许使用 YAML 标签 {tag}；请删除",
+    "recursive YAML alias (the anchored value contains itself); write the value out": (
+        "递归的 YAML 别名（锚点的值包含了它自己）；请直接写出该值"
+    ),
+    "YAML merge keys (<<) are not supported; write the keys out": (
+        "不支持 YAML 合并键（<<）；请把键逐一写出"
+    ),
+    "mapping keys must be plain strings": "映射的键必须是普通字符串",
+    "duplicate key {key!r} (first at line {first}); keep one": (
+        "键 {key!r} 重复（第一次出现在第 {first} 行）；请只保留一个"
+    ),
+    "unsupported YAML node": "不支持的 YAML 节点",
+    "quote it to keep it as text": "请加引号，把它当作文本",
+    "fix it or drop the !!{kind} tag": "请修正它，或去掉 !!{kind} 标签",
+    "{value!r} is not a valid {kind} value; {fix}": "{value!r} 不是有效的 {kind} 值；{fix}",
+    # check parameters (kb.checks.registry, kb.checks.kinds): kb lint and --set say them
+    "unknown check kind {kind!r}; use one of: {known}": "未知的检查类型 {kind!r}；请使用其中之一：{known}",
+    "{kind}: unknown parameter {name!r}; allowed: {allowed}": (
+        "{kind}：未知参数 {name!r}；允许的参数：{allowed}"
+    ),
+    "{kind}: parameter {name!r} must be {type}, got {got} {value!r}{hint}": (
+        "{kind}：参数 {name!r} 必须是{type}，当前为 {got} {value!r}{hint}"
+    ),
+    "{kind}: parameter {name!r} is empty; give a value": "{kind}：参数 {name!r} 为空；请给出一个值",
+    "{kind}: parameter {name!r} must be one of {choices}": "{kind}：参数 {name!r} 必须是 {choices} 之一",
+    "{kind}: parameter {name!r} {wrong}": "{kind}：参数 {name!r} {wrong}",
+    "{kind}: missing required parameter {name!r}": "{kind}：缺少必需的参数 {name!r}",
+    "{kind}: set {names}; without one the check has nothing to test": (
+        "{kind}：请设置 {names}；一个都不设置，这项检查就无从检查"
+    ),
+    "; quote it if it is text": "；如果它是文本，请加引号",
+    "; write it without quotes": "；请去掉引号",
+    "; YAML reads {value} as text, and it is not a whole number": (
+        "；YAML 会把 {value} 读成文本，而且它不是整数"
+    ),
+    "; YAML reads {value} as text: write {plain}": "；YAML 会把 {value} 读成文本：请写成 {plain}",
+    "must be a TCP port, 1-65535; got {value}": "必须是 TCP 端口（1-65535）；当前为 {value}",
+    "must be an IP address such as 0.0.0.0, 127.0.0.1 or ::; got {value!r}": (
+        "必须是 IP 地址，例如 0.0.0.0、127.0.0.1 或 ::；当前为 {value!r}"
+    ),
+    "must be a host name or IP address; got {value!r}": "必须是主机名或 IP 地址；当前为 {value!r}",
+    "must be a duration such as 90s, 15m, 2h or 1d (not negative); got {value!r}": (
+        "必须是时长，例如 90s、15m、2h 或 1d（不能为负）；当前为 {value!r}"
+    ),
+    "must be a number of seconds in (0, {max:g}]; got {value}": (
+        "必须是 (0, {max:g}] 范围内的秒数；当前为 {value}"
+    ),
+    "must be {what} between {low:g} and {high:g}; got {value}": (
+        "必须是 {low:g} 到 {high:g} 之间的{what}；当前为 {value}"
+    ),
+    "must be between {low:g} and {high:g}; got {value}": "必须在 {low:g} 到 {high:g} 之间；当前为 {value}",
+    "an MTU": "MTU 值",
+    "a percentage": "百分比",
+    "a number of seconds": "秒数",
+    "must be a finite number; got {value}": "必须是有限的数字；当前为 {value}",
+    "must be an http:// or https:// URL; {why}": "必须是 http:// 或 https:// URL；{why}",
+    "must be an http:// or https:// URL with a host": "必须是带主机名的 http:// 或 https:// URL",
+    "must be an http:// or https:// URL with a port 1-65535": (
+        "必须是 http:// 或 https:// URL，端口在 1-65535 之间"
+    ),
+    "{value!r} matches the empty string, so it matches everything; make it require text": (
+        "{value!r} 能匹配空字符串，因此会匹配一切；请让它必须匹配一些文字"
+    ),
+    "must list exit codes, integers 0-255; got {code!r}": (
+        "必须列出退出码，即 0-255 的整数；当前有 {code!r}"
+    ),
+    "must be an absolute path, e.g. /vernemq/data": "必须是绝对路径，例如 /vernemq/data",
 }
 
 #: argparse's own words (`usage: `, the section headings, its error messages) in Chinese, keyed
@@ -567,6 +866,22 @@ def translated(zh: Mapping[str, str], text: str, lang: str, fields: Mapping[str,
 def say(text: str, lang: str, /, **fields: object) -> str:
     """The command line's words (`ZH_WORDS`) in `lang`, with their `{fields}` filled in."""
     return translated(ZH_WORDS, text, lang, fields)
+
+
+def problem_line(problem: Problem, lang: str) -> str:
+    """A lint problem as `kb lint` and stderr write it (`path:line: error: message`) in `lang`:
+    kb's words said, the path and the user's values in the message as typed, on one line."""
+    from kb.model import PROBLEM_LINE
+    from kb.sanitize import one_line, path_text
+
+    return say(
+        PROBLEM_LINE,
+        lang,
+        path=path_text(problem.path),
+        line=problem.line,
+        severity=Words(problem.severity),
+        message=one_line(say(problem.message, lang)),
+    )
 
 
 def status_label(status: str, lang: str) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from kb import paths
 from kb.model import CheckSpec, Entry, Problem, parse_check_ref, resolve_check_ref
+from kb.words import Words
 
 if TYPE_CHECKING:
     from kb.frontmatter import Split
@@ -129,7 +130,9 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
             yield EntryFile(m["id"], m["lang"] or "en", str(root), root.parent)
         else:
             problems.append(
-                Problem(str(root), 1, "not an entry file name; name it <id>.md or <id>.<lang>.md")
+                Problem(
+                    str(root), 1, Words("not an entry file name; name it <id>.md or <id>.<lang>.md")
+                )
             )
         return
     if not root.is_dir():
@@ -137,9 +140,11 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
             Problem(
                 str(root),
                 0,
-                "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)"
-                if not root.exists()
-                else "not a folder or .md file; fix the path (--kb, KB_PATH or config kb_paths)",
+                Words(
+                    "KB folder does not exist; fix the path (--kb, KB_PATH or config kb_paths)"
+                    if not root.exists()
+                    else "not a folder or .md file; fix the path (--kb, KB_PATH or config kb_paths)"
+                ),
             )
         )
         return
@@ -156,8 +161,10 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
                         Problem(
                             entry.path[cut:],
                             1,
-                            "looks like an entry, but its name is not an entry id: name it "
-                            "<id>.md or <id>.<lang>.md (lower case, digits, hyphens); not loaded",
+                            Words(
+                                "looks like an entry, but its name is not an entry id: name it "
+                                "<id>.md or <id>.<lang>.md (lower case, digits, hyphens); not loaded"
+                            ),
                             "warning",
                         )
                     )
@@ -174,16 +181,21 @@ def _entry_files(root: Path, problems: list[Problem]) -> Iterable[EntryFile]:
                     Problem(
                         str(path),
                         0,
-                        "symlink loop; fix or remove the link"
-                        if loop
-                        else "symlink target does not exist; fix or remove the link",
+                        Words(
+                            "symlink loop; fix or remove the link"
+                            if loop
+                            else "symlink target does not exist; fix or remove the link"
+                        ),
                     )
                 )
                 continue
             if not _inside(target, real_root):
                 problems.append(
                     Problem(
-                        str(path), 0, "symlink leads out of the KB folder; not followed", "warning"
+                        str(path),
+                        0,
+                        Words("symlink leads out of the KB folder; not followed"),
+                        "warning",
                     )
                 )
                 continue
@@ -216,7 +228,12 @@ def _scan(
         if problems is not None:
             problems.append(
                 Problem(
-                    dirpath, 0, f"cannot read this folder ({exc.strerror}); its entries are skipped"
+                    dirpath,
+                    0,
+                    Words(
+                        "cannot read this folder ({why}); its entries are skipped",
+                        why=Words(exc.strerror or str(exc)),
+                    ),
                 )
             )
         return
@@ -238,8 +255,10 @@ def _scan(
                 Problem(
                     e.path,
                     0,
-                    "folder symlink not followed; its entries are not loaded (add the folder"
-                    " with --kb or KB_PATH, or link the entry files themselves)",
+                    Words(
+                        "folder symlink not followed; its entries are not loaded (add the folder"
+                        " with --kb or KB_PATH, or link the entry files themselves)"
+                    ),
                     "warning",
                 )
             )
@@ -262,7 +281,11 @@ def discover(sources: list[Path], problems: list[Problem] | None = None) -> dict
                     Problem(
                         ef.file,
                         1,
-                        f"duplicate id {ef.id!r}: also {seen_here[key]}; ids are unique within a KB folder",
+                        Words(
+                            "duplicate id {id!r}: also {other}; ids are unique within a KB folder",
+                            id=ef.id,
+                            other=seen_here[key],
+                        ),
                     )
                 )
                 continue
@@ -291,7 +314,9 @@ def _not_regular(ef: EntryFile, problems: list[Problem]) -> None:
         Problem(
             str(ef.path),
             0,
-            "not a regular file (a named pipe, device or folder); skipped without opening it",
+            Words(
+                "not a regular file (a named pipe, device or folder); skipped without opening it"
+            ),
             "warning",
         )
     )
@@ -306,12 +331,14 @@ def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str, float] | 
     """
     from kb.frontmatter import MAX_FILE_BYTES
 
-    too_big = f"file is larger than {MAX_FILE_BYTES // 1024} KiB; split it"
+    too_big = Words("file is larger than {kib} KiB; split it", kib=MAX_FILE_BYTES // 1024)
     try:
         st = os.stat(ef.path)
     except OSError as exc:
-        why = "symlink loop" if exc.errno == errno.ELOOP else exc.strerror
-        problems.append(Problem(str(ef.path), 0, f"cannot read: {why}; fix or remove the file"))
+        why = Words("symlink loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc))
+        problems.append(
+            Problem(str(ef.path), 0, Words("cannot read: {why}; fix or remove the file", why=why))
+        )
         return None
     if not stat.S_ISREG(st.st_mode):
         _not_regular(ef, problems)
@@ -323,7 +350,7 @@ def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str, float] | 
     try:
         fd = os.open(ef.path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
+        problems.append(_unreadable(ef, exc))
         return None
     try:
         st = os.fstat(fd)
@@ -339,7 +366,7 @@ def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str, float] | 
             chunks.append(block)
             size += len(block)
     except OSError as exc:
-        problems.append(Problem(str(ef.path), 0, f"cannot read: {exc.strerror}"))
+        problems.append(_unreadable(ef, exc))
         return None
     finally:
         os.close(fd)
@@ -351,8 +378,16 @@ def _read(ef: EntryFile, problems: list[Problem]) -> tuple[bytes, str, float] | 
         return data, data.decode("utf-8"), st.st_mtime
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(str(ef.path), line, "not valid UTF-8; save the file as UTF-8"))
+        problems.append(
+            Problem(str(ef.path), line, Words("not valid UTF-8; save the file as UTF-8"))
+        )
         return None
+
+
+def _unreadable(ef: EntryFile, exc: OSError) -> Problem:
+    return Problem(
+        str(ef.path), 0, Words("cannot read: {why}", why=Words(exc.strerror or str(exc)))
+    )
 
 
 def _parse(ef: EntryFile, text: str, problems: list[Problem]) -> tuple[Split, Located] | None:
@@ -379,7 +414,12 @@ def _internal(ef: EntryFile, exc: Exception, what: str = "validate") -> Problem:
     return Problem(
         str(ef.path),
         1,
-        f"kbtui could not {what} this file ({type(exc).__name__}); please report it",
+        Words(
+            "kbtui could not read this file ({error}); please report it"
+            if what == "read"
+            else "kbtui could not validate this file ({error}); please report it",
+            error=type(exc).__name__,
+        ),
     )
 
 
@@ -397,7 +437,9 @@ def load_group(group: EntryGroup) -> tuple[Entry | None, list[Problem]]:
                 Problem(
                     str(orphan.path),
                     1,
-                    f"translation without an English entry; add {group.id}.md beside it",
+                    Words(
+                        "translation without an English entry; add {id}.md beside it", id=group.id
+                    ),
                 )
             )
         return None, problems
@@ -474,7 +516,7 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
                     Problem(
                         entry.path,
                         _line_of(entry.path, rid, after="related"),
-                        f"related id {rid!r} is this entry itself; remove it",
+                        Words("related id {id!r} is this entry itself; remove it", id=rid),
                     )
                 )
             elif rid not in entries:
@@ -482,7 +524,7 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
                     Problem(
                         entry.path,
                         _line_of(entry.path, rid, after="related"),
-                        f"related id {rid!r} does not exist; fix or remove it",
+                        Words("related id {id!r} does not exist; fix or remove it", id=rid),
                     )
                 )
         if entry.tree is None:
@@ -493,7 +535,11 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
                     Problem(
                         entry.path,
                         node.line,
-                        f"tree node {node.id!r} links to entry {node.entry!r}, which does not exist",
+                        Words(
+                            "tree node {node!r} links to entry {entry!r}, which does not exist",
+                            node=node.id,
+                            entry=node.entry,
+                        ),
                     )
                 )
             if node.check and parse_check_ref(node.check)[0] is not None:
@@ -502,7 +548,11 @@ def cross_check(entries: dict[str, Entry]) -> list[Problem]:
                         Problem(
                             entry.path,
                             node.line,
-                            f"tree node {node.id!r} names check {node.check!r}, which does not exist",
+                            Words(
+                                "tree node {node!r} names check {check!r}, which does not exist",
+                                node=node.id,
+                                check=node.check,
+                            ),
                         )
                     )
     return problems

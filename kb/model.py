@@ -22,9 +22,15 @@ SEVERITIES: tuple[str, ...] = ("critical", "warning", "info")
 DEFAULT_SEVERITY = "warning"
 
 
+#: how a problem is written (`kb lint`, stderr); kb.i18n.problem_line says it in Chinese
+PROBLEM_LINE = "{path}:{line}: {severity}: {message}"
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file, reported as `path:line: message`."""
+    """One thing wrong with an input file, reported as `path:line: message`. The message is kb's
+    words (kb.words.Words, a template and the user's values) wherever kb wrote it, so that it can
+    be said in the reader's language (kb.i18n.problem_line)."""
 
     path: str
     line: int
@@ -35,7 +41,12 @@ class Problem:
         # paths and messages quote user files: one line, no terminal controls (kb.sanitize)
         from kb.sanitize import one_line, path_text
 
-        return f"{path_text(self.path)}:{self.line}: {self.severity}: {one_line(self.message)}"
+        return PROBLEM_LINE.format(
+            path=path_text(self.path),
+            line=self.line,
+            severity=self.severity,
+            message=one_line(self.message),
+        )
 
     def order(self) -> tuple[str, int]:
         """How problems are listed (kb lint, the TUI's F6, the index): by file, then line."""

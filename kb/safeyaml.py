@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from kb.words import Words
+
 MAX_BYTES = 64 * 1024
 MAX_DEPTH = 32
 MAX_ALIASES = 32
@@ -30,7 +32,8 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
 class YamlError(Exception):
-    """A problem at a line (1-based, relative to the parsed text)."""
+    """A problem at a line (1-based, relative to the parsed text); the message is kb's words
+    (kb.words.Words), said in the reader's language by `kb lint`."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -62,11 +65,16 @@ def _prescan(text: str) -> None:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError as exc:  # unpaired surrogates cannot come from a UTF-8 file
         raise YamlError(
-            text.count("\n", 0, exc.start) + 1, "text is not valid Unicode; save the file as UTF-8"
+            text.count("\n", 0, exc.start) + 1,
+            Words("text is not valid Unicode; save the file as UTF-8"),
         ) from None
     if size > MAX_BYTES:
         raise YamlError(
-            1, f"front-matter is larger than {MAX_BYTES // 1024} KiB; move text to the body"
+            1,
+            Words(
+                "front-matter is larger than {kib} KiB; move text to the body",
+                kib=MAX_BYTES // 1024,
+            ),
         )
     depth = 0
     aliases = 0
@@ -82,10 +90,7 @@ def _prescan(text: str) -> None:
             if isinstance(tok, opening):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlError(
-                        tok.start_mark.line + 1,
-                        f"YAML nested deeper than {MAX_DEPTH} levels; flatten the structure",
-                    )
+                    raise _too_deep(tok.start_mark.line + 1)
             elif isinstance(tok, closing):
                 depth -= 1
             elif isinstance(tok, yaml.AliasToken):
@@ -93,14 +98,32 @@ def _prescan(text: str) -> None:
                 if aliases > MAX_ALIASES:
                     raise YamlError(
                         tok.start_mark.line + 1,
-                        f"more than {MAX_ALIASES} YAML aliases; write the values out instead",
+                        Words(
+                            "more than {n} YAML aliases; write the values out instead",
+                            n=MAX_ALIASES,
+                        ),
                     )
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc) from None
     except yaml.reader.ReaderError as exc:
         raise _from_reader_error(text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlError(1, f"invalid YAML: {_one_line(str(exc))}") from None
+        raise _invalid(1, _one_line(str(exc))) from None
+
+
+def _invalid(line: int, what: str) -> YamlError:
+    """PyYAML's own words (`what`) stay as it wrote them."""
+    return YamlError(line, Words("invalid YAML: {what}", what=what))
+
+
+def _too_deep(line: int) -> YamlError:
+    return YamlError(
+        line, Words("YAML nested deeper than {n} levels; flatten the structure", n=MAX_DEPTH)
+    )
+
+
+def _tag_refused(line: int, tag: str) -> YamlError:
+    return YamlError(line, Words("YAML tag {tag} is not allowed; remove it", tag=tag))
 
 
 def _one_line(text: str) -> str:
@@ -123,7 +146,10 @@ def _from_reader_error(text: str, exc: yaml.reader.ReaderError) -> YamlError:
     )
     return YamlError(
         line,
-        f"YAML does not allow the control character {code}; remove it or quote it as an escape",
+        Words(
+            "YAML does not allow the control character {code}; remove it or quote it as an escape",
+            code=code,
+        ),
     )
 
 
@@ -133,8 +159,10 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError) -> YamlError:
     what = exc.problem or exc.context or "invalid YAML"
     if "nesting depth" in what:
         # PyYAML >= 6.0.3 has a depth limit of its own that may fire before ours: same message
-        return YamlError(line, f"YAML nested deeper than {MAX_DEPTH} levels; flatten the structure")
-    return YamlError(line, f"invalid YAML: {what}; check indentation and quoting")
+        return _too_deep(line)
+    return YamlError(
+        line, Words("invalid YAML: {what}; check indentation and quoting", what=str(what))
+    )
 
 
 class _Converter:
@@ -150,19 +178,19 @@ class _Converter:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise YamlError(
-                node.start_mark.line + 1, "YAML expands to too many values (alias bomb?)"
+                node.start_mark.line + 1, Words("YAML expands to too many values (alias bomb?)")
             )
         self.out.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path)
         if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.tag not in _PLAIN_TAGS:
-            raise YamlError(
-                node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed; remove it"
-            )
+            raise _tag_refused(node.start_mark.line + 1, node.tag)
         if id(node) in self.open:
             raise YamlError(
                 node.start_mark.line + 1,
-                "recursive YAML alias (the anchored value contains itself); write the value out",
+                Words(
+                    "recursive YAML alias (the anchored value contains itself); write the value out"
+                ),
             )
         self.open.add(id(node))
         try:
@@ -179,20 +207,25 @@ class _Converter:
                 line = key_node.start_mark.line + 1
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise YamlError(
-                        line, "YAML merge keys (<<) are not supported; write the keys out"
+                        line, Words("YAML merge keys (<<) are not supported; write the keys out")
                     )
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise YamlError(line, "mapping keys must be plain strings")
+                    raise YamlError(line, Words("mapping keys must be plain strings"))
                 key = key_node.value
                 if key in result:
                     first = self.out.lines.get((*path, key), 0) + self.line_base
                     raise YamlError(
-                        line, f"duplicate key {key!r} (first at line {first}); keep one"
+                        line,
+                        Words(
+                            "duplicate key {key!r} (first at line {first}); keep one",
+                            key=key,
+                            first=first,
+                        ),
                     )
                 self.out.lines[path + (key,)] = line
                 result[key] = self.convert(value_node, (*path, key))
             return result
-        raise YamlError(node.start_mark.line + 1, "unsupported YAML node")
+        raise YamlError(node.start_mark.line + 1, Words("unsupported YAML node"))
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
         tag = node.tag
@@ -200,7 +233,7 @@ class _Converter:
             return node.value
         ctor = _constructor.yaml_constructors.get(tag)
         if ctor is None:
-            raise YamlError(node.start_mark.line + 1, f"YAML tag {tag} is not allowed; remove it")
+            raise _tag_refused(node.start_mark.line + 1, tag)
         if not node.style:  # plain scalar that resolved to a non-string (C loader: "", pure: None)
             self.out.raw[path] = node.value
         try:
@@ -212,12 +245,15 @@ class _Converter:
             # a plain scalar got its tag from how it looks (a 5 000-digit int): no tag to drop
             implicit = _resolver.resolve(yaml.ScalarNode, node.value, (True, False)) == tag
             fix = (
-                "quote it to keep it as text"
+                Words("quote it to keep it as text")
                 if implicit and not node.style
-                else (f"fix it or drop the !!{kind} tag")
+                else Words("fix it or drop the !!{kind} tag", kind=kind)
             )
             raise YamlError(
-                node.start_mark.line + 1, f"{shown!r} is not a valid {kind} value; {fix}"
+                node.start_mark.line + 1,
+                Words(
+                    "{value!r} is not a valid {kind} value; {fix}", value=shown, kind=kind, fix=fix
+                ),
             ) from None
 
 
@@ -235,7 +271,7 @@ def parse(text: str, *, line_base: int = 0) -> Located:
     except yaml.reader.ReaderError as exc:
         raise _from_reader_error(text, exc) from None
     except yaml.YAMLError as exc:
-        raise YamlError(1, f"invalid YAML: {_one_line(str(exc))}") from None
+        raise _invalid(1, _one_line(str(exc))) from None
     conv = _Converter(line_base)
     if node is None:
         conv.out.data = None

@@ -27,6 +27,7 @@ from kb.model import (
     parse_check_ref,
 )
 from kb.safeyaml import Located
+from kb.words import Words
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -54,11 +55,18 @@ ENTRY_FIELDS = (
 )
 TRANSLATION_FIELDS = ("id", "lang", "title", "summary", "symptoms", "checks", "versions", "tree")
 
-_YAML_READS = {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}
+_YAML_READS = {
+    bool: Words("a boolean"),
+    int: Words("a number"),
+    float: Words("a number"),
+    type(None): Words("null"),
+}
 
 
 class _Ctx:
-    """Collects problems for one file; maps YAML-relative lines to file lines."""
+    """Collects problems for one file; maps YAML-relative lines to file lines. A problem is
+    kb's words, a template with the user's values as fields (kb.words.Words), so that `kb lint`
+    says it in the reader's language with the ids, keys and patterns as typed."""
 
     def __init__(self, path: str, loc: Located, yaml_line: int) -> None:
         self.path = path
@@ -69,11 +77,13 @@ class _Ctx:
     def line(self, *path: Any) -> int:
         return self.loc.line(path) + self.offset
 
-    def error(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(*path), message))
+    def error(self, path: tuple[Any, ...], message: str, /, **fields: object) -> None:
+        said = message if isinstance(message, Words) else Words(message, **fields)
+        self.problems.append(Problem(self.path, self.line(*path), said))
 
-    def warn(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(Problem(self.path, self.line(*path), message, "warning"))
+    def warn(self, path: tuple[Any, ...], message: str, /, **fields: object) -> None:
+        said = message if isinstance(message, Words) else Words(message, **fields)
+        self.problems.append(Problem(self.path, self.line(*path), said, "warning"))
 
     def where(self, path: tuple[Any, ...]) -> str:
         return ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in path).replace(
@@ -84,19 +94,21 @@ class _Ctx:
     def want_str(self, value: Any, path: tuple[Any, ...], *, required: bool = False) -> str | None:
         if value is None and path not in self.loc.raw:
             if required:
-                self.error(path, f"missing required field {self.where(path)!r}; add it")
+                self.error(path, "missing required field {field!r}; add it", field=self.where(path))
             return None
         if value is None and not self.loc.raw.get(path):
             # `title:` with nothing after it: YAML reads null
             if required:
-                self.error(path, f"{self.where(path)!r} has no value; write it after the colon")
+                self.error(
+                    path, "{field!r} has no value; write it after the colon", field=self.where(path)
+                )
             return None
         if isinstance(value, str):
             if not value.strip() and required:
-                self.error(path, f"{self.where(path)!r} is empty; write something")
+                self.error(path, "{field!r} is empty; write something", field=self.where(path))
                 return None
             return value
-        self._wrong(value, path, "a string")
+        self._wrong(value, path, Words("a string"))
         return None
 
     def want_list(self, value: Any, path: tuple[Any, ...]) -> list[Any]:
@@ -107,10 +119,12 @@ class _Ctx:
         if isinstance(value, str):
             self.error(
                 path,
-                f"{self.where(path)!r} must be a list; write it as [{value}] or one '- item' per line",
+                "{field!r} must be a list; write it as [{value}] or one '- item' per line",
+                field=self.where(path),
+                value=value,
             )
             return []
-        self._wrong(value, path, "a list")
+        self._wrong(value, path, Words("a list"))
         return []
 
     def want_str_list(
@@ -131,11 +145,19 @@ class _Ctx:
             if pattern is not None and not pattern.match(s):
                 self.error(
                     (*path, i),
-                    f"{self.where(path)} item {s!r} is not a valid {what or 'slug'} (lowercase letters, digits, '-')",
+                    "{field} item {item!r} is not a valid {what} (lowercase letters, digits, '-')",
+                    field=self.where(path),
+                    item=s,
+                    what=Words(what or "slug"),
                 )
                 continue
             if unique and s in out:
-                self.warn((*path, i), f"{self.where(path)} names {s!r} twice; keep one")
+                self.warn(
+                    (*path, i),
+                    "{field} names {item!r} twice; keep one",
+                    field=self.where(path),
+                    item=s,
+                )
                 continue
             out.append(s)
         return tuple(out)
@@ -145,22 +167,32 @@ class _Ctx:
             return {}
         if isinstance(value, dict):
             return value
-        self._wrong(value, path, "a mapping (key: value)")
+        self._wrong(value, path, Words("a mapping (key: value)"))
         return {}
 
     def _wrong(self, value: Any, path: tuple[Any, ...], expected: str) -> None:
         raw = self.loc.raw.get(path)
         name = self.where(path)
         if raw is not None:
-            read_as = _YAML_READS.get(type(value), type(value).__name__)
+            read_as: str = _YAML_READS.get(type(value), type(value).__name__)
             if isinstance(value, (dt.date, dt.datetime)):
-                read_as = "a date"
+                read_as = Words("a date")
             self.error(
                 path,
-                f'{name!r} must be {expected}, but YAML read {raw} as {read_as}; quote it: "{raw}"',
+                '{field!r} must be {expected}, but YAML read {raw} as {read_as}; quote it: "{raw}"',
+                field=name,
+                expected=expected,
+                raw=raw,
+                read_as=read_as,
             )
         else:
-            self.error(path, f"{name!r} must be {expected}, not {type(value).__name__}")
+            self.error(
+                path,
+                "{field!r} must be {expected}, not {type}",
+                field=name,
+                expected=expected,
+                type=type(value).__name__,
+            )
 
 
 def _unknown_fields(
@@ -168,7 +200,12 @@ def _unknown_fields(
 ) -> None:
     for key in data:
         if key not in allowed:
-            ctx.error((*prefix, key), f"unknown field {key!r}; allowed: {', '.join(allowed)}")
+            ctx.error(
+                (*prefix, key),
+                "unknown field {key!r}; allowed: {allowed}",
+                key=key,
+                allowed=", ".join(allowed),
+            )
 
 
 def _date(ctx: _Ctx, value: Any) -> dt.date | None:
@@ -184,7 +221,7 @@ def _date(ctx: _Ctx, value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    ctx.error(("updated",), f"'updated' must be a date YYYY-MM-DD, got {value!r}")
+    ctx.error(("updated",), "'updated' must be a date YYYY-MM-DD, got {value!r}", value=value)
     return None
 
 
@@ -204,7 +241,8 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
             if unknown:
                 ctx.error(
                     ("signatures", i),
-                    f"unknown key {unknown[0]!r} in a signature; use 'pattern' and 'primary'",
+                    "unknown key {key!r} in a signature; use 'pattern' and 'primary'",
+                    key=unknown[0],
                 )
                 continue
             flag = item.get("primary", False)
@@ -220,15 +258,18 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
             continue
         if len(pattern) > MAX_PATTERN:
             ctx.error(
-                ("signatures", i), f"signature longer than {MAX_PATTERN} characters; shorten it"
+                ("signatures", i),
+                "signature longer than {max} characters; shorten it",
+                max=MAX_PATTERN,
             )
             continue
         regex, err = compile_pattern(pattern)
         if err:
             ctx.error(
                 ("signatures", i),
-                f"signature does not compile under RE2 ({err})"
-                + (
+                "signature does not compile under RE2 ({err}){hint}",
+                err=err,  # RE2's own words
+                hint=Words(
                     "; RE2 has no lookaround or backreferences"
                     if "perl operator" in err or "escape sequence" in err
                     else "; fix it"
@@ -238,8 +279,9 @@ def _signatures(ctx: _Ctx, value: Any) -> tuple[tuple[str, ...], tuple[str, ...]
         if regex is not None and regex.search("") is not None:
             ctx.error(
                 ("signatures", i),
-                f"signature {pattern!r} matches the empty string, so it matches every log line; "
+                "signature {pattern!r} matches the empty string, so it matches every log line; "
                 "make it require the text of the log line",
+                pattern=pattern,
             )
             continue
         out.append(pattern)
@@ -274,13 +316,15 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
             if not CHECK_ID.match(cid):
                 ctx.error(
                     (*path, "id"),
-                    f"check id {cid!r} must be a slug (lowercase letters, digits, '-')",
+                    "check id {id!r} must be a slug (lowercase letters, digits, '-')",
+                    id=cid,
                 )
                 ok = False
             elif cid in seen:
                 ctx.error(
                     (*path, "id"),
-                    f"duplicate check id {cid!r}; check ids are unique within an entry",
+                    "duplicate check id {id!r}; check ids are unique within an entry",
+                    id=cid,
                 )
                 ok = False
             seen.add(cid)
@@ -305,7 +349,9 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
             if err:
                 ctx.error(
                     (*path, "params", "pattern"),
-                    f"pattern does not compile under RE2 ({err}); RE2 has no lookaround or backreferences",
+                    "pattern does not compile under RE2 ({err}); RE2 has no lookaround or "
+                    "backreferences",
+                    err=err,
                 )
                 ok = False
         if on_fail == "fail" or on_fail == "warn":
@@ -319,7 +365,9 @@ def _checks(ctx: _Ctx, value: Any) -> tuple[CheckSpec, ...]:
             or not 0 < timeout <= MAX_TIMEOUT
         ):
             ctx.error(
-                (*path, "timeout"), f"timeout must be a number of seconds in (0, {MAX_TIMEOUT:g}]"
+                (*path, "timeout"),
+                "timeout must be a number of seconds in (0, {max:g}]",
+                max=MAX_TIMEOUT,
             )
             ok = False
         if ok and cid and kind and title:
@@ -360,13 +408,17 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         question = ctx.want_str(item.get("question"), (*path, "question"))
         conclusion = ctx.want_str(item.get("conclusion"), (*path, "conclusion"))
         if (question is None) == (conclusion is None):
-            ctx.error(path, f"node {nid!r} must have exactly one of 'question' or 'conclusion'")
+            ctx.error(
+                path, "node {node!r} must have exactly one of 'question' or 'conclusion'", node=nid
+            )
             continue
         check = ctx.want_str(item.get("check"), (*path, "check"))
         if check is not None and parse_check_ref(check)[0] is None and check not in check_ids:
             ctx.error(
                 (*path, "check"),
-                f"node {nid!r} names check {check!r}, which this entry does not declare",
+                "node {node!r} names check {check!r}, which this entry does not declare",
+                node=nid,
+                check=check,
             )
         options: list[Option] = []
         used: dict[str, int] = {}
@@ -381,12 +433,16 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
                 if status not in STATUSES:
                     ctx.error(
                         (*opath, "when"),
-                        f"'when' status {status!r} is not one of {', '.join(STATUSES)}",
+                        "'when' status {status!r} is not one of {statuses}",
+                        status=status,
+                        statuses=", ".join(STATUSES),
                     )
                 elif status in used:
                     ctx.error(
                         (*opath, "when"),
-                        f"status {status!r} already selects option {used[status] + 1}; use it once per node",
+                        "status {status!r} already selects option {n}; use it once per node",
+                        status=status,
+                        n=used[status] + 1,
                     )
                 else:
                     used[status] = i
@@ -396,9 +452,9 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
                 shown = label if label else str(omap.get("label", f"option {i + 1}"))
                 options.append(Option(label=shown, goto=goto, when=when))
         if question is not None and len(options) < 2:
-            ctx.error(path, f"question node {nid!r} needs at least two options")
+            ctx.error(path, "question node {node!r} needs at least two options", node=nid)
         if conclusion is not None and options:
-            ctx.error((*path, "options"), f"conclusion node {nid!r} cannot have options")
+            ctx.error((*path, "options"), "conclusion node {node!r} cannot have options", node=nid)
         nodes[nid] = Node(
             id=nid,
             question=question,
@@ -413,7 +469,10 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         return None
     if start not in nodes:
         ctx.error(
-            ("tree", "start"), f"tree start {start!r} is not a node; use one of: {', '.join(nodes)}"
+            ("tree", "start"),
+            "tree start {start!r} is not a node; use one of: {nodes}",
+            start=start,
+            nodes=", ".join(nodes),
         )
         return None
     for node in nodes.values():
@@ -421,7 +480,8 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
             if opt.goto not in nodes:
                 ctx.error(
                     ("tree", "nodes", node.id, "options", i, "goto"),
-                    f"option goes to {opt.goto!r}, which is not a node of this tree",
+                    "option goes to {goto!r}, which is not a node of this tree",
+                    goto=opt.goto,
                 )
     # every node reachable from start
     seen = {start}
@@ -435,7 +495,9 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         if nid not in seen:
             ctx.error(
                 ("tree", "nodes", nid),
-                f"node {nid!r} cannot be reached from start {start!r}; link to it or remove it",
+                "node {node!r} cannot be reached from start {start!r}; link to it or remove it",
+                node=nid,
+                start=start,
             )
     # every node can reach a conclusion (no cycle without an exit)
     can_end = {nid for nid, n in nodes.items() if n.is_conclusion}
@@ -450,7 +512,8 @@ def _tree(ctx: _Ctx, value: Any, checks: tuple[CheckSpec, ...]) -> Tree | None:
         if nid in seen and nid not in can_end:
             ctx.error(
                 ("tree", "nodes", nid),
-                f"from node {nid!r} no path ends in a conclusion (a loop?); add an exit",
+                "from node {node!r} no path ends in a conclusion (a loop?); add an exit",
+                node=nid,
             )
     return Tree(start=start, nodes=nodes)
 
@@ -469,22 +532,28 @@ def build_entry(
     if eid is not None and SLUG.match(eid) and eid != file_id:
         ctx.error(
             ("id",),
-            f"id {eid!r} does not match the file name {file_id!r}; rename the file or fix the id",
+            "id {id!r} does not match the file name {file!r}; rename the file or fix the id",
+            id=eid,
+            file=file_id,
         )
     if eid is not None and not SLUG.match(eid):
         ctx.error(
             ("id",),
-            f"id {eid!r} must be a slug: lowercase letters, digits and '-', 2-81 characters",
+            "id {id!r} must be a slug: lowercase letters, digits and '-', 2-81 characters",
+            id=eid,
         )
     lang = data.get("lang", "en")
     if lang != "en":
         ctx.error(
             ("lang",),
-            f"an English entry file has lang 'en' (or none); name translations <id>.{lang}.md",
+            "an English entry file has lang 'en' (or none); name translations <id>.{lang}.md",
+            lang=lang,
         )
     kind = ctx.want_str(data.get("kind"), ("kind",), required=True)
     if kind is not None and kind not in KINDS:
-        ctx.error(("kind",), f"kind {kind!r} is not one of {', '.join(KINDS)}")
+        ctx.error(
+            ("kind",), "kind {kind!r} is not one of {kinds}", kind=kind, kinds=", ".join(KINDS)
+        )
         kind = None
     title = ctx.want_str(data.get("title"), ("title",), required=True)
     if title and len(title) > 160:
@@ -506,7 +575,10 @@ def build_entry(
     severity = ctx.want_str(data.get("severity"), ("severity",))
     if severity is not None and severity not in SEVERITIES:
         ctx.error(
-            ("severity",), f"severity must be one of {', '.join(SEVERITIES)}, got {severity!r}"
+            ("severity",),
+            "severity must be one of {severities}, got {severity!r}",
+            severities=", ".join(SEVERITIES),
+            severity=severity,
         )
         severity = None
     if severity is not None and not data.get("signatures"):
@@ -597,7 +669,10 @@ def _untranslated(
         if missing:
             ctx.warn(
                 (key,),
-                f"{key} not translated to {lang!r} (shown in English): {', '.join(missing)}",
+                "{key} not translated to {lang!r} (shown in English): {missing}",
+                key=key,
+                lang=lang,
+                missing=", ".join(missing),
             )
 
 
@@ -613,10 +688,13 @@ def build_translation(
     _unknown_fields(ctx, data, TRANSLATION_FIELDS)
     tid = ctx.want_str(data.get("id"), ("id",), required=True)
     if tid is not None and tid != file_id:
-        ctx.error(("id",), f"id {tid!r} does not match the file name {file_id!r}")
+        ctx.error(("id",), "id {id!r} does not match the file name {file!r}", id=tid, file=file_id)
     if data.get("lang", lang) != lang:
         ctx.error(
-            ("lang",), f"lang {data.get('lang')!r} does not match the file name suffix .{lang}.md"
+            ("lang",),
+            "lang {lang!r} does not match the file name suffix .{suffix}.md",
+            lang=data.get("lang"),
+            suffix=lang,
         )
     title = ctx.want_str(data.get("title"), ("title",), required=True)
     summary = ctx.want_str(data.get("summary"), ("summary",), required=True)
@@ -626,14 +704,18 @@ def build_translation(
     for cid, val in ctx.want_map(data.get("checks"), ("checks",)).items():
         s = ctx.want_str(val, ("checks", cid))
         if entry is not None and cid not in known_checks:
-            ctx.error(("checks", cid), f"check {cid!r} is not declared by the English entry")
+            ctx.error(
+                ("checks", cid), "check {check!r} is not declared by the English entry", check=cid
+            )
         elif s is not None:
             check_titles[cid] = s
     versions: dict[str, str] = {}
     for key, val in ctx.want_map(data.get("versions"), ("versions",)).items():
         s = ctx.want_str(val, ("versions", key))
         if entry is not None and key not in entry.versions:
-            ctx.error(("versions", key), f"versions key {key!r} is not in the English entry")
+            ctx.error(
+                ("versions", key), "versions key {key!r} is not in the English entry", key=key
+            )
         elif s is not None:
             versions[str(key)] = s
     tree_text: dict[str, dict[str, Any]] = {}
@@ -643,7 +725,7 @@ def build_translation(
         _unknown_fields(ctx, item, ("question", "conclusion", "fix", "options"), npath)
         node = entry.tree.nodes.get(nid) if entry and entry.tree else None
         if entry is not None and node is None:
-            ctx.error(npath, f"tree node {nid!r} does not exist in the English entry")
+            ctx.error(npath, "tree node {node!r} does not exist in the English entry", node=nid)
             continue
         text: dict[str, Any] = {}
         for key in ("question", "conclusion", "fix"):
@@ -655,7 +737,9 @@ def build_translation(
             if node is not None and len(labels) != len(node.options):
                 ctx.error(
                     (*npath, "options"),
-                    f"{len(labels)} option labels for {len(node.options)} options; keep the same count and order",
+                    "{labels} option labels for {options} options; keep the same count and order",
+                    labels=len(labels),
+                    options=len(node.options),
                 )
             text["options"] = list(labels)
         tree_text[nid] = text

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from kb.checks.base import CheckKind
+from kb.words import Words
 
 ENTRY_POINT_GROUP = "kbtui.checks"
 
@@ -76,11 +77,11 @@ def get(name: str) -> CheckKind | None:
 
 
 _TYPE_NAMES = {
-    str: "a string",
-    int: "an integer",
-    float: "a number",
-    bool: "true/false",
-    list: "a list",
+    str: Words("a string"),
+    int: Words("an integer"),
+    float: Words("a number"),
+    bool: Words("true/false"),
+    list: Words("a list"),
 }
 
 
@@ -96,58 +97,98 @@ def _type_hint(value: Any, typ: type) -> str:
     """What to do about a value of the wrong type: a number or true/false written in quotes
     (`port: "1883"`) is text to YAML; text where text is not wanted has no quick fix."""
     if not isinstance(value, str):
-        return "; quote it if it is text" if typ is str else ""
+        return Words("; quote it if it is text") if typ is str else ""
     text = value.strip().lower()
     if typ is bool:
-        return "; write it without quotes" if text in ("true", "false") else ""
+        return Words("; write it without quotes") if text in ("true", "false") else ""
     if typ in (int, float) and re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)e[-+]?\d+", text):
         # YAML 1.1 (PyYAML) reads exponent notation as text unless it has a dot and a signed
         # exponent (`1e1` is a string, `1.0e+1` a float): no quotes were written, so say what to
         # write instead
         number = float(text)
         if number.is_integer() and abs(number) < 1e15:
-            plain = f"{int(number)}" if typ is int else f"{int(number)} or {number}"
+            plain: str = (
+                f"{int(number)}"
+                if typ is int
+                else Words("{a} or {b}", a=str(int(number)), b=str(number))
+            )
         elif typ is int:
-            return f"; YAML reads {value.strip()} as text, and it is not a whole number"
+            return Words(
+                "; YAML reads {value} as text, and it is not a whole number", value=value.strip()
+            )
         else:
             plain = repr(number)
-        return f"; YAML reads {value.strip()} as text: write {plain}"
+        return Words(
+            "; YAML reads {value} as text: write {plain}", value=value.strip(), plain=plain
+        )
     try:
         number = (int if typ is int else float)(text)
     except (TypeError, ValueError):
         return ""
     if not math.isfinite(number):
         return ""  # nan, inf: Python reads them, but unquoted they are text to YAML too
-    return "; write it without quotes" if typ in (int, float) else ""
+    return Words("; write it without quotes") if typ in (int, float) else ""
 
 
 def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
-    """Problems with `params` for `kind_name`, each one line saying what to do. Empty if fine."""
+    """Problems with `params` for `kind_name`, each one line saying what to do (kb.words.Words:
+    said in the reader's language, the names and values as typed). Empty if fine."""
     kind = get(kind_name)
     if kind is None:
         known = ", ".join(sorted(kinds()))
-        return [f"unknown check kind {kind_name!r}; use one of: {known}"]
+        return [
+            Words("unknown check kind {kind!r}; use one of: {known}", kind=kind_name, known=known)
+        ]
     problems: list[str] = []
     for name, value in params.items():
         p = kind.param(name)
         if p is None:
-            allowed = ", ".join(x.name for x in kind.params) or "none"
-            problems.append(f"{kind_name}: unknown parameter {name!r}; allowed: {allowed}")
+            allowed = ", ".join(x.name for x in kind.params) or Words("none")
+            problems.append(
+                Words(
+                    "{kind}: unknown parameter {name!r}; allowed: {allowed}",
+                    kind=kind_name,
+                    name=name,
+                    allowed=allowed,
+                )
+            )
         elif not _type_ok(value, p.type):
             problems.append(
-                f"{kind_name}: parameter {name!r} must be {_TYPE_NAMES.get(p.type, p.type.__name__)},"
-                f" got {type(value).__name__} {value!r}{_type_hint(value, p.type)}"
+                Words(
+                    "{kind}: parameter {name!r} must be {type}, got {got} {value!r}{hint}",
+                    kind=kind_name,
+                    name=name,
+                    type=_TYPE_NAMES.get(p.type, p.type.__name__),
+                    got=type(value).__name__,
+                    value=value,
+                    hint=_type_hint(value, p.type),
+                )
             )
         elif p.required and isinstance(value, str) and not value.strip():
             # `--set container=` reached the Docker client as an empty id (QA: NullResource)
-            problems.append(f"{kind_name}: parameter {name!r} is empty; give a value")
+            problems.append(
+                Words(
+                    "{kind}: parameter {name!r} is empty; give a value", kind=kind_name, name=name
+                )
+            )
         elif p.choices and value not in p.choices:
-            problems.append(f"{kind_name}: parameter {name!r} must be one of {list(p.choices)}")
+            problems.append(
+                Words(
+                    "{kind}: parameter {name!r} must be one of {choices}",
+                    kind=kind_name,
+                    name=name,
+                    choices=str(list(p.choices)),
+                )
+            )
         elif p.check is not None and (wrong := p.check(value)):
-            problems.append(f"{kind_name}: parameter {name!r} {wrong}")
+            problems.append(
+                Words("{kind}: parameter {name!r} {wrong}", kind=kind_name, name=name, wrong=wrong)
+            )
     for p in kind.params:
         if p.required and p.name not in params:
-            problems.append(f"{kind_name}: missing required parameter {p.name!r}")
+            problems.append(
+                Words("{kind}: missing required parameter {name!r}", kind=kind_name, name=p.name)
+            )
 
     def given(name: str) -> bool:
         value = params.get(name)
@@ -159,6 +200,14 @@ def validate_params(kind_name: str, params: dict[str, Any]) -> list[str]:
 
     for group in kind.needs_one_of:
         if not any(given(name) for name in group):
-            names = " or ".join(repr(n) for n in group)
-            problems.append(f"{kind_name}: set {names}; without one the check has nothing to test")
+            names: str = repr(group[0])
+            for n in group[1:]:
+                names = Words("{a} or {b}", a=names, b=repr(n))
+            problems.append(
+                Words(
+                    "{kind}: set {names}; without one the check has nothing to test",
+                    kind=kind_name,
+                    names=names,
+                )
+            )
     return problems

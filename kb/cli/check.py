@@ -229,7 +229,7 @@ def run(args: argparse.Namespace) -> int:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
         raise UserError("check: {problem}", problem=str(exc)) from exc
-    target, docker_hosts = target_for(args.target, "check")
+    target, docker_hosts = target_for(args.target, "check", lang_for(args))
     if args.junit:
         _writable_file(args.junit)  # before the checks run, not after a minute of them
     try:

@@ -74,21 +74,27 @@ def sources_for(args: argparse.Namespace) -> list:
     return kb_sources(extra)
 
 
-def warn_problems(problems: list[Problem], *, limit: int = 20) -> None:
-    """Bad entries are reported on stderr; the command goes on with the good ones."""
+def warn_problems(problems: list[Problem], lang: str, *, limit: int = 20) -> None:
+    """Bad entries are reported on stderr, in `lang`; the command goes on with the good ones."""
+    from kb.i18n import problem_line, say
+
     errors = [p for p in problems if p.severity == "error"]
     for p in errors[:limit]:
-        sys.stderr.write(f"kb: {p}\n")  # `path:line: error: …` says what it is
+        # `path:line: error: …` says what it is
+        sys.stderr.write(say("kb: {message}", lang, message=problem_line(p, lang)) + "\n")
     if len(errors) > limit:
         sys.stderr.write(
-            f"kb: warning: {len(errors) - limit} more problems; run 'kb lint' for all\n"
+            say(
+                "kb: warning: {n} more problems; run 'kb lint' for all", lang, n=len(errors) - limit
+            )
+            + "\n"
         )
 
 
 def load_kb_for(args: argparse.Namespace, *, warn: bool = True) -> KnowledgeBase:
     kbase = load_kb(sources_for(args))
     if warn:
-        warn_problems(kbase.problems)
+        warn_problems(kbase.problems, lang_for(args))
     return kbase
 
 
@@ -116,11 +122,12 @@ def use_color(stream: Any = None) -> bool:
 _CONFIG_WARNED: list[str] = []
 
 
-def config_targets(skip: Iterable[str] = ()) -> Any:
+def config_targets(lang: str, skip: Iterable[str] = ()) -> Any:
     """The targets of config.yaml (`kb.checks.targets.load`); the problems of the file go to
-    stderr once, as `path:line: …`, except those of the items named in `skip` (their refusal
-    says them). An unreadable config is a UserError."""
+    stderr once, as `path:line: …` in `lang`, except those of the items named in `skip` (their
+    refusal says them). An unreadable config is a UserError."""
     from kb.checks import targets as targets_mod
+    from kb.i18n import problem_line, say
 
     conf = targets_mod.load()
     if not _CONFIG_WARNED:
@@ -128,17 +135,17 @@ def config_targets(skip: Iterable[str] = ()) -> Any:
         quiet = {p for u in conf.unusable if u.name in set(skip) for p in u.problems}
         for p in conf.problems:
             if p not in quiet:
-                sys.stderr.write(f"kb: {p}\n")
+                sys.stderr.write(say("kb: {message}", lang, message=problem_line(p, lang)) + "\n")
     return conf
 
 
-def target_for(name: str | None, what: str) -> tuple[Any, dict[str, str]]:
+def target_for(name: str | None, what: str, lang: str) -> tuple[Any, dict[str, str]]:
     """`--target NAME` from the config: (the target or None, configured Docker host name -> URL).
     An unknown name, or one whose item in the config has a problem, is a UserError saying which
     (`Targets.missing`); `what` starts the message."""
     if not name:
         return None, {}
-    conf = config_targets(skip=[name])
+    conf = config_targets(lang, skip=[name])
     target = conf.find(name)
     if target is None:
         raise UserError("{what}: {why}", what=what, why=conf.missing(name))

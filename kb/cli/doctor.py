@@ -79,14 +79,14 @@ def _seconds(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
-def _config_warnings(hosts: list[str]) -> None:
+def _config_warnings(hosts: list[str], lang: str) -> None:
     """config.yaml's problems on stderr when the scan uses it (its hosts, or a --host NAME); an
     unreadable config is left to the scan (an explicit --host URL works without one)."""
     from kb.cli.common import config_targets
     from kb.errors import UserError
 
     try:
-        config_targets(skip=hosts)
+        config_targets(lang, skip=hosts)
     except UserError:
         if not hosts:
             raise
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     from kb.checks.doctor import PER_CONTAINER_TIMEOUT, SCAN_TIMEOUT
 
     if not args.host or any("://" not in h for h in args.host):
-        _config_warnings(args.host or [])
+        _config_warnings(args.host or [], lang_for(args))
     from kb.errors import EXIT_COULD_NOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PROBLEM
 
     lang = lang_for(args)

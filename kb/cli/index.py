@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from indexer import open_index
-    from kb.cli.common import print_json, sources_for, warn_problems
+    from kb.cli.common import lang_for, print_json, sources_for, warn_problems
     from kb.cli.progress import LazyProgress
 
     start = time.perf_counter()
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
     else:
-        warn_problems(idx.problems)
+        warn_problems(idx.problems, lang_for(args))
         what = "rebuilt" if info["rebuilt"] else f"updated ({info['reparsed']} entries re-read)"
         print(f"index {what}: {info['entries']} entries in {info['seconds']} s at {info['path']}")
         if args.vectors:

@@ -26,9 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kb.cli.common import print_json, sources_for
+    from kb.cli.common import lang_for, print_json, sources_for
     from kb.errors import UserError
     from kb.fleet.lint import signature_warnings
+    from kb.i18n import problem_line, say
     from kb.loader import load_kb
     from kb.model import Problem
     from kb.sanitize import path_text
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
     # `kb lint | head`: a reader that stops early does not turn "errors found" into success
     code = will_exit(1 if errors or (args.strict and warnings) else 0)
-    if args.json:
+    if args.json:  # machine-readable: English, as `kb search --json`
         print_json(
             {
                 "entries": n_entries,
@@ -91,11 +92,17 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
+        lang = lang_for(args)
         for p in problems:
-            print(p)
+            print(problem_line(p, lang))
         print(
-            f"{_count(n_entries, 'entry', 'entries')} checked: "
-            f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
+            say(
+                "{entries} checked: {errors}, {warnings}",
+                lang,
+                entries=_count(n_entries, "{n} entry", "{n} entries"),
+                errors=_count(len(errors), "{n} error", "{n} errors"),
+                warnings=_count(len(warnings), "{n} warning", "{n} warnings"),
+            )
         )
     return code
 
@@ -107,5 +114,7 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-def _count(n: int, one: str, many: str = "") -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
+def _count(n: int, one: str, many: str) -> str:
+    from kb.i18n import Words
+
+    return Words(one if n == 1 else many, n=n)

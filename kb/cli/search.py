@@ -75,7 +75,7 @@ def read_query(parts: list[str], lang: str = "en") -> str:
 
 def open_index_for(args: argparse.Namespace) -> KBIndex:
     from indexer import open_index
-    from kb.cli.common import sources_for, warn_problems
+    from kb.cli.common import lang_for, sources_for, warn_problems
     from kb.cli.progress import LazyProgress
 
     with LazyProgress("Indexing") as progress:
@@ -84,7 +84,7 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
         from kb.sanitize import one_line
 
         sys.stderr.write(f"kb: warning: {one_line(idx.warning)}\n")
-    warn_problems(idx.errors)
+    warn_problems(idx.errors, lang_for(args))
     return idx
 
 

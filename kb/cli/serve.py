@@ -123,12 +123,12 @@ def run_metrics(args: argparse.Namespace) -> int:
     except ParamError as exc:
         raise UserError("serve metrics: {problem}", problem=str(exc)) from None
     # config.yaml's problems on stderr; a --target or --host NAME it cannot use is refused
-    conf = config_targets(skip=[args.target or "", *(args.host or [])])
+    conf = config_targets(lang, skip=[args.target or "", *(args.host or [])])
     from kb.checks.doctor import resolve_docker_hosts
 
     # the doctor's rule: a name that is no endpoint, context or configured host is refused
     hosts = resolve_docker_hosts(args.host or [], "serve metrics")
-    target, docker_hosts = target_for(args.target, "--target")
+    target, docker_hosts = target_for(args.target, "--target", lang)
     try:
         # refused at start-up, as kb check does: a typo would quietly monitor the defaults and a
         # bad value would serve an `error` series for as long as the service runs

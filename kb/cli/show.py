@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     if entry is None and args.id.strip().lower() != args.id:
         # ids are lower case: EMQX-MONOTONIC-… pasted from a title or a ticket is the same entry
         entry, problems, known = load_one(sources_for(args), args.id.strip().lower())
-    warn_problems(problems)
+    warn_problems(problems, lang_for(args))
     if entry is None:
         if args.id.strip().lower() in set(known):
             # its file is there but did not load: the problem printed above says why; suggesting

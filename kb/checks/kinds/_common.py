@@ -20,13 +20,14 @@ from kb.checks.base import (
     Param,
     Verdict,
 )
+from kb.words import Words
 
 # -- value checks (Param.check): type is already right when these run -------------------------
 
 
 def port_number(value: Any) -> str | None:
     if not 1 <= value <= 65535:
-        return f"must be a TCP port, 1-65535; got {value}"
+        return Words("must be a TCP port, 1-65535; got {value}", value=value)
     return None
 
 
@@ -36,7 +37,9 @@ def ip_literal(value: Any) -> str | None:
     try:
         ipaddress.ip_address(str(value).strip("[]"))
     except ValueError:
-        return f"must be an IP address such as 0.0.0.0, 127.0.0.1 or ::; got {value!r}"
+        return Words(
+            "must be an IP address such as 0.0.0.0, 127.0.0.1 or ::; got {value!r}", value=value
+        )
     return None
 
 
@@ -50,7 +53,7 @@ def host_name(value: Any) -> str | None:
     if ":" in text or _DOTTED.match(text):
         return ip_literal(text)
     if not _HOSTNAME.match(text):
-        return f"must be a host name or IP address; got {value!r}"
+        return Words("must be a host name or IP address; got {value!r}", value=value)
     return None
 
 
@@ -96,27 +99,44 @@ def duration(value: Any) -> str | None:
     except ValueError:
         seconds = -1.0
     if not (math.isfinite(seconds) and seconds >= 0):
-        return f"must be a duration such as 90s, 15m, 2h or 1d (not negative); got {value!r}"
+        return Words(
+            "must be a duration such as 90s, 15m, 2h or 1d (not negative); got {value!r}",
+            value=value,
+        )
     return None
 
 
 def timeout_seconds(value: Any) -> str | None:
     if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
-        return f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]; got {value}"
+        return Words(
+            "must be a number of seconds in (0, {max:g}]; got {value}", max=MAX_TIMEOUT, value=value
+        )
     return None
 
 
 def in_range(low: float, high: float, what: str = "") -> Callable[[Any], str | None]:
     def check(value: Any) -> str | None:
         if not (math.isfinite(value) and low <= value <= high):
-            return f"must be {what + ' ' if what else ''}between {low:g} and {high:g}; got {value}"
+            if what:
+                return Words(
+                    "must be {what} between {low:g} and {high:g}; got {value}",
+                    what=Words(what),
+                    low=low,
+                    high=high,
+                    value=value,
+                )
+            return Words(
+                "must be between {low:g} and {high:g}; got {value}", low=low, high=high, value=value
+            )
         return None
 
     return check
 
 
 def finite(value: Any) -> str | None:
-    return None if math.isfinite(value) else f"must be a finite number; got {value}"
+    return (
+        None if math.isfinite(value) else Words("must be a finite number; got {value}", value=value)
+    )
 
 
 def http_url(value: Any) -> str | None:
@@ -126,11 +146,11 @@ def http_url(value: Any) -> str | None:
         parts = urlsplit(str(value))
         port = parts.port  # raises on a port out of range
     except ValueError as exc:
-        return f"must be an http:// or https:// URL; {exc}"
+        return Words("must be an http:// or https:// URL; {why}", why=str(exc))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an http:// or https:// URL with a host"
+        return Words("must be an http:// or https:// URL with a host")
     if port is not None and port == 0:
-        return "must be an http:// or https:// URL with a port 1-65535"
+        return Words("must be an http:// or https:// URL with a port 1-65535")
     return None
 
 
@@ -140,14 +160,17 @@ def needs_text(value: Any) -> str | None:
 
     regex, _err = compile_re2(str(value))
     if regex is not None and regex.search("") is not None:
-        return f"{value!r} matches the empty string, so it matches everything; make it require text"
+        return Words(
+            "{value!r} matches the empty string, so it matches everything; make it require text",
+            value=value,
+        )
     return None  # compile errors are reported where the pattern is compiled
 
 
 def exit_code_list(value: Any) -> str | None:
     for code in value:
         if isinstance(code, bool) or not isinstance(code, int) or not 0 <= code <= 255:
-            return f"must list exit codes, integers 0-255; got {code!r}"
+            return Words("must list exit codes, integers 0-255; got {code!r}", code=code)
     return None
 
 

@@ -40,6 +40,7 @@ from kb.checks.kinds._common import (
     path_covers,
     shown,
 )
+from kb.words import Words
 
 PARAMS = (
     *DOCKER_COMMON,
@@ -50,7 +51,9 @@ PARAMS = (
         required=True,
         help="its data directory inside the container, e.g. /vernemq/data or /opt/emqx/data",
         check=lambda v: (
-            None if str(v).startswith("/") else "must be an absolute path, e.g. /vernemq/data"
+            None
+            if str(v).startswith("/")
+            else Words("must be an absolute path, e.g. /vernemq/data")
         ),
     ),
 )
