@@ -125,12 +125,15 @@ def add_groups(
 
 def _internal_problem(group: Any, exc: Exception) -> Any:
     from kb.model import Problem
+    from kb.words import Words
 
     first = group.en or next(iter(group.translations.values()), None)
     return Problem(
         str(first.path) if first is not None else group.id,
         1,
-        f"kbtui could not index this entry ({type(exc).__name__}); please report it",
+        Words(
+            "kbtui could not index this entry ({error}); please report it", error=type(exc).__name__
+        ),
     )
 
 

@@ -363,11 +363,18 @@ def same_files(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
 
 
 def problems_to_json(problems: list[Problem]) -> list[list[Any]]:
-    return [[p.path, p.line, p.message, p.severity] for p in problems]
+    """[path, line, message, severity, words]: the English message and kb's words it was said in
+    (kb.words.to_data), so that a problem read back is said in the reader's language too."""
+    from kb.words import to_data
+
+    return [[p.path, p.line, str(p.message), p.severity, to_data(p.message)] for p in problems]
 
 
 def problems_from_json(rows: list[list[Any]]) -> list[Problem]:
-    return [Problem(r[0], r[1], r[2], r[3]) for r in rows]
+    from kb.words import from_data
+
+    # a row of an index written before the words were kept has four items: English only
+    return [Problem(r[0], r[1], from_data(r[4]) if len(r) > 4 else r[2], r[3]) for r in rows]
 
 
 def _notice_stderr(message: str) -> None:

@@ -457,6 +457,9 @@ ZH_WORDS: dict[str, str] = {
     "kbtui could not read this file ({error}); please report it": (
         "kbtui 无法读取此文件（{error}）；请报告这个问题"
     ),
+    "kbtui could not index this entry ({error}); please report it": (
+        "kbtui 无法为此条目建立索引（{error}）；请报告这个问题"
+    ),
     "kbtui could not validate this file ({error}); please report it": (
         "kbtui 无法校验此文件（{error}）；请报告这个问题"
     ),
@@ -563,6 +566,79 @@ ZH_WORDS: dict[str, str] = {
         "必须列出退出码，即 0-255 的整数；当前有 {code!r}"
     ),
     "must be an absolute path, e.g. /vernemq/data": "必须是绝对路径，例如 /vernemq/data",
+    # a signature the static site or the fleet's mtail program leaves out (kb lint, kb export
+    # mtail): the pattern and its pieces stay as written
+    "signature {pattern!r}: {why}; the static site leaves it out (kb search still uses it)": (
+        "特征行 {pattern!r}：{why}；静态站点不收录它（kb search 仍会使用）"
+    ),
+    "signature {pattern!r}: {why}; the fleet's mtail program leaves it out (kb search still "
+    "uses it)": "特征行 {pattern!r}：{why}；集群的 mtail 程序不收录它（kb search 仍会使用）",
+    "signature {pattern!r}: {why}; the fleet's mtail program leaves it out of the Docker "
+    "json-file branch (kb search still uses it)": (
+        "特征行 {pattern!r}：{why}；集群的 mtail 程序在 Docker json-file 分支中不收录它"
+        "（kb search 仍会使用）"
+    ),
+    "{path}:{line}: warning: signature {pattern!r} of {id} left out: {why}": (
+        "{path}:{line}：警告：{id} 的特征行 {pattern!r} 未收录：{why}"
+    ),
+    "{path}:{line}: warning: signature {pattern!r} of {id} left out of the Docker json-file "
+    "branch: {why}": "{path}:{line}：警告：{id} 的特征行 {pattern!r} 未收录到 Docker json-file 分支：{why}",
+    "{what} (at character {n}) has no exact JavaScript form": (
+        "{what}（第 {n} 个字符处）没有完全等价的 JavaScript 写法"
+    ),
+    "{why} (at character {n}) can make the browser's regex engine backtrack for minutes on one "
+    "line": "{why}（第 {n} 个字符处）可能让浏览器的正则引擎在一行上回溯好几分钟",
+    "a repeat of a group that itself repeats": "对本身含有重复的分组再做重复",
+    "a repeat of alternatives that can start with the same character": (
+        "对可能以同一字符开头的多个分支做重复"
+    ),
+    "three unbounded repeats in a row that match the same characters": (
+        "连续三个能匹配相同字符的无上限重复"
+    ),
+    "more than two '.*' or '.+'": "超过两个 '.*' 或 '.+'",
+    "flag '{flag}'": "标志 '{flag}'",
+    "unbalanced ')'": "不配对的 ')'",
+    "unclosed '('": "未闭合的 '('",
+    "unclosed '['": "未闭合的 '['",
+    "group name": "分组名",
+    "inline flags or group modifiers": "内联标志或分组修饰符",
+    "trailing backslash": "末尾的反斜杠",
+    "\\W under (?i) inside a class": "(?i) 下字符类中的 \\W",
+    "\\S inside a class": "字符类中的 \\S",
+    "\\{c} inside a class": "字符类中的 \\{c}",
+    "backreference": "反向引用",
+    "\\{c} under (?i)": "(?i) 下的 \\{c}",
+    "\\C": "\\C",
+    "\\{c}": "\\{c}",
+    "\\x escape": "\\x 转义",
+    "\\{c}{{{name}}}": "\\{c}{{{name}}}",
+    "[:{name}:]": "[:{name}:]",
+    "[:{name}:] under (?i)": "(?i) 下的 [:{name}:]",
+    "class range bound": "字符类范围的边界",
+    "non-ASCII range under (?i)": "(?i) 下的非 ASCII 范围",
+    "\\C (any byte) has no Go equivalent": "\\C（任意字节）在 Go 中没有等价写法",
+    "backreference \\{c} is not RE2": "反向引用 \\{c} 不属于 RE2",
+    "escape \\{c} is not RE2": "转义 \\{c} 不属于 RE2",
+    "group (?{flags}…) is not RE2": "分组 (?{flags}…) 不属于 RE2",
+    "unterminated group": "分组没有结束",
+    "unterminated group name": "分组名没有结束",
+    "unterminated character class": "字符类没有结束",
+    "unterminated \\p{…}": "\\p{…} 没有结束",
+    "unterminated \\x{…}": "\\x{…} 没有结束",
+    "unterminated [:class:]": "[:class:] 没有结束",
+    "bad hex escape \\x{hex}": "无效的十六进制转义 \\x{hex}",
+    "bad hex escape in character class": "字符类中有无效的十六进制转义",
+    "bad range in character class": "字符类中有无效的范围",
+    "quantifier {q} with nothing to repeat": "量词 {q} 前面没有可重复的内容",
+    'a character class that names " or \\': '字符类中含有 " 或 \\',
+    'a single "." or class that can match " or \\': '单个 "." 或字符类可能匹配 " 或 \\',
+    'a bounded repeat ({q}) of something that can match " or \\': (
+        '对可能匹配 " 或 \\ 的内容做有上限的重复（{q}）'
+    ),
+    "{size} bytes in mtail's dialect, over its {limit}-byte limit": (
+        "写成 mtail 的正则方言有 {size} 字节，超过了它 {limit} 字节的上限"
+    ),
+    "not exact": "无法精确表达",
 }
 
 #: argparse's own words (`usage: `, the section headings, its error messages) in Chinese, keyed

@@ -38,6 +38,8 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kb.words import Words
+
 _POSIX: dict[str, str] = {
     "alnum": "0-9A-Za-z",
     "alpha": "A-Za-z",
@@ -215,8 +217,15 @@ class _Translator:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def fail(self, what: str) -> Untranslatable:
-        return Untranslatable(f"{what} (at character {self.i + 1}) has no exact JavaScript form")
+    def fail(self, what: str, /, **fields: object) -> Untranslatable:
+        """`what` (kb's words; its fields the pattern's own text) has no JavaScript form."""
+        return Untranslatable(
+            Words(
+                "{what} (at character {n}) has no exact JavaScript form",
+                what=Words(what, **fields),
+                n=self.i + 1,
+            )
+        )
 
     def peek(self, n: int = 0) -> str:
         j = self.i + n
@@ -255,7 +264,7 @@ class _Translator:
                 elif f == "m":
                     pass  # kb.signatures compiles every pattern multi-line already
                 else:
-                    raise self.fail(f"flag '{f}'")
+                    raise self.fail("flag '{flag}'", flag=f)
             self.i = k + 1
 
     def _sequence(self, top: bool = False) -> str:
@@ -399,8 +408,12 @@ class _Translator:
         group.repeat |= many
         if why:
             raise Untranslatable(
-                f"{why} (at character {at + 1}) can make the browser's regex engine backtrack "
-                "for minutes on one line"
+                Words(
+                    "{why} (at character {n}) can make the browser's regex engine backtrack "
+                    "for minutes on one line",
+                    why=Words(why),
+                    n=at + 1,
+                )
             )
         return (atom.text, length) if unbounded else ("", 0)
 
@@ -477,7 +490,7 @@ class _Translator:
         if c in _SIMPLE_ESCAPES:
             return _SIMPLE_ESCAPES[c]
         if c in "AzQ" and in_class:
-            raise self.fail(f"\\{c} inside a class")
+            raise self.fail("\\{c} inside a class", c=c)
         if c == "A":
             return "(?<![^])"
         if c == "z":
@@ -499,12 +512,12 @@ class _Translator:
             return f"\\u{{{int(digits, 8):x}}}"
         if c in "pP":
             if self.ignore_case:
-                raise self.fail(f"\\{c} under (?i)")
+                raise self.fail("\\{c} under (?i)", c=c)
             return self._unicode_class(c)
         if c == "C":
             raise self.fail("\\C")
         if c.isalnum():
-            raise self.fail(f"\\{c}")
+            raise self.fail("\\{c}", c=c)
         return self.lit(c, in_class)
 
     def _hex(self) -> str:
@@ -532,7 +545,7 @@ class _Translator:
         negate = name.startswith("^")
         name = name.lstrip("^")
         if not name.isalpha():
-            raise self.fail(f"\\{c}{{{name}}}")
+            raise self.fail("\\{c}{{{name}}}", c=c, name=name)
         if name == "Any":
             inner = "\\p{Any}"
         elif len(name) <= 2 and name[0].isupper():
@@ -563,9 +576,9 @@ class _Translator:
                 end = self.p.find(":]", self.i)
                 name = self.p[self.i + 2 : end] if end > 0 else ""
                 if name.startswith("^") or name not in _POSIX:
-                    raise self.fail(f"[:{name}:]")
+                    raise self.fail("[:{name}:]", name=name)
                 if self.ignore_case and name not in _POSIX_NO_LETTERS:
-                    raise self.fail(f"[:{name}:] under (?i)")
+                    raise self.fail("[:{name}:] under (?i)", name=name)
                 self.i = end + 2
                 out.append(_POSIX[name])
                 members += 1
@@ -627,4 +640,4 @@ def translate(pattern: str) -> tuple[JsRegex | None, str | None]:
     try:
         return to_js(pattern), None
     except Untranslatable as exc:
-        return None, str(exc)
+        return None, exc.args[0]  # kb's words (kb.words.Words)

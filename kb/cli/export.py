@@ -288,16 +288,17 @@ def run_mtail(args: argparse.Namespace) -> int:
 
     kbase = load_kb_for(args)
     prog = build_program(kbase.entries.values())
+    lang = lang_for(args)
     if str(args.out) == "-":  # as `kb export alerts -`: the program on stdout
         for omission in prog.omitted:
-            sys.stderr.write(sanitize(str(omission)) + "\n")
+            sys.stderr.write(sanitize(say(omission.words(), lang)) + "\n")
         sys.stdout.write(prog.text)
         return 1 if args.strict and prog.omitted else 0
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / PROGRAM_NAME
     write_text_atomic(target, prog.text)
     for omission in prog.omitted:
-        sys.stderr.write(sanitize(str(omission)) + "\n")
+        sys.stderr.write(sanitize(say(omission.words(), lang)) + "\n")
     if args.json:
         print_json(
             {
@@ -311,14 +312,13 @@ def run_mtail(args: argparse.Namespace) -> int:
                         "line": o.line,
                         "pattern": o.pattern,
                         "branch": o.branch,
-                        "reason": o.reason,
+                        "reason": str(o.reason),
                     }
                     for o in prog.omitted
                 ],
             }
         )
     else:
-        lang = lang_for(args)
         left_out = Words(", {n} left out (above)", n=len(prog.omitted)) if prog.omitted else ""
         sys.stderr.write(
             say(

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.words import Words
+
 # escapes that stand for a class of characters (may match `"` or `\` where marked wide)
 _WIDE_ESCAPES = frozenset("SWDP")  # \S \W \D \P{…} can match a quote or a backslash
 _NARROW_ESCAPES = frozenset("sdwbBAzpfnrtv")
@@ -41,7 +43,8 @@ _UNBOUNDED = ("*", "+", "*?", "+?")
 
 
 class Refused(ValueError):
-    """The pattern cannot be written exactly in the target form; `str()` says why."""
+    """The pattern cannot be written exactly in the target form; `str()` says why, and its
+    argument is kb's words (kb.words.Words), said in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,10 @@ def _literal(ch: str) -> _Piece:
 def _escape(sc: _Scanner) -> _Piece:
     """After a backslash."""
     if sc.done():
-        raise Refused("trailing backslash")
+        raise Refused(Words("trailing backslash"))
     c = sc.take()
     if c == "C":
-        raise Refused("\\C (any byte) has no Go equivalent")
+        raise Refused(Words("\\C (any byte) has no Go equivalent"))
     if c == "Q":  # \Q…\E literal text
         end = sc.p.find("\\E", sc.i)
         stop = len(sc.p) if end < 0 else end
@@ -123,7 +126,7 @@ def _escape(sc: _Scanner) -> _Piece:
         if sc.peek() == "{":
             end = sc.p.find("}", sc.i)
             if end < 0:
-                raise Refused("unterminated \\p{…}")
+                raise Refused(Words("unterminated \\p{…}"))
             body += sc.p[sc.i : end + 1]
             sc.i = end + 1
         elif not sc.done():
@@ -133,7 +136,7 @@ def _escape(sc: _Scanner) -> _Piece:
         if sc.peek() == "{":
             end = sc.p.find("}", sc.i)
             if end < 0:
-                raise Refused("unterminated \\x{…}")
+                raise Refused(Words("unterminated \\x{…}"))
             hexpart = sc.p[sc.i + 1 : end]
             sc.i = end + 1
         else:
@@ -141,7 +144,7 @@ def _escape(sc: _Scanner) -> _Piece:
             sc.i += 2
         ch = _hex_char(hexpart)
         if ch is None:
-            raise Refused(f"bad hex escape \\x{hexpart}")
+            raise Refused(Words("bad hex escape \\x{hex}", hex=hexpart))
         return _literal(ch)
     if c.isdigit():
         if c == "0":  # octal \0, \012
@@ -149,7 +152,7 @@ def _escape(sc: _Scanner) -> _Piece:
             while len(digits) < 3 and sc.peek() in "01234567" and sc.peek():
                 digits += sc.take()
             return _literal(chr(int(digits, 8)))
-        raise Refused(f"backreference \\{c} is not RE2")
+        raise Refused(Words("backreference \\{c} is not RE2", c=c))
     if c in _WIDE_ESCAPES:
         return _Piece("\\" + c, "\\" + c, atom=True, wide=True)
     if c in _NARROW_ESCAPES:
@@ -159,7 +162,7 @@ def _escape(sc: _Scanner) -> _Piece:
             return _Piece("\\s", "\\s", atom=True)
         return _Piece("\\" + c, "\\" + c, atom=atom)
     if c.isalnum():
-        raise Refused(f"escape \\{c} is not RE2")
+        raise Refused(Words("escape \\{c} is not RE2", c=c))
     return _literal(c)
 
 
@@ -176,7 +179,7 @@ def _char_class(sc: _Scanner) -> _Piece:
     prev_char: str | None = None
     while True:
         if sc.done():
-            raise Refused("unterminated character class")
+            raise Refused(Words("unterminated character class"))
         c = sc.take()
         if c == "]" and not first:
             out.append("]")
@@ -185,7 +188,7 @@ def _char_class(sc: _Scanner) -> _Piece:
         if c == "[" and sc.peek() == ":":
             end = sc.p.find(":]", sc.i)
             if end < 0:
-                raise Refused("unterminated [:class:]")
+                raise Refused(Words("unterminated [:class:]"))
             name = sc.p[sc.i + 1 : end]
             sc.i = end + 2
             out.append(f"[:{name}:]")
@@ -208,7 +211,7 @@ def _char_class(sc: _Scanner) -> _Piece:
                 else:
                     hi = esc
             if not hi:
-                raise Refused("bad range in character class")
+                raise Refused(Words("bad range in character class"))
             out.append("-" + ("\\" + hi if hi in "\\]^-[/" else hi))
             if any(ord(prev_char) <= ord(s) <= ord(hi) for s in '"\\'):
                 names_special = True
@@ -247,10 +250,10 @@ def _char_class(sc: _Scanner) -> _Piece:
                     ch = _hex_char(sc.p[sc.i : sc.i + 2])
                     sc.i += 2
                 if ch is None:
-                    raise Refused("bad hex escape in character class")
+                    raise Refused(Words("bad hex escape in character class"))
                 e = ch
             if e == "C":
-                raise Refused("\\C (any byte) has no Go equivalent")
+                raise Refused(Words("\\C (any byte) has no Go equivalent"))
             if e in '"\\':
                 names_special = True
             out.append("\\" + e if not e.isalnum() else e)
@@ -264,7 +267,7 @@ def _char_class(sc: _Scanner) -> _Piece:
     json_problem = None
     wide = False
     if not negated and names_special:
-        json_problem = 'a character class that names " or \\'
+        json_problem = Words('a character class that names " or \\')
     if not negated and wide_parts:
         wide = True
     if negated and not names_special:
@@ -284,7 +287,7 @@ def _group_open(sc: _Scanner) -> _Piece:
     if sc.peek() == "P" and sc.peek(1) == "<" or sc.peek() == "<":
         end = sc.p.find(">", sc.i)
         if end < 0:
-            raise Refused("unterminated group name")
+            raise Refused(Words("unterminated group name"))
         sc.i = end + 1
         return _Piece("(?:", "(?:")
     j = sc.i
@@ -292,9 +295,9 @@ def _group_open(sc: _Scanner) -> _Piece:
         j += 1
     flags = sc.p[sc.i : j]
     if any(f not in "imsU-" for f in flags):
-        raise Refused(f"group (?{flags}…) is not RE2")
+        raise Refused(Words("group (?{flags}…) is not RE2", flags=flags))
     if j >= len(sc.p):
-        raise Refused("unterminated group")
+        raise Refused(Words("unterminated group"))
     sc.i = j + 1
     return _Piece(f"(?{flags}{sc.p[j]}", f"(?{flags}{sc.p[j]}")
 
@@ -364,24 +367,26 @@ def translate(pattern: str) -> GoPattern:
                 piece = _literal(c)
             else:
                 if last is None or not last.atom:
-                    raise Refused(f"quantifier {q} with nothing to repeat")
+                    raise Refused(Words("quantifier {q} with nothing to repeat", q=q))
                 plain.append(q)
                 json.append(q)
                 if last.wide and not _unbounded(q) and json_problem is None:
-                    json_problem = f'a bounded repeat ({q}) of something that can match " or \\'
+                    json_problem = Words(
+                        'a bounded repeat ({q}) of something that can match " or \\', q=q
+                    )
                 last = _Piece("", "", atom=False)
                 continue
         else:
             piece = _literal(c)
         if last is not None and last.wide and last.atom and json_problem is None:
-            json_problem = 'a single "." or class that can match " or \\'
+            json_problem = Words('a single "." or class that can match " or \\')
         if piece.json_problem and json_problem is None:
             json_problem = piece.json_problem
         plain.append(piece.text)
         json.append(piece.json_text)
         last = piece
     if last is not None and last.wide and last.atom and json_problem is None:
-        json_problem = 'a single "." or class that can match " or \\'
+        json_problem = Words('a single "." or class that can match " or \\')
     if json_problem:
         return GoPattern("".join(plain), None, json_problem)
     return GoPattern("".join(plain), "".join(json))

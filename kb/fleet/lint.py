@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kb.model import Entry, Problem
+from kb.words import Words
 
 
 def signature_warnings(entries: Iterable[Entry]) -> list[Problem]:
@@ -33,8 +34,12 @@ def site_signature_warnings(entries: Iterable[Entry]) -> list[Problem]:
                     Problem(
                         entry.path,
                         signature_line(entry, i),
-                        f"signature {pattern!r}: {why}; the static site leaves it out "
-                        "(kb search still uses it)",
+                        Words(
+                            "signature {pattern!r}: {why}; the static site leaves it out "
+                            "(kb search still uses it)",
+                            pattern=pattern,
+                            why=why,
+                        ),
                         "warning",
                     )
                 )
@@ -49,9 +54,15 @@ def fleet_signature_warnings(entries: Iterable[Entry]) -> list[Problem]:
         Problem(
             o.path,
             o.line,
-            f"signature {o.pattern!r}: {o.reason}; the fleet's mtail program leaves it out"
-            + (" of the Docker json-file branch" if o.branch == "json-file" else "")
-            + " (kb search still uses it)",
+            Words(
+                "signature {pattern!r}: {why}; the fleet's mtail program leaves it out of the "
+                "Docker json-file branch (kb search still uses it)"
+                if o.branch == "json-file"
+                else "signature {pattern!r}: {why}; the fleet's mtail program leaves it out "
+                "(kb search still uses it)",
+                pattern=o.pattern,
+                why=o.reason,
+            ),
             "warning",
         )
         for o in build_program(entries).omitted

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from kb.fleet.godialect import Refused, translate
 from kb.model import Entry
+from kb.words import Words
 
 METRIC = "kb_signature_matches_total"
 PROGRAM_NAME = "kbtui.mtail"
@@ -84,10 +85,20 @@ class Omission:
     branch: str  # "both" or "json-file"
 
     def __str__(self) -> str:
-        where = "left out" if self.branch == "both" else "left out of the Docker json-file branch"
-        return (
-            f"{self.path}:{self.line}: warning: signature {self.pattern!r} of {self.entry_id} "
-            f"{where}: {self.reason}"
+        return str(self.words())
+
+    def words(self) -> Words:
+        """The line `kb export mtail` writes on stderr, as kb's words (kb.i18n.say says them)."""
+        return Words(
+            "{path}:{line}: warning: signature {pattern!r} of {id} left out: {why}"
+            if self.branch == "both"
+            else "{path}:{line}: warning: signature {pattern!r} of {id} left out of the Docker "
+            "json-file branch: {why}",
+            path=self.path,
+            line=self.line,
+            pattern=self.pattern,
+            id=self.entry_id,
+            why=self.reason,
         )
 
 
@@ -150,7 +161,11 @@ def _alternations(patterns: list[str]) -> list[str]:
 def _too_long(pattern: str) -> str | None:
     size = len(pattern.encode())
     return (
-        f"{size} bytes in mtail's dialect, over its {MAX_REGEX}-byte limit"
+        Words(
+            "{size} bytes in mtail's dialect, over its {limit}-byte limit",
+            size=size,
+            limit=MAX_REGEX,
+        )
         if size > MAX_REGEX
         else None
     )
@@ -177,7 +192,7 @@ def build_program(entries: Iterable[Entry]) -> MtailProgram:
             try:
                 go = translate(pattern)
             except Refused as exc:
-                refusal: str | None = str(exc)
+                refusal: str | None = exc.args[0]  # kb's words
             else:
                 refusal = _too_long(go.plain)
             if refusal is not None:
@@ -189,7 +204,7 @@ def build_program(entries: Iterable[Entry]) -> MtailProgram:
                 continue
             plain.append(go.plain)
             if go.json is None:
-                json_refusal: str | None = go.json_refusal or "not exact"
+                json_refusal: str | None = go.json_refusal or Words("not exact")
             else:
                 json_refusal = _too_long(go.json)
                 if json_refusal is None:
