@@ -639,6 +639,93 @@ ZH_WORDS: dict[str, str] = {
         "写成 mtail 的正则方言有 {size} 字节，超过了它 {limit} 字节的上限"
     ),
     "not exact": "无法精确表达",
+    # kb index, kb paths
+    "index {what}: {entries} entries in {seconds} s at {path}": (
+        "索引已{what}：{entries} 个条目，用时 {seconds} 秒，位于 {path}"
+    ),
+    "rebuilt": "重建",
+    "updated ({n} entries re-read)": "更新（重新读取了 {n} 个条目）",
+    "sentence vectors: {texts} texts, {encoded} newly encoded{off}": (
+        "句向量：{texts} 段文本，新计算 {encoded} 段{off}"
+    ),
+    " (off: KBTUI_NO_VECTORS, or no model)": "（已关闭：设置了 KBTUI_NO_VECTORS，或没有模型）",
+    "kb_sources (lowest precedence first):": "kb_sources（按优先级从低到高）：",
+    "  (missing)": "  （不存在）",
+    "config problems (these targets are not used until fixed):": (
+        "配置问题（修正之前不会使用这些目标）："
+    ),
+    # config.yaml's docker_hosts and brokers (kb.checks.targets): keys and values as written
+    "{label}: {problem}": "{label}：{problem}",
+    "{a}; {b}": "{a}；{b}",
+    "line {line}: {problem}": "第 {line} 行：{problem}",
+    "unknown key {name!r}; known: {known}": "未知的键 {name!r}；已知的键：{known}",
+    "{name!r} is not read: store the NAME of an environment variable that holds the user name "
+    "in username_env (username_env: EMQX_USER)": (
+        "{name!r} 不会被读取：请在 username_env 中写保存用户名的环境变量的名称"
+        "（username_env: EMQX_USER）"
+    ),
+    "{name!r} is not read and must not hold a secret: store the NAME of an environment variable "
+    "that holds it in password_env (password_env: EMQX_PASS)": (
+        "{name!r} 不会被读取，也不能存放机密：请在 password_env 中写保存它的环境变量的名称"
+        "（password_env: EMQX_PASS）"
+    ),
+    "{section} must be a list of items (- name: …)": "{section} 必须是列表（- name: …）",
+    "{section}[{i}]: must be a mapping (- name: …)": "{section}[{i}]：必须是映射（- name: …）",
+    "{section}[{i}]: needs a `name`": "{section}[{i}]：需要 `name`",
+    "name {name!r} is used twice (first at line {line}); rename one": (
+        "名称 {name!r} 用了两次（第一次在第 {line} 行）；请改掉其中一个"
+    ),
+    "no Docker context named {name!r} (docker context ls)": (
+        "没有名为 {name!r} 的 Docker context（见 docker context ls）"
+    ),
+    "url {why}": "url {why}",
+    "{keys} apply to tcp:// endpoints only": "{keys} 只适用于 tcp:// 端点",
+    "tls_verify must be true or false": "tls_verify 必须是 true 或 false",
+    "no such file ({files})": "文件不存在（{files}）",
+    "`cert` and `key` go together": "`cert` 和 `key` 必须同时给出",
+    "kind must be one of {kinds}": "kind 必须是 {kinds} 之一",
+    "host must be a host name or address (api_url takes a URL)": (
+        "host 必须是主机名或地址（URL 请写在 api_url 中）"
+    ),
+    "ports must map mqtt/amqp/http to numbers": "ports 必须把 mqtt/amqp/http 映射到端口号",
+    "unknown port {port!r}; known: {known}": "未知的端口 {port!r}；已知的有：{known}",
+    "ports.{key} must be a port number from 1 to 65535": "ports.{key} 必须是 1 到 65535 之间的端口号",
+    "api_url must start with http:// or https://": "api_url 必须以 http:// 或 https:// 开头",
+    "{key} takes the NAME of an environment variable (EMQX_PASS)": (
+        "{key} 应填写环境变量的名称（如 EMQX_PASS）"
+    ),
+    "docker_host {name!r} is unusable (line {line})": "docker_host {name!r} 无法使用（第 {line} 行）",
+    "docker_host {why}": "docker_host {why}",
+    "docker_host {name!r} is neither a configured Docker host (known: {known}), a Docker URL nor "
+    "a Docker context": (
+        "docker_host {name!r} 既不是已配置的 Docker 主机（已有：{known}），也不是 Docker URL 或 "
+        "Docker context"
+    ),
+    "container must be a container name": "container 必须是容器名",
+    # a Docker endpoint URL (config.yaml, --host, --set host=); the URL is shown redacted
+    "takes no query or fragment (?…, #…)": "不能带查询或片段（?…、#…）",
+    "names a host of {n} characters (at most {max})": "主机名有 {n} 个字符（最多 {max} 个）",
+    "{url!r} {why}": "{url!r} {why}",
+    "; write tcp://{url}": "；请写成 tcp://{url}",
+    "{url!r} is not a Docker endpoint ({forms}){hint}": "{url!r} 不是 Docker 端点（{forms}）{hint}",
+    "holds a password, but an ssh:// endpoint takes a user only (ssh://USER@HOST; kb logs in "
+    "with your ssh keys, never a password)": (
+        "含有密码，但 ssh:// 端点只接受用户名（ssh://USER@HOST；kb 用你的 ssh 密钥登录，从不使用密码）"
+    ),
+    "holds a user and password, but a {scheme}:// Docker endpoint takes none in the URL (TLS "
+    "certificates authenticate it: ca/cert/key)": (
+        "含有用户名和密码，但 {scheme}:// Docker 端点的 URL 中不能带这些（它用 TLS 证书认证："
+        "ca/cert/key）"
+    ),
+    "holds a user name: a {scheme}:// Docker endpoint takes none in the URL (TLS certificates "
+    "authenticate it: ca/cert/key)": (
+        "含有用户名：{scheme}:// Docker 端点的 URL 中不能带用户名（它用 TLS 证书认证：ca/cert/key）"
+    ),
+    "has no port: Docker needs one ({scheme}://HOST:PORT; 2375, or 2376 with TLS); write "
+    "{scheme}://{host}:{port}": (
+        "没有端口：Docker 需要端口（{scheme}://HOST:PORT；2375，使用 TLS 时为 2376）；"
+        "请写成 {scheme}://{host}:{port}"
+    ),
 }
 
 #: argparse's own words (`usage: `, the section headings, its error messages) in Chinese, keyed

@@ -96,20 +96,36 @@ class Unusable:
     problems: tuple[Problem, ...]
 
     def why(self) -> str:
-        """`path:line: label: problem; problem; line N: problem` (one line)."""
+        """`path:line: label: problem; problem; line N: problem` (one line), as kb's words."""
         first, *rest = self.problems
-        parts = [where(first)]
+        said: str = where(first)
         for p in rest:  # each message starts with the item's label, said once above
-            msg = p.message.split(": ", 1)[-1]
-            parts.append(msg if p.line == first.line else f"line {p.line}: {msg}")
-        return "; ".join(parts)
+            msg = _unlabelled(p.message)
+            if p.line != first.line:
+                msg = Words("line {line}: {problem}", line=p.line, problem=msg)
+            said = Words("{a}; {b}", a=said, b=msg)
+        return said
+
+
+def _unlabelled(message: str) -> str:
+    """An item's problem without its `label: ` (the `{label}: {problem}` of `_drop`)."""
+    if isinstance(message, Words) and message.template == "{label}: {problem}":
+        problem = message.fields["problem"]
+        return problem if isinstance(problem, str) else str(problem)
+    return message.split(": ", 1)[-1]
 
 
 def where(problem: Problem) -> str:
     """`path:line: message` (no severity word): a problem quoted inside another message."""
     from kb.sanitize import one_line, path_text
 
-    return f"{path_text(problem.path)}:{problem.line}: {one_line(problem.message)}"
+    message = problem.message
+    return Words(
+        "{path}:{line}: {message}",
+        path=path_text(problem.path),
+        line=problem.line,
+        message=message if isinstance(message, Words) else one_line(message),
+    )
 
 
 @dataclass
@@ -182,7 +198,9 @@ def docker_url_problem(url: object) -> str | None:
     scheme, sep, rest = text.partition("://")
     scheme = scheme.lower()
     ok = bool(sep) and scheme in DOCKER_SCHEMES and rest and not re.search(r"\s", text)
-    why = "takes no query or fragment (?…, #…)" if ok and re.search(r"[?#]", rest) else ""
+    why: str = (
+        Words("takes no query or fragment (?…, #…)") if ok and re.search(r"[?#]", rest) else ""
+    )
     if ok and not why and scheme not in ("unix", "npipe"):
         try:
             parts = urlsplit(text)
@@ -191,7 +209,11 @@ def docker_url_problem(url: object) -> str | None:
         except ValueError:  # a port that is no number, a bad IPv6 literal
             ok = False
         if ok and len(parts.hostname or "") > MAX_HOSTNAME:
-            why = f"names a host of {len(parts.hostname or '')} characters (at most {MAX_HOSTNAME})"
+            why = Words(
+                "names a host of {n} characters (at most {max})",
+                n=len(parts.hostname or ""),
+                max=MAX_HOSTNAME,
+            )
         elif ok:
             why = _docker_url_why(parts, scheme, port)
     if ok and not why:
@@ -200,11 +222,16 @@ def docker_url_problem(url: object) -> str | None:
 
     shown = redact_clip(str(url), SHOWN_URL)
     if why:
-        return f"{shown!r} {why}"
-    hint = ""
+        return Words("{url!r} {why}", url=shown, why=why)
+    hint: str = ""
     if re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+:\d{1,5}", text):
-        hint = f"; write tcp://{shown}"
-    return f"{shown!r} is not a Docker endpoint ({DOCKER_URL_FORMS}){hint}"
+        hint = Words("; write tcp://{url}", url=shown)
+    return Words(
+        "{url!r} is not a Docker endpoint ({forms}){hint}",
+        url=shown,
+        forms=DOCKER_URL_FORMS,
+        hint=hint,
+    )
 
 
 def _docker_url_why(parts: Any, scheme: str, port: int | None) -> str:
@@ -212,27 +239,32 @@ def _docker_url_why(parts: Any, scheme: str, port: int | None) -> str:
     if parts.password is not None:
         # docker-py: "Invalid bind address format"; the value is never shown
         if scheme == "ssh":
-            return (
+            return Words(
                 # (worded so that no "password: …" shape reaches the redactor, which would mask
                 # the next word)
                 "holds a password, but an ssh:// endpoint takes a user only "
                 "(ssh://USER@HOST; kb logs in with your ssh keys, never a password)"
             )
-        return (
-            f"holds a user and password, but a {scheme}:// Docker endpoint takes none in the URL "
-            "(TLS certificates authenticate it: ca/cert/key)"
+        return Words(
+            "holds a user and password, but a {scheme}:// Docker endpoint takes none in the URL "
+            "(TLS certificates authenticate it: ca/cert/key)",
+            scheme=scheme,
         )
     if parts.username is not None and scheme != "ssh":
-        return (
-            f"holds a user name: a {scheme}:// Docker endpoint takes none in the URL "
-            "(TLS certificates authenticate it: ca/cert/key)"
+        return Words(
+            "holds a user name: a {scheme}:// Docker endpoint takes none in the URL "
+            "(TLS certificates authenticate it: ca/cert/key)",
+            scheme=scheme,
         )
     if scheme != "ssh" and port is None:
         host = parts.netloc.rsplit("@", 1)[-1]
         default = 2376 if scheme == "https" else 2375
-        return (
-            f"has no port: Docker needs one ({scheme}://HOST:PORT; 2375, or 2376 with TLS); "
-            f"write {scheme}://{host}:{default}"
+        return Words(
+            "has no port: Docker needs one ({scheme}://HOST:PORT; 2375, or 2376 with TLS); "
+            "write {scheme}://{host}:{port}",
+            scheme=scheme,
+            host=host,
+            port=default,
         )
     return ""
 
@@ -257,18 +289,20 @@ class _Reader:
 def _unknown_key(section: str, key: object, known: tuple[str, ...]) -> str:
     name = str(key)
     if name.lower() in _USER_KEYS:
-        return (
-            f"{name!r} is not read: store the NAME of an environment variable that holds the "
-            "user name in username_env (username_env: EMQX_USER)"
+        return Words(
+            "{name!r} is not read: store the NAME of an environment variable that holds the "
+            "user name in username_env (username_env: EMQX_USER)",
+            name=name,
         )
     from kb.redact import is_secret_name
 
     if is_secret_name(name):
-        return (
-            f"{name!r} is not read and must not hold a secret: store the NAME of an environment "
-            "variable that holds it in password_env (password_env: EMQX_PASS)"
+        return Words(
+            "{name!r} is not read and must not hold a secret: store the NAME of an environment "
+            "variable that holds it in password_env (password_env: EMQX_PASS)",
+            name=name,
         )
-    return f"unknown key {name!r}; known: {', '.join(known)}"
+    return Words("unknown key {name!r}; known: {known}", name=name, known=", ".join(known))
 
 
 def _items(config: dict[str, Any], section: str, rd: _Reader) -> list[Any]:
@@ -276,7 +310,9 @@ def _items(config: dict[str, Any], section: str, rd: _Reader) -> list[Any]:
     if items is None:
         return []
     if not isinstance(items, list):
-        rd.problem((section,), f"{section} must be a list of items (- name: …)")
+        rd.problem(
+            (section,), Words("{section} must be a list of items (- name: …)", section=section)
+        )
         return []
     return items
 
@@ -291,11 +327,18 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
     if context and not url:  # both: the url is used (as before)
         url = _context_host(str(context)) if isinstance(context, str) else None
         if url is None:
-            out.append(("context", f"no Docker context named {str(context)!r} (docker context ls)"))
+            out.append(
+                (
+                    "context",
+                    Words(
+                        "no Docker context named {name!r} (docker context ls)", name=str(context)
+                    ),
+                )
+            )
     elif url:
         why = docker_url_problem(url)
         if why:
-            out.append(("url", f"url {why}"))
+            out.append(("url", Words("url {why}", why=why)))
     # neither: the environment's own endpoint (DOCKER_HOST, the current context, the socket)
     if out:
         return out, None
@@ -303,15 +346,17 @@ def _host_problems(raw: dict[str, Any]) -> tuple[list[tuple[str, str]], str | No
     if [k for k in tls_keys if k != "tls_verify"] and not str(url).startswith(
         ("tcp://", "https://")
     ):
-        out.append((tls_keys[0], f"{'/'.join(tls_keys)} apply to tcp:// endpoints only"))
+        out.append(
+            (tls_keys[0], Words("{keys} apply to tcp:// endpoints only", keys="/".join(tls_keys)))
+        )
     if "tls_verify" in raw and not isinstance(raw["tls_verify"], bool):
-        out.append(("tls_verify", "tls_verify must be true or false"))
+        out.append(("tls_verify", Words("tls_verify must be true or false")))
     paths = {k: str(raw[k]) for k in ("ca", "cert", "key") if raw.get(k)}
     missing = [f"{k}: {v}" for k, v in paths.items() if not os.path.isfile(v)]
     if missing:
-        out.append((next(iter(paths)), f"no such file ({', '.join(missing)})"))
+        out.append((next(iter(paths)), Words("no such file ({files})", files=", ".join(missing))))
     if ("cert" in paths) != ("key" in paths):
-        out.append(("cert" if "cert" in paths else "key", "`cert` and `key` go together"))
+        out.append(("cert" if "cert" in paths else "key", Words("`cert` and `key` go together")))
     if not out and tls_keys:
         from kb.checks.dockerclient import TLSFiles, register_tls
 
@@ -334,27 +379,40 @@ def _broker_problems(raw: dict[str, Any], hosts: Targets) -> list[tuple[str, str
         if key not in BROKER_KEYS:
             out.append((key, _unknown_key("brokers", key, BROKER_KEYS)))
     if str(raw.get("kind", "")).lower() not in BROKER_KINDS:
-        out.append(("kind", f"kind must be one of {', '.join(BROKER_KINDS)}"))
+        out.append(("kind", Words("kind must be one of {kinds}", kinds=", ".join(BROKER_KINDS))))
     host = raw.get("host", "127.0.0.1")
     if not isinstance(host, str) or not host or re.search(r"\s|/", host):
-        out.append(("host", "host must be a host name or address (api_url takes a URL)"))
+        out.append(("host", Words("host must be a host name or address (api_url takes a URL)")))
     ports = raw.get("ports") or {}
     if not isinstance(ports, dict):
-        out.append(("ports", "ports must map mqtt/amqp/http to numbers"))
+        out.append(("ports", Words("ports must map mqtt/amqp/http to numbers")))
         ports = {}
     for key, value in ports.items():
         if key not in PORT_KEYS:
-            out.append(("ports", f"unknown port {str(key)!r}; known: {', '.join(PORT_KEYS)}"))
+            out.append(
+                (
+                    "ports",
+                    Words(
+                        "unknown port {port!r}; known: {known}",
+                        port=str(key),
+                        known=", ".join(PORT_KEYS),
+                    ),
+                )
+            )
         elif isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 65536:
-            out.append(("ports", f"ports.{key} must be a port number from 1 to 65535"))
+            out.append(
+                ("ports", Words("ports.{key} must be a port number from 1 to 65535", key=key))
+            )
     api_url = raw.get("api_url")
     if api_url is not None and not re.match(r"^https?://\S+$", str(api_url)):
-        out.append(("api_url", "api_url must start with http:// or https://"))
+        out.append(("api_url", Words("api_url must start with http:// or https://")))
     for key in ("username_env", "password_env"):
         value = raw.get(key)
         if value is not None and not (isinstance(value, str) and _ENV_NAME.match(value)):
             # the value is not shown: it may be the secret itself
-            out.append((key, f"{key} takes the NAME of an environment variable (EMQX_PASS)"))
+            out.append(
+                (key, Words("{key} takes the NAME of an environment variable (EMQX_PASS)", key=key))
+            )
     docker_host = raw.get("docker_host")
     if docker_host is not None:
         name = str(docker_host)
@@ -363,21 +421,30 @@ def _broker_problems(raw: dict[str, Any], hosts: Targets) -> list[tuple[str, str
             pass
         elif bad is not None:
             line = bad.problems[0].line
-            out.append(("docker_host", f"docker_host {name!r} is unusable (line {line})"))
-        elif "://" in name and (why := docker_url_problem(name)) is not None:
-            out.append(("docker_host", f"docker_host {why}"))
-        elif docker_url_problem(name) is not None and _context_host(name) is None:
-            known = ", ".join(h.name for h in hosts.docker_hosts) or "none configured"
             out.append(
                 (
                     "docker_host",
-                    f"docker_host {name!r} is neither a configured Docker host (known: {known}), "
-                    "a Docker URL nor a Docker context",
+                    Words("docker_host {name!r} is unusable (line {line})", name=name, line=line),
+                )
+            )
+        elif "://" in name and (why := docker_url_problem(name)) is not None:
+            out.append(("docker_host", Words("docker_host {why}", why=why)))
+        elif docker_url_problem(name) is not None and _context_host(name) is None:
+            known = ", ".join(h.name for h in hosts.docker_hosts) or Words("none configured")
+            out.append(
+                (
+                    "docker_host",
+                    Words(
+                        "docker_host {name!r} is neither a configured Docker host (known: "
+                        "{known}), a Docker URL nor a Docker context",
+                        name=name,
+                        known=known,
+                    ),
                 )
             )
     container = raw.get("container")
     if container is not None and not isinstance(container, str):
-        out.append(("container", "container must be a container name"))
+        out.append(("container", Words("container must be a container name")))
     return out
 
 
@@ -396,7 +463,11 @@ def parse(
     out = Targets()
     for key in config:
         if key not in KEYS:
-            rd.problem((key,), f"unknown key {str(key)!r}; known: {', '.join(KEYS)}", "warning")
+            rd.problem(
+                (key,),
+                Words("unknown key {name!r}; known: {known}", name=str(key), known=", ".join(KEYS)),
+                "warning",
+            )
     seen: dict[str, int] = {}
     for i, raw in enumerate(_items(config, "docker_hosts", rd)):
         name = _name(raw, "docker_hosts", i, rd)
@@ -439,11 +510,14 @@ def parse(
 
 def _name(raw: Any, section: str, i: int, rd: _Reader) -> str | None:
     if not isinstance(raw, dict):
-        rd.problem((section, i), f"{section}[{i}]: must be a mapping (- name: …)")
+        rd.problem(
+            (section, i),
+            Words("{section}[{i}]: must be a mapping (- name: …)", section=section, i=i),
+        )
         return None
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        rd.problem((section, i), f"{section}[{i}]: needs a `name`")
+        rd.problem((section, i), Words("{section}[{i}]: needs a `name`", section=section, i=i))
         return None
     return name
 
@@ -452,7 +526,16 @@ def _duplicate(
     name: str, seen: dict[str, int], keys: tuple[Any, ...], rd: _Reader
 ) -> list[tuple[str, str]]:
     if name in seen:
-        return [("name", f"name {name!r} is used twice (first at line {seen[name]}); rename one")]
+        return [
+            (
+                "name",
+                Words(
+                    "name {name!r} is used twice (first at line {line}); rename one",
+                    name=name,
+                    line=seen[name],
+                ),
+            )
+        ]
     seen[name] = rd.line(keys)
     return []
 
@@ -466,7 +549,10 @@ def _drop(
     label: str,
     found: list[tuple[str, str]],
 ) -> None:
-    problems = tuple(rd.problem((section, i, key), f"{label}: {msg}") for key, msg in found)
+    problems = tuple(
+        rd.problem((section, i, key), Words("{label}: {problem}", label=label, problem=msg))
+        for key, msg in found
+    )
     out.unusable.append(Unusable(name, section, problems))
 
 

@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from indexer import open_index
     from kb.cli.common import lang_for, print_json, sources_for, warn_problems
     from kb.cli.progress import LazyProgress
+    from kb.i18n import Words, say
 
     start = time.perf_counter()
     with LazyProgress("Indexing entries") as progress:
@@ -55,13 +56,32 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
     else:
-        warn_problems(idx.problems, lang_for(args))
-        what = "rebuilt" if info["rebuilt"] else f"updated ({info['reparsed']} entries re-read)"
-        print(f"index {what}: {info['entries']} entries in {info['seconds']} s at {info['path']}")
+        lang = lang_for(args)
+        warn_problems(idx.problems, lang)
+        what = (
+            Words("rebuilt")
+            if info["rebuilt"]
+            else Words("updated ({n} entries re-read)", n=info["reparsed"])
+        )
+        print(
+            say(
+                "index {what}: {entries} entries in {seconds} s at {path}",
+                lang,
+                what=what,
+                entries=info["entries"],
+                seconds=info["seconds"],
+                path=info["path"],
+            )
+        )
         if args.vectors:
+            off = "" if info["vector_texts"] else Words(" (off: KBTUI_NO_VECTORS, or no model)")
             print(
-                f"sentence vectors: {info['vector_texts']} texts, {info['vectors_encoded']}"
-                " newly encoded"
-                + ("" if info["vector_texts"] else " (off: KBTUI_NO_VECTORS, or no model)")
+                say(
+                    "sentence vectors: {texts} texts, {encoded} newly encoded{off}",
+                    lang,
+                    texts=info["vector_texts"],
+                    encoded=info["vectors_encoded"],
+                    off=off,
+                )
             )
     return 0

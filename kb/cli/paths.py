@@ -19,11 +19,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from kb import paths
     from kb.checks import targets
-    from kb.cli.common import print_json, sources_for
+    from kb.cli.common import lang_for, print_json, sources_for
+    from kb.i18n import problem_line, say
 
     sources = sources_for(args)
     # what of config.yaml's docker_hosts/brokers the checks will not use, and why (path:line: …)
-    problems = [str(p) for p in targets.load().problems]
+    found = targets.load().problems
+    problems = [str(p) for p in found]  # --json: English, machine-readable
     data = {
         "config_file": str(paths.config_file()),
         "cache_dir": str(paths.cache_dir()),
@@ -36,15 +38,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**data, "config_problems": problems})
         return 0
-    for key, value in data.items():
+    lang = lang_for(args)
+    for key, value in data.items():  # the keys are the --json keys, in either language
         if key == "kb_sources":
-            print("kb_sources (lowest precedence first):")
+            print(say("kb_sources (lowest precedence first):", lang))
             for s in sources:
-                print(f"  {s}{'' if s.exists() else '  (missing)'}")
+                print(f"  {s}{'' if s.exists() else say('  (missing)', lang)}")
         else:
             print(f"{key + ':':<15} {value}")
-    if problems:
-        print("config problems (these targets are not used until fixed):")
-        for problem in problems:
-            print(f"  {problem}")
+    if found:
+        print(say("config problems (these targets are not used until fixed):", lang))
+        for problem in found:
+            print(f"  {problem_line(problem, lang)}")
     return 0
