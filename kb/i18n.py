@@ -639,6 +639,18 @@ ZH_WORDS: dict[str, str] = {
         "写成 mtail 的正则方言有 {size} 字节，超过了它 {limit} 字节的上限"
     ),
     "not exact": "无法精确表达",
+    # --set NAME=VALUE (kb check, kb serve metrics): the names and values as typed
+    "--set {item!r}: use --set NAME=VALUE": "--set {item!r}：请写成 --set NAME=VALUE",
+    "--set {key}: the value cannot be read ({why}; {n} characters)": (
+        "--set {key}：无法读取这个值（{why}；共 {n} 个字符）"
+    ),
+    "nested too deep": "嵌套太深",
+    "a number too long": "数字太长",
+    "--set {name}: no selected check has that parameter; known: {known}": (
+        "--set {name}：所选的检查都没有这个参数；已有的参数：{known}"
+    ),
+    "--set host: {why}": "--set host：{why}",
+    "--set: {problem}": "--set：{problem}",
     # kb index, kb paths
     "index {what}: {entries} entries in {seconds} s at {path}": (
         "索引已{what}：{entries} 个条目，用时 {seconds} 秒，位于 {path}"

@@ -29,6 +29,7 @@ from kb.checks.base import (
 )
 from kb.checks.context import Cancelled, RunContext
 from kb.model import CheckSpec, Entry
+from kb.words import Words
 
 if TYPE_CHECKING:
     from kb.checks.targets import Target
@@ -37,7 +38,12 @@ GRACE = 0.1  # how long after the deadline we wait for a probe that is finishing
 
 
 class ParamError(ValueError):
-    """Bad parameter overrides (`--set`): the message says which and how to fix it."""
+    """Bad parameter overrides (`--set`): the message says which and how to fix it; `words` is
+    it as kb's words (kb.words.Words), said in the reader's language by the CLI."""
+
+    def __init__(self, words: str) -> None:
+        super().__init__(words)
+        self.words = words
 
 
 def parse_overrides(items: Iterable[str] | dict[str, Any] | None) -> dict[str, Any]:
@@ -52,7 +58,7 @@ def parse_overrides(items: Iterable[str] | dict[str, Any] | None) -> dict[str, A
     for item in items:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise ParamError(f"--set {item!r}: use --set NAME=VALUE")
+            raise ParamError(Words("--set {item!r}: use --set NAME=VALUE", item=item))
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:
@@ -60,9 +66,16 @@ def parse_overrides(items: Iterable[str] | dict[str, Any] | None) -> dict[str, A
         except (ValueError, RecursionError) as exc:
             # a number past Python's 4300-digit limit, lists nested thousands deep: what was
             # typed is the problem (exit 2), not a bug in kb
-            why = "nested too deep" if isinstance(exc, RecursionError) else "a number too long"
+            why = Words(
+                "nested too deep" if isinstance(exc, RecursionError) else "a number too long"
+            )
             raise ParamError(
-                f"--set {key.strip()[:60]}: the value cannot be read ({why}; {len(raw)} characters)"
+                Words(
+                    "--set {key}: the value cannot be read ({why}; {n} characters)",
+                    key=key.strip()[:60],
+                    why=why,
+                    n=len(raw),
+                )
             ) from None
         if value is None:
             value = raw
@@ -87,9 +100,13 @@ def validate_overrides(
     declared = {p.name for kind in kinds if kind is not None for p in kind.params}
     unknown = sorted(set(overrides) - declared)
     if unknown:
-        known = ", ".join(sorted(declared)) or "none"
+        known = ", ".join(sorted(declared)) or Words("none")
         raise ParamError(
-            f"--set {unknown[0]}: no selected check has that parameter; known: {known}"
+            Words(
+                "--set {name}: no selected check has that parameter; known: {known}",
+                name=unknown[0],
+                known=known,
+            )
         )
     host = overrides.get("host")
     if isinstance(host, str) and "://" not in host:
@@ -100,13 +117,13 @@ def validate_overrides(
         from kb.checks.targets import docker_url_problem
 
         if why := docker_url_problem(host):  # it quotes the URL (redacted, clipped)
-            raise ParamError(f"--set host: {why}")
+            raise ParamError(Words("--set host: {why}", why=why))
     for spec in specs:
         _, base = resolve_params(spec, None, target)
         _, problems = resolve_params(spec, overrides, target)
         new = [p for p in problems if p not in base]
         if new:
-            raise ParamError(f"--set: {new[0]}")
+            raise ParamError(Words("--set: {problem}", problem=new[0]))
 
 
 def _refuse_unusable_host(host: str) -> None:
@@ -119,7 +136,7 @@ def _refuse_unusable_host(host: str) -> None:
     except Exception:  # noqa: BLE001 - an unreadable config: NAME is no configured host
         return
     if conf.docker_host(host) is None and conf.unusable_named(host, "docker_hosts") is not None:
-        raise ParamError(f"--set host: {conf.missing(host)}")
+        raise ParamError(Words("--set host: {why}", why=conf.missing(host)))
 
 
 def _coerce(kind_name: str, params: dict[str, Any]) -> dict[str, Any]:

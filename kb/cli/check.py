@@ -228,14 +228,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
-        raise UserError("check: {problem}", problem=str(exc)) from exc
+        raise UserError("check: {problem}", problem=exc.words) from exc
     target, docker_hosts = target_for(args.target, "check", lang_for(args))
     if args.junit:
         _writable_file(args.junit)  # before the checks run, not after a minute of them
     try:
         validate_overrides((s for _, specs in selected for s in specs), overrides, target)
     except ParamError as exc:
-        raise UserError("check: {problem}", problem=str(exc)) from None
+        raise UserError("check: {problem}", problem=exc.words) from None
 
     st = Style(use_color() and not args.json)
     colour = {"pass": "1;32", "fail": "1;31", "error": "1;35", "warn": "1;33", "skip": "2"}

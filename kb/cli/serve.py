@@ -121,7 +121,7 @@ def run_metrics(args: argparse.Namespace) -> int:
     try:
         overrides = parse_overrides(args.overrides)
     except ParamError as exc:
-        raise UserError("serve metrics: {problem}", problem=str(exc)) from None
+        raise UserError("serve metrics: {problem}", problem=exc.words) from None
     # config.yaml's problems on stderr; a --target or --host NAME it cannot use is refused
     conf = config_targets(lang, skip=[args.target or "", *(args.host or [])])
     from kb.checks.doctor import resolve_docker_hosts
@@ -134,7 +134,7 @@ def run_metrics(args: argparse.Namespace) -> int:
         # bad value would serve an `error` series for as long as the service runs
         validate_overrides((spec for _, spec in chosen), overrides, target)
     except ParamError as exc:
-        raise UserError("serve metrics: {problem}", problem=str(exc)) from None
+        raise UserError("serve metrics: {problem}", problem=exc.words) from None
     named = conf.docker_urls()
     # docker.* (and host.*) checks run once per --host, as kb doctor scans each: one series per
     # host, labelled as kb doctor labels it (the --host as given; `local` without one)
