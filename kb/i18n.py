@@ -1018,6 +1018,46 @@ HELP_ZH: dict[str, str] = {
         '输出补全脚本。bash：eval "$(kb completion bash)"；zsh：eval "$(kb completion zsh)"；'
         "fish：kb completion fish | source"
     ),
+    # kbtui --help (tui.app.build_parser): the key table's and the examples' rows are said whole,
+    # keyed by the row as written, the keys and commands kept and the columns aligned by width
+    "Troubleshooting knowledge base in the terminal.": "终端里的故障排查知识库。",
+    "extra knowledge-base folder (repeatable)": "额外的知识库文件夹（可重复）",
+    "display language (default: from the locale)": "显示语言（默认：取自 locale）",
+    "start in the light theme": "以明亮主题启动",
+    "show tracebacks": "出错时显示 traceback",
+    "show program's version number and exit": "显示版本号并退出",
+    "main keys:": "常用按键：",
+    "  type / paste    search as you type; a pasted multi-line log is diagnosed": (
+        "  type / paste    边输入边搜索；粘贴多行日志时直接诊断"
+    ),
+    "  Down, Enter     move into the results, open one        /   search from anywhere": (
+        "  Down, Enter     进入结果列表，打开其中一项             /   在任意位置搜索"
+    ),
+    "  t  c  p         entry: decision tree, checks, where checks run (target, container)": (
+        "  t  c  p         条目：排查树、检查、检查运行位置（目标、容器）"
+    ),
+    "  y               copy (entry id, fix command, evidence) to the clipboard (works over ssh)": (
+        "  y               复制（条目 id、修复命令、证据）到剪贴板（通过 ssh 也可用）"
+    ),
+    "  Esc / q         back (Esc clears the search box first)  F2  home   ctrl+q  quit": (
+        "  Esc / q         返回（Esc 先清空搜索框）                F2  首页   ctrl+q  退出"
+    ),
+    "  F1 help   ctrl+p palette   ctrl+t trees   ctrl+g paste log   F6 problems": (
+        "  F1 帮助   ctrl+p 命令面板   ctrl+t 排查树   ctrl+g 粘贴日志   F6 问题"
+    ),
+    "  F7 doctor (live)   F8 targets   ctrl+l English/中文   F9 light/dark": (
+        "  F7 体检（在线）   F8 目标   ctrl+l English/中文   F9 明/暗"
+    ),
+    "examples:": "示例：",
+    "  kbtui                          bundled KB + folders from the config and KB_PATH": (
+        "  kbtui                          自带知识库 + 配置和 KB_PATH 中的文件夹"
+    ),
+    "  kbtui --kb ./our-runbooks      add your own entries (same id: yours wins)": (
+        "  kbtui --kb ./our-runbooks      加入你自己的条目（id 相同时以你的为准）"
+    ),
+    "  kbtui --lang zh                the whole app in Chinese": (
+        "  kbtui --lang zh                整个应用显示中文"
+    ),
 }
 
 

@@ -462,11 +462,14 @@ def _version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from kb.cli.helpformat import HelpFormatter
+
     p = argparse.ArgumentParser(
         prog="kbtui",
         description="Troubleshooting knowledge base in the terminal.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        # laid out, and said in Chinese under --lang zh or a zh locale, as `kb --help` is
+        formatter_class=HelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"kbtui {_version()}")
     p.add_argument(

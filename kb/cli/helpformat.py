@@ -6,7 +6,9 @@ In Chinese (`kb --lang zh`, a zh locale: kb.cli.parser_words.speaking), the help
 descriptions' and epilogs' prose paragraphs are said from kb.i18n.HELP_ZH, keyed by the English
 (`help_texts` lists what a parser holds, for the test that each has its Chinese), wrapped by
 display width with kb.cli.linebreak (a Chinese character is two columns), and the section
-headings end in `：`. Option names, metavars and the example lines stay as written."""
+headings end in `：`. Option names, metavars and the example lines stay as written; a kept line
+that says words (a row of kbtui's key table: `kept_lines`) is said whole from HELP_ZH, keyed by
+the line as written, so that its columns can be aligned by hand."""
 
 from __future__ import annotations
 
@@ -34,6 +36,15 @@ def paragraphs(text: str) -> Iterator[tuple[bool, str]]:
             prose.append(line.strip())
     if prose:
         yield True, " ".join(prose)
+
+
+def kept_lines(parser: argparse.ArgumentParser) -> Iterator[str]:
+    """The lines of `parser`'s description and epilog that `--help` keeps as written (examples,
+    a key table), blank ones left out."""
+    for text in (parser.description, parser.epilog):
+        for is_prose, line in paragraphs(text or ""):
+            if not is_prose and line.strip():
+                yield line
 
 
 def help_texts(parser: argparse.ArgumentParser, *, commands: bool = True) -> Iterator[str]:
@@ -93,7 +104,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             if is_prose:
                 out.extend(_wrap(self._said(line), width, indent))
             else:
-                out.append(indent + line if line.strip() else "")
+                out.append(indent + self._said(line) if line.strip() else "")
         return "\n".join(out)
 
     def format_help(self) -> str:
