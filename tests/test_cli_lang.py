@@ -205,29 +205,68 @@ def test_an_entry_that_could_not_be_loaded_is_said_in_chinese(tmp_path):
     assert "kb：条目 'broken-one' 无法加载；请先修正上面的问题" in r.stderr, r.stderr
 
 
+#: what takes kb's words as its message, and which argument that is: the message of a problem
+#: `kb lint` lists (kb.model.Problem, the validator's `ctx.error`/`ctx.warn`, kb.checks.targets'
+#: `rd.problem`), of the errors they are made from (a YAML or front-matter error, a signature
+#: the site or mtail cannot take, a --set refusal) and of a UserError
+_MESSAGE_ARG = {
+    "UserError": 0,
+    "Words": 0,
+    "say": 0,
+    "error": 1,
+    "warn": 1,
+    "fail": 0,
+    "problem": 1,
+    "Problem": 2,
+    "YamlError": 1,
+    "FrontMatterError": 1,
+    "Refused": 0,
+    "Untranslatable": 0,
+    "ParamError": 0,
+}
+#: of those, the ones that take a template and its fields (the others take Words)
+_TEMPLATE_TAKERS = ("UserError", "Words", "say", "error", "warn", "fail")
+
+
+def _literals(node: Any) -> list[str]:
+    """The str literals a message argument may be: itself, or either branch of `a if c else b`."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value] if node.value else []  # "" says nothing
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    return []
+
+
 def _templates_in_kb() -> tuple[list[tuple[str, int, str]], list[tuple[str, int]]]:
-    """Every literal template kb raises as a UserError, hands back as Words or says through
-    `say` ((file, line, template)), and every UserError built from an f-string (file, line):
-    an f-string's words cannot be looked up in kb.i18n's table."""
+    """Every literal template kb raises as a UserError, hands back as Words, says through `say`
+    or writes as a problem ((file, line, template)), and every message built from an f-string
+    or by `+` (file, line): its words cannot be looked up in kb.i18n's table. A problem or error
+    that takes Words (Problem(…), YamlError(…), Refused(…) …) given a plain literal counts too."""
     import ast
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     templates: list[tuple[str, int, str]] = []
     fstrings: list[tuple[str, int]] = []
-    for path in sorted((root / "kb").rglob("*.py")):
+    for path in sorted([*(root / "kb").rglob("*.py"), root / "indexer" / "build.py"]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call):
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-            if name not in ("UserError", "Words", "say"):
+            at = _MESSAGE_ARG.get(name or "")
+            if at is None or len(node.args) <= at:
                 continue
             where = str(path.relative_to(root))
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                templates.append((where, node.lineno, first.value))
-            elif isinstance(first, ast.JoinedStr) and name == "UserError":
+            message = node.args[at]
+            said = _literals(message)
+            if name in _TEMPLATE_TAKERS:
+                templates.extend((where, node.lineno, t) for t in said)
+            elif said:  # a plain literal where kb's words are expected
+                fstrings.append((where, node.lineno))
+            if isinstance(message, (ast.JoinedStr, ast.BinOp)) and name != "say":
                 fstrings.append((where, node.lineno))
     return templates, fstrings
 
@@ -235,9 +274,12 @@ def _templates_in_kb() -> tuple[list[tuple[str, int, str]], list[tuple[str, int]
 def test_every_user_error_kb_can_print_has_its_chinese_words():
     """QA 33: under --lang zh the export, serve and config errors and `kb check ENTRY#typo`
     ("has no check", kb.model.checks_named) were English. A UserError is a template with the
-    user's values as fields (never an f-string) and every template has a Chinese entry."""
+    user's values as fields (never an f-string) and every template has a Chinese entry. So is
+    every problem `kb lint` lists (the validator's, the loader's, YAML's, a check parameter's,
+    config.yaml's, a signature the site or mtail leaves out) and every --set refusal: they were
+    f-strings, English under --lang zh."""
     templates, fstrings = _templates_in_kb()
-    assert len(templates) > 60
+    assert len(templates) > 300
     assert fstrings == []
     untranslated = [t for t in templates if t[2] not in ZH_WORDS]
     assert untranslated == []
@@ -335,12 +377,15 @@ def _parsers(parser: Any) -> list[Any]:
 
 def test_every_help_text_the_parser_holds_has_its_chinese():
     """A new option, command or description without its Chinese in kb.i18n.HELP_ZH fails here."""
-    from kb.cli.helpformat import help_texts
+    from kb.cli.helpformat import help_texts, kept_lines
     from kb.cli.main import build_parser
     from kb.i18n import ARGPARSE_ZH, HELP_ZH
+    from tui.app import build_parser as kbtui_parser
 
     texts = set(help_texts(build_parser()))
     assert len(texts) > 80  # every command's parser was walked, down to kb serve metrics
+    # kbtui's help too, and its key table's rows (kb's example commands are kept as written)
+    texts |= set(help_texts(kbtui_parser())) | set(kept_lines(kbtui_parser()))
     missing = sorted(t for t in texts if t not in HELP_ZH and t not in ARGPARSE_ZH)
     assert missing == []
     assert sorted(set(HELP_ZH) - texts) == []  # no Chinese left for a text that is gone
@@ -421,3 +466,298 @@ def test_completion_offers_the_same_words_in_a_chinese_locale(tmp_path):
     en = run_kb(*argv, env={**home, **EN})
     assert zh.returncode == en.returncode == 0
     assert zh.stdout == en.stdout and "--limit" in zh.stdout.split()
+
+
+# --- kb lint, its problems wherever they are written, config.yaml, --set, kb index / paths ---
+
+BROKEN = """---
+id: bad-one
+kind: incident
+title: T
+summary: S
+products: [emqx, emqx]
+updated: 2026-12-01
+foo: 1
+signatures: ["(?<=x)y", "a(?i)bcd", "x\\\\Cyz"]
+checks:
+  - id: c1
+    kind: net.tcp
+    title: x
+    params: {port: 99999, bogus: 1}
+tree:
+  start: nope
+  nodes:
+    a: {question: q}
+---
+body
+"""
+
+
+def _broken_kb(tmp_path: Any) -> Any:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "bad-one.md").write_text(BROKEN, encoding="utf-8")
+    return kb
+
+
+def test_kb_lint_says_every_problem_and_its_summary_in_chinese(tmp_path):
+    """`kb --lang zh lint` listed every problem and its summary in English. The file, line, ids,
+    keys, patterns and RE2's own error stay as written; --json stays English."""
+    kb = _broken_kb(tmp_path)
+    f = kb / "bad-one.md"
+    env = {"KBTUI_HOME": str(tmp_path / "home"), **EN}
+    r = run_kb("--lang", "zh", "--kb", str(kb), "lint", str(kb), env=env)
+    assert (r.returncode, r.stderr) == (1, ""), r.stderr
+    assert r.stdout.splitlines() == [
+        f"{f}:2：错误：incident 类条目需要 symptoms：用户可能输入的简短描述",
+        f"{f}:6：警告：products 中 'emqx' 出现了两次；请只保留一个",
+        f"{f}:8：错误：未知字段 'foo'；允许的字段：id, kind, title, summary, products, tags, "
+        "versions, updated, severity, sources, related, symptoms, signatures, checks, tree, lang",
+        f"{f}:9：错误：特征行无法按 RE2 编译（invalid perl operator: (?<=）；RE2 不支持环视"
+        "（lookaround）和反向引用",
+        f"{f}:9：警告：特征行 'a(?i)bcd'：内联标志或分组修饰符（第 3 个字符处）没有完全等价的 "
+        "JavaScript 写法；静态站点不收录它（kb search 仍会使用）",
+        f"{f}:9：警告：特征行 'x\\\\Cyz'：\\C（第 4 个字符处）没有完全等价的 JavaScript 写法；"
+        "静态站点不收录它（kb search 仍会使用）",
+        f"{f}:9：警告：特征行 'x\\\\Cyz'：\\C（任意字节）在 Go 中没有等价写法；集群的 mtail 程序"
+        "不收录它（kb search 仍会使用）",
+        f"{f}:14：错误：net.tcp：参数 'port' 必须是 TCP 端口（1-65535）；当前为 99999",
+        f"{f}:14：错误：net.tcp：未知参数 'bogus'；允许的参数：timeout, host, port",
+        f"{f}:16：错误：排查树的起点 'nope' 不是节点；请使用其中之一：a",
+        f"{f}:18：错误：问题节点 'a' 至少需要两个选项",
+        "已检查 1 个条目：7 个错误，4 个警告",
+    ]
+    en = run_kb("--kb", str(kb), "lint", str(kb), env=env)
+    assert en.returncode == 1 and not CJK.search(en.stdout)
+    lines = en.stdout.splitlines()
+    assert lines[0] == f"{f}:2: error: an incident needs symptoms: short phrases a user would type"
+    assert lines[-1] == "1 entry checked: 7 errors, 4 warnings"
+    import json
+
+    zh_json = run_kb("--lang", "zh", "--kb", str(kb), "lint", "--json", str(kb), env=env)
+    en_json = run_kb("--kb", str(kb), "lint", "--json", str(kb), env=env)
+    assert zh_json.stdout == en_json.stdout  # machine-readable: English, as kb search --json
+    assert json.loads(zh_json.stdout)["problems"][0]["message"] == (
+        "an incident needs symptoms: short phrases a user would type"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "zh", "en"),
+    [
+        (
+            "id: x\n",
+            "文件必须以 '---' 行开头，用来开始 YAML front-matter",
+            "file must start with a '---' line opening the YAML front-matter",
+        ),
+        (
+            "---\nid: x\nid: y\n---\n",
+            "键 'id' 重复（第一次出现在第 2 行）；请只保留一个",
+            "duplicate key 'id' (first at line 2); keep one",
+        ),
+        (
+            "---\nid: yy\nkind: faq\ntitle: t\nsummary: s\nproducts: [emqx]\nupdated: 2026-1-1\n---\nb\n",
+            "'updated' 必须是 YYYY-MM-DD 格式的日期，当前为 '2026-1-1'",
+            "'updated' must be a date YYYY-MM-DD, got '2026-1-1'",
+        ),
+    ],
+)
+def test_yaml_and_front_matter_problems_are_said_in_chinese(tmp_path, text, zh, en):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "yy.md").write_text(text, encoding="utf-8")
+    env = {"KBTUI_HOME": str(tmp_path / "home"), **EN}
+    r = run_kb("--lang", "zh", "--kb", str(kb), "lint", str(kb), env=env)
+    assert r.returncode == 1 and f"：错误：{zh}\n" in r.stdout, r.stdout
+    r = run_kb("--kb", str(kb), "lint", str(kb), env=env)
+    assert r.returncode == 1 and f": error: {en}\n" in r.stdout, r.stdout
+
+
+def test_problems_read_back_from_the_index_are_said_in_chinese(tmp_path):
+    """`kb search` warns about the entries that could not be loaded: the second run reads them
+    from the index (its problem rows), where the English used to be all that was kept."""
+    kb = _broken_kb(tmp_path)
+    env = {"KBTUI_HOME": str(tmp_path / "home"), **EN}
+    said = "kb：" + f"{kb / 'bad-one.md'}:2：错误：incident 类条目需要 symptoms"
+    for _ in range(2):  # built, then read back
+        r = run_kb("--lang", "zh", "--kb", str(kb), "search", "tcp", env=env)
+        assert said in r.stderr, r.stderr
+    r = run_kb("--kb", str(kb), "search", "tcp", env=env)
+    assert f"kb: {kb / 'bad-one.md'}:2: error: an incident needs symptoms" in r.stderr
+
+
+def test_problem_rows_keep_their_words_and_old_rows_stay_english():
+    from indexer.store import problems_from_json, problems_to_json
+    from kb.i18n import problem_line
+    from kb.model import Problem
+    from kb.words import Words
+
+    words = Words(
+        "{kind}: parameter {name!r} {wrong}",
+        kind="net.tcp",
+        name="port",
+        wrong=Words("must be a TCP port, 1-65535; got {value}", value=99999),
+    )
+    back = problems_from_json(problems_to_json([Problem("a.md", 3, words)]))[0]
+    assert back == Problem("a.md", 3, str(words))
+    assert problem_line(back, "zh") == (
+        "a.md:3：错误：net.tcp：参数 'port' 必须是 TCP 端口（1-65535）；当前为 99999"
+    )
+    old = problems_from_json([["a.md", 3, "some English", "warning"]])[0]
+    assert problem_line(old, "zh") == "a.md:3：警告：some English"
+
+
+def test_mtail_export_says_what_it_left_out_in_chinese(tmp_path):
+    kb = _broken_kb(tmp_path)
+    env = {"KBTUI_HOME": str(tmp_path / "home"), **EN}
+    r = run_kb("--lang", "zh", "--kb", str(kb), "export", "mtail", "-", env=env)
+    line = f"{kb / 'bad-one.md'}:9：警告：bad-one 的特征行 'x\\\\Cyz' 未收录：\\C（任意字节）在 Go 中没有等价写法"
+    assert line in r.stderr.splitlines(), r.stderr
+    r = run_kb("--kb", str(kb), "export", "mtail", "-", env=env)
+    english = (
+        f"{kb / 'bad-one.md'}:9: warning: signature 'x\\\\Cyz' of bad-one left out: \\C (any byte) "
+        "has no Go equivalent"
+    )
+    assert english in r.stderr.splitlines(), r.stderr
+
+
+@pytest.mark.parametrize(
+    ("sets", "zh", "en"),
+    [
+        (
+            "noequals",
+            "kb：check：--set 'noequals'：请写成 --set NAME=VALUE\n",
+            "kb: check: --set 'noequals': use --set NAME=VALUE\n",
+        ),
+        (
+            "tail=-5",
+            "kb：check：--set：docker.logs：参数 'tail' 必须在 1 到 100000 之间；当前为 -5\n",
+            "kb: check: --set: docker.logs: parameter 'tail' must be between 1 and 100000; "
+            "got -5\n",
+        ),
+        (
+            'tail="12"',
+            "kb：check：--set：docker.logs：参数 'tail' 必须是整数，当前为 str '12'；请去掉引号\n",
+            "kb: check: --set: docker.logs: parameter 'tail' must be an integer, got str '12'; "
+            "write it without quotes\n",
+        ),
+    ],
+)
+def test_set_refusals_are_said_in_chinese(tmp_path, sets, zh, en):
+    argv = ("check", CHECKED, "--set", sets)
+    env = {"KBTUI_HOME": str(tmp_path), **EN}
+    r = run_kb("--lang", "zh", *argv, env=env)
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", zh)
+    r = run_kb(*argv, env=env)
+    assert (r.returncode, r.stdout, r.stderr) == (2, "", en)
+
+
+def test_set_naming_no_parameter_is_said_in_chinese(tmp_path):
+    r = run_kb(
+        "--lang",
+        "zh",
+        "check",
+        CHECKED,
+        "--set",
+        "bogus=1",
+        env={"KBTUI_HOME": str(tmp_path), **EN},
+    )
+    assert r.returncode == 2
+    assert r.stderr.startswith(
+        "kb：check：--set bogus：所选的检查都没有这个参数；已有的参数：allow_oom, "
+    )
+
+
+CONFIG = """bogus: 1
+docker_hosts:
+  - name: a
+    url: tcp://10.0.0.1
+brokers:
+  - name: b
+    kind: emqx
+    ports: {mqtt: 0}
+"""
+
+
+def test_config_yaml_warnings_are_said_in_chinese(tmp_path):
+    home = tmp_path / "home"
+    conf = home / "config" / "config.yaml"
+    conf.parent.mkdir(parents=True)
+    conf.write_text(CONFIG, encoding="utf-8")
+    conf.chmod(0o600)
+    env = {"KBTUI_HOME": str(home), **EN}
+    r = run_kb("--lang", "zh", "paths", env=env)
+    assert r.returncode == 0
+    assert r.stdout.splitlines()[-4:] == [
+        "配置问题（修正之前不会使用这些目标）：",
+        f"  {conf}:1：警告：未知的键 'bogus'；已知的键：kb_paths, docker_hosts, brokers",
+        f"  {conf}:4：错误：docker_hosts[0] (a)：url 'tcp://10.0.0.1' 没有端口：Docker 需要端口"
+        "（tcp://HOST:PORT；2375，使用 TLS 时为 2376）；请写成 tcp://10.0.0.1:2375",
+        f"  {conf}:8：错误：brokers[0] (b)：ports.mqtt 必须是 1 到 65535 之间的端口号",
+    ]
+    r = run_kb("--lang", "zh", "check", CHECKED, "--target", "a", env=env)
+    assert r.returncode == 2
+    assert r.stderr.splitlines() == [
+        f"kb：{conf}:1：警告：未知的键 'bogus'；已知的键：kb_paths, docker_hosts, brokers",
+        f"kb：{conf}:8：错误：brokers[0] (b)：ports.mqtt 必须是 1 到 65535 之间的端口号",
+        f"kb：check：目标 'a' 在配置中，但无法使用：{conf}:4：docker_hosts[0] (a)：url "
+        "'tcp://10.0.0.1' 没有端口：Docker 需要端口（tcp://HOST:PORT；2375，使用 TLS 时为 2376）；"
+        "请写成 tcp://10.0.0.1:2375",
+    ]
+    r = run_kb("paths", env=env)  # English as it was
+    assert r.stdout.splitlines()[-3:-1] == [
+        f"  {conf}:1: warning: unknown key 'bogus'; known: kb_paths, docker_hosts, brokers",
+        f"  {conf}:4: error: docker_hosts[0] (a): url 'tcp://10.0.0.1' has no port: Docker needs "
+        "one (tcp://HOST:PORT; 2375, or 2376 with TLS); write tcp://10.0.0.1:2375",
+    ]
+    assert "config problems (these targets are not used until fixed):" in r.stdout
+
+
+def test_index_and_paths_status_lines_are_said_in_chinese(tmp_path):
+    env = {"KBTUI_HOME": str(tmp_path), "KB_PATH": str(tmp_path / "nowhere"), **EN}
+    r = run_kb("--lang", "zh", "index", "--rebuild", env=env)
+    assert r.returncode == 0 and r.stdout.startswith("索引已重建：") and "秒，位于 " in r.stdout
+    r = run_kb("--lang", "zh", "index", env=env)
+    assert r.returncode == 0 and r.stdout.startswith("索引已更新（重新读取了 0 个条目）：")
+    r = run_kb("index", env=env)
+    assert r.stdout.startswith("index updated (0 entries re-read): ")
+    r = run_kb("--lang", "zh", "paths", env=env)
+    assert "kb_sources（按优先级从低到高）：\n" in r.stdout
+    assert f"  {tmp_path / 'nowhere'}  （不存在）\n" in r.stdout
+    assert "config_file:" in r.stdout  # the keys are the --json keys
+    r = run_kb("paths", env=env)
+    assert "kb_sources (lowest precedence first):\n" in r.stdout
+    assert f"  {tmp_path / 'nowhere'}  (missing)\n" in r.stdout
+
+
+def test_kbtui_help_is_said_in_chinese_like_kb_help(capsys, monkeypatch):
+    """`kbtui --lang zh --help` said only argparse's own words (用法, 选项) in Chinese."""
+    from tui.app import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "--help"])
+    out = capsys.readouterr().out
+    for said in (
+        "终端里的故障排查知识库。",
+        "选项：",
+        "  --version       显示版本号并退出",
+        "  --kb PATH       额外的知识库文件夹（可重复）",
+        "常用按键：",
+        "  Esc / q         返回（Esc 先清空搜索框）                F2  首页   ctrl+q  退出",
+        "示例：",
+        "  kbtui --lang zh                整个应用显示中文",
+    ):
+        assert said in out.splitlines(), said
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out == out  # a zh locale says it too
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    en = capsys.readouterr().out
+    assert not CJK.search(en.replace("English/中文", ""))
+    assert "main keys:\n  type / paste    search as you type;" in en
+    # a row of the key table is no wider in Chinese than in English (two columns a character)
+    assert max(map(cell_len, out.splitlines())) <= max(map(cell_len, en.splitlines()))
