@@ -383,6 +383,22 @@ async def test_d07_missing_kb_folder_is_refused_and_problems_open_in_the_app(mak
 
 
 @pilot_test
+async def test_d07_problems_screen_says_kbs_words_in_chinese(make_kb):
+    """F6 under zh: the problem's message in Chinese (its YAML reason and path as written)."""
+    app = app_with(extra_kb(make_kb, broken=True), lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen), what="problems")
+        await wait_for(pilot, lambda: "YAML 无效" in screen_text(app), what="row in Chinese")
+        from textual.widgets import OptionList
+
+        rows = app.screen.query_one(OptionList)
+        row = rows.get_option_at_index(0).prompt.plain
+        assert "tui-oncall-broken.md:" in row and "YAML 无效" in row and "invalid YAML" not in row
+
+
+@pilot_test
 async def test_d08_the_whole_app_in_chinese():
     app = make_app(lang="zh")
     async with app.run_test(size=SIZE) as pilot:

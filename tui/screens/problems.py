@@ -102,7 +102,8 @@ class ProblemsScreen(Screen[None]):
                 options.append(None)
             style = "bold red" if getattr(p, "severity", "error") == "error" else "bold yellow"
             label = Text(one_line(f"{p.path}:{p.line}", 300), style=style)
-            label.append("\n  " + one_line(p.message, 500), style="")
+            # kb's words in the language shown (kb.words.Words), the file's values as typed
+            label.append("\n  " + one_line(tr(p.message, lang), 500), style="")
             options.append(Option(label, id=str(i)))
         table.add_options(options)
         if problems:
