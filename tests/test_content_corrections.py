@@ -1084,6 +1084,15 @@ CAPTURED_ENTRIES = [
         "rabbitmq-connection-forced-shutdown",
         ("CONNECTION_FORCED - ", "connection_forced: "),
     ),
+    # an empty and a partial host directory over the broker's config directory: Mosquitto's two
+    # refusals are its own entry's lines (docker-bind-mount-hides-image-files links it from its
+    # tree); busybox's "cat: can't open '/conf/app.conf'", the listings, Mosquitto's "Error found
+    # at" and RabbitMQ's silent start (0 plugins, no config file) match nothing
+    (
+        "docker-20.10.24-bind-mount-hides-image-files.txt",
+        "mosquitto-unable-to-open-config-file",
+        ("Error: Unable to open config file", "Error: Unable to open include_dir"),
+    ),
     # the refused renames inside the container; not the inode numbers or the stale file's text
     (
         "docker-20.10.24-single-file-bind-mount.txt",
