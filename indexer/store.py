@@ -92,13 +92,22 @@ class IndexUnwritable(UserError):
 
     def __init__(self, folder: Path, exc: OSError) -> None:
         from kb.paths import cache_override_hint
+        from kb.words import Words
 
         self.folder = folder
-        self.reason = exc.strerror or type(exc).__name__
-        first = "free space there" if exc.errno in _NO_SPACE else "make it writable"
-        #: what to do, for the one-line warning of a search that fell back
-        self.fix = f"{first} or set {cache_override_hint()} to a writable folder"
-        super().__init__(f"cannot write the search index in {folder} ({self.reason}); {self.fix}")
+        self.reason = Words(exc.strerror or type(exc).__name__)
+        first = Words("free space there" if exc.errno in _NO_SPACE else "make it writable")
+        #: what to do, for the one-line warning of a search that fell back (kb's words: said in
+        #: the user's language where shown)
+        self.fix = Words(
+            "{first} or set {hint} to a writable folder", first=first, hint=cache_override_hint()
+        )
+        super().__init__(
+            "cannot write the search index in {folder} ({reason}); {fix}",
+            folder=str(folder),
+            reason=self.reason,
+            fix=self.fix,
+        )
 
 
 def store_dir(sources: list[Path]) -> Path:

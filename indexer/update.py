@@ -41,6 +41,7 @@ from indexer.store import (
     unwritable,
 )
 from kb.model import Problem
+from kb.words import Words
 
 lazy.defer()  # before Whoosh's query modules are imported (opening a searcher does)
 
@@ -446,20 +447,28 @@ def _fallback(
         else:
             n = pending[-1] if pending else None
             if n == 0:  # only touched files (same content): nothing is missing
-                stale = "its results are complete"
+                stale = Words("its results are complete")
             elif n is None:
-                stale = "results may miss recent changes to the KB files"
+                stale = Words("results may miss recent changes to the KB files")
+            elif n == 1:
+                stale = Words("results may miss 1 changed entry")
             else:
-                stale = f"results may miss {n} changed {'entry' if n == 1 else 'entries'}"
-            idx.warning = (
-                f"cannot update the search index in {problem.folder} ({problem.reason}); "
-                f"{stale}; {problem.fix}"
+                stale = Words("results may miss {n} changed entries", n=n)
+            idx.warning = Words(
+                "cannot update the search index in {folder} ({reason}); {stale}; {fix}",
+                folder=str(problem.folder),
+                reason=problem.reason,
+                stale=stale,
+                fix=problem.fix,
             )
             return idx
     idx = _in_memory(store, srcs, progress)
-    idx.warning = (
-        f"cannot write the search index in {problem.folder} ({problem.reason}); searching an "
-        f"index built in memory for this run; {problem.fix}"
+    idx.warning = Words(
+        "cannot write the search index in {folder} ({reason}); searching an index built in "
+        "memory for this run; {fix}",
+        folder=str(problem.folder),
+        reason=problem.reason,
+        fix=problem.fix,
     )
     return idx
 

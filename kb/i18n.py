@@ -279,6 +279,25 @@ ZH_WORDS: dict[str, str] = {
     "{n} warning": "{n} 个警告",
     "{n} warnings": "{n} 个警告",
     "{entries} checked: {errors}, {warnings}": "已检查 {entries}：{errors}，{warnings}",
+    # an index folder that cannot be written (indexer.store.IndexUnwritable, indexer.update)
+    "kb: warning: {message}": "kb：警告：{message}",
+    "cannot write the search index in {folder} ({reason}); {fix}": (
+        "无法写入 {folder} 中的搜索索引（{reason}）；{fix}"
+    ),
+    "cannot update the search index in {folder} ({reason}); {stale}; {fix}": (
+        "无法更新 {folder} 中的搜索索引（{reason}）；{stale}；{fix}"
+    ),
+    "cannot write the search index in {folder} ({reason}); searching an index built in "
+    "memory for this run; {fix}": (
+        "无法写入 {folder} 中的搜索索引（{reason}）；本次在内存中建立索引进行搜索；{fix}"
+    ),
+    "free space there": "请在那里腾出空间",
+    "make it writable": "请让它可写",
+    "{first} or set {hint} to a writable folder": "{first}，或把 {hint} 设为一个可写的文件夹",
+    "its results are complete": "结果是完整的",
+    "results may miss recent changes to the KB files": "结果可能缺少知识库文件最近的改动",
+    "results may miss 1 changed entry": "结果可能缺少 1 个改动过的条目",
+    "results may miss {n} changed entries": "结果可能缺少 {n} 个改动过的条目",
     "kb: warning: {n} more problems; run 'kb lint' for all": (
         "kb：警告：另有 {n} 个问题；运行 'kb lint' 查看全部"
     ),

@@ -168,6 +168,26 @@ def test_cli_read_only_cache_searches_from_memory_and_kb_index_says_what_to_do(h
     )
 
 
+def test_cli_read_only_cache_is_said_in_chinese(home, tmpfs):
+    """Under --lang zh the fallback warning and `kb index`'s refusal are kb's words in Chinese;
+    the folder stays as it is."""
+    tmpfs(home / "cache", "ro")
+    folder = home / "cache" / "index"
+    r = run_kb("--lang", "zh", "search", "monotonic time stepped backwards")
+    assert r.returncode == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if str(folder) in line]
+    assert warnings == [
+        f"kb：警告：无法写入 {folder} 中的搜索索引（只读文件系统）；本次在内存中建立索引进行搜索；"
+        "请让它可写，或把 KBTUI_HOME 设为一个可写的文件夹"
+    ], r.stderr
+    r = run_kb("--lang", "zh", "index")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (
+        f"kb：无法写入 {folder} 中的搜索索引（只读文件系统）；"
+        "请让它可写，或把 KBTUI_HOME 设为一个可写的文件夹"
+    )
+
+
 def test_cli_full_disk_search_never_exits_70_and_recovers_without_a_rebuild(home, tmpfs, tmp_path):
     cache = tmpfs(home / "cache", "size=30m")
     user_kb = tmp_path / "user-kb"

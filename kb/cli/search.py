@@ -81,9 +81,13 @@ def open_index_for(args: argparse.Namespace) -> KBIndex:
     with LazyProgress("Indexing") as progress:
         idx = open_index(sources_for(args), progress=progress)
     if idx.warning:  # the index folder cannot be written: the search goes on (docs/search.md)
+        from kb.i18n import say
         from kb.sanitize import one_line
 
-        sys.stderr.write(f"kb: warning: {one_line(idx.warning)}\n")
+        lang = lang_for(args)
+        sys.stderr.write(
+            say("kb: warning: {message}", lang, message=one_line(say(idx.warning, lang))) + "\n"
+        )
     warn_problems(idx.errors, lang_for(args))
     return idx
 

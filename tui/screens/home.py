@@ -243,7 +243,7 @@ class HomeScreen(Screen[None]):
         warning = self.query_one("#index-warning", Static)
         warning.display = bool(svc.state.warning) and not svc.state.error
         if warning.display:
-            warning.update(plain(svc.state.warning))
+            warning.update(plain(tr(svc.state.warning or "", lang)))  # kb.words.Words
 
     def _show_filters(self) -> None:
         query = self.query_one("#search", SearchInput).value
