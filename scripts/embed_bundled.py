@@ -3,9 +3,13 @@
 
     python scripts/embed_bundled.py
 
-Run it after changing a bundled entry's title or English symptoms, the texts encoded (tests/test_semantic.py
-fails until then). Without the table, search still works: the vectors it lacks are computed on
-first use and cached beside the user's index; the table only spares the first queries that work.
+Run it after changing a bundled entry's title or English symptoms, the texts encoded
+(tests/test_semantic.py fails until then). Texts already in the table keep their vectors (a
+text's vector depends on the text alone: a fresh encoding differs by at most one float16 step,
+from the batch it is padded in); only new ones are encoded, so a run takes seconds instead of
+minutes. `--full` encodes every text again. Without the table, search still works: the vectors
+it lacks are computed on first use and cached beside the user's index; the table only spares the
+first queries that work.
 """
 
 from __future__ import annotations
@@ -32,17 +36,25 @@ def main() -> int:
     texts = sorted(
         {t for e in kb.entries.values() for t in semantic.entry_texts(entry_document(e)["data"])}
     )
-    t0 = time.perf_counter()
-    vecs = semantic.encoder().encode(texts)
     out = semantic.model_dir() / "vectors.npz"
+    keys = [semantic.text_key(t) for t in texts]
+    kept: dict[str, np.ndarray] = {}
+    if out.exists() and "--full" not in sys.argv[1:]:
+        with np.load(out) as old:
+            kept = dict(zip(old["keys"].tolist(), old["vectors"], strict=True))
+    todo = [t for t, k in zip(texts, keys, strict=True) if k not in kept]
+    t0 = time.perf_counter()
+    if todo:
+        new = semantic.encoder().encode(todo).astype(np.float16)
+        kept.update(zip((semantic.text_key(t) for t in todo), new, strict=True))
     np.savez(
         out,
-        keys=np.array([semantic.text_key(t) for t in texts], dtype="U20"),
-        vectors=vecs.astype(np.float16),
+        keys=np.array(keys, dtype="U20"),
+        vectors=np.stack([kept[k] for k in keys]).astype(np.float16),
     )
     print(
-        f"{len(texts)} texts of {len(kb.entries)} entries in {time.perf_counter() - t0:.1f} s:"
-        f" {out} ({out.stat().st_size:,} bytes)"
+        f"{len(texts)} texts of {len(kb.entries)} entries ({len(todo)} encoded) in"
+        f" {time.perf_counter() - t0:.1f} s: {out} ({out.stat().st_size:,} bytes)"
     )
     return 0
 
