@@ -1269,6 +1269,25 @@ def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     _assert_captured_lines(sigs, _captured(*names), dict.fromkeys(keys, entry))
 
 
+def test_captured_mirror_lines_name_the_mirror_entry_and_the_hub_lookup_stays_dns(sigs):
+    """dockerd 20.10.24 with a registry mirror (docker-registry 2.8.2): the mirror being tried
+    (its URL ends in a slash), the fallback after its 404 and a mirror without scheme refused on
+    reload and at start name the mirror entry; the final Docker Hub / quay.io lookup failure the CLI
+    prints (this machine has no Internet) is the DNS entry's; the Hub endpoint's own "Trying to
+    pull", the connection-refused and time-out fallbacks (any registry logs those) match nothing."""
+    mirror = "docker-registry-mirror-not-used"
+    dns = "docker-pull-registry-dns-lookup-fails"
+    want: dict[str, str | frozenset[str]] = {
+        "from http://127.0.0.1:5077/ v2": mirror,
+        "from http://127.0.0.1:5079/ v2": mirror,
+        "after error: manifest unknown": mirror,
+        "invalid mirror:": mirror,
+        'Error response from daemon: Get "https://registry-1.docker.io/v2/": dial tcp: lookup': dns,
+        'Error response from daemon: Get "https://quay.io/v2/": dial tcp: lookup': dns,
+    }
+    _assert_captured_lines(sigs, _captured("docker-20.10.24-registry-mirror.txt"), want)
+
+
 def test_captured_vhost_refusals_name_their_entry_and_the_connection_limit_does_not(sigs):
     """pika, amqplib, amqp-tools and amqp091-go refused on a vhost without permissions and on a
     missing one, and the node's lines for them (3.10.8): each refusal names the vhost entry; the
