@@ -1286,6 +1286,13 @@ def test_captured_mirror_lines_name_the_mirror_entry_and_the_hub_lookup_stays_dn
         'Error response from daemon: Get "https://quay.io/v2/": dial tcp: lookup': dns,
     }
     _assert_captured_lines(sigs, _captured("docker-20.10.24-registry-mirror.txt"), want)
+    # ValidateMirror's wording on 28.3+ (no scheme) and up to 28.2 (bare host name)
+    for line in (
+        'failed to start daemon: invalid mirror: no scheme specified for "mirror.example.com":'
+        " must use either 'https://' or 'http://'",
+        'invalid mirror: unsupported scheme "" in "abc.mirror.aliyuncs.com"',
+    ):
+        assert _matches(sigs, line) == {mirror}, line
 
 
 def test_captured_vhost_refusals_name_their_entry_and_the_connection_limit_does_not(sigs):
