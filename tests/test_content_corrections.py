@@ -1269,6 +1269,21 @@ def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     _assert_captured_lines(sigs, _captured(*names), dict.fromkeys(keys, entry))
 
 
+def test_captured_empty_docker_logs_lines_name_their_entry(sigs):
+    """dockerd 20.10.24 refusing docker logs for the none driver and for syslog without its
+    dual-logging cache names the empty-logs entry; the missing command's OCI error (the container
+    that never ran) is the OCI entry's; RabbitMQ's banners, its handler switch, Mosquitto's and
+    busybox's lines, Python's and the rotation's name nothing. The banner naming a log file is a
+    normal setting, read by the entry's own check, not a signature."""
+    want: dict[str, str | frozenset[str]] = {
+        "configured logging driver does not support reading": "docker-logs-empty",
+        'exec: "/opt/app/run-broker": stat': "docker-oci-executable-not-found",
+    }
+    text = _captured("docker-20.10.24-logs-empty.txt")
+    _assert_captured_lines(sigs, text, want)
+    assert "Logs: /var/log/rabbitmq/rabbit@h-logsempty-rmq.log" in text
+
+
 def test_captured_mirror_lines_name_the_mirror_entry_and_the_hub_lookup_stays_dns(sigs):
     """dockerd 20.10.24 with a registry mirror (docker-registry 2.8.2): the mirror being tried
     (its URL ends in a slash), the fallback after its 404 and a mirror without scheme refused on
