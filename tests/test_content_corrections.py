@@ -366,6 +366,26 @@ def test_captured_shovel_errors_reach_exactly_their_entries(sigs):
     _assert_captured_lines(sigs, _captured("rabbitmq-3.10.8-shovel-errors.txt"), want)
 
 
+def test_captured_federation_lines_reach_exactly_their_entries(sigs):
+    """Two 3.10.8 nodes: federation without the plugin, links that cannot connect (wrong password,
+    unresolvable host, missing vhost, upstream user without configure/write) and links that never
+    start (no or non-matching policy). The link's warning names the federation entry; the
+    upstream's own refusals and the auth_failure reason on the record's next lines name the login
+    and vhost entries; healthy link lines, the x-federation-upstream fallback, federation_status
+    output and the supervisor reports match nothing."""
+    federation = "rabbitmq-federation-link-not-running"
+    login = "rabbitmq-login-refused-invalid-credentials"
+    want: dict[str, str | frozenset[str]] = {
+        "did not connect to ": federation,
+        "Command 'federation_status' not found": federation,
+        "component federation-upstream not found": federation,
+        "ACCESS_REFUSED - Login was refused": login,
+        "PLAIN login refused: user 'fed'": login,
+        "vhost nope not found": "rabbitmq-vhost-access-refused",
+    }
+    _assert_captured_lines(sigs, _captured("rabbitmq-3.10.8-federation.txt"), want)
+
+
 def test_captured_rabbitmq_channel_errors_reach_exactly_their_entries(sigs):
     text = _captured("rabbitmq-3.10.8-channel-errors.log")
     want = {
