@@ -1330,6 +1330,28 @@ def test_captured_mirror_lines_name_the_mirror_entry_and_the_hub_lookup_stays_dn
         assert _matches(sigs, line) == {mirror}, line
 
 
+def test_captured_healthcheck_lines_name_the_healthcheck_entry(sigs):
+    """dockerd 20.10.24 health checks that fail on purpose (curl missing in shell and exec form, a
+    server on [::1] probed on localhost, exit 2, a wrong port, no credentials, 500ms and 1s
+    timeouts on the RabbitMQ CLI, the host's published port probed inside the container): the
+    unhealthy docker ps lines, State.Health JSON of failing probes and health_status: unhealthy
+    events name the health-check entry; the exec-form curl failure names the OCI entry too;
+    healthy and starting lines, healthy events, the commands and the CLI's refusal of
+    --health-start-interval name nothing."""
+    health = "docker-healthcheck-unhealthy"
+    want: dict[str, str | frozenset[str]] = {
+        # first: the JSON line holding the exec failure is also the OCI entry's line
+        "executable file not found in $PATH": frozenset(
+            {health, "docker-oci-executable-not-found"}
+        ),
+        "Health check exceeded timeout": health,
+        '"Status":"unhealthy"': health,
+        "(unhealthy)": health,
+        "health_status: unhealthy": health,
+    }
+    _assert_captured_lines(sigs, _captured("docker-20.10.24-healthcheck-unhealthy.txt"), want)
+
+
 def test_captured_vhost_refusals_name_their_entry_and_the_connection_limit_does_not(sigs):
     """pika, amqplib, amqp-tools and amqp091-go refused on a vhost without permissions and on a
     missing one, and the node's lines for them (3.10.8): each refusal names the vhost entry; the
