@@ -1234,6 +1234,15 @@ CAPTURED_ENTRIES = [
         "docker-network-not-found",
         ("network kbnf-net not found", "network kbnf-missing not found"),
     ),
+    # docker network rm refused while a container runs on the network (twice: one container,
+    # then one joined with docker network connect); not the inspect output, the prune report,
+    # "endpoint h-netep-ghost not found" from disconnect -f, or the restarted private daemon's
+    # "Removing stale sandbox" cleanup
+    (
+        "docker-20.10.24-network-active-endpoints.txt",
+        "docker-network-has-active-endpoints",
+        ("has active endpoints",),
+    ),
     # a durable classic queue whose node is stopped, from the client and in the other node's
     # log; not the list_queues output, the forget_cluster_node and delete_queue runs, or the
     # "Channel error on connection" headers
@@ -1578,3 +1587,19 @@ def test_docker_forward_drop_warning_names_the_routing_entry(sigs):
         " -I FORWARD -j DOCKER-USER: iptables: No chain/target/match by that name."
     )
     assert entry not in _matches(sigs, module)
+
+
+def test_active_endpoints_signature_reads_every_engine_form(sigs):
+    """The three wordings of libnetwork's ActiveEndpointsError, filled in from moby's format
+    strings: "network %s id %s has active endpoints" (20.10 to 28.0.4), "(%s)" with the endpoint
+    names (28.1.x) and with name:%q id:%q per endpoint (28.2.0 and later), each behind the
+    daemon's "error while removing network: "; Compose 2.18's warning too."""
+    entry = "docker-network-has-active-endpoints"
+    prefix = "Error response from daemon: error while removing network: "
+    for line in (
+        prefix + "network myapp_default id " + "0f" * 32 + " has active endpoints",
+        prefix + "network myapp_default has active endpoints (broker, worker)",
+        prefix + 'network myapp_default has active endpoints (name:"broker" id:"5d0b2a4c1f3e")',
+        "! Network myapp_default  Resource is still in use",
+    ):
+        assert _matches(sigs, line) == {entry}, line
