@@ -1591,7 +1591,7 @@ def test_docker_forward_drop_warning_names_the_routing_entry(sigs):
 
 def test_active_endpoints_signature_reads_every_engine_form(sigs):
     """The three wordings of libnetwork's ActiveEndpointsError, filled in from moby's format
-    strings: "network %s id %s has active endpoints" (20.10 to 28.0.4), "(%s)" with the endpoint
+    strings: "network %s id %s has active endpoints" (17.05 to 28.0.4), "(%s)" with the endpoint
     names (28.1.x) and with name:%q id:%q per endpoint (28.2.0 and later), each behind the
     daemon's "error while removing network: "; Compose 2.18's warning too."""
     entry = "docker-network-has-active-endpoints"
@@ -1601,5 +1601,11 @@ def test_active_endpoints_signature_reads_every_engine_form(sigs):
         prefix + "network myapp_default has active endpoints (broker, worker)",
         prefix + 'network myapp_default has active endpoints (name:"broker" id:"5d0b2a4c1f3e")',
         "! Network myapp_default  Resource is still in use",
+        # Compose 5.4's warning when up cannot remove a renamed network (docker/compose
+        # ba2358c98, pkg/compose/executor_ops.go)
+        "network myapp_old is still in use and was left in place; remove it manually once no"
+        " container is attached",
     ):
         assert _matches(sigs, line) == {entry}, line
+    # a volume compose down could not remove is not this entry
+    assert entry not in _matches(sigs, "! Volume myapp_data  Resource is still in use")
