@@ -216,10 +216,11 @@ class KBIndex:
             idf=self._idf(query[:MAX_QUERY_CHARS], built.doc_count, built.log_like),
         )
         ranked = rank.refine(rank.rerank(cands, built, facts)[:want], built)
-        if len(query) > MAX_QUERY_CHARS:
-            # only the first MAX_QUERY_CHARS were tokenised, and `docker logs … | kb search -`
-            # has its error at the bottom: entries whose signature matches anywhere in the whole
-            # text join the candidates (signatures then lift them, as for a short line)
+        if len(query) > MAX_QUERY_CHARS or built.words_cut:
+            # only the first MAX_QUERY_CHARS were tokenised, or only the rarest MAX_GROUPS words
+            # searched, and `docker logs … | kb search -` has its error at the bottom: entries
+            # whose signature matches anywhere in the whole text join the candidates (signatures
+            # then lift them, as for a short line)
             ranked += self._beyond_words(query, {c.id for c in ranked}, flt, ranked)
         if not ranked:
             return []

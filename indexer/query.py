@@ -67,6 +67,9 @@ class Built:
     # holding one counts as holding the user's phrase
     syn_phrases: list[tuple[frozenset[str], str]] = field(default_factory=list)
     log_like: bool = False  # the query looks like a pasted log line, not words typed by a person
+    # a pasted log with more than MAX_GROUPS words kept only its rarest: what it dropped can still
+    # be the one a signature needs (KBIndex._by_words lets every signature see the whole text)
+    words_cut: bool = False
     # terms of code locations and routine log-line words: where a line was printed, so they
     # name no product (`container_linux.go` is not about Go or Linux)
     where: frozenset[str] = frozenset()
@@ -183,7 +186,8 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
     }
     # a phrase is as rare as its rarest bigram; 0 (unknown) sorts as rarest-but-last
     rarity = {g: min(df[t] for t in g) for g in (*groups, *syn_groups)}
-    if len(groups) > MAX_GROUPS:
+    words_cut = len(groups) > MAX_GROUPS
+    if words_cut:
         # a pasted log keeps its rarest words, boilerplate last
         noise = BOILERPLATE | locations(text) | frames(text)
         ranked = sorted(
@@ -333,6 +337,7 @@ def build(text: str, reader: Any, *, fuzzy_all: bool = False) -> Built:
         dfs=df,
         syn_phrases=syn_phrases,
         log_like=log_like,
+        words_cut=words_cut,
         where=where,
         parts=parts,
         near=near_of,

@@ -253,6 +253,34 @@ def test_a_signature_past_the_tokenised_part_of_a_long_log_is_still_found(idx):
     assert "emqx-clock" not in ids(idx.search(noise))
 
 
+def test_a_signature_among_the_words_a_long_line_drops_is_still_found(make_kb):
+    """A pasted line with more distinct words than are searched (MAX_GROUPS: the rarest, the
+    first of equals) can lose the very words of its entry's signature; every signature still sees
+    the whole text. Shorter than MAX_QUERY_CHARS, so only the dropped words are at stake."""
+    from indexer.index import MAX_QUERY_CHARS
+    from indexer.query import MAX_GROUPS
+
+    noise = [f"qwx{i}z" for i in range(2 * MAX_GROUPS)]  # each in one entry, as rare as the line
+    root = make_kb(
+        {
+            "a/gizmo-jammed.md": entry(
+                "gizmo-jammed",
+                "Gizmo jammed",
+                "The gizmo jams.",
+                "Body.",
+                signatures=("Gizmo flange jammed at stage [0-9]+",),
+            ),
+            "a/noise.md": entry("noise", "Noise", "Other words.", " ".join(noise)),
+        }
+    )
+    line = " ".join(noise) + " Gizmo flange jammed at stage 3"
+    assert len(line) < MAX_QUERY_CHARS
+    with open_index([root]) as index:
+        hits = index.search(line)
+        assert hits and hits[0].id == "gizmo-jammed" and hits[0].signature_match, ids(hits)
+        assert "gizmo-jammed" not in ids(index.search(line, product="rabbitmq"))
+
+
 @pytest.mark.parametrize("query", ["monotnic", "monotonik time", "netspilt"])
 def test_one_typo_still_finds_it(idx, query):
     hits = idx.search(query)
