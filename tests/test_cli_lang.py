@@ -10,8 +10,9 @@ import pytest
 from rich.cells import cell_len
 
 from kb.cjk import RANGES
-from kb.i18n import ZH_WORDS, say, status_label
+from kb.i18n import say, status_label
 from kb.model import STATUSES
+from kb.zh import ZH_WORDS
 from tests.helpers import run_kb
 
 CJK = re.compile(f"[{RANGES}]")
@@ -376,10 +377,10 @@ def _parsers(parser: Any) -> list[Any]:
 
 
 def test_every_help_text_the_parser_holds_has_its_chinese():
-    """A new option, command or description without its Chinese in kb.i18n.HELP_ZH fails here."""
+    """A new option, command or description without its Chinese in kb.zh.HELP_ZH fails here."""
     from kb.cli.helpformat import help_texts, kept_lines
     from kb.cli.main import build_parser
-    from kb.i18n import ARGPARSE_ZH, HELP_ZH
+    from kb.zh import ARGPARSE_ZH, HELP_ZH
     from tui.app import build_parser as kbtui_parser
 
     texts = set(help_texts(build_parser()))
@@ -405,7 +406,7 @@ def test_every_help_is_said_in_chinese_and_fits_80_columns(monkeypatch):
     from kb.cli.helpformat import help_texts, paragraphs
     from kb.cli.main import build_parser
     from kb.cli.parser_words import speaking
-    from kb.i18n import ARGPARSE_ZH, HELP_ZH
+    from kb.zh import ARGPARSE_ZH, HELP_ZH
 
     monkeypatch.setenv("COLUMNS", "80")
     with speaking("zh"):

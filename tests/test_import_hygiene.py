@@ -77,3 +77,10 @@ def test_only_indexer_imports_whoosh():
         if "import whoosh" in text or "from whoosh" in text:
             offenders.append(str(rel))
     assert offenders == []
+
+
+def test_chinese_words_are_read_only_when_chinese_is_shown():
+    """kb.zh (some 900 strings) costs an English command nothing: not loaded for English."""
+    for argv in (("search", "monotonic time"), ("--help",), ("lint", "docs/examples")):
+        assert "kb.zh" not in modules_after("--lang", "en", *argv), argv
+    assert "kb.zh" in modules_after("--lang", "zh", "search", "monotonic time")

@@ -8,7 +8,8 @@ that every key binding's description has a Chinese translation.
 
 from __future__ import annotations
 
-from kb.i18n import ZH_WORDS, translated
+from kb.i18n import translated
+from kb.zh import ZH_WORDS
 
 ZH: dict[str, str] = {
     # --- the words the command line shares (check statuses, …) ---

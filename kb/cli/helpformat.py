@@ -3,7 +3,7 @@ written. argparse's RawDescriptionHelpFormatter kept each description as one lin
 in an 80-column terminal); its default formatter would re-flow the examples into one paragraph.
 
 In Chinese (`kb --lang zh`, a zh locale: kb.cli.parser_words.speaking), the help strings, the
-descriptions' and epilogs' prose paragraphs are said from kb.i18n.HELP_ZH, keyed by the English
+descriptions' and epilogs' prose paragraphs are said from kb.zh.HELP_ZH, keyed by the English
 (`help_texts` lists what a parser holds, for the test that each has its Chinese), wrapped by
 display width with kb.cli.linebreak (a Chinese character is two columns), and the section
 headings end in `：`. Option names, metavars and the example lines stay as written; a kept line
@@ -85,7 +85,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _said(self, text: str) -> str:
         if not self._zh:
             return text
-        from kb.i18n import HELP_ZH
+        from kb.zh import HELP_ZH
 
         return HELP_ZH.get(text, text)
 

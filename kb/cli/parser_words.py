@@ -1,6 +1,6 @@
 """argparse's own words (`usage:`, the section headings, its usage errors) in the language `kb`
 speaks. argparse asks gettext for each of them (its documented way to be translated); while
-`speaking("zh")` holds, those calls are answered from kb.i18n.ARGPARSE_ZH, and argparse is left
+`speaking("zh")` holds, those calls are answered from kb.zh.ARGPARSE_ZH, and argparse is left
 as it was afterwards. The language comes from the argument list itself (`lang_asked`), since a
 usage error happens before there are parsed arguments to ask."""
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from kb.i18n import ARGPARSE_ZH, normalise, pick_lang
+from kb.i18n import normalise, pick_lang
 
 #: the global options that take a value (also written abbreviated: --la zh, or --lang=zh)
 _TAKES_VALUE = ("--kb", "--lang")
@@ -84,6 +84,8 @@ def speaking(lang: str) -> Iterator[None]:
 
     _SPOKEN.append(lang)
     if lang == "zh":
+        from kb.zh import ARGPARSE_ZH
+
         hooks._, hooks.ngettext = zh_gettext, zh_ngettext
     try:
         yield
