@@ -944,8 +944,9 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 
 
 # One capture per entry written from a reproduction: the lines holding a key name the entry, every
-# other line of the capture (commands, comments, healthy log lines) names nothing.
-CAPTURED_ENTRIES = [
+# other line of the capture (commands, comments, healthy log lines) names nothing. A key given as a
+# (key, other entry) pair is a line the capture shares with another entry, which it must name instead.
+CAPTURED_ENTRIES: list[tuple[str | tuple[str, ...], str, tuple[str | tuple[str, str], ...]]] = [
     # a fixed subnet equal to, around and inside an existing network's; not the commands, the
     # network id or the inspect output
     (
@@ -1287,6 +1288,30 @@ CAPTURED_ENTRIES = [
         "docker-container-exit-132-139-cpu-or-kernel",
         ("trap invalid opcode", "vsyscall read attempt denied", "segfault at ffffffffff600000"),
     ),
+    # wrong bridge topic lines refused at start-up (a direction that is not out/in/both, the QoS
+    # before the direction, a "" pattern with one prefix, a wildcard prefix, QoS 3, no topic line);
+    # the "Error found at FILE:LINE" after each is the unknown-variable entry's shared line
+    (
+        "mosquitto-2.0.11-bridge-topic-errors.txt",
+        "mosquitto-bridge-messages-not-forwarded",
+        (
+            "Invalid bridge topic direction",
+            "Invalid bridge remapping",
+            "Invalid bridge topic local prefix",
+            "Invalid bridge QoS level",
+            "no topics defined",
+            ("Error found at", "mosquitto-unknown-configuration-variable"),
+        ),
+    ),
+    # a connected bridge whose messages do not cross (wrong direction, prefixes, a left-out QoS,
+    # echo without try_private, retained with bridge_outgoing_retain false) logs nothing of its
+    # own: no line may name an entry, except the remote's "Denied PUBLISH from" the bridge's id,
+    # which is the ACL entry's
+    (
+        "mosquitto-2.0.11-bridge-topics.txt",
+        "mosquitto-bridge-messages-not-forwarded",
+        (("Denied PUBLISH from edge1.up", "mosquitto-acl-denied-publish"),),
+    ),
 ]
 
 
@@ -1295,7 +1320,13 @@ CAPTURED_ENTRIES = [
 )
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     names = (capture,) if isinstance(capture, str) else capture
-    _assert_captured_lines(sigs, _captured(*names), dict.fromkeys(keys, entry))
+    want: dict[str, str | frozenset[str]] = {}
+    for key in keys:
+        if isinstance(key, tuple):
+            want[key[0]] = key[1]
+        else:
+            want[key] = entry
+    _assert_captured_lines(sigs, _captured(*names), want)
 
 
 def test_captured_empty_docker_logs_lines_name_their_entry(sigs):
