@@ -1335,6 +1335,14 @@ CAPTURED_ENTRIES: list[
             "failed to create NAT chain DOCKER: Iptables not found",
         ),
     ),
+    # local-kv.db moved aside (the network-controller entry's last resort): a container that had
+    # been started on a user-defined network asks for the forgotten network ID, also after a
+    # network of the same name is back; not the commands, the inspect output or the ip link listing
+    (
+        "docker-20.10.24-local-kv-moved-aside.txt",
+        "docker-network-not-found",
+        ("network 0e9617b85e7125c11ce5e9ff62ae6c1c67e1909f1898873edaa45961c5bb5101 not found",),
+    ),
 ]
 
 
