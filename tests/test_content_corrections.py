@@ -1343,6 +1343,22 @@ CAPTURED_ENTRIES: list[
         "docker-network-not-found",
         ("network 0e9617b85e7125c11ce5e9ff62ae6c1c67e1909f1898873edaa45961c5bb5101 not found",),
     ),
+    # message TTL and dead-lettering on classic and quorum queues: the refused expirations (client
+    # and log), the refused routing key without a DLX, the cycle drops and the quorum dead-letter
+    # warnings; not the listings, the x-death headers, the "Channel error on connection" headers,
+    # the silent drops (nothing is logged) or the second lines of the cycle records
+    (
+        "rabbitmq-3.10.8-message-ttl-dead-letter.txt",
+        "rabbitmq-message-ttl-not-expiring",
+        (
+            "invalid expiration '",
+            "routing_key_but_no_dlx_defined",
+            "Dead-letter queues cycle detected",
+            "Falling back to dead-letter-strategy at-most-once",
+            "Cannot forward any dead-letter messages",
+            "Disabling dead-lettering",
+        ),
+    ),
 ]
 
 
