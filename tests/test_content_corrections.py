@@ -1359,6 +1359,32 @@ CAPTURED_ENTRIES: list[
             "Disabling dead-lettering",
         ),
     ),
+    # the Docker CLIs without the compose plugin, the shells without docker-compose, Compose
+    # 2.40.3's version warning and its schema refusal, docker-compose 1.29.2 and 1.25.0 refusing
+    # newer files, and the v1 container name a v2 project no longer has; not the commands, the
+    # "unknown shorthand flag" of the CLI's own flag parser, the explanation v1 appends, or the
+    # create/recreate progress lines
+    (
+        "docker-compose-v1-v2-mismatch.txt",
+        "docker-compose-v1-v2-mismatch",
+        (
+            "is not a docker command",
+            "unknown command: docker compose",
+            "docker-compose: command not found",
+            "docker-compose: not found",
+            "the attribute `version` is obsolete",
+            "No such container: h-compose-demo_web_1",
+            "is invalid because:",
+            "does not match any of the regexes",
+            "Unsupported config option for",
+            "contains unsupported option",
+            "is invalid - it should be a string",
+            "is unsupported. You might",
+            "Additional properties are not allowed",
+            "Invalid top-level property",
+            "additional properties 'start_interval' not allowed",
+        ),
+    ),
 ]
 
 
