@@ -1383,6 +1383,7 @@ CAPTURED_ENTRIES: list[
             "Additional properties are not allowed",
             "Invalid top-level property",
             "additional properties 'start_interval' not allowed",
+            "version must be a string",
         ),
     ),
 ]
