@@ -1283,6 +1283,15 @@ CAPTURED_ENTRIES: list[
             "DeprecationWarning: Callback API version 1 is deprecated",
         ),
     ),
+    # paho-mqtt 2.2.0 / 1.6.1 and MQTT.js 5.16.0 through broker restarts and a paused broker: paho's
+    # reconnect retries and its keepalive give-up; not the refused first connect() (any client
+    # against a stopped server), the reconnects, the session flags, MQTT.js's ECONNREFUSED or
+    # paho 2.2.0's "Client is not connected" ERROR line
+    (
+        "mosquitto-2.0.11-paho-mqttjs-reconnect.txt",
+        "mqtt-client-does-not-reconnect",
+        ("Connection failed, retrying", "Keep alive timeout"),
+    ),
     # static programs killed by SIGILL (ud2) and SIGSEGV in containers, and a read of the vsyscall
     # page on an xonly kernel: the kernel's invalid-opcode and vsyscall lines; not the NULL-pointer
     # segfault (a plain crash), the shell's "Illegal instruction", the exit codes or the commands
@@ -1409,6 +1418,18 @@ def _captured_want(
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     names = (capture,) if isinstance(capture, str) else capture
     _assert_captured_lines(sigs, _captured(*names), _captured_want(entry, keys))
+
+
+def test_captured_reconnect_broker_lines_name_the_keepalive_and_takeover_entries(sigs):
+    """Mosquitto 2.0.11 under reconnecting paho-mqtt and MQTT.js clients, stopped, started and
+    paused: the stale connection dropped after the pause is the keepalive entry's line, the
+    client's own abandoned attempt taking over its id is the client-id entry's; the restarts,
+    saves, connects and disconnects name nothing."""
+    want: dict[str, str | frozenset[str]] = {
+        "has exceeded timeout, disconnecting": "mosquitto-keepalive-exceeded-timeout",
+        "already connected, closing old connection": "mosquitto-client-already-connected",
+    }
+    _assert_captured_lines(sigs, _captured("mosquitto-2.0.11-reconnect-broker.log"), want)
 
 
 def test_captured_empty_docker_logs_lines_name_their_entry(sigs):
