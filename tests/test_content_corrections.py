@@ -1405,8 +1405,7 @@ def _captured_want(
     want: dict[str, str | frozenset[str]] = {}
     for key in keys:
         if isinstance(key, tuple):
-            names = key[1]
-            want[key[0]] = names[0] if len(names) == 1 else frozenset(names)
+            want[key[0]] = frozenset(key[1])
         else:
             want[key] = entry
     return want
