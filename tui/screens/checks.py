@@ -21,7 +21,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from kb.model import CheckSpec, Entry
@@ -31,6 +31,7 @@ from tui.sanitize import fit, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.wrap import Breakable, BreakableStatic
 
 PARALLEL = 4
@@ -96,7 +97,7 @@ class ChecksScreen(Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield BreakableStatic(id="checks-title", classes="title-line")
         yield DataTable(id="checks-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="checks-detail-box"):

@@ -20,7 +20,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from kb.i18n import evidence_in
@@ -31,6 +31,7 @@ from tui.services import CheckContext
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 
 MAX_EVIDENCE = 20
 STATUS_W = 10
@@ -122,7 +123,7 @@ class DoctorScreen(Screen[None]):
         return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield Static(id="doctor-status", classes="title-line")
         yield DataTable(id="doctor-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="doctor-detail-box"):

@@ -11,7 +11,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from kb.i18n import versions_line
 from kb.model import Entry
@@ -21,6 +21,7 @@ from tui.sanitize import clean, is_web_link, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import NBSP, kind_badge, product_badges, status_badge, tag_text
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.wrap import Breakable, BreakableMarkdown, BreakableStatic
 
 FIX_LABEL_LINES = 4  # lines of a fix command shown in the list; Enter copies all of it
@@ -69,7 +70,7 @@ class EntryScreen(Screen[None]):
         self._bodies: dict[str, Markdown] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         with VerticalScroll(id="entry-scroll", can_focus=True):
             yield BreakableStatic(id="entry-head")
             yield BreakableStatic(id="entry-foot")  # the body goes before it (_show_body)

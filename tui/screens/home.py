@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from tui.i18n import tr, tr_n
 from tui.sanitize import clean, one_line, plain
@@ -27,6 +27,7 @@ from tui.services import Filters, parse_query
 from tui.shared import focus_now, kb_app
 from tui.widgets.badges import kind_badge, product_badges, tag_text
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.widgets.result_list import ResultList
 from tui.widgets.search_input import SearchInput
 from tui.wrap import Breakable
@@ -176,7 +177,7 @@ class HomeScreen(Screen[None]):
         return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield SearchInput(id="search")
         yield Static(id="filters", classes="status-line")
         with Horizontal(id="home-body"):

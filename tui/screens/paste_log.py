@@ -13,7 +13,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.i18n import tr, tr_n
@@ -21,6 +21,7 @@ from tui.sanitize import one_line
 from tui.shared import focus_now, kb_app
 from tui.widgets.badges import kind_badge
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.widgets.search_input import normalise_paste
 
 
@@ -66,7 +67,7 @@ class PasteLogScreen(Screen[None]):
         self.said = ""  # the status line before the results are in (English), for ctrl+l
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield Static(id="paste-hint", classes="status-line")
         yield LogArea(
             normalise_paste(self.initial), id="log", soft_wrap=False, show_line_numbers=True

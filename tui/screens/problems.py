@@ -15,13 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import tr, tr_n
 from tui.sanitize import one_line
 from tui.shared import kb_app
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 
 
 class ProblemsScreen(Screen[None]):
@@ -41,7 +42,7 @@ class ProblemsScreen(Screen[None]):
         return str(getattr(self.app, "lang", "en"))
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield Static(id="problems-title", classes="title-line")
         yield OptionList(id="problems-table")
         yield KbFooter()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.widgets.data_table import ColumnKey
 
 from kb.redact import redact
@@ -27,6 +27,7 @@ from tui.sanitize import one_line
 from tui.shared import focus_now, kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -268,7 +269,7 @@ class TargetsScreen(Screen[None]):
         self._last_test: tuple[str, Any] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield Static(id="targets-status", classes="title-line")
         with Horizontal(classes="section-title"):
             yield Static(id="hosts-title")

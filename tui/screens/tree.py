@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from kb.model import Entry, Node
 from tui.i18n import tr
@@ -27,6 +27,7 @@ from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import status_badge
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.wrap import Breakable, BreakableStatic
 
 MAX_EVIDENCE = 8
@@ -94,7 +95,7 @@ class TreeScreen(Screen[None]):
         self.option_buttons: list[Button] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         with VerticalScroll(id="tree-scroll"):
             yield Static(id="crumbs")
             yield BreakableStatic(id="prompt")

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import tr
@@ -15,6 +15,7 @@ from tui.sanitize import clean, one_line
 from tui.shared import kb_app
 from tui.widgets.badges import product_badges
 from tui.widgets.footer import KbFooter
+from tui.widgets.header import KbHeader
 from tui.wrap import Breakable, BreakableStatic
 
 
@@ -33,7 +34,7 @@ class TriageScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="?")
+        yield KbHeader(icon="?")
         yield BreakableStatic(id="triage-title", classes="title-line")
         yield OptionList(id="trees")
         yield KbFooter()
