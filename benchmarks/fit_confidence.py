@@ -47,8 +47,8 @@ def first_hits(path: Path) -> list[tuple[tuple[float, ...], bool]]:
     seen: list[tuple[Any, Any]] = []
     decide = rank.decide
 
-    def watch(ranked: Sequence[Any], built: Any) -> None:
-        decide(ranked, built)
+    def watch(ranked: Sequence[Any], built: Any, facts: Any = None) -> None:
+        decide(ranked, built, facts)
         seen.append((list(ranked), built))
 
     rank.decide = watch

@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 os.environ.pop("KBTUI_NO_VECTORS", None)
 
@@ -36,7 +37,9 @@ def main() -> int:
     texts = sorted(
         {t for e in kb.entries.values() for t in semantic.entry_texts(entry_document(e)["data"])}
     )
-    out = semantic.model_dir() / "vectors.npz"
+    # this checkout's table, not the installed package's: in a second work tree of the repository
+    # the installed assets are the first tree's, and the run overwrote that tree's file
+    out = ROOT / "assets" / "search" / "minilm" / "vectors.npz"
     keys = [semantic.text_key(t) for t in texts]
     kept: dict[str, np.ndarray] = {}
     if out.exists() and "--full" not in sys.argv[1:]:
