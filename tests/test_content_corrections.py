@@ -1431,6 +1431,10 @@ CAPTURED_ENTRIES: list[
             ),
         ),
     ),
+    # MariaDB's own 1045 replies (the mysql CLI's and PyMySQL's renderings) and the hashes:
+    # shared by every MySQL client, so no signature claims them; the EMQX entry matches only the
+    # driver's Erlang tuple around the same text (test below)
+    ("emqx-auth-mysql-mariadb-10.11.19-replies.txt", "emqx-auth-mysql-backend-fails", ()),
 ]
 
 
@@ -1751,3 +1755,24 @@ def test_active_endpoints_signature_reads_every_engine_form(sigs):
         assert _matches(sigs, line) == {entry}, line
     # a volume compose down could not remove is not this entry
     assert entry not in _matches(sigs, "! Volume myapp_data  Resource is still in use")
+
+
+def test_reproduced_mysql_1045_text_names_the_mysql_auth_entry_only_in_the_driver_tuple(sigs):
+    """The 1045 messages MariaDB 10.11.19 sent here (empty user without password, an account whose
+    host part is localhost reached over TCP) name nothing as the server or a client prints them;
+    inside mysql-otp's {Code, SQLState, Message} tuple, the form emqx_auth_mysql's start failure
+    prints (emqxarchive/emqx-auth-mysql#262), on one line or split after the SQLSTATE as the
+    pretty-printed report splits it, they name the EMQX MySQL entry alone."""
+    text = _captured("emqx-auth-mysql-mariadb-10.11.19-replies.txt")
+    messages = re.findall(
+        r"Access denied for user '[^']*'@'[^']*' \(using password: (?:YES|NO)\)", text
+    )
+    assert "Access denied for user ''@'127.0.0.1' (using password: NO)" in messages
+    assert "Access denied for user 'h_a_emqx'@'127.0.0.1' (using password: YES)" in messages
+    for message in messages:
+        assert _matches(sigs, message) == set()
+        for tuple_text in (
+            f'{{failed_to_start_child, {{worker,1}}, {{1045,<<"28000">>, <<"{message}">>}}}}',
+            f'{{1045,<<"28000">>,\n     <<"{message}">>}}}}}}',
+        ):
+            assert set(sigs.match_text(tuple_text)) == {"emqx-auth-mysql-backend-fails"}, tuple_text
