@@ -1776,3 +1776,27 @@ def test_reproduced_mysql_1045_text_names_the_mysql_auth_entry_only_in_the_drive
             f'{{1045,<<"28000">>,\n     <<"{message}">>}}}}}}',
         ):
             assert set(sigs.match_text(tuple_text)) == {"emqx-auth-mysql-backend-fails"}, tuple_text
+
+
+def test_mysql_auth_plugin_start_and_connect_lines_of_4_1_to_4_4(sigs):
+    """Lines built from the format strings at the tags (no real copy found): emqx_plugins.erl
+    v4.3.0/v4.4.19 'Load plugin ~s failed, cannot start plugin ~s for ~0p' and
+    emqx-auth-mysql v4.1.0 / emqx v4.4.19 emqx_auth_mysql_cli.erl "[MySQL] Can't connect to MySQL
+    server: ~p - ~p". They name the EMQX MySQL entry; another auth plugin's start failure and the
+    plugin's success line do not."""
+    entry = "emqx-auth-mysql-backend-fails"
+    own = (
+        "2023-03-01T10:00:00.000000+00:00 [error] Load plugin emqx_auth_mysql failed, cannot start "
+        "plugin emqx_auth_mysql for {bad_return,{{emqx_auth_mysql_app,start,[normal,[]]},x}}",
+        "2020-09-01 10:00:00.000 [error] [MySQL] Can't connect to MySQL server: 1045 - "
+        "<<\"Access denied for user 'emqx'@'172.18.0.3' (using password: YES)\">>",
+        "2020-09-01 10:00:00.000 [error] [MySQL] Can't connect to MySQL server: Connection refused.",
+    )
+    for line in own:
+        assert entry in _matches(sigs, line), line
+    for line in (
+        "2023-03-01T10:00:00.000000+00:00 [error] Load plugin emqx_auth_pgsql failed, cannot start "
+        "plugin emqx_auth_pgsql for {bad_return,x}",
+        "2023-03-01T10:00:00.000000+00:00 [info] Load plugin emqx_auth_mysql successfully",
+    ):
+        assert entry not in _matches(sigs, line), line
