@@ -1022,6 +1022,18 @@ CAPTURED_ENTRIES: list[
         "docker-bind-mount-permission-denied",
         ("has wrong ownership", "has invalid permissions"),
     ),
+    # the boots after kill -9 and after a truncated recovery.dets (the store's two-line warning and
+    # the CQv2 index's dropped count); not the store's one-line warning (a new node's first boot
+    # prints it too), the clean boots' recovery lines, list_queues or OTP's dets repair notice
+    (
+        "rabbitmq-3.10.8-unclean-shutdown-recovery.txt",
+        "rabbitmq-unclean-shutdown-slow-recovery",
+        (
+            "> rebuilding indices from scratch",
+            "recovery terms differ from present",
+            "after unclean shutdown",
+        ),
+    ),
     # a stopped vhost (its clients' 320 and the node's closures) and deleted users and vhosts; not
     # a new client's 541 refusal (a connect failure: the AMQP client tree's vhost-down branch,
     # found by its words), "because the vhost is stopping" (every node stop logs it), the node's
