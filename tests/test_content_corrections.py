@@ -1407,6 +1407,22 @@ CAPTURED_ENTRIES: list[
             "version must be a string",
         ),
     ),
+    # a Celery 5.7.0 worker on RabbitMQ 3.10.8 sent a pika JSON and text body, an unregistered task,
+    # a pickle task and pickle, XML and broken-JSON bodies without headers: the unknown-message,
+    # unregistered, invalid-task and decode lines and the ContentDisallowed traceback lines name the
+    # entry; the healthy task, the report's follow-up lines, the other traceback lines, the
+    # rabbitmqadmin output and the dead-letter run's queue listing name nothing
+    (
+        "rabbitmq-3.10.8-celery-5.7.0-unknown-messages.txt",
+        "celery-received-unknown-message-rabbitmq",
+        (
+            "Received and deleted unknown message.  Wrong destination?!?",
+            "Received unregistered task of type 'billing.tasks.charge'.",
+            "Received invalid task message: Refusing to deserialize",
+            "Can't decode message body:",
+            "kombu.exceptions.ContentDisallowed: Refusing to deserialize",
+        ),
+    ),
     # Mosquitto 2.0.11 under reconnecting paho-mqtt and MQTT.js clients, stopped, started and
     # paused: the stale connection dropped after the pause is the keepalive entry's line, the
     # client's own abandoned attempt taking over its id is the client-id entry's; the restarts,
