@@ -618,7 +618,9 @@ def test_what_kb_search_finds_nothing_for_the_site_finds_nothing_for(
 @pytest.mark.parametrize(
     ("query", "entry"),
     [
-        ("mosq", "mosquitto-"),  # a prefix still finds the words it starts
+        # a prefix still finds the words it starts: an entry whose name holds the word (which
+        # one comes first follows Pagefind's statistics: emqx-mosquitto-bridge since session 30)
+        ("mosq", "mosquitto"),
         ("xyzzyplugh enotconn", AMQP_ENTRY),  # the word entries hold is still searched
     ],
 )
@@ -628,7 +630,7 @@ def test_prefixes_and_known_words_beside_unknown_ones_still_find(browser, bundle
     page.goto(base + "search.html?q=" + query)
     _wait_searched(page, query)
     first = page.locator(".text-results a.result-link").first.get_attribute("href")
-    assert f"entries/{entry}" in first, first
+    assert "/entries/" in first and entry in first.rsplit("/", 1)[-1], first
     page.close()
 
 
