@@ -1821,7 +1821,7 @@ def test_mysql_auth_plugin_start_and_connect_lines_of_4_1_to_4_4(sigs):
         "2020-09-01 10:00:00.000 [error] [MySQL] Can't connect to MySQL server: Connection refused.",
     )
     for line in own:
-        assert entry in _matches(sigs, line), line
+        assert _matches(sigs, line) == {entry}, line
     for line in (
         "2023-03-01T10:00:00.000000+00:00 [error] Load plugin emqx_auth_pgsql failed, cannot start "
         "plugin emqx_auth_pgsql for {bad_return,x}",
