@@ -1136,6 +1136,22 @@ CAPTURED_ENTRIES: list[
         ("Device or resource busy",),
     ),
     # the thread failure under EPERM for clone3; not "Aborted" or the exit codes
+    # runc and containerd's v1 runtime refusing to start a container when the daemon's mount
+    # namespace lacks the devices hierarchy, every hierarchy or the name=systemd one, or has only
+    # cgroup2; runc refused the devices rules under a restricted parent; not the commands, the
+    # runtime's deprecation warning or the containers that started
+    (
+        "docker-20.10.24-runc-cgroup-hierarchy.txt",
+        "docker-runc-cgroup-namespace-setup-fails",
+        (
+            "mountpoint for devices not found",
+            "no cgroup mount found in mountinfo",
+            "cannot find cgroup mount destination",
+            "cgroup mountpoint does not exist",
+            'failed to write "a *:* rwm"',
+            'failed to write "b *:* m"',
+        ),
+    ),
     (
         "docker-20.10.24-seccomp-clone3.txt",
         "docker-seccomp-clone3-operation-not-permitted",
