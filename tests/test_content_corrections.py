@@ -1135,7 +1135,6 @@ CAPTURED_ENTRIES: list[
         "docker-single-file-bind-mount-out-of-sync",
         ("Device or resource busy",),
     ),
-    # the thread failure under EPERM for clone3; not "Aborted" or the exit codes
     # runc and containerd's v1 runtime refusing to start a container when the daemon's mount
     # namespace lacks the devices hierarchy, every hierarchy or the name=systemd one, or has only
     # cgroup2; runc refused the devices rules under a restricted parent; not the commands, the
@@ -1152,6 +1151,7 @@ CAPTURED_ENTRIES: list[
             'failed to write "b *:* m"',
         ),
     ),
+    # the thread failure under EPERM for clone3; not "Aborted" or the exit codes
     (
         "docker-20.10.24-seccomp-clone3.txt",
         "docker-seccomp-clone3-operation-not-permitted",
@@ -1844,3 +1844,27 @@ def test_mysql_auth_plugin_start_and_connect_lines_of_4_1_to_4_4(sigs):
         "2023-03-01T10:00:00.000000+00:00 [info] Load plugin emqx_auth_mysql successfully",
     ):
         assert entry not in _matches(sigs, line), line
+
+
+def test_runc_cgroup_entry_versions_follow_the_runc_tags(kb, sigs):
+    """Review of docker-runc-cgroup-namespace-setup-fails: "no cgroup mount found in mountinfo"
+    and the devices mode check appear in runc v1.0.0-rc91 (v1.0.0-rc90 still says "mountpoint for
+    cgroup not found"), "cgroup namespaces aren't enabled in the kernel" in v1.0.0-rc6, and the
+    final-child error reads "can't get final child's PID from pipe" from v1.1.0 on (runc
+    libcontainer at those tags). kernel.pid_max cannot be 0 (kernel/pid.c pid_max_min is 301), and
+    systemd 256 refuses the cgroup v1 layout unless SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1, 258
+    dropped it (systemd v256 and v258 release notes)."""
+    entry = kb.entries["docker-runc-cgroup-namespace-setup-fails"]
+    text = _conclusions(entry) + _body(entry)
+    assert "runc 1.0.0-rc91 and later" in text
+    assert "1.0.0-rc93 and later" not in text
+    assert "runc 1.0 and later" not in text
+    assert "kernel.pid_max" not in text
+    assert "SYSTEMD_CGROUP_ENABLE_LEGACY_FORCE=1" in text
+    assert "Compose v2.15.0" in text
+    line = (
+        "docker: Error response from daemon: failed to create task for container: failed to create"
+        " shim task: OCI runtime create failed: runc create failed: unable to start container"
+        " process: can't get final child's PID from pipe: EOF: unknown."
+    )
+    assert _matches(sigs, line) == {entry.id}
