@@ -71,6 +71,10 @@ _DIGIT = re.compile(r"\d")
 
 MIN_WORD = 2
 MAX_WORD = 40
+# an identifier made of words (an Erlang reason atom such as
+# retain_failed_for_payload_size_exceeded_limit) may be longer than any word: it is kept, with its
+# parts, up to this length; a longer run without underscores is a hash, a blob or a path
+MAX_IDENTIFIER = 100
 MAX_DIGITS = 5  # ports (1883, 15672) are useful; longer numbers are ids and counters
 
 
@@ -84,7 +88,7 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=65536)
 def _word_terms(word: str) -> tuple[str, ...]:
     """Index terms for one lower-cased Latin word ('' parts mean: nothing)."""
-    if len(word) > MAX_WORD:
+    if len(word) > (MAX_IDENTIFIER if "_" in word else MAX_WORD):
         return ()
     if word.isdigit():
         return (word,) if len(word) <= MAX_DIGITS else ()

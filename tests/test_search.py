@@ -408,3 +408,39 @@ def test_searching_never_imports_ui_or_docker(make_kb, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_an_identifier_longer_than_any_word_is_still_found(make_kb):
+    """An Erlang reason atom can be longer than the longest word indexed (MAX_WORD): EMQX 5 logs
+    retain_failed_for_payload_size_exceeded_limit (45 characters). Pasted alone it must find the
+    entry that quotes it, and so must its words; a run of the same length without underscores (a
+    hash, a blob) is still no term at all."""
+    from indexer.tokens import MAX_WORD, word_terms
+
+    atom = "retain_failed_for_payload_size_exceeded_limit"
+    assert len(atom) > MAX_WORD
+    assert atom in word_terms(atom) and "payload" in word_terms(atom)
+    assert word_terms("3f4a9c2b1e0d3f4a9c2b1e0d3f4a9c2b1e0d3f4a9c2b1e0d") == ()
+    assert word_terms("x" * (MAX_WORD + 1)) == ()
+    root = make_kb(
+        {
+            "emqx/retainer-limit.md": entry(
+                "retainer-limit",
+                "Retained message not stored",
+                "The retainer refuses a message over max_payload_size.",
+                f"EMQX logs `{atom}` and drops the retained copy.",
+            ),
+            "emqx/other.md": entry(
+                "other", "Payload too large", "A frame over the limit.", "Some payload limit."
+            ),
+        }
+    )
+    index = open_index([root])
+    try:
+        hits = index.search(atom)
+        assert hits and hits[0].id == "retainer-limit", ids(hits)
+        assert ids(index.search(f"msg: {atom}, config: retainer.max_payload_size"))[0] == (
+            "retainer-limit"
+        )
+    finally:
+        index.close()
