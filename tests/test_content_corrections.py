@@ -1169,6 +1169,26 @@ CAPTURED_ENTRIES: list[
             "undefined symbol",
         ),
     ),
+    # the plugin's load and save failures, the misleading "out of memory" on a self-kick, the
+    # missing plugin_opt_config_file and mosquitto_ctrl refused at SUBSCRIBE; the CONNACK
+    # refusals are the not-authorised entry's; the bare "Error: Out of memory." (printed for
+    # other causes too) matches nothing
+    (
+        "mosquitto-2.0.11-dynamic-security.txt",
+        "mosquitto-dynamic-security-plugin-fails",
+        (
+            "Error loading Dynamic security plugin config",
+            "Error saving Dynamic security plugin config",
+            "plugin_opt_config_file defined",
+            "disconnected due to out of memory",
+            "Subscribe error: Not authorized",
+            "already exists. Remove the file",
+            ("Sending CONNACK to 127.0.0.1 (0, 135)", ("mosquitto-not-authorised",)),
+            ("disconnected, not authorised", ("mosquitto-not-authorised",)),
+            # a publish the plugin denies is logged as any ACL denial
+            ("Denied PUBLISH", ("mosquitto-acl-denied-publish",)),
+        ),
+    ),
     # each TLS alert line of the listener and the TLS header on the plain port; not their
     # continuation lines (" - no_client_certificate_provided") or the connection header
     (
