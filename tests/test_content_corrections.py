@@ -1169,10 +1169,10 @@ CAPTURED_ENTRIES: list[
             "undefined symbol",
         ),
     ),
-    # the plugin's load and save failures, the misleading "out of memory" on a self-kick, the
-    # missing plugin_opt_config_file and mosquitto_ctrl refused at SUBSCRIBE; the CONNACK
-    # refusals are the not-authorised entry's; the bare "Error: Out of memory." (printed for
-    # other causes too) matches nothing
+    # the plugin's load and save failures, the missing plugin_opt_config_file and mosquitto_ctrl
+    # refused at SUBSCRIBE; the CONNACK refusals are the not-authorised entry's; the bare "Error:
+    # Out of memory." and the self-kick's "disconnected due to out of memory" (both printed for
+    # other causes too, the latter by 2.0.15+ with no dynsec) match nothing
     (
         "mosquitto-2.0.11-dynamic-security.txt",
         "mosquitto-dynamic-security-plugin-fails",
@@ -1180,7 +1180,6 @@ CAPTURED_ENTRIES: list[
             "Error loading Dynamic security plugin config",
             "Error saving Dynamic security plugin config",
             "plugin_opt_config_file defined",
-            "disconnected due to out of memory",
             "Subscribe error: Not authorized",
             "already exists. Remove the file",
             ("Sending CONNACK to 127.0.0.1 (0, 135)", ("mosquitto-not-authorised",)),
@@ -1892,3 +1891,20 @@ def test_runc_cgroup_entry_versions_follow_the_runc_tags(kb, sigs):
         " process: can't get final child's PID from pipe: EOF: unknown."
     )
     assert _matches(sigs, line) == {entry.id}
+
+
+def test_dynsec_wordings_of_other_versions_name_the_dynsec_entry(sigs):
+    """mosquitto_ctrl 2.0.16+ reports an existing file from `dynsec init` through O_EXCL
+    (apps/mosquitto_ctrl/dynsec.c), 2.1's save goes through mosquitto_write_file
+    (libcommon/file_common.c); "disconnected due to out of memory" is no dynsec sign on 2.0.15+
+    (775bd2e; thin-edge.io#3054 on 2.0.18)."""
+    entry = "mosquitto-dynamic-security-plugin-fails"
+    for line in (
+        "dynsec init: Unable to open 'dynamic-security.json' for writing (File exists).",
+        "1796524700: Error saving Dynamic security plugin config: unable to open "
+        "/mosquitto/data/dynamic-security.json.new for writing, error Permission denied",
+        "1796524700: Error: Not generating dynsec config, MOSQUITTO_DYNSEC_PASSWORD must be at "
+        "least 12 characters.",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    assert _matches(sigs, "1796524700: Client mapper-1 disconnected due to out of memory.") == set()
