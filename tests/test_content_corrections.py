@@ -990,6 +990,13 @@ CAPTURED_ENTRIES: list[
             "ensure docker is not running or delete",
         ),
     ),
+    # modprobe's refusal of veth on a kernel whose /lib/modules/$(uname -r) is gone; not the
+    # commands, the ls error or the same refusal for bridge, br_netfilter and overlay
+    (
+        "docker-kmod-30-veth-module-missing.txt",
+        "docker-veth-pair-operation-not-supported",
+        ("Module veth not found in directory",),
+    ),
     # the missing --mount source and the daemon's failed mkdir (read-only, /sys); not the commands
     # or the root-owned directory -v made
     (
