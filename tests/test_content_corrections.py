@@ -957,6 +957,13 @@ CAPTURED_ENTRIES: list[
         "docker-network-pool-overlaps",
         ("Pool overlaps with other one on this address space",),
     ),
+    # RabbitMQ 3.10.8 on an Erlang without asn1, then without crypto (both forms of each line); not
+    # the commands, the crash dump notice, the package's Depends or the minimum read from the beam
+    (
+        "rabbitmq-3.10.8-erlang-app-missing.txt",
+        "rabbitmq-erlang-version-incompatible",
+        ("asn1.app", "crypto.app"),
+    ),
     # a configuration file the node's user cannot read (in conf.d and as rabbitmq.conf); not the
     # generic parse failure, the crash lines or the banner of the silently skipped directories
     (
