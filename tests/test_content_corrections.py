@@ -950,6 +950,23 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 CAPTURED_ENTRIES: list[
     tuple[str | tuple[str, ...], str, tuple[str | tuple[str, tuple[str, ...]], ...]]
 ] = [
+    # RabbitMQ 3.10.8 given NODE_PORT / RABBITMQ_DIST_PORT = tcp://… (a Service named node or
+    # rabbitmq-dist), pika and Node.js given RABBITMQ_PORT = tcp://…, and the variables of Docker
+    # 20.10.24 legacy links; not the commands, the BOOT FAILED banner, the control node's healthy
+    # lines or the links' _ADDR/_PROTO/_NAME/_ENV lines
+    (
+        "rabbitmq-3.10.8-service-link-port-env.txt",
+        "broker-port-env-var-injected-by-service-links",
+        (
+            "Invalid value for $RABBITMQ_",
+            "invalid literal for int()",
+            "Port could not be cast",
+            "Received type string ('tcp://",
+            "RABBITMQ_PORT=tcp://:",
+            "_TCP=tcp://:",
+            "NODE_PORT=tcp://:",
+        ),
+    ),
     # a fixed subnet equal to, around and inside an existing network's; not the commands, the
     # network id or the inspect output
     (
