@@ -1257,6 +1257,13 @@ CAPTURED_ENTRIES: list[
         "tree-broker-wont-start",
         ("not running at all",),
     ),
+    # an inherited un-prefixed LOGS naming a directory (read as RABBITMQ_LOGS): the log-file
+    # failure and every cannot_log_to_file ... eisdir form; not BOOT FAILED or the banner lines
+    (
+        "rabbitmq-3.10.8-inherited-logs-variable.txt",
+        "rabbitmq-windows-service-fails-to-start",
+        ("illegal operation on a directory", "eisdir"),
+    ),
     # a root-owned data base, log base and node directory: the one-line forms of each failure;
     # not the pretty-printed BOOT FAILED blocks or the crash report around them
     (
