@@ -1532,6 +1532,13 @@ CAPTURED_ENTRIES: list[
             ),
         ),
     ),
+    # dockerd 20.10.24 without the NVIDIA Container Toolkit: --gpus all / device=0 and
+    # --runtime=nvidia; the CLI's usage hint, the commands and exit statuses name nothing
+    (
+        "docker-20.10.24-gpus-no-nvidia-toolkit.txt",
+        "docker-gpu-could-not-select-device-driver",
+        ("could not select device driver", "Unknown runtime specified nvidia"),
+    ),
     # MariaDB's own 1045 replies (the mysql CLI's and PyMySQL's renderings) and the hashes:
     # shared by every MySQL client, so no signature claims them; the EMQX entry matches only the
     # driver's Erlang tuple around the same text (test below)
