@@ -1429,6 +1429,22 @@ CAPTURED_ENTRIES: list[
             "failed to create NAT chain DOCKER: Iptables not found",
         ),
     ),
+    # dockerd's storage driver refusing the data root: no d_type (refusal, the warning of an existing
+    # overlay2 directory, containerd's overlayfs snapshotter), an overlay data root (the failed
+    # test mount, the kernel's upperdir line), several driver directories, aufs and a misspelled
+    # driver; not the header, the commands, the fuse-overlayfs and aufs probes, docker info or the
+    # read-only data roots' mkdir/chmod lines
+    (
+        "docker-20.10.24-storage-driver-init.txt",
+        "docker-storage-driver-init-fails",
+        (
+            "error initializing graphdriver: ",
+            "formatted without d_type support",
+            "snapshotter.v1.overlayfs does not support d_type",
+            "not supported as upperdir",
+            'msg="failed to mount overlay: invalid argument"',
+        ),
+    ),
     # local-kv.db moved aside (the network-controller entry's last resort): a container that had
     # been started on a user-defined network asks for the forgotten network ID, also after a
     # network of the same name is back; not the commands, the inspect output or the ip link listing
