@@ -101,6 +101,16 @@
       if (/^\d/.test(lower)) return; // 10ms, 2023t10
       seen[lower] = true;
       latin.push(lower);
+      // an identifier counts as itself and as its parts (max_mqueue_len: mqueue), as in
+      // `kb search` (indexer/tokens.py): an entry about the mqueue holds the part far more
+      // often than entries that only quote the setting
+      if (lower.indexOf("_") >= 0) {
+        lower.split("_").forEach(function (p) {
+          if (p.length < 3 || stop[p] || seen[p] || !/[a-z]/.test(p) || /^\d/.test(p)) return;
+          seen[p] = true;
+          latin.push(p);
+        });
+      }
     });
     latin.sort(function (a, b) { return b.length - a.length; });
     return out.concat(latin).slice(0, 12);
