@@ -76,6 +76,14 @@ SUPPLEMENT: list[tuple[str, str, str]] = [
         "2024-05-12T03:11:09.118442+00:00 [info] clientid: CENSYS, msg: client_connected, peername: 167.94.138.60:53722",
         "an EMQX 5 connect line with the client id seeds/004 names (representative, not captured)",
     ),
+    (
+        "mqtt-retained-message-not-received",
+        "2026-12-06T03:00:00.000000+00:00 [error] msg: retain_failed_for_payload_size_exceeded_limit,"
+        " config: retainer.max_payload_size, size: 2097152, limit: 1048576",
+        "the error store_retained logs in emqx v5.8.0 apps/emqx_retainer/src/emqx_retainer.erl, in"
+        " EMQX 5's log format (representative, not captured: no EMQX runs here, and the one public"
+        " line is on a page a relevance query comes from)",
+    ),
 ]
 
 # Healthy output of each product, and lines one key word away from a signature: none may count.
