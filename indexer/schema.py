@@ -31,7 +31,7 @@ from whoosh.system import _INT_SIZE, pack_uint
 from indexer.plaintext import markdown_to_text, regex_to_text
 from indexer.tokens import fold, index_terms
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 SECTION_WEIGHTS: dict[str, float] = {
     "signatures": 4.0,

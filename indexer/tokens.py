@@ -97,8 +97,11 @@ def _word_terms(word: str) -> tuple[str, ...]:
         return ()  # ids and log-timestamp fragments: 3f4a9c2b1e0d, 18t15, 499373563z
     if "_" in word:
         # allow_anonymous: index the identifier and its parts, so either spelling finds it
+        # a part is a word: longer than any word, it is a blob within the identifier
         parts = tuple(
-            stem(p) for p in word.split("_") if len(p) >= MIN_WORD and p not in STOP_WORDS
+            stem(p)
+            for p in word.split("_")
+            if MIN_WORD <= len(p) <= MAX_WORD and p not in STOP_WORDS
         )
         return (word, *parts)
     if len(word) < MIN_WORD or word in STOP_WORDS:

@@ -422,6 +422,9 @@ def test_an_identifier_longer_than_any_word_is_still_found(make_kb):
     assert atom in word_terms(atom) and "payload" in word_terms(atom)
     assert word_terms("3f4a9c2b1e0d3f4a9c2b1e0d3f4a9c2b1e0d3f4a9c2b1e0d") == ()
     assert word_terms("x" * (MAX_WORD + 1)) == ()
+    # within an identifier, a part longer than any word is a blob: the identifier stays, not it
+    blob = "k" * (MAX_WORD + 1)
+    assert word_terms(f"token_{blob}") == (f"token_{blob}", "token")
     root = make_kb(
         {
             "emqx/retainer-limit.md": entry(
