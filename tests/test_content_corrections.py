@@ -1368,6 +1368,14 @@ CAPTURED_ENTRIES: list[
             "DeprecationWarning: Callback API version 1 is deprecated",
         ),
     ),
+    # paho-mqtt 2.2.0 against Mosquitto 2.0.11 with max_inflight_messages 5: the client's full queue
+    # (rc 15 and the ValueError) and the broker's PUBREC rc151 to a QoS 2 overrun; not the accepted
+    # publishes, the rc0 acknowledgements, the subscriber's lines or on_publish's Success
+    (
+        "mosquitto-2.0.11-paho-inflight-window.txt",
+        "mqtt-publish-inflight-window-full",
+        ("(Message queue full.)", "Message is not queued due to ERR_QUEUE_SIZE", "rc151)"),
+    ),
     # paho-mqtt 2.2.0 / 1.6.1 and MQTT.js 5.16.0 through broker restarts and a paused broker: paho's
     # reconnect retries and its keepalive give-up; not the refused first connect() (any client
     # against a stopped server), the reconnects, the session flags, MQTT.js's ECONNREFUSED or
