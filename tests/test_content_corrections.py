@@ -967,6 +967,13 @@ CAPTURED_ENTRIES: list[
             "NODE_PORT=tcp://:",
         ),
     ),
+    # the Bitnami RabbitMQ image's data directory for uid 1001 (GNU mkdir, both quote styles) on a
+    # root-owned bind mount and a new named volume; not the commands, id, ls or exit lines
+    (
+        "docker-20.10.24-bitnami-rabbitmq-volume-uid1001.txt",
+        "rabbitmq-bitnami-image-init-fails",
+        ("mkdir: cannot create directory",),
+    ),
     # a fixed subnet equal to, around and inside an existing network's; not the commands, the
     # network id or the inspect output
     (
