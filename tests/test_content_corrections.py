@@ -1226,6 +1226,27 @@ CAPTURED_ENTRIES: list[
             ("Denied PUBLISH", ("mosquitto-acl-denied-publish",)),
         ),
     ),
+    # RabbitMQ 3.10.8 closing connections that break AMQP 0-9-1 framing (raw sockets, non-AMQP
+    # bytes on the AMQP port, two pika threads on one channel) and what the clients got; not the
+    # connection headers, "fatal_frame_error", the open/close lines or pika's IncompatibleProtocolError
+    # for a non-AMQP port (the AMQP triage tree's), nor pika's own assertion errors
+    (
+        ("rabbitmq-3.10.8-frame-errors.log", "rabbitmq-3.10.8-frame-errors-client.txt"),
+        "rabbitmq-amqp-frame-and-protocol-errors",
+        (
+            "caused a connection exception unexpected_frame",
+            "caused a connection exception channel_error",
+            "caused a connection exception frame_error",
+            "negotiated frame_max = ",
+            "{bad_header,<<",
+            "amqp1_0_plugin_not_enabled",
+            "{bad_version,",
+            "UNEXPECTED_FRAME - ",
+            "CHANNEL_ERROR - ",
+            "FRAME_ERROR - ",
+            "pop from an empty deque",
+        ),
+    ),
     # each TLS alert line of the listener and the TLS header on the plain port; not their
     # continuation lines (" - no_client_certificate_provided") or the connection header
     (
