@@ -1600,6 +1600,19 @@ CAPTURED_ENTRIES: list[
     # restarts and a bridge missing a delete; normal traffic, so no line may name any entry (the
     # entry's signatures are EMQX's refusals to store)
     ("mosquitto-2.0.11-retained-messages.txt", "mqtt-retained-message-not-received", ()),
+    # shared subscriptions on Mosquitto 2.0.11: one group, two names, plain + shared, a publish to
+    # $share/… (denied: the ACL entry's line too), an offline member, acl_file and dynsec; only
+    # the Denied PUBLISH of a $share topic names an entry, the client lines and traffic nothing
+    (
+        "mosquitto-2.0.11-shared-subscriptions.txt",
+        "mqtt-shared-subscription-not-load-balanced",
+        (
+            (
+                "Denied PUBLISH from",
+                ("mqtt-shared-subscription-not-load-balanced", "mosquitto-acl-denied-publish"),
+            ),
+        ),
+    ),
 ]
 
 
