@@ -1330,6 +1330,13 @@ CAPTURED_ENTRIES: list[
         "mosquitto-tls-certificate-errors",
         ("Unable to load CA certificates",),
     ),
+    # the service words of mosquitto.exe given together with an option (the same parser on
+    # Linux); not the usage text, the commands or the exit lines
+    (
+        "mosquitto-2.0.11-windows-service-arguments.txt",
+        "mosquitto-windows-service-fails",
+        ("Error: Unknown option '",),
+    ),
     # listeners below 1024 refused (as root, as the mosquitto user, in a container with the sysctl
     # at 1024); not the "Permission denied" lines after them, the setcap run or the commands
     (
