@@ -1419,7 +1419,32 @@ CAPTURED_ENTRIES: list[
     (
         "mosquitto-2.0.11-paho-mqttjs-reconnect.txt",
         "mqtt-client-does-not-reconnect",
-        ("Connection failed, retrying", "Keep alive timeout"),
+        (
+            "Connection failed, retrying",
+            # the keepalive give-up also names the ping-timeout entry
+            (
+                "Keep alive timeout",
+                ("mqtt-client-does-not-reconnect", "mqtt-client-pingresp-timeout"),
+            ),
+        ),
+    ),
+    # paho-mqtt 2.2.0 giving up on a frozen broker and a silently dropped flow (both callback API
+    # versions), a callback that blocks the loop, and the broker's log of each run: the client's
+    # keepalive give-up names the ping-timeout entry (and the reconnect entry, which shares the
+    # reason-code line); the broker's expiry its own entry; not the blocked client's
+    # "Unspecified error", the connect/ping lines or paho's "Client is not connected" line
+    (
+        "mosquitto-2.0.11-paho-pingresp-timeout.txt",
+        "mqtt-client-pingresp-timeout",
+        (
+            "Client or broker did not communicate in the keepalive interval",
+            (
+                "Keep alive timeout",
+                ("mqtt-client-does-not-reconnect", "mqtt-client-pingresp-timeout"),
+            ),
+            ("has exceeded timeout", ("mosquitto-keepalive-exceeded-timeout",)),
+            ("already connected, closing old connection", ("mosquitto-client-already-connected",)),
+        ),
     ),
     # static programs killed by SIGILL (ud2) and SIGSEGV in containers, and a read of the vsyscall
     # page on an xonly kernel: the kernel's invalid-opcode and vsyscall lines; not the NULL-pointer
