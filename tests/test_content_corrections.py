@@ -1421,7 +1421,8 @@ CAPTURED_ENTRIES: list[
         "mqtt-client-does-not-reconnect",
         (
             "Connection failed, retrying",
-            # the keepalive give-up also names the ping-timeout entry
+            # the keepalive give-up also names the ping-timeout entry, whose primary signature
+            # puts it first (test_keepalive_timeout_line_is_the_ping_timeout_entrys_own)
             (
                 "Keep alive timeout",
                 ("mqtt-client-does-not-reconnect", "mqtt-client-pingresp-timeout"),
@@ -1667,6 +1668,24 @@ def _captured_want(
 def test_captured_lines_reach_exactly_their_entry(sigs, capture, entry, keys):
     names = (capture,) if isinstance(capture, str) else capture
     _assert_captured_lines(sigs, _captured(*names), _captured_want(entry, keys))
+
+
+def test_keepalive_timeout_line_is_the_ping_timeout_entrys_own(kb, sigs):
+    """paho-mqtt's "Keep alive timeout" reason and MQTT.js's "Keepalive timeout" error say the
+    client gave up on its own PINGREQ: the ping-timeout entry's primary signature; the reconnect
+    entry, which also covers a dead connection found through keepalive, shares it unmarked."""
+    pattern = "Keep ?alive timeout"
+    assert pattern in kb.get("mqtt-client-pingresp-timeout").primary_signatures
+    assert pattern in kb.get("mqtt-client-does-not-reconnect").signatures
+    assert pattern not in kb.get("mqtt-client-does-not-reconnect").primary_signatures
+    for line in (
+        "05:21:53 on_disconnect: reason=Keep alive timeout (value 141)",
+        "Error: Keepalive timeout",
+    ):
+        assert _matches(sigs, line) == {
+            "mqtt-client-pingresp-timeout",
+            "mqtt-client-does-not-reconnect",
+        }, line
 
 
 def test_captured_empty_docker_logs_lines_name_their_entry(sigs):
