@@ -1231,8 +1231,11 @@ CAPTURED_ENTRIES: list[
     # connection headers, "fatal_frame_error", the open/close lines or pika's IncompatibleProtocolError
     # for a non-AMQP port (the AMQP triage tree's), nor pika's own assertion errors
     (
-        ("rabbitmq-3.10.8-frame-errors.log", "rabbitmq-3.10.8-frame-errors-client.txt",
-         "rabbitmq-3.10.8-frame-desync.txt"),
+        (
+            "rabbitmq-3.10.8-frame-errors.log",
+            "rabbitmq-3.10.8-frame-errors-client.txt",
+            "rabbitmq-3.10.8-frame-desync.txt",
+        ),
         "rabbitmq-amqp-frame-and-protocol-errors",
         (
             "caused a connection exception unexpected_frame",
