@@ -344,6 +344,67 @@ def test_docker_events_falls_back_to_the_containers_own_last_stop():
     assert v.status == "fail" and v.evidence[0].endswith("emqx die exit code 2")
 
 
+class _EventsDocker:
+    """A read-only client for docker.events: one container, the daemon's events as given."""
+
+    def __init__(self, endpoint: str, events: list[dict]) -> None:
+        self.endpoint = endpoint
+        self._events = events
+
+    def inspect_container(self, name: str) -> dict:
+        return {"Id": "c" * 64, "State": {"OOMKilled": False, "ExitCode": 0, "FinishedAt": ""}}
+
+    def events(self, since: float, until: float, filters: dict) -> list[dict]:
+        return self._events
+
+    def info(self) -> dict:
+        return {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)"}
+
+
+class _EventsCtx:
+    def __init__(self, client: _EventsDocker) -> None:
+        self.client = client
+
+    def docker(self, host: str | None = None) -> _EventsDocker:
+        return self.client
+
+    def check(self) -> None:
+        pass
+
+
+def test_docker_events_reads_an_oom_kill_the_daemon_no_longer_holds_from_the_kernel_log(
+    monkeypatch,
+):
+    """CI: RabbitMQ's wrapper lost its child to the OOM killer and exited 0 (OOMKilled false), and
+    the daemon's 256-event buffer had dropped the oom event three seconds later on a busy daemon:
+    the check said warn and the won't-start tree had nowhere to go. On this machine's daemon the
+    kernel's oom-kill line names the container's memory cgroup: that is an oom event."""
+    from kb.checks.kinds import docker_events, host_oom
+
+    now = time.time()
+    cid = "c" * 64
+    monkeypatch.setattr(host_oom, "container_oom_kills", lambda: {cid: [now - 60], "d" * 64: [now]})
+    busy = [{"Type": "network", "Action": "connect", "time": now - 30}] * 256
+    params = {"container": "rabbitmq", "events": ["oom"], "since": "24h"}
+
+    seen = docker_events.probe(
+        _EventsCtx(_EventsDocker("unix:///var/run/docker.sock", busy)), params
+    )
+    v = docker_events.evaluate(params, seen)
+    assert v.status == "fail", v
+    assert v.evidence[0].endswith("rabbitmq oom (kernel log: oom-kill in its memory cgroup)")
+    # an oom event the daemon still holds is the same kill, not a second one
+    held = [{"Type": "container", "Action": "oom", "time": now - 62, "id": cid}]
+    seen = docker_events.probe(
+        _EventsCtx(_EventsDocker("unix:///var/run/docker.sock", held)), params
+    )
+    assert [e["action"] for e in seen.matches] == ["oom"]
+    # a remote daemon's containers are not in this machine's kernel log
+    away = _EventsDocker("tcp://10.0.0.9:2376", busy)
+    v = docker_events.evaluate(params, docker_events.probe(_EventsCtx(away), params))
+    assert v.status == "warn" and "could not be seen in full" in v.summary
+
+
 # -- host.oom: the kernel's ring buffer forgets too ---------------------------------------------
 
 

@@ -96,6 +96,9 @@ def probe(ctx: ProbeContext, params: Params) -> EventsSeen:
                 "exit_code": attrs.get("exitCode"),
             }
         )
+    if "oom" in wanted and cid:
+        out.extend(_kernel_kills(client, cid, name or cid[:12], since, now, out))
+        out.sort(key=lambda e: float(e["time"] or 0))
     finished = iso_ts((state or {}).get("FinishedAt"))
     inside = finished is not None and finished >= since
     return EventsSeen(
@@ -107,6 +110,38 @@ def probe(ctx: ProbeContext, params: Params) -> EventsSeen:
         exit_code=(state or {}).get("ExitCode") if inside else None,
         oom_killed=bool((state or {}).get("OOMKilled")) if inside else False,
     )
+
+
+# a kernel oom-kill line this close to an oom event the daemon still holds is that event
+SAME_KILL_S = 5.0
+
+
+def _kernel_kills(
+    client: Any, cid: str, name: str, since: float, now: float, held: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The kernel log's OOM kills in the container's memory cgroup inside the window, when the
+    Docker host is this machine. The daemon's oom event can be gone (its 256-event buffer) or
+    never recorded (a wrapper that lost its child to the OOM killer exits by itself and keeps
+    OOMKilled false); the kernel names the cgroup for as long as its ring buffer holds the line
+    (the evidence `kb doctor` reads too). Nothing when the kernel log cannot be read."""
+    from kb.checks.dockerclient import not_this_kernel
+    from kb.checks.kinds.host_oom import container_oom_kills
+
+    try:
+        if not_this_kernel(client) is not None:
+            return []
+    except Exception:  # noqa: BLE001 - a host that cannot say where it runs loses this evidence
+        return []
+    events = [
+        float(e["time"])
+        for e in held
+        if str(e["action"]).startswith("oom") and isinstance(e["time"], (int, float))
+    ]
+    return [
+        {"time": t, "action": "oom (kernel log: oom-kill in its memory cgroup)", "container": name}
+        for t in container_oom_kills().get(cid, [])
+        if since <= t <= now + 1 and not any(abs(t - s) < SAME_KILL_S for s in events)
+    ]
 
 
 def _fmt(e: dict[str, Any]) -> str:
