@@ -386,14 +386,12 @@ def _kernel_oom_times(
     client: Any, info: dict[str, Any] | None, oom: dict[str, list[float]]
 ) -> None:
     """Add the kernel log's OOM kills per container to the daemon's events when the Docker host is
-    this machine: the daemon keeps only its last 256 events, the kernel names the container's
-    memory cgroup in its oom-kill line for as long as its ring buffer holds it."""
-    from kb.checks.dockerclient import not_this_kernel
-    from kb.checks.kinds.host_oom import container_oom_kills
+    this machine (`host_oom.docker_host_oom_kills`)."""
+    from kb.checks.kinds.host_oom import docker_host_oom_kills
 
-    if info is None or not_this_kernel(client, info) is not None:
+    if info is None:
         return
-    for cid, times in container_oom_kills().items():
+    for cid, times in docker_host_oom_kills(client, info).items():
         oom.setdefault(cid, []).extend(times)
 
 

@@ -120,16 +120,12 @@ def _kernel_kills(
     client: Any, cid: str, name: str, since: float, now: float, held: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The kernel log's OOM kills in the container's memory cgroup inside the window, when the
-    Docker host is this machine. The daemon's oom event can be gone (its 256-event buffer) or
-    never recorded (a wrapper that lost its child to the OOM killer exits by itself and keeps
-    OOMKilled false); the kernel names the cgroup for as long as its ring buffer holds the line
-    (the evidence `kb doctor` reads too). Nothing when the kernel log cannot be read."""
-    from kb.checks.dockerclient import not_this_kernel
-    from kb.checks.kinds.host_oom import container_oom_kills
+    Docker host is this machine (`host_oom.docker_host_oom_kills`, the evidence `kb doctor` reads
+    too): the daemon's oom event can be gone or never recorded. Nothing when it cannot be read."""
+    from kb.checks.kinds.host_oom import docker_host_oom_kills
 
     try:
-        if not_this_kernel(client) is not None:
-            return []
+        kills = docker_host_oom_kills(client).get(cid, [])
     except Exception:  # noqa: BLE001 - a host that cannot say where it runs loses this evidence
         return []
     events = [
@@ -139,7 +135,7 @@ def _kernel_kills(
     ]
     return [
         {"time": t, "action": "oom (kernel log: oom-kill in its memory cgroup)", "container": name}
-        for t in container_oom_kills().get(cid, [])
+        for t in kills
         if since <= t <= now + 1 and not any(abs(t - s) < SAME_KILL_S for s in events)
     ]
 

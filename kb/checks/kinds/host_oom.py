@@ -136,6 +136,20 @@ def container_oom_kills() -> dict[str, list[float]]:
         return {}
 
 
+def docker_host_oom_kills(
+    client: Any, info: dict[str, Any] | None = None
+) -> dict[str, list[float]]:
+    """`container_oom_kills` for the Docker host `client` talks to: {} unless that host is this
+    machine (a remote daemon's containers are not in this kernel's log). The daemon keeps only its
+    last 256 events and misses some kills (a wrapper that lost its child keeps OOMKilled false);
+    the kernel names the container's memory cgroup for as long as its ring buffer holds the line."""
+    from kb.checks.dockerclient import not_this_kernel
+
+    if not_this_kernel(client, info) is not None:
+        return {}
+    return container_oom_kills()
+
+
 def _kmsg_kills(ctx: Any, since_s: float) -> dict[str, Any]:
     # kmsg timestamps are microseconds on the kernel's monotonic clock (CLOCK_MONOTONIC)
     uptime = time.clock_gettime(time.CLOCK_MONOTONIC)
