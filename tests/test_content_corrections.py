@@ -1649,6 +1649,42 @@ CAPTURED_ENTRIES: list[
             ),
         ),
     ),
+    # paho-mqtt, mosquitto_pub, MQTT.js, paho.mqtt.golang and Paho Java given a malformed broker
+    # address (Mosquitto 2.0.11), and Compose 2.40.3 / docker run passing MQTT_HOST written many
+    # ways: each library's own refusal of the string names the entry; not glibc's bare "Name or
+    # service not known", mosquitto_pub's "Lookup error" (any DNS failure prints them), Go's
+    # lookup of a well-formed name, the refused, reset and TLS lines (other entries' causes) or
+    # the healthy connects
+    (
+        (
+            "mosquitto-2.0.11-malformed-broker-address.txt",
+            "docker-compose-2.40.3-mqtt-address-env-quotes.txt",
+        ),
+        "mqtt-client-broker-address-malformed",
+        (
+            'with base 10: "18931\'"',
+            "Error: unsupported URL scheme.",
+            "- topic missing.",
+            "getaddrinfo ENOTFOUND mqtt://",
+            "getaddrinfo ENOTFOUND 127.0.0.1:18931",
+            "getaddrinfo ENOTFOUND '127.0.0.1'",
+            "Missing protocol",
+            'Received type string ("18931\'")',
+            "too many colons in address",
+            "missing port in address",
+            "lookup '127.0.0.1': no such host",
+            "Failed to parse %q broker address",
+            "no servers defined to connect to",
+            "network Error : unknown protocol",
+            "no NetworkModule installed for scheme",
+            "Can't parse string to URI",
+            "missing scheme in broker URI",
+            "URI path must be empty",
+            "java.net.URI.userInfo accessible",
+            "UnknownHostException: '127.0.0.1'",
+            "is declared with a trailing space",
+        ),
+    ),
 ]
 
 
