@@ -1683,6 +1683,9 @@ CAPTURED_ENTRIES: list[
             "java.net.URI.userInfo accessible",
             "UnknownHostException: '127.0.0.1'",
             "is declared with a trailing space",
+            # the review's re-run: a quoted host inside MQTT.js's URL leaves no host and no port,
+            # and the refusal at localhost:1883 is the localhost-in-a-container entry's line
+            ("connect ECONNREFUSED 127.0.0.1:1883", ("docker-compose-app-cannot-reach-broker",)),
         ),
     ),
 ]
