@@ -454,7 +454,9 @@ def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
 def test_captured_quorum_queue_lines_reach_exactly_their_entry(sigs):
     # a 3-node 3.10.8 cluster with two nodes stopped: the failed consume (the crash frame), get,
     # declare and forced delete name the entry, in the broker log and in what pika printed; node
-    # down/up lines, the crash reason lines, leader elections and membership changes name nothing
+    # down/up lines, the crash reason lines, leader elections and membership changes name nothing.
+    # pika's NackError for the publishes says only that the broker nacked: the publisher-confirms
+    # entry's line, whose nack branch asks about a quorum queue and leads here
     entry = "rabbitmq-quorum-queue-unavailable"
     keys = (
         "[{rabbit_quorum_queue,consume,3,",
@@ -467,7 +469,9 @@ def test_captured_quorum_queue_lines_reach_exactly_their_entry(sigs):
         "rabbitmq-3.10.8-quorum-queue-pika.txt",
         "rabbitmq-queues-3.10.8-quorum-queue-unavailable.txt",
     )
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, entry))
+    want: dict[str, str | frozenset[str]] = dict.fromkeys(keys, entry)
+    want["pika.exceptions.NackError: "] = "rabbitmq-publisher-confirms-nack-timeout"
+    _assert_captured_lines(sigs, text, want)
 
 
 def _assert_claims(
@@ -1107,6 +1111,28 @@ CAPTURED_ENTRIES: list[
             "Missed server heartbeat",
             'i/o timeout"',
             "missed heartbeats from client",
+        ),
+    ),
+    # publisher confirms on 3.10.8 (pika, Java 5.0.0, amqplib, php-amqplib, amqp091-go): each
+    # client's nack, unroutable and confirm-timeout lines; the node's memory alarm during the
+    # timeout runs is the alarm entry's; the confirmed steps, the frames printed by the listeners,
+    # the 404 closes (the channel-closed entry's case, found by its words), PHP's generic read
+    # time-out, the blocked-connection lines and the benchmarks name nothing
+    (
+        "rabbitmq-3.10.8-publisher-confirms.txt",
+        "rabbitmq-publisher-confirms-nack-timeout",
+        (
+            "NackError: ",
+            "UnroutableError: ",
+            "Message was Nack'ed by broker",
+            "nacks received",
+            "reply-text=NACKS RECEIVED",
+            "TIMEOUT WAITING FOR ACK",
+            "Error: message nacked",
+            (
+                "memory resource limit alarm set on node",
+                ("rabbitmq-memory-alarm-publishers-blocked",),
+            ),
         ),
     ),
     # the broker's channel errors and the client's 405/403; not the channel-error header
