@@ -1657,6 +1657,24 @@ CAPTURED_ENTRIES: list[
         "docker-gpu-could-not-select-device-driver",
         ("could not select device driver", "Unknown runtime specified nvidia"),
     ),
+    # consumers stalled at their prefetch on RabbitMQ 3.10.8 (pika 1.4.4): the stall itself prints
+    # nothing (rabbitmqctl, management API and kb check output name no entry); the lines around it
+    # are other entries': the close_connection that releases it, the double ack after a
+    # wrong-channel ack and the acknowledgement timeout
+    (
+        "rabbitmq-3.10.8-consumer-stalled-at-prefetch.txt",
+        "rabbitmq-consumer-stalls-unacked-at-prefetch",
+        (
+            ("CONNECTION_FORCED - h-w-stall", ("rabbitmq-connection-forced-shutdown",)),
+            ('connection_forced: "h-w-stall', ("rabbitmq-connection-forced-shutdown",)),
+            ("unknown delivery tag 1", ("rabbitmq-unknown-delivery-tag",)),
+            (
+                "has timed out waiting for delivery acknowledgement",
+                ("rabbitmq-consumer-ack-timeout",),
+            ),
+            ("delivery acknowledgement on channel 1 timed out", ("rabbitmq-consumer-ack-timeout",)),
+        ),
+    ),
     # MariaDB's own 1045 replies (the mysql CLI's and PyMySQL's renderings) and the hashes:
     # shared by every MySQL client, so no signature claims them; the EMQX entry matches only the
     # driver's Erlang tuple around the same text (test below)

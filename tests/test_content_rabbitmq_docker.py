@@ -19,7 +19,7 @@ rabbitmq-erlang-cookie-cli-auth-failed rabbitmq-erlang-cookie-file-permissions
 rabbitmq-waiting-for-mnesia-tables rabbitmq-out-of-file-descriptors rabbitmq-unknown-delivery-tag
 rabbitmq-feature-flags-upgrade-boot-failed rabbitmq-message-redelivered-requeue-loop
 rabbitmq-message-size-exceeds-max rabbitmq-management-ui-not-reachable
-rabbitmq-quorum-queue-unavailable
+rabbitmq-quorum-queue-unavailable rabbitmq-consumer-stalls-unacked-at-prefetch
 """.split()
 DOCKER = """
 docker-port-already-allocated docker-daemon-not-running docker-socket-permission-denied
@@ -36,6 +36,9 @@ NO_LOG_LINE = {
     "rabbitmq-data-lost-new-hostname": "the banner naming rabbit@<id> is printed on every healthy boot",
     "rabbitmq-message-redelivered-requeue-loop": "requeues and redeliveries are normal protocol operations",
     "rabbitmq-management-ui-not-reachable": "a plugin that is not enabled or a port not published prints nothing",
+    "rabbitmq-consumer-stalls-unacked-at-prefetch": (
+        "holding unacknowledged deliveries is normal protocol state; the broker logs nothing"
+    ),
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
