@@ -1679,6 +1679,15 @@ CAPTURED_ENTRIES: list[
     # shared by every MySQL client, so no signature claims them; the EMQX entry matches only the
     # driver's Erlang tuple around the same text (test below)
     ("emqx-auth-mysql-mariadb-10.11.19-replies.txt", "emqx-auth-mysql-backend-fails", ()),
+    # EMQX 5.8.9 and 4.4.19 bin/nodetool against a plain OTP 25 node: a wrong cookie, another
+    # name, a short host and a stopped node all print the ping line (quoted or not), and the node
+    # reports the CLI's remsh_maint_ name when it rejects the cookie; the commands, pong, exit
+    # codes and the error-logger headers name nothing
+    (
+        "emqx-nodetool-5.8.9-4.4.19-ping-failures.txt",
+        "emqx-ctl-node-not-responding-to-pings",
+        ("not responding to pings", "Connection attempt from node 'remsh_maint_"),
+    ),
     # retained messages on Mosquitto 2.0.11: r0/r1 client lines, MQTT 5 subscription options,
     # restarts and a bridge missing a delete; normal traffic, so no line may name any entry (the
     # entry's signatures are EMQX's refusals to store)
