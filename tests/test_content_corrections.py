@@ -1688,6 +1688,29 @@ CAPTURED_ENTRIES: list[
         "emqx-ctl-node-not-responding-to-pings",
         ("not responding to pings", "Connection attempt from node 'remsh_maint_"),
     ),
+    # EMQX's bin/emqx of v5.8.9, v5.0.17 and v4.4.19 against epmd-less OTP 25 nodes: the 5.0.18+
+    # name/cookie/several-nodes refusals, 5.0.0-5.0.17's and 4.x's node_is_not_running! and
+    # missing vm.*.args lines all name the entry; the CLI's own report on a host part without dots
+    # is the long-name entry's; pong, ss, the hints after the errors and emqx stop's
+    # "Graceful shutdown failed" name nothing
+    (
+        "emqx-bin-emqx-5.8.9-5.0.17-4.4.19-cli-errors.txt",
+        "emqx-ctl-node-not-responding-to-pings",
+        (
+            "not responding to pings",
+            "is not running?",
+            "EMQX_NODE__COOKIE is different",
+            "More than one EMQX node found running",
+            "node_is_not_running!",
+            "Generated config file vm.*.args",
+            "There is no vm.*.args config file found",
+            "Connection attempt from node 'remsh_maint_",
+            (
+                "System running to use fully qualified hostnames",
+                ("erlang-distribution-failed-to-start",),
+            ),
+        ),
+    ),
     # retained messages on Mosquitto 2.0.11: r0/r1 client lines, MQTT 5 subscription options,
     # restarts and a bridge missing a delete; normal traffic, so no line may name any entry (the
     # entry's signatures are EMQX's refusals to store)
