@@ -1767,6 +1767,18 @@ CAPTURED_ENTRIES: list[
             ("connect ECONNREFUSED 127.0.0.1:1883", ("docker-compose-app-cannot-reach-broker",)),
         ),
     ),
+    # a private RabbitMQ 3.10.8 node with busy waiting off (its default), at the runtime's default
+    # and at very_long, erl on the same OTP 25 and Docker 20.10.24 CPU limits: only the runtime's
+    # refusals of a wrong busy-wait value or scheduler count name the entry; runtime_thread_stats,
+    # msacc, scheduler utilization, status and cpu.stat lines name nothing
+    (
+        (
+            "rabbitmq-3.10.8-scheduler-busy-wait.txt",
+            "docker-20.10.24-erlang-busy-wait-cpu-quota.txt",
+        ),
+        "erlang-scheduler-busy-wait-high-cpu",
+        ("busy wait threshold: ", "bad amount of schedulers online"),
+    ),
 ]
 
 
