@@ -184,6 +184,11 @@ CASES: list[tuple[str, dict[str, Any], Any]] = [
     ("docker.env", {"container": "c", "name": "V", "contains": "a"}, {"set": True, "value": "b"}),
     ("docker.env", {"container": "c", "name": "V"}, {"set": True, "value": "b"}),
     (
+        "docker.env",
+        {"container": "c", "name": "V", "product": "emqx"},
+        {"set": False, "value": None, "runs": "rabbitmq"},
+    ),
+    (
         "docker.events",
         {"container": "c"},
         _events(matches=({"time": 1, "action": "die", "container": "c"},)),

@@ -929,3 +929,48 @@ def test_credentials_written_in_a_url_are_sent_percent_decoded():
         server.shutdown()
     assert out["status"] == 200
     assert seen == ["Basic " + base64.b64encode(b"admin:p@ss:w").decode()]
+
+
+# --- docker.env with `product`: one broker's variable is not asked of another's container ----------
+
+
+class _EnvDocker:
+    """A Docker client with one container: its image and environment."""
+
+    def __init__(self, image: str, env: list[str], cmd: list[str] | None = None) -> None:
+        self.info = {"Config": {"Image": image, "Env": env, "Cmd": cmd or []}}
+
+    def inspect_container(self, name: str) -> dict:
+        return self.info
+
+
+def test_docker_env_for_one_broker_skips_another_brokers_container():
+    """Before: erlang-scheduler-busy-wait-high-cpu#emqx-erl-flags (ERL_FLAGS contains
+    "+sbwt none") run with --set container=rabbitmq warned "rabbitmq: ERL_FLAGS is not set" on a
+    RabbitMQ container, which passes the busy-wait flags through its own scripts. With
+    `product: emqx` the check skips a container recognised as another broker, still judges an
+    EMQX one, and one it cannot recognise (a custom image) as before."""
+    from kb.checks.kinds import docker_env
+
+    params = {"container": "mq", "name": "ERL_FLAGS", "contains": "+sbwt none", "product": "emqx"}
+
+    def verdict(client: _EnvDocker):
+        return docker_env.evaluate(params, docker_env.probe(_FakeExecCtx(client), params))
+
+    v = verdict(_EnvDocker("rabbitmq:3.13-management", ["RABBITMQ_VERSION=3.13.7"]))
+    assert v.status == "skip", v
+    assert v.summary == (
+        "mq runs RabbitMQ, not EMQX: ERL_FLAGS of EMQX does not apply; nothing was checked"
+    )
+    assert v.settable == ("container",) and v.summary_zh and "RabbitMQ" in v.summary_zh
+    assert verdict(_EnvDocker("emqx/emqx:5.8.6", [])).status == "fail"
+    flags = ["ERL_FLAGS=+sbwt none +sbwtdcpu none +sbwtdio none"]
+    assert verdict(_EnvDocker("emqx/emqx:5.8.6", flags)).status == "pass"
+    assert verdict(_EnvDocker("registry.local/broker:1", [])).status == "fail"
+    # a RabbitMQ image started by its process name, not its image name
+    assert verdict(_EnvDocker("registry.local/mq:1", [], ["rabbitmq-server"])).status == "skip"
+    # without `product` nothing changes
+    del params["product"]
+    assert verdict(_EnvDocker("rabbitmq:3.13", [])).status == "fail"
+    words = docker_env.describe({**params, "product": "emqx"}, "en")
+    assert words.healthy.endswith("; only for an EMQX container, another broker's is skipped")

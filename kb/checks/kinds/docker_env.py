@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.checks.base import FAIL, PASS, CheckKind, Description, Param, Params, ProbeContext, Verdict
+from kb.checks.base import (
+    FAIL,
+    PASS,
+    SKIP,
+    CheckKind,
+    Description,
+    Param,
+    Params,
+    ProbeContext,
+    Verdict,
+)
 from kb.checks.kinds._common import (
     ANY,
     CONTAINER,
@@ -24,13 +34,34 @@ PARAMS = (
     Param("present", bool, default=True, help="healthy means the variable is set"),
     Param("equals", ANY, help="the value must equal this"),
     Param("contains", str, help="the value must contain this"),
+    Param(
+        "product",
+        str,
+        choices=("emqx", "vernemq", "mosquitto", "rabbitmq"),
+        help="the variable belongs to this broker: skip on a container recognised as another one",
+    ),
 )
+
+_PRODUCT_NAMES = {
+    "emqx": "EMQX",
+    "vernemq": "VerneMQ",
+    "mosquitto": "Mosquitto",
+    "rabbitmq": "RabbitMQ",
+}
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
     info = ctx.docker(params.get("host")).inspect_container(params["container"])
     if info is None:
         return None
+    if params.get("product"):
+        # a variable of one broker says nothing about another one's container (EMQX's ERL_FLAGS
+        # on a RabbitMQ container): recognised by image, process or ports, as kb doctor does
+        from kb.checks.brokers import recognise
+
+        runs = recognise(info)
+        if runs is not None and runs != params["product"]:
+            return {"set": False, "value": None, "runs": runs}
     env = (info.get("Config") or {}).get("Env") or []
     for item in env:
         key, sep, value = item.partition("=")
@@ -43,6 +74,16 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     name, var = params["container"], params["name"]
     if data is None:
         return no_container(name)
+    if data.get("runs"):
+        runs = _PRODUCT_NAMES.get(data["runs"], data["runs"])
+        want = _PRODUCT_NAMES.get(params["product"], params["product"])
+        return Verdict(
+            SKIP,
+            f"{name} runs {runs}, not {want}: {var} of {want} does not apply; nothing was checked",
+            (f"container recognised as {runs} (image, process or ports)",),
+            settable=("container",),
+            summary_zh=f"{name} 运行的是 {runs}，不是 {want}：{want} 的 {var} 不适用；没有检查任何内容",
+        )
     secret = is_secret_name(var)
     shown = "<redacted>" if secret else data["value"]
     want_present = params.get("present", True)
@@ -95,19 +136,25 @@ def describe(params: Params, lang: str) -> Description:
     if "contains" in params:
         cond_en.append(f"contains `{shown(params, 'contains')}`")
         cond_zh.append(f"包含 `{shown(params, 'contains')}`")
+    product = _PRODUCT_NAMES.get(str(params.get("product")), "") if params.get("product") else ""
     if zh:
         ok = "已设置" + ("且" + "、".join(cond_zh) if cond_zh else "") if present else "未设置"
+        only = f"；只适用于 {product} 容器，其他 Broker 的容器跳过" if product else ""
         return container_description(
-            f"容器 `{c}` 的环境变量 `{name}`{dh}", f"该变量{ok}（疑似密钥的值会被隐去）", zh
+            f"容器 `{c}` 的环境变量 `{name}`{dh}", f"该变量{ok}（疑似密钥的值会被隐去）{only}", zh
         )
     ok = (
         ("is set" + (" and " + " and ".join(cond_en) if cond_en else ""))
         if present
         else "is not set"
     )
+    article = "an" if product[:1] in ("A", "E", "I", "O", "U") else "a"
+    only = (
+        f"; only for {article} {product} container, another broker's is skipped" if product else ""
+    )
     return container_description(
         f"the environment variable `{name}` of container `{c}`{dh}",
-        f"the variable {ok} (values of secret-looking names are never shown)",
+        f"the variable {ok} (values of secret-looking names are never shown){only}",
         zh,
     )
 
