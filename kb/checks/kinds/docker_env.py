@@ -19,6 +19,7 @@ from kb.checks.kinds._common import (
     ANY,
     CONTAINER,
     DOCKER_COMMON,
+    PRODUCT_NAMES,
     container_description,
     no_container,
     on_docker_host,
@@ -41,13 +42,6 @@ PARAMS = (
         help="the variable belongs to this broker: skip on a container recognised as another one",
     ),
 )
-
-_PRODUCT_NAMES = {
-    "emqx": "EMQX",
-    "vernemq": "VerneMQ",
-    "mosquitto": "Mosquitto",
-    "rabbitmq": "RabbitMQ",
-}
 
 
 def probe(ctx: ProbeContext, params: Params) -> dict[str, Any] | None:
@@ -75,8 +69,8 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     if data is None:
         return no_container(name)
     if data.get("runs"):
-        runs = _PRODUCT_NAMES.get(data["runs"], data["runs"])
-        want = _PRODUCT_NAMES.get(params["product"], params["product"])
+        runs = PRODUCT_NAMES.get(data["runs"], data["runs"])
+        want = PRODUCT_NAMES.get(params["product"], params["product"])
         return Verdict(
             SKIP,
             f"{name} runs {runs}, not {want}: {var} of {want} does not apply; nothing was checked",
@@ -136,7 +130,7 @@ def describe(params: Params, lang: str) -> Description:
     if "contains" in params:
         cond_en.append(f"contains `{shown(params, 'contains')}`")
         cond_zh.append(f"包含 `{shown(params, 'contains')}`")
-    product = _PRODUCT_NAMES.get(str(params.get("product")), "") if params.get("product") else ""
+    product = PRODUCT_NAMES.get(str(params.get("product")), "") if params.get("product") else ""
     if zh:
         ok = "已设置" + ("且" + "、".join(cond_zh) if cond_zh else "") if present else "未设置"
         only = f"；只适用于 {product} 容器，其他 Broker 的容器跳过" if product else ""

@@ -22,6 +22,7 @@ from kb.checks.dockerclient import DockerUnavailable
 from kb.checks.kinds._common import (
     CONTAINER,
     DOCKER_COMMON,
+    PRODUCT_NAMES,
     compile_pattern,
     container_description,
     needs_text,
@@ -50,7 +51,6 @@ _NOT_FOUND = re.compile(
     r"(?i)exec failed|OCI runtime|unable to start container process|starting container process"
 )
 _NOT_FOUND_WHY = re.compile(r"(?i)executable file not found|no such file or directory")
-_PRODUCTS = {"rabbitmq": "RabbitMQ", "emqx": "EMQX", "vernemq": "VerneMQ", "mosquitto": "Mosquitto"}
 
 
 def _state(info: dict[str, Any]) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def evaluate(params: Params, data: dict[str, Any] | None) -> Verdict:
     if data["exit_code"] in (126, 127) and _NOT_FOUND.search(data["output"]):
         if _NOT_FOUND_WHY.search(data["output"]):
             program = data["argv"][0]
-            product = _PRODUCTS.get(params["command"].split(".", 1)[0])
+            product = PRODUCT_NAMES.get(params["command"].split(".", 1)[0])
             kind = f" (not a {product} container?)" if product else ""
             kind_zh = f"（不是 {product} 容器？）" if product else ""
             return Verdict(
