@@ -444,11 +444,14 @@ def test_captured_plugins_not_found_lines_reach_their_entry(sigs, bundled_index)
 
 
 def test_captured_max_message_size_lines_reach_exactly_their_entry(sigs):
-    # the refused publish and the refused configuration value name the entry; the connection
-    # lines and the channel-error header around them name nothing
+    # the refused publish and the refused configuration value name the entry; the generic
+    # validation-phase header names the configuration-schema entry; the connection lines and the
+    # channel-error header around them name nothing
     keys = ("is larger than configured max size", "max_message_size invalid")
     text = _captured("rabbitmq-3.10.8-max-message-size.log")
-    _assert_captured_lines(sigs, text, dict.fromkeys(keys, "rabbitmq-message-size-exceeds-max"))
+    want: dict[str, str | frozenset[str]] = dict.fromkeys(keys, "rabbitmq-message-size-exceeds-max")
+    want["Error preparing configuration in phase"] = "broker-config-no-setting-with-that-name"
+    _assert_captured_lines(sigs, text, want)
 
 
 def test_captured_quorum_queue_lines_reach_exactly_their_entry(sigs):
@@ -998,6 +1001,27 @@ CAPTURED_ENTRIES: list[
         "rabbitmq-3.10.8-config-file-eacces.txt",
         "rabbitmq-config-file-permission-denied",
         ("File operation error: eacces", "Could not open file"),
+    ),
+    # rabbitmq.conf keys the schema does not know, values of the wrong type, a file in another
+    # syntax and a broken advanced.config (3.10.8); the validator line of max_message_size is that
+    # entry's own; not the commands, the suggestions, the generic parse failure, the BOOT FAILED
+    # banner or the node that booted with a management key
+    (
+        "rabbitmq-3.10.8-config-unknown-key-wrong-type.txt",
+        "broker-config-no-setting-with-that-name",
+        (
+            "there is no setting with that name",
+            "Conf file attempted to set unknown variable",
+            "Error preparing configuration in phase",
+            "failed_to_prepare_configuration",
+            "Error transforming datatype for",
+            "cannot be converted to a(n)",
+            "Error converting value on line",
+            "parsing incomplete",
+            "Failed to load advanced configuration file",
+            "failed_to_read_advanced_configuration_file",
+            ("Max message size should be between", ("rabbitmq-message-size-exceeds-max",)),
+        ),
     ),
     # a 32-bit program's clock read refused under a profile without the time64 calls; not the
     # same program's successes or its sleep
