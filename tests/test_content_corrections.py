@@ -957,6 +957,14 @@ def test_pull_rate_limit_phrase_is_recognised_without_its_prefix(sigs):
 CAPTURED_ENTRIES: list[
     tuple[str | tuple[str, ...], str, tuple[str | tuple[str, tuple[str, ...]], ...]]
 ] = [
+    # a Python grpcio HookProvider built from EMQX's exhook.proto, called the way EMQX calls it
+    # (grpcio stubs and curl over clear-text HTTP/2): gRPC and curl output, no EMQX line, so
+    # nothing in it names an entry
+    (
+        "emqx-exhook-grpcio-1.85.4-provider-no-hooks.txt",
+        "emqx-exhook-grpc-server-not-called",
+        (),
+    ),
     # RabbitMQ 3.10.8 given NODE_PORT / RABBITMQ_DIST_PORT = tcp://… (a Service named node or
     # rabbitmq-dist), pika and Node.js given RABBITMQ_PORT = tcp://…, and the variables of Docker
     # 20.10.24 legacy links; not the commands, the BOOT FAILED banner, the control node's healthy
