@@ -965,6 +965,17 @@ CAPTURED_ENTRIES: list[
         "emqx-exhook-grpc-server-not-called",
         (),
     ),
+    # hyperf/amqp files loaded by PHP 8.2 against php-amqplib 3.5.3: the two fatal declaration
+    # errors; not the headers, exit codes or the loaded line; and Hyperf's four result calls
+    # against RabbitMQ 3.10.8, whose queue depths name nothing
+    (
+        (
+            "rabbitmq-php-8.2-php-amqplib-3.5.3-hyperf-amqp-declaration.txt",
+            "rabbitmq-3.10.8-php-amqplib-3.5.3-hyperf-results.txt",
+        ),
+        "hyperf-amqp-consumer-and-connection-pitfalls",
+        ("Declaration of Hyperf\\Amqp\\",),
+    ),
     # RabbitMQ 3.10.8 given NODE_PORT / RABBITMQ_DIST_PORT = tcp://… (a Service named node or
     # rabbitmq-dist), pika and Node.js given RABBITMQ_PORT = tcp://…, and the variables of Docker
     # 20.10.24 legacy links; not the commands, the BOOT FAILED banner, the control node's healthy
@@ -2098,6 +2109,33 @@ def test_hyperf_frame_heartbeat_lines_name_their_entry(sigs):
         "PhpAmqpLib\\Exception\\AMQPHeartbeatMissedException: Missed server heartbeat",
         "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
         " Read data failed, The reason is Connection reset by peer",
+    ):
+        assert entry not in _matches(sigs, line), line
+
+
+def test_hyperf_amqp_pitfall_lines_name_their_entry(sigs):
+    """hyperf/amqp's own messages of the 1.1-2.1 connection (KeepaliveIO/SwooleIO read of a
+    closed socket, the keepaliveIO socket channel, its heartbeat timer; read off v2.1.23) name the
+    pitfalls entry; php-amqplib's own closed-connection errors, another class's declaration
+    error and the 2.2+ heartbeat-frame line do not."""
+    entry = "hyperf-amqp-consumer-and-connection-pitfalls"
+    for line in (
+        "[ERROR] PhpAmqpLib\\Exception\\AMQPRuntimeException:Connection is closed.(0) in"
+        " /srv/app/vendor/hyperf/amqp/src/Connection/KeepaliveIO.php:147",
+        "PhpAmqpLib\\Exception\\AMQPRuntimeException: Socket of keepaliveIO is exhausted. Cannot"
+        " establish new socket before wait_timeout.",
+        "[ERROR] KeepaliveIO heartbeat failed, PhpAmqpLib\\Exception\\AMQPRuntimeException:"
+        " Error sending data",
+    ):
+        assert _matches(sigs, line) == {entry}, line
+    for line in (
+        "PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Broken pipe or closed connection",
+        "PhpAmqpLib\\Exception\\AMQPRuntimeException: Connection is closed. in"
+        " /srv/app/vendor/php-amqplib/php-amqplib/PhpAmqpLib/Wire/IO/StreamIO.php:120",
+        "PHP Fatal error:  Declaration of App\\Amqp\\MyIO::select($sec, $usec) must be compatible"
+        " with PhpAmqpLib\\Wire\\IO\\AbstractIO::select(?int $sec, int $usec = 0)",
+        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
+        " (FRAME-HEARTBEAT)",
     ):
         assert entry not in _matches(sigs, line), line
 
