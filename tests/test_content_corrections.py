@@ -1380,6 +1380,22 @@ CAPTURED_ENTRIES: list[
             "Kernel pid terminated",
         ),
     ),
+    # a damaged or foreign Mnesia directory (3.10.8): the schema integrity failure in every form
+    # that carries the tuple, the Mnesia repair and corrupt-log lines, the Mnesia start failure;
+    # the message store's warnings after a deleted DCD are the unclean-shutdown entry's; the
+    # continuation lines, the dets repair, mnesia_tm's crash and the CLI output match nothing
+    (
+        "rabbitmq-3.10.8-mnesia-dir-damaged.txt",
+        "broker-mnesia-schema-integrity-failed",
+        (
+            "schema_integrity_check_failed",
+            "repaired, lost",
+            "Corrupt logfile deleted",
+            "mnesia_app,start",
+            ("recovery terms differ", ("rabbitmq-unclean-shutdown-slow-recovery",)),
+            ("rebuilding indices from scratch", ("rabbitmq-unclean-shutdown-slow-recovery",)),
+        ),
+    ),
     # a will fired by a clean disconnect, a killed, a silent and a delayed client: only the
     # keepalive expiry names an entry (the FAQ has no signature); the will lines match nothing
     (
