@@ -39,6 +39,17 @@ def _matches(sigs: SignatureSet, line: str) -> set[str]:
     return set(sigs.match_text(line))
 
 
+def _names_only(
+    sigs: SignatureSet, entry: str, named: tuple[str, ...], unnamed: tuple[str, ...]
+) -> None:
+    """Each `named` line is matched by `entry`'s signatures and no other entry's; no `unnamed`
+    line is matched by `entry`'s."""
+    for line in named:
+        assert _matches(sigs, line) == {entry}, line
+    for line in unnamed:
+        assert entry not in _matches(sigs, line), line
+
+
 def _conclusions(entry) -> str:
     return "\n".join(
         f"{n.conclusion or ''} {n.fix or ''}" for n in entry.tree.nodes.values() if n.is_conclusion
@@ -2091,17 +2102,19 @@ def test_mosquitto_puid_pgid_refusals_name_their_entry(sigs):
     entry, behind a compose prefix too; the broker's ordinary start lines (its version and the
     user it runs as) name nothing of it."""
     entry = "mosquitto-puid-pgid-not-a-valid-id"
-    for line in (
-        "1770000000: Error: PGID not a valid ID '1001'",
-        "mosquitto  | 1770000000: Error: PUID not a valid ID 'mosquitto'",
-        "1770000000: Error: PUID must not be negative",
-    ):
-        assert _matches(sigs, line) == {entry}, line
-    for line in (
-        "1770000000: mosquitto version 2.1.1 starting",
-        "1770000000: Info: running mosquitto as user: mosquitto.",
-    ):
-        assert entry not in _matches(sigs, line), line
+    _names_only(
+        sigs,
+        entry,
+        named=(
+            "1770000000: Error: PGID not a valid ID '1001'",
+            "mosquitto  | 1770000000: Error: PUID not a valid ID 'mosquitto'",
+            "1770000000: Error: PUID must not be negative",
+        ),
+        unnamed=(
+            "1770000000: mosquitto version 2.1.1 starting",
+            "1770000000: Info: running mosquitto as user: mosquitto.",
+        ),
+    )
 
 
 def test_hyperf_frame_heartbeat_lines_name_their_entry(sigs):
@@ -2110,23 +2123,25 @@ def test_hyperf_frame_heartbeat_lines_name_their_entry(sigs):
     entry; a method frame of another type, php-amqplib's missed-heartbeat exception and the
     receive loop broken by a reset name none of it."""
     entry = "hyperf-amqp-frame-heartbeat-recv-loop-broken"
-    for line in (
-        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting AMQP method, received frame"
-        " type 8 (FRAME-HEARTBEAT)",
-        "AMQPRuntimeException: Expecting AMQP method, received frame type: 8 (FRAME-HEARTBEAT)",
-        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
-        " (FRAME-HEARTBEAT)",
-        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
-        " Read data failed, The reason is Operation timed out",
-    ):
-        assert _matches(sigs, line) == {entry}, line
-    for line in (
-        "Expecting AMQP method, received frame type 3 (FRAME-BODY)",
-        "PhpAmqpLib\\Exception\\AMQPHeartbeatMissedException: Missed server heartbeat",
-        "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
-        " Read data failed, The reason is Connection reset by peer",
-    ):
-        assert entry not in _matches(sigs, line), line
+    _names_only(
+        sigs,
+        entry,
+        named=(
+            "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting AMQP method, received frame"
+            " type 8 (FRAME-HEARTBEAT)",
+            "AMQPRuntimeException: Expecting AMQP method, received frame type: 8 (FRAME-HEARTBEAT)",
+            "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
+            " (FRAME-HEARTBEAT)",
+            "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
+            " Read data failed, The reason is Operation timed out",
+        ),
+        unnamed=(
+            "Expecting AMQP method, received frame type 3 (FRAME-BODY)",
+            "PhpAmqpLib\\Exception\\AMQPHeartbeatMissedException: Missed server heartbeat",
+            "[ERROR] Recv loop broken. The reason is PhpAmqpLib\\Exception\\AMQPConnectionClosedException:"
+            " Read data failed, The reason is Connection reset by peer",
+        ),
+    )
 
 
 def test_hyperf_amqp_pitfall_lines_name_their_entry(sigs):
@@ -2135,25 +2150,27 @@ def test_hyperf_amqp_pitfall_lines_name_their_entry(sigs):
     pitfalls entry; php-amqplib's own closed-connection errors, another class's declaration
     error and the 2.2+ heartbeat-frame line do not."""
     entry = "hyperf-amqp-consumer-and-connection-pitfalls"
-    for line in (
-        "[ERROR] PhpAmqpLib\\Exception\\AMQPRuntimeException:Connection is closed.(0) in"
-        " /srv/app/vendor/hyperf/amqp/src/Connection/KeepaliveIO.php:147",
-        "PhpAmqpLib\\Exception\\AMQPRuntimeException: Socket of keepaliveIO is exhausted. Cannot"
-        " establish new socket before wait_timeout.",
-        "[ERROR] KeepaliveIO heartbeat failed, PhpAmqpLib\\Exception\\AMQPRuntimeException:"
-        " Error sending data",
-    ):
-        assert _matches(sigs, line) == {entry}, line
-    for line in (
-        "PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Broken pipe or closed connection",
-        "PhpAmqpLib\\Exception\\AMQPRuntimeException: Connection is closed. in"
-        " /srv/app/vendor/php-amqplib/php-amqplib/PhpAmqpLib/Wire/IO/StreamIO.php:120",
-        "PHP Fatal error:  Declaration of App\\Amqp\\MyIO::select($sec, $usec) must be compatible"
-        " with PhpAmqpLib\\Wire\\IO\\AbstractIO::select(?int $sec, int $usec = 0)",
-        "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
-        " (FRAME-HEARTBEAT)",
-    ):
-        assert entry not in _matches(sigs, line), line
+    _names_only(
+        sigs,
+        entry,
+        named=(
+            "[ERROR] PhpAmqpLib\\Exception\\AMQPRuntimeException:Connection is closed.(0) in"
+            " /srv/app/vendor/hyperf/amqp/src/Connection/KeepaliveIO.php:147",
+            "PhpAmqpLib\\Exception\\AMQPRuntimeException: Socket of keepaliveIO is exhausted. Cannot"
+            " establish new socket before wait_timeout.",
+            "[ERROR] KeepaliveIO heartbeat failed, PhpAmqpLib\\Exception\\AMQPRuntimeException:"
+            " Error sending data",
+        ),
+        unnamed=(
+            "PhpAmqpLib\\Exception\\AMQPConnectionClosedException: Broken pipe or closed connection",
+            "PhpAmqpLib\\Exception\\AMQPRuntimeException: Connection is closed. in"
+            " /srv/app/vendor/php-amqplib/php-amqplib/PhpAmqpLib/Wire/IO/StreamIO.php:120",
+            "PHP Fatal error:  Declaration of App\\Amqp\\MyIO::select($sec, $usec) must be compatible"
+            " with PhpAmqpLib\\Wire\\IO\\AbstractIO::select(?int $sec, int $usec = 0)",
+            "PhpAmqpLib\\Exception\\AMQPInvalidFrameException: Expecting 1, received frame type 8"
+            " (FRAME-HEARTBEAT)",
+        ),
+    )
 
 
 def test_emqx_unknown_env_vars_warning_names_the_env_entry(sigs):
