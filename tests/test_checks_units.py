@@ -974,3 +974,14 @@ def test_docker_env_for_one_broker_skips_another_brokers_container():
     assert verdict(_EnvDocker("rabbitmq:3.13", [])).status == "fail"
     words = docker_env.describe({**params, "product": "emqx"}, "en")
     assert words.healthy.endswith("; only for an EMQX container, another broker's is skipped")
+
+
+def test_check_kinds_name_the_brokers_kb_doctor_recognises():
+    """The display names the check kinds use (and docker.env's `product` choices, derived from
+    them) cover exactly the brokers kb.checks.brokers recognises, in its order."""
+    from kb.checks.brokers import BROKER_PRODUCTS
+    from kb.checks.kinds._common import PRODUCT_NAMES
+
+    assert tuple(PRODUCT_NAMES) == BROKER_PRODUCTS
+    product = next(p for p in registry.get("docker.env").params if p.name == "product")
+    assert product.choices == BROKER_PRODUCTS

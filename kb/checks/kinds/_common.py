@@ -190,12 +190,12 @@ DOCKER_HOST = Param(
     help="a configured Docker host name or URL (default: DOCKER_HOST, the current context, the local socket)",
 )
 CONTAINER = Param("container", str, required=True, help="container name or id")
-# how the brokers are named in verdicts, by their product id
+# how the brokers are named in verdicts, by their product id (in kb.checks.brokers' order)
 PRODUCT_NAMES = {
-    "rabbitmq": "RabbitMQ",
     "emqx": "EMQX",
     "vernemq": "VerneMQ",
     "mosquitto": "Mosquitto",
+    "rabbitmq": "RabbitMQ",
 }
 USERNAME_ENV = Param(
     "username_env", str, help="name of the environment variable holding the user name"

@@ -38,7 +38,7 @@ PARAMS = (
     Param(
         "product",
         str,
-        choices=("emqx", "vernemq", "mosquitto", "rabbitmq"),
+        choices=tuple(PRODUCT_NAMES),
         help="the variable belongs to this broker: skip on a container recognised as another one",
     ),
 )
