@@ -406,7 +406,7 @@ def _opened(
     from indexer.scoring import CachedBM25F
 
     try:
-        searcher = ix.searcher(weighting=CachedBM25F(B=0.6, K1=1.2))
+        searcher = ix.searcher(weighting=CachedBM25F())
         expected = state["indexed"]
         if searcher.doc_count() != expected:
             searcher.close()
