@@ -207,9 +207,14 @@ pytestmark = pytest.mark.timeout(900)
 # the rows relabelled to them but also take first places and confident answers from neighbours and
 # null rows (docs/search.md, "Round 40 and session 34"): the floors follow (development
 # unanswerable-confident 14.5 -> 15.5, held out hit@1 73.5 -> 72.5).
+# Session 35: BM25F's K1 1.2 -> 2.0 and B 0.6 -> 0.75 (measured on the development set, both
+# halves gaining; docs/search.md, "Session 35"): development 80.0 / 90.0 / 76.3 / 14.6, held out
+# (read once, after the decision) 73.7 / 86.2 / 72.3 / 22.4. The floors follow the gains
+# (development right-first-confident 75 -> 76, unanswerable-confident 15.5 -> 15; held out hit@1
+# 72.5 -> 73.5, top-3 85 -> 85.5); the held-out unanswerable bar holds at 22.5.
 FLOORS = {
-    "dev": (79.5, 89.5, 75.0, 15.5),
-    "heldout": (72.5, 85.0, 71.0, 22.5),
+    "dev": (79.5, 89.5, 76.0, 15.0),
+    "heldout": (73.5, 85.5, 71.0, 22.5),
 }
 
 
