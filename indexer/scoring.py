@@ -14,7 +14,7 @@ from typing import Any
 from whoosh.scoring import BM25F
 
 # BM25F's length normalisation and term-frequency saturation. Measured on the development set
-# (docs/search.md, "Index layout and ranking"): K1 1.2 -> 2.0 with B 0.6 -> 0.75 gained on both
+# (docs/search.md, "Session 35"): K1 1.2 -> 2.0 with B 0.6 -> 0.75 gained on both
 # halves of the set (by row parity) in hit@1, top-3, right-first-confident and
 # unanswerable-confident alike; K1 1.6-3.0 is a plateau, 0.8 loses
 BM25_B = 0.75
