@@ -37,10 +37,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+# BROKER_KINDS, the kinds a broker target may name, are the products the broker probes speak
+from kb.checks.brokers import BROKER_PRODUCTS as BROKER_KINDS
 from kb.model import Problem
 from kb.words import Words
 
-BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
 # the keys each item may have: anything else is reported, and the item is not used (a typo such
 # as `hostname:` for `host:` or `urll:` for `url:` would otherwise check the defaults: 127.0.0.1,
 # the local Docker daemon)

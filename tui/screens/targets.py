@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.widgets.data_table import ColumnKey
 
+from kb.checks.brokers import BROKER_PRODUCTS as BROKER_KINDS
 from kb.redact import redact
 from tui.i18n import tr
 from tui.sanitize import one_line
@@ -33,7 +34,6 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DOCKER_URL_RE = re.compile(r"^(unix|tcp|ssh|npipe|http|https)://\S+$")
 HTTP_URL_RE = re.compile(r"^https?://\S+$")
-BROKER_KINDS = ("emqx", "vernemq", "mosquitto", "rabbitmq")
 NAME_W = 18  # the Name columns: room for typical names, the rest goes to URLs
 PORT_KEYS = ("mqtt", "amqp", "http")
 
