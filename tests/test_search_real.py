@@ -215,7 +215,7 @@ pytestmark = pytest.mark.timeout(900)
 # Session 36: round 41 (22 rows: 18 development, 4 held out; on arrival 43.8 / 75.0 / 57.1 / 33.3)
 # and two entries (client identifier rejected, PIDs limit reached; two development rows relabelled,
 # none held out): development (1 579 / 297) 79.6 / 89.6 / 76.2 / 15.2, held out (690 / 233, read
-# once, after every change) 73.8 / 86.4 / 72.5 / 22.7. Round 41's development rows are harder
+# twice, the same both times) 73.8 / 86.4 / 72.5 / 22.7. Round 41's development rows are harder
 # than the tuned ones (4 of 13 first), and one more of the older held-out null rows gets a confident
 # answer (53 of 232 against 52, from the aggregates):
 # the unanswerable bars follow (development 15 -> 15.5, held out 22.5 -> 23).
